@@ -1,0 +1,78 @@
+import type Database from "better-sqlite3";
+import type { GeneratedCase, Reference } from "../seed/generate";
+
+// Bulk loading for the demo seed: prepared statements inside one transaction, with the
+// ids the generator assigned. Per-record writes with audit entries live in mutations.
+
+export function countCases(sqlite: Database.Database): number {
+  return (sqlite.prepare("select count(*) as n from cases").get() as { n: number }).n;
+}
+
+export function isEmpty(sqlite: Database.Database): boolean {
+  const row = sqlite
+    .prepare("select (select count(*) from cases) + (select count(*) from customs_offices) + (select count(*) from right_holders) as n")
+    .get() as { n: number };
+  return row.n === 0;
+}
+
+/** Removes every row, children first, and restarts the id sequences. */
+export function deleteAllData(sqlite: Database.Database): void {
+  sqlite.transaction(() => {
+    for (const table of ["app_meta", "audit_log", "case_right_holders", "cases", "campaigns", "right_holders", "customs_offices"]) {
+      sqlite.prepare(`delete from ${table}`).run();
+    }
+    sqlite.prepare("delete from sqlite_sequence").run();
+  })();
+}
+
+export function insertReference(sqlite: Database.Database, reference: Reference): void {
+  const codeToId = new Map(reference.offices.map((o, i) => [o.code, i + 1]));
+  const office = sqlite.prepare(
+    "insert into customs_offices (id, code, name_en, name_zh, province, district_id) values (?, ?, ?, ?, ?, ?)",
+  );
+  const holder = sqlite.prepare(
+    "insert into right_holders (id, name, name_zh, country, industry, foreign_invested, qbpc_member) values (?, ?, ?, ?, ?, ?, ?)",
+  );
+  const campaign = sqlite.prepare(
+    "insert into campaigns (id, code, name_en, name_zh, starts_on, ends_on) values (?, ?, ?, ?, ?, ?)",
+  );
+  // districts first, so a subordinate's foreign key finds its district
+  const ordered = reference.offices.map((o, i) => [o, i + 1] as const).sort((a, b) => Number(a[0].districtCode !== null) - Number(b[0].districtCode !== null));
+  for (const [o, id] of ordered) {
+    office.run(id, o.code, o.nameEn, o.nameZh, o.province, o.districtCode ? codeToId.get(o.districtCode)! : null);
+  }
+  reference.holders.forEach((h, i) =>
+    holder.run(i + 1, h.name, h.nameZh, h.country, h.industry, h.foreignInvested ? 1 : 0, h.qbpcMember ? 1 : 0),
+  );
+  reference.campaigns.forEach((c, i) => campaign.run(i + 1, c.code, c.nameEn, c.nameZh, c.startsOn, c.endsOn));
+}
+
+export function createCaseInserter(sqlite: Database.Database): (batch: GeneratedCase[]) => void {
+  const insertCase = sqlite.prepare(`insert into cases (
+      id, case_no, office_id, seized_on, infringement_type, goods_category, goods_description, pieces, value_fen,
+      direction, channel, transport, protection_mode, origin_country, destination_country, campaign_id, status,
+      disposal, hearing_held, referred_to_police, penalty_fen, notes, created_at, created_by, updated_at, updated_by,
+      version, deleted_at
+    ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, null, 1, null)`);
+  const link = sqlite.prepare("insert into case_right_holders (case_id, right_holder_id) values (?, ?)");
+  return (batch) => {
+    for (const c of batch) {
+      insertCase.run(
+        c.id, c.caseNo, c.officeId, c.seizedOn, c.infringementType, c.goodsCategory, c.goodsDescription, c.pieces,
+        c.valueFen, c.direction, c.channel, c.transport, c.protectionMode, c.originCountry, c.destinationCountry,
+        c.campaignId, c.status, c.disposal, c.hearingHeld ? 1 : 0, c.referredToPolice ? 1 : 0, c.penaltyFen, c.notes,
+        c.createdAt, c.createdAt,
+      );
+      for (const holderId of c.rightHolderIds) link.run(c.id, holderId);
+    }
+  };
+}
+
+export const DEMO_META_KEY = "demo_seed";
+
+/** Marks the database as holding generated demo data (and with which arguments). */
+export function markDemo(sqlite: Database.Database, info: { cases: number; seed: number }): void {
+  sqlite
+    .prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value")
+    .run(DEMO_META_KEY, JSON.stringify({ ...info, seededAt: new Date().toISOString() }));
+}

@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { ConfigError, databasePathFromUrl } from "../lib/env";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+const SQLITE_HEADER = "SQLite format 3\0";
+
+/**
+ * Opens (creating if needed) the SQLite file with WAL, foreign keys and a busy timeout.
+ * Every way this can fail for a bad DATABASE_URL becomes a ConfigError with one sentence.
+ */
+export function openSqlite(file: string, options: { readonly?: boolean } = {}): Database.Database {
+  const dir = path.dirname(file);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new ConfigError(`Cannot create the database folder ${dir}: ${reason(error)}.`);
+  }
+  if (!fs.statSync(dir).isDirectory()) throw new ConfigError(`The database folder ${dir} is not a folder.`);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new ConfigError(`The database folder ${dir} is not writable.`);
+  }
+  if (fs.existsSync(file)) {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new ConfigError(`The database path ${file} is not a file.`);
+    if (stat.size > 0 && !hasSqliteHeader(file)) {
+      throw new ConfigError(`The file ${file} is not a SQLite database.`);
+    }
+  }
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(file, { readonly: options.readonly ?? false });
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("busy_timeout = 5000");
+  } catch (error) {
+    throw new ConfigError(`Cannot open the database ${file}: ${reason(error)}.`);
+  }
+  return sqlite;
+}
+
+export function drizzleOf(sqlite: Database.Database): Db {
+  return drizzle(sqlite, { schema }) as Db;
+}
+
+export function openDb(url: string | undefined = process.env.DATABASE_URL): Db {
+  return drizzleOf(openSqlite(databasePathFromUrl(url)));
+}
+
+/** Applies drizzle's generated migrations; synchronous, idempotent. */
+export function migrateDb(db: Db): void {
+  const migrationsFolder = path.join(path.dirname(new URL(import.meta.url).pathname), "migrations");
+  try {
+    migrate(db, { migrationsFolder });
+  } catch (error) {
+    throw new ConfigError(`Cannot apply the database migrations: ${reason(error)}.`);
+  }
+}
+
+function hasSqliteHeader(file: string): boolean {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(16);
+    const read = fs.readSync(fd, buffer, 0, 16, 0);
+    return read === 16 && buffer.toString("latin1") === SQLITE_HEADER;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function reason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/EACCES|EPERM|readonly/i.test(text)) return "permission denied";
+  if (/ENOTDIR|EEXIST/.test(text)) return "a part of the path is a file, not a folder";
+  if (/ENOENT/.test(text)) return "no such folder";
+  return text.replace(/\.$/, "");
+}

@@ -1,0 +1,183 @@
+import { sql, type SQL } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  type AnySQLiteColumn,
+} from "drizzle-orm/sqlite-core";
+import {
+  auditActions,
+  caseStatuses,
+  channels,
+  directions,
+  disposals,
+  goodsCategories,
+  industries,
+  infringementTypes,
+  protectionModes,
+  transports,
+} from "../lib/enums";
+
+// `column IN ('a','b',…)` from an enum list: the database refuses what the app would refuse.
+function oneOf(column: AnySQLiteColumn, values: readonly string[]): SQL {
+  const list = values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ");
+  return sql`${column} in (${sql.raw(list)})`;
+}
+
+export const customsOffices = sqliteTable(
+  "customs_offices",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    code: text("code").notNull().unique(),
+    nameEn: text("name_en").notNull(),
+    nameZh: text("name_zh").notNull(),
+    province: text("province").notNull(),
+    // null for the 42 direct customs districts; a subordinate customs points to its district
+    districtId: integer("district_id").references((): AnySQLiteColumn => customsOffices.id),
+  },
+  (t) => [
+    check("customs_offices_code_ck", sql`length(${t.code}) = 4 and ${t.code} glob '[0-9][0-9][0-9][0-9]'`),
+    index("customs_offices_district_idx").on(t.districtId),
+  ],
+);
+export type CustomsOffice = typeof customsOffices.$inferSelect;
+export type NewCustomsOffice = typeof customsOffices.$inferInsert;
+
+export const rightHolders = sqliteTable(
+  "right_holders",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull().unique(),
+    nameZh: text("name_zh"),
+    country: text("country").notNull(),
+    industry: text("industry", { enum: industries.values }).notNull(),
+    foreignInvested: integer("foreign_invested", { mode: "boolean" }).notNull().default(false),
+    qbpcMember: integer("qbpc_member", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    check("right_holders_country_ck", sql`${t.country} glob '[A-Z][A-Z]'`),
+    check("right_holders_industry_ck", oneOf(t.industry, industries.values)),
+    index("right_holders_industry_idx").on(t.industry),
+  ],
+);
+export type RightHolder = typeof rightHolders.$inferSelect;
+export type NewRightHolder = typeof rightHolders.$inferInsert;
+
+export const campaigns = sqliteTable(
+  "campaigns",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    code: text("code").notNull().unique(),
+    nameEn: text("name_en").notNull(),
+    nameZh: text("name_zh").notNull(),
+    startsOn: text("starts_on").notNull(),
+    endsOn: text("ends_on"),
+  },
+  (t) => [check("campaigns_dates_ck", sql`${t.endsOn} is null or ${t.endsOn} >= ${t.startsOn}`)],
+);
+export type Campaign = typeof campaigns.$inferSelect;
+export type NewCampaign = typeof campaigns.$inferInsert;
+
+export const cases = sqliteTable(
+  "cases",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    caseNo: text("case_no").notNull().unique(),
+    officeId: integer("office_id")
+      .notNull()
+      .references(() => customsOffices.id),
+    seizedOn: text("seized_on").notNull(), // ISO date, YYYY-MM-DD
+    infringementType: text("infringement_type", { enum: infringementTypes.values }).notNull(),
+    goodsCategory: text("goods_category", { enum: goodsCategories.values }).notNull(),
+    goodsDescription: text("goods_description").notNull(),
+    pieces: integer("pieces").notNull(),
+    valueFen: integer("value_fen").notNull(),
+    direction: text("direction", { enum: directions.values }).notNull(),
+    channel: text("channel", { enum: channels.values }).notNull(),
+    transport: text("transport", { enum: transports.values }).notNull(),
+    protectionMode: text("protection_mode", { enum: protectionModes.values }).notNull(),
+    originCountry: text("origin_country"),
+    destinationCountry: text("destination_country"),
+    campaignId: integer("campaign_id").references(() => campaigns.id),
+    status: text("status", { enum: caseStatuses.values }).notNull(),
+    disposal: text("disposal", { enum: disposals.values }),
+    hearingHeld: integer("hearing_held", { mode: "boolean" }).notNull().default(false),
+    referredToPolice: integer("referred_to_police", { mode: "boolean" }).notNull().default(false),
+    penaltyFen: integer("penalty_fen"),
+    notes: text("notes"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    createdBy: text("created_by"),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    updatedBy: text("updated_by"),
+    version: integer("version").notNull().default(1),
+    deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    check("cases_pieces_ck", sql`${t.pieces} >= 1`),
+    check("cases_value_ck", sql`${t.valueFen} >= 0`),
+    check("cases_penalty_ck", sql`${t.penaltyFen} is null or ${t.penaltyFen} >= 0`),
+    check("cases_seized_on_ck", sql`${t.seizedOn} glob '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`),
+    check("cases_type_ck", oneOf(t.infringementType, infringementTypes.values)),
+    check("cases_category_ck", oneOf(t.goodsCategory, goodsCategories.values)),
+    check("cases_direction_ck", oneOf(t.direction, directions.values)),
+    check("cases_channel_ck", oneOf(t.channel, channels.values)),
+    check("cases_transport_ck", oneOf(t.transport, transports.values)),
+    check("cases_mode_ck", oneOf(t.protectionMode, protectionModes.values)),
+    check("cases_status_ck", oneOf(t.status, caseStatuses.values)),
+    check("cases_disposal_ck", sql`${t.disposal} is null or ${oneOf(t.disposal, disposals.values)}`),
+    check("cases_version_ck", sql`${t.version} >= 1`),
+    index("cases_office_seized_idx").on(t.officeId, t.seizedOn),
+    index("cases_seized_idx").on(t.seizedOn),
+    index("cases_campaign_idx").on(t.campaignId),
+  ],
+);
+export type Case = typeof cases.$inferSelect;
+export type NewCase = typeof cases.$inferInsert;
+
+export const caseRightHolders = sqliteTable(
+  "case_right_holders",
+  {
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    rightHolderId: integer("right_holder_id")
+      .notNull()
+      .references(() => rightHolders.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.rightHolderId] }),
+    index("case_right_holders_holder_idx").on(t.rightHolderId, t.caseId),
+  ],
+);
+export type CaseRightHolder = typeof caseRightHolders.$inferSelect;
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    userId: text("user_id"),
+    action: text("action", { enum: auditActions.values }).notNull(),
+    entity: text("entity").notNull(), // "case", "right_holder", "customs_office", …
+    entityId: integer("entity_id").notNull(),
+    before: text("before", { mode: "json" }),
+    after: text("after", { mode: "json" }),
+  },
+  (t) => [
+    check("audit_log_action_ck", oneOf(t.action, auditActions.values)),
+    index("audit_log_entity_idx").on(t.entity, t.entityId, t.at),
+    index("audit_log_at_idx").on(t.at),
+  ],
+);
+export type AuditEntry = typeof auditLog.$inferSelect;
+export type NewAuditEntry = typeof auditLog.$inferInsert;
+
+// Facts about the database itself, such as whether it holds the generated demo data.
+export const appMeta = sqliteTable("app_meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+export type AppMeta = typeof appMeta.$inferSelect;

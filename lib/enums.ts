@@ -1,0 +1,139 @@
+// The one place where the product's enumerations live. The schema (CHECK constraints),
+// the validators, the filters and the UI labels all read these lists.
+
+export type Locale = "en" | "zh";
+export const LOCALES = ["en", "zh"] as const satisfies readonly Locale[];
+export const DEFAULT_LOCALE: Locale = "en";
+
+type Labels<K extends string> = Record<K, { en: string; zh: string }>;
+
+function defineEnum<const K extends string>(labels: Labels<K>) {
+  const values = Object.keys(labels) as K[];
+  return {
+    values: values as readonly K[] as [K, ...K[]],
+    labels,
+    is(value: unknown): value is K {
+      return typeof value === "string" && Object.prototype.hasOwnProperty.call(labels, value);
+    },
+    label(value: K, locale: Locale): string {
+      return labels[value][locale];
+    },
+  };
+}
+
+export const infringementTypes = defineEnum({
+  trademark: { en: "Trademark", zh: "商标权" },
+  copyright: { en: "Copyright", zh: "著作权" },
+  invention_patent: { en: "Invention patent", zh: "发明专利权" },
+  utility_model: { en: "Utility model", zh: "实用新型专利权" },
+  design_patent: { en: "Design patent", zh: "外观设计专利权" },
+  olympic_symbol: { en: "Olympic symbol", zh: "奥林匹克标志专有权" },
+  world_expo_symbol: { en: "World Expo symbol", zh: "世博会标志专有权" },
+});
+export type InfringementType = (typeof infringementTypes.values)[number];
+
+// GACC's product categories, as used in its annual statistics.
+export const goodsCategories = defineEnum({
+  apparel_footwear: { en: "Clothing, shoes and hats", zh: "服装鞋帽" },
+  bags_leather: { en: "Bags and leather goods", zh: "箱包皮具" },
+  watches_jewellery: { en: "Watches and jewellery", zh: "钟表首饰" },
+  electronics: { en: "Electronics and electrical", zh: "电子电器" },
+  communication: { en: "Communication equipment", zh: "通讯设备" },
+  lighting: { en: "Lighting", zh: "灯具照明" },
+  cosmetics: { en: "Cosmetics and personal care", zh: "化妆品及个人护理" },
+  medicines: { en: "Medicines and medical devices", zh: "药品及医疗器械" },
+  auto_parts: { en: "Auto parts", zh: "汽车配件" },
+  hardware_machinery: { en: "Hardware, machinery and tools", zh: "五金机械工具" },
+  sports_goods: { en: "Sports equipment", zh: "体育用品" },
+  toys: { en: "Toys", zh: "玩具" },
+  stationery: { en: "Stationery and office", zh: "文具办公用品" },
+  tobacco: { en: "Tobacco", zh: "烟草制品" },
+  other: { en: "Other", zh: "其他" },
+});
+export type GoodsCategory = (typeof goodsCategories.values)[number];
+
+// The working groups of the brand-protection association (QBPC).
+export const industries = defineEnum({
+  wireless_ic: { en: "Wireless and integrated circuits", zh: "无线与集成电路" },
+  luxury: { en: "Luxury goods", zh: "奢侈品" },
+  lighting: { en: "Lighting", zh: "照明" },
+  personal_care: { en: "Personal care", zh: "个人护理" },
+  pharma_medical: { en: "Pharmaceuticals and medical devices", zh: "医药与医疗器械" },
+  automotive: { en: "Automotive", zh: "汽车" },
+  power_distribution: { en: "Power distribution", zh: "配电" },
+  machinery_tools: { en: "Machinery and power tools", zh: "机械与电动工具" },
+  apparel_sportswear: { en: "Apparel and sportswear", zh: "服装与运动用品" },
+});
+export type Industry = (typeof industries.values)[number];
+
+export const directions = defineEnum({
+  import: { en: "Import", zh: "进口" },
+  export: { en: "Export", zh: "出口" },
+});
+export type Direction = (typeof directions.values)[number];
+
+export const channels = defineEnum({
+  general_freight: { en: "General freight", zh: "货运渠道" },
+  express: { en: "Express", zh: "快件渠道" },
+  postal: { en: "Postal", zh: "邮递渠道" },
+  cross_border_ecommerce: { en: "Cross-border e-commerce", zh: "跨境电商" },
+  passenger: { en: "Passenger baggage", zh: "旅检渠道" },
+  border_trade: { en: "Border trade", zh: "边境贸易" },
+  market_procurement: { en: "Market procurement", zh: "市场采购" },
+});
+export type Channel = (typeof channels.values)[number];
+
+export const transports = defineEnum({
+  sea: { en: "Sea", zh: "海运" },
+  air: { en: "Air", zh: "空运" },
+  road: { en: "Road", zh: "公路" },
+  rail: { en: "Rail", zh: "铁路" },
+  post: { en: "Post", zh: "邮路" },
+});
+export type Transport = (typeof transports.values)[number];
+
+export const protectionModes = defineEnum({
+  ex_officio: { en: "Ex officio", zh: "依职权保护" },
+  on_application: { en: "On application", zh: "依申请保护" },
+});
+export type ProtectionMode = (typeof protectionModes.values)[number];
+
+export const caseStatuses = defineEnum({
+  detained: { en: "Detained", zh: "已扣留" },
+  under_investigation: { en: "Under investigation", zh: "调查中" },
+  infringement_confirmed: { en: "Infringement confirmed", zh: "已认定侵权" },
+  penalised: { en: "Penalised", zh: "已行政处罚" },
+  referred_to_police: { en: "Referred to police", zh: "已移交公安" },
+  released: { en: "Released", zh: "已放行" },
+  closed: { en: "Closed", zh: "已结案" },
+});
+export type CaseStatus = (typeof caseStatuses.values)[number];
+
+// Art. 27 of the Regulations on Customs Protection of IPR, in its order of preference.
+export const disposals = defineEnum({
+  public_welfare: { en: "Public-welfare use", zh: "用于社会公益" },
+  sold_to_right_holder: { en: "Sold to right holder", zh: "转让给权利人" },
+  auctioned: { en: "Auctioned", zh: "拍卖" },
+  destroyed: { en: "Destroyed", zh: "销毁" },
+  green_destruction: { en: "Green destruction", zh: "绿色销毁" },
+});
+export type Disposal = (typeof disposals.values)[number];
+
+export const auditActions = defineEnum({
+  create: { en: "Created", zh: "创建" },
+  update: { en: "Edited", zh: "修改" },
+  delete: { en: "Deleted", zh: "删除" },
+  restore: { en: "Restored", zh: "恢复" },
+  import: { en: "Imported", zh: "导入" },
+});
+export type AuditAction = (typeof auditActions.values)[number];
+
+export function isLocale(value: unknown): value is Locale {
+  return value === "en" || value === "zh";
+}
+
+/** Every enumeration by name, for code that treats them alike (catalog checks, filters). */
+export const ENUMS = {
+  infringementTypes, goodsCategories, industries, directions, channels, transports,
+  protectionModes, caseStatuses, disposals, auditActions,
+} as const;

@@ -1,0 +1,50 @@
+import type { Locale } from "./enums";
+
+// Money is integer fen (1 yuan = 100 fen) everywhere; it becomes yuan only here.
+
+const intlLocale: Record<Locale, string> = { en: "en-US", zh: "zh-CN" };
+
+export function intlLocaleOf(locale: Locale): string {
+  return intlLocale[locale];
+}
+
+function assertFen(fen: number): void {
+  if (!Number.isSafeInteger(fen)) throw new RangeError(`not a whole number of fen: ${fen}`);
+}
+
+/** "6,250,000.00" for 625000000 fen, without floating-point division. */
+export function formatYuanAmount(fen: number, locale: Locale): string {
+  assertFen(fen);
+  const negative = fen < 0;
+  const abs = Math.abs(fen);
+  const yuan = Math.floor(abs / 100);
+  const cents = abs % 100;
+  const whole = new Intl.NumberFormat(intlLocale[locale], { maximumFractionDigits: 0 }).format(yuan);
+  return `${negative ? "-" : ""}${whole}.${String(cents).padStart(2, "0")}`;
+}
+
+/** "RMB 6,250,000.00" in English, "¥6,250,000.00" in Chinese. */
+export function formatMoney(fen: number, locale: Locale): string {
+  const amount = formatYuanAmount(fen, locale);
+  return locale === "zh" ? `¥${amount}` : `RMB ${amount}`;
+}
+
+export function formatCount(n: number, locale: Locale): string {
+  return new Intl.NumberFormat(intlLocale[locale], { maximumFractionDigits: 0 }).format(n);
+}
+
+/** Parses a yuan amount typed by a person ("6,250,000.5", "12.34") into fen; null when malformed. */
+export function parseYuanToFen(input: string): number | null {
+  const text = input.trim().replace(/[,\s]/g, "").replace(/^(RMB|¥|CNY)/i, "");
+  const match = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(text);
+  if (!match) return null;
+  const fen = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+  return Number.isSafeInteger(fen) ? fen : null;
+}
+
+/** A calendar date stored as YYYY-MM-DD, written out for the locale. */
+export function formatDate(iso: string, locale: Locale): string {
+  const date = new Date(`${iso}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(intlLocale[locale], { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" }).format(date);
+}

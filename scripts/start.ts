@@ -1,0 +1,40 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { ConfigError, databasePathFromUrl, portFromEnv } from "../lib/env";
+import { buildIfNeeded } from "./build-if-needed";
+import { prepareDatabase } from "./prepare-db";
+
+// `npm start`: check the environment, create/migrate/seed the database, build if needed, serve.
+
+function main(): void {
+  let port: number;
+  let databaseFile: string;
+  try {
+    port = portFromEnv(process.env.PORT);
+    databaseFile = databasePathFromUrl(process.env.DATABASE_URL);
+    process.env.DATABASE_URL = `file:${databaseFile}`;
+    prepareDatabase({ seed: true });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Cannot start: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  try {
+    buildIfNeeded();
+  } catch (error) {
+    console.error(`Cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  console.log(`Serving ${databaseFile} at http://localhost:${port}`);
+  const server = spawn(
+    process.execPath,
+    [path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port)],
+    { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } },
+  );
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+  server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+main();

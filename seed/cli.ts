@@ -1,0 +1,37 @@
+import { migrateDb, openDb } from "../db/open";
+import { ConfigError } from "../lib/env";
+import { SEED_USAGE, UsageError, parseSeedArgs } from "./args";
+import { NotEmptyError, seedDatabase } from "./run";
+
+function main(): number {
+  let args;
+  try {
+    args = parseSeedArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`seed: ${error.message}\n${SEED_USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (args.help) {
+    console.log(SEED_USAGE);
+    return 0;
+  }
+  try {
+    const db = openDb();
+    migrateDb(db);
+    const result = seedDatabase(db.$client, args);
+    db.$client.close();
+    console.log(`seeded ${result.cases.toLocaleString("en-US")} cases (seed ${args.seed}) in ${(result.milliseconds / 1000).toFixed(1)} s`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof NotEmptyError) {
+      console.error(`seed: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = main();

@@ -1,0 +1,32 @@
+import type Database from "better-sqlite3";
+import { createCaseInserter, deleteAllData, insertReference, isEmpty, markDemo } from "../db/bulk";
+import { buildReference, generateCases } from "./generate";
+
+export class NotEmptyError extends Error {
+  override name = "NotEmptyError";
+}
+
+export type SeedResult = { cases: number; milliseconds: number };
+
+/** Seeds demo data into a migrated database in one transaction: all of it, or nothing. */
+export function seedDatabase(sqlite: Database.Database, options: { cases: number; seed: number; reset?: boolean }): SeedResult {
+  const started = performance.now();
+  if (!options.reset && !isEmpty(sqlite)) {
+    throw new NotEmptyError("The database already holds data; run the seed with --reset to replace it.");
+  }
+  const reference = buildReference();
+  let count = 0;
+  sqlite.transaction(() => {
+    if (options.reset) deleteAllData(sqlite);
+    insertReference(sqlite, reference);
+    const insert = createCaseInserter(sqlite);
+    for (const batch of generateCases({ cases: options.cases, seed: options.seed, reference })) {
+      insert(batch);
+      count += batch.length;
+    }
+    markDemo(sqlite, { cases: count, seed: options.seed });
+  })();
+  sqlite.pragma("optimize");
+  sqlite.exec("analyze");
+  return { cases: count, milliseconds: performance.now() - started };
+}
