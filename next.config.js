@@ -6,6 +6,8 @@ const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // the streaming XLSX writer stays a plain Node module on the server
+  serverExternalPackages: ["exceljs"],
 };
 
 export default withNextIntl(nextConfig);

@@ -28,6 +28,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <li>
                 <Link href="/">{t("nav.dashboard")}</Link>
               </li>
+              <li>
+                <Link href="/cases">{t("nav.cases")}</Link>
+              </li>
             </ul>
           </nav>
           <LanguageSwitch />

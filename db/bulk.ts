@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { GeneratedCase, Reference } from "../seed/generate";
+import { searchIndexWriter } from "./search-index";
 
 // Bulk loading for the demo seed: prepared statements inside one transaction, with the
 // ids the generator assigned. Per-record writes with audit entries live in mutations.
@@ -18,7 +19,7 @@ export function isEmpty(sqlite: Database.Database): boolean {
 /** Removes every row, children first, and restarts the id sequences. */
 export function deleteAllData(sqlite: Database.Database): void {
   sqlite.transaction(() => {
-    for (const table of ["app_meta", "audit_log", "case_right_holders", "cases", "campaigns", "right_holders", "customs_offices"]) {
+    for (const table of ["case_rollup", "cases_fts", "app_meta", "audit_log", "case_right_holders", "cases", "campaigns", "right_holders", "customs_offices"]) {
       sqlite.prepare(`delete from ${table}`).run();
     }
     sqlite.prepare("delete from sqlite_sequence").run();
@@ -47,7 +48,9 @@ export function insertReference(sqlite: Database.Database, reference: Reference)
   reference.campaigns.forEach((c, i) => campaign.run(i + 1, c.code, c.nameEn, c.nameZh, c.startsOn, c.endsOn));
 }
 
-export function createCaseInserter(sqlite: Database.Database): (batch: GeneratedCase[]) => void {
+export function createCaseInserter(sqlite: Database.Database, reference: Reference): (batch: GeneratedCase[]) => void {
+  const holderNames = reference.holders.map((h) => `${h.name} ${h.nameZh}`);
+  const search = searchIndexWriter(sqlite);
   const insertCase = sqlite.prepare(`insert into cases (
       id, case_no, office_id, seized_on, infringement_type, goods_category, goods_description, pieces, value_fen,
       direction, channel, transport, protection_mode, origin_country, destination_country, campaign_id, status,
@@ -64,6 +67,7 @@ export function createCaseInserter(sqlite: Database.Database): (batch: Generated
         c.createdAt, c.createdAt,
       );
       for (const holderId of c.rightHolderIds) link.run(c.id, holderId);
+      search.add({ caseId: c.id, caseNo: c.caseNo, goods: c.goodsDescription, holderNames: c.rightHolderIds.map((id) => holderNames[id - 1]!) });
     }
   };
 }
@@ -75,4 +79,18 @@ export function markDemo(sqlite: Database.Database, info: { cases: number; seed:
   sqlite
     .prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value")
     .run(DEMO_META_KEY, JSON.stringify({ ...info, seededAt: new Date().toISOString() }));
+}
+
+/**
+ * Runs a bulk load with the secondary indexes of `cases` dropped, and builds them again
+ * afterwards: one sort per index instead of a million random inserts into each.
+ */
+export function withCaseIndexesDeferred<T>(sqlite: Database.Database, load: () => T): T {
+  const indexes = sqlite
+    .prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'cases' and sql is not null")
+    .all() as { name: string; sql: string }[];
+  for (const { name } of indexes) sqlite.prepare(`drop index "${name.replace(/"/g, '""')}"`).run();
+  const result = load();
+  for (const { sql } of indexes) sqlite.prepare(sql).run();
+  return result;
 }

@@ -129,9 +129,24 @@ export const cases = sqliteTable(
     check("cases_status_ck", oneOf(t.status, caseStatuses.values)),
     check("cases_disposal_ck", sql`${t.disposal} is null or ${oneOf(t.disposal, disposals.values)}`),
     check("cases_version_ck", sql`${t.version} >= 1`),
-    index("cases_office_seized_idx").on(t.officeId, t.seizedOn),
-    index("cases_seized_idx").on(t.seizedOn),
-    index("cases_campaign_idx").on(t.campaignId),
+    // Partial indexes: every query over live cases says `deleted_at is null`, so these serve
+    // filters, sorts and counts without touching soft-deleted rows or the table itself.
+    index("cases_office_seized_idx").on(t.officeId, t.seizedOn).where(sql`deleted_at is null`),
+    index("cases_seized_idx").on(t.seizedOn).where(sql`deleted_at is null`),
+    index("cases_campaign_idx").on(t.campaignId, t.seizedOn).where(sql`deleted_at is null`),
+    index("cases_value_idx").on(t.valueFen).where(sql`deleted_at is null`),
+    index("cases_pieces_idx").on(t.pieces).where(sql`deleted_at is null`),
+    index("cases_type_idx").on(t.infringementType, t.seizedOn).where(sql`deleted_at is null`),
+    index("cases_category_idx").on(t.goodsCategory, t.seizedOn).where(sql`deleted_at is null`),
+    index("cases_status_idx").on(t.status, t.seizedOn).where(sql`deleted_at is null`),
+    index("cases_channel_idx").on(t.channel, t.transport, t.seizedOn).where(sql`deleted_at is null`),
+    index("cases_direction_idx").on(t.direction, t.protectionMode, t.seizedOn).where(sql`deleted_at is null`),
+    // covers counts and sums for dates, offices and every enumerated column without table
+    // reads (the partial-year edges of case_rollup, facet counts, filters the rollup lacks)
+    index("cases_cover_idx")
+      .on(t.seizedOn, t.officeId, t.infringementType, t.goodsCategory, t.direction, t.channel, t.transport,
+        t.protectionMode, t.status, t.campaignId, t.pieces, t.valueFen)
+      .where(sql`deleted_at is null`),
   ],
 );
 export type Case = typeof cases.$inferSelect;
@@ -174,6 +189,26 @@ export const auditLog = sqliteTable(
 );
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type NewAuditEntry = typeof auditLog.$inferInsert;
+
+// Totals of live cases by year × customs district × infringement type × goods category,
+// kept exactly in step with every write, in the same transaction. Dashboard KPIs and table
+// totals read it for whole years and the base table only for partial-year edges.
+export const caseRollup = sqliteTable(
+  "case_rollup",
+  {
+    year: integer("year").notNull(),
+    districtId: integer("district_id")
+      .notNull()
+      .references(() => customsOffices.id),
+    infringementType: text("infringement_type", { enum: infringementTypes.values }).notNull(),
+    goodsCategory: text("goods_category", { enum: goodsCategories.values }).notNull(),
+    cases: integer("cases").notNull(),
+    pieces: integer("pieces").notNull(),
+    valueFen: integer("value_fen").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.year, t.districtId, t.infringementType, t.goodsCategory] })],
+);
+export type CaseRollupRow = typeof caseRollup.$inferSelect;
 
 // Facts about the database itself, such as whether it holds the generated demo data.
 export const appMeta = sqliteTable("app_meta", {

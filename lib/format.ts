@@ -8,6 +8,14 @@ export function intlLocaleOf(locale: Locale): string {
   return intlLocale[locale];
 }
 
+// Intl formatters are costly to build: one per locale, reused (exports format millions of cells).
+const integerFormats = new Map<Locale, Intl.NumberFormat>();
+function integerFormat(locale: Locale): Intl.NumberFormat {
+  let f = integerFormats.get(locale);
+  if (!f) integerFormats.set(locale, (f = new Intl.NumberFormat(intlLocale[locale], { maximumFractionDigits: 0 })));
+  return f;
+}
+
 function assertFen(fen: number): void {
   if (!Number.isSafeInteger(fen)) throw new RangeError(`not a whole number of fen: ${fen}`);
 }
@@ -19,7 +27,7 @@ export function formatYuanAmount(fen: number, locale: Locale): string {
   const abs = Math.abs(fen);
   const yuan = Math.floor(abs / 100);
   const cents = abs % 100;
-  const whole = new Intl.NumberFormat(intlLocale[locale], { maximumFractionDigits: 0 }).format(yuan);
+  const whole = integerFormat(locale).format(yuan);
   return `${negative ? "-" : ""}${whole}.${String(cents).padStart(2, "0")}`;
 }
 
@@ -30,7 +38,7 @@ export function formatMoney(fen: number, locale: Locale): string {
 }
 
 export function formatCount(n: number, locale: Locale): string {
-  return new Intl.NumberFormat(intlLocale[locale], { maximumFractionDigits: 0 }).format(n);
+  return integerFormat(locale).format(n);
 }
 
 /** Parses a yuan amount typed by a person ("6,250,000.5", "12.34") into fen; null when malformed. */

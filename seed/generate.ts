@@ -289,12 +289,12 @@ function draftCase(random: Random, ctx: Context, input: DraftInput): Draft {
   const typeLabel = infringementTypes.labels[input.infringementType].en.toLowerCase();
   const description =
     input.infringementType === "trademark"
-      ? `${capitalise(noun)} bearing the "${brand}" trademark`
+      ? random.pick(TRADEMARK_WORDINGS)(brand, noun)
       : input.infringementType === "copyright"
-        ? `${capitalise(noun)} with pirated ${brand} artwork`
+        ? `Pirated ${brand} ${noun}`
         : input.infringementType === "olympic_symbol" || input.infringementType === "world_expo_symbol"
-          ? `${capitalise(noun)} bearing ${typeLabel}s, sold under the "${brand}" brand`
-          : `${capitalise(noun)} infringing a ${typeLabel} of ${lead.name}`;
+          ? `${capitalise(noun)} with ${typeLabel}s, ${brand} packaging`
+          : `${capitalise(noun)} copying a ${typeLabel} of ${lead.name}`;
 
   return {
     districtCode,
@@ -323,6 +323,14 @@ function draftCase(random: Random, ctx: Context, input: DraftInput): Draft {
     rightHolderIds: holderIds,
   };
 }
+
+const TRADEMARK_WORDINGS: ((brand: string, noun: string) => string)[] = [
+  (brand, noun) => `Counterfeit ${brand} ${noun}`,
+  (brand, noun) => `${capitalise(noun)} with fake ${brand} logos`,
+  (brand, noun) => `${brand}-branded ${noun}`,
+  (brand, noun) => `${capitalise(noun)} sold as ${brand}`,
+  (brand, noun) => `Imitation ${brand} ${noun}`,
+];
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
-import { createCaseInserter, deleteAllData, insertReference, isEmpty, markDemo } from "../db/bulk";
+import { createCaseInserter, deleteAllData, insertReference, isEmpty, markDemo, withCaseIndexesDeferred } from "../db/bulk";
+import { rebuildRollup } from "../db/rollup";
 import { buildReference, generateCases } from "./generate";
 
 export class NotEmptyError extends Error {
@@ -19,11 +20,14 @@ export function seedDatabase(sqlite: Database.Database, options: { cases: number
   sqlite.transaction(() => {
     if (options.reset) deleteAllData(sqlite);
     insertReference(sqlite, reference);
-    const insert = createCaseInserter(sqlite);
-    for (const batch of generateCases({ cases: options.cases, seed: options.seed, reference })) {
-      insert(batch);
-      count += batch.length;
-    }
+    const insert = createCaseInserter(sqlite, reference);
+    withCaseIndexesDeferred(sqlite, () => {
+      for (const batch of generateCases({ cases: options.cases, seed: options.seed, reference })) {
+        insert(batch);
+        count += batch.length;
+      }
+    });
+    rebuildRollup(sqlite);
     markDemo(sqlite, { cases: count, seed: options.seed });
   })();
   sqlite.pragma("optimize");

@@ -1,0 +1,68 @@
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { getLocale, getTranslations } from "next-intl/server";
+import { CasesTable } from "@/components/cases/CasesTable";
+import { ExportLinks } from "@/components/cases/ExportLinks";
+import { TotalsBar, TotalsSkeleton } from "@/components/cases/TotalsBar";
+import { ClearFiltersButton } from "@/components/filters/ClearFiltersButton";
+import { ExplorerNavigation } from "@/components/filters/ExplorerNavigation";
+import { FilterBar } from "@/components/filters/FilterBar";
+import { Facets, FacetsSkeleton } from "@/components/filters/Facets";
+import { IgnoredNotice } from "@/components/ui/IgnoredNotice";
+import { getDb } from "@/db/client";
+import { filterNames, listCases } from "@/db/queries/cases";
+import type { Locale } from "@/lib/enums";
+import { filterChips } from "@/lib/filter-labels";
+import { hasAnyFilter, parseCaseQuery } from "@/lib/filters";
+
+export const dynamic = "force-dynamic";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("cases");
+  return { title: t("title") };
+}
+
+export default async function CasesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const t = await getTranslations("cases");
+  const locale = (await getLocale()) as Locale;
+  const { query, ignored } = parseCaseQuery(await searchParams);
+  const db = getDb();
+  let page = listCases(db, query);
+  const lastPage = Math.max(1, Math.ceil(page.total / query.size));
+  if (query.page > lastPage) {
+    // a page past the end (after a filter shrank the set): show the last one
+    query.page = lastPage;
+    page = listCases(db, query);
+  }
+  const chips = filterChips(query.filters, locale, filterNames(db, query.filters));
+  const key = JSON.stringify(query.filters);
+
+  return (
+    <>
+      <h1>{t("title")}</h1>
+      <p className="lede">{t("lede")}</p>
+      <IgnoredNotice ignored={ignored} />
+      <ExplorerNavigation>
+        <FilterBar q={query.filters.q ?? ""} from={query.filters.from ?? ""} to={query.filters.to ?? ""} chips={chips}>
+          <Suspense key={key} fallback={<FacetsSkeleton />}>
+            <Facets filters={query.filters} />
+          </Suspense>
+        </FilterBar>
+        <div className="results-head">
+          <Suspense key={key} fallback={<TotalsSkeleton />}>
+            <TotalsBar filters={query.filters} />
+          </Suspense>
+          <ExportLinks query={query} total={page.total} />
+        </div>
+        {page.total === 0 ? (
+          <div className="empty-state" data-testid="empty-state">
+            <p>{t("empty.title")}</p>
+            {hasAnyFilter(query.filters) && <ClearFiltersButton label={t("empty.clear")} />}
+          </div>
+        ) : (
+          <CasesTable rows={page.rows} total={page.total} page={query.page} size={query.size} sort={query.sort} />
+        )}
+      </ExplorerNavigation>
+    </>
+  );
+}

@@ -1,0 +1,75 @@
+"use client";
+
+import { useId, useState } from "react";
+import { useLocale, useTranslations } from "next-intl";
+import { formatCount } from "@/lib/format";
+import type { Locale } from "@/lib/enums";
+import { useExplorerNavigation } from "./ExplorerNavigation";
+
+export type FacetOption = { value: string; label: string; count: number | null };
+
+/** A multi-select with counts: a native disclosure, so it opens with Enter or Space. */
+export function FacetSelect({ name, label, options, selected, searchable = false }: {
+  name: string;
+  label: string;
+  options: FacetOption[];
+  selected: string[];
+  searchable?: boolean;
+}) {
+  const t = useTranslations("cases.facets");
+  const locale = useLocale() as Locale;
+  const { navigate } = useExplorerNavigation();
+  const [needle, setNeedle] = useState("");
+  const id = useId();
+  const shown = needle
+    ? options.filter((o) => `${o.label} ${o.value}`.toLowerCase().includes(needle.toLowerCase()))
+    : options;
+
+  const toggle = (value: string, on: boolean) =>
+    navigate((params) => {
+      const values = params.getAll(name).filter((v) => v !== value);
+      if (on) values.push(value);
+      params.delete(name);
+      for (const v of values) params.append(name, v);
+    });
+
+  return (
+    <details className="facet" data-facet={name}>
+      <summary>
+        {label}
+        {selected.length > 0 && <span className="facet-badge">{t("selected", { count: selected.length })}</span>}
+      </summary>
+      <div className="facet-panel" role="group" aria-label={label}>
+        {searchable && (
+          <input
+            type="search"
+            className="facet-search"
+            aria-label={`${t("filterOptions")}: ${label}`}
+            value={needle}
+            onChange={(e) => setNeedle(e.target.value)}
+          />
+        )}
+        {shown.length === 0 && <p className="muted">{t("noOptions")}</p>}
+        <ul>
+          {shown.map((o) => {
+            const inputId = `${id}-${o.value}`;
+            return (
+              <li key={o.value}>
+                <input
+                  id={inputId}
+                  type="checkbox"
+                  checked={selected.includes(o.value)}
+                  onChange={(e) => toggle(o.value, e.target.checked)}
+                />
+                <label htmlFor={inputId}>
+                  <span>{o.label}</span>
+                  {o.count !== null && <span className="facet-count">{formatCount(o.count, locale)}</span>}
+                </label>
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,67 @@
+import { getLocale, getTranslations } from "next-intl/server";
+import { getDb } from "@/db/client";
+import { COLUMN_FACETS, campaignFacet, districtFacet, facetCounts, industryFacet } from "@/db/queries/cases";
+import { ENUM_FILTERS, type Filters } from "@/lib/filters";
+import type { Locale } from "@/lib/enums";
+import { FacetSelect, type FacetOption } from "./FacetSelect";
+
+type EnumLike = { values: readonly string[]; labels: Record<string, { en: string; zh: string }> };
+
+/** Facet selects with counts under the current filters (each facet ignores its own filter). */
+export async function Facets({ filters }: { filters: Filters }) {
+  const t = await getTranslations("cases.facets");
+  const locale = (await getLocale()) as Locale;
+  const db = getDb();
+
+  const enumOptions = (name: keyof typeof ENUM_FILTERS, counts: Map<string, number>): FacetOption[] => {
+    const e = ENUM_FILTERS[name] as unknown as EnumLike;
+    return e.values.map((value) => ({ value, label: e.labels[value]![locale], count: counts.get(value) ?? 0 }));
+  };
+
+  const districts: FacetOption[] = districtFacet(db, filters).map((d) => ({
+    value: d.code,
+    label: locale === "zh" ? d.nameZh : d.nameEn,
+    count: d.count,
+  }));
+  for (const code of filters.district) {
+    if (!districts.some((d) => d.value === code)) districts.push({ value: code, label: code, count: 0 });
+  }
+  const campaigns: FacetOption[] = campaignFacet(db, filters).map((c) => ({
+    value: c.code,
+    label: locale === "zh" ? c.nameZh : c.nameEn,
+    count: c.count,
+  }));
+  const groups: { name: string; options: FacetOption[]; searchable?: boolean }[] = [
+    { name: "district", options: districts, searchable: true },
+    ...COLUMN_FACETS.map((name) => ({
+      name,
+      options: enumOptions(name, new Map(facetCounts(db, filters, name).map((c) => [c.value, c.count]))),
+    })),
+    { name: "industry", options: enumOptions("industry", new Map(industryFacet(db, filters).map((c) => [c.value, c.count]))) },
+    { name: "campaign", options: campaigns },
+  ];
+  return (
+    <div className="filter-row facets">
+      {groups.map((g) => (
+        <FacetSelect
+          key={g.name}
+          name={g.name}
+          label={t(g.name as "district")}
+          options={g.options}
+          selected={(filters[g.name as keyof Filters] as (string | number)[]).map(String)}
+          searchable={g.searchable}
+        />
+      ))}
+    </div>
+  );
+}
+
+export function FacetsSkeleton() {
+  return (
+    <div className="filter-row facets" aria-hidden="true">
+      {Array.from({ length: 10 }, (_, i) => (
+        <span key={i} className="facet skeleton facet-placeholder" />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
+import type { FilterChip } from "@/lib/filter-labels";
+import { FILTER_NAMES } from "@/lib/filters";
+import { useExplorerNavigation } from "./ExplorerNavigation";
+
+const SEARCH_DELAY_MS = 350;
+
+export function FilterBar({ q, from, to, chips, children }: {
+  q: string;
+  from: string;
+  to: string;
+  chips: FilterChip[];
+  /** the facet selects, streamed in when their counts are ready */
+  children: React.ReactNode;
+}) {
+  const t = useTranslations("cases");
+  const { navigate } = useExplorerNavigation();
+  const [text, setText] = useState(q);
+  const lastSent = useRef(q);
+
+  // follow the URL (back button, a cleared filter) when it changes under us
+  useEffect(() => {
+    setText(q);
+    lastSent.current = q;
+  }, [q]);
+
+  // debounced text search
+  useEffect(() => {
+    if (text.trim() === lastSent.current.trim()) return;
+    const timer = setTimeout(() => {
+      lastSent.current = text;
+      navigate((params) => (text.trim() ? params.set("q", text.trim()) : params.delete("q")));
+    }, SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [text, navigate]);
+
+  const setDate = (name: "from" | "to", value: string) =>
+    navigate((params) => (value ? params.set(name, value) : params.delete(name)));
+
+  const removeChip = (chip: FilterChip) =>
+    navigate((params) => {
+      const rest = params.getAll(chip.name).filter((v) => v !== chip.value);
+      params.delete(chip.name);
+      for (const v of rest) params.append(chip.name, v);
+    });
+
+  const clearAll = () => navigate((params) => FILTER_NAMES.forEach((name) => params.delete(name)));
+
+  return (
+    <section className="filter-bar" aria-label={t("facets.label")}>
+      <div className="filter-row">
+        <label className="search-field">
+          <span className="visually-hidden">{t("search.label")}</span>
+          <input
+            type="search"
+            name="q"
+            value={text}
+            placeholder={t("search.placeholder")}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") {
+                lastSent.current = text;
+                navigate((params) => (text.trim() ? params.set("q", text.trim()) : params.delete("q")));
+              }
+            }}
+          />
+        </label>
+        <label className="date-field">
+          <span>{t("dates.from")}</span>
+          <input type="date" name="from" value={from} min="2000-01-01" max="2099-12-31" onChange={(e) => setDate("from", e.target.value)} />
+        </label>
+        <label className="date-field">
+          <span>{t("dates.to")}</span>
+          <input type="date" name="to" value={to} min="2000-01-01" max="2099-12-31" onChange={(e) => setDate("to", e.target.value)} />
+        </label>
+      </div>
+      {children}
+      {chips.length > 0 && (
+        <div className="chips" aria-label={t("chips.label")} role="group">
+          {chips.map((chip) => (
+            <button
+              key={`${chip.name}=${chip.value}`}
+              type="button"
+              className="chip"
+              aria-label={t("chips.remove", { label: chip.label })}
+              onClick={() => removeChip(chip)}
+            >
+              {chip.label} <span aria-hidden="true">×</span>
+            </button>
+          ))}
+          <button type="button" className="link-button" onClick={clearAll}>
+            {t("chips.clear")}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,308 @@
+import "server-only";
+import { and, asc, count, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import type { EnumFilterName, CaseQuery, Filters, SortKey } from "../../lib/filters";
+import { casesWhere, type FilterOptions } from "../case-filters";
+import { countCases } from "./totals";
+export { caseTotals, countCases, type CaseTotals } from "./totals";
+import type { Db } from "../open";
+import { auditLog, campaigns, caseRightHolders, cases, customsOffices, rightHolders } from "../schema";
+
+export type Named = { code: string; nameEn: string; nameZh: string };
+export type HolderRef = { id: number; name: string; nameZh: string | null };
+
+export type CaseRow = {
+  id: number;
+  caseNo: string;
+  seizedOn: string;
+  office: Named;
+  district: Named;
+  infringementType: (typeof cases.$inferSelect)["infringementType"];
+  goodsCategory: (typeof cases.$inferSelect)["goodsCategory"];
+  goodsDescription: string;
+  pieces: number;
+  valueFen: number;
+  direction: (typeof cases.$inferSelect)["direction"];
+  channel: (typeof cases.$inferSelect)["channel"];
+  transport: (typeof cases.$inferSelect)["transport"];
+  protectionMode: (typeof cases.$inferSelect)["protectionMode"];
+  status: (typeof cases.$inferSelect)["status"];
+  disposal: (typeof cases.$inferSelect)["disposal"];
+  campaign: Named | null;
+  rightHolders: HolderRef[];
+};
+
+export type CasePage = { total: number; page: number; size: number; rows: CaseRow[] };
+
+// Sorting by a whitelist: each key maps to an indexed column; ties break on id.
+const SORT_COLUMNS: Record<SortKey, typeof cases.seizedOn | typeof cases.caseNo | typeof cases.pieces | typeof cases.valueFen> = {
+  seizedOn: cases.seizedOn,
+  caseNo: cases.caseNo,
+  pieces: cases.pieces,
+  value: cases.valueFen,
+};
+
+const office = alias(customsOffices, "office");
+const district = alias(customsOffices, "district");
+
+function holdersJson(restrictToHolders?: number[]): SQL<string> {
+  const only = restrictToHolders ? sql` and h.id in ${restrictToHolders.length ? restrictToHolders : [-1]}` : sql``;
+  return sql<string>`(select coalesce(json_group_array(json_object('id', h.id, 'name', h.name, 'nameZh', h.name_zh)), '[]')
+    from ${caseRightHolders} l join ${rightHolders} h on h.id = l.right_holder_id
+    where l.case_id = ${cases.id}${only} order by h.name)`;
+}
+
+function rowSelection(options: FilterOptions) {
+  return {
+    id: cases.id,
+    caseNo: cases.caseNo,
+    seizedOn: cases.seizedOn,
+    officeCode: office.code,
+    officeNameEn: office.nameEn,
+    officeNameZh: office.nameZh,
+    districtCode: district.code,
+    districtNameEn: district.nameEn,
+    districtNameZh: district.nameZh,
+    infringementType: cases.infringementType,
+    goodsCategory: cases.goodsCategory,
+    goodsDescription: cases.goodsDescription,
+    pieces: cases.pieces,
+    valueFen: cases.valueFen,
+    direction: cases.direction,
+    channel: cases.channel,
+    transport: cases.transport,
+    protectionMode: cases.protectionMode,
+    status: cases.status,
+    disposal: cases.disposal,
+    campaignCode: campaigns.code,
+    campaignNameEn: campaigns.nameEn,
+    campaignNameZh: campaigns.nameZh,
+    holders: holdersJson(options.restrictToHolders),
+  };
+}
+
+type RawRow = { [K in keyof ReturnType<typeof rowSelection>]: unknown };
+
+function toCaseRow(r: RawRow): CaseRow {
+  return {
+    id: r.id as number,
+    caseNo: r.caseNo as string,
+    seizedOn: r.seizedOn as string,
+    office: { code: r.officeCode as string, nameEn: r.officeNameEn as string, nameZh: r.officeNameZh as string },
+    district: { code: r.districtCode as string, nameEn: r.districtNameEn as string, nameZh: r.districtNameZh as string },
+    infringementType: r.infringementType as CaseRow["infringementType"],
+    goodsCategory: r.goodsCategory as CaseRow["goodsCategory"],
+    goodsDescription: r.goodsDescription as string,
+    pieces: r.pieces as number,
+    valueFen: r.valueFen as number,
+    direction: r.direction as CaseRow["direction"],
+    channel: r.channel as CaseRow["channel"],
+    transport: r.transport as CaseRow["transport"],
+    protectionMode: r.protectionMode as CaseRow["protectionMode"],
+    status: r.status as CaseRow["status"],
+    disposal: r.disposal as CaseRow["disposal"],
+    campaign: r.campaignCode
+      ? { code: r.campaignCode as string, nameEn: r.campaignNameEn as string, nameZh: r.campaignNameZh as string }
+      : null,
+    rightHolders: JSON.parse(r.holders as string) as HolderRef[],
+  };
+}
+
+function selectCaseRows(db: Db, options: FilterOptions) {
+  return db
+    .select(rowSelection(options))
+    .from(cases)
+    .innerJoin(office, eq(office.id, cases.officeId))
+    .innerJoin(district, eq(district.id, sql`coalesce(${office.districtId}, ${office.id})`))
+    .leftJoin(campaigns, eq(campaigns.id, cases.campaignId));
+}
+
+/** One page of the filtered, sorted cases with the total of the filtered set. */
+export function listCases(db: Db, query: CaseQuery, options: FilterOptions = {}): CasePage {
+  const where = casesWhere(db, query.filters, options);
+  const column = SORT_COLUMNS[query.sort.key];
+  const order = query.sort.dir === "asc" ? [asc(column), asc(cases.id)] : [desc(column), desc(cases.id)];
+  const rows = selectCaseRows(db, options)
+    .where(where)
+    .orderBy(...order)
+    .limit(query.size)
+    .offset((query.page - 1) * query.size)
+    .all();
+  const total = countCases(db, query.filters, options);
+  return { total, page: query.page, size: query.size, rows: rows.map(toCaseRow) };
+}
+
+export type FacetCount = { value: string; count: number };
+
+const FACET_COLUMNS = {
+  type: cases.infringementType,
+  category: cases.goodsCategory,
+  direction: cases.direction,
+  channel: cases.channel,
+  transport: cases.transport,
+  mode: cases.protectionMode,
+  status: cases.status,
+} as const;
+export type ColumnFacet = keyof typeof FACET_COLUMNS;
+export const COLUMN_FACETS = Object.keys(FACET_COLUMNS) as ColumnFacet[];
+
+/** Counts per value of one enumerated column, under every filter except its own. */
+export function facetCounts(db: Db, filters: Filters, facet: ColumnFacet, options: FilterOptions = {}): FacetCount[] {
+  const column = FACET_COLUMNS[facet];
+  return db
+    .select({ value: column, count: count() })
+    .from(cases)
+    .where(casesWhere(db, filters, { ...options, except: facet satisfies EnumFilterName }))
+    .groupBy(column)
+    .orderBy(desc(count()))
+    .all() as FacetCount[];
+}
+
+export type DistrictFacet = Named & { count: number };
+
+export function districtFacet(db: Db, filters: Filters, options: FilterOptions = {}): DistrictFacet[] {
+  return db
+    .select({ code: district.code, nameEn: district.nameEn, nameZh: district.nameZh, count: count() })
+    .from(cases)
+    .innerJoin(office, eq(office.id, cases.officeId))
+    .innerJoin(district, eq(district.id, sql`coalesce(${office.districtId}, ${office.id})`))
+    .where(casesWhere(db, filters, { ...options, except: "district" }))
+    .groupBy(district.id)
+    .orderBy(desc(count()), district.code)
+    .all();
+}
+
+export function campaignFacet(db: Db, filters: Filters, options: FilterOptions = {}): (Named & { count: number })[] {
+  return db
+    .select({ code: campaigns.code, nameEn: campaigns.nameEn, nameZh: campaigns.nameZh, count: count() })
+    .from(cases)
+    .innerJoin(campaigns, eq(campaigns.id, cases.campaignId))
+    .where(casesWhere(db, filters, { ...options, except: "campaign" }))
+    .groupBy(campaigns.id)
+    .orderBy(desc(count()))
+    .all();
+}
+
+export type CaseDetail = CaseRow & {
+  office: Named & { province: string };
+  protectionMode: CaseRow["protectionMode"];
+  originCountry: string | null;
+  destinationCountry: string | null;
+  hearingHeld: boolean;
+  referredToPolice: boolean;
+  penaltyFen: number | null;
+  notes: string | null;
+  createdAt: number;
+  updatedAt: number;
+  createdBy: string | null;
+  updatedBy: string | null;
+  version: number;
+  history: { id: number; at: number; userId: string | null; action: string; before: unknown; after: unknown }[];
+};
+
+/** One case with every field, or null when it does not exist, is deleted, or is out of reach. */
+export function getCase(db: Db, id: number, options: FilterOptions = {}): CaseDetail | null {
+  if (!Number.isSafeInteger(id) || id < 1) return null;
+  const restriction = options.restrictToHolders
+    ? sql`${cases.id} in (select case_id from ${caseRightHolders} where right_holder_id in ${options.restrictToHolders.length ? options.restrictToHolders : [-1]})`
+    : undefined;
+  const raw = db
+    .select({
+      ...rowSelection(options),
+      province: office.province,
+      originCountry: cases.originCountry,
+      destinationCountry: cases.destinationCountry,
+      hearingHeld: cases.hearingHeld,
+      referredToPolice: cases.referredToPolice,
+      penaltyFen: cases.penaltyFen,
+      notes: cases.notes,
+      createdAt: sql<number>`${cases.createdAt}`,
+      updatedAt: sql<number>`${cases.updatedAt}`,
+      createdBy: cases.createdBy,
+      updatedBy: cases.updatedBy,
+      version: cases.version,
+    })
+    .from(cases)
+    .innerJoin(office, eq(office.id, cases.officeId))
+    .innerJoin(district, eq(district.id, sql`coalesce(${office.districtId}, ${office.id})`))
+    .leftJoin(campaigns, eq(campaigns.id, cases.campaignId))
+    .where(and(eq(cases.id, id), isNull(cases.deletedAt), restriction))
+    .get();
+  if (!raw) return null;
+  const row = toCaseRow(raw);
+  const history = db
+    .select({ id: auditLog.id, at: sql<number>`${auditLog.at}`, userId: auditLog.userId, action: auditLog.action, before: auditLog.before, after: auditLog.after })
+    .from(auditLog)
+    .where(and(eq(auditLog.entity, "case"), eq(auditLog.entityId, id)))
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .all();
+  return {
+    ...row,
+    office: { ...row.office, province: raw.province },
+    originCountry: raw.originCountry,
+    destinationCountry: raw.destinationCountry,
+    hearingHeld: raw.hearingHeld,
+    referredToPolice: raw.referredToPolice,
+    penaltyFen: raw.penaltyFen,
+    notes: raw.notes,
+    createdAt: raw.createdAt,
+    updatedAt: raw.updatedAt,
+    createdBy: raw.createdBy,
+    updatedBy: raw.updatedBy,
+    version: raw.version,
+    history,
+  };
+}
+
+export function getRightHolderNames(db: Db, ids: number[]): HolderRef[] {
+  if (!ids.length) return [];
+  return db
+    .select({ id: rightHolders.id, name: rightHolders.name, nameZh: rightHolders.nameZh })
+    .from(rightHolders)
+    .where(sql`${rightHolders.id} in ${ids}`)
+    .all();
+}
+
+export function listCampaigns(db: Db): Named[] {
+  return db.select({ code: campaigns.code, nameEn: campaigns.nameEn, nameZh: campaigns.nameZh }).from(campaigns).orderBy(campaigns.startsOn).all();
+}
+
+export function listDistricts(db: Db): Named[] {
+  return db
+    .select({ code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh })
+    .from(customsOffices)
+    .where(isNull(customsOffices.districtId))
+    .orderBy(customsOffices.code)
+    .all();
+}
+
+/** Names for the codes and ids a filter refers to, for chips and export sheets. */
+export function filterNames(db: Db, filters: Filters): import("../../lib/filter-labels").FilterNames {
+  const names: import("../../lib/filter-labels").FilterNames = { district: {}, office: {}, holder: {}, campaign: {} };
+  const codes = [...new Set([...filters.district, ...filters.office])];
+  if (codes.length) {
+    for (const o of db.select({ code: customsOffices.code, en: customsOffices.nameEn, zh: customsOffices.nameZh }).from(customsOffices).where(sql`${customsOffices.code} in ${codes}`).all()) {
+      if (filters.district.includes(o.code)) names.district[o.code] = { en: o.en, zh: o.zh };
+      if (filters.office.includes(o.code)) names.office[o.code] = { en: o.en, zh: o.zh };
+    }
+  }
+  for (const h of getRightHolderNames(db, filters.holder)) names.holder[String(h.id)] = { en: h.name, zh: h.nameZh ?? h.name };
+  if (filters.campaign.length) {
+    for (const c of db.select({ code: campaigns.code, en: campaigns.nameEn, zh: campaigns.nameZh }).from(campaigns).where(sql`${campaigns.code} in ${filters.campaign}`).all()) {
+      names.campaign[c.code] = { en: c.en, zh: c.zh };
+    }
+  }
+  return names;
+}
+
+/** Cases per industry of their right holders (a case counts once per industry it involves). */
+export function industryFacet(db: Db, filters: Filters, options: FilterOptions = {}): FacetCount[] {
+  return db
+    .select({ value: rightHolders.industry, count: sql<number>`count(distinct ${cases.id})` })
+    .from(cases)
+    .innerJoin(caseRightHolders, eq(caseRightHolders.caseId, cases.id))
+    .innerJoin(rightHolders, eq(rightHolders.id, caseRightHolders.rightHolderId))
+    .where(casesWhere(db, filters, { ...options, except: "industry" }))
+    .groupBy(rightHolders.industry)
+    .all();
+}

@@ -1,0 +1,132 @@
+// npm run bench: the performance budgets of DESIGN.md at national scale, printed as a table.
+// Seeds (or reuses) a 1,000,000-case database and times the same query functions the pages use.
+import fs from "node:fs";
+import path from "node:path";
+import { caseTotals, listCases } from "../../db/queries/cases";
+import { openExportCursor } from "../../db/queries/export";
+import { isEmpty } from "../../db/bulk";
+import { migrateDb, openDb } from "../../db/open";
+import { csvLine } from "../../lib/csv";
+import { exportCells } from "../../lib/export-columns";
+import { DEFAULT_SORT, EMPTY_FILTERS, type CaseQuery, type Filters, type Sort } from "../../lib/filters";
+import { seedDatabase } from "../../seed/run";
+
+const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
+const url = process.env.BENCH_DATABASE_URL ?? `file:data/bench-${CASES}.db`;
+process.env.DATABASE_URL = url;
+
+const db = openDb(url);
+migrateDb(db);
+const existing = (db.$client.prepare("select count(*) as n from cases").get() as { n: number }).n;
+if (existing !== CASES) {
+  console.log(`Seeding ${CASES.toLocaleString("en-US")} cases into ${url} (once; later runs reuse it)…`);
+  const r = seedDatabase(db.$client, { cases: CASES, seed: 7, reset: !isEmpty(db.$client) });
+  console.log(`seeded in ${(r.milliseconds / 1000).toFixed(1)} s`);
+}
+
+type Result = { name: string; samples: number[]; budget?: [number, number]; note?: string };
+const results: Result[] = [];
+
+function time(fn: () => unknown): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+function pct(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function measure(name: string, runs: (() => unknown)[], budget?: [number, number], rounds = 3, labels?: string[]) {
+  for (const run of runs) run(); // warm the page cache
+  const samples: number[] = [];
+  for (let r = 0; r < rounds; r++)
+    runs.forEach((run, i) => {
+      const ms = time(run);
+      samples.push(ms);
+      if (process.env.BENCH_VERBOSE && budget && ms > budget[0]) console.log(`  slow: ${name} #${i} ${labels?.[i] ?? ""} ${ms.toFixed(1)} ms`);
+    });
+  results.push({ name, samples, budget });
+}
+
+const f = (over: Partial<Filters>): Filters => ({ ...EMPTY_FILTERS, ...over });
+const q = (filters: Filters, sort: Sort = DEFAULT_SORT, page = 1, size = 25): CaseQuery => ({ filters, sort, page, size });
+
+measure("full-scan floor: SELECT SUM(pieces) FROM cases", [() => db.$client.prepare("select sum(pieces) from cases").get()]);
+
+const tableFilters: Filters[] = [
+  f({}),
+  f({ from: "2016-01-01", to: "2017-06-07" }),
+  f({ district: ["8600"] }),
+  f({ district: ["8600"], from: "2016-01-01", to: "2017-06-07" }),
+  f({ district: ["5300"], type: ["trademark"] }),
+  f({ type: ["copyright"] }),
+  f({ category: ["lighting"], from: "2020-01-01", to: "2020-12-31" }),
+  f({ holder: [12] }),
+  f({ industry: ["lighting"] }),
+  f({ channel: ["express"], direction: ["import"] }),
+  f({ status: ["detained"] }),
+  f({ campaign: ["qingfeng"] }),
+  f({ district: ["8600"], type: ["copyright"], industry: ["lighting"], from: "2016-01-01", to: "2017-12-31" }),
+];
+const sorts: Sort[] = [DEFAULT_SORT, { key: "value", dir: "desc" }, { key: "pieces", dir: "asc" }, { key: "caseNo", dir: "asc" }];
+measure(
+  "case-table page with its total (13 filters × 4 sorts)",
+  tableFilters.flatMap((filters) => sorts.map((sort) => () => listCases(db, q(filters, sort)))),
+  [20, 100],
+  1,
+  tableFilters.flatMap((filters) => sorts.map((sort) => `${JSON.stringify(Object.fromEntries(Object.entries(filters).filter(([, v]) => (Array.isArray(v) ? v.length : v))))} ${sort.key}.${sort.dir}`)),
+);
+measure("case-table page 40 of 200 rows, no filter", [() => listCases(db, q(f({}), DEFAULT_SORT, 40, 200))], [20, 100], 5);
+measure(
+  "totals of the filtered set (cases, pieces, value)",
+  tableFilters.map((filters) => () => caseTotals(db, filters)),
+  undefined,
+  1,
+);
+// real words of the data: a brand, its Chinese name, goods, a case-number prefix, a full case number
+const sample = db.$client.prepare("select name, name_zh as nameZh from right_holders where id in (3, 50, 200)").all() as { name: string; nameZh: string }[];
+const someCase = db.$client.prepare("select case_no as caseNo from cases where id = 4242").get() as { caseNo: string };
+const searches = [
+  sample[0]!.name.split(" ")[0]!, sample[1]!.name, sample[2]!.nameZh.slice(0, 2), "handbags", "brake pads",
+  "8600-2016", someCase.caseNo, "counterfeit wristwatches",
+];
+measure(
+  "text search page with its total",
+  searches.map((text) => () => listCases(db, q(f({ q: text })))),
+  [50, 100],
+  3,
+  searches,
+);
+
+// CSV export: every row of the whole table through the same cursor and CSV writer as the route.
+const exportStart = performance.now();
+const cursor = openExportCursor(EMPTY_FILTERS, DEFAULT_SORT);
+let exported = 0;
+let bytes = 0;
+const heapBefore = process.memoryUsage().rss;
+let heapPeak = heapBefore;
+for (const row of cursor.rows) {
+  bytes += csvLine(exportCells(row, "en")).length;
+  if (++exported % 100_000 === 0) heapPeak = Math.max(heapPeak, process.memoryUsage().rss);
+}
+const exportSeconds = (performance.now() - exportStart) / 1000;
+
+const floor = pct(results[0]!.samples, 50);
+const pad = (s: string, n: number) => s.padEnd(n);
+const num = (x: number) => x.toFixed(1).padStart(8);
+console.log(`\nDatabase: ${path.resolve(url.replace(/^file:/, ""))} (${(fs.statSync(url.replace(/^file:/, "")).size / 1e6).toFixed(0)} MB), ${CASES.toLocaleString("en-US")} cases\n`);
+console.log(`${pad("request", 58)} ${"runs".padStart(5)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"÷ floor".padStart(8)}  budget (p50/p95)`);
+for (const r of results) {
+  const p50 = pct(r.samples, 50);
+  const p95 = pct(r.samples, 95);
+  const verdict = r.budget ? `${r.budget[0]}/${r.budget[1]} ms ${p50 <= r.budget[0] && p95 <= r.budget[1] ? "ok" : "OVER"}` : "";
+  console.log(`${pad(r.name, 58)} ${String(r.samples.length).padStart(5)} ${num(p50)} ${num(p95)} ${(p50 / floor).toFixed(2).padStart(8)}  ${verdict}`);
+}
+const rate = exported / exportSeconds;
+console.log(
+  `${pad("CSV export of every case (rows/s)", 58)} ${String(exported).padStart(5)} ${Math.round(rate).toLocaleString("en-US").padStart(17)}           ≥ 100,000 rows/s ${rate >= 100_000 ? "ok" : "OVER"}` +
+    `  (${(bytes / 1e6).toFixed(0)} MB, RSS +${((heapPeak - heapBefore) / 1e6).toFixed(0)} MB)`,
+);
+db.$client.close();

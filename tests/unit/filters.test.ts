@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_SORT, EMPTY_FILTERS, filtersSlug, hasAnyFilter, parseCaseQuery, parseFilters, serializeCaseQuery, serializeFilters,
+  type Filters,
+} from "../../lib/filters";
+import { filterChips, filterSummary } from "../../lib/filter-labels";
+
+const full: Filters = {
+  from: "2016-01-01", to: "2017-06-07", district: ["8600", "5300"], office: ["8601"], type: ["trademark", "copyright"],
+  category: ["lighting"], industry: ["lighting", "luxury"], holder: [12, 40], direction: ["export"], channel: ["express", "postal"],
+  transport: ["air"], mode: ["ex_officio"], status: ["closed"], campaign: ["qingfeng"], q: "Maison 阿维",
+};
+
+describe("the filter model", () => {
+  it("round-trips every parameter through the URL", () => {
+    const params = serializeFilters(full);
+    expect(params.getAll("type")).toEqual(["trademark", "copyright"]);
+    const { filters, ignored } = parseFilters(new URLSearchParams(params.toString()));
+    expect(ignored).toEqual([]);
+    expect(filters).toEqual(full);
+  });
+
+  it("round-trips a table query, leaving defaults out of the URL", () => {
+    const query = { filters: full, page: 3, size: 100, sort: { key: "value" as const, dir: "asc" as const } };
+    const params = serializeCaseQuery(query);
+    expect(params.get("sort")).toBe("value.asc");
+    expect(parseCaseQuery(params)).toEqual({ query, ignored: [] });
+    const plain = serializeCaseQuery({ filters: EMPTY_FILTERS, page: 1, size: 25, sort: DEFAULT_SORT });
+    expect(plain.toString()).toBe("");
+  });
+
+  it("reads Next's searchParams objects as well as URLSearchParams", () => {
+    const { filters } = parseFilters({ type: ["trademark", "copyright"], district: "8600", q: undefined });
+    expect(filters.type).toEqual(["trademark", "copyright"]);
+    expect(filters.district).toEqual(["8600"]);
+  });
+
+  it.each([
+    ["from=2017-02-30", "from", "date"],
+    ["to=07/06/2017", "to", "date"],
+    ["from=2017-06-07&to=2016-01-01", "to", "range"],
+    ["type=piracy", "type", "value"],
+    ["type=toString", "type", "value"],
+    ["district=86", "district", "code"],
+    ["holder=-3", "holder", "id"],
+    ["holder=abc", "holder", "id"],
+    ["campaign=Qing Feng", "campaign", "slug"],
+    ["size=500", "size", "size"],
+    ["size=0", "size", "size"],
+    ["page=-1", "page", "page"],
+    ["page=0", "page", "page"],
+    ["sort=secret.desc", "sort", "sort"],
+    ["sort=value", "sort", "sort"],
+    ["sort=constructor.asc", "sort", "sort"],
+    ["from=2016-01-01&from=2017-01-01", "from", "repeated"],
+  ])("ignores %s and says why", (query, parameter, reason) => {
+    const { query: parsed, ignored } = parseCaseQuery(new URLSearchParams(query));
+    expect(ignored).toEqual([expect.objectContaining({ parameter, reason })]);
+    expect(parsed.size).toBe(parameter === "size" ? 25 : parsed.size);
+    expect(parsed.page).toBe(parameter === "page" ? 1 : parsed.page);
+    expect(parsed.sort).toEqual(parameter === "sort" ? DEFAULT_SORT : parsed.sort);
+  });
+
+  it("keeps the good values of a parameter and drops only the bad one", () => {
+    const { filters, ignored } = parseFilters(new URLSearchParams("type=trademark&type=piracy&type=copyright"));
+    expect(filters.type).toEqual(["trademark", "copyright"]);
+    expect(ignored).toHaveLength(1);
+  });
+
+  it("cleans the text query and refuses a very long one", () => {
+    expect(parseFilters(new URLSearchParams("q=  hand\u0000bags  ")).filters.q).toBe("hand bags");
+    expect(parseFilters(new URLSearchParams("q=   ")).filters.q).toBeNull();
+    const long = parseFilters(new URLSearchParams(`q=${"x".repeat(201)}`));
+    expect(long.filters.q).toBeNull();
+    expect(long.ignored[0]).toMatchObject({ parameter: "q", reason: "length" });
+  });
+
+  it("caps how many values one parameter may carry", () => {
+    const params = new URLSearchParams();
+    for (let i = 1; i <= 150; i++) params.append("holder", String(i));
+    const { filters, ignored } = parseFilters(params);
+    expect(filters.holder).toHaveLength(100);
+    expect(ignored).toHaveLength(50);
+  });
+
+  it("knows when any filter is set", () => {
+    expect(hasAnyFilter(EMPTY_FILTERS)).toBe(false);
+    expect(hasAnyFilter({ ...EMPTY_FILTERS, q: "x" })).toBe(true);
+  });
+
+  it("names an export file after its filters, safely", () => {
+    expect(filtersSlug(EMPTY_FILTERS)).toBe("all");
+    expect(filtersSlug({ ...EMPTY_FILTERS, district: ["8600"], type: ["copyright"], from: "2016-01-01", to: "2017-12-31" })).toBe(
+      "2016-01-01_to_2017-12-31_district-8600_type-copyright",
+    );
+    expect(filtersSlug({ ...EMPTY_FILTERS, q: '../"evil"\r\nname' })).toMatch(/^[A-Za-z0-9+_.-]+$/);
+    expect(filtersSlug(full).length).toBeLessThanOrEqual(130);
+  });
+
+  it("describes filters in both languages", () => {
+    const names = { district: { "8600": { en: "Kunming", zh: "昆明" } }, office: {}, holder: {}, campaign: {} };
+    const chips = filterChips({ ...EMPTY_FILTERS, district: ["8600"], type: ["copyright"] }, "zh", names);
+    expect(chips.map((c) => c.label)).toEqual(["直属海关：昆明 (8600)", "侵权类型：著作权"]);
+    expect(filterSummary({ ...EMPTY_FILTERS, type: ["trademark", "copyright"] }, "en")).toEqual([
+      { label: "Infringement type", value: "Trademark, Copyright" },
+    ]);
+  });
+});

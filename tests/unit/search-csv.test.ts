@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { csvCell, csvLine, neutraliseFormula, parseCsv, UTF8_BOM } from "../../lib/csv";
+import { plainYuan } from "../../lib/export-columns";
+import { toIndexText, toMatchExpression } from "../../lib/search";
+
+describe("text search expressions", () => {
+  it("turns words into prefix phrases that must all match", () => {
+    expect(toMatchExpression("handbags")).toBe('"handbags"*');
+    expect(toMatchExpression("Maison Arvel")).toBe('"maison"* AND "arvel"*');
+    expect(toMatchExpression("8600-2016-0012")).toBe('"8600 2016 0012"*');
+  });
+
+  it("matches Chinese by characters, since the index stores Han characters one by one", () => {
+    expect(toIndexText("阿维洛照明 Lighting")).toBe("阿 维 洛 照 明 Lighting");
+    expect(toMatchExpression("阿维")).toBe('"阿 维"*');
+  });
+
+  it("cannot be made to inject FTS syntax", () => {
+    expect(toMatchExpression('" OR 1=1 --')).toBe('"or"* AND "1 1"*');
+    expect(toMatchExpression("NEAR(a b) * ^ : -")).toBe('"near a"* AND "b"*');
+    expect(toMatchExpression("*** --- ")).toBeNull();
+  });
+});
+
+describe("CSV for Excel", () => {
+  it("neutralises cells a spreadsheet would run as formulas", () => {
+    for (const evil of ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"]) expect(neutraliseFormula(evil)).toBe(`'${evil}`);
+    expect(neutraliseFormula("8600-2016-0001")).toBe("8600-2016-0001");
+    expect(csvCell("=HYPERLINK(\"http://x\")")).toBe('"\'=HYPERLINK(""http://x"")"');
+  });
+
+  it("quotes separators, quotes and line breaks, and reads them back", () => {
+    const cells = ["a,b", 'say "hi"', "line\nbreak", "semi;colon", "昆明", 42, null];
+    const line = csvLine(cells);
+    expect(line.endsWith("\r\n")).toBe(true);
+    expect(parseCsv(UTF8_BOM + line)).toEqual([["a,b", 'say "hi"', "line\nbreak", "semi;colon", "昆明", "42", ""]]);
+  });
+
+  it("writes yuan with two decimals from integer fen", () => {
+    expect(plainYuan(625_000_000)).toBe("6250000.00");
+    expect(plainYuan(1)).toBe("0.01");
+    expect(plainYuan(29)).toBe("0.29");
+  });
+});
