@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import { formatCount } from "@/lib/format";
 import type { Locale } from "@/lib/enums";
@@ -20,18 +20,23 @@ export function FacetSelect({ name, label, options, selected, searchable = false
   const locale = useLocale() as Locale;
   const { navigate } = useExplorerNavigation();
   const [needle, setNeedle] = useState("");
+  // the box ticks at once; the server's answer then confirms it
+  const [checked, setChecked] = useState(selected);
+  useEffect(() => setChecked(selected), [selected]);
   const id = useId();
   const shown = needle
     ? options.filter((o) => `${o.label} ${o.value}`.toLowerCase().includes(needle.toLowerCase()))
     : options;
 
-  const toggle = (value: string, on: boolean) =>
+  const toggle = (value: string, on: boolean) => {
+    setChecked((old) => (on ? [...old.filter((v) => v !== value), value] : old.filter((v) => v !== value)));
     navigate((params) => {
       const values = params.getAll(name).filter((v) => v !== value);
       if (on) values.push(value);
       params.delete(name);
       for (const v of values) params.append(name, v);
     });
+  };
 
   return (
     <details className="facet" data-facet={name}>
@@ -58,7 +63,7 @@ export function FacetSelect({ name, label, options, selected, searchable = false
                 <input
                   id={inputId}
                   type="checkbox"
-                  checked={selected.includes(o.value)}
+                  checked={checked.includes(o.value)}
                   onChange={(e) => toggle(o.value, e.target.checked)}
                 />
                 <label htmlFor={inputId}>
