@@ -52,16 +52,18 @@ export function casesWhere(db: Db, filters: Filters, options: FilterOptions = {}
     const found = ids(db, sql`select c.id from ${campaigns} c where c.code in ${f.campaign}`);
     parts.push(inArray(cases.campaignId, found.length ? found : [-1]));
   }
-  if (f.holder.length) {
-    parts.push(
-      inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where l.right_holder_id in ${f.holder})`),
-    );
-  }
+  // Right-holder conditions: where another filter already narrows cases through an index
+  // (place, date, campaign), probe each case's links (EXISTS); otherwise start from the links (IN).
+  const narrowed = f.district.length > 0 || f.office.length > 0 || f.campaign.length > 0 || f.from !== null || f.to !== null;
+  const byHolders = (holderIds: number[]) => {
+    const list = holderIds.length ? holderIds : [-1];
+    return narrowed
+      ? sql`exists (select 1 from ${caseRightHolders} l where l.case_id = ${cases.id} and l.right_holder_id in ${list})`
+      : inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where l.right_holder_id in ${list})`);
+  };
+  if (f.holder.length) parts.push(byHolders(f.holder));
   if (f.industry.length) {
-    const holders = ids(db, sql`select h.id from ${rightHolders} h where h.industry in ${f.industry}`);
-    parts.push(
-      inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where l.right_holder_id in ${holders.length ? holders : [-1]})`),
-    );
+    parts.push(byHolders(ids(db, sql`select h.id from ${rightHolders} h where h.industry in ${f.industry}`)));
   }
   if (options.restrictToHolders) {
     const ids = options.restrictToHolders.length ? options.restrictToHolders : [-1];

@@ -141,6 +141,8 @@ export const cases = sqliteTable(
     index("cases_status_idx").on(t.status, t.seizedOn).where(sql`deleted_at is null`),
     index("cases_channel_idx").on(t.channel, t.transport, t.seizedOn).where(sql`deleted_at is null`),
     index("cases_direction_idx").on(t.direction, t.protectionMode, t.seizedOn).where(sql`deleted_at is null`),
+    // the few soft-deleted cases, so counts over right-holder links can leave them out cheaply
+    index("cases_deleted_idx").on(t.deletedAt).where(sql`deleted_at is not null`),
     // covers counts and sums for dates, offices and every enumerated column without table
     // reads (the partial-year edges of case_rollup, facet counts, filters the rollup lacks)
     index("cases_cover_idx")
@@ -209,6 +211,32 @@ export const caseRollup = sqliteTable(
   (t) => [primaryKey({ columns: [t.year, t.districtId, t.infringementType, t.goodsCategory] })],
 );
 export type CaseRollupRow = typeof caseRollup.$inferSelect;
+
+// The same totals by how cases were found and how they ended: year × district × direction ×
+// channel × transport × protection mode × status × campaign (0 for none).
+export const caseFlowRollup = sqliteTable(
+  "case_flow_rollup",
+  {
+    year: integer("year").notNull(),
+    districtId: integer("district_id")
+      .notNull()
+      .references(() => customsOffices.id),
+    direction: text("direction", { enum: directions.values }).notNull(),
+    channel: text("channel", { enum: channels.values }).notNull(),
+    transport: text("transport", { enum: transports.values }).notNull(),
+    protectionMode: text("protection_mode", { enum: protectionModes.values }).notNull(),
+    status: text("status", { enum: caseStatuses.values }).notNull(),
+    campaignId: integer("campaign_id").notNull(),
+    cases: integer("cases").notNull(),
+    pieces: integer("pieces").notNull(),
+    valueFen: integer("value_fen").notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.year, t.districtId, t.direction, t.channel, t.transport, t.protectionMode, t.status, t.campaignId],
+    }),
+  ],
+);
 
 // Facts about the database itself, such as whether it holds the generated demo data.
 export const appMeta = sqliteTable("app_meta", {

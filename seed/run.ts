@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { createCaseInserter, deleteAllData, insertReference, isEmpty, markDemo, withCaseIndexesDeferred } from "../db/bulk";
-import { rebuildRollup } from "../db/rollup";
+import { rebuildRollups } from "../db/rollup";
 import { buildReference, generateCases } from "./generate";
 
 export class NotEmptyError extends Error {
@@ -27,7 +27,7 @@ export function seedDatabase(sqlite: Database.Database, options: { cases: number
         count += batch.length;
       }
     });
-    rebuildRollup(sqlite);
+    rebuildRollups(sqlite);
     markDemo(sqlite, { cases: count, seed: options.seed });
   })();
   sqlite.pragma("optimize");

@@ -1,19 +1,17 @@
 import type Database from "better-sqlite3";
-import { applyRollupDelta } from "../rollup";
+import { applyRollupDelta, type RollupKeyed } from "../rollup";
 import { searchIndexWriter } from "../search-index";
 
 // Writes to a case, each in one synchronous transaction with its audit entry and the
 // derived tables (case_rollup, cases_fts), so that none can be seen half-done.
 
-type LiveCase = {
-  id: number; caseNo: string; seizedOn: string; officeId: number; infringementType: string; goodsCategory: string;
-  goodsDescription: string; pieces: number; valueFen: number; deletedAt: number | null; version: number;
-};
+type LiveCase = RollupKeyed & { id: number; caseNo: string; goodsDescription: string; deletedAt: number | null; version: number };
 
 function loadCase(sqlite: Database.Database, id: number): LiveCase | undefined {
   return sqlite
     .prepare(`select id, case_no as caseNo, seized_on as seizedOn, office_id as officeId, infringement_type as infringementType,
                      goods_category as goodsCategory, goods_description as goodsDescription, pieces, value_fen as valueFen,
+                     direction, channel, transport, protection_mode as protectionMode, status, campaign_id as campaignId,
                      deleted_at as deletedAt, version
               from cases where id = ?`)
     .get(id) as LiveCase | undefined;

@@ -1,29 +1,58 @@
 import "server-only";
-import { and, count, inArray, isNull, sql, sum } from "drizzle-orm";
+import { and, count, inArray, isNull, sql, sum, type SQL } from "drizzle-orm";
 import type { Filters } from "../../lib/filters";
 import { toMatchExpression } from "../../lib/search";
 import { casesWhere, type FilterOptions } from "../case-filters";
 import type { Db } from "../open";
-import { caseRollup, cases, customsOffices } from "../schema";
+import { campaigns, caseFlowRollup, caseRightHolders, caseRollup, cases, customsOffices, rightHolders } from "../schema";
 
 export type CaseTotals = { cases: number; pieces: number; valueFen: number };
 
-const ROLLED_UP: (keyof Filters)[] = ["from", "to", "district", "type", "category"];
+type Rollup = {
+  table: typeof caseRollup | typeof caseFlowRollup;
+  filters: (keyof Filters)[];
+  conditions: (filters: Filters) => (SQL | undefined)[];
+};
 
-/** The rollup serves a filter that uses only dates, direct districts, types and categories. */
-function rollupServes(db: Db, filters: Filters, options: FilterOptions): boolean {
-  if (options.restrictToHolders || options.except) return false;
-  for (const [name, value] of Object.entries(filters) as [keyof Filters, unknown][]) {
-    if (ROLLED_UP.includes(name)) continue;
-    if (Array.isArray(value) ? value.length > 0 : value !== null) return false;
-  }
-  if (!filters.district.length) return true;
+// Which filters each rollup can answer, and how they become conditions on its cells.
+const ROLLUPS: Rollup[] = [
+  {
+    table: caseRollup,
+    filters: ["from", "to", "district", "type", "category"],
+    conditions: (f) => [
+      f.type.length ? inArray(caseRollup.infringementType, f.type) : undefined,
+      f.category.length ? inArray(caseRollup.goodsCategory, f.category) : undefined,
+    ],
+  },
+  {
+    table: caseFlowRollup,
+    filters: ["from", "to", "district", "direction", "channel", "transport", "mode", "status", "campaign"],
+    conditions: (f) => [
+      f.direction.length ? inArray(caseFlowRollup.direction, f.direction) : undefined,
+      f.channel.length ? inArray(caseFlowRollup.channel, f.channel) : undefined,
+      f.transport.length ? inArray(caseFlowRollup.transport, f.transport) : undefined,
+      f.mode.length ? inArray(caseFlowRollup.protectionMode, f.mode) : undefined,
+      f.status.length ? inArray(caseFlowRollup.status, f.status) : undefined,
+      f.campaign.length ? inArray(caseFlowRollup.campaignId, sql`(select id from ${campaigns} where code in ${f.campaign})`) : undefined,
+    ],
+  },
+];
+
+/** The rollup that holds every filter in use (dates, direct districts and its own columns), if any. */
+function servingRollup(db: Db, filters: Filters, options: FilterOptions): Rollup | null {
+  if (options.restrictToHolders || options.except) return null;
+  const used = (Object.entries(filters) as [keyof Filters, unknown][])
+    .filter(([, v]) => (Array.isArray(v) ? v.length > 0 : v !== null))
+    .map(([name]) => name);
+  const rollup = ROLLUPS.find((r) => used.every((name) => r.filters.includes(name)));
+  if (!rollup) return null;
+  if (!filters.district.length) return rollup;
   const districts = db
     .select({ n: count() })
     .from(customsOffices)
     .where(and(inArray(customsOffices.code, filters.district), isNull(customsOffices.districtId)))
     .get()!.n;
-  return districts === filters.district.length;
+  return districts === filters.district.length ? rollup : null;
 }
 
 function baseTotals(db: Db, filters: Filters, options: FilterOptions): CaseTotals {
@@ -40,11 +69,13 @@ function add(a: CaseTotals, b: CaseTotals): CaseTotals {
 }
 
 /**
- * Cases, pieces and value of the filtered set. Whole years come from case_rollup; a partial
+ * Cases, pieces and value of the filtered set. Whole years come from a rollup; a partial
  * year at either end of the date range, and any filter the rollup does not hold, from cases.
  */
 export function caseTotals(db: Db, filters: Filters, options: FilterOptions = {}): CaseTotals {
-  if (!rollupServes(db, filters, options)) return baseTotals(db, filters, options);
+  const rollup = servingRollup(db, filters, options);
+  if (!rollup) return baseTotals(db, filters, options);
+  const table = rollup.table;
 
   const fromYear = filters.from ? Number(filters.from.slice(0, 4)) + (filters.from.endsWith("-01-01") ? 0 : 1) : -Infinity;
   const toYear = filters.to ? Number(filters.to.slice(0, 4)) - (filters.to.endsWith("-12-31") ? 0 : 1) : Infinity;
@@ -53,21 +84,20 @@ export function caseTotals(db: Db, filters: Filters, options: FilterOptions = {}
   if (fromYear > toYear) return baseTotals(db, filters, options); // a range inside one year
 
   const parts = [
-    Number.isFinite(fromYear) ? sql`${caseRollup.year} >= ${fromYear}` : undefined,
-    Number.isFinite(toYear) ? sql`${caseRollup.year} <= ${toYear}` : undefined,
-    filters.type.length ? inArray(caseRollup.infringementType, filters.type) : undefined,
-    filters.category.length ? inArray(caseRollup.goodsCategory, filters.category) : undefined,
+    Number.isFinite(fromYear) ? sql`${table.year} >= ${fromYear}` : undefined,
+    Number.isFinite(toYear) ? sql`${table.year} <= ${toYear}` : undefined,
     filters.district.length
-      ? inArray(caseRollup.districtId, sql`(select id from ${customsOffices} where code in ${filters.district})`)
+      ? inArray(table.districtId, sql`(select id from ${customsOffices} where code in ${filters.district})`)
       : undefined,
+    ...rollup.conditions(filters),
   ];
   const rolled = db
     .select({
-      cases: sql<number>`coalesce(sum(${caseRollup.cases}), 0)`,
-      pieces: sql<number>`coalesce(sum(${caseRollup.pieces}), 0)`,
-      valueFen: sql<number>`coalesce(sum(${caseRollup.valueFen}), 0)`,
+      cases: sql<number>`coalesce(sum(${table.cases}), 0)`,
+      pieces: sql<number>`coalesce(sum(${table.pieces}), 0)`,
+      valueFen: sql<number>`coalesce(sum(${table.valueFen}), 0)`,
     })
-    .from(caseRollup)
+    .from(table)
     .where(and(...parts))
     .get()!;
   totals = add(totals, rolled);
@@ -81,7 +111,22 @@ export function caseTotals(db: Db, filters: Filters, options: FilterOptions = {}
 }
 
 export function countCases(db: Db, filters: Filters, options: FilterOptions = {}): number {
-  if (rollupServes(db, filters, options)) return caseTotals(db, filters, options).cases;
+  if (servingRollup(db, filters, options)) return caseTotals(db, filters, options).cases;
+  // a filter on right holders (or their industry) alone is counted over the links, less the
+  // soft-deleted cases, instead of looking each case up
+  const used = (Object.entries(filters) as [keyof Filters, unknown][]).filter(([, v]) => (Array.isArray(v) ? v.length > 0 : v !== null));
+  if (!options.restrictToHolders && !options.except && used.length === 1 && (used[0]![0] === "holder" || used[0]![0] === "industry")) {
+    const holderIds =
+      used[0]![0] === "holder"
+        ? filters.holder
+        : (db.all(sql`select id from ${rightHolders} where industry in ${filters.industry}`) as { id: number }[]).map((r) => r.id);
+    if (!holderIds.length) return 0;
+    return (
+      db.get(sql`select count(distinct l.case_id) as n from ${caseRightHolders} l
+                 where l.right_holder_id in ${holderIds}
+                 and l.case_id not in (select id from ${cases} where deleted_at is not null)`) as { n: number }
+    ).n;
+  }
   // the search index holds live cases only, so a text-only filter is counted there
   const onlyText = filters.q && !options.restrictToHolders && !options.except &&
     (Object.entries(filters) as [keyof Filters, unknown][]).every(([name, v]) => name === "q" || (Array.isArray(v) ? v.length === 0 : v === null));

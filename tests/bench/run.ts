@@ -5,6 +5,7 @@ import path from "node:path";
 import { caseTotals, listCases } from "../../db/queries/cases";
 import { openExportCursor } from "../../db/queries/export";
 import { isEmpty } from "../../db/bulk";
+import { rollupMismatches } from "../../db/rollup";
 import { migrateDb, openDb } from "../../db/open";
 import { csvLine } from "../../lib/csv";
 import { exportCells } from "../../lib/export-columns";
@@ -129,4 +130,8 @@ console.log(
   `${pad("CSV export of every case (rows/s)", 58)} ${String(exported).padStart(5)} ${Math.round(rate).toLocaleString("en-US").padStart(17)}           ≥ 100,000 rows/s ${rate >= 100_000 ? "ok" : "OVER"}` +
     `  (${(bytes / 1e6).toFixed(0)} MB, RSS +${((heapPeak - heapBefore) / 1e6).toFixed(0)} MB)`,
 );
+const checkStart = performance.now();
+const mismatches = rollupMismatches(db.$client);
+console.log(`\nRollups against the base table: ${mismatches.length === 0 ? "equal in every cell" : `${mismatches.length} cells differ`} (checked in ${((performance.now() - checkStart) / 1000).toFixed(1)} s)`);
+if (mismatches.length) process.exitCode = 1;
 db.$client.close();

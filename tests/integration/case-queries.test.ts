@@ -138,6 +138,11 @@ describe("totals and the rollup", () => {
     f({ district: ["8600"], type: ["trademark"], category: ["lighting", "auto_parts"] }),
     f({ district: ["8601"] }),
     f({ channel: ["express"] }),
+    f({ channel: ["express"], direction: ["import"], from: "2019-07-01" }),
+    f({ status: ["closed"], campaign: ["qingfeng"], district: ["8600"], to: "2017-03-31" }),
+    f({ channel: ["postal"], type: ["trademark"] }),
+    f({ industry: ["luxury"] }),
+    f({ holder: [3, 4] }),
   ])("totals for %j equal a base-table aggregate, to the fen", (filters) => {
     const ids = appIds(filters).ids;
     const base = ids.length
@@ -164,7 +169,10 @@ describe("one case", () => {
     expect(getCase(t.db, 99_999_999)).toBeNull();
     expect(getCase(t.db, 0)).toBeNull();
     const caseNo = getCase(t.db, 778)!.caseNo;
+    const holder = getCase(t.db, 778)!.rightHolders[0]!.id;
+    const holderTotal = listCases(t.db, all(f({ holder: [holder] }))).total;
     softDeleteCase(t.db.$client, 778, null);
+    expect(listCases(t.db, all(f({ holder: [holder] }))).total).toBe(holderTotal - 1);
     expect(getCase(t.db, 778)).toBeNull();
     expect(listCases(t.db, all(f({}))).total).toBe(19_999);
     expect(listCases(t.db, all(f({ q: caseNo }))).total).toBe(0);

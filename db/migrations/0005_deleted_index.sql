@@ -1,0 +1,1 @@
+CREATE INDEX `cases_deleted_idx` ON `cases` (`deleted_at`) WHERE deleted_at is not null;
