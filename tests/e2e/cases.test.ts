@@ -124,6 +124,7 @@ describe("the cases explorer in Chromium", () => {
   });
 
   it("shows a not-found page for an unknown case", async () => {
+    await page.context().clearCookies();
     const response = await page.goto(`${baseURL()}/cases/99999999`);
     expect(response?.status()).toBe(404);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Page not found");

@@ -23,6 +23,9 @@ export function openTestDatabase(): Database.Database {
 
 /** Fails on serious or critical accessibility violations, listing them. */
 export async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
+  // let a re-render settle first: Next streams a dynamic page's <title> in after its body
+  await page.waitForLoadState("networkidle");
+  await page.waitForFunction(() => document.title.trim().length > 0, undefined, { timeout: 10_000 });
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
