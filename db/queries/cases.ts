@@ -124,8 +124,10 @@ const SORT_INDEXES: Record<SortKey, string> = {
   pieces: "cases_pieces_idx",
   value: "cases_value_idx",
 };
-/** Walk the sort index when it should find the page within this many index entries. */
+/** Walk the sort index when it should find the page within this many index entries… */
 const MAX_EXPECTED_SCAN = 200_000;
+/** …and never further than this many. */
+const WALK_LIMIT = 30_000;
 
 /**
  * One page of the filtered, sorted cases with the total of the filtered set.
@@ -149,11 +151,27 @@ export function listCases(db: Db, query: CaseQuery, options: FilterOptions = {})
   const clustered =
     (query.sort.key === "caseNo" && (f.district.length > 0 || f.office.length > 0)) ||
     (query.sort.key === "seizedOn" && f.campaign.length > 0);
-  const indexed = !clustered && expectedScan <= MAX_EXPECTED_SCAN ? sql.raw(` indexed by ${SORT_INDEXES[query.sort.key]}`) : sql``;
-  const ids = (
-    db.all(sql`select ${cases.id} as id from ${cases}${indexed} where ${where}
-               order by ${column} ${dir}, ${cases.id} ${dir} limit ${query.size} offset ${offset}`) as { id: number }[]
-  ).map((r) => r.id);
+  const pageIds = (extra: SQL, forced: boolean) =>
+    (
+      db.all(sql`select ${cases.id} as id from ${cases}${forced ? sql.raw(` indexed by ${SORT_INDEXES[query.sort.key]}`) : sql``}
+                 where ${where}${extra} order by ${column} ${dir}, ${cases.id} ${dir} limit ${query.size} offset ${offset}`) as { id: number }[]
+    ).map((r) => r.id);
+  let ids: number[] | null = null;
+  if (!clustered && expectedScan <= MAX_EXPECTED_SCAN) {
+    // Walk the sort index, but no further than a fixed number of entries: the value there is
+    // a bound. Filters that correlate with the sort (cheap goods and value) can make matches
+    // rarer near the top than on average; then the bounded walk comes up short and SQLite
+    // plans the query itself.
+    // index-only: the partial indexes imply `deleted_at is null`; the case-number index is
+    // not partial, and there a deleted row only moves the bound by one entry
+    const live = query.sort.key === "caseNo" ? sql`` : sql`where ${cases.deletedAt} is null`;
+    const bound = db.get(sql`select ${column} as v from ${cases} indexed by ${sql.raw(SORT_INDEXES[query.sort.key])}
+      ${live} order by ${column} ${dir} limit 1 offset ${WALK_LIMIT}`) as { v: string | number } | undefined;
+    const within = bound ? sql` and ${column} ${sql.raw(query.sort.dir === "asc" ? "<=" : ">=")} ${bound.v}` : sql``;
+    const walked = pageIds(within, true);
+    if (walked.length === query.size || !bound || offset + walked.length >= total) ids = walked;
+  }
+  ids ??= pageIds(sql``, false);
   if (!ids.length) return { total, page: query.page, size: query.size, rows: [] };
   const byId = new Map(
     selectCaseRows(db, options)
