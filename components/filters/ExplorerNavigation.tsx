@@ -10,7 +10,6 @@ type Navigation = {
   /** Changes the URL's params; a filter change starts again at page 1. */
   navigate: (update: (params: URLSearchParams) => void, options?: { keepPage?: boolean }) => void;
   isPending: boolean;
-  params: URLSearchParams;
 };
 
 const NavigationContext = createContext<Navigation | null>(null);
@@ -31,7 +30,7 @@ export function ExplorerNavigation({ children }: { children: React.ReactNode }) 
     [router, pathname, searchParams],
   );
   return (
-    <NavigationContext.Provider value={{ navigate, isPending, params: new URLSearchParams(searchParams.toString()) }}>
+    <NavigationContext.Provider value={{ navigate, isPending }}>
       <div className="explorer" aria-busy={isPending}>
         {children}
       </div>
