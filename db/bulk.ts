@@ -19,7 +19,7 @@ export function isEmpty(sqlite: Database.Database): boolean {
 /** Removes every row, children first, and restarts the id sequences. */
 export function deleteAllData(sqlite: Database.Database): void {
   sqlite.transaction(() => {
-    for (const table of ["case_rollup", "case_flow_rollup", "cases_fts", "app_meta", "audit_log", "case_right_holders", "cases", "campaigns", "right_holders", "customs_offices"]) {
+    for (const table of ["case_rollup", "case_flow_rollup", "case_stats", "cases_fts", "app_meta", "audit_log", "case_right_holders", "cases", "campaigns", "right_holders", "customs_offices"]) {
       sqlite.prepare(`delete from ${table}`).run();
     }
     sqlite.prepare("delete from sqlite_sequence").run();

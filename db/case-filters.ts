@@ -1,4 +1,4 @@
-import { and, between, gte, inArray, isNull, lte, sql, type SQL } from "drizzle-orm";
+import { and, between, gte, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Filters } from "../lib/filters";
 import { toMatchExpression } from "../lib/search";
 import type { Db } from "./open";
@@ -48,6 +48,17 @@ export function casesWhere(db: Db, filters: Filters, options: FilterOptions = {}
   if (f.transport.length) parts.push(inArray(cases.transport, f.transport));
   if (f.mode.length) parts.push(inArray(cases.protectionMode, f.mode));
   if (f.status.length) parts.push(inArray(cases.status, f.status));
+  if (f.disposal.length) {
+    const chosen = f.disposal.filter((d) => d !== "none");
+    const none = f.disposal.includes("none");
+    parts.push(
+      chosen.length && none
+        ? or(inArray(cases.disposal, chosen), isNull(cases.disposal))
+        : none
+          ? isNull(cases.disposal)
+          : inArray(cases.disposal, chosen),
+    );
+  }
   if (f.campaign.length) {
     const found = ids(db, sql`select c.id from ${campaigns} c where c.code in ${f.campaign}`);
     parts.push(inArray(cases.campaignId, found.length ? found : [-1]));

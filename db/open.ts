@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { ConfigError, databasePathFromUrl } from "../lib/env";
+import { ensureRollups } from "./rollup";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -62,6 +63,12 @@ export function migrateDb(db: Db): void {
     migrate(db, { migrationsFolder });
   } catch (error) {
     throw new ConfigError(`Cannot apply the database migrations: ${reason(error)}.`);
+  }
+  try {
+    // derived tables whose definition changed since the database was filled are built again
+    ensureRollups(db.$client);
+  } catch (error) {
+    throw new ConfigError(`Cannot build the derived tables: ${reason(error)}.`);
   }
 }
 

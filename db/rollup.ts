@@ -24,41 +24,219 @@ const grouped = (r: RollupSpec) => `
   where c.deleted_at is null
   group by ${r.columns.map((_, i) => i + 3).join(", ")}, 1, 2`;
 
+// ---- the dashboard's cube (case_stats) ----------------------------------------------
+
+/** The grains of case_stats: which of office and (type, campaign) each keeps. */
+export const STATS_GRAINS = [
+  { grain: 0, office: false, typeCampaign: false },
+  { grain: 1, office: true, typeCampaign: false },
+  { grain: 2, office: false, typeCampaign: true },
+  { grain: 3, office: true, typeCampaign: true },
+] as const;
+export const FINEST_GRAIN = 3;
+export const NO_OFFICE = 0;
+export const NO_TYPE = "";
+export const NO_CAMPAIGN_COLUMN = -1;
+/** The value of the disposal dimension for a case not yet disposed of. */
+export const NO_DISPOSAL = "none";
+
+/** Dimensions of case_stats read from the case row itself ('all' is the plain totals). */
+export const CASE_DIMS = {
+  all: "''",
+  type: "infringement_type",
+  category: "goods_category",
+  direction: "direction",
+  channel: "channel",
+  transport: "transport",
+  mode: "protection_mode",
+  status: "status",
+  disposal: `coalesce(disposal, '${NO_DISPOSAL}')`,
+} as const;
+export type StatsDim = keyof typeof CASE_DIMS | "holder" | "industry";
+export const STATS_DIMS: StatsDim[] = [...(Object.keys(CASE_DIMS) as (keyof typeof CASE_DIMS)[]), "holder", "industry"];
+
+/** The rollups' column names as the source table calls them (d_<dimension>). */
+const SOURCE_NAMES: Record<string, string> = { goods_category: "category", protection_mode: "mode" };
+
+const STATS_COLUMNS = "grain, dim, year, office_id, infringement_type, campaign_id, value, cases, pieces, value_fen";
+const YEAR = "cast(substr(c.seized_on, 1, 4) as integer)";
+
+/**
+ * One pass over the live cases, grouped by every column a rollup or a case dimension of the
+ * cube needs; the rollups and the cube's finest grain are then summed from it.
+ */
+function createSource(sqlite: Database.Database): void {
+  sqlite.exec(`drop table if exists temp.stats_source;
+    create temp table stats_source as
+    select ${YEAR} as year, c.office_id, coalesce(o.district_id, o.id) as district_id, c.infringement_type,
+           coalesce(c.campaign_id, 0) as campaign_id,
+           ${Object.entries(CASE_DIMS).filter(([d]) => d !== "all").map(([d, col]) => `${col} as d_${d}`).join(", ")},
+           count(*) as cases, sum(c.pieces) as pieces, sum(c.value_fen) as value_fen
+    from cases c join customs_offices o on o.id = c.office_id where c.deleted_at is null
+    group by 1, 2, 3, 4, 5, ${Object.keys(CASE_DIMS).filter((d) => d !== "all").map((_, i) => i + 6).join(", ")}`);
+}
+
+/** Fills `target` (an empty table shaped like case_stats) from temp.stats_source and the links. */
+function fillStats(sqlite: Database.Database, target: string): void {
+  const finest = `${FINEST_GRAIN}`;
+  for (const dim of Object.keys(CASE_DIMS)) {
+    const value = dim === "all" ? "''" : `d_${dim}`;
+    sqlite.prepare(`insert into ${target} (${STATS_COLUMNS})
+      select ${finest}, '${dim}', year, office_id, infringement_type, campaign_id, ${value}, sum(cases), sum(pieces), sum(value_fen)
+      from temp.stats_source group by year, office_id, infringement_type, campaign_id, ${value}`).run();
+  }
+  sqlite.prepare(`insert into ${target} (${STATS_COLUMNS})
+    select ${finest}, 'holder', ${YEAR}, c.office_id, c.infringement_type, coalesce(c.campaign_id, 0), cast(l.right_holder_id as text),
+           count(*), sum(c.pieces), sum(c.value_fen)
+    from cases c join case_right_holders l on l.case_id = c.id where c.deleted_at is null
+    group by 3, 4, 5, 6, l.right_holder_id`).run();
+  // a case counts once per industry among its right holders
+  sqlite.prepare(`insert into ${target} (${STATS_COLUMNS})
+    select ${finest}, 'industry', year, office_id, infringement_type, campaign_id, industry, count(*), sum(pieces), sum(value_fen)
+    from (select distinct c.id, ${YEAR} as year, c.office_id, c.infringement_type, coalesce(c.campaign_id, 0) as campaign_id, h.industry,
+                 c.pieces, c.value_fen
+          from cases c join case_right_holders l on l.case_id = c.id join right_holders h on h.id = l.right_holder_id
+          where c.deleted_at is null)
+    group by year, office_id, infringement_type, campaign_id, industry`).run();
+  // the coarser grains add up the finest one
+  for (const g of STATS_GRAINS) {
+    if (g.grain === FINEST_GRAIN) continue;
+    const office = g.office ? "office_id" : `${NO_OFFICE}`;
+    const type = g.typeCampaign ? "infringement_type" : `'${NO_TYPE}'`;
+    const campaign = g.typeCampaign ? "campaign_id" : `${NO_CAMPAIGN_COLUMN}`;
+    sqlite.prepare(`insert into ${target} (${STATS_COLUMNS})
+      select ${g.grain}, dim, year, ${office}, ${type}, ${campaign}, value, sum(cases), sum(pieces), sum(value_fen)
+      from ${target} where grain = ${FINEST_GRAIN}
+      group by ${["dim", "year", ...(g.office ? ["office_id"] : []), ...(g.typeCampaign ? ["infringement_type", "campaign_id"] : []), "value"].join(", ")}`).run();
+  }
+}
+
+/** Which version of the derived tables' definitions the database holds (see ensureRollups). */
+export const ROLLUP_VERSION = "2";
+const ROLLUP_META_KEY = "rollup_version";
+
 export function rebuildRollups(sqlite: Database.Database): void {
   sqlite.transaction(() => {
+    createSource(sqlite);
     for (const r of ROLLUPS) {
+      const columns = r.columns.map((col) => `d_${SOURCE_NAMES[col] ?? col}`.replace(/^d_(infringement_type|campaign_id)$/, "$1"));
       sqlite.prepare(`delete from ${r.table}`).run();
-      sqlite.prepare(`insert into ${r.table} (${["year", "district_id", ...r.columns, "cases", "pieces", "value_fen"].join(", ")}) ${grouped(r)}`).run();
+      sqlite.prepare(`insert into ${r.table} (${["year", "district_id", ...r.columns, "cases", "pieces", "value_fen"].join(", ")})
+        select year, district_id, ${columns.join(", ")}, sum(cases), sum(pieces), sum(value_fen)
+        from temp.stats_source group by year, district_id, ${columns.join(", ")}`).run();
     }
+    sqlite.prepare("delete from case_stats").run();
+    fillStats(sqlite, "case_stats");
+    sqlite.exec("drop table temp.stats_source");
+    sqlite
+      .prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value")
+      .run(ROLLUP_META_KEY, ROLLUP_VERSION);
   })();
+}
+
+/** Rebuilds the derived tables when their definitions changed since the database was filled. */
+export function ensureRollups(sqlite: Database.Database): boolean {
+  const row = sqlite.prepare("select value from app_meta where key = ?").get(ROLLUP_META_KEY) as { value: string } | undefined;
+  if (row?.value === ROLLUP_VERSION) return false;
+  rebuildRollups(sqlite);
+  return true;
 }
 
 export type RollupKeyed = {
   seizedOn: string; officeId: number; infringementType: string; goodsCategory: string; direction: string; channel: string;
-  transport: string; protectionMode: string; status: string; campaignId: number | null; pieces: number; valueFen: number;
+  transport: string; protectionMode: string; status: string; campaignId: number | null; disposal: string | null;
+  pieces: number; valueFen: number;
+  /** the right holders the case names */
+  holderIds: number[];
 };
 
-/** Moves one live case out of (sign -1) or into (sign +1) its cell in every rollup. */
-export function applyRollupDelta(sqlite: Database.Database, c: RollupKeyed, sign: 1 | -1): void {
-  const values: Record<string, unknown> = {
-    infringement_type: c.infringementType, goods_category: c.goodsCategory, direction: c.direction, channel: c.channel,
-    transport: c.transport, protection_mode: c.protectionMode, status: c.status, campaign_id: c.campaignId ?? 0,
-  };
-  for (const r of ROLLUPS) {
-    const keys = ["year", "district_id", ...r.columns];
-    sqlite
-      .prepare(
-        `insert into ${r.table} (${keys.join(", ")}, cases, pieces, value_fen)
-         select @year, coalesce(district_id, id), ${r.columns.map((col) => `@${col}`).join(", ")}, @sign, @sign * @pieces, @sign * @value
-         from customs_offices where id = @officeId
-         on conflict (${keys.join(", ")}) do update set
+type DeltaStatements = {
+  rollups: { upsert: Database.Statement; prune: Database.Statement }[];
+  stats: { upsert: Database.Statement; prune: Database.Statement };
+  district: Database.Statement;
+};
+const statements = new WeakMap<Database.Database, DeltaStatements>();
+
+function deltaStatements(sqlite: Database.Database): DeltaStatements {
+  let s = statements.get(sqlite);
+  if (s) return s;
+  const statsKeys = "grain, dim, year, office_id, infringement_type, campaign_id, value";
+  s = {
+    rollups: ROLLUPS.map((r) => {
+      const keys = ["year", "district_id", ...r.columns];
+      return {
+        upsert: sqlite.prepare(
+          `insert into ${r.table} (${keys.join(", ")}, cases, pieces, value_fen)
+           values (${keys.map((k) => `@${k}`).join(", ")}, @sign, @sign * @pieces, @sign * @value)
+           on conflict (${keys.join(", ")}) do update set
+             cases = cases + excluded.cases, pieces = pieces + excluded.pieces, value_fen = value_fen + excluded.value_fen`,
+        ),
+        prune: sqlite.prepare(`delete from ${r.table} where ${keys.map((k) => `${k} = @${k}`).join(" and ")} and cases = 0`),
+      };
+    }),
+    stats: {
+      upsert: sqlite.prepare(
+        `insert into case_stats (${statsKeys}, cases, pieces, value_fen)
+         values (@grain, @dim, @year, @office, @type, @campaign, @v, @sign, @sign * @pieces, @sign * @value)
+         on conflict (${statsKeys}) do update set
            cases = cases + excluded.cases, pieces = pieces + excluded.pieces, value_fen = value_fen + excluded.value_fen`,
-      )
-      .run({
-        year: Number(c.seizedOn.slice(0, 4)), sign, pieces: c.pieces, value: c.valueFen, officeId: c.officeId,
-        ...Object.fromEntries(r.columns.map((col) => [col, values[col]])),
-      });
-    sqlite.prepare(`delete from ${r.table} where cases = 0`).run();
+      ),
+      prune: sqlite.prepare(
+        `delete from case_stats where grain = @grain and dim = @dim and year = @year and office_id = @office
+           and infringement_type = @type and campaign_id = @campaign and value = @v and cases = 0`,
+      ),
+    },
+    district: sqlite.prepare("select coalesce(district_id, id) as id from customs_offices where id = ?"),
+  };
+  statements.set(sqlite, s);
+  return s;
+}
+
+/** The industries among some right holders (a case counts once per industry in the cube). */
+function industriesOf(sqlite: Database.Database, holderIds: number[]): string[] {
+  if (!holderIds.length) return [];
+  return (sqlite
+    .prepare(`select distinct industry from right_holders where id in (${holderIds.map(() => "?").join(", ")}) order by industry`)
+    .all(...holderIds) as { industry: string }[]).map((r) => r.industry);
+}
+
+/**
+ * Moves one live case out of (sign -1) or into (sign +1) its cells in every rollup and in
+ * the cube. Call it inside the transaction that writes the case, with the case as it was
+ * (-1) or as it now is (+1), and its right holders at that moment.
+ */
+export function applyRollupDelta(sqlite: Database.Database, c: RollupKeyed, sign: 1 | -1): void {
+  const st = deltaStatements(sqlite);
+  const year = Number(c.seizedOn.slice(0, 4));
+  const district = (st.district.get(c.officeId) as { id: number } | undefined)?.id;
+  if (district === undefined) throw new Error(`No customs office with id ${c.officeId}.`);
+  const campaign = c.campaignId ?? 0;
+  const columns: Record<string, unknown> = {
+    infringement_type: c.infringementType, goods_category: c.goodsCategory, direction: c.direction, channel: c.channel,
+    transport: c.transport, protection_mode: c.protectionMode, status: c.status, campaign_id: campaign,
+  };
+  ROLLUPS.forEach((r, i) => {
+    const params = { year, district_id: district, sign, pieces: c.pieces, value: c.valueFen, ...Object.fromEntries(r.columns.map((col) => [col, columns[col]])) };
+    st.rollups[i]!.upsert.run(params);
+    const { sign: _s, pieces: _p, value: _v, ...key } = params;
+    st.rollups[i]!.prune.run(key);
+  });
+
+  const cells: [StatsDim, string][] = [
+    ["all", ""], ["type", c.infringementType], ["category", c.goodsCategory], ["direction", c.direction], ["channel", c.channel],
+    ["transport", c.transport], ["mode", c.protectionMode], ["status", c.status], ["disposal", c.disposal ?? NO_DISPOSAL],
+    ...[...new Set(c.holderIds)].map((id): [StatsDim, string] => ["holder", String(id)]),
+    ...industriesOf(sqlite, c.holderIds).map((industry): [StatsDim, string] => ["industry", industry]),
+  ];
+  for (const g of STATS_GRAINS) {
+    const office = g.office ? c.officeId : NO_OFFICE;
+    const type = g.typeCampaign ? c.infringementType : NO_TYPE;
+    const camp = g.typeCampaign ? campaign : NO_CAMPAIGN_COLUMN;
+    for (const [dim, v] of cells) {
+      const key = { grain: g.grain, dim, year, office, type, campaign: camp, v };
+      st.stats.upsert.run({ ...key, sign, pieces: c.pieces, value: c.valueFen });
+      if (sign < 0) st.stats.prune.run(key);
+    }
   }
 }
 
@@ -82,5 +260,26 @@ export function rollupMismatches(sqlite: Database.Database): { table: string; ke
       .all() as { key: string; rollup: string; base: string }[];
     out.push(...rows.map((row) => ({ table: r.table, ...row })));
   }
+  // the cube: recompute it into a temporary table and compare cell by cell, both ways
+  sqlite.exec("drop table if exists temp.expected_stats; create temp table expected_stats as select * from case_stats where 0");
+  createSource(sqlite);
+  fillStats(sqlite, "temp.expected_stats");
+  sqlite.exec("drop table temp.stats_source");
+  const keys = "grain, dim, year, office_id, infringement_type, campaign_id, value";
+  const key = keys.split(", ").map((k) => `k.${k}`).join(" || '/' || ");
+  const rows = sqlite
+    .prepare(
+      `with cells as (select ${keys} from case_stats union select ${keys} from temp.expected_stats)
+       select ${key} as key,
+              coalesce(r.cases, 0) || '/' || coalesce(r.pieces, 0) || '/' || coalesce(r.value_fen, 0) as rollup,
+              coalesce(b.cases, 0) || '/' || coalesce(b.pieces, 0) || '/' || coalesce(b.value_fen, 0) as base
+       from cells k
+       left join case_stats r using (${keys})
+       left join temp.expected_stats b using (${keys})
+       where rollup <> base`,
+    )
+    .all() as { key: string; rollup: string; base: string }[];
+  sqlite.exec("drop table temp.expected_stats");
+  out.push(...rows.map((row) => ({ table: "case_stats", ...row })));
   return out;
 }

@@ -238,6 +238,29 @@ export const caseFlowRollup = sqliteTable(
   ],
 );
 
+// The dashboard's cube: totals of live cases by dimension × value (dim 'all' holds the
+// plain totals), at four grains — year; year × office; year × type × campaign; and year ×
+// office × type × campaign. A grain leaves out a column by holding a sentinel in it
+// (office 0, type '', campaign -1; campaign 0 is "no campaign"). 'holder' cells count a case
+// once per right holder it names, 'industry' cells once per industry among them. Kept in
+// step with every write in the same transaction (db/rollup.ts).
+export const caseStats = sqliteTable(
+  "case_stats",
+  {
+    grain: integer("grain").notNull(),
+    dim: text("dim").notNull(),
+    year: integer("year").notNull(),
+    officeId: integer("office_id").notNull(),
+    infringementType: text("infringement_type").notNull(),
+    campaignId: integer("campaign_id").notNull(),
+    value: text("value").notNull(),
+    cases: integer("cases").notNull(),
+    pieces: integer("pieces").notNull(),
+    valueFen: integer("value_fen").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grain, t.dim, t.year, t.officeId, t.infringementType, t.campaignId, t.value] })],
+);
+
 // Facts about the database itself, such as whether it holds the generated demo data.
 export const appMeta = sqliteTable("app_meta", {
   key: text("key").primaryKey(),

@@ -119,6 +119,13 @@ export const disposals = defineEnum({
 });
 export type Disposal = (typeof disposals.values)[number];
 
+/** The disposal filter: a disposal, or "none" for goods not disposed of yet. */
+export const disposalFilterValues = defineEnum({
+  ...disposals.labels,
+  none: { en: "Not disposed of yet", zh: "尚未处置" },
+});
+export type DisposalFilter = (typeof disposalFilterValues.values)[number];
+
 export const auditActions = defineEnum({
   create: { en: "Created", zh: "创建" },
   update: { en: "Edited", zh: "修改" },

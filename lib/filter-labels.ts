@@ -17,6 +17,7 @@ export const FILTER_LABELS: Record<FilterName, { en: string; zh: string }> = {
   transport: { en: "Transport", zh: "运输方式" },
   mode: { en: "Protection mode", zh: "保护模式" },
   status: { en: "Status", zh: "状态" },
+  disposal: { en: "Disposal", zh: "处置方式" },
   campaign: { en: "Campaign", zh: "专项行动" },
   q: { en: "Text search", zh: "文本搜索" },
 };

@@ -1,6 +1,7 @@
 import {
   caseStatuses,
   channels,
+  disposalFilterValues,
   directions,
   goodsCategories,
   industries,
@@ -10,6 +11,7 @@ import {
   type CaseStatus,
   type Channel,
   type Direction,
+  type DisposalFilter,
   type GoodsCategory,
   type Industry,
   type InfringementType,
@@ -36,13 +38,14 @@ export type Filters = {
   transport: Transport[];
   mode: ProtectionMode[];
   status: CaseStatus[];
+  disposal: DisposalFilter[];
   campaign: string[];
   q: string | null;
 };
 
 export const EMPTY_FILTERS: Filters = {
   from: null, to: null, district: [], office: [], type: [], category: [], industry: [], holder: [],
-  direction: [], channel: [], transport: [], mode: [], status: [], campaign: [], q: null,
+  direction: [], channel: [], transport: [], mode: [], status: [], disposal: [], campaign: [], q: null,
 };
 
 /** The enumerated filters, with the enumeration each takes its values from. */
@@ -55,6 +58,7 @@ export const ENUM_FILTERS = {
   transport: transports,
   mode: protectionModes,
   status: caseStatuses,
+  disposal: disposalFilterValues,
 } as const;
 export type EnumFilterName = keyof typeof ENUM_FILTERS;
 export type FilterName = keyof Filters;
@@ -194,6 +198,7 @@ export function parseFilters(input: SearchParamsInput): { filters: Filters; igno
     transport: enumFilter("transport"),
     mode: enumFilter("mode"),
     status: enumFilter("status"),
+    disposal: enumFilter("disposal"),
     campaign: many(input, "campaign", ignored, slug, "slug"),
     q,
   };

@@ -8,13 +8,16 @@ import { searchIndexWriter } from "../search-index";
 type LiveCase = RollupKeyed & { id: number; caseNo: string; goodsDescription: string; deletedAt: number | null; version: number };
 
 function loadCase(sqlite: Database.Database, id: number): LiveCase | undefined {
-  return sqlite
+  const row = sqlite
     .prepare(`select id, case_no as caseNo, seized_on as seizedOn, office_id as officeId, infringement_type as infringementType,
                      goods_category as goodsCategory, goods_description as goodsDescription, pieces, value_fen as valueFen,
                      direction, channel, transport, protection_mode as protectionMode, status, campaign_id as campaignId,
-                     deleted_at as deletedAt, version
+                     disposal, deleted_at as deletedAt, version
               from cases where id = ?`)
-    .get(id) as LiveCase | undefined;
+    .get(id) as Omit<LiveCase, "holderIds"> | undefined;
+  if (!row) return undefined;
+  const holderIds = (sqlite.prepare("select right_holder_id as id from case_right_holders where case_id = ? order by right_holder_id").all(id) as { id: number }[]).map((r) => r.id);
+  return { ...row, holderIds };
 }
 
 function holderNames(sqlite: Database.Database, caseId: number): string[] {

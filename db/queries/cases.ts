@@ -192,6 +192,7 @@ const FACET_COLUMNS = {
   transport: cases.transport,
   mode: cases.protectionMode,
   status: cases.status,
+  disposal: sql<string>`coalesce(${cases.disposal}, 'none')`,
 } as const;
 export type ColumnFacet = keyof typeof FACET_COLUMNS;
 export const COLUMN_FACETS = Object.keys(FACET_COLUMNS) as ColumnFacet[];

@@ -8,7 +8,7 @@ import { filterChips, filterSummary } from "../../lib/filter-labels";
 const full: Filters = {
   from: "2016-01-01", to: "2017-06-07", district: ["8600", "5300"], office: ["8601"], type: ["trademark", "copyright"],
   category: ["lighting"], industry: ["lighting", "luxury"], holder: [12, 40], direction: ["export"], channel: ["express", "postal"],
-  transport: ["air"], mode: ["ex_officio"], status: ["closed"], campaign: ["qingfeng"], q: "Maison 阿维",
+  transport: ["air"], mode: ["ex_officio"], status: ["closed"], disposal: ["destroyed", "none"], campaign: ["qingfeng"], q: "Maison 阿维",
 };
 
 describe("the filter model", () => {

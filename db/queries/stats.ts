@@ -1,0 +1,296 @@
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import { ENUM_FILTERS, type Filters } from "../../lib/filters";
+import { previousPeriod } from "../../lib/period";
+import { casesWhere, type FilterOptions } from "../case-filters";
+import type { Db } from "../open";
+import { campaigns, caseRightHolders, caseStats, cases, customsOffices, rightHolders } from "../schema";
+import { CASE_DIMS, NO_DISPOSAL, STATS_GRAINS, type StatsDim } from "../rollup";
+
+// Every figure of the dashboard for one filter. Whole years of filters the cube holds
+// (dates, districts and offices, infringement types, campaigns) are read from case_stats;
+// partial years at the ends of the range and every other filter from the cases themselves.
+// Both paths give the same numbers: the tests compare them with plain SQL over the cases.
+
+export type Figures = { cases: number; pieces: number; valueFen: number };
+type Tally<K> = Map<K, Figures>;
+
+type Want = { dims: StatsDim[]; year: boolean; office: boolean };
+type Collected = { dims: Map<StatsDim, Tally<string>>; year: Tally<number>; office: Tally<number> };
+
+const zero = (): Figures => ({ cases: 0, pieces: 0, valueFen: 0 });
+
+function addTo<K>(tally: Tally<K>, key: K, cases: number, pieces: number, valueFen: number) {
+  const f = tally.get(key);
+  if (f) {
+    f.cases += cases;
+    f.pieces += pieces;
+    f.valueFen += valueFen;
+  } else tally.set(key, { cases, pieces, valueFen });
+}
+
+function emptyCollected(want: Want): Collected {
+  return { dims: new Map(want.dims.map((d) => [d, new Map()])), year: new Map(), office: new Map() };
+}
+
+function merge(into: Collected, from: Collected): Collected {
+  for (const [dim, tally] of from.dims) {
+    const target = into.dims.get(dim)!;
+    for (const [k, f] of tally) addTo(target, k, f.cases, f.pieces, f.valueFen);
+  }
+  for (const [k, f] of from.year) addTo(into.year, k, f.cases, f.pieces, f.valueFen);
+  for (const [k, f] of from.office) addTo(into.office, k, f.cases, f.pieces, f.valueFen);
+  return into;
+}
+
+const CUBE_FILTERS = new Set<keyof Filters>(["from", "to", "district", "office", "type", "campaign"]);
+
+type CubePlan = { officeIds: number[] | null; types: string[] | null; campaignIds: number[] | null };
+
+function usedFilters(filters: Filters): (keyof Filters)[] {
+  return (Object.keys(filters) as (keyof Filters)[]).filter((name) => {
+    const v = filters[name];
+    return Array.isArray(v) ? v.length > 0 : v !== null;
+  });
+}
+
+function idList(db: Db, query: SQL): number[] {
+  return (db.all(query) as { id: number }[]).map((r) => r.id);
+}
+
+/** How the cube answers these filters, or null when it cannot. */
+function cubePlan(db: Db, filters: Filters, options: FilterOptions): CubePlan | null {
+  if (options.restrictToHolders || options.except) return null;
+  if (!usedFilters(filters).every((name) => CUBE_FILTERS.has(name))) return null;
+  let officeIds: number[] | null = null;
+  if (filters.district.length) {
+    // a district includes its subordinate customs
+    officeIds = idList(db, sql`select o.id from ${customsOffices} o where o.code in ${filters.district}
+      or o.district_id in (select d.id from ${customsOffices} d where d.code in ${filters.district})`);
+  }
+  if (filters.office.length) {
+    const chosen = idList(db, sql`select o.id from ${customsOffices} o where o.code in ${filters.office}`);
+    officeIds = officeIds ? officeIds.filter((id) => chosen.includes(id)) : chosen;
+  }
+  const campaignIds = filters.campaign.length
+    ? idList(db, sql`select c.id from ${campaigns} c where c.code in ${filters.campaign}`)
+    : null;
+  return { officeIds, types: filters.type.length ? filters.type : null, campaignIds };
+}
+
+function fromCube(db: Db, plan: CubePlan, years: [number, number], want: Want): Collected {
+  const out = emptyCollected(want);
+  const typeCampaign = plan.types !== null || plan.campaignIds !== null;
+  // the years that have cases, listed, so that the office column after them can be sought
+  const yearList = (db.all(sql`select distinct ${caseStats.year} as y from ${caseStats}
+    where ${caseStats.grain} = 0 and ${caseStats.dim} = 'all' and ${caseStats.year} between ${years[0]} and ${years[1]}`) as { y: number }[]).map((r) => r.y);
+  const grain = (office: boolean) => STATS_GRAINS.find((g) => g.office === office && g.typeCampaign === typeCampaign)!.grain;
+  const where = (office: boolean, dims: string[]) => {
+    const parts: SQL[] = [
+      sql`${caseStats.grain} = ${grain(office)}`,
+      sql`${caseStats.dim} in ${dims}`,
+      sql`${caseStats.year} in ${yearList.length ? yearList : [-1]}`,
+    ];
+    if (plan.officeIds) parts.push(sql`${caseStats.officeId} in ${plan.officeIds.length ? plan.officeIds : [-1]}`);
+    if (plan.types) parts.push(sql`${caseStats.infringementType} in ${plan.types}`);
+    if (plan.campaignIds) parts.push(sql`${caseStats.campaignId} in ${plan.campaignIds.length ? plan.campaignIds : [-1]}`);
+    return sql.join(parts, sql` and `);
+  };
+  const sums = sql`sum(${caseStats.cases}) as cases, sum(${caseStats.pieces}) as pieces, sum(${caseStats.valueFen}) as valueFen`;
+  const needOffice = plan.officeIds !== null;
+  if (want.dims.length) {
+    const rows = db.all(sql`select ${caseStats.dim} as dim, ${caseStats.value} as k, ${sums} from ${caseStats}
+      where ${where(needOffice, want.dims)} group by 1, 2`) as { dim: StatsDim; k: string; cases: number; pieces: number; valueFen: number }[];
+    for (const r of rows) addTo(out.dims.get(r.dim)!, r.k, r.cases, r.pieces, r.valueFen);
+  }
+  if (want.year) {
+    const rows = db.all(sql`select ${caseStats.year} as k, ${sums} from ${caseStats}
+      where ${where(needOffice, ["all"])} group by 1`) as { k: number; cases: number; pieces: number; valueFen: number }[];
+    for (const r of rows) addTo(out.year, r.k, r.cases, r.pieces, r.valueFen);
+  }
+  if (want.office) {
+    const rows = db.all(sql`select ${caseStats.officeId} as k, ${sums} from ${caseStats}
+      where ${where(true, ["all"])} group by 1`) as { k: number; cases: number; pieces: number; valueFen: number }[];
+    for (const r of rows) addTo(out.office, r.k, r.cases, r.pieces, r.valueFen);
+  }
+  return out;
+}
+
+const CASE_DIM_NAMES = (Object.keys(CASE_DIMS) as (keyof typeof CASE_DIMS)[]).filter((d) => d !== "all");
+
+/**
+ * The tallies from the cases themselves: one read of the matching rows (only the columns
+ * the tallies need), then one of their right-holder links, added up here. One evaluation
+ * of the filter serves every chart, which a GROUP BY per chart would repeat.
+ */
+function fromCases(db: Db, filters: Filters, want: Want, options: FilterOptions): Collected {
+  const out = emptyCollected(want);
+  const where = casesWhere(db, filters, options);
+  const needHolders = want.dims.includes("holder") || want.dims.includes("industry");
+  const caseDims = CASE_DIM_NAMES.filter((d) => want.dims.includes(d));
+  const rows = db.all(sql`select ${cases.id} as id, cast(substr(${cases.seizedOn}, 1, 4) as integer) as year, ${cases.officeId} as office,
+      ${cases.infringementType} as type, ${cases.goodsCategory} as category, ${cases.direction} as direction, ${cases.channel} as channel,
+      ${cases.transport} as transport, ${cases.protectionMode} as mode, ${cases.status} as status,
+      coalesce(${cases.disposal}, ${NO_DISPOSAL}) as disposal, ${cases.pieces} as pieces, ${cases.valueFen} as valueFen
+    from ${cases} where ${where}`) as ({ id: number; year: number; office: number; pieces: number; valueFen: number } & Record<string, string>)[];
+
+  const all = out.dims.get("all");
+  for (const r of rows) {
+    if (all) addTo(all, "", 1, r.pieces, r.valueFen);
+    if (want.year) addTo(out.year, r.year, 1, r.pieces, r.valueFen);
+    if (want.office) addTo(out.office, r.office, 1, r.pieces, r.valueFen);
+    for (const d of caseDims) addTo(out.dims.get(d)!, r[d]!, 1, r.pieces, r.valueFen);
+  }
+  if (needHolders && rows.length) {
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const industryOf = new Map(
+      (db.all(sql`select id, industry from ${rightHolders}`) as { id: number; industry: string }[]).map((h) => [h.id, h.industry]),
+    );
+    const links = db.all(sql`select l.case_id as caseId, l.right_holder_id as holderId
+      from json_each(${JSON.stringify(rows.map((r) => r.id))}) j join ${caseRightHolders} l on l.case_id = j.value
+      order by l.case_id`) as { caseId: number; holderId: number }[];
+    const holders = out.dims.get("holder");
+    const industries = out.dims.get("industry");
+    let lastCase = -1;
+    let seen = new Set<string>();
+    for (const l of links) {
+      const r = byId.get(l.caseId)!;
+      if (holders) addTo(holders, String(l.holderId), 1, r.pieces, r.valueFen);
+      if (industries) {
+        // a case counts once per industry among its right holders
+        if (l.caseId !== lastCase) {
+          lastCase = l.caseId;
+          seen = new Set();
+        }
+        const industry = industryOf.get(l.holderId)!;
+        if (!seen.has(industry)) {
+          seen.add(industry);
+          addTo(industries, industry, 1, r.pieces, r.valueFen);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Collects the wanted tallies: whole years from the cube where it can, the rest from cases. */
+function collect(db: Db, filters: Filters, want: Want, options: FilterOptions = {}): Collected {
+  const plan = cubePlan(db, filters, options);
+  if (!plan) return fromCases(db, filters, want, options);
+  const fromYear = filters.from ? Number(filters.from.slice(0, 4)) + (filters.from.endsWith("-01-01") ? 0 : 1) : 0;
+  const toYear = filters.to ? Number(filters.to.slice(0, 4)) - (filters.to.endsWith("-12-31") ? 0 : 1) : 9999;
+  if (fromYear > toYear) return fromCases(db, filters, want, options); // a range within one year
+  const out = fromCube(db, plan, [fromYear, toYear], want);
+  if (filters.from && !filters.from.endsWith("-01-01")) {
+    merge(out, fromCases(db, { ...filters, to: `${filters.from.slice(0, 4)}-12-31` }, want, options));
+  }
+  if (filters.to && !filters.to.endsWith("-12-31")) {
+    merge(out, fromCases(db, { ...filters, from: `${filters.to.slice(0, 4)}-01-01` }, want, options));
+  }
+  return out;
+}
+
+export type Kpis = Figures & {
+  /** distinct right holders named by the cases */
+  rightHolders: number;
+  /** value per case in fen, rounded to the fen; null without cases */
+  avgValueFen: number | null;
+};
+
+function kpisOf(c: Collected): Kpis {
+  const all = c.dims.get("all")!.get("") ?? zero();
+  let rightHolders = 0;
+  for (const f of c.dims.get("holder")!.values()) if (f.cases > 0) rightHolders++;
+  return { ...all, rightHolders, avgValueFen: all.cases ? Math.round(all.valueFen / all.cases) : null };
+}
+
+export type Named = { code: string; nameEn: string; nameZh: string };
+export type ValueRow = Figures & { value: string };
+export type DashboardStats = {
+  kpis: Kpis;
+  /** the period of equal length just before the filter's dates, when it has a start */
+  previous: { from: string; to: string; kpis: Kpis } | null;
+  byYear: (Figures & { year: number })[];
+  /** every district with cases (subordinate customs included), most cases first */
+  byDistrict: (Figures & Named)[];
+  /** every office with cases, with its district's code */
+  byOffice: (Figures & Named & { districtCode: string })[];
+  byType: ValueRow[];
+  byCategory: ValueRow[];
+  byDirection: ValueRow[];
+  byChannel: ValueRow[];
+  byTransport: ValueRow[];
+  byMode: ValueRow[];
+  byStatus: ValueRow[];
+  byDisposal: ValueRow[];
+  byIndustry: ValueRow[];
+};
+
+/** Every value of an enumeration in its order, with the figures found (zero when none). */
+function enumRows(values: readonly string[], tally: Tally<string>): ValueRow[] {
+  return values.map((value) => ({ value, ...(tally.get(value) ?? zero()) }));
+}
+
+function byCasesThenCode<T extends Figures & { code: string }>(a: T, b: T): number {
+  return b.cases - a.cases || a.code.localeCompare(b.code);
+}
+
+/** The dashboard's data for one filter: KPIs with the previous period, and every chart. */
+export function getDashboardStats(db: Db, filters: Filters, options: FilterOptions = {}, today: Date = new Date()): DashboardStats {
+  const dims: StatsDim[] = ["all", "type", "category", "direction", "channel", "transport", "mode", "status", "disposal", "holder", "industry"];
+  const c = collect(db, filters, { dims, year: true, office: true }, options);
+  const period = previousPeriod(filters.from, filters.to, today);
+  const previous = period
+    ? { ...period, kpis: kpisOf(collect(db, { ...filters, ...period }, { dims: ["all", "holder"], year: false, office: false }, options)) }
+    : null;
+
+  const years = [...c.year.entries()].filter(([, f]) => f.cases > 0).map(([y]) => y);
+  const byYear: DashboardStats["byYear"] = [];
+  if (years.length) {
+    for (let y = Math.min(...years); y <= Math.max(...years); y++) byYear.push({ year: y, ...(c.year.get(y) ?? zero()) });
+  }
+
+  const offices = db
+    .select({ id: customsOffices.id, code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh, districtId: customsOffices.districtId })
+    .from(customsOffices)
+    .all();
+  const officeById = new Map(offices.map((o) => [o.id, o]));
+  const districts = new Map<number, Figures & Named>();
+  const byOffice: DashboardStats["byOffice"] = [];
+  for (const [officeId, f] of c.office) {
+    if (f.cases === 0) continue;
+    const o = officeById.get(officeId);
+    if (!o) continue;
+    const d = officeById.get(o.districtId ?? o.id)!;
+    byOffice.push({ code: o.code, nameEn: o.nameEn, nameZh: o.nameZh, districtCode: d.code, ...f });
+    const entry = districts.get(d.id) ?? { code: d.code, nameEn: d.nameEn, nameZh: d.nameZh, ...zero() };
+    entry.cases += f.cases;
+    entry.pieces += f.pieces;
+    entry.valueFen += f.valueFen;
+    districts.set(d.id, entry);
+  }
+
+  const tally = (d: StatsDim) => c.dims.get(d)!;
+  return {
+    kpis: kpisOf(c),
+    previous,
+    byYear,
+    byDistrict: [...districts.values()].sort(byCasesThenCode),
+    byOffice: byOffice.sort(byCasesThenCode),
+    byType: enumRows(ENUM_FILTERS.type.values, tally("type")),
+    byCategory: enumRows(ENUM_FILTERS.category.values, tally("category")),
+    byDirection: enumRows(ENUM_FILTERS.direction.values, tally("direction")),
+    byChannel: enumRows(ENUM_FILTERS.channel.values, tally("channel")),
+    byTransport: enumRows(ENUM_FILTERS.transport.values, tally("transport")),
+    byMode: enumRows(ENUM_FILTERS.mode.values, tally("mode")),
+    byStatus: enumRows(ENUM_FILTERS.status.values, tally("status")),
+    byDisposal: enumRows(ENUM_FILTERS.disposal.values, tally("disposal")),
+    byIndustry: enumRows(ENUM_FILTERS.industry.values, tally("industry")),
+  };
+}
+
+/** Cases, pieces and value per right holder under a filter (a case counts for each holder it names). */
+export function holderFigures(db: Db, filters: Filters, options: FilterOptions = {}): Map<number, Figures> {
+  const c = collect(db, filters, { dims: ["holder"], year: false, office: false }, options);
+  return new Map([...c.dims.get("holder")!].filter(([, f]) => f.cases > 0).map(([k, f]) => [Number(k), f]));
+}
