@@ -56,3 +56,27 @@ export function formatDate(iso: string, locale: Locale): string {
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat(intlLocale[locale], { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" }).format(date);
 }
+
+/** Money in a few characters for a card or an axis: "RMB 6.25M", "¥625万". */
+export function formatMoneyCompact(fen: number, locale: Locale): string {
+  assertFen(fen);
+  const amount = new Intl.NumberFormat(intlLocale[locale], { notation: "compact", maximumFractionDigits: 2 }).format(fen / 100);
+  return locale === "zh" ? `¥${amount}` : `RMB ${amount}`;
+}
+
+/** A relative change as a signed percentage ("+12.3%", "−4%"); null when there is nothing to compare with. */
+export function formatChange(current: number, previous: number, locale: Locale): string | null {
+  if (previous === 0) return null;
+  const ratio = (current - previous) / previous;
+  const text = new Intl.NumberFormat(intlLocale[locale], { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(ratio);
+  return text;
+}
+
+/** A date range in few characters: "2015", "2013–2015", or two ISO dates. */
+export function formatPeriod(from: string, to: string, locale: Locale): string {
+  if (from.endsWith("-01-01") && to.endsWith("-12-31")) {
+    const a = from.slice(0, 4), b = to.slice(0, 4);
+    return a === b ? a : `${a}–${b}`;
+  }
+  return `${from} – ${to}`;
+}

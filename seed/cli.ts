@@ -23,7 +23,8 @@ function main(): number {
     migrateDb(db);
     const result = seedDatabase(db.$client, args);
     db.$client.close();
-    console.log(`seeded ${result.cases.toLocaleString("en-US")} cases (seed ${args.seed}) in ${(result.milliseconds / 1000).toFixed(1)} s`);
+    const phases = Object.entries(result.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(", ");
+    console.log(`seeded ${result.cases.toLocaleString("en-US")} cases (seed ${args.seed}) in ${(result.milliseconds / 1000).toFixed(1)} s (${phases})`);
     return 0;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof NotEmptyError) {

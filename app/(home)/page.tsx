@@ -1,43 +1,48 @@
-import { getLocale, getTranslations } from "next-intl/server";
-import { KpiCards } from "@/components/dashboard/KpiCards";
-import { LargestDistricts } from "@/components/dashboard/LargestDistricts";
+import { Suspense } from "react";
+import { getTranslations } from "next-intl/server";
+import { Dashboard } from "@/components/dashboard/Dashboard";
+import { ExplorerNavigation } from "@/components/filters/ExplorerNavigation";
+import { Facets, FacetsSkeleton } from "@/components/filters/Facets";
+import { FilterBar } from "@/components/filters/FilterBar";
+import { IgnoredNotice } from "@/components/ui/IgnoredNotice";
 import { getDb } from "@/db/client";
-import { getLargestDistricts, getOverview, isDemoDatabase } from "@/db/queries/overview";
+import { filterNames } from "@/db/queries/cases";
+import { isDemoDatabase } from "@/db/queries/overview";
 import type { Locale } from "@/lib/enums";
-import { formatDate } from "@/lib/format";
+import { filterChips } from "@/lib/filter-labels";
+import { parseFilters } from "@/lib/filters";
+import { getLocale } from "next-intl/server";
 
 export const dynamic = "force-dynamic";
 
-export default async function HomePage() {
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const t = await getTranslations();
   const locale = (await getLocale()) as Locale;
+  const { filters, ignored } = parseFilters(await searchParams);
   const db = getDb();
-  const overview = getOverview(db);
-  const demo = isDemoDatabase(db);
-  const districts = overview.cases > 0 ? getLargestDistricts(db) : [];
+  const chips = filterChips(filters, locale, filterNames(db, filters));
+  const key = JSON.stringify(filters);
 
   return (
     <>
-      {demo && (
+      {isDemoDatabase(db) && (
         <p className="demo-notice" role="note">
           {t("demo.notice")}
         </p>
       )}
-      <h1>{t("home.title")}</h1>
-      {overview.cases === 0 || !overview.firstSeizedOn || !overview.lastSeizedOn ? (
-        <p className="empty">{t("home.empty")}</p>
-      ) : (
-        <>
-          <p className="lede">
-            {t("home.period", {
-              from: formatDate(overview.firstSeizedOn, locale),
-              to: formatDate(overview.lastSeizedOn, locale),
-            })}
-          </p>
-          <KpiCards figures={overview} />
-          <LargestDistricts districts={districts} />
-        </>
-      )}
+      <h1>{t("dashboard.title")}</h1>
+      <p className="lede">{t("dashboard.lede")}</p>
+      <IgnoredNotice ignored={ignored} />
+      <ExplorerNavigation>
+        <FilterBar q={filters.q ?? ""} from={filters.from ?? ""} to={filters.to ?? ""} chips={chips}>
+          <Suspense key={key} fallback={<FacetsSkeleton />}>
+            <Facets filters={filters} />
+          </Suspense>
+        </FilterBar>
+        <div className="explorer-results">
+          <Dashboard filters={filters} />
+        </div>
+      </ExplorerNavigation>
     </>
   );
 }

@@ -1,30 +1,62 @@
+import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
+import type { Kpis } from "@/db/queries/stats";
 import type { Locale } from "@/lib/enums";
-import { formatCount, formatMoney } from "@/lib/format";
+import { formatChange, formatCount, formatMoney, formatMoneyCompact, formatPeriod } from "@/lib/format";
 
-export type KpiFigures = { cases: number; pieces: number; valueFen: number; rightHolders: number };
+type Card = { id: string; label: string; shown: string; exact: string; now: number | null; before: number | null };
 
-export async function KpiCards({ figures }: { figures: KpiFigures }) {
-  const t = await getTranslations("home.kpi");
+/** The key figures, each with its change against the previous period of equal length; each opens the cases. */
+export async function KpiCards({ kpis, previous, href }: {
+  kpis: Kpis;
+  previous: { from: string; to: string; kpis: Kpis } | null;
+  href: string;
+}) {
+  const t = await getTranslations("dashboard.kpi");
   const locale = (await getLocale()) as Locale;
-  const cards = [
-    { id: "cases", label: t("cases"), value: formatCount(figures.cases, locale) },
-    { id: "pieces", label: t("pieces"), value: formatCount(figures.pieces, locale) },
-    { id: "value", label: t("value"), value: formatMoney(figures.valueFen, locale) },
-    { id: "right-holders", label: t("rightHolders"), value: formatCount(figures.rightHolders, locale) },
+  const money = (fen: number | null) => (fen === null ? "—" : formatMoneyCompact(fen, locale));
+  const exactMoney = (fen: number | null) => (fen === null ? "—" : formatMoney(fen, locale));
+  const p = previous?.kpis;
+  const cards: Card[] = [
+    { id: "cases", label: t("cases"), shown: formatCount(kpis.cases, locale), exact: formatCount(kpis.cases, locale), now: kpis.cases, before: p?.cases ?? null },
+    { id: "pieces", label: t("pieces"), shown: formatCount(kpis.pieces, locale), exact: formatCount(kpis.pieces, locale), now: kpis.pieces, before: p?.pieces ?? null },
+    { id: "value", label: t("value"), shown: money(kpis.valueFen), exact: exactMoney(kpis.valueFen), now: kpis.valueFen, before: p?.valueFen ?? null },
+    { id: "right-holders", label: t("rightHolders"), shown: formatCount(kpis.rightHolders, locale), exact: formatCount(kpis.rightHolders, locale), now: kpis.rightHolders, before: p?.rightHolders ?? null },
+    { id: "average-value", label: t("avgValue"), shown: money(kpis.avgValueFen), exact: exactMoney(kpis.avgValueFen), now: kpis.avgValueFen, before: p?.avgValueFen ?? null },
   ];
+  const period = previous ? formatPeriod(previous.from, previous.to, locale) : null;
+
+  /** The change against the previous period: a signed percentage, or a word when there is no base. */
+  const change = (card: Card): string => {
+    if (card.before === null || card.before === 0) return card.now ? t("new") : t("noneEither");
+    return formatChange(card.now ?? 0, card.before, locale)!;
+  };
+  const direction = (card: Card) =>
+    !previous || card.before === null || card.before === 0 || card.now === null ? "none" : card.now > card.before ? "up" : card.now < card.before ? "down" : "same";
+
   return (
-    <section aria-label={t("label")} className="kpi-grid">
+    <section aria-label={t("label")} className="kpis">
+      <div className="kpi-grid">
       {cards.map((card) => (
-        <div key={card.id} className="kpi-card" data-kpi={card.id}>
-          <p className="kpi-label" id={`kpi-${card.id}`}>
-            {card.label}
-          </p>
-          <p className="kpi-value" aria-labelledby={`kpi-${card.id}`}>
-            {card.value}
-          </p>
-        </div>
+        <Link key={card.id} href={href} className="kpi-card" data-kpi={card.id} title={`${card.label}: ${card.exact}`}>
+          <span className="kpi-label">{card.label}</span>
+          <span className="kpi-value" data-exact={card.exact}>
+            {card.shown}
+          </span>
+          {card.shown !== card.exact && <span className="visually-hidden"> ({card.exact})</span>}
+          {previous && (
+            <span className={`kpi-change ${direction(card)}`} data-testid="kpi-change">
+              <strong>
+                <span aria-hidden="true">{{ up: "▲ ", down: "▼ ", same: "", none: "" }[direction(card)]}</span>
+                {change(card)}
+              </strong>{" "}
+              {t("vsPeriod", { period: period! })}
+            </span>
+          )}
+        </Link>
       ))}
+      </div>
+      {!previous && <p className="kpi-note muted">{t("noPrevious")}</p>}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { COLUMN_FACETS, campaignFacet, districtFacet, facetCounts, industryFacet } from "@/db/queries/cases";
+import { COLUMN_FACETS, campaignFacet, districtFacet, facetCounts, industryFacet, listRightHolders } from "@/db/queries/cases";
+import { holderFigures } from "@/db/queries/stats";
 import { ENUM_FILTERS, type Filters } from "@/lib/filters";
 import type { Locale } from "@/lib/enums";
 import { FacetSelect, type FacetOption } from "./FacetSelect";
@@ -31,6 +32,11 @@ export async function Facets({ filters }: { filters: Filters }) {
     label: locale === "zh" ? c.nameZh : c.nameEn,
     count: c.count,
   }));
+  // right holders: counts under every other filter (from the dashboard cube where it can)
+  const holderCounts = holderFigures(db, { ...filters, holder: [] });
+  const holders: FacetOption[] = listRightHolders(db)
+    .map((h) => ({ value: String(h.id), label: locale === "zh" ? (h.nameZh ?? h.name) : h.name, count: holderCounts.get(h.id)?.cases ?? 0 }))
+    .sort((a, b) => (b.count ?? 0) - (a.count ?? 0) || a.label.localeCompare(b.label));
   const groups: { name: string; options: FacetOption[]; searchable?: boolean }[] = [
     { name: "district", options: districts, searchable: true },
     ...COLUMN_FACETS.map((name) => ({
@@ -38,6 +44,7 @@ export async function Facets({ filters }: { filters: Filters }) {
       options: enumOptions(name, new Map(facetCounts(db, filters, name).map((c) => [c.value, c.count]))),
     })),
     { name: "industry", options: enumOptions("industry", new Map(industryFacet(db, filters).map((c) => [c.value, c.count]))) },
+    { name: "holder", options: holders, searchable: true },
     { name: "campaign", options: campaigns },
   ];
   return (
@@ -59,7 +66,7 @@ export async function Facets({ filters }: { filters: Filters }) {
 export function FacetsSkeleton() {
   return (
     <div className="filter-row facets" aria-hidden="true">
-      {Array.from({ length: 10 }, (_, i) => (
+      {Array.from({ length: 12 }, (_, i) => (
         <span key={i} className="facet skeleton facet-placeholder" />
       ))}
     </div>

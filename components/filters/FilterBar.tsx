@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import type { FilterChip } from "@/lib/filter-labels";
 import { FILTER_NAMES } from "@/lib/filters";
+import { QUICK_PICKS, quickPickRange, type QuickPick } from "@/lib/period";
 import { useExplorerNavigation } from "./ExplorerNavigation";
 
 const SEARCH_DELAY_MS = 350;
@@ -39,6 +40,21 @@ export function FilterBar({ q, from, to, chips, children }: {
 
   const setDate = (name: "from" | "to", value: string) =>
     navigate((params) => (value ? params.set(name, value) : params.delete(name)));
+
+  const pickRange = (pick: QuickPick) => {
+    const range = quickPickRange(pick);
+    navigate((params) => {
+      for (const name of ["from", "to"] as const) {
+        const value = range[name];
+        if (value) params.set(name, value);
+        else params.delete(name);
+      }
+    });
+  };
+  const isPicked = (pick: QuickPick) => {
+    const range = quickPickRange(pick);
+    return (range.from ?? "") === from && (range.to ?? "") === to;
+  };
 
   const removeChip = (chip: FilterChip) =>
     navigate((params) => {
@@ -76,6 +92,13 @@ export function FilterBar({ q, from, to, chips, children }: {
           <span>{t("dates.to")}</span>
           <input type="date" name="to" value={to} min="2000-01-01" max="2099-12-31" onChange={(e) => setDate("to", e.target.value)} />
         </label>
+        <div className="segmented quick-picks" role="group" aria-label={t("dates.quick")}>
+          {QUICK_PICKS.map((pick) => (
+            <button key={pick} type="button" aria-pressed={isPicked(pick)} onClick={() => pickRange(pick)}>
+              {t(`dates.${pick}`)}
+            </button>
+          ))}
+        </div>
       </div>
       {children}
       {chips.length > 0 && (

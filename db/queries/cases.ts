@@ -314,6 +314,10 @@ export function getRightHolderNames(db: Db, ids: number[]): HolderRef[] {
     .all();
 }
 
+export function listRightHolders(db: Db): HolderRef[] {
+  return db.select({ id: rightHolders.id, name: rightHolders.name, nameZh: rightHolders.nameZh }).from(rightHolders).orderBy(rightHolders.name).all();
+}
+
 export function listCampaigns(db: Db): Named[] {
   return db.select({ code: campaigns.code, nameEn: campaigns.nameEn, nameZh: campaigns.nameZh }).from(campaigns).orderBy(campaigns.startsOn).all();
 }

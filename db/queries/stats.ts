@@ -117,6 +117,16 @@ function fromCube(db: Db, plan: CubePlan, years: [number, number], want: Want): 
 }
 
 const CASE_DIM_NAMES = (Object.keys(CASE_DIMS) as (keyof typeof CASE_DIMS)[]).filter((d) => d !== "all");
+const DIM_COLUMNS: Record<Exclude<keyof typeof CASE_DIMS, "all">, SQL> = {
+  type: sql`${cases.infringementType}`,
+  category: sql`${cases.goodsCategory}`,
+  direction: sql`${cases.direction}`,
+  channel: sql`${cases.channel}`,
+  transport: sql`${cases.transport}`,
+  mode: sql`${cases.protectionMode}`,
+  status: sql`${cases.status}`,
+  disposal: sql`coalesce(${cases.disposal}, ${NO_DISPOSAL})`,
+};
 
 /**
  * The tallies from the cases themselves: one read of the matching rows (only the columns
@@ -125,47 +135,60 @@ const CASE_DIM_NAMES = (Object.keys(CASE_DIMS) as (keyof typeof CASE_DIMS)[]).fi
  */
 function fromCases(db: Db, filters: Filters, want: Want, options: FilterOptions): Collected {
   const out = emptyCollected(want);
-  const where = casesWhere(db, filters, options);
   const needHolders = want.dims.includes("holder") || want.dims.includes("industry");
   const caseDims = CASE_DIM_NAMES.filter((d) => want.dims.includes(d));
-  const rows = db.all(sql`select ${cases.id} as id, cast(substr(${cases.seizedOn}, 1, 4) as integer) as year, ${cases.officeId} as office,
-      ${cases.infringementType} as type, ${cases.goodsCategory} as category, ${cases.direction} as direction, ${cases.channel} as channel,
-      ${cases.transport} as transport, ${cases.protectionMode} as mode, ${cases.status} as status,
-      coalesce(${cases.disposal}, ${NO_DISPOSAL}) as disposal, ${cases.pieces} as pieces, ${cases.valueFen} as valueFen
-    from ${cases} where ${where}`) as ({ id: number; year: number; office: number; pieces: number; valueFen: number } & Record<string, string>)[];
+  // rows as arrays (no object per row): id, year, office, pieces, value, then the dimensions
+  const query = db
+    .select({
+      id: cases.id,
+      year: sql`cast(substr(${cases.seizedOn}, 1, 4) as integer)`,
+      office: cases.officeId,
+      pieces: cases.pieces,
+      valueFen: cases.valueFen,
+      ...Object.fromEntries(caseDims.map((d) => [d, DIM_COLUMNS[d]])),
+    })
+    .from(cases)
+    .where(casesWhere(db, filters, options))
+    .toSQL();
+  const rows = db.$client.prepare(query.sql).raw(true).all(...(query.params as unknown[])) as (number | string)[][];
 
   const all = out.dims.get("all");
+  const dimTallies = caseDims.map((d) => out.dims.get(d)!);
   for (const r of rows) {
-    if (all) addTo(all, "", 1, r.pieces, r.valueFen);
-    if (want.year) addTo(out.year, r.year, 1, r.pieces, r.valueFen);
-    if (want.office) addTo(out.office, r.office, 1, r.pieces, r.valueFen);
-    for (const d of caseDims) addTo(out.dims.get(d)!, r[d]!, 1, r.pieces, r.valueFen);
+    const pieces = r[3] as number, value = r[4] as number;
+    if (all) addTo(all, "", 1, pieces, value);
+    if (want.year) addTo(out.year, r[1] as number, 1, pieces, value);
+    if (want.office) addTo(out.office, r[2] as number, 1, pieces, value);
+    for (let i = 0; i < dimTallies.length; i++) addTo(dimTallies[i]!, r[5 + i] as string, 1, pieces, value);
   }
   if (needHolders && rows.length) {
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const byId = new Map<number, (number | string)[]>();
+    for (const r of rows) byId.set(r[0] as number, r);
     const industryOf = new Map(
       (db.all(sql`select id, industry from ${rightHolders}`) as { id: number; industry: string }[]).map((h) => [h.id, h.industry]),
     );
-    const links = db.all(sql`select l.case_id as caseId, l.right_holder_id as holderId
-      from json_each(${JSON.stringify(rows.map((r) => r.id))}) j join ${caseRightHolders} l on l.case_id = j.value
-      order by l.case_id`) as { caseId: number; holderId: number }[];
+    const links = db.$client
+      .prepare(`select l.case_id, l.right_holder_id from json_each(?) j join case_right_holders l on l.case_id = j.value order by l.case_id`)
+      .raw(true)
+      .all(JSON.stringify(rows.map((r) => r[0]))) as [number, number][];
     const holders = out.dims.get("holder");
     const industries = out.dims.get("industry");
     let lastCase = -1;
-    let seen = new Set<string>();
-    for (const l of links) {
-      const r = byId.get(l.caseId)!;
-      if (holders) addTo(holders, String(l.holderId), 1, r.pieces, r.valueFen);
+    let seen: string[] = [];
+    for (const [caseId, holderId] of links) {
+      const r = byId.get(caseId)!;
+      const pieces = r[3] as number, value = r[4] as number;
+      if (holders) addTo(holders, String(holderId), 1, pieces, value);
       if (industries) {
         // a case counts once per industry among its right holders
-        if (l.caseId !== lastCase) {
-          lastCase = l.caseId;
-          seen = new Set();
+        if (caseId !== lastCase) {
+          lastCase = caseId;
+          seen = [];
         }
-        const industry = industryOf.get(l.holderId)!;
-        if (!seen.has(industry)) {
-          seen.add(industry);
-          addTo(industries, industry, 1, r.pieces, r.valueFen);
+        const industry = industryOf.get(holderId)!;
+        if (!seen.includes(industry)) {
+          seen.push(industry);
+          addTo(industries, industry, 1, pieces, value);
         }
       }
     }

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { caseTotals, listCases } from "../../db/queries/cases";
+import { getDashboardStats, holderFigures } from "../../db/queries/stats";
 import { openExportCursor } from "../../db/queries/export";
 import { isEmpty } from "../../db/bulk";
 import { rollupMismatches } from "../../db/rollup";
@@ -100,6 +101,53 @@ measure(
   3,
   searches,
 );
+
+// The dashboard: KPIs with the previous period and every chart, for a spread of filters —
+// whole years and places the cube serves, partial ranges, and filters only the cases can answer.
+const holderCounts = db.$client
+  .prepare("select right_holder_id as id, count(*) as n from case_right_holders group by 1 order by n, id")
+  .all() as { id: number; n: number }[];
+const medianHolder = holderCounts[Math.floor(holderCounts.length / 2)]!;
+const topHolder = holderCounts[holderCounts.length - 1]!;
+const medianHolderName = (db.$client.prepare("select name from right_holders where id = ?").get(medianHolder.id) as { name: string }).name;
+const holderWord = medianHolderName.split(/\s+/).find((w) => /^[A-Za-z]{4,}$/.test(w)) ?? medianHolderName.split(/\s+/)[0]!;
+const dashboardFilters: [string, Filters][] = [
+  ["no filter", f({})],
+  ["2020", f({ from: "2020-01-01", to: "2020-12-31" })],
+  ["2016", f({ from: "2016-01-01", to: "2016-12-31" })],
+  ["district 5300 (Shenzhen)", f({ district: ["5300"] })],
+  ["district 8600 (Kunming)", f({ district: ["8600"] })],
+  ["5300 + trademark", f({ district: ["5300"], type: ["trademark"] })],
+  ["8600 + copyright", f({ district: ["8600"], type: ["copyright"] })],
+  [`holder ${medianHolder.id} (median, ${medianHolder.n} cases)`, f({ holder: [medianHolder.id] })],
+  ["q=8600-2016 (case-number prefix)", f({ q: "8600-2016" })],
+  [`q=${holderWord} (holder name word)`, f({ q: holderWord })],
+  ["campaign qingfeng", f({ campaign: ["qingfeng"] })],
+  ["campaign longteng", f({ campaign: ["longteng"] })],
+  ["8600, 2016-01-01 … 2017-06-07", f({ district: ["8600"], from: "2016-01-01", to: "2017-06-07" })],
+];
+measure(
+  `all dashboard data (KPIs + every chart), ${dashboardFilters.length} filters`,
+  dashboardFilters.map(([, filters]) => () => getDashboardStats(db, filters)),
+  [50, 150],
+  3,
+  dashboardFilters.map(([label]) => label),
+);
+// Filters no rollup holds that match tens of thousands of cases: read from the cases, row by
+// row (about 4 µs a case here). Shown apart, without a budget, so the cost is visible.
+const broadFilters: [string, Filters][] = [
+  [`holder ${topHolder.id} (most, ${topHolder.n} cases)`, f({ holder: [topHolder.id] })],
+  ["q=handbags (goods word)", f({ q: "handbags" })],
+  ["q=5300-2021 (case-number prefix)", f({ q: "5300-2021" })],
+];
+measure(
+  `dashboard data for broad sets only the cases answer, ${broadFilters.length} filters`,
+  broadFilters.map(([, filters]) => () => getDashboardStats(db, filters)),
+  undefined,
+  3,
+  broadFilters.map(([label]) => label),
+);
+measure("per-holder figures (holderFigures), no filter", [() => holderFigures(db, EMPTY_FILTERS)], undefined, 5);
 
 // CSV export: every row of the whole table through the same cursor and CSV writer as the route.
 const exportStart = performance.now();

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { inject } from "vitest";
 import { beforeAll, describe, expect, it } from "vitest";
-import { searchIndexWriter } from "../../db/search-index";
+import { createCase } from "../../db/mutations/cases";
 import { parseCsv } from "../../lib/csv";
 import { baseURL } from "./support";
 
@@ -10,20 +10,18 @@ const KUNMING = "district=8600&from=2016-01-01&to=2017-06-07";
 
 let formulaCaseNo = "";
 beforeAll(() => {
-  // a case whose goods text is a spreadsheet formula, written the way the app writes cases
+  // a case whose goods text is a spreadsheet formula, written through the app's write path
   const db = new Database(inject("databaseFile"));
   db.pragma("busy_timeout = 5000");
-  db.transaction(() => {
-    const base = db.prepare("select * from cases where id = 1").get() as Record<string, unknown>;
-    formulaCaseNo = "0100-2025-9901";
-    const info = db
-      .prepare(`insert into cases (case_no, office_id, seized_on, infringement_type, goods_category, goods_description, pieces, value_fen,
-                direction, channel, transport, protection_mode, status, created_at, updated_at)
-                values (?, ?, '2025-12-01', 'trademark', 'other', '=1+1', 3, 12345, 'export', 'postal', 'post', 'ex_officio', 'detained', 0, 0)`)
-      .run(formulaCaseNo, base.office_id);
-    db.prepare("insert into case_right_holders (case_id, right_holder_id) values (?, 1)").run(info.lastInsertRowid);
-    searchIndexWriter(db).add({ caseId: Number(info.lastInsertRowid), caseNo: formulaCaseNo, goods: "=1+1", holderNames: [] });
-  })();
+  db.pragma("foreign_keys = ON");
+  const base = db.prepare("select office_id as officeId from cases where id = 1").get() as { officeId: number };
+  formulaCaseNo = "0100-2025-9901";
+  createCase(db, {
+    caseNo: formulaCaseNo, officeId: base.officeId, seizedOn: "2025-12-01", infringementType: "trademark", goodsCategory: "other",
+    goodsDescription: "=1+1", pieces: 3, valueFen: 12345, direction: "export", channel: "postal", transport: "post",
+    protectionMode: "ex_officio", originCountry: null, destinationCountry: null, campaignId: null, status: "detained", disposal: null,
+    hearingHeld: false, referredToPolice: false, penaltyFen: null, notes: null, rightHolderIds: [1],
+  }, null);
   db.close();
 });
 
@@ -57,6 +55,58 @@ describe("GET /api/cases", () => {
     expect(body.error).toBe("invalid_parameter");
     expect(body.parameter).toBe(parameter);
     expect(body.message).toContain(parameter);
+  });
+});
+
+describe("GET /api/stats", () => {
+  type Stats = {
+    kpis: { cases: number; pieces: number; valueFen: number; rightHolders: number; avgValueFen: number | null };
+    previous: { from: string; to: string; kpis: { cases: number } } | null;
+    byYear: { year: number; cases: number }[];
+    byDistrict: { code: string; cases: number; valueFen: number }[];
+    byType: { value: string; cases: number }[];
+    byDisposal: { value: string; cases: number }[];
+  };
+  const stats = async (query: string) => {
+    const response = await get(`/api/stats?${query}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    return (await response.json()) as Stats;
+  };
+
+  it("answers the published Kunming figures", async () => {
+    const km = await stats(KUNMING);
+    expect(km.kpis.cases).toBe(63);
+    expect(km.kpis.valueFen).toBe(625_000_000);
+    expect(km.kpis.pieces).toBeGreaterThan(300_000);
+    expect(km.kpis.rightHolders).toBeGreaterThan(90);
+    expect(km.byDistrict.map((d) => d.code)).toEqual(["8600"]);
+    expect(km.byYear.reduce((n, y) => n + y.cases, 0)).toBe(63);
+    expect(km.previous).toMatchObject({ from: "2014-07-26", to: "2015-12-31" });
+    const y2014 = await stats("district=8600&from=2014-01-01&to=2014-12-31");
+    expect(y2014.kpis).toMatchObject({ cases: 96, valueFen: 700_000_000, pieces: 544_000 });
+    expect(y2014.previous).toMatchObject({ from: "2013-01-01", to: "2013-12-31" });
+  });
+
+  it("agrees with the case API and with its own breakdowns", async () => {
+    const query = "type=trademark&type=copyright&direction=export&from=2018-01-01";
+    const s = await stats(query);
+    const cases = (await (await get(`/api/cases?${query}&size=1`)).json()) as { total: number };
+    expect(s.kpis.cases).toBe(cases.total);
+    for (const breakdown of [s.byYear, s.byDistrict, s.byType, s.byDisposal]) {
+      expect(breakdown.reduce((n, r) => n + r.cases, 0)).toBe(s.kpis.cases);
+    }
+    expect(s.byDistrict.reduce((n, r) => n + r.valueFen, 0)).toBe(s.kpis.valueFen);
+  });
+
+  it.each([
+    ["district=86", "district"],
+    ["disposal=burnt", "disposal"],
+    ["to=2016-02-30", "to"],
+  ])("answers 400 naming the parameter for %s", async (query, parameter) => {
+    const response = await get(`/api/stats?${query}`);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { parameter: string }).parameter).toBe(parameter);
   });
 });
 

@@ -2,73 +2,178 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseURL, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase } from "./support";
 
+// The dashboard in Chromium: figures against independent SQL, every chart drawn, drill-down
+// from a bar, a slice's table link and a card to the case table, both languages.
+
 // Independent formatting for the expectations: Intl on yuan, not the app's fen formatter.
 const group = (n: number, locale: string) => new Intl.NumberFormat(locale).format(n);
 const yuan = (fen: number, locale: string) =>
   new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(fen / 100);
 
+const CHARTS = ["year", "district", "type", "category", "channel", "transport", "status", "disposal", "industry"];
+const KUNMING = "district=8600&from=2016-01-01&to=2017-06-07";
+
 let browser: Browser;
 let page: Page;
-let expected: { cases: number; pieces: number; value: number; holders: number; topDistrict: { nameEn: string; nameZh: string } };
+
+type Totals = { cases: number; pieces: number; value: number; holders: number };
+function sqlTotals(where = "1", params: unknown[] = []): Totals {
+  const db = openTestDatabase();
+  try {
+    return db
+      .prepare(`select count(*) as cases, coalesce(sum(c.pieces), 0) as pieces, coalesce(sum(c.value_fen), 0) as value,
+                  (select count(distinct l.right_holder_id) from case_right_holders l join cases c2 on c2.id = l.case_id
+                     join customs_offices o2 on o2.id = c2.office_id
+                   where c2.deleted_at is null and c2.id in (select c.id from cases c join customs_offices o on o.id = c.office_id where ${where})) as holders
+                from cases c join customs_offices o on o.id = c.office_id where c.deleted_at is null and (${where})`)
+      .get(...params, ...params) as Totals;
+  } finally {
+    db.close();
+  }
+}
 
 beforeAll(async () => {
-  const sqlite = openTestDatabase();
-  const totals = sqlite
-    .prepare(`select count(*) as cases, sum(pieces) as pieces, sum(value_fen) as value,
-                (select count(distinct right_holder_id) from case_right_holders l join cases c on c.id = l.case_id where c.deleted_at is null) as holders
-              from cases where deleted_at is null`)
-    .get() as { cases: number; pieces: number; value: number; holders: number };
-  const topDistrict = sqlite
-    .prepare(`select d.name_en as nameEn, d.name_zh as nameZh, count(*) as n from cases c
-              join customs_offices o on o.id = c.office_id join customs_offices d on d.id = coalesce(o.district_id, o.id)
-              where c.deleted_at is null group by d.id order by n desc limit 1`)
-    .get() as { nameEn: string; nameZh: string };
-  sqlite.close();
-  expected = { ...totals, topDistrict };
   browser = await launchBrowser();
-  page = await (await browser.newContext({ locale: "en-US" })).newPage();
+  page = await (await browser.newContext({ locale: "en-US", viewport: { width: 1400, height: 900 } })).newPage();
 });
 afterAll(async () => {
   await browser?.close();
 });
 
 const kpi = (id: string) => page.locator(`[data-kpi="${id}"] .kpi-value`);
+const casesTotal = async () => Number((await page.locator('[data-total="cases"] dd').textContent())!.replace(/[^\d]/g, ""));
 
-describe("the home page", () => {
-  it("shows the figures SQL computes for the same database, in English", async () => {
+async function chartsDrawn() {
+  for (const id of CHARTS) {
+    await page.locator(`[data-chart="${id}"] .recharts-wrapper svg`).first().waitFor({ timeout: 15_000 });
+  }
+}
+
+describe("the dashboard", () => {
+  it("shows the figures SQL computes, draws every chart, and passes axe", async () => {
     await page.goto(baseURL());
-    await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Overview");
-    expect(await kpi("cases").textContent()).toBe(group(expected.cases, "en-US"));
-    expect(await kpi("pieces").textContent()).toBe(group(expected.pieces, "en-US"));
-    expect(await kpi("value").textContent()).toBe(`RMB ${yuan(expected.value, "en-US")}`);
-    expect(await kpi("right-holders").textContent()).toBe(group(expected.holders, "en-US"));
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Dashboard");
+    const all = sqlTotals();
+    expect(await kpi("cases").textContent()).toBe(group(all.cases, "en-US"));
+    expect(await kpi("pieces").textContent()).toBe(group(all.pieces, "en-US"));
+    expect(await kpi("value").getAttribute("data-exact")).toBe(`RMB ${yuan(all.value, "en-US")}`);
+    expect(await kpi("value").textContent()).toMatch(/^RMB [\d.]+[KMB]$/);
+    expect(await page.locator('[data-kpi="value"]').getAttribute("title")).toContain(`RMB ${yuan(all.value, "en-US")}`);
+    expect(await kpi("right-holders").textContent()).toBe(group(all.holders, "en-US"));
+    expect(await kpi("average-value").getAttribute("data-exact")).toBe(`RMB ${yuan(Math.round(all.value / all.cases), "en-US")}`);
+    // no start date: nothing to compare with, and the page says so once
+    expect(await page.getByTestId("kpi-change").count()).toBe(0);
+    expect(await page.locator(".kpi-note").textContent()).toMatch(/start date/);
     expect(await page.getByRole("note").textContent()).toMatch(/Demo data/);
-    const firstRow = page.locator('[data-testid="largest-districts"] tbody tr').first();
-    expect(await firstRow.locator("th").textContent()).toBe(expected.topDistrict.nameEn);
+    await chartsDrawn();
+    for (const id of CHARTS) {
+      expect(await page.locator(`[data-chart="${id}"] h2`).textContent()).not.toBe("");
+      expect(await page.locator(`[data-chart="${id}"] .chart-unit`).textContent()).not.toBe("");
+    }
+    // the district chart: top 15 and "others"; the value toggle reorders it
+    const bars = page.locator('[data-chart="district"] .recharts-bar-rectangle');
+    expect(await bars.count()).toBe(16);
+    await page.locator('[data-chart="district"]').getByRole("button", { name: "Value" }).click();
+    expect(await page.locator('[data-chart="district"] .chart-unit').textContent()).toMatch(/^Value in RMB/);
     await expectNoSeriousAxeViolations(page);
   });
 
-  it("switches to Chinese and shows the same figures, with Chinese district names", async () => {
+  it("answers the Kunming question with 63 cases and RMB 6,250,000.00, compared with the period before", async () => {
+    await page.goto(`${baseURL()}/?${KUNMING}`);
+    expect(await kpi("cases").textContent()).toBe("63");
+    expect(await kpi("value").getAttribute("data-exact")).toBe("RMB 6,250,000.00");
+    const before = sqlTotals("c.deleted_at is null and coalesce(o.district_id, o.id) = (select id from customs_offices where code = '8600') and c.seized_on between '2014-07-26' and '2015-12-31'");
+    const change = ((63 - before.cases) / before.cases) * 100;
+    const text = await page.locator('[data-kpi="cases"] [data-testid="kpi-change"]').textContent();
+    expect(text).toContain(`${change < 0 ? "-" : "+"}${Math.abs(change).toFixed(1).replace(/\.0$/, "")}%`);
+    expect(text).toContain("vs 2014-07-26 – 2015-12-31");
+    // chips name the filters
+    expect(await page.locator(".chips").textContent()).toContain("Kunming (8600)");
+  });
+
+  it("drills from the Kunming bar to the same 63 cases in the table", async () => {
+    await page.goto(`${baseURL()}/?${KUNMING}`);
+    await chartsDrawn();
+    const bar = page.locator('[data-chart="district"] .recharts-bar-rectangle path').first();
+    await bar.click();
+    await page.waitForURL(/\/cases\?/);
+    const url = new URL(page.url());
+    expect(url.searchParams.getAll("district")).toEqual(["8600"]);
+    expect(url.searchParams.get("from")).toBe("2016-01-01");
+    expect(url.searchParams.get("to")).toBe("2017-06-07");
+    expect(await casesTotal()).toBe(63);
+  });
+
+  it("drills from a year bar, and from a slice's table link, keeping the other filters", async () => {
+    await page.goto(baseURL());
+    await chartsDrawn();
+    const years = await page.locator('[data-chart="year"] text.recharts-cartesian-axis-tick-value[orientation="bottom"]').allTextContents();
+    const index = years.indexOf("2016");
+    expect(index).toBeGreaterThanOrEqual(0);
+    await page.locator('[data-chart="year"] .recharts-bar-rectangle path').nth(index).click();
+    await page.waitForURL(/\/cases\?/);
+    expect(new URL(page.url()).searchParams.get("from")).toBe("2016-01-01");
+    expect(new URL(page.url()).searchParams.get("to")).toBe("2016-12-31");
+    expect(await casesTotal()).toBe(sqlTotals("c.seized_on between '2016-01-01' and '2016-12-31'").cases);
+
+    // keyboard path: the figures table under the donut has a link per slice
+    await page.goto(`${baseURL()}/?direction=export`);
+    await chartsDrawn();
+    const panel = page.locator('[data-chart="type"]');
+    await panel.locator("summary").focus();
+    await page.keyboard.press("Enter");
+    const link = panel.getByRole("link", { name: "Copyright" });
+    await link.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/cases\?/);
+    const params = new URL(page.url()).searchParams;
+    expect(params.getAll("type")).toEqual(["copyright"]);
+    expect(params.getAll("direction")).toEqual(["export"]);
+    expect(await casesTotal()).toBe(sqlTotals("c.infringement_type = 'copyright' and c.direction = 'export'").cases);
+  });
+
+  it("opens the table from a KPI card, and sets dates with a quick pick", async () => {
+    await page.goto(`${baseURL()}/?type=copyright`);
+    await page.locator('[data-kpi="cases"]').click();
+    await page.waitForURL(/\/cases\?type=copyright$/);
+    expect(await casesTotal()).toBe(sqlTotals("c.infringement_type = 'copyright'").cases);
+
+    await page.goto(baseURL());
+    await page.getByRole("button", { name: "Since 2016" }).click();
+    await page.waitForURL(/from=2016-01-01/);
+    expect(await page.getByRole("button", { name: "Since 2016" }).getAttribute("aria-pressed")).toBe("true");
+    expect(await kpi("cases").textContent()).toBe(group(sqlTotals("c.seized_on >= '2016-01-01'").cases, "en-US"));
+    expect(await page.getByTestId("kpi-change").count()).toBe(5);
+  });
+
+  it("says so when nothing matches", async () => {
+    await page.goto(`${baseURL()}/?q=zzqxv-nothing`);
+    expect(await kpi("cases").textContent()).toBe("0");
+    expect(await page.getByTestId("dashboard-empty").isVisible()).toBe(true);
+    expect(await page.locator(".recharts-wrapper").count()).toBe(0);
+  });
+
+  it("works in Chinese, with the same figures", async () => {
+    await page.goto(`${baseURL()}/?${KUNMING}`);
     await page.getByRole("button", { name: "中文" }).click();
     await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("zh-CN");
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("概览");
-    expect(await page.getByRole("button", { name: "中文" }).getAttribute("aria-pressed")).toBe("true");
-    expect(await kpi("cases").textContent()).toBe(group(expected.cases, "zh-CN"));
-    expect(await kpi("value").textContent()).toBe(`¥${yuan(expected.value, "zh-CN")}`);
-    expect(await kpi("right-holders").textContent()).toBe(group(expected.holders, "zh-CN"));
-    const firstRow = page.locator('[data-testid="largest-districts"] tbody tr').first();
-    expect(await firstRow.locator("th").textContent()).toBe(expected.topDistrict.nameZh);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("数据看板");
+    expect(await kpi("cases").textContent()).toBe("63");
+    expect(await kpi("value").getAttribute("data-exact")).toBe(`¥${yuan(625_000_000, "zh-CN")}`);
+    expect(await kpi("value").textContent()).toBe("¥625万");
+    await chartsDrawn();
+    expect(await page.locator('[data-chart="district"] h2').textContent()).toBe("直属海关");
+    expect(await page.locator('[data-chart="district"] text.recharts-cartesian-axis-tick-value[orientation="left"]').allTextContents()).toContain("昆明");
     expect(await page.getByRole("note").textContent()).toMatch(/演示数据/);
     await expectNoSeriousAxeViolations(page);
   });
 
   it("keeps the chosen language on the next visit, and switches back", async () => {
     await page.goto(baseURL());
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("概览");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("数据看板");
     await page.getByRole("button", { name: "English" }).click();
     await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Overview");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Dashboard");
   });
 
   it("answers an unknown address with a page-not-found page in the user's language", async () => {

@@ -1,0 +1,20 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { getDb } from "@/db/client";
+import { getDashboardStats } from "@/db/queries/stats";
+import { parseFilters } from "@/lib/filters";
+import { badParameter, guarded } from "../respond";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /api/stats?<filters> → every figure of the dashboard for those filters:
+ * { filters, kpis, previous, byYear, byDistrict, byOffice, byType, byCategory, byDirection,
+ *   byChannel, byTransport, byMode, byStatus, byDisposal, byIndustry }. Money is in fen.
+ */
+export function GET(request: NextRequest) {
+  return guarded(() => {
+    const { filters, ignored } = parseFilters(request.nextUrl.searchParams);
+    if (ignored.length) return badParameter(ignored);
+    return NextResponse.json({ filters, ...getDashboardStats(getDb(), filters) });
+  });
+}

@@ -1,0 +1,67 @@
+import { getLocale, getTranslations } from "next-intl/server";
+import { getDb } from "@/db/client";
+import { getDashboardStats, type DashboardStats, type Figures } from "@/db/queries/stats";
+import { casesHref, withValues, withYear } from "@/lib/drill";
+import type { Locale } from "@/lib/enums";
+import { ENUM_FILTERS, type EnumFilterName, type Filters } from "@/lib/filters";
+import { BarListChart, DistrictChart, DonutChart, YearChart, type ChartDatum } from "./charts";
+import { KpiCards } from "./KpiCards";
+
+const TOP_DISTRICTS = 15;
+
+type EnumLike = { labels: Record<string, { en: string; zh: string }> };
+
+/**
+ * KPIs and every chart for one filter; each bar, slice and card links to the case table
+ * with its filter added. Used by the dashboard and by the right-holder and district pages.
+ */
+export async function Dashboard({ filters, stats: given }: { filters: Filters; stats?: DashboardStats }) {
+  const t = await getTranslations("dashboard.charts");
+  const locale = (await getLocale()) as Locale;
+  const stats = given ?? getDashboardStats(getDb(), filters);
+
+  const datum = (key: string, label: string, f: Figures, href: string): ChartDatum => ({
+    key, label, cases: f.cases, pieces: f.pieces, valueFen: f.valueFen, href,
+  });
+  const enumData = (name: EnumFilterName, rows: ({ value: string } & Figures)[]): ChartDatum[] => {
+    const labels = (ENUM_FILTERS[name] as unknown as EnumLike).labels;
+    return rows.map((r) => datum(r.value, labels[r.value]![locale], r, casesHref(withValues(filters, name, [r.value]))));
+  };
+
+  const years = stats.byYear.map((y) => datum(String(y.year), String(y.year), y, casesHref(withYear(filters, y.year))));
+  const districts = stats.byDistrict.map((d) =>
+    datum(d.code, locale === "zh" ? d.nameZh : d.nameEn, d, casesHref(withValues(filters, "district", [d.code]))),
+  );
+  const othersBy = (metric: "cases" | "valueFen"): ChartDatum | null => {
+    const rest = [...stats.byDistrict].sort((a, b) => b[metric] - a[metric] || a.code.localeCompare(b.code)).slice(TOP_DISTRICTS);
+    if (!rest.length) return null;
+    const sum = rest.reduce((s, d) => ({ cases: s.cases + d.cases, pieces: s.pieces + d.pieces, valueFen: s.valueFen + d.valueFen }), { cases: 0, pieces: 0, valueFen: 0 });
+    return datum("others", t("others", { count: rest.length }), sum, casesHref(withValues(filters, "district", rest.map((d) => d.code))));
+  };
+
+  return (
+    <div className="dashboard" data-testid="dashboard">
+      <KpiCards kpis={stats.kpis} previous={stats.previous} href={casesHref(filters)} />
+      {stats.kpis.cases === 0 ? (
+        <p className="empty-state" data-testid="dashboard-empty">{t("emptyAll")}</p>
+      ) : (
+        <div className="chart-grid">
+          <YearChart data={years} title={t("year.title")} unit={t("year.unit")} />
+          <DistrictChart
+            data={districts}
+            others={{ cases: othersBy("cases"), valueFen: othersBy("valueFen") }}
+            title={t("district.title")}
+            unit={{ cases: t("district.unitCases"), valueFen: t("district.unitValue") }}
+          />
+          <DonutChart id="type" data={enumData("type", stats.byType)} title={t("type.title")} unit={t("type.unit")} />
+          <BarListChart id="category" data={enumData("category", stats.byCategory)} title={t("category.title")} unit={t("unitCases")} labelWidth={190} />
+          <BarListChart id="channel" data={enumData("channel", stats.byChannel)} title={t("channel.title")} unit={t("unitCases")} />
+          <BarListChart id="transport" data={enumData("transport", stats.byTransport)} title={t("transport.title")} unit={t("unitCases")} />
+          <BarListChart id="status" data={enumData("status", stats.byStatus)} title={t("status.title")} unit={t("unitCases")} labelWidth={170} />
+          <BarListChart id="disposal" data={enumData("disposal", stats.byDisposal)} title={t("disposal.title")} unit={t("unitCases")} labelWidth={170} />
+          <BarListChart id="industry" data={enumData("industry", stats.byIndustry)} title={t("industry.title")} unit={t("industry.unit")} labelWidth={220} wide />
+        </div>
+      )}
+    </div>
+  );
+}
