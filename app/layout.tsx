@@ -3,6 +3,10 @@ import Link from "next/link";
 import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import { LanguageSwitch } from "@/components/shell/LanguageSwitch";
+import { roles, type Locale } from "@/lib/enums";
+import { can } from "@/lib/roles";
+import { signOut } from "./actions/auth";
+import { currentUser } from "./session";
 import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -13,6 +17,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const locale = await getLocale();
   const t = await getTranslations();
+  const user = await currentUser();
   return (
     <html lang={locale === "zh" ? "zh-CN" : "en"}>
       <body>
@@ -23,6 +28,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <Link href="/" className="brand">
             {t("app.name")}
           </Link>
+          {user && (
           <nav aria-label={t("nav.label")}>
             <ul>
               <li>
@@ -31,9 +37,29 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <li>
                 <Link href="/cases">{t("nav.cases")}</Link>
               </li>
+              <li>
+                <Link href="/right-holders">{t("nav.rightHolders")}</Link>
+              </li>
+              <li>
+                <Link href="/districts">{t("nav.districts")}</Link>
+              </li>
+              {can(user.role, "write") && (
+                <li>
+                  <Link href="/admin">{t("nav.admin")}</Link>
+                </li>
+              )}
             </ul>
           </nav>
+          )}
           <LanguageSwitch />
+          {user && (
+            <form action={signOut} className="user-menu">
+              <Link href="/account" title={t("auth.account")}>
+                {user.email} · {roles.label(user.role, locale as Locale)}
+              </Link>
+              <button type="submit">{t("auth.signOut")}</button>
+            </form>
+          )}
         </header>
         <NextIntlClientProvider>
           <main id="main">{children}</main>

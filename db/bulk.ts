@@ -11,7 +11,8 @@ export function countCases(sqlite: Database.Database): number {
 
 export function isEmpty(sqlite: Database.Database): boolean {
   const row = sqlite
-    .prepare("select (select count(*) from cases) + (select count(*) from customs_offices) + (select count(*) from right_holders) as n")
+    .prepare(`select (select count(*) from cases) + (select count(*) from customs_offices) + (select count(*) from right_holders)
+              + (select count(*) from user) as n`)
     .get() as { n: number };
   return row.n === 0;
 }
@@ -19,9 +20,11 @@ export function isEmpty(sqlite: Database.Database): boolean {
 /** Removes every row, children first, and restarts the id sequences. */
 export function deleteAllData(sqlite: Database.Database): void {
   sqlite.transaction(() => {
-    for (const table of ["case_rollup", "case_flow_rollup", "case_stats", "cases_fts", "app_meta", "audit_log", "case_right_holders", "cases", "campaigns", "right_holders", "customs_offices"]) {
+    for (const table of ["case_rollup", "case_flow_rollup", "case_stats", "cases_fts", "audit_log", "case_right_holders", "cases", "session", "account", "user", "sign_in_failures", "campaigns", "right_holders", "customs_offices"]) {
       sqlite.prepare(`delete from ${table}`).run();
     }
+    // app_meta keeps what is not data (the session secret); the demo mark goes
+    sqlite.prepare("delete from app_meta where key in ('demo_seed', 'rollup_version')").run();
     sqlite.prepare("delete from sqlite_sequence").run();
   })();
 }
@@ -73,6 +76,10 @@ export function createCaseInserter(sqlite: Database.Database, reference: Referen
 }
 
 export const DEMO_META_KEY = "demo_seed";
+
+export function isDemo(sqlite: Database.Database): boolean {
+  return sqlite.prepare("select 1 from app_meta where key = ?").get(DEMO_META_KEY) !== undefined;
+}
 
 /** Marks the database as holding generated demo data (and with which arguments). */
 export function markDemo(sqlite: Database.Database, info: { cases: number; seed: number }): void {

@@ -81,7 +81,10 @@ export function casesWhere(db: Db, filters: Filters, options: FilterOptions = {}
     parts.push(inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where l.right_holder_id in ${ids})`));
   }
   if (f.q) {
-    const match = toMatchExpression(f.q);
+    let match = toMatchExpression(f.q);
+    // a member's search looks at case numbers and goods only: matching on the names of the
+    // right holders would tell which other companies are named in their cases
+    if (match && options.restrictToHolders) match = `{case_no goods} : (${match})`;
     // a query with no searchable token (only punctuation) matches nothing
     parts.push(match ? inArray(cases.id, sql`(select rowid from cases_fts where cases_fts match ${match})`) : sql`0`);
   }

@@ -132,8 +132,18 @@ export const auditActions = defineEnum({
   delete: { en: "Deleted", zh: "删除" },
   restore: { en: "Restored", zh: "恢复" },
   import: { en: "Imported", zh: "导入" },
+  merge: { en: "Merged", zh: "合并" },
 });
 export type AuditAction = (typeof auditActions.values)[number];
+
+// Who a signed-in user is, for the access rules of DESIGN.md (lib/roles.ts).
+export const roles = defineEnum({
+  admin: { en: "Admin", zh: "管理员" },
+  analyst: { en: "Analyst", zh: "分析员" },
+  member: { en: "Member (right holder)", zh: "会员（权利人）" },
+});
+export type Role = (typeof roles.values)[number];
+export const isRole = (value: unknown): value is Role => roles.is(value);
 
 export function isLocale(value: unknown): value is Locale {
   return value === "en" || value === "zh";
@@ -142,5 +152,5 @@ export function isLocale(value: unknown): value is Locale {
 /** Every enumeration by name, for code that treats them alike (catalog checks, filters). */
 export const ENUMS = {
   infringementTypes, goodsCategories, industries, directions, channels, transports,
-  protectionModes, caseStatuses, disposals, auditActions,
+  protectionModes, caseStatuses, disposals, auditActions, roles,
 } as const;

@@ -6,14 +6,14 @@ import { prepareDatabase } from "./prepare-db";
 
 // `npm start`: check the environment, create/migrate/seed the database, build if needed, serve.
 
-function main(): void {
+async function main(): Promise<void> {
   let port: number;
   let databaseFile: string;
   try {
     port = portFromEnv(process.env.PORT);
     databaseFile = databasePathFromUrl(process.env.DATABASE_URL);
     process.env.DATABASE_URL = `file:${databaseFile}`;
-    prepareDatabase({ seed: true });
+    await prepareDatabase({ seed: true });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Cannot start: ${error.message}`);
@@ -37,4 +37,4 @@ function main(): void {
   server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-main();
+void main();

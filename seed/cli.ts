@@ -1,9 +1,10 @@
+import { ensureDemoAccounts } from "../db/auth";
 import { migrateDb, openDb } from "../db/open";
 import { ConfigError } from "../lib/env";
 import { SEED_USAGE, UsageError, parseSeedArgs } from "./args";
 import { NotEmptyError, seedDatabase } from "./run";
 
-function main(): number {
+async function main(): Promise<number> {
   let args;
   try {
     args = parseSeedArgs(process.argv.slice(2));
@@ -22,6 +23,7 @@ function main(): number {
     const db = openDb();
     migrateDb(db);
     const result = seedDatabase(db.$client, args);
+    await ensureDemoAccounts(db);
     db.$client.close();
     const phases = Object.entries(result.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(", ");
     console.log(`seeded ${result.cases.toLocaleString("en-US")} cases (seed ${args.seed}) in ${(result.milliseconds / 1000).toFixed(1)} s (${phases})`);
@@ -35,4 +37,4 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+main().then((code) => (process.exitCode = code));

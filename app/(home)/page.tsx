@@ -11,6 +11,7 @@ import { isDemoDatabase } from "@/db/queries/overview";
 import type { Locale } from "@/lib/enums";
 import { filterChips } from "@/lib/filter-labels";
 import { parseFilters } from "@/lib/filters";
+import { pathWithQuery, requirePageUser } from "@/app/session";
 import { getLocale } from "next-intl/server";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +19,9 @@ export const dynamic = "force-dynamic";
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const t = await getTranslations();
   const locale = (await getLocale()) as Locale;
-  const { filters, ignored } = parseFilters(await searchParams);
+  const raw = await searchParams;
+  await requirePageUser("readAggregates", pathWithQuery("/", raw));
+  const { filters, ignored } = parseFilters(raw);
   const db = getDb();
   const chips = filterChips(filters, locale, filterNames(db, filters));
   const key = JSON.stringify(filters);

@@ -3,12 +3,13 @@ import { getDb } from "@/db/client";
 import { caseTotals } from "@/db/queries/cases";
 import type { Locale } from "@/lib/enums";
 import type { Filters } from "@/lib/filters";
+import type { FilterOptions } from "@/db/case-filters";
 import { formatCount, formatMoney } from "@/lib/format";
 
-export async function TotalsBar({ filters }: { filters: Filters }) {
+export async function TotalsBar({ filters, scope = {} }: { filters: Filters; scope?: FilterOptions }) {
   const t = await getTranslations("cases.totals");
   const locale = (await getLocale()) as Locale;
-  const totals = caseTotals(getDb(), filters);
+  const totals = caseTotals(getDb(), filters, scope);
   return (
     <dl className="totals" aria-label={t("label")} data-testid="totals">
       <div data-total="cases">

@@ -3,13 +3,14 @@ import { getDb } from "@/db/client";
 import { COLUMN_FACETS, campaignFacet, districtFacet, facetCounts, industryFacet, listRightHolders } from "@/db/queries/cases";
 import { holderFigures } from "@/db/queries/stats";
 import { ENUM_FILTERS, type Filters } from "@/lib/filters";
+import type { FilterOptions } from "@/db/case-filters";
 import type { Locale } from "@/lib/enums";
 import { FacetSelect, type FacetOption } from "./FacetSelect";
 
 type EnumLike = { values: readonly string[]; labels: Record<string, { en: string; zh: string }> };
 
 /** Facet selects with counts under the current filters (each facet ignores its own filter). */
-export async function Facets({ filters }: { filters: Filters }) {
+export async function Facets({ filters, scope = {} }: { filters: Filters; scope?: FilterOptions }) {
   const t = await getTranslations("cases.facets");
   const locale = (await getLocale()) as Locale;
   const db = getDb();
@@ -19,7 +20,7 @@ export async function Facets({ filters }: { filters: Filters }) {
     return e.values.map((value) => ({ value, label: e.labels[value]![locale], count: counts.get(value) ?? 0 }));
   };
 
-  const districts: FacetOption[] = districtFacet(db, filters).map((d) => ({
+  const districts: FacetOption[] = districtFacet(db, filters, scope).map((d) => ({
     value: d.code,
     label: locale === "zh" ? d.nameZh : d.nameEn,
     count: d.count,
@@ -27,23 +28,25 @@ export async function Facets({ filters }: { filters: Filters }) {
   for (const code of filters.district) {
     if (!districts.some((d) => d.value === code)) districts.push({ value: code, label: code, count: 0 });
   }
-  const campaigns: FacetOption[] = campaignFacet(db, filters).map((c) => ({
+  const campaigns: FacetOption[] = campaignFacet(db, filters, scope).map((c) => ({
     value: c.code,
     label: locale === "zh" ? c.nameZh : c.nameEn,
     count: c.count,
   }));
   // right holders: counts under every other filter (from the dashboard cube where it can)
-  const holderCounts = holderFigures(db, { ...filters, holder: [] });
+  const holderCounts = holderFigures(db, { ...filters, holder: [] }, scope);
+  // a member chooses among their own company only: the others named in their cases stay unnamed
   const holders: FacetOption[] = listRightHolders(db)
+    .filter((h) => !scope.restrictToHolders || scope.restrictToHolders.includes(h.id))
     .map((h) => ({ value: String(h.id), label: locale === "zh" ? (h.nameZh ?? h.name) : h.name, count: holderCounts.get(h.id)?.cases ?? 0 }))
     .sort((a, b) => (b.count ?? 0) - (a.count ?? 0) || a.label.localeCompare(b.label));
   const groups: { name: string; options: FacetOption[]; searchable?: boolean }[] = [
     { name: "district", options: districts, searchable: true },
     ...COLUMN_FACETS.map((name) => ({
       name,
-      options: enumOptions(name, new Map(facetCounts(db, filters, name).map((c) => [c.value, c.count]))),
+      options: enumOptions(name, new Map(facetCounts(db, filters, name, scope).map((c) => [c.value, c.count]))),
     })),
-    { name: "industry", options: enumOptions("industry", new Map(industryFacet(db, filters).map((c) => [c.value, c.count]))) },
+    { name: "industry", options: enumOptions("industry", new Map(industryFacet(db, filters, scope).map((c) => [c.value, c.count]))) },
     { name: "holder", options: holders, searchable: true },
     { name: "campaign", options: campaigns },
   ];

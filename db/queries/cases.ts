@@ -6,6 +6,7 @@ import { casesWhere, type FilterOptions } from "../case-filters";
 import { countCases } from "./totals";
 export { caseTotals, countCases, type CaseTotals } from "./totals";
 import type { Db } from "../open";
+import { namesToRedact, redact, type HolderNames } from "../../lib/redact";
 import { auditLog, campaigns, caseRightHolders, cases, customsOffices, rightHolders } from "../schema";
 
 export type Named = { code: string; nameEn: string; nameZh: string };
@@ -173,13 +174,33 @@ export function listCases(db: Db, query: CaseQuery, options: FilterOptions = {})
   }
   ids ??= pageIds(sql``, false);
   if (!ids.length) return { total, page: query.page, size: query.size, rows: [] };
+  const others = otherHolderNames(db, ids, options);
   const byId = new Map(
     selectCaseRows(db, options)
       .where(inArray(cases.id, ids))
       .all()
-      .map((r) => [r.id as number, toCaseRow(r)]),
+      .map((r) => {
+        const row = toCaseRow(r);
+        if (others) row.goodsDescription = redact(row.goodsDescription, others.get(row.id) ?? []) ?? "";
+        return [row.id, row];
+      }),
   );
   return { total, page: query.page, size: query.size, rows: ids.map((id) => byId.get(id)!) };
+}
+
+/**
+ * For a restricted (member) reader: per case, the names of its OTHER right holders, which
+ * its free text must not show. Null for readers who may see every name.
+ */
+export function otherHolderNames(db: Db, caseIds: number[], options: FilterOptions): Map<number, string[]> | null {
+  if (!options.restrictToHolders) return null;
+  const own = options.restrictToHolders.length ? options.restrictToHolders : [-1];
+  const rows = db.all(sql`select l.case_id as caseId, h.name, h.name_zh as nameZh from ${caseRightHolders} l
+      join ${rightHolders} h on h.id = l.right_holder_id
+      where l.case_id in ${caseIds.length ? caseIds : [-1]} and l.right_holder_id not in ${own}`) as ({ caseId: number } & HolderNames)[];
+  const byCase = new Map<number, HolderNames[]>();
+  for (const r of rows) byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);
+  return new Map([...byCase].map(([id, holders]) => [id, namesToRedact(holders)]));
 }
 
 export type FacetCount = { value: string; count: number };
@@ -281,6 +302,9 @@ export function getCase(db: Db, id: number, options: FilterOptions = {}): CaseDe
     .get();
   if (!raw) return null;
   const row = toCaseRow(raw);
+  const others = otherHolderNames(db, [id], options)?.get(id) ?? [];
+  row.goodsDescription = redact(row.goodsDescription, others) ?? "";
+  raw.notes = redact(raw.notes, others);
   const history = db
     .select({ id: auditLog.id, at: sql<number>`${auditLog.at}`, userId: auditLog.userId, action: auditLog.action, before: auditLog.before, after: auditLog.after })
     .from(auditLog)

@@ -5,6 +5,7 @@ import type { Filters, Sort } from "../../lib/filters";
 import type { ExportRow } from "../../lib/export-columns";
 import { databasePathFromUrl } from "../../lib/env";
 import { casesWhere, type FilterOptions } from "../case-filters";
+import { namesToRedact, redact, type HolderNames } from "../../lib/redact";
 import { drizzleOf, openSqlite } from "../open";
 import { campaigns, caseRightHolders, cases, customsOffices } from "../schema";
 
@@ -27,6 +28,12 @@ export function openExportCursor(filters: Filters, sort: Sort, options: FilterOp
     (sqlite.prepare("select id, name from right_holders").all() as { id: number; name: string }[]).map((h) => [h.id, h.name]),
   );
   const allowed = options.restrictToHolders ? new Set(options.restrictToHolders) : null;
+  // a member's export blots out the names of the other right holders in a case's free text
+  const redactionNames = allowed
+    ? new Map(
+        (sqlite.prepare("select id, name, name_zh as nameZh from right_holders").all() as ({ id: number } & HolderNames)[]).map((h) => [h.id, namesToRedact([h])]),
+      )
+    : null;
   const selection = {
     caseNo: cases.caseNo,
     seizedOn: cases.seizedOn,
@@ -84,6 +91,14 @@ export function openExportCursor(filters: Filters, sort: Sort, options: FilterOp
         const row = {} as Record<string, unknown>;
         for (let i = 0; i < keys.length; i++) row[keys[i]!] = values[i];
         const holderIds = row.rightHolders ? String(row.rightHolders).split(",").map(Number) : [];
+        if (allowed && redactionNames) {
+          const hidden = holderIds.filter((id) => !allowed.has(id)).flatMap((id) => redactionNames.get(id) ?? []);
+          if (hidden.length) {
+            hidden.sort((a, b) => b.length - a.length);
+            row.goodsDescription = redact(row.goodsDescription as string | null, hidden);
+            row.notes = redact(row.notes as string | null, hidden);
+          }
+        }
         row.rightHolders = holderIds
           .filter((id) => !allowed || allowed.has(id))
           .map((id) => holderNames.get(id) ?? String(id))

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCsv } from "../../lib/csv";
-import { baseURL, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase } from "./support";
+import { baseURL, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, signInAs } from "./support";
 
 let browser: Browser;
 let page: Page;
@@ -10,6 +10,7 @@ let page: Page;
 beforeAll(async () => {
   browser = await launchBrowser();
   const context = await browser.newContext({ locale: "en-US", acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  await signInAs(context, "analyst");
   page = await context.newPage();
 });
 afterAll(async () => {
@@ -124,7 +125,8 @@ describe("the cases explorer in Chromium", () => {
   });
 
   it("shows a not-found page for an unknown case", async () => {
-    await page.context().clearCookies();
+    // in English whatever the earlier tests chose: the session stays, the language cookie goes
+    await page.context().clearCookies({ name: "NEXT_LOCALE" });
     const response = await page.goto(`${baseURL()}/cases/99999999`);
     expect(response?.status()).toBe(404);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Page not found");

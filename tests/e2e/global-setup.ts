@@ -8,6 +8,7 @@ import { migrateDb, openDb } from "../../db/open";
 import { buildIfNeeded } from "../../scripts/build-if-needed";
 import { findChromium } from "../../scripts/ensure-chromium.mjs";
 import { seedDatabase } from "../../seed/run";
+import { ensureDemoAccounts } from "../../db/auth";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -57,6 +58,7 @@ export default async function setup(project: TestProject) {
   const db = openDb(`file:${databaseFile}`);
   migrateDb(db);
   seedDatabase(db.$client, E2E_SEED);
+  await ensureDemoAccounts(db);
   db.$client.close();
 
   buildIfNeeded(root, (line) => console.log(`[e2e] ${line}`));

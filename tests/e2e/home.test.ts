@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseURL, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase } from "./support";
+import { baseURL, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, signInAs } from "./support";
 
 // The dashboard in Chromium: figures against independent SQL, every chart drawn, drill-down
 // from a bar, a slice's table link and a card to the case table, both languages.
@@ -34,7 +34,9 @@ function sqlTotals(where = "1", params: unknown[] = []): Totals {
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  page = await (await browser.newContext({ locale: "en-US", viewport: { width: 1400, height: 900 } })).newPage();
+  const context = await browser.newContext({ locale: "en-US", viewport: { width: 1400, height: 900 } });
+  await signInAs(context, "analyst");
+  page = await context.newPage();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import Database from "better-sqlite3";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect, inject } from "vitest";
 
 export const baseURL = () => inject("baseURL");
@@ -29,4 +29,34 @@ export async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}
+
+export type DemoRole = "admin" | "analyst" | "member";
+export const DEMO_PASSWORD = "demo-password";
+export const demoEmail = (role: DemoRole) => `${role}@demo.test`;
+
+/** Signs a browser context in as a demo user, through better-auth's HTTP endpoint. */
+export async function signInAs(context: BrowserContext, role: DemoRole): Promise<void> {
+  const response = await context.request.post(`${baseURL()}/api/auth/sign-in/email`, {
+    data: { email: demoEmail(role), password: DEMO_PASSWORD },
+    headers: { origin: baseURL() },
+  });
+  expect(response.status(), `sign-in as ${role}`).toBe(200);
+}
+
+const cookies = new Map<DemoRole, string>();
+/** A session cookie ("name=value") of a demo user, for plain fetch calls. */
+export async function sessionCookie(role: DemoRole): Promise<string> {
+  const known = cookies.get(role);
+  if (known) return known;
+  const response = await fetch(`${baseURL()}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: baseURL() },
+    body: JSON.stringify({ email: demoEmail(role), password: DEMO_PASSWORD }),
+  });
+  expect(response.status, `sign-in as ${role}`).toBe(200);
+  const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.includes("session_token"));
+  expect(cookie, "a session cookie").toBeTruthy();
+  cookies.set(role, cookie!);
+  return cookie!;
 }

@@ -2,15 +2,19 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/db/client";
 import { listCases } from "@/db/queries/cases";
 import { parseCaseQuery } from "@/lib/filters";
+import { caseScope } from "@/lib/roles";
+import { requireApiUser } from "@/app/session";
 import { badParameter, guarded } from "../respond";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/cases?<filters>&page&size&sort → { total, page, size, rows } */
 export function GET(request: NextRequest) {
-  return guarded(() => {
+  return guarded(async () => {
+    const user = await requireApiUser(request, "readCases");
+    if (user instanceof Response) return user;
     const { query, ignored } = parseCaseQuery(request.nextUrl.searchParams);
     if (ignored.length) return badParameter(ignored);
-    return NextResponse.json(listCases(getDb(), query));
+    return NextResponse.json(listCases(getDb(), query, caseScope(user)));
   });
 }

@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/db/client";
 import { getDashboardStats } from "@/db/queries/stats";
 import { parseFilters } from "@/lib/filters";
+import { requireApiUser } from "@/app/session";
 import { badParameter, guarded } from "../respond";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +13,10 @@ export const dynamic = "force-dynamic";
  *   byChannel, byTransport, byMode, byStatus, byDisposal, byIndustry }. Money is in fen.
  */
 export function GET(request: NextRequest) {
-  return guarded(() => {
+  return guarded(async () => {
+    // aggregates over all cases: every role may read them
+    const user = await requireApiUser(request, "readAggregates");
+    if (user instanceof Response) return user;
     const { filters, ignored } = parseFilters(request.nextUrl.searchParams);
     if (ignored.length) return badParameter(ignored);
     return NextResponse.json({ filters, ...getDashboardStats(getDb(), filters) });

@@ -14,6 +14,8 @@ import { filterNames, listCases } from "@/db/queries/cases";
 import type { Locale } from "@/lib/enums";
 import { filterChips } from "@/lib/filter-labels";
 import { hasAnyFilter, parseCaseQuery } from "@/lib/filters";
+import { caseScope } from "@/lib/roles";
+import { pathWithQuery, requirePageUser } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
@@ -25,14 +27,17 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function CasesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const t = await getTranslations("cases");
   const locale = (await getLocale()) as Locale;
-  const { query, ignored } = parseCaseQuery(await searchParams);
+  const raw = await searchParams;
+  const user = await requirePageUser("readCases", pathWithQuery("/cases", raw));
+  const scope = caseScope(user);
+  const { query, ignored } = parseCaseQuery(raw);
   const db = getDb();
-  let page = listCases(db, query);
+  let page = listCases(db, query, scope);
   const lastPage = Math.max(1, Math.ceil(page.total / query.size));
   if (query.page > lastPage) {
     // a page past the end (after a filter shrank the set): show the last one
     query.page = lastPage;
-    page = listCases(db, query);
+    page = listCases(db, query, scope);
   }
   const chips = filterChips(query.filters, locale, filterNames(db, query.filters));
   const key = JSON.stringify(query.filters);
@@ -45,12 +50,12 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
       <ExplorerNavigation>
         <FilterBar q={query.filters.q ?? ""} from={query.filters.from ?? ""} to={query.filters.to ?? ""} chips={chips}>
           <Suspense key={key} fallback={<FacetsSkeleton />}>
-            <Facets filters={query.filters} />
+            <Facets filters={query.filters} scope={scope} />
           </Suspense>
         </FilterBar>
         <div className="results-head">
           <Suspense key={key} fallback={<TotalsSkeleton />}>
-            <TotalsBar filters={query.filters} />
+            <TotalsBar filters={query.filters} scope={scope} />
           </Suspense>
           <ExportLinks query={query} total={page.total} />
         </div>

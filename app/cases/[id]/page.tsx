@@ -9,21 +9,27 @@ import {
   type AuditAction, type Locale,
 } from "@/lib/enums";
 import { formatCount, formatDate, formatMoney } from "@/lib/format";
+import { caseScope, type SessionUser } from "@/lib/roles";
+import { currentUser, requirePageUser } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
-function load(id: string): CaseDetail | null {
-  return /^\d{1,15}$/.test(id) ? getCase(getDb(), Number(id)) : null;
+/** The case as this user may see it: a member gets null for another company's case (a 404). */
+function load(id: string, user: SessionUser | null): CaseDetail | null {
+  if (!user || !/^\d{1,15}$/.test(id)) return null;
+  return getCase(getDb(), Number(id), caseScope(user));
 }
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
-  const found = load((await params).id);
+  const found = load((await params).id, await currentUser());
   const t = await getTranslations("case");
   return { title: found ? t("title", { caseNo: found.caseNo }) : t("notFound") };
 }
 
 export default async function CasePage({ params }: { params: Promise<{ id: string }> }) {
-  const found = load((await params).id);
+  const { id } = await params;
+  const user = await requirePageUser("readCases", `/cases/${id}`);
+  const found = load(id, user);
   if (!found) notFound();
   const c = found;
   const t = await getTranslations("case");

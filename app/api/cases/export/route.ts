@@ -7,6 +7,8 @@ import type { Locale } from "@/lib/enums";
 import { filterSummary } from "@/lib/filter-labels";
 import { filtersSlug, parseCaseQuery, type Ignored } from "@/lib/filters";
 import { csvStream, xlsxStream } from "@/lib/export-stream";
+import { requireApiUser } from "@/app/session";
+import { caseScope } from "@/lib/roles";
 import { badParameter, guarded } from "../../respond";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +16,8 @@ export const dynamic = "force-dynamic";
 /** GET /api/cases/export?format=csv|xlsx&<filters>&sort → exactly the filtered set, streamed. */
 export function GET(request: NextRequest) {
   return guarded(async () => {
+    const user = await requireApiUser(request, "exportCases");
+    if (user instanceof Response) return user;
     const params = new URLSearchParams(request.nextUrl.searchParams);
     const format = params.get("format") ?? "csv";
     params.delete("format");
@@ -30,7 +34,7 @@ export function GET(request: NextRequest) {
     const t = await getTranslations("export");
     const stamp = new Date().toISOString().slice(0, 10);
     const fileName = `cases_${filtersSlug(query.filters)}_${stamp}.${format}`;
-    const cursor = openExportCursor(query.filters, query.sort);
+    const cursor = openExportCursor(query.filters, query.sort, caseScope(user));
     const headers = new Headers({
       "Content-Disposition": `attachment; filename="${fileName}"`,
       "Cache-Control": "no-store",

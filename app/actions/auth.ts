@@ -1,0 +1,58 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { getAuth, getDb } from "@/db/client";
+import { clearSignInFailures, MIN_PASSWORD_LENGTH, recordSignInFailure, signInDelay, signInKeys } from "@/db/auth";
+import { safeNext } from "@/lib/roles";
+import { currentUser } from "../session";
+
+export type SignInState = { error: "invalid" | "throttled" | "missing"; seconds?: number; email: string } | null;
+
+/** The client address a request came from (the first proxy hop, or the socket's). */
+function clientOf(h: Headers): string {
+  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || "direct";
+}
+
+export async function signIn(_: SignInState, form: FormData): Promise<SignInState> {
+  const email = String(form.get("email") ?? "").trim();
+  const password = String(form.get("password") ?? "");
+  const next = safeNext(String(form.get("next") ?? "/"));
+  if (!email || !password) return { error: "missing", email };
+  const db = getDb();
+  const h = await headers();
+  const keys = signInKeys(email, clientOf(h));
+  const wait = Math.max(...keys.map(([key, free]) => signInDelay(db, key, free)));
+  if (wait > 0) return { error: "throttled", seconds: wait, email };
+  try {
+    await getAuth().api.signInEmail({ body: { email, password }, headers: h });
+  } catch {
+    for (const [key] of keys) recordSignInFailure(db, key);
+    return { error: "invalid", email };
+  }
+  clearSignInFailures(db, keys[0]![0]);
+  redirect(next);
+}
+
+export async function signOut(): Promise<void> {
+  await getAuth().api.signOut({ headers: await headers() });
+  redirect("/login");
+}
+
+export type PasswordState = { error: "current" | "length" | "match" | "signedOut" } | null;
+
+export async function changePassword(_: PasswordState, form: FormData): Promise<PasswordState> {
+  const user = await currentUser();
+  if (!user) return { error: "signedOut" };
+  const current = String(form.get("current") ?? "");
+  const next = String(form.get("new") ?? "");
+  if (next !== String(form.get("repeat") ?? "")) return { error: "match" };
+  if (next.length < MIN_PASSWORD_LENGTH || next.length > 128) return { error: "length" };
+  try {
+    await getAuth().api.changePassword({ body: { currentPassword: current, newPassword: next, revokeOtherSessions: true }, headers: await headers() });
+  } catch {
+    return { error: "current" };
+  }
+  // the session cookie was renewed: a fresh page says it worked
+  redirect("/account?changed=1");
+}

@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
+import { LoginForm } from "@/components/auth/LoginForm";
+import { getDb } from "@/db/client";
+import { DEMO_ACCOUNTS } from "@/db/auth";
+import { isDemoDatabase } from "@/db/queries/overview";
+import { roles, type Locale } from "@/lib/enums";
+import { safeNext } from "@/lib/roles";
+import { currentUser } from "../session";
+
+export const dynamic = "force-dynamic";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth");
+  return { title: t("title") };
+}
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const t = await getTranslations("auth");
+  const locale = (await getLocale()) as Locale;
+  const raw = (await searchParams).next;
+  const next = safeNext(Array.isArray(raw) ? raw[0] : raw);
+  if (await currentUser()) redirect(next);
+  // the demo accounts are listed only where they exist: in the generated demo database
+  const demo = isDemoDatabase(getDb())
+    ? DEMO_ACCOUNTS.map((a) => ({ email: a.email, role: roles.label(a.role, locale) }))
+    : [];
+  return (
+    <div className="login-page">
+      <h1>{t("title")}</h1>
+      <p className="lede">{t("lede")}</p>
+      <LoginForm next={next} demoAccounts={demo} />
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import "server-only";
+import { headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
+import { NextResponse } from "next/server";
+import { cache } from "react";
+import { getAuth } from "@/db/client";
+import { isRole, type Role } from "@/lib/enums";
+import { can, safeNext, type Permission, type SessionUser } from "@/lib/roles";
+
+// Who is asking, for pages, server actions and route handlers. Every entry point calls one
+// of these before it reads or writes anything.
+
+function toSessionUser(user: Record<string, unknown> | undefined): SessionUser | null {
+  if (!user || !isRole(user.role)) return null;
+  return {
+    id: String(user.id),
+    email: String(user.email),
+    name: String(user.name),
+    role: user.role as Role,
+    holderId: typeof user.holderId === "number" ? user.holderId : null,
+  };
+}
+
+/** The signed-in user of this request, or null. */
+export const currentUser = cache(async (): Promise<SessionUser | null> => {
+  const session = await getAuth().api.getSession({ headers: await headers() });
+  return toSessionUser(session?.user as Record<string, unknown> | undefined);
+});
+
+/** For pages: the signed-in user with the permission; otherwise to the login page (and back), or 403. */
+export async function requirePageUser(permission: Permission, path: string): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) redirect(`/login?next=${encodeURIComponent(safeNext(path))}`);
+  if (!can(user.role, permission)) forbidden();
+  return user;
+}
+
+/** A page's path with its query, to come back to after signing in. */
+export function pathWithQuery(path: string, searchParams: Record<string, string | string[] | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(searchParams)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) params.append(name, v);
+  }
+  const query = params.toString();
+  return query ? `${path}?${query}` : path;
+}
+
+/** For route handlers: the user, or the JSON answer to send instead (401 or 403). */
+export async function requireApiUser(request: Request, permission: Permission): Promise<SessionUser | NextResponse> {
+  const session = await getAuth().api.getSession({ headers: request.headers });
+  const user = toSessionUser(session?.user as Record<string, unknown> | undefined);
+  if (!user) return NextResponse.json({ error: "unauthenticated", message: "Sign in first." }, { status: 401 });
+  if (!can(user.role, permission)) {
+    return NextResponse.json({ error: "forbidden", message: "Your role does not allow this." }, { status: 403 });
+  }
+  return user;
+}

@@ -1,0 +1,208 @@
+import { randomBytes } from "node:crypto";
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { nextCookies } from "better-auth/next-js";
+import { and, eq, sql } from "drizzle-orm";
+import type { Role } from "../lib/enums";
+import type { Db } from "./open";
+import { accounts, appMeta, caseRightHolders, cases, customsOffices, rightHolders, sessions, signInFailures, users, verifications } from "./schema";
+import { isDemo } from "./bulk";
+
+// Accounts and sessions, by better-auth with its drizzle adapter: password hashing (scrypt),
+// session tokens and http-only cookies are the library's. There is no public sign-up:
+// admins create accounts (here, from /admin/users and from `npm run user:create`).
+
+export const MIN_PASSWORD_LENGTH = 10;
+export const SESSION_DAYS = 7;
+
+/** The secret that signs session cookies: BETTER_AUTH_SECRET, or one made once and kept in the database. */
+export function authSecret(db: Db): string {
+  const fromEnv = process.env.BETTER_AUTH_SECRET;
+  if (fromEnv) return fromEnv;
+  const row = db.select({ value: appMeta.value }).from(appMeta).where(eq(appMeta.key, "auth_secret")).get();
+  if (row) return row.value;
+  const value = randomBytes(32).toString("base64url");
+  db.insert(appMeta).values({ key: "auth_secret", value }).onConflictDoNothing().run();
+  return db.select({ value: appMeta.value }).from(appMeta).where(eq(appMeta.key, "auth_secret")).get()!.value;
+}
+
+export function createAuth(db: Db) {
+  return betterAuth({
+    appName: "IP Border Enforcement Tracker",
+    secret: authSecret(db),
+    database: drizzleAdapter(db, {
+      provider: "sqlite",
+      schema: { user: users, session: sessions, account: accounts, verification: verifications },
+    }),
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      maxPasswordLength: 128,
+    },
+    session: { expiresIn: 60 * 60 * 24 * SESSION_DAYS, updateAge: 60 * 60 * 24 },
+    user: {
+      additionalFields: {
+        role: { type: "string", required: true, defaultValue: "analyst", input: false },
+        holderId: { type: "number", required: false, input: false },
+      },
+    },
+    // a POST must come from the page it was served to: the Origin must name this host
+    trustedOrigins: (request) => {
+      const host = request?.headers.get("host");
+      return host ? [`http://${host}`, `https://${host}`] : [];
+    },
+    rateLimit: { enabled: true, window: 60, max: 300, customRules: { "/sign-in/email": { window: 60, max: 60 } } },
+    advanced: {
+      // behind HTTPS the cookie is Secure; on plain http (a laptop, the tests) it cannot be
+      useSecureCookies: process.env.AUTH_SECURE_COOKIES === "1",
+    },
+    plugins: [nextCookies()],
+  });
+}
+export type Auth = ReturnType<typeof createAuth>;
+
+export type AccountInput = { email: string; name: string; role: Role; holderId: number | null; password: string };
+
+export class AccountError extends Error {
+  override name = "AccountError";
+  constructor(
+    readonly field: "email" | "role" | "holderId" | "password" | "name",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Checks an account before it is written; throws AccountError naming the field. */
+export function checkAccount(db: Db, input: Omit<AccountInput, "password"> & { password?: string }, exceptUserId?: string): void {
+  const email = normaliseEmail(input.email);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new AccountError("email", `"${input.email}" is not an email address.`);
+  const taken = db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+  if (taken && taken.id !== exceptUserId) throw new AccountError("email", `An account for ${email} exists already.`);
+  if (!input.name.trim()) throw new AccountError("name", "A name is required.");
+  if (input.role === "member") {
+    if (input.holderId === null) throw new AccountError("holderId", "A member account needs the right holder it belongs to.");
+    if (!db.select({ id: rightHolders.id }).from(rightHolders).where(eq(rightHolders.id, input.holderId)).get()) {
+      throw new AccountError("holderId", `There is no right holder with id ${input.holderId}.`);
+    }
+  } else if (input.holderId !== null) {
+    throw new AccountError("holderId", "Only member accounts belong to a right holder.");
+  }
+  if (input.password !== undefined && (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > 128)) {
+    throw new AccountError("password", `A password needs ${MIN_PASSWORD_LENGTH} to 128 characters.`);
+  }
+}
+
+/** Creates an account with a password (hashed by better-auth); returns its id. */
+export async function createAccount(db: Db, auth: Auth, input: AccountInput): Promise<string> {
+  checkAccount(db, input);
+  const ctx = await auth.$context;
+  const hash = await ctx.password.hash(input.password);
+  const now = new Date();
+  const id = ctx.generateId({ model: "user" }) || randomBytes(16).toString("hex");
+  db.$client.transaction(() => {
+    db.insert(users)
+      .values({ id, name: input.name.trim(), email: normaliseEmail(input.email), emailVerified: true, createdAt: now, updatedAt: now, role: input.role, holderId: input.role === "member" ? input.holderId : null })
+      .run();
+    db.insert(accounts)
+      .values({ id: ctx.generateId({ model: "account" }) || randomBytes(16).toString("hex"), accountId: id, providerId: "credential", userId: id, password: hash, createdAt: now, updatedAt: now })
+      .run();
+  })();
+  return id;
+}
+
+/** Sets a new password for an account (an admin's reset), ending its sessions. */
+export async function setAccountPassword(db: Db, auth: Auth, userId: string, password: string): Promise<void> {
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > 128) {
+    throw new AccountError("password", `A password needs ${MIN_PASSWORD_LENGTH} to 128 characters.`);
+  }
+  const hash = await (await auth.$context).password.hash(password);
+  db.$client.transaction(() => {
+    db.update(accounts).set({ password: hash, updatedAt: new Date() }).where(and(eq(accounts.userId, userId), eq(accounts.providerId, "credential"))).run();
+    db.delete(sessions).where(eq(sessions.userId, userId)).run();
+  })();
+}
+
+/** How a user is named in messages and history: their email, or the id when the account is gone. */
+export function userLabels(db: Db, ids: (string | null)[]): Map<string, string> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (!wanted.length) return new Map();
+  const rows = db.select({ id: users.id, email: users.email }).from(users).where(sql`${users.id} in ${wanted}`).all();
+  return new Map(wanted.map((id) => [id, rows.find((r) => r.id === id)?.email ?? id]));
+}
+
+export const DEMO_PASSWORD = "demo-password";
+export const DEMO_ACCOUNTS = [
+  { email: "admin@demo.test", name: "Demo Admin", role: "admin" },
+  { email: "analyst@demo.test", name: "Demo Analyst", role: "analyst" },
+  { email: "member@demo.test", name: "Demo Member", role: "member" },
+] as const;
+
+/**
+ * The right holder the demo member works for: the one named in most of Kunming's cases
+ * from 2016-01-01 to 2017-06-07 (the published period), so the member sees real cases.
+ */
+export function demoMemberHolder(db: Db): number | null {
+  const row = db.get(sql`select l.right_holder_id as id from ${caseRightHolders} l
+      join ${cases} c on c.id = l.case_id join ${customsOffices} o on o.id = c.office_id
+      where c.deleted_at is null and c.seized_on between '2016-01-01' and '2017-06-07'
+        and coalesce(o.district_id, o.id) = (select id from ${customsOffices} where code = '8600')
+      group by l.right_holder_id order by count(*) desc, l.right_holder_id limit 1`) as { id: number } | undefined;
+  return row?.id ?? null;
+}
+
+/** In a demo database, makes sure the three demo accounts exist (with the demo password). */
+export async function ensureDemoAccounts(db: Db, auth: Auth = createAuth(db)): Promise<number> {
+  if (!isDemo(db.$client)) return 0;
+  let created = 0;
+  for (const account of DEMO_ACCOUNTS) {
+    if (db.select({ id: users.id }).from(users).where(eq(users.email, account.email)).get()) continue;
+    const holderId = account.role === "member" ? demoMemberHolder(db) : null;
+    if (account.role === "member" && holderId === null) continue;
+    await createAccount(db, auth, { ...account, holderId, password: DEMO_PASSWORD });
+    created++;
+  }
+  return created;
+}
+
+// ---- slowing down repeated failed sign-ins ----------------------------------------------
+
+/** Failures allowed before sign-ins for an email address are slowed down (a client address gets more: offices share one). */
+export const SIGN_IN_FREE_FAILURES = { email: 5, client: 20 } as const;
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
+/** Seconds to wait before another sign-in for this key is tried (0 when free). */
+export function signInDelay(db: Db, key: string, free: number, now = Date.now()): number {
+  const row = db.select().from(signInFailures).where(eq(signInFailures.key, key)).get();
+  if (!row || now - row.lastAt > FAILURE_WINDOW_MS || row.failures < free) return 0;
+  // at the limit: wait 30 s, then twice as long after each further failure, up to 15 minutes
+  const wait = Math.min(FAILURE_WINDOW_MS, 30_000 * 2 ** (row.failures - free));
+  return Math.max(0, Math.ceil((row.lastAt + wait - now) / 1000));
+}
+
+export function recordSignInFailure(db: Db, key: string, now = Date.now()): void {
+  db.insert(signInFailures)
+    .values({ key, failures: 1, firstAt: now, lastAt: now })
+    .onConflictDoUpdate({
+      target: signInFailures.key,
+      set: {
+        failures: sql`case when ${now} - ${signInFailures.lastAt} > ${FAILURE_WINDOW_MS} then 1 else ${signInFailures.failures} + 1 end`,
+        lastAt: now,
+      },
+    })
+    .run();
+}
+
+export function clearSignInFailures(db: Db, key: string): void {
+  db.delete(signInFailures).where(eq(signInFailures.key, key)).run();
+}
+
+/** The throttle keys of one sign-in attempt, with how many failures each allows. */
+export function signInKeys(email: string, client: string): [string, number][] {
+  return [[`email:${normaliseEmail(email)}`, SIGN_IN_FREE_FAILURES.email], [`client:${client}`, SIGN_IN_FREE_FAILURES.client]];
+}
