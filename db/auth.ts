@@ -30,6 +30,9 @@ export function createAuth(db: Db) {
   return betterAuth({
     appName: "IP Border Enforcement Tracker",
     secret: authSecret(db),
+    // the address the app is reached at: BETTER_AUTH_URL, or whatever host the request names
+    // (a laptop, a test's random port); the origin check below still ties a POST to it
+    baseURL: process.env.BETTER_AUTH_URL ?? { allowedHosts: ["*"], fallback: "http://localhost:3000" },
     database: drizzleAdapter(db, {
       provider: "sqlite",
       schema: { user: users, session: sessions, account: accounts, verification: verifications },

@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
+import { OfficeTable } from "@/components/reference/OfficeTable";
+import { districtGroups, totalRow } from "@/components/reference/officeRows";
+import { ReferenceExplorer } from "@/components/reference/ReferenceExplorer";
+import { getDb } from "@/db/client";
+import { listDistrictsWithOffices } from "@/db/queries/reference";
+import { getDashboardStats } from "@/db/queries/stats";
+import { parseFilters } from "@/lib/filters";
+import { pathWithQuery, requirePageUser } from "@/app/session";
+
+export const dynamic = "force-dynamic";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("reference.districts");
+  return { title: t("title") };
+}
+
+export default async function DistrictsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const t = await getTranslations("reference.districts");
+  const raw = await searchParams;
+  // aggregates over all cases: every signed-in role may read them
+  await requirePageUser("readAggregates", pathWithQuery("/districts", raw));
+  const { filters, ignored } = parseFilters(raw);
+  const db = getDb();
+  const stats = getDashboardStats(db, filters);
+  const groups = districtGroups(listDistrictsWithOffices(db), stats, filters);
+
+  return (
+    <>
+      <h1>{t("title")}</h1>
+      <p className="lede">{t("lede")}</p>
+      <ReferenceExplorer filters={filters} ignored={ignored}>
+        <OfficeTable groups={groups} total={totalRow(stats, filters, t("total"))} caption={t("caption")} nameHeader={t("name")} testId="districts-table" />
+      </ReferenceExplorer>
+    </>
+  );
+}

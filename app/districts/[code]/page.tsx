@@ -1,0 +1,97 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
+import { Dashboard } from "@/components/dashboard/Dashboard";
+import { OfficeTable } from "@/components/reference/OfficeTable";
+import { districtGroups, totalRow } from "@/components/reference/officeRows";
+import { ReferenceExplorer } from "@/components/reference/ReferenceExplorer";
+import { getDb } from "@/db/client";
+import { getDistrict, type DistrictFacts } from "@/db/queries/reference";
+import { getDashboardStats } from "@/db/queries/stats";
+import { casesHref, hrefWith, withValues } from "@/lib/drill";
+import type { Locale } from "@/lib/enums";
+import { formatCount } from "@/lib/format";
+import { parseFilters } from "@/lib/filters";
+import { currentUser, pathWithQuery, requirePageUser } from "@/app/session";
+
+export const dynamic = "force-dynamic";
+
+const load = (code: string): DistrictFacts | null => getDistrict(getDb(), code);
+const displayName = (d: DistrictFacts, locale: Locale) => (locale === "zh" ? d.nameZh : d.nameEn);
+
+export async function generateMetadata({ params }: { params: Promise<{ code: string }> }): Promise<Metadata> {
+  const found = (await currentUser()) ? load((await params).code) : null;
+  const t = await getTranslations("reference.district");
+  const locale = (await getLocale()) as Locale;
+  return { title: found ? (locale === "zh" ? `${found.nameZh}（${found.code}）` : `${found.nameEn} (${found.code})`) : t("notFound") };
+}
+
+export default async function DistrictPage({ params, searchParams }: {
+  params: Promise<{ code: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { code } = await params;
+  const raw = await searchParams;
+  await requirePageUser("readAggregates", pathWithQuery(`/districts/${code}`, raw));
+  const district = load(code);
+  if (!district) notFound();
+  const t = await getTranslations("reference.district");
+  const locale = (await getLocale()) as Locale;
+  const { filters, ignored } = parseFilters(raw);
+  const scoped = withValues(filters, "district", [district.code]);
+  const stats = getDashboardStats(getDb(), scoped);
+  // figures and links within the district, whatever district the URL names
+  const [group] = districtGroups([district], stats, scoped, false);
+
+  const facts: [string, React.ReactNode][] = [
+    [t("code"), district.code],
+    [t("nameEn"), <span key="en" lang="en">{district.nameEn}</span>],
+    [t("nameZh"), <span key="zh" lang="zh-CN">{district.nameZh}</span>],
+    [t("province"), district.province],
+    [t("subordinateCount"), formatCount(district.subordinates.length, locale)],
+  ];
+
+  return (
+    <>
+      <p className="ref-back">
+        <Link href={hrefWith("/districts", filters)}>← {t("back")}</Link>
+      </p>
+      <div className="ref-head">
+        <h1>
+          {displayName(district, locale)} <span className="ref-code">{district.code}</span>
+        </h1>
+        <Link href={casesHref(scoped)} className="primary-link" data-testid="list-cases">
+          {t("listCases")} →
+        </Link>
+      </div>
+      <section className="panel ref-facts" aria-labelledby="district-facts">
+        <h2 id="district-facts">{t("facts")}</h2>
+        <dl className="fields ref-fields">
+          {facts.map(([label, value]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      <h2 className="ref-section-title">{t("figures")}</h2>
+      <ReferenceExplorer filters={filters} ignored={ignored}>
+        {group && group.offices.length > 0 && (
+          <section className="panel" aria-labelledby="district-offices">
+            <h2 id="district-offices">{t("offices")}</h2>
+            <OfficeTable
+              groups={[group]}
+              total={totalRow(stats, scoped, t("total", { name: displayName(district, locale) }), district.province)}
+              caption={t("officesCaption")}
+              nameHeader={t("office")}
+              testId="district-offices"
+            />
+          </section>
+        )}
+        <Dashboard filters={scoped} stats={stats} />
+      </ReferenceExplorer>
+    </>
+  );
+}

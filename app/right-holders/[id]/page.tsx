@@ -1,0 +1,81 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
+import { Dashboard } from "@/components/dashboard/Dashboard";
+import { countryName } from "@/components/reference/names";
+import { ReferenceExplorer } from "@/components/reference/ReferenceExplorer";
+import { getDb } from "@/db/client";
+import { getRightHolder, type RightHolderFacts } from "@/db/queries/reference";
+import { casesHref, hrefWith, withValues } from "@/lib/drill";
+import { industries, type Locale } from "@/lib/enums";
+import { parseFilters } from "@/lib/filters";
+import { currentUser, pathWithQuery, requirePageUser } from "@/app/session";
+
+export const dynamic = "force-dynamic";
+
+function load(id: string): RightHolderFacts | null {
+  return /^\d{1,15}$/.test(id) ? getRightHolder(getDb(), Number(id)) : null;
+}
+
+const displayName = (h: RightHolderFacts, locale: Locale) => (locale === "zh" && h.nameZh ? h.nameZh : h.name);
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const found = (await currentUser()) ? load((await params).id) : null;
+  const t = await getTranslations("reference.holder");
+  return { title: found ? displayName(found, (await getLocale()) as Locale) : t("notFound") };
+}
+
+export default async function RightHolderPage({ params, searchParams }: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { id } = await params;
+  const raw = await searchParams;
+  await requirePageUser("readAggregates", pathWithQuery(`/right-holders/${id}`, raw));
+  const holder = load(id);
+  if (!holder) notFound();
+  const t = await getTranslations("reference.holder");
+  const locale = (await getLocale()) as Locale;
+  const { filters, ignored } = parseFilters(raw);
+  const scoped = withValues(filters, "holder", [holder.id]);
+  const yesNo = (v: boolean) => (v ? t("yes") : t("no"));
+
+  const facts: [string, React.ReactNode][] = [
+    [t("name"), <span key="n" lang="en">{holder.name}</span>],
+    [t("nameZh"), holder.nameZh ? <span key="z" lang="zh-CN">{holder.nameZh}</span> : t("none")],
+    [t("industry"), industries.label(holder.industry, locale)],
+    [t("country"), `${countryName(holder.country, locale)} (${holder.country})`],
+    [t("foreignInvested"), yesNo(holder.foreignInvested)],
+    [t("qbpc"), yesNo(holder.qbpcMember)],
+  ];
+
+  return (
+    <>
+      <p className="ref-back">
+        <Link href={hrefWith("/right-holders", filters)}>← {t("back")}</Link>
+      </p>
+      <div className="ref-head">
+        <h1>{displayName(holder, locale)}</h1>
+        <Link href={casesHref(scoped)} className="primary-link" data-testid="list-cases">
+          {t("listCases")} →
+        </Link>
+      </div>
+      <section className="panel ref-facts" aria-labelledby="holder-facts">
+        <h2 id="holder-facts">{t("facts")}</h2>
+        <dl className="fields ref-fields">
+          {facts.map(([label, value]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      <h2 className="ref-section-title">{t("figures")}</h2>
+      <ReferenceExplorer filters={filters} ignored={ignored}>
+        <Dashboard filters={scoped} />
+      </ReferenceExplorer>
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+import { Suspense } from "react";
+import { getLocale } from "next-intl/server";
+import { ExplorerNavigation } from "@/components/filters/ExplorerNavigation";
+import { Facets, FacetsSkeleton } from "@/components/filters/Facets";
+import { FilterBar } from "@/components/filters/FilterBar";
+import { IgnoredNotice } from "@/components/ui/IgnoredNotice";
+import { getDb } from "@/db/client";
+import { filterNames } from "@/db/queries/cases";
+import type { Locale } from "@/lib/enums";
+import { filterChips } from "@/lib/filter-labels";
+import type { Filters, Ignored } from "@/lib/filters";
+
+/**
+ * The dashboard's filter bar (text, dates, facets with counts, chips) above a reference
+ * page's results; the URL keeps the filters, so every link on the page can carry them.
+ */
+export async function ReferenceExplorer({ filters, ignored, children }: { filters: Filters; ignored: Ignored[]; children: React.ReactNode }) {
+  const locale = (await getLocale()) as Locale;
+  const chips = filterChips(filters, locale, filterNames(getDb(), filters));
+  const key = JSON.stringify(filters);
+  return (
+    <>
+      <IgnoredNotice ignored={ignored} />
+      <ExplorerNavigation>
+        <FilterBar q={filters.q ?? ""} from={filters.from ?? ""} to={filters.to ?? ""} chips={chips}>
+          <Suspense key={key} fallback={<FacetsSkeleton />}>
+            <Facets filters={filters} />
+          </Suspense>
+        </FilterBar>
+        <div className="explorer-results">{children}</div>
+      </ExplorerNavigation>
+    </>
+  );
+}
