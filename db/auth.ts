@@ -101,8 +101,11 @@ export function checkAccount(db: Db, input: Omit<AccountInput, "password"> & { p
   }
 }
 
-/** Creates an account with a password (hashed by better-auth); returns its id. */
-export async function createAccount(db: Db, auth: Auth, input: AccountInput): Promise<string> {
+/**
+ * Creates an account with a password (hashed by better-auth); returns its id. `inTransaction`
+ * runs in the same transaction as the insert (an audit entry), so both or neither are written.
+ */
+export async function createAccount(db: Db, auth: Auth, input: AccountInput, inTransaction?: (userId: string) => void): Promise<string> {
   checkAccount(db, input);
   const ctx = await auth.$context;
   const hash = await ctx.password.hash(input.password);
@@ -115,6 +118,7 @@ export async function createAccount(db: Db, auth: Auth, input: AccountInput): Pr
     db.insert(accounts)
       .values({ id: ctx.generateId({ model: "account" }) || randomBytes(16).toString("hex"), accountId: id, providerId: "credential", userId: id, password: hash, createdAt: now, updatedAt: now })
       .run();
+    inTransaction?.(id);
   })();
   return id;
 }

@@ -105,11 +105,13 @@ function wrap<S extends z.ZodType, T>(
   body: (input: z.infer<S>, context: { user: SessionUser; db: Db }) => T | Promise<T>,
 ) {
   return async (_previous: ActionResult<T> | null, input: FormData | Record<string, unknown>): Promise<ActionResult<T>> => {
-    const values = input instanceof FormData ? formToObject(input) : input;
+    const submitted = input instanceof FormData ? formToObject(input) : input;
+    // what goes back to the form on a refusal: never a password
+    const values = Object.fromEntries(Object.entries(submitted).filter(([name]) => !/password/i.test(name)));
     const user = await currentUser();
     if (!user) return { ok: false, error: "unauthenticated", code: "unauthenticated", values };
     if (!can(user.role, options.permission)) return { ok: false, error: "forbidden", code: "forbidden" };
-    const parsed = options.schema.safeParse(values);
+    const parsed = options.schema.safeParse(submitted);
     if (!parsed.success) return { ok: false, error: "invalid", fieldErrors: zodFieldErrors(parsed.error), values };
     let data: T;
     try {

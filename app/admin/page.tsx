@@ -1,0 +1,42 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
+import { ADMIN_SECTIONS } from "@/components/admin/AdminNav";
+import { getDb } from "@/db/client";
+import { adminCounts } from "@/db/queries/admin-reference";
+import type { Locale } from "@/lib/enums";
+import { formatCount } from "@/lib/format";
+import { requirePageUser } from "../session";
+
+export const dynamic = "force-dynamic";
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("admin"))("title") };
+}
+
+export default async function AdminPage() {
+  await requirePageUser("write", "/admin");
+  const t = await getTranslations("admin");
+  const locale = (await getLocale()) as Locale;
+  const counts = adminCounts(getDb());
+  const figure: Record<(typeof ADMIN_SECTIONS)[number]["key"], number> = {
+    users: counts.accounts, audit: counts.audit, holders: counts.holders, offices: counts.offices, deleted: counts.deleted,
+  };
+  return (
+    <>
+      <h1>{t("title")}</h1>
+      <p className="lede">{t("lede")}</p>
+      <ul className="admin-cards">
+        {ADMIN_SECTIONS.map((s) => (
+          <li key={s.key}>
+            <Link href={s.href} className="admin-card">
+              <span className="admin-card-title">{t(`nav.${s.key}`)}</span>
+              <span className="admin-card-count">{t(`index.${s.key}.count`, { count: figure[s.key], formatted: formatCount(figure[s.key], locale) })}</span>
+              <span className="admin-card-text">{t(`index.${s.key}.text`)}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,393 @@
+import type Database from "better-sqlite3";
+import { eq } from "drizzle-orm";
+import type { Industry, Role } from "../../lib/enums";
+import { checkAccount } from "../auth";
+import type { Db } from "../open";
+import { NO_CAMPAIGN_COLUMN, NO_OFFICE, NO_TYPE, STATS_GRAINS } from "../rollup";
+import { users } from "../schema";
+import { searchIndexWriter } from "../search-index";
+
+// Writes to the reference data (right holders, customs offices) and to accounts, each in one
+// synchronous transaction with its audit entry and whatever derived data depends on it:
+// a right holder's name is in its cases' search documents, its id and industry are keys of
+// the cube's 'holder' and 'industry' cells; an office's district keys case_rollup.
+
+/** A refusal tied to one field of the form ("_form" for the whole form), as an error code. */
+export class ReferenceFieldError extends Error {
+  override name = "ReferenceFieldError";
+  constructor(
+    readonly field: string,
+    readonly code: string,
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(`${field}: ${code}${Object.keys(params).length ? ` ${JSON.stringify(params)}` : ""}`);
+  }
+}
+
+type AuditEntity = "right_holder" | "customs_office" | "user";
+
+function audit(
+  sqlite: Database.Database,
+  entry: { userId: string | null; action: string; entity: AuditEntity; entityId: number; before: unknown; after: unknown },
+): void {
+  sqlite
+    .prepare("insert into audit_log (at, user_id, action, entity, entity_id, before, after) values (?, ?, ?, ?, ?, ?, ?)")
+    .run(Date.now(), entry.userId, entry.action, entry.entity, entry.entityId, JSON.stringify(entry.before), JSON.stringify(entry.after));
+}
+
+/** The fields that differ between two versions of a record, as before/after halves. */
+function changedFields<T extends Record<string, unknown>>(was: T, now: T): { before: Partial<T>; after: Partial<T> } {
+  const before: Partial<T> = {};
+  const after: Partial<T> = {};
+  for (const key of Object.keys(now) as (keyof T)[]) {
+    if (was[key] !== now[key]) {
+      before[key] = was[key];
+      after[key] = now[key];
+    }
+  }
+  return { before, after };
+}
+
+// ---- the cube's right-holder cells ---------------------------------------------------------
+
+// A right holder's id and industry key the cube's 'holder' and 'industry' cells of every live
+// case naming it. A merge or an industry change re-keys those cells for a whole set of cases
+// at once: their contributions are subtracted before the change and added back after it, in
+// set-based SQL (a per-case delta would hold the write lock for seconds at national scale).
+// CROSS JOIN fixes the join order: the temp table of affected cases has no statistics, and
+// the planner would otherwise scan every link instead of looking the few cases up.
+// Nothing else of the derived tables depends on right holders.
+
+const AFFECTED = "temp.affected_cases";
+const DELTA = "temp.holder_stats_delta";
+const YEAR = "cast(substr(c.seized_on, 1, 4) as integer)";
+const STATS_KEYS = "grain, dim, year, office_id, infringement_type, campaign_id, value";
+
+function startHolderDelta(sqlite: Database.Database, caseIdsSql: string, ...params: unknown[]): void {
+  sqlite.exec(`drop table if exists ${AFFECTED}; create temp table affected_cases (case_id integer primary key);
+    drop table if exists ${DELTA};
+    create temp table holder_stats_delta (dim text, year integer, office_id integer, infringement_type text, campaign_id integer,
+      value text, cases integer, pieces integer, value_fen integer)`);
+  sqlite.prepare(`insert or ignore into ${AFFECTED} (case_id) ${caseIdsSql}`).run(...params);
+}
+
+/** Adds (+1) or subtracts (-1) the affected live cases' 'holder' and 'industry' cells at the finest grain. */
+function collectHolderCells(sqlite: Database.Database, sign: 1 | -1): void {
+  sqlite.prepare(`insert into ${DELTA}
+    select 'holder', ${YEAR}, c.office_id, c.infringement_type, coalesce(c.campaign_id, 0), cast(l.right_holder_id as text),
+           ${sign} * count(*), ${sign} * sum(c.pieces), ${sign} * sum(c.value_fen)
+    from ${AFFECTED} a cross join cases c on c.id = a.case_id cross join case_right_holders l on l.case_id = c.id
+    where c.deleted_at is null
+    group by 2, 3, 4, 5, 6`).run();
+  // a case counts once per industry among its right holders
+  sqlite.prepare(`insert into ${DELTA}
+    select 'industry', year, office_id, infringement_type, campaign_id, industry,
+           ${sign} * count(*), ${sign} * sum(pieces), ${sign} * sum(value_fen)
+    from (select distinct c.id, ${YEAR} as year, c.office_id, c.infringement_type, coalesce(c.campaign_id, 0) as campaign_id,
+                 h.industry, c.pieces, c.value_fen
+          from ${AFFECTED} a cross join cases c on c.id = a.case_id cross join case_right_holders l on l.case_id = c.id
+          cross join right_holders h on h.id = l.right_holder_id
+          where c.deleted_at is null)
+    group by year, office_id, infringement_type, campaign_id, industry`).run();
+}
+
+/** Applies the collected delta to case_stats at every grain, drops emptied cells, and cleans up. */
+function finishHolderDelta(sqlite: Database.Database): void {
+  sqlite.exec("drop table if exists temp.holder_stats_cells");
+  sqlite.exec(`create temp table holder_stats_cells as select * from case_stats where 0`);
+  for (const g of STATS_GRAINS) {
+    const office = g.office ? "office_id" : `${NO_OFFICE}`;
+    const type = g.typeCampaign ? "infringement_type" : `'${NO_TYPE}'`;
+    const campaign = g.typeCampaign ? "campaign_id" : `${NO_CAMPAIGN_COLUMN}`;
+    sqlite.prepare(`insert into temp.holder_stats_cells (${STATS_KEYS}, cases, pieces, value_fen)
+      select ${g.grain}, dim, year, ${office}, ${type}, ${campaign}, value, sum(cases), sum(pieces), sum(value_fen)
+      from ${DELTA}
+      group by dim, year, ${g.office ? "office_id, " : ""}${g.typeCampaign ? "infringement_type, campaign_id, " : ""}value
+      having sum(cases) <> 0 or sum(pieces) <> 0 or sum(value_fen) <> 0`).run();
+  }
+  sqlite.prepare(`insert into case_stats (${STATS_KEYS}, cases, pieces, value_fen)
+    select ${STATS_KEYS}, cases, pieces, value_fen from temp.holder_stats_cells where true
+    on conflict (${STATS_KEYS}) do update set
+      cases = cases + excluded.cases, pieces = pieces + excluded.pieces, value_fen = value_fen + excluded.value_fen`).run();
+  sqlite.prepare(`delete from case_stats where rowid in
+    (select s.rowid from temp.holder_stats_cells k cross join case_stats s using (${STATS_KEYS}) where s.cases = 0)`).run();
+  sqlite.exec("drop table temp.holder_stats_cells");
+}
+
+/** Writes the search documents of the affected live cases again (their right holders' names changed). */
+function reindexAffected(sqlite: Database.Database): number {
+  const search = searchIndexWriter(sqlite);
+  const names = sqlite
+    .prepare(`select h.name || ' ' || coalesce(h.name_zh, '') from case_right_holders l
+      join right_holders h on h.id = l.right_holder_id where l.case_id = ? order by h.id`)
+    .pluck();
+  const rows = sqlite
+    .prepare(`select c.id, c.case_no as caseNo, c.goods_description as goods
+      from ${AFFECTED} a cross join cases c on c.id = a.case_id where c.deleted_at is null`)
+    .all() as { id: number; caseNo: string; goods: string }[];
+  for (const row of rows) search.put({ caseId: row.id, caseNo: row.caseNo, goods: row.goods, holderNames: names.all(row.id) as string[] });
+  return rows.length;
+}
+
+function dropAffected(sqlite: Database.Database): void {
+  sqlite.exec(`drop table if exists ${AFFECTED}; drop table if exists ${DELTA}`);
+}
+
+// ---- right holders -------------------------------------------------------------------------
+
+export type RightHolderInput = {
+  name: string;
+  nameZh: string | null;
+  /** ISO 3166 alpha-2, upper case */
+  country: string;
+  industry: Industry;
+  foreignInvested: boolean;
+  qbpcMember: boolean;
+};
+
+type StoredHolder = RightHolderInput & { id: number };
+
+function loadHolder(sqlite: Database.Database, id: number): StoredHolder | undefined {
+  const row = sqlite
+    .prepare(`select id, name, name_zh as nameZh, country, industry, foreign_invested as foreignInvested, qbpc_member as qbpcMember
+      from right_holders where id = ?`)
+    .get(id) as (Omit<StoredHolder, "foreignInvested" | "qbpcMember"> & { foreignInvested: number; qbpcMember: number }) | undefined;
+  return row && { ...row, foreignInvested: row.foreignInvested === 1, qbpcMember: row.qbpcMember === 1 };
+}
+
+/** Names are unique regardless of letter case: "ACME" duplicates "Acme". */
+function checkHolderName(sqlite: Database.Database, name: string, exceptId: number): void {
+  const taken = sqlite.prepare("select name from right_holders where lower(name) = lower(?) and id <> ?").pluck().get(name, exceptId) as string | undefined;
+  if (taken !== undefined) throw new ReferenceFieldError("name", "taken", { name: taken });
+}
+
+const holderParams = (input: RightHolderInput) => ({ ...input, foreignInvested: input.foreignInvested ? 1 : 0, qbpcMember: input.qbpcMember ? 1 : 0 });
+
+export function createRightHolder(sqlite: Database.Database, input: RightHolderInput, userId: string | null): { id: number } {
+  return sqlite.transaction(() => {
+    checkHolderName(sqlite, input.name, 0);
+    const id = Number(
+      sqlite
+        .prepare(`insert into right_holders (name, name_zh, country, industry, foreign_invested, qbpc_member)
+          values (@name, @nameZh, @country, @industry, @foreignInvested, @qbpcMember)`)
+        .run(holderParams(input)).lastInsertRowid,
+    );
+    audit(sqlite, { userId, action: "create", entity: "right_holder", entityId: id, before: null, after: input });
+    return { id };
+  }).immediate();
+}
+
+/**
+ * Edits a right holder. A new name re-writes its cases' search documents; a new industry
+ * re-keys its cases' industry cells in the cube. Returns how many live cases were touched.
+ */
+export function updateRightHolder(sqlite: Database.Database, id: number, input: RightHolderInput, userId: string | null): { changed: boolean; cases: number } {
+  return sqlite.transaction(() => {
+    const stored = loadHolder(sqlite, id);
+    if (!stored) throw new ReferenceFieldError("_form", "not_found");
+    checkHolderName(sqlite, input.name, id);
+    const { id: _id, ...was } = stored;
+    const { before, after } = changedFields(was, input);
+    if (!Object.keys(after).length) return { changed: false, cases: 0 };
+    const rekey = "industry" in after;
+    const rename = "name" in after || "nameZh" in after;
+    if (rekey || rename) startHolderDelta(sqlite, "select case_id from case_right_holders where right_holder_id = ?", id);
+    if (rekey) collectHolderCells(sqlite, -1);
+    sqlite
+      .prepare(`update right_holders set name = @name, name_zh = @nameZh, country = @country, industry = @industry,
+        foreign_invested = @foreignInvested, qbpc_member = @qbpcMember where id = @id`)
+      .run({ ...holderParams(input), id });
+    let cases = 0;
+    if (rekey) {
+      collectHolderCells(sqlite, 1);
+      finishHolderDelta(sqlite);
+    }
+    if (rename) cases = reindexAffected(sqlite);
+    else if (rekey) cases = sqlite.prepare(`select count(*) from ${AFFECTED} a cross join cases c on c.id = a.case_id where c.deleted_at is null`).pluck().get() as number;
+    dropAffected(sqlite);
+    audit(sqlite, { userId, action: "update", entity: "right_holder", entityId: id, before, after });
+    return { changed: true, cases };
+  }).immediate();
+}
+
+export type MergeResult = { keptId: number; removedId: number; cases: number; members: number };
+
+/**
+ * Merges a duplicate right holder into the one to keep: every case naming the removed one
+ * (live or deleted) names the kept one instead — once, when it named both — members of the
+ * removed one belong to the kept one, and the removed one is deleted. Search documents and
+ * the cube's right-holder cells follow; one audit entry ("merge", on the kept holder) holds
+ * the removed holder as it was.
+ */
+export function mergeRightHolders(sqlite: Database.Database, keepId: number, removeId: number, userId: string | null): MergeResult {
+  if (keepId === removeId) throw new ReferenceFieldError("removeId", "same_holder");
+  return sqlite.transaction(() => {
+    const kept = loadHolder(sqlite, keepId);
+    if (!kept) throw new ReferenceFieldError("keepId", "unknown", { value: keepId });
+    const removed = loadHolder(sqlite, removeId);
+    if (!removed) throw new ReferenceFieldError("removeId", "unknown", { value: removeId });
+    const count = sqlite.prepare("select count(*) from case_right_holders where right_holder_id = ?").pluck();
+    const casesBefore = { kept: count.get(keepId) as number, removed: count.get(removeId) as number };
+
+    startHolderDelta(sqlite, "select case_id from case_right_holders where right_holder_id = ?", removeId);
+    collectHolderCells(sqlite, -1);
+    sqlite.prepare(`insert or ignore into case_right_holders (case_id, right_holder_id)
+      select case_id, ? from case_right_holders where right_holder_id = ?`).run(keepId, removeId);
+    sqlite.prepare("delete from case_right_holders where right_holder_id = ?").run(removeId);
+    const members = sqlite.prepare("select email from user where holder_id = ? order by email").pluck().all(removeId) as string[];
+    sqlite.prepare("update user set holder_id = ?, updated_at = ? where holder_id = ?").run(keepId, Date.now(), removeId);
+    sqlite.prepare("delete from right_holders where id = ?").run(removeId);
+    collectHolderCells(sqlite, 1);
+    finishHolderDelta(sqlite);
+    reindexAffected(sqlite);
+    dropAffected(sqlite);
+
+    const casesAfter = count.get(keepId) as number;
+    audit(sqlite, {
+      userId,
+      action: "merge",
+      entity: "right_holder",
+      entityId: keepId,
+      before: { removed, cases: casesBefore },
+      after: { kept: { id: kept.id, name: kept.name }, cases: casesAfter, movedCases: casesBefore.removed, movedMembers: members },
+    });
+    return { keptId: keepId, removedId: removeId, cases: casesAfter, members: members.length };
+  }).immediate();
+}
+
+// ---- customs offices -----------------------------------------------------------------------
+
+export type OfficeInput = { code: string; nameEn: string; nameZh: string; province: string; districtId: number };
+export type OfficeEdit = { nameEn: string; nameZh: string; province: string; districtId: number | null };
+
+type StoredOffice = { id: number; code: string; nameEn: string; nameZh: string; province: string; districtId: number | null };
+
+function loadOffice(sqlite: Database.Database, id: number): StoredOffice | undefined {
+  return sqlite
+    .prepare("select id, code, name_en as nameEn, name_zh as nameZh, province, district_id as districtId from customs_offices where id = ?")
+    .get(id) as StoredOffice | undefined;
+}
+
+/** A subordinate customs belongs to one of the customs districts (never to another subordinate). */
+function checkDistrict(sqlite: Database.Database, districtId: number | null, officeId: number): void {
+  if (districtId === null) throw new ReferenceFieldError("districtId", "required");
+  const district = loadOffice(sqlite, districtId);
+  if (!district || district.districtId !== null || district.id === officeId) throw new ReferenceFieldError("districtId", "unknown", { value: districtId });
+}
+
+/** Live and deleted cases detected by an office (each through its own partial index). */
+export function officeCaseCount(sqlite: Database.Database, officeId: number): number {
+  const live = sqlite.prepare("select count(*) from cases where office_id = ? and deleted_at is null").pluck().get(officeId) as number;
+  const deleted = sqlite.prepare("select count(*) from cases where deleted_at is not null and office_id = ?").pluck().get(officeId) as number;
+  return live + deleted;
+}
+
+/** Creates a subordinate customs under a customs district. */
+export function createOffice(sqlite: Database.Database, input: OfficeInput, userId: string | null): { id: number } {
+  return sqlite.transaction(() => {
+    if (!/^\d{4}$/.test(input.code)) throw new ReferenceFieldError("code", "code_format");
+    const taken = sqlite.prepare("select name_en from customs_offices where code = ?").pluck().get(input.code) as string | undefined;
+    if (taken !== undefined) throw new ReferenceFieldError("code", "code_taken", { code: input.code, name: taken });
+    checkDistrict(sqlite, input.districtId, 0);
+    const id = Number(
+      sqlite
+        .prepare("insert into customs_offices (code, name_en, name_zh, province, district_id) values (@code, @nameEn, @nameZh, @province, @districtId)")
+        .run(input).lastInsertRowid,
+    );
+    audit(sqlite, { userId, action: "create", entity: "customs_office", entityId: id, before: null, after: input });
+    return { id };
+  }).immediate();
+}
+
+/**
+ * Edits an office's names and province, and a subordinate's district. The district keys the
+ * case rollups, so an office with cases (live or deleted) keeps its district; a customs
+ * district stays a district.
+ */
+export function updateOffice(sqlite: Database.Database, id: number, input: OfficeEdit, userId: string | null): { changed: boolean } {
+  return sqlite.transaction(() => {
+    const stored = loadOffice(sqlite, id);
+    if (!stored) throw new ReferenceFieldError("_form", "not_found");
+    if (stored.districtId === null) {
+      if (input.districtId !== null) throw new ReferenceFieldError("districtId", "district_fixed");
+    } else if (input.districtId !== stored.districtId) {
+      checkDistrict(sqlite, input.districtId, id);
+      const cases = officeCaseCount(sqlite, id);
+      if (cases > 0) throw new ReferenceFieldError("districtId", "has_cases", { cases });
+    }
+    const { id: _id, code: _code, ...was } = stored;
+    const { before, after } = changedFields(was, input);
+    if (!Object.keys(after).length) return { changed: false };
+    sqlite
+      .prepare("update customs_offices set name_en = @nameEn, name_zh = @nameZh, province = @province, district_id = @districtId where id = @id")
+      .run({ ...input, id });
+    audit(sqlite, { userId, action: "update", entity: "customs_office", entityId: id, before: { code: stored.code, ...before }, after: { code: stored.code, ...after } });
+    return { changed: true };
+  }).immediate();
+}
+
+// ---- accounts ------------------------------------------------------------------------------
+
+// better-auth's user ids are text; audit_log.entity_id is an integer: an account's entries
+// carry its SQLite rowid, and its id and email in before/after.
+
+type StoredAccount = { id: string; rowid: number; email: string; name: string; role: Role; holderId: number | null };
+
+function loadAccount(sqlite: Database.Database, id: string): StoredAccount | undefined {
+  return sqlite.prepare("select id, rowid, email, name, role, holder_id as holderId from user where id = ?").get(id) as StoredAccount | undefined;
+}
+
+/** The audit entry of a new account (createAccount in db/auth.ts wrote the account itself). */
+export function auditAccountCreated(db: Db, accountId: string, actorId: string | null): void {
+  const sqlite = db.$client;
+  const account = loadAccount(sqlite, accountId);
+  if (!account) throw new ReferenceFieldError("_form", "not_found");
+  const { rowid, ...after } = account;
+  audit(sqlite, { userId: actorId, action: "create", entity: "user", entityId: rowid, before: null, after });
+}
+
+/** The audit entry of a password reset (setAccountPassword in db/auth.ts set it); no hash is logged. */
+export function auditPasswordReset(db: Db, accountId: string, actorId: string | null): void {
+  const sqlite = db.$client;
+  const account = loadAccount(sqlite, accountId);
+  if (!account) throw new ReferenceFieldError("_form", "not_found");
+  audit(sqlite, {
+    userId: actorId, action: "update", entity: "user", entityId: account.rowid,
+    before: { id: account.id, email: account.email }, after: { id: account.id, email: account.email, password: "reset" },
+  });
+}
+
+export type AccountEdit = { name: string; role: Role; holderId: number | null };
+
+/** Changes an account's name, role and company. An admin cannot demote themself (someone must stay admin). */
+export function updateAccount(db: Db, accountId: string, input: AccountEdit, actorId: string): { changed: boolean } {
+  const sqlite = db.$client;
+  return sqlite.transaction(() => {
+    const stored = loadAccount(sqlite, accountId);
+    if (!stored) throw new ReferenceFieldError("_form", "not_found");
+    if (accountId === actorId && stored.role === "admin" && input.role !== "admin") throw new ReferenceFieldError("role", "self_demote");
+    const edit = { name: input.name.trim(), role: input.role, holderId: input.role === "member" ? input.holderId : null };
+    checkAccount(db, { email: stored.email, ...edit }, accountId);
+    const { before, after } = changedFields({ name: stored.name, role: stored.role, holderId: stored.holderId }, edit);
+    if (!Object.keys(after).length) return { changed: false };
+    db.update(users).set({ ...edit, updatedAt: new Date() }).where(eq(users.id, accountId)).run();
+    const who = { id: stored.id, email: stored.email };
+    audit(sqlite, { userId: actorId, action: "update", entity: "user", entityId: stored.rowid, before: { ...who, ...before }, after: { ...who, ...after } });
+    return { changed: true };
+  }).immediate();
+}
+
+/** Deletes an account with its sessions and password; an admin cannot delete themself. */
+export function deleteAccount(db: Db, accountId: string, actorId: string): { email: string } {
+  const sqlite = db.$client;
+  if (accountId === actorId) throw new ReferenceFieldError("_form", "self_delete");
+  return sqlite.transaction(() => {
+    const stored = loadAccount(sqlite, accountId);
+    if (!stored) throw new ReferenceFieldError("_form", "not_found");
+    // sessions and the password (account rows) go with it: ON DELETE CASCADE
+    sqlite.prepare("delete from user where id = ?").run(accountId);
+    const { rowid, ...before } = stored;
+    audit(sqlite, { userId: actorId, action: "delete", entity: "user", entityId: rowid, before, after: null });
+    return { email: stored.email };
+  }).immediate();
+}
