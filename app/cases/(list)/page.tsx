@@ -9,6 +9,7 @@ import { ExplorerNavigation } from "@/components/filters/ExplorerNavigation";
 import { FilterBar } from "@/components/filters/FilterBar";
 import { Facets, FacetsSkeleton } from "@/components/filters/Facets";
 import { IgnoredNotice } from "@/components/ui/IgnoredNotice";
+import { CasesAdminBar } from "@/components/forms/CasesAdminBar";
 import { getDb } from "@/db/client";
 import { filterNames, listCases } from "@/db/queries/cases";
 import type { Locale } from "@/lib/enums";
@@ -46,6 +47,7 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
     <>
       <h1>{t("title")}</h1>
       <p className="lede">{t("lede")}</p>
+      <CasesAdminBar user={user} deleted={raw.deleted} />
       <IgnoredNotice ignored={ignored} />
       <ExplorerNavigation>
         <FilterBar q={query.filters.q ?? ""} from={query.filters.from ?? ""} to={query.filters.to ?? ""} chips={chips}>

@@ -4,12 +4,16 @@ import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { getCase, type CaseDetail } from "@/db/queries/cases";
+import { userLabels } from "@/db/auth";
+import { historyNames } from "@/db/queries/admin";
+import { DeleteCaseButton } from "@/components/forms/DeleteCaseButton";
+import { HistoryChanges } from "@/components/forms/HistoryChanges";
 import {
   auditActions, caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, transports,
   type AuditAction, type Locale,
 } from "@/lib/enums";
 import { formatCount, formatDate, formatMoney } from "@/lib/format";
-import { caseScope, type SessionUser } from "@/lib/roles";
+import { can, caseScope, type SessionUser } from "@/lib/roles";
 import { currentUser, requirePageUser } from "@/app/session";
 
 export const dynamic = "force-dynamic";
@@ -26,8 +30,12 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: found ? t("title", { caseNo: found.caseNo }) : t("notFound") };
 }
 
-export default async function CasePage({ params }: { params: Promise<{ id: string }> }) {
+export default async function CasePage({ params, searchParams }: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id } = await params;
+  const saved = (await searchParams).saved;
   const user = await requirePageUser("readCases", `/cases/${id}`);
   const found = load(id, user);
   if (!found) notFound();
@@ -38,6 +46,14 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
   const dateTime = (ms: number) =>
     new Intl.DateTimeFormat(locale === "zh" ? "zh-CN" : "en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" }).format(new Date(ms));
   const yesNo = (v: boolean) => (v ? t("yes") : t("no"));
+  const tf = await getTranslations("forms");
+  const admin = can(user.role, "write");
+  // who: the email of each user in the history (the id when the account is gone)
+  const db = getDb();
+  const who = userLabels(db, c.history.map((h) => h.userId));
+  // what changed, field by field: for admins and analysts (members see who, when and what kind)
+  const showChanges = user.role === "admin" || user.role === "analyst";
+  const names = showChanges ? historyNames(db, referencedIds(c.history)) : null;
 
   const sections: { title: string; rows: [string, React.ReactNode][] }[] = [
     {
@@ -90,7 +106,22 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
       <p>
         <Link href="/cases">← {t("back")}</Link>
       </p>
-      <h1>{t("title", { caseNo: c.caseNo })}</h1>
+      {(saved === "created" || saved === "updated") && (
+        <p className="form-ok notice-line" role="status" data-testid="saved-notice">
+          {tf(`notices.${saved}`, { caseNo: c.caseNo })}
+        </p>
+      )}
+      <div className="case-head">
+        <h1>{t("title", { caseNo: c.caseNo })}</h1>
+        {admin && (
+          <div className="case-actions" role="group" aria-label={tf("caseActions.label")}>
+            <Link href={`/cases/${c.id}/edit`} className="primary" aria-label={tf("caseActions.editCase", { caseNo: c.caseNo })} data-testid="edit-case">
+              {tf("caseActions.edit")}
+            </Link>
+            <DeleteCaseButton caseId={c.id} caseNo={c.caseNo} version={c.version} />
+          </div>
+        )}
+      </div>
       <div className="detail-grid">
         {sections.map((s) => (
           <section key={s.title} className="panel">
@@ -137,11 +168,15 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
           {c.history.length === 0 ? (
             <p className="muted">{t("noHistory")}</p>
           ) : (
-            <ol className="history">
+            <ol className="history" data-testid="case-history">
               {c.history.map((h) => (
-                <li key={h.id}>
-                  {dateTime(h.at)} — {auditActions.is(h.action) ? auditActions.label(h.action as AuditAction, locale) : h.action}{" "}
-                  {t("by", { user: h.userId ?? t("system") })}
+                <li key={h.id} data-action={h.action}>
+                  <span className="history-line">
+                    <time dateTime={new Date(h.at).toISOString()}>{dateTime(h.at)}</time> —{" "}
+                    <strong>{auditActions.is(h.action) ? auditActions.label(h.action as AuditAction, locale) : h.action}</strong>{" "}
+                    {t("by", { user: h.userId ? (who.get(h.userId) ?? h.userId) : t("system") })}
+                  </span>
+                  {showChanges && names && h.action === "update" && <HistoryChanges before={h.before} after={h.after} names={names} />}
                 </li>
               ))}
             </ol>
@@ -150,4 +185,19 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
       </div>
     </article>
   );
+}
+
+/** The offices, campaigns and right holders that history entries name by id. */
+function referencedIds(history: CaseDetail["history"]): { offices: number[]; holders: number[]; campaigns: number[] } {
+  const out = { offices: [] as number[], holders: [] as number[], campaigns: [] as number[] };
+  for (const h of history) {
+    for (const side of [h.before, h.after]) {
+      if (!side || typeof side !== "object") continue;
+      const v = side as Record<string, unknown>;
+      if (typeof v.officeId === "number") out.offices.push(v.officeId);
+      if (typeof v.campaignId === "number") out.campaigns.push(v.campaignId);
+      if (Array.isArray(v.rightHolderIds)) out.holders.push(...v.rightHolderIds.filter((x): x is number => typeof x === "number"));
+    }
+  }
+  return out;
 }

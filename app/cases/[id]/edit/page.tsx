@@ -1,0 +1,59 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
+import { CaseForm } from "@/components/forms/CaseForm";
+import { getDb } from "@/db/client";
+import { userLabels } from "@/db/auth";
+import { getCaseForEdit, type CaseForEdit } from "@/db/mutations/cases";
+import { caseFormChoices } from "@/db/queries/admin";
+import { caseToFormValues, todayInShanghai } from "@/lib/case-schema";
+import type { Locale } from "@/lib/enums";
+import { requirePageUser } from "@/app/session";
+
+export const dynamic = "force-dynamic";
+
+function load(id: string): CaseForEdit | null {
+  return /^\d{1,15}$/.test(id) ? getCaseForEdit(getDb().$client, Number(id)) : null;
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const t = await getTranslations("forms");
+  const tc = await getTranslations("case");
+  const found = load((await params).id);
+  return { title: found ? t("editTitle", { caseNo: found.caseNo }) : tc("notFound") };
+}
+
+export default async function EditCasePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  await requirePageUser("write", `/cases/${id}/edit`);
+  const found = load(id);
+  if (!found) notFound();
+  const t = await getTranslations("forms");
+  const tc = await getTranslations("case");
+  const locale = (await getLocale()) as Locale;
+  const db = getDb();
+  const { version, updatedBy, updatedAt, ...input } = found;
+  const who = updatedBy ? (userLabels(db, [updatedBy]).get(updatedBy) ?? updatedBy) : tc("system");
+  const at = new Intl.DateTimeFormat(locale === "zh" ? "zh-CN" : "en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" }).format(new Date(updatedAt));
+  return (
+    <div className="case-form-page">
+      <p>
+        <Link href={`/cases/${id}`}>← {tc("title", { caseNo: found.caseNo })}</Link>
+      </p>
+      <h1>{t("editTitle", { caseNo: found.caseNo })}</h1>
+      <p className="lede" data-testid="edit-version">
+        {t("editLede", { version, user: who, at })}
+      </p>
+      <CaseForm
+        mode="edit"
+        caseId={Number(id)}
+        version={version}
+        initial={caseToFormValues(input)}
+        choices={caseFormChoices(db)}
+        today={todayInShanghai()}
+        cancelHref={`/cases/${id}`}
+      />
+    </div>
+  );
+}

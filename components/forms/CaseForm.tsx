@@ -1,0 +1,387 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect, useRef, useState } from "react";
+import { useLocale, useTranslations } from "next-intl";
+import { createCaseAction, updateCaseAction, type CaseSaved } from "@/app/actions/cases";
+import type { ActionResult, FieldError } from "@/app/actions/wrapper";
+import type { CaseFormChoices } from "@/db/queries/admin";
+import type { CaseFormField, CaseFormValues } from "@/lib/case-schema";
+import {
+  caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, transports,
+  type Locale,
+} from "@/lib/enums";
+import { HolderPicker, holderDisplayName } from "./HolderPicker";
+
+type EnumLike = { values: readonly string[]; label(value: never, locale: Locale): string };
+const ENUM_FIELDS: Partial<Record<CaseFormField, EnumLike>> = {
+  infringementType: infringementTypes,
+  goodsCategory: goodsCategories,
+  direction: directions,
+  channel: channels,
+  transport: transports,
+  protectionMode: protectionModes,
+  status: caseStatuses,
+  disposal: disposals,
+};
+
+/** The form's fields in their order on screen (the error summary and the conflict list follow it). */
+const FIELD_ORDER = [
+  "caseNo", "seizedOn", "officeId", "infringementType", "goodsCategory", "goodsDescription", "pieces", "valueYuan",
+  "direction", "channel", "transport", "protectionMode", "originCountry", "destinationCountry", "campaignId", "status",
+  "disposal", "hearingHeld", "referredToPolice", "penaltyYuan", "notes", "rightHolderIds",
+] as const satisfies readonly CaseFormField[];
+
+const fieldId = (name: string) => `case-${name}`;
+
+/** What the user posted (formToObject's output), back as the form's values. */
+function fromPosted(posted: Record<string, unknown>): CaseFormValues {
+  const text = (v: unknown) => (typeof v === "string" ? v : Array.isArray(v) ? String(v[0] ?? "") : v === undefined || v === null ? "" : String(v));
+  const out = {} as Record<CaseFormField, unknown>;
+  for (const field of FIELD_ORDER) {
+    const v = posted[field];
+    if (field === "hearingHeld" || field === "referredToPolice") out[field] = v !== undefined && v !== "" && v !== false;
+    else if (field === "rightHolderIds") out[field] = (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
+    else out[field] = text(v);
+  }
+  return out as CaseFormValues;
+}
+
+export type CaseFormProps = {
+  mode: "create" | "edit";
+  initial: CaseFormValues;
+  choices: CaseFormChoices;
+  /** today in Beijing time (the latest seizure date) */
+  today: string;
+  cancelHref: string;
+  /** for edits: the case, and the version the form shows */
+  caseId?: number;
+  version?: number;
+};
+
+/** A labelled control with its hint and error (a component of its own, so re-renders keep the input). */
+function Field({ field, label, requiredTitle, error, required, hint, wide, children }: {
+  field: CaseFormField;
+  label: string;
+  requiredTitle: string;
+  error?: string;
+  required?: boolean;
+  hint?: string;
+  wide?: boolean;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className={`form-field${wide ? " wide" : ""}${error ? " has-error" : ""}`} data-field={field}>
+      <label htmlFor={fieldId(field)}>
+        {label}
+        {required && (
+          <span className="required-mark" title={requiredTitle} aria-hidden="true">
+            {" *"}
+          </span>
+        )}
+      </label>
+      {children}
+      {hint && (
+        <p id={`${fieldId(field)}-hint`} className="field-hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${fieldId(field)}-error`} className="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, version }: CaseFormProps) {
+  const t = useTranslations("forms");
+  const locale = useLocale() as Locale;
+  const router = useRouter();
+  const [state, formAction, pending] = useActionState<ActionResult<CaseSaved> | null, FormData>(
+    mode === "create" ? createCaseAction : updateCaseAction,
+    null,
+  );
+  // each answer re-mounts the form with the values to show (React resets a form after its action)
+  const [seen, setSeen] = useState(state);
+  const [attempt, setAttempt] = useState(0);
+  if (seen !== state) {
+    setSeen(state);
+    setAttempt(attempt + 1);
+  }
+  const failure = state && !state.ok ? state : null;
+  const conflict = failure?.error === "conflict";
+  // after a refusal the user's input stays; after a conflict the form shows the newer case
+  const values = failure?.values && !conflict ? fromPosted(failure.values) : initial;
+  const fieldErrors = failure?.fieldErrors ?? {};
+  const errorFields = [
+    ...FIELD_ORDER.filter((f) => fieldErrors[f]),
+    ...Object.keys(fieldErrors).filter((f) => !(FIELD_ORDER as readonly string[]).includes(f)),
+  ];
+
+  useEffect(() => {
+    // someone else saved first: load the case as it is now (new values and version)
+    if (conflict) router.refresh();
+  }, [conflict, state, router]);
+
+  const summary = useRef<HTMLDivElement>(null);
+  const formMessage = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (attempt === 0) return;
+    if (errorFields.length) summary.current?.focus();
+    else if (failure) formMessage.current?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [attempt]);
+
+  const name = (n: { nameEn: string; nameZh: string }) => (locale === "zh" ? n.nameZh : n.nameEn);
+  const dateTime = (iso: string | number) =>
+    new Intl.DateTimeFormat(locale === "zh" ? "zh-CN" : "en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" }).format(new Date(iso));
+
+  const errorText = (field: string, e: FieldError): string => {
+    const params = { min: 1, max: 0, value: "", caseNo: "", ...e.params };
+    const specific = `errors.byField.${field}.${e.code}`;
+    if (t.has(specific)) return t(specific, params);
+    if (t.has(`errors.${e.code}`)) return t(`errors.${e.code}`, params);
+    return t("errors.invalid");
+  };
+  const labelOf = (field: string) => (t.has(`fields.${field}`) ? t(`fields.${field}`) : field);
+
+  /** The attributes tying a control to its hint and error. */
+  const aria = (field: CaseFormField, hint?: boolean) => {
+    const ids = [hint ? `${fieldId(field)}-hint` : null, fieldErrors[field] ? `${fieldId(field)}-error` : null].filter(Boolean);
+    return {
+      id: fieldId(field),
+      name: field,
+      "aria-invalid": fieldErrors[field] ? true : undefined,
+      "aria-describedby": ids.length ? ids.join(" ") : undefined,
+    } as const;
+  };
+
+  /** The props of a field's box: its label and its error in the user's language. */
+  const box = (field: CaseFormField) => ({
+    field,
+    label: labelOf(field),
+    requiredTitle: t("requiredMark"),
+    error: fieldErrors[field] ? errorText(field, fieldErrors[field]) : undefined,
+  });
+
+  const enumSelect = (field: CaseFormField, optional?: { none: string }) => {
+    const e = ENUM_FIELDS[field]!;
+    return (
+      <select {...aria(field)} defaultValue={values[field] as string} required={!optional}>
+        <option value="">{optional ? optional.none : t("fields.choose")}</option>
+        {e.values.map((v) => (
+          <option key={v} value={v}>
+            {e.label(v as never, locale)}
+          </option>
+        ))}
+      </select>
+    );
+  };
+
+  /** A field's value for the "what you had entered" list after a conflict. */
+  const shownValue = (field: CaseFormField, v: CaseFormValues[CaseFormField]): string => {
+    if (typeof v === "boolean") return v ? "✓" : "—";
+    if (Array.isArray(v)) {
+      return v.map((holderId) => {
+        const h = choices.holders.find((x) => String(x.id) === holderId);
+        return h ? holderDisplayName(h, locale) : `#${holderId}`;
+      }).join(", ");
+    }
+    if (!v) return t("history.empty");
+    const e = ENUM_FIELDS[field];
+    if (e && e.values.includes(v)) return e.label(v as never, locale);
+    if (field === "officeId") {
+      for (const d of choices.districts) for (const o of [d, ...d.offices]) if (String(o.id) === v) return `${name(o)} (${o.code})`;
+    }
+    if (field === "campaignId") {
+      const c = choices.campaigns.find((x) => String(x.id) === v);
+      if (c) return name(c);
+    }
+    return v;
+  };
+  const sameValue = (a: CaseFormValues[CaseFormField], b: CaseFormValues[CaseFormField]) =>
+    Array.isArray(a) && Array.isArray(b) ? [...a].sort().join() === [...b].sort().join() : a === b;
+  const unsaved = conflict && failure?.values ? fromPosted(failure.values) : null;
+  const unsavedFields = unsaved ? FIELD_ORDER.filter((f) => !sameValue(unsaved[f], initial[f])) : [];
+
+  const formMessageText = failure && failure.error !== "invalid"
+    ? failure.error === "conflict"
+      ? t("formErrors.conflict", {
+          user: String(failure.params?.user ?? "—"),
+          at: failure.params?.at ? dateTime(String(failure.params.at)) : "—",
+          version: String(failure.params?.version ?? ""),
+        })
+      : t.has(`formErrors.${failure.error}`) ? t(`formErrors.${failure.error}`) : t("formErrors.failed")
+    : null;
+
+  return (
+    <div className="case-form-wrap">
+      {formMessageText && (
+        <div className="form-error form-message" role="alert" tabIndex={-1} ref={formMessage} data-testid="form-message">
+          <p>{formMessageText}</p>
+          {unsavedFields.length > 0 && (
+            <details className="unsaved" open>
+              <summary>{t("formErrors.yourValues")}</summary>
+              <dl>
+                {unsavedFields.map((f) => (
+                  <div key={f}>
+                    <dt>{labelOf(f)}</dt>
+                    <dd>{shownValue(f, unsaved![f])}</dd>
+                  </div>
+                ))}
+              </dl>
+            </details>
+          )}
+        </div>
+      )}
+      {errorFields.length > 0 && (
+        <div className="error-summary" tabIndex={-1} ref={summary} aria-labelledby="case-error-summary" data-testid="error-summary">
+          <h2 id="case-error-summary">{t("summary", { count: errorFields.length })}</h2>
+          <ul>
+            {errorFields.map((f) => (
+              <li key={f}>
+                <a href={`#${fieldId(f)}`}>
+                  {labelOf(f)}
+                  {locale === "zh" ? "：" : ": "}
+                  {errorText(f, fieldErrors[f]!)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <form key={`${version ?? 0}-${attempt}`} action={formAction} noValidate className="case-form" aria-busy={pending || undefined} data-testid="case-form">
+        {mode === "edit" && (
+          <>
+            <input type="hidden" name="id" value={caseId} />
+            <input type="hidden" name="version" value={version} />
+          </>
+        )}
+        <fieldset>
+          <legend>{t("sections.identity")}</legend>
+          <Field {...box("caseNo")} required hint={t("fields.caseNoHint")}>
+            <input {...aria("caseNo", true)} type="text" defaultValue={values.caseNo} required autoComplete="off" spellCheck={false} inputMode="numeric" maxLength={14} />
+          </Field>
+          <Field {...box("seizedOn")} required hint={t("fields.seizedOnHint")}>
+            <input {...aria("seizedOn", true)} type="date" defaultValue={values.seizedOn} max={today} required />
+          </Field>
+          <Field {...box("officeId")} required hint={t("fields.officeHint")} wide>
+            <select {...aria("officeId", true)} defaultValue={values.officeId} required>
+              <option value="">{t("fields.chooseOffice")}</option>
+              {choices.districts.map((d) => (
+                <optgroup key={d.id} label={`${name(d)} (${d.code})`}>
+                  <option value={d.id}>{`${name(d)} (${d.code})`}</option>
+                  {d.offices.map((o) => (
+                    <option key={o.id} value={o.id}>{`${name(o)} (${o.code})`}</option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+          </Field>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t("sections.goods")}</legend>
+          <Field {...box("infringementType")} required>{enumSelect("infringementType")}</Field>
+          <Field {...box("goodsCategory")} required>{enumSelect("goodsCategory")}</Field>
+          <Field {...box("goodsDescription")} required wide>
+            <textarea {...aria("goodsDescription")} defaultValue={values.goodsDescription} rows={2} required maxLength={500} />
+          </Field>
+          <Field {...box("pieces")} required>
+            <input {...aria("pieces")} type="text" inputMode="numeric" defaultValue={values.pieces} required autoComplete="off" />
+          </Field>
+          <Field {...box("valueYuan")} required hint={t("fields.moneyHint")}>
+            <input {...aria("valueYuan", true)} type="text" inputMode="decimal" defaultValue={values.valueYuan} required autoComplete="off" />
+          </Field>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t("sections.how")}</legend>
+          <Field {...box("direction")} required>{enumSelect("direction")}</Field>
+          <Field {...box("channel")} required>{enumSelect("channel")}</Field>
+          <Field {...box("transport")} required>{enumSelect("transport")}</Field>
+          <Field {...box("protectionMode")} required>{enumSelect("protectionMode")}</Field>
+          <Field {...box("originCountry")} hint={t("fields.countryHint")}>
+            <input {...aria("originCountry", true)} type="text" defaultValue={values.originCountry} maxLength={2} size={4} autoCapitalize="characters" autoComplete="off" spellCheck={false} className="country-input" />
+          </Field>
+          <Field {...box("destinationCountry")} hint={t("fields.countryHint")}>
+            <input {...aria("destinationCountry", true)} type="text" defaultValue={values.destinationCountry} maxLength={2} size={4} autoCapitalize="characters" autoComplete="off" spellCheck={false} className="country-input" />
+          </Field>
+          <Field {...box("campaignId")}>
+            <select {...aria("campaignId")} defaultValue={values.campaignId}>
+              <option value="">{t("fields.noCampaign")}</option>
+              {choices.campaigns.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {`${name(c)} (${c.startsOn.slice(0, 4)}${c.endsOn && c.endsOn.slice(0, 4) !== c.startsOn.slice(0, 4) ? `–${c.endsOn.slice(0, 4)}` : ""})`}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t("sections.outcome")}</legend>
+          <Field {...box("status")} required>{enumSelect("status")}</Field>
+          <Field {...box("disposal")}>{enumSelect("disposal", { none: t("fields.noDisposal") })}</Field>
+          <Field {...box("penaltyYuan")} hint={`${t("fields.penaltyHint")}${locale === "zh" ? "" : " "}${t("fields.moneyHint")}`}>
+            <input {...aria("penaltyYuan", true)} type="text" inputMode="decimal" defaultValue={values.penaltyYuan} autoComplete="off" />
+          </Field>
+          <div className="form-checks">
+            {(["hearingHeld", "referredToPolice"] as const).map((f) => (
+              <div key={f} className="form-check" data-field={f}>
+                <input {...aria(f)} type="checkbox" defaultChecked={values[f]} />
+                <label htmlFor={fieldId(f)}>{labelOf(f)}</label>
+                {fieldErrors[f] && (
+                  <p id={`${fieldId(f)}-error`} className="field-error">
+                    {errorText(f, fieldErrors[f])}
+                  </p>
+                )}
+              </div>
+            ))}
+          </div>
+          <Field {...box("notes")} wide>
+            <textarea {...aria("notes")} defaultValue={values.notes} rows={3} maxLength={4000} />
+          </Field>
+        </fieldset>
+
+        <fieldset
+          className={fieldErrors.rightHolderIds ? "has-error" : undefined}
+          aria-describedby={fieldErrors.rightHolderIds ? `${fieldId("rightHolderIds")}-error` : undefined}
+          data-field="rightHolderIds"
+        >
+          <legend>
+            {t("sections.holders")}
+            <span className="required-mark" title={t("requiredMark")} aria-hidden="true">
+              {" *"}
+            </span>
+          </legend>
+          <HolderPicker
+            id={fieldId("rightHolderIds")}
+            holders={choices.holders}
+            initial={values.rightHolderIds}
+            invalid={Boolean(fieldErrors.rightHolderIds)}
+            describedBy={fieldErrors.rightHolderIds ? `${fieldId("rightHolderIds")}-error` : undefined}
+          />
+          {fieldErrors.rightHolderIds && (
+            <p id={`${fieldId("rightHolderIds")}-error`} className="field-error">
+              {errorText("rightHolderIds", fieldErrors.rightHolderIds)}
+            </p>
+          )}
+        </fieldset>
+
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={pending} data-testid="case-submit">
+            {pending ? t("saving") : mode === "create" ? t("create") : t("save")}
+          </button>
+          <Link href={cancelHref}>{t("cancel")}</Link>
+          <span className="visually-hidden" aria-live="polite">
+            {pending ? t("saving") : ""}
+          </span>
+        </div>
+      </form>
+    </div>
+  );
+}
