@@ -1,0 +1,348 @@
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { baseURL, openTestDatabase, sessionCookie, type DemoRole } from "./support";
+
+// The authorisation matrix over real HTTP against the started server: every page, route
+// handler, API route and server action, for anonymous / member / analyst / admin.
+
+type Who = "anonymous" | DemoRole;
+const WHO: Who[] = ["anonymous", "member", "analyst", "admin"];
+/** Expected answer: a status, "login" (307 to /login?next=…), or for actions "refused"/"written". */
+type Outcome = number | "login";
+
+let ownCase = 0;
+let otherCase = 0;
+let holderId = 0;
+
+beforeAll(async () => {
+  const db = openTestDatabase();
+  holderId = (db.prepare("select holder_id as id from user where email = 'member@demo.test'").get() as { id: number }).id;
+  ownCase = (db.prepare(`select min(case_id) as id from case_right_holders l join cases c on c.id = l.case_id
+                         where c.deleted_at is null and l.right_holder_id = ?`).get(holderId) as { id: number }).id;
+  otherCase = (db.prepare(`select min(id) as id from cases where deleted_at is null
+                           and id not in (select case_id from case_right_holders where right_holder_id = ?)`).get(holderId) as { id: number }).id;
+  db.close();
+});
+
+async function headersFor(who: Who): Promise<Record<string, string>> {
+  return who === "anonymous" ? {} : { cookie: await sessionCookie(who) };
+}
+
+async function outcome(path: string, who: Who): Promise<Outcome> {
+  const response = await fetch(`${baseURL()}${path}`, { headers: await headersFor(who), redirect: "manual" });
+  if (response.status === 307 && /\/login(\?|$)/.test(response.headers.get("location") ?? "")) return "login";
+  return response.status;
+}
+
+const everyone = (status: number): Record<Who, Outcome> => ({ anonymous: "login", member: status, analyst: status, admin: status });
+const adminsOnly: Record<Who, Outcome> = { anonymous: "login", member: 403, analyst: 403, admin: 200 };
+const api = (member: number, others = 200): Record<Who, Outcome> => ({ anonymous: 401, member, analyst: others, admin: others });
+
+const PAGES: [string, () => string, Record<Who, Outcome>][] = [
+  ["dashboard", () => "/", everyone(200)],
+  ["dashboard with filters", () => "/?district=8600&from=2016-01-01&to=2017-06-07", everyone(200)],
+  ["cases table", () => "/cases", everyone(200)],
+  ["own company's case", () => `/cases/${ownCase}`, everyone(200)],
+  ["another company's case", () => `/cases/${otherCase}`, { anonymous: "login", member: 404, analyst: 200, admin: 200 }],
+  ["right holders", () => "/right-holders", everyone(200)],
+  ["a right holder", () => `/right-holders/${holderId}`, everyone(200)],
+  ["districts", () => "/districts", everyone(200)],
+  ["a district", () => "/districts/8600", everyone(200)],
+  ["account (password)", () => "/account", everyone(200)],
+  ["new case form", () => "/cases/new", adminsOnly],
+  ["edit case form", () => `/cases/${ownCase}/edit`, adminsOnly],
+  ["admin", () => "/admin", adminsOnly],
+  ["admin: users", () => "/admin/users", adminsOnly],
+  ["admin: audit log", () => "/admin/audit", adminsOnly],
+  ["admin: right holders", () => "/admin/right-holders", adminsOnly],
+  ["admin: offices", () => "/admin/offices", adminsOnly],
+  ["admin: deleted cases", () => "/admin/deleted", adminsOnly],
+  ["login page", () => "/login", { anonymous: 200, member: 307, analyst: 307, admin: 307 }],
+];
+
+const APIS: [string, () => string, Record<Who, Outcome>][] = [
+  ["GET /api/cases", () => "/api/cases", api(200)],
+  ["GET /api/cases/{own}", () => `/api/cases/${ownCase}`, api(200)],
+  ["GET /api/cases/{other company's}", () => `/api/cases/${otherCase}`, api(404)],
+  ["GET /api/cases/export (csv)", () => "/api/cases/export?format=csv&district=8600&from=2016-01-01&to=2016-12-31", api(200)],
+  ["GET /api/cases/export (xlsx)", () => "/api/cases/export?format=xlsx&district=8600&from=2016-01-01&to=2016-12-31", api(200)],
+  ["GET /api/stats", () => "/api/stats?district=8600", api(200)],
+  ["GET /api/auth/get-session", () => "/api/auth/get-session", { anonymous: 200, member: 200, analyst: 200, admin: 200 }],
+];
+
+describe("pages", () => {
+  for (const [name, path, expected] of PAGES) {
+    it(`${name}: ${WHO.map((w) => `${w} ${expected[w]}`).join(", ")}`, async () => {
+      const got: Record<string, Outcome> = {};
+      for (const who of WHO) got[who] = await outcome(path(), who);
+      expect(got).toEqual(expected);
+    });
+  }
+});
+
+describe("route handlers and the API", () => {
+  for (const [name, path, expected] of APIS) {
+    it(`${name}: ${WHO.map((w) => `${w} ${expected[w]}`).join(", ")}`, async () => {
+      const got: Record<string, Outcome> = {};
+      for (const who of WHO) got[who] = await outcome(path(), who);
+      expect(got).toEqual(expected);
+    });
+  }
+
+  it("answers anonymous API calls with JSON, not a login page", async () => {
+    const response = await fetch(`${baseURL()}/api/cases`);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    expect(await response.json()).toEqual({ error: "unauthenticated", message: "Sign in first." });
+  });
+
+  it("refuses a sign-up to everyone, signed in or not", async () => {
+    for (const who of WHO) {
+      const response = await fetch(`${baseURL()}/api/auth/sign-up/email`, {
+        method: "POST",
+        headers: { ...(await headersFor(who)), "content-type": "application/json", origin: baseURL() },
+        body: JSON.stringify({ email: `new-${who}@example.com`, password: "a-long-password-1", name: "N" }),
+      });
+      expect(response.status, who).toBeGreaterThanOrEqual(400);
+    }
+  });
+});
+
+// ---- server actions ----------------------------------------------------------------------
+// Every server action of the build (read from Next's server-reference manifest, so a new
+// action without a row here fails), invoked over HTTP the way a browser does (Next-Action
+// header, arguments encoded by React's encodeReply), by each kind of user.
+
+const require = createRequire(import.meta.url);
+const { encodeReply } = require("next/dist/compiled/react-server-dom-webpack/client.node.js") as {
+  encodeReply: (value: unknown) => Promise<FormData | string>;
+};
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
+
+type ManifestEntry = { workers: Record<string, unknown>; exportedName: string; filename: string };
+function serverActions(): Map<string, { id: string; path: string }> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, ".next", "server", "server-reference-manifest.json"), "utf8")) as {
+    node: Record<string, ManifestEntry>;
+  };
+  const out = new Map<string, { id: string; path: string }>();
+  for (const [id, entry] of Object.entries(manifest.node)) {
+    // a page that registers the action, preferring one without a dynamic segment
+    const pages = Object.keys(entry.workers).map((w) => w.replace(/^app/, "").replace(/\/page$/, "").replace(/\/\([^)]+\)/g, "") || "/");
+    const page = pages.find((p) => !p.includes("[")) ?? pages[0]!;
+    out.set(entry.exportedName, { id, path: page.replace(/\[id\]/, String(ownCase)).replace(/\[code\]/, "8600") });
+  }
+  return out;
+}
+
+type Answer = { status: number; body: string; setCookie: string[] };
+async function invoke(action: { id: string; path: string }, who: Who, fields: Record<string, string | string[]>, onPath?: string, formOnly = false): Promise<Answer> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) form.append(name, v);
+  // useActionState actions take (previous state, form); a plain form action takes the form
+  const body = await encodeReply(formOnly ? [form] : [null, form]);
+  const response = await fetch(`${baseURL()}${onPath ?? action.path}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { ...(await headersFor(who)), "next-action": action.id, accept: "text/x-component", origin: baseURL() },
+    body: body as BodyInit,
+  });
+  return { status: response.status, body: await response.text(), setCookie: response.headers.getSetCookie() };
+}
+
+/** What happened: "login" (never reached the action), "forbidden"/"unauthenticated" (refused by it), or "ran". */
+function verdict(a: Answer): "login" | "forbidden" | "unauthenticated" | "ran" {
+  if (a.status === 307) return "login";
+  if (/"error":"forbidden"/.test(a.body)) return "forbidden";
+  if (/"error":"unauthenticated"/.test(a.body)) return "unauthenticated";
+  return "ran";
+}
+
+const one = <T,>(sql: string, ...params: unknown[]): T => {
+  const db = openTestDatabase();
+  try {
+    return db.prepare(sql).get(...params) as T;
+  } finally {
+    db.close();
+  }
+};
+
+const WRITE_EXPECTED = { anonymous: "login", member: "forbidden", analyst: "forbidden", admin: "ran" } as const;
+
+describe("server actions", () => {
+  let actions: Map<string, { id: string; path: string }>;
+  const suffix = String(Date.now() % 100000).padStart(5, "0");
+  const officeId = () => one<{ id: number }>("select id from customs_offices where code = '0100'").id;
+  const caseFields = (who: Who, n: number) => ({
+    caseNo: `0100-2026-7${WHO.indexOf(who)}${String(n).padStart(2, "0")}`,
+    officeId: String(officeId()),
+    seizedOn: "2025-03-01",
+    infringementType: "trademark",
+    goodsCategory: "toys",
+    goodsDescription: "Matrix test toys",
+    pieces: "10",
+    valueYuan: "100.50",
+    direction: "export",
+    channel: "postal",
+    transport: "post",
+    protectionMode: "ex_officio",
+    status: "detained",
+    "rightHolderIds[]": [String(holderId)],
+  });
+  let caseId = 0;
+  let accountId = "";
+  let holderA = 0;
+  let holderB = 0;
+  let subordinate = 0;
+
+  beforeAll(() => {
+    actions = serverActions();
+  });
+
+  it("every server action of the build is in this matrix", () => {
+    expect([...actions.keys()].sort()).toEqual([
+      "changePassword", "createAccountAction", "createCaseAction", "createHolderAction", "createOfficeAction",
+      "deleteAccountAction", "deleteCaseAction", "mergeHoldersAction", "resetPasswordAction", "restoreCaseAction",
+      "setLocale", "signIn", "signOut", "updateAccountAction", "updateCaseAction", "updateHolderAction", "updateOfficeAction",
+    ]);
+  });
+
+  /** Runs a write action as each user (admin last) and checks it was written exactly for the admin. */
+  async function writeMatrix(name: string, fields: (who: Who) => Record<string, string | string[]>, written: (who: Who) => boolean) {
+    const got: Record<string, string> = {};
+    for (const who of WHO) {
+      const answer = await invoke(actions.get(name)!, who, fields(who));
+      got[who] = verdict(answer);
+      expect(written(who), `${name} as ${who}: written`).toBe(who === "admin");
+    }
+    expect(got).toEqual(WRITE_EXPECTED);
+  }
+
+  it("createCaseAction: admin only", async () => {
+    await writeMatrix("createCaseAction", (who) => caseFields(who, 1), (who) =>
+      one<{ n: number }>("select count(*) as n from cases where case_no = ?", caseFields(who, 1).caseNo).n === 1);
+    caseId = one<{ id: number }>("select id from cases where case_no = ?", caseFields("admin", 1).caseNo).id;
+  });
+
+  it("updateCaseAction: admin only", async () => {
+    let version = one<{ v: number }>("select version as v from cases where id = ?", caseId).v;
+    await writeMatrix(
+      "updateCaseAction",
+      (who) => ({ ...caseFields("admin", 1), id: String(caseId), version: String(version), pieces: String(1000 + WHO.indexOf(who)) }),
+      (who) => one<{ pieces: number }>("select pieces from cases where id = ?", caseId).pieces === 1000 + WHO.indexOf(who),
+    );
+    version = one<{ v: number }>("select version as v from cases where id = ?", caseId).v;
+    expect(version).toBe(2);
+  });
+
+  it("deleteCaseAction and restoreCaseAction: admin only", async () => {
+    const version = () => String(one<{ v: number }>("select version as v from cases where id = ?", caseId).v);
+    const deleted = () => one<{ d: number | null }>("select deleted_at as d from cases where id = ?", caseId).d !== null;
+    const got: Record<string, string> = {};
+    for (const who of WHO) {
+      got[who] = verdict(await invoke({ ...actions.get("deleteCaseAction")!, path: `/cases/${caseId}` }, who, { id: String(caseId), version: version() }));
+      expect(deleted(), `deleted by ${who}`).toBe(who === "admin");
+    }
+    expect(got).toEqual(WRITE_EXPECTED);
+    await writeMatrix("restoreCaseAction", () => ({ id: String(caseId) }), () => !deleted());
+  });
+
+  it("createAccountAction, updateAccountAction, resetPasswordAction, deleteAccountAction: admin only", async () => {
+    const email = (who: Who) => `matrix-${who}-${suffix}@demo.test`;
+    await writeMatrix(
+      "createAccountAction",
+      (who) => ({ email: email(who), name: `Matrix ${who}`, role: "analyst", holderId: "", password: "matrix-password-1" }),
+      (who) => one<{ n: number }>("select count(*) as n from user where email = ?", email(who)).n === 1,
+    );
+    accountId = one<{ id: string }>("select id from user where email = ?", email("admin")).id;
+    await writeMatrix(
+      "updateAccountAction",
+      (who) => ({ id: accountId, name: `Renamed by ${who}`, role: "analyst", holderId: "" }),
+      (who) => one<{ name: string }>("select name from user where id = ?", accountId).name === `Renamed by ${who}`,
+    );
+    const hash = () => one<{ p: string }>("select password as p from account where user_id = ?", accountId).p;
+    let before = hash();
+    const got: Record<string, string> = {};
+    for (const who of WHO) {
+      got[who] = verdict(await invoke(actions.get("resetPasswordAction")!, who, { id: accountId, password: `reset-by-${who}-1` }));
+      expect(hash() !== before, `password reset by ${who}`).toBe(who === "admin");
+      before = hash();
+    }
+    expect(got).toEqual(WRITE_EXPECTED);
+    await writeMatrix(
+      "deleteAccountAction",
+      () => ({ id: accountId, confirm: "yes" }),
+      () => one<{ n: number }>("select count(*) as n from user where id = ?", accountId).n === 0,
+    );
+  });
+
+  it("createHolderAction, updateHolderAction, mergeHoldersAction: admin only", async () => {
+    const name = (who: Who) => `Matrix Holder ${who} ${suffix}`;
+    await writeMatrix(
+      "createHolderAction",
+      (who) => ({ name: name(who), nameZh: "", country: "DE", industry: "luxury" }),
+      (who) => one<{ n: number }>("select count(*) as n from right_holders where name = ?", name(who)).n === 1,
+    );
+    holderA = one<{ id: number }>("select id from right_holders where name = ?", name("admin")).id;
+    await writeMatrix(
+      "updateHolderAction",
+      (who) => ({ id: String(holderA), name: `${name("admin")} (${who})`, nameZh: "", country: "FR", industry: "luxury" }),
+      (who) => one<{ name: string }>("select name from right_holders where id = ?", holderA).name === `${name("admin")} (${who})`,
+    );
+    // a second holder to merge into the first, through the admin's own action
+    await invoke(actions.get("createHolderAction")!, "admin", { name: `Matrix Duplicate ${suffix}`, nameZh: "", country: "FR", industry: "luxury" });
+    holderB = one<{ id: number }>("select id from right_holders where name = ?", `Matrix Duplicate ${suffix}`).id;
+    await writeMatrix(
+      "mergeHoldersAction",
+      () => ({ keepId: String(holderA), removeId: String(holderB), confirm: "yes" }),
+      () => one<{ n: number }>("select count(*) as n from right_holders where id = ?", holderB).n === 0,
+    );
+  });
+
+  it("createOfficeAction and updateOfficeAction: admin only", async () => {
+    const code = (who: Who) => `97${WHO.indexOf(who)}${suffix.slice(-1)}`;
+    const district = String(one<{ id: number }>("select id from customs_offices where code = '0100'").id);
+    await writeMatrix(
+      "createOfficeAction",
+      (who) => ({ code: code(who), nameEn: `Matrix ${who}`, nameZh: "矩阵测试", province: "Beijing", districtId: district }),
+      (who) => one<{ n: number }>("select count(*) as n from customs_offices where code = ?", code(who)).n === 1,
+    );
+    subordinate = one<{ id: number }>("select id from customs_offices where code = ?", code("admin")).id;
+    await writeMatrix(
+      "updateOfficeAction",
+      (who) => ({ id: String(subordinate), nameEn: `Matrix renamed by ${who}`, nameZh: "矩阵测试", province: "Beijing", districtId: district }),
+      (who) => one<{ name: string }>("select name_en as name from customs_offices where id = ?", subordinate).name === `Matrix renamed by ${who}`,
+    );
+  });
+
+  it("setLocale and signIn: anyone, on the login page too; changePassword and signOut: only with a session", async () => {
+    for (const who of WHO) {
+      const path = who === "anonymous" ? "/login" : "/";
+      const locale = await invoke(actions.get("setLocale")!, who, { locale: "zh" }, path, true);
+      expect(locale.setCookie.some((c) => c.startsWith("NEXT_LOCALE=zh")), `setLocale as ${who}`).toBe(true);
+      const signIn = await invoke(actions.get("signIn")!, who, { email: "nobody@demo.test", password: "wrong-password-1", next: "/" }, "/login");
+      expect(signIn.body, `signIn as ${who}`).toMatch(/"error":"invalid"/);
+      const change = await invoke(actions.get("changePassword")!, who, { current: "wrong-password-1", new: "another-password-1", repeat: "another-password-1" }, path);
+      expect(verdict(change) === "login" || /"error":"signedOut"/.test(change.body) ? "refused" : "ran", `changePassword as ${who}`).toBe(
+        who === "anonymous" ? "refused" : "ran",
+      );
+    }
+    // signing out ends the session it is sent with (a fresh one here, not the shared cookie)
+    const fresh = await fetch(`${baseURL()}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: baseURL() },
+      body: JSON.stringify({ email: "analyst@demo.test", password: "demo-password" }),
+    });
+    const cookie = fresh.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.includes("session_token"))!;
+    const form = new FormData();
+    const out = await fetch(`${baseURL()}/`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie, "next-action": actions.get("signOut")!.id, accept: "text/x-component", origin: baseURL() },
+      body: (await encodeReply([form])) as BodyInit,
+    });
+    expect(out.status).toBeLessThan(500);
+    const session = await fetch(`${baseURL()}/api/auth/get-session`, { headers: { cookie } });
+    expect(await session.json()).toBeNull();
+  });
+});
