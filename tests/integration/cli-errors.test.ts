@@ -79,3 +79,40 @@ describe("npm run seed", () => {
     expect(reset.stdout).toMatch(/seeded 2,000 cases/);
   });
 });
+
+describe("npm run user:create", () => {
+  const url = () => `file:${path.join(dir, "accounts.db")}`;
+
+  it("creates the first admin on a fresh database, printing a generated password once, and it verifies", async () => {
+    const r = run("scripts/user-create.ts", ["--email", "First.Admin@Example.cn", "--role", "admin"], { DATABASE_URL: url() });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Created admin account first\.admin@example\.cn\.$/m);
+    const password = /password \(shown once\): (\S+)/.exec(r.stdout)?.[1];
+    expect(password?.length).toBeGreaterThanOrEqual(10);
+    // the stored hash is better-auth's and verifies against the printed password
+    const { createAuth } = await import("../../db/auth");
+    const { openDb } = await import("../../db/open");
+    const db = openDb(url());
+    const row = db.$client.prepare(`select u.role, a.password from user u join account a on a.user_id = u.id where u.email = 'first.admin@example.cn'`).get() as { role: string; password: string };
+    expect(row.role).toBe("admin");
+    expect(row.password).not.toContain(password!);
+    expect(await (await createAuth(db).$context).password.verify({ password: password!, hash: row.password })).toBe(true);
+    db.$client.close();
+  });
+
+  it.each([
+    [["--email", "a@b.cn"], 2, /--role is required/],
+    [["--email", "a@b.cn", "--role", "root"], 2, /--role must be one of admin, analyst, member, not "root"/],
+    [["--email", "a@b.cn", "--role", "member"], 1, /A member account needs the right holder it belongs to\./],
+    [["--email", "a@b.cn", "--role", "analyst", "--holder", "3"], 1, /Only member accounts belong to a right holder\./],
+    [["--email", "not-an-email", "--role", "analyst"], 1, /"not-an-email" is not an email address\./],
+    [["--email", "first.admin@example.cn", "--role", "analyst"], 1, /An account for first\.admin@example\.cn exists already\./],
+    [["--email", "b@b.cn", "--role", "analyst", "--password", "short"], 1, /A password needs 10 to 128 characters\./],
+  ])("refuses %j with a clear message (exit %i)", (args, status, message) => {
+    const r = run("scripts/user-create.ts", args as string[], { DATABASE_URL: url() });
+    expect(r.status).toBe(status);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
