@@ -1,6 +1,6 @@
 import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { COLUMN_FACETS, campaignFacet, districtFacet, facetCounts, industryFacet, listRightHolders } from "@/db/queries/cases";
+import { COLUMN_FACETS, campaignFacet, districtFacet, facetCounts, industryFacet, listRightHolders, officeFacet } from "@/db/queries/cases";
 import { holderFigures } from "@/db/queries/stats";
 import { ENUM_FILTERS, type Filters } from "@/lib/filters";
 import type { FilterOptions } from "@/db/case-filters";
@@ -28,6 +28,15 @@ export async function Facets({ filters, scope = {} }: { filters: Filters; scope?
   for (const code of filters.district) {
     if (!districts.some((d) => d.value === code)) districts.push({ value: code, label: code, count: 0 });
   }
+  // the subordinate customs, under their district's name
+  const offices: FacetOption[] = officeFacet(db, filters, scope).map((o) => ({
+    value: o.code,
+    label: locale === "zh" ? `${o.district.nameZh} › ${o.nameZh}（${o.code}）` : `${o.district.nameEn} › ${o.nameEn} (${o.code})`,
+    count: o.count,
+  }));
+  for (const code of filters.office) {
+    if (!offices.some((o) => o.value === code)) offices.push({ value: code, label: code, count: 0 });
+  }
   const campaigns: FacetOption[] = campaignFacet(db, filters, scope).map((c) => ({
     value: c.code,
     label: locale === "zh" ? c.nameZh : c.nameEn,
@@ -42,6 +51,7 @@ export async function Facets({ filters, scope = {} }: { filters: Filters; scope?
     .sort((a, b) => (b.count ?? 0) - (a.count ?? 0) || a.label.localeCompare(b.label));
   const groups: { name: string; options: FacetOption[]; searchable?: boolean }[] = [
     { name: "district", options: districts, searchable: true },
+    { name: "office", options: offices, searchable: true },
     ...COLUMN_FACETS.map((name) => ({
       name,
       options: enumOptions(name, new Map(facetCounts(db, filters, name, scope).map((c) => [c.value, c.count]))),
@@ -69,7 +79,7 @@ export async function Facets({ filters, scope = {} }: { filters: Filters; scope?
 export function FacetsSkeleton() {
   return (
     <div className="filter-row facets" aria-hidden="true">
-      {Array.from({ length: 12 }, (_, i) => (
+      {Array.from({ length: 13 }, (_, i) => (
         <span key={i} className="facet skeleton facet-placeholder" />
       ))}
     </div>

@@ -244,6 +244,23 @@ export function districtFacet(db: Db, filters: Filters, options: FilterOptions =
     .all();
 }
 
+/** Cases per subordinate customs (the offices under a district), under every filter but `office`. */
+export function officeFacet(db: Db, filters: Filters, options: FilterOptions = {}): (Named & { district: Named; count: number })[] {
+  return db
+    .select({
+      code: office.code, nameEn: office.nameEn, nameZh: office.nameZh,
+      districtCode: district.code, districtNameEn: district.nameEn, districtNameZh: district.nameZh, count: count(),
+    })
+    .from(cases)
+    .innerJoin(office, eq(office.id, cases.officeId))
+    .innerJoin(district, eq(district.id, office.districtId))
+    .where(casesWhere(db, filters, { ...options, except: "office" }))
+    .groupBy(office.id)
+    .orderBy(district.code, office.code)
+    .all()
+    .map((o) => ({ code: o.code, nameEn: o.nameEn, nameZh: o.nameZh, district: { code: o.districtCode, nameEn: o.districtNameEn, nameZh: o.districtNameZh }, count: o.count }));
+}
+
 export function campaignFacet(db: Db, filters: Filters, options: FilterOptions = {}): (Named & { count: number })[] {
   return db
     .select({ code: campaigns.code, nameEn: campaigns.nameEn, nameZh: campaigns.nameZh, count: count() })

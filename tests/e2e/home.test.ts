@@ -148,6 +148,22 @@ describe("the dashboard", () => {
     expect(await page.getByTestId("kpi-change").count()).toBe(5);
   });
 
+  it("filters by a subordinate customs from the searchable office facet", async () => {
+    const db = openTestDatabase();
+    const sub = db.prepare(`select o.code, o.name_en as name from customs_offices o join customs_offices d on d.id = o.district_id
+                            where d.code = '8600' order by o.code limit 1`).get() as { code: string; name: string };
+    db.close();
+    await page.goto(baseURL());
+    const facet = page.locator('details[data-facet="office"]');
+    await facet.locator("summary").click();
+    await facet.getByRole("searchbox").fill(sub.name);
+    const before = page.url();
+    await facet.getByLabel(`Kunming › ${sub.name} (${sub.code})`).check();
+    await page.waitForURL((url) => url.toString() !== before);
+    expect(new URL(page.url()).searchParams.getAll("office")).toEqual([sub.code]);
+    await expect.poll(() => kpi("cases").textContent()).toBe(group(sqlTotals("o.code = ?", [sub.code]).cases, "en-US"));
+  });
+
   it("says so when nothing matches", async () => {
     await page.goto(`${baseURL()}/?q=zzqxv-nothing`);
     expect(await kpi("cases").textContent()).toBe("0");
