@@ -1,6 +1,6 @@
 import "server-only";
 import { createAuth, type Auth } from "./auth";
-import { drizzleOf, openSqlite, type Db } from "./open";
+import { drizzleOf, openSqlite, withServerCache, type Db } from "./open";
 import { databasePathFromUrl } from "../lib/env";
 
 // One connection per server process (kept across hot reloads in development), and the
@@ -9,7 +9,7 @@ const globalForDb = globalThis as unknown as { iprDb?: Db; iprAuth?: Auth };
 
 export function getDb(): Db {
   if (!globalForDb.iprDb) {
-    globalForDb.iprDb = drizzleOf(openSqlite(databasePathFromUrl(process.env.DATABASE_URL)));
+    globalForDb.iprDb = drizzleOf(withServerCache(openSqlite(databasePathFromUrl(process.env.DATABASE_URL))));
   }
   return globalForDb.iprDb;
 }

@@ -48,6 +48,17 @@ export function openSqlite(file: string, options: { readonly?: boolean } = {}): 
   return sqlite;
 }
 
+/**
+ * For the long-lived connections of the server: 64 MB of pages (SQLite's default is 2 MB),
+ * so the index pages a write touches and a dashboard reads stay in memory at a million
+ * cases (create one case: p50 5.9 → 1.5 ms). Bulk loads keep the default: a larger cache
+ * made their index builds slower.
+ */
+export function withServerCache(sqlite: Database.Database): Database.Database {
+  sqlite.pragma("cache_size = -65536");
+  return sqlite;
+}
+
 export function drizzleOf(sqlite: Database.Database): Db {
   return drizzle(sqlite, { schema }) as Db;
 }

@@ -7,11 +7,12 @@ import { getDashboardStats, holderFigures } from "../../db/queries/stats";
 import { openExportCursor } from "../../db/queries/export";
 import { isEmpty } from "../../db/bulk";
 import { rollupMismatches } from "../../db/rollup";
-import { migrateDb, openDb } from "../../db/open";
+import { migrateDb, openDb, withServerCache } from "../../db/open";
 import { csvLine } from "../../lib/csv";
 import { exportCells } from "../../lib/export-columns";
 import { DEFAULT_SORT, EMPTY_FILTERS, type CaseQuery, type Filters, type Sort } from "../../lib/filters";
 import { seedDatabase } from "../../seed/run";
+import { createCase, getCaseForEdit, updateCase, type CaseInput } from "../../db/mutations/cases";
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const url = process.env.BENCH_DATABASE_URL ?? `file:data/bench-${CASES}.db`;
@@ -25,6 +26,9 @@ if (existing !== CASES) {
   const r = seedDatabase(db.$client, { cases: CASES, seed: 7, reset: !isEmpty(db.$client) });
   console.log(`seeded in ${(r.milliseconds / 1000).toFixed(1)} s`);
 }
+
+// measured with the server's connection settings (db/client.ts)
+withServerCache(db.$client);
 
 type Result = { name: string; samples: number[]; budget?: [number, number]; note?: string };
 const results: Result[] = [];
@@ -148,6 +152,39 @@ measure(
   broadFilters.map(([label]) => label),
 );
 measure("per-holder figures (holderFigures), no filter", [() => holderFigures(db, EMPTY_FILTERS)], undefined, 5);
+
+// Writes: create and edit one case (with its audit entry, rollups, cube and search index),
+// through the same functions as the server actions. All of it inside one transaction that
+// is rolled back at the end, so the bench database stays as seeded; each write is then a
+// savepoint, which skips only the commit itself (WAL, synchronous=NORMAL: no fsync).
+{
+  const sqlite = db.$client;
+  const sample = sqlite.prepare("select id from cases where deleted_at is null order by id limit 1 offset ?");
+  const total = (sqlite.prepare("select count(*) as n from cases").get() as { n: number }).n;
+  const creates: (() => unknown)[] = [];
+  const edits: (() => unknown)[] = [];
+  sqlite.exec("begin");
+  try {
+    for (let i = 0; i < 100; i++) {
+      const id = (sample.get(Math.floor(((i * 7919) % 1000) / 1000 * (total - 1))) as { id: number }).id;
+      const base = getCaseForEdit(sqlite, id)!;
+      const { version: _v, updatedBy: _b, updatedAt: _a, ...input } = base;
+      const fresh: CaseInput = { ...input, caseNo: `9999-2025-${String(i).padStart(4, "0")}` };
+      creates.push(() => createCase(sqlite, fresh, "bench"));
+      edits.push(() => {
+        const current = getCaseForEdit(sqlite, id)!;
+        const { version, updatedBy: _u, updatedAt: _t, ...values } = current;
+        return updateCase(sqlite, id, version, { ...values, pieces: values.pieces + 1, status: values.status === "closed" ? "penalised" : "closed" }, "bench");
+      });
+    }
+    // no warm-up pass for creates: each case number can be created once
+    const createSamples = creates.map((run) => time(run));
+    results.push({ name: "create one case (audit, rollups, cube, search index)", samples: createSamples, budget: [5, 20] });
+    measure("edit one case (audit, rollups, cube, search index)", edits, [5, 20], 1);
+  } finally {
+    sqlite.exec("rollback");
+  }
+}
 
 // CSV export: every row of the whole table through the same cursor and CSV writer as the route.
 const exportStart = performance.now();
