@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { OfficeTable } from "@/components/reference/OfficeTable";
 import { districtGroups, totalRow } from "@/components/reference/officeRows";
-import { ReferenceExplorer } from "@/components/reference/ReferenceExplorer";
+import { FilterExplorer } from "@/components/filters/FilterExplorer";
 import { getDb } from "@/db/client";
 import { listDistrictsWithOffices } from "@/db/queries/reference";
 import { getDashboardStats } from "@/db/queries/stats";
@@ -30,9 +30,9 @@ export default async function DistrictsPage({ searchParams }: { searchParams: Pr
     <>
       <h1>{t("title")}</h1>
       <p className="lede">{t("lede")}</p>
-      <ReferenceExplorer filters={filters} ignored={ignored}>
+      <FilterExplorer filters={filters} ignored={ignored}>
         <OfficeTable groups={groups} total={totalRow(stats, filters, t("total"))} caption={t("caption")} nameHeader={t("name")} testId="districts-table" />
-      </ReferenceExplorer>
+      </FilterExplorer>
     </>
   );
 }

@@ -5,7 +5,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { Dashboard } from "@/components/dashboard/Dashboard";
 import { OfficeTable } from "@/components/reference/OfficeTable";
 import { districtGroups, totalRow } from "@/components/reference/officeRows";
-import { ReferenceExplorer } from "@/components/reference/ReferenceExplorer";
+import { FilterExplorer } from "@/components/filters/FilterExplorer";
 import { getDb } from "@/db/client";
 import { getDistrict, type DistrictFacts } from "@/db/queries/reference";
 import { getDashboardStats } from "@/db/queries/stats";
@@ -77,7 +77,7 @@ export default async function DistrictPage({ params, searchParams }: {
         </dl>
       </section>
       <h2 className="ref-section-title">{t("figures")}</h2>
-      <ReferenceExplorer filters={filters} ignored={ignored}>
+      <FilterExplorer filters={filters} ignored={ignored}>
         {group && group.offices.length > 0 && (
           <section className="panel" aria-labelledby="district-offices">
             <h2 id="district-offices">{t("offices")}</h2>
@@ -91,7 +91,7 @@ export default async function DistrictPage({ params, searchParams }: {
           </section>
         )}
         <Dashboard filters={scoped} stats={stats} />
-      </ReferenceExplorer>
+      </FilterExplorer>
     </>
   );
 }

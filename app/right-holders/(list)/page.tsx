@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
 import { HolderTable, type HolderRow } from "@/components/reference/HolderTable";
 import { countryName, twoNames } from "@/components/reference/names";
-import { ReferenceExplorer } from "@/components/reference/ReferenceExplorer";
+import { FilterExplorer } from "@/components/filters/FilterExplorer";
 import { getDb } from "@/db/client";
 import { listRightHolderFacts } from "@/db/queries/reference";
 import { holderFigures } from "@/db/queries/stats";
@@ -52,9 +52,9 @@ export default async function RightHoldersPage({ searchParams }: { searchParams:
     <>
       <h1>{t("title")}</h1>
       <p className="lede">{t("lede")}</p>
-      <ReferenceExplorer filters={filters} ignored={ignored}>
+      <FilterExplorer filters={filters} ignored={ignored}>
         <HolderTable rows={rows} />
-      </ReferenceExplorer>
+      </FilterExplorer>
     </>
   );
 }

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { Dashboard } from "@/components/dashboard/Dashboard";
 import { countryName } from "@/components/reference/names";
-import { ReferenceExplorer } from "@/components/reference/ReferenceExplorer";
+import { FilterExplorer } from "@/components/filters/FilterExplorer";
 import { getDb } from "@/db/client";
 import { getRightHolder, type RightHolderFacts } from "@/db/queries/reference";
 import { casesHref, hrefWith, withValues } from "@/lib/drill";
@@ -73,9 +73,9 @@ export default async function RightHolderPage({ params, searchParams }: {
         </dl>
       </section>
       <h2 className="ref-section-title">{t("figures")}</h2>
-      <ReferenceExplorer filters={filters} ignored={ignored}>
+      <FilterExplorer filters={filters} ignored={ignored}>
         <Dashboard filters={scoped} />
-      </ReferenceExplorer>
+      </FilterExplorer>
     </>
   );
 }

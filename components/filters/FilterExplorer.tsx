@@ -11,10 +11,10 @@ import { filterChips } from "@/lib/filter-labels";
 import type { Filters, Ignored } from "@/lib/filters";
 
 /**
- * The dashboard's filter bar (text, dates, facets with counts, chips) above a reference
+ * The filter bar (text, dates, facets with counts, chips) above the dashboard or a reference
  * page's results; the URL keeps the filters, so every link on the page can carry them.
  */
-export async function ReferenceExplorer({ filters, ignored, children }: { filters: Filters; ignored: Ignored[]; children: React.ReactNode }) {
+export async function FilterExplorer({ filters, ignored, children }: { filters: Filters; ignored: Ignored[]; children: React.ReactNode }) {
   const locale = (await getLocale()) as Locale;
   const chips = filterChips(filters, locale, filterNames(getDb(), filters));
   const key = JSON.stringify(filters);
