@@ -1,0 +1,297 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { knownMigrations } from "../../db/backup";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { migrateDb, openDb } from "../../db/open";
+import { rollupMismatches } from "../../db/rollup";
+import { seedDatabase } from "../../seed/run";
+import { ROOT, TSX, tempDir } from "../support/db";
+
+// npm run backup while another process writes, and npm run restore of good and bad files,
+// all on SQLite files in a temporary folder (never data/ipr.db).
+
+const dir = tempDir("backup");
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const liveFile = path.join(dir, "live", "ipr.db");
+const targetFile = path.join(dir, "target", "ipr.db");
+const backupFile = path.join(dir, "backups", "during-writes.db");
+let committedBeforeBackup = -1;
+let writerTotal = 0;
+
+function seeded(file: string, cases: number, seed: number): void {
+  const db = openDb(`file:${file}`);
+  migrateDb(db);
+  seedDatabase(db.$client, { cases, seed });
+  db.$client.close();
+}
+
+function cli(script: "backup" | "restore", args: string[], databaseFile: string) {
+  const result = spawnSync(TSX, [path.join(ROOT, "scripts", `${script}.ts`), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: `file:${databaseFile}` },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
+}
+
+/** The same, without blocking this process (so the writer's reports keep coming in). */
+function cliAsync(script: "backup" | "restore", args: string[], databaseFile: string) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(TSX, [path.join(ROOT, "scripts", `${script}.ts`), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: `file:${databaseFile}` },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr: stderr.trim() }));
+  });
+}
+
+function expectOneClearSentence(stderr: string, pattern: RegExp) {
+  expect(stderr).toMatch(pattern);
+  expect(stderr.split("\n")).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at |Error:/);
+}
+
+const sha256 = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+function caseCount(file: string): number {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare("select count(*) as n from cases").get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/** A writer in another process: creates cases through createCase, printing "committed N" after each commit. */
+const WRITER = `
+import { createCase } from ${JSON.stringify(path.join(ROOT, "db", "mutations", "cases.ts"))};
+import { openSqlite } from ${JSON.stringify(path.join(ROOT, "db", "open.ts"))};
+const sqlite = openSqlite(process.argv[2]);
+const one = (q) => sqlite.prepare(q).get();
+const officeId = one("select id from customs_offices where code = '8601'").id;
+const holders = sqlite.prepare("select id from right_holders order by id limit 2").all().map((r) => r.id);
+const deadline = Date.now() + 30_000;
+for (let n = 1; Date.now() < deadline; n++) {
+  createCase(sqlite, {
+    caseNo: "WRITER-" + n, officeId, seizedOn: "2024-05-06", infringementType: "trademark", goodsCategory: "toys",
+    goodsDescription: "Toys written during a backup", pieces: n, valueFen: 100 * n, direction: "export", channel: "postal",
+    transport: "post", protectionMode: "ex_officio", originCountry: "CN", destinationCountry: "MM", campaignId: null,
+    status: "detained", disposal: null, hearingHeld: false, referredToPolice: false, penaltyFen: null, notes: null,
+    rightHolderIds: holders,
+  }, null);
+  process.stdout.write("committed " + n + "\\n");
+}
+`;
+
+beforeAll(async () => {
+  seeded(liveFile, 3_000, 21);
+  seeded(targetFile, 1_000, 22);
+  fs.mkdirSync(path.dirname(backupFile), { recursive: true });
+  const writerFile = path.join(dir, "writer.ts");
+  fs.writeFileSync(writerFile, WRITER);
+
+  const writer = spawn(TSX, [writerFile, liveFile], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let committed = 0;
+  let errors = "";
+  let buffered = "";
+  writer.stdout.on("data", (d: Buffer) => {
+    buffered += d.toString();
+    const lines = buffered.split("\n");
+    buffered = lines.pop()!;
+    for (const line of lines) committed = Number(/^committed (\d+)$/.exec(line)?.[1] ?? committed);
+  });
+  writer.stderr.on("data", (d) => (errors += d));
+  const exited = new Promise<void>((resolve) => writer.on("close", () => resolve()));
+  const waitFor = async (condition: () => boolean, what: string) => {
+    const deadline = Date.now() + 60_000;
+    while (!condition()) {
+      if (writer.exitCode !== null) throw new Error(`the writer stopped (${writer.exitCode}) before ${what}: ${errors}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${errors}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  try {
+    await waitFor(() => committed >= 100, "100 commits");
+    committedBeforeBackup = committed;
+    const result = await cliAsync("backup", [backupFile], liveFile);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Backed up .*live\/ipr\.db to .*during-writes\.db: [\d.]+ (MB|KB), [\d,]+ cases, in [\d.]+ s\.$/m);
+    const afterBackup = committed;
+    await waitFor(() => committed >= afterBackup + 50, "50 commits after the backup");
+  } finally {
+    writer.kill("SIGTERM");
+    await exited;
+  }
+  writerTotal = committed;
+}, 180_000);
+
+describe("npm run backup while another process writes", () => {
+  it("makes a file that opens, passes the integrity check and holds every case committed before it began", () => {
+    expect(committedBeforeBackup).toBeGreaterThanOrEqual(100);
+    const db = new Database(backupFile, { readonly: true, fileMustExist: true });
+    try {
+      expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
+      expect(db.pragma("journal_mode", { simple: true })).toBe("delete"); // one self-contained file
+      const written = (db.prepare("select count(*) as n from cases where case_no like 'WRITER-%'").get() as { n: number }).n;
+      const highest = (db.prepare("select max(cast(substr(case_no, 8) as integer)) as n from cases where case_no like 'WRITER-%'").get() as { n: number }).n;
+      expect(written).toBeGreaterThanOrEqual(committedBeforeBackup);
+      expect(written).toBe(highest); // a snapshot: cases 1…N, none missing in between
+      expect(written).toBeLessThan(writerTotal); // taken in the middle of the writing
+      expect((db.prepare("select count(*) as n from cases").get() as { n: number }).n).toBe(3_000 + written);
+      // every case came with its right holders, audit entry and derived tables: one consistent snapshot
+      expect((db.prepare("select count(*) as n from audit_log where entity = 'case' and action = 'create'").get() as { n: number }).n).toBeGreaterThanOrEqual(written);
+      expect(rollupMismatches(db)).toEqual([]);
+    } finally {
+      db.close();
+    }
+    expect(fs.readdirSync(path.dirname(backupFile))).toEqual(["during-writes.db"]); // no temporary or -wal files left
+  });
+
+  it("refuses to overwrite an existing file unless --force, and needs a file name", () => {
+    const before = sha256(backupFile);
+    const again = cli("backup", [backupFile], liveFile);
+    expect(again.status).toBe(1);
+    expectOneClearSentence(again.stderr, /^backup: The file .*during-writes\.db exists already; add --force to overwrite it\.$/);
+    expect(sha256(backupFile)).toBe(before);
+
+    const forced = cli("backup", [backupFile, "--force"], liveFile);
+    expect(forced.status).toBe(0);
+    expect(caseCount(backupFile)).toBeGreaterThanOrEqual(3_000 + writerTotal);
+
+    const none = cli("backup", [], liveFile);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/^usage: npm run backup -- FILE\.db \[--force\]$/m);
+    const missing = cli("backup", [path.join(dir, "x.db")], path.join(dir, "nowhere", "ipr.db"));
+    expect(missing.status).toBe(1);
+    expectOneClearSentence(missing.stderr, /^backup: There is no database at .*nowhere\/ipr\.db to back up\.$/);
+  });
+});
+
+describe("npm run restore", () => {
+  const badFiles = () => {
+    const random = path.join(dir, "random.db");
+    fs.writeFileSync(random, Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 7919) % 251)));
+
+    const other = path.join(dir, "other-schema.db");
+    const foo = new Database(other);
+    foo.exec("create table foo (id integer primary key, name text); insert into foo (name) values ('bar');");
+    foo.close();
+
+    // a backup with a stretch of its pages overwritten
+    const corrupt = path.join(dir, "corrupt.db");
+    fs.copyFileSync(backupFile, corrupt);
+    const size = fs.statSync(corrupt).size;
+    const fd = fs.openSync(corrupt, "r+");
+    fs.writeSync(fd, Buffer.alloc(256 * 1024, 0x5a), 0, 256 * 1024, Math.floor(size / 2 / 4096) * 4096);
+    fs.closeSync(fd);
+
+    // a backup made by a newer version of the application: one migration this code does not know
+    const newer = path.join(dir, "newer.db");
+    fs.copyFileSync(backupFile, newer);
+    const n = new Database(newer);
+    n.prepare("insert into __drizzle_migrations (hash, created_at) values (?, ?)").run("f".repeat(64), Date.now() + 86_400_000);
+    n.close();
+
+    return { random, other, corrupt, newer };
+  };
+
+  it("refuses a random file, another schema, a corrupt file and a newer schema, leaving the current database untouched", () => {
+    const files = badFiles();
+    const before = { sha: sha256(targetFile), cases: caseCount(targetFile) };
+    const cases: [string, RegExp][] = [
+      [files.random, /^restore: The file .*random\.db is not a SQLite database\.$/],
+      [files.other, /^restore: The file .*other-schema\.db is a SQLite database, but not one of this application: it has no migrations table\.$/],
+      [files.corrupt, /^restore: The file .*corrupt\.db is a damaged SQLite database/],
+      [files.newer, /^restore: The file .*newer\.db was made by a newer version of this application .*; update the application first\.$/],
+      [path.join(dir, "missing.db"), /^restore: The file .*missing\.db does not exist\.$/],
+    ];
+    for (const [file, message] of cases) {
+      const r = cli("restore", [file, "--yes"], targetFile);
+      expect(r.status, file).toBe(1);
+      expectOneClearSentence(r.stderr, message);
+      expect(sha256(targetFile)).toBe(before.sha);
+    }
+    expect(caseCount(targetFile)).toBe(before.cases);
+    expect(fs.readdirSync(path.dirname(targetFile)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("refuses while another process has the database open, and without --yes when nobody can be asked", () => {
+    const before = sha256(targetFile);
+    const server = new Database(targetFile); // like a running server: WAL, open, has read
+    server.prepare("select count(*) from cases").get();
+    try {
+      const busy = cli("restore", [backupFile, "--yes"], targetFile);
+      expect(busy.status).toBe(1);
+      expectOneClearSentence(busy.stderr, /^restore: The database .*target\/ipr\.db is in use \(is the server running\?\); stop the server first, then restore\.$/);
+    } finally {
+      server.close();
+    }
+    const unasked = cli("restore", [backupFile], targetFile);
+    expect(unasked.status).toBe(1);
+    expectOneClearSentence(unasked.stderr, /^restore: Restoring replaces .*; add --yes to do it without a question\.$/);
+    expect(sha256(targetFile)).toBe(before);
+
+    const usage = cli("restore", ["--colour"], targetFile);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/^usage: npm run restore -- FILE\.db \[--yes\]$/m);
+  });
+
+  it("restores a good backup: the current database then holds the backup's cases, checked and migrated", () => {
+    const expected = caseCount(backupFile);
+    expect(caseCount(targetFile)).not.toBe(expected);
+    fs.writeFileSync(`${targetFile}-wal`, Buffer.alloc(0)); // a stale -wal of the old file goes too
+    const r = cli("restore", [backupFile, "--yes"], targetFile);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(path.dirname(targetFile)).sort()).toEqual(["ipr.db"]); // no temporary, old -wal or -shm file
+    expect(r.stdout).toMatch(new RegExp(`^Restored .*during-writes\\.db to .*target/ipr\\.db: ${expected.toLocaleString("en-US")} cases, in [\\d.]+ s\\.$`, "m"));
+    expect(caseCount(targetFile)).toBe(expected);
+    const db = new Database(targetFile, { readonly: true });
+    try {
+      expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
+      expect((db.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number }).n).toBe(knownMigrations().length);
+    } finally {
+      db.close();
+    }
+    // the backup itself is unchanged and the live database was not touched by the restore
+    expect(caseCount(backupFile)).toBe(expected);
+  });
+
+  it("brings a backup of an older version up to date: the missing migrations are applied", () => {
+    // a database as an older version left it: only the first migrations of db/migrations
+    const folder = path.join(dir, "old-migrations");
+    fs.cpSync(path.join(ROOT, "db", "migrations"), folder, { recursive: true });
+    const journalFile = path.join(folder, "meta", "_journal.json");
+    const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as { entries: unknown[] };
+    const all = journal.entries.length;
+    journal.entries = journal.entries.slice(0, all - 2);
+    fs.writeFileSync(journalFile, JSON.stringify(journal));
+    const old = path.join(dir, "old-version.db");
+    const db = openDb(`file:${old}`);
+    migrate(db, { migrationsFolder: folder });
+    db.$client.close();
+
+    const r = cli("restore", [old, "--yes"], targetFile);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/: 0 cases, 2 newer migrations applied, in [\d.]+ s\.$/m);
+    const restored = new Database(targetFile, { readonly: true });
+    try {
+      expect((restored.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number }).n).toBe(all);
+      expect(restored.pragma("integrity_check", { simple: true })).toBe("ok");
+    } finally {
+      restored.close();
+    }
+  });
+});
