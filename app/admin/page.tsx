@@ -17,6 +17,8 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function AdminPage() {
   await requirePageUser("write", "/admin");
   const t = await getTranslations("admin");
+  const ti = await getTranslations("import");
+  const tb = await getTranslations("backup");
   const locale = (await getLocale()) as Locale;
   const counts = adminCounts(getDb());
   const figure: Record<(typeof ADMIN_SECTIONS)[number]["key"], number> = {
@@ -37,6 +39,24 @@ export default async function AdminPage() {
           </li>
         ))}
       </ul>
+      <ul className="admin-tools">
+        <li>
+          <Link href="/admin/import" className="admin-card">
+            <span className="admin-card-title">{ti("card.title")}</span>
+            <span className="admin-card-text">{ti("card.text")}</span>
+          </Link>
+        </li>
+      </ul>
+      <section className="admin-backup" aria-labelledby="admin-backup-title">
+        <h2 id="admin-backup-title">{tb("title")}</h2>
+        <p>{tb("text")}</p>
+        <p>
+          <a className="primary" href="/api/admin/backup" download>
+            {tb("download")}
+          </a>
+        </p>
+        <p className="admin-card-text">{tb.rich("restore", { code: (chunks) => <code>{chunks}</code> })}</p>
+      </section>
     </>
   );
 }

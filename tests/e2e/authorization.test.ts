@@ -59,6 +59,7 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["admin: right holders", () => "/admin/right-holders", adminsOnly],
   ["admin: offices", () => "/admin/offices", adminsOnly],
   ["admin: deleted cases", () => "/admin/deleted", adminsOnly],
+  ["admin: import", () => "/admin/import", adminsOnly],
   ["login page", () => "/login", { anonymous: 200, member: 307, analyst: 307, admin: 307 }],
 ];
 
@@ -70,6 +71,9 @@ const APIS: [string, () => string, Record<Who, Outcome>][] = [
   ["GET /api/cases/export (xlsx)", () => "/api/cases/export?format=xlsx&district=8600&from=2016-01-01&to=2016-12-31", api(200)],
   ["GET /api/stats", () => "/api/stats?district=8600", api(200)],
   ["GET /api/auth/get-session", () => "/api/auth/get-session", { anonymous: 200, member: 200, analyst: 200, admin: 200 }],
+  ["GET /api/admin/backup", () => "/api/admin/backup", { anonymous: 401, member: 403, analyst: 403, admin: 200 }],
+  ["GET /api/admin/import/template (csv, en)", () => "/api/admin/import/template?format=csv&locale=en", { anonymous: 401, member: 403, analyst: 403, admin: 200 }],
+  ["GET /api/admin/import/template (xlsx, zh)", () => "/api/admin/import/template?format=xlsx&locale=zh", { anonymous: 401, member: 403, analyst: 403, admin: 200 }],
 ];
 
 describe("pages", () => {
@@ -90,6 +94,22 @@ describe("route handlers and the API", () => {
       expect(got).toEqual(expected);
     });
   }
+
+  it("POST /api/admin/import (a dry run): anonymous 401, member 403, analyst 403, admin 200", async () => {
+    const got: Record<string, number> = {};
+    for (const who of WHO) {
+      const template = await fetch(`${baseURL()}/api/admin/import/template?format=csv&locale=en`, { headers: await headersFor("admin") });
+      const form = new FormData();
+      form.append("file", new Blob([await template.arrayBuffer()], { type: "text/csv" }), "template.csv");
+      const response = await fetch(`${baseURL()}/api/admin/import?mode=dry-run`, {
+        method: "POST",
+        headers: { ...(await headersFor(who)), origin: baseURL() },
+        body: form,
+      });
+      got[who] = response.status;
+    }
+    expect(got).toEqual({ anonymous: 401, member: 403, analyst: 403, admin: 200 });
+  });
 
   it("answers anonymous API calls with JSON, not a login page", async () => {
     const response = await fetch(`${baseURL()}/api/cases`);

@@ -1,0 +1,35 @@
+import type { Rejection } from "./validate";
+
+// The import report as plain text, for the command line (scripts/import.ts).
+
+export type ReportSummary = {
+  total: number;
+  creates: number;
+  updates: number;
+  rejected: Rejection[];
+  holdersToCreate: string[];
+  committed: boolean;
+};
+
+export function formatReport(report: ReportSummary, mode: { dryRun: boolean; skipInvalid: boolean }): string {
+  const lines: string[] = [];
+  const rejectedRows = new Set(report.rejected.map((r) => r.row)).size;
+  const would = mode.dryRun ? "would be " : "";
+  lines.push(`${report.total} data rows read.`);
+  lines.push(`  ${report.creates} ${report.creates === 1 ? "case" : "cases"} ${would}created`);
+  lines.push(`  ${report.updates} ${report.updates === 1 ? "case" : "cases"} ${would}updated`);
+  lines.push(`  ${rejectedRows} ${rejectedRows === 1 ? "row" : "rows"} rejected${report.rejected.length > rejectedRows ? ` (${report.rejected.length} problems)` : ""}`);
+  if (report.holdersToCreate.length) {
+    lines.push(`  ${report.holdersToCreate.length} right ${report.holdersToCreate.length === 1 ? "holder" : "holders"} ${would}created: ${report.holdersToCreate.join("; ")}`);
+  }
+  if (report.rejected.length) {
+    lines.push("", "Rejected:");
+    for (const r of report.rejected) lines.push(`  row ${r.row}, ${r.column}: ${r.reason} — ${r.message}`);
+  }
+  lines.push("");
+  if (mode.dryRun) lines.push("Dry run: nothing was written.");
+  else if (report.committed) {
+    lines.push(`Imported ${report.creates + report.updates} ${report.creates + report.updates === 1 ? "case" : "cases"}${rejectedRows ? `; ${rejectedRows} rejected ${rejectedRows === 1 ? "row was" : "rows were"} skipped` : ""}.`);
+  } else lines.push("Nothing was written: fix the rejected rows, or run again with --skip-invalid to import the others.");
+  return lines.join("\n");
+}
