@@ -1,19 +1,94 @@
 import { getSessionCookie } from "better-auth/cookies";
 import { NextResponse, type NextRequest } from "next/server";
 
-// A first, cheap gate: a page request without a session cookie goes to the login page (and
-// comes back afterwards) with a real redirect. Whether the session is valid, and what the
-// user's role allows, every page, action and route handler checks on the server itself.
+// Two jobs, before any page or route runs:
+//
+// 1. Security headers. Every page gets a Content-Security-Policy with a fresh nonce: Next
+//    reads the nonce from the request's CSP header and puts it on its own scripts, so only
+//    those run ('strict-dynamic' lets them load the bundles they need). The API gets a policy
+//    that allows nothing (it answers JSON and files, never pages). The headers that do not
+//    change per request (nosniff, frame and referrer policy, …) come from next.config.js,
+//    which covers Next's static files too.
+// 2. A first, cheap gate: a page request without a session cookie goes to the login page (and
+//    comes back afterwards) with a real redirect. Whether the session is valid, and what the
+//    user's role allows, every page, action and route handler checks on the server itself.
+
+/** Behind HTTPS (the same switch that makes the session cookie Secure). */
+const secure = () => process.env.AUTH_SECURE_COOKIES === "1";
+
+function pagePolicy(nonce: string, options: { dev?: boolean; secure?: boolean } = {}): string {
+  return [
+    "default-src 'self'",
+    // React's development build evaluates code to rebuild server stacks; production never does
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${options.dev ? " 'unsafe-eval'" : ""}`,
+    // style attributes (React, Recharts): a nonce here would switch 'unsafe-inline' off
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    ...(options.secure ? ["upgrade-insecure-requests"] : []),
+  ].join("; ");
+}
+
+const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+const HSTS = "max-age=31536000";
+
+function withHeaders(response: NextResponse, policy: string): NextResponse {
+  response.headers.set("Content-Security-Policy", policy);
+  if (secure()) response.headers.set("Strict-Transport-Security", HSTS);
+  return response;
+}
+
+function newNonce(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");
+}
+
+const isLoginPage = (pathname: string) => pathname === "/login" || pathname.startsWith("/login/");
+
+/** An address whose percent-encoding does not decode ("/api/cases/%"): Next would answer 500. */
+function malformed(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 export function proxy(request: NextRequest) {
-  if (getSessionCookie(request)) return NextResponse.next();
-  const next = request.nextUrl.pathname + request.nextUrl.search;
-  const login = new URL("/login", request.url);
-  if (next !== "/") login.searchParams.set("next", next);
-  return NextResponse.redirect(login);
+  const { pathname } = request.nextUrl;
+  if (malformed(pathname)) {
+    return withHeaders(
+      NextResponse.json({ error: "bad_request", message: "The address is not valid: it has a broken %-escape." }, { status: 400 }),
+      API_POLICY,
+    );
+  }
+  // route handlers answer 401/403 themselves
+  if (pathname.startsWith("/api/")) return withHeaders(NextResponse.next(), API_POLICY);
+
+  const nonce = newNonce();
+  const policy = pagePolicy(nonce, { dev: process.env.NODE_ENV === "development", secure: secure() });
+
+  if (!isLoginPage(pathname) && !getSessionCookie(request)) {
+    const next = pathname + request.nextUrl.search;
+    const login = new URL("/login", request.url);
+    if (next !== "/") login.searchParams.set("next", next);
+    return withHeaders(NextResponse.redirect(login), policy);
+  }
+
+  // Next takes the nonce for its scripts from the CSP request header
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", policy);
+  return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), policy);
 }
 
 export const config = {
-  // pages only: not the login page, the API (it answers 401 itself), Next's files or the icon
-  matcher: ["/((?!login|api/|_next/|icon\\.svg|favicon\\.ico).*)"],
+  // everything but Next's build output and the icons (next.config.js gives those their headers)
+  matcher: ["/((?!_next/static/|_next/image|icon\\.svg|favicon\\.ico).*)"],
 };

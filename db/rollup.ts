@@ -131,7 +131,7 @@ export function rebuildRollups(sqlite: Database.Database): void {
     sqlite
       .prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value")
       .run(ROLLUP_META_KEY, ROLLUP_VERSION);
-  })();
+  }).immediate();
 }
 
 /** Rebuilds the derived tables when their definitions changed since the database was filled. */

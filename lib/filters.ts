@@ -177,7 +177,8 @@ export function parseFilters(input: SearchParamsInput): { filters: Filters; igno
 
   let q = single(input, "q", ignored);
   if (q !== null) {
-    q = q.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ").trim() || null;
+    // control characters (C0, DEL and C1) become spaces
+    q = q.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ").replace(/\s+/g, " ").trim() || null;
     if (q !== null && q.length > MAX_QUERY_LENGTH) {
       ignored.push({ parameter: "q", value: q.slice(0, 40) + "…", reason: "length" });
       q = null;

@@ -6,6 +6,7 @@ import type { Db } from "@/db/open";
 import { AccountError, userLabels } from "@/db/auth";
 import { CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError } from "@/db/mutations/cases";
 import { can, type Permission, type SessionUser } from "@/lib/roles";
+import { classifyDbError, retryingBusy, type DbFault } from "@/lib/db-errors";
 import { currentUser } from "../session";
 
 // The one wrapper every server action goes through:
@@ -18,8 +19,8 @@ export type FieldError = { code: string; params?: Record<string, string | number
 
 export type ActionFailure = {
   ok: false;
-  error: "unauthenticated" | "forbidden" | "invalid" | "conflict" | "not_found" | "failed";
-  /** an error code of the whole form (translated by the form), e.g. "conflict" */
+  error: "unauthenticated" | "forbidden" | "invalid" | "conflict" | "not_found" | "unavailable" | "failed";
+  /** an error code of the whole form (translated by the form), e.g. "conflict"; with "unavailable", the DbFault */
   code?: string;
   params?: Record<string, string | number>;
   fieldErrors?: Record<string, FieldError>;
@@ -40,17 +41,20 @@ export class FieldProblem extends Error {
 
 /** FormData to a plain object: repeated names become arrays; names ending in [] are always arrays. */
 export function formToObject(form: FormData): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // collected in a Map: names such as "constructor", "toString" or "__proto__" are data here,
+  // not the plain object's inherited members (Object.fromEntries makes them own properties)
+  const out = new Map<string, string | string[]>();
   for (const [rawName, value] of form.entries()) {
     if (rawName.startsWith("$ACTION")) continue;
     if (typeof value !== "string") continue; // files go through their own routes
     const list = rawName.endsWith("[]");
     const name = list ? rawName.slice(0, -2) : rawName;
-    if (list) (out[name] = (out[name] as string[] | undefined) ?? []) && (out[name] as string[]).push(value);
-    else if (name in out) out[name] = [...(Array.isArray(out[name]) ? (out[name] as string[]) : [out[name] as string]), value];
-    else out[name] = value;
+    const known = out.get(name);
+    if (known === undefined) out.set(name, list ? [value] : value);
+    else if (Array.isArray(known)) known.push(value);
+    else out.set(name, [known, value]);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 function zodFieldErrors(error: z.ZodError): Record<string, FieldError> {
@@ -92,6 +96,14 @@ function knownFailure(error: unknown, values: Record<string, unknown>): ActionFa
   return null;
 }
 
+/**
+ * A database fault (lib/db-errors.ts): busy after busy_timeout, read-only, disk full, or
+ * unavailable. Nothing was written (the transaction rolled back); the form keeps the values.
+ */
+export function dbFaultFailure(fault: DbFault, values?: Record<string, unknown>): ActionFailure {
+  return { ok: false, error: "unavailable", code: fault, values };
+}
+
 type ActionOptions<S extends z.ZodType> = {
   permission: Permission;
   schema: S;
@@ -124,6 +136,8 @@ function wrap<S extends z.ZodType, T>(
       const known = knownFailure(error, values);
       if (known) return known;
       console.error(error);
+      const fault = classifyDbError(error);
+      if (fault) return dbFaultFailure(fault, values);
       return { ok: false, error: "failed", code: "failed", values };
     }
     for (const path of options.revalidate ?? ["/"]) revalidatePath(path, "layout");
@@ -137,7 +151,8 @@ export function defineAction<S extends z.ZodType, T>(
     run: (input: z.infer<S>, context: { user: SessionUser; db: Db }) => T;
   },
 ) {
-  return wrap(options, options.run);
+  // a synchronous write is one transaction: safe to try again after an early SQLITE_BUSY
+  return wrap(options, (input, context) => retryingBusy(() => options.run(input, context)));
 }
 
 /**

@@ -40,7 +40,11 @@ export class CaseNotFoundError extends Error {
   override name = "CaseNotFoundError";
 }
 
-/** Soft-deletes a live case: it leaves every count, total, search and list, and can be restored. */
+/**
+ * Soft-deletes a live case: it leaves every count, total, search and list, and can be restored.
+ * Immediate: a transaction that reads before it writes would otherwise fail at once with
+ * SQLITE_BUSY when another process writes, instead of waiting out the busy timeout.
+ */
 export function softDeleteCase(sqlite: Database.Database, id: number, userId: string | null): void {
   sqlite.transaction(() => {
     const before = loadCase(sqlite, id);
@@ -50,7 +54,7 @@ export function softDeleteCase(sqlite: Database.Database, id: number, userId: st
     applyRollupDelta(sqlite, before, -1);
     searchIndexWriter(sqlite).remove(id);
     audit(sqlite, { userId, action: "delete", entityId: id, before: { deletedAt: null, version: before.version }, after: { deletedAt: now, version: before.version + 1 } });
-  })();
+  }).immediate();
 }
 
 /** Brings a soft-deleted case back, with its history. */
@@ -63,7 +67,7 @@ export function restoreCase(sqlite: Database.Database, id: number, userId: strin
     applyRollupDelta(sqlite, before, 1);
     searchIndexWriter(sqlite).put({ caseId: id, caseNo: before.caseNo, goods: before.goodsDescription, holderNames: holderNames(sqlite, id) });
     audit(sqlite, { userId, action: "restore", entityId: id, before: { deletedAt: before.deletedAt, version: before.version }, after: { deletedAt: null, version: before.version + 1 } });
-  })();
+  }).immediate();
 }
 
 // ---- create and edit -------------------------------------------------------------------

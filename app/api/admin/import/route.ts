@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { commitImport, planImport } from "@/db/import";
 import { requireApiUser } from "@/app/session";
 import { ImportFileError, MAX_IMPORT_BYTES, parseImportFile, tooLargeError } from "@/lib/import/parse";
-import { guarded } from "../../respond";
+import { crossSite, guarded, sameOrigin } from "../../respond";
 
 export const dynamic = "force-dynamic";
 
@@ -50,6 +50,8 @@ const ticked = (v: FormDataEntryValue | null) => v === "on" || v === "true" || v
  */
 export function POST(request: NextRequest) {
   return guarded(async () => {
+    // a cross-site form or script must not make a signed-in admin's browser import (CSRF)
+    if (!sameOrigin(request)) return crossSite();
     const user = await requireApiUser(request, "write");
     if (user instanceof Response) return user;
     const mode = request.nextUrl.searchParams.get("mode");

@@ -2,6 +2,7 @@ import { toNextJsHandler } from "better-auth/next-js";
 import { NextResponse } from "next/server";
 import { getAuth, getDb } from "@/db/client";
 import { clearSignInFailures, recordSignInFailure, signInDelay, signInKeys } from "@/db/auth";
+import { crossSite, sameOrigin } from "../../respond";
 
 // better-auth's own endpoints (/api/auth/sign-in/email, /api/auth/sign-out, …) for tools and
 // scripts; the pages use server actions. Sign-up is disabled in the configuration.
@@ -15,6 +16,8 @@ export function GET(request: Request) {
 }
 
 export async function POST(request: Request) {
+  // better-auth trusts any https origin with a dynamic base URL: refuse cross-site POSTs here
+  if (!sameOrigin(request)) return crossSite();
   if (!new URL(request.url).pathname.endsWith("/sign-in/email")) return handlers().POST(request);
   // sign-in: slowed down after repeated failures for the same address or client
   let email = "";

@@ -1,0 +1,154 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { guarded } from "../../app/api/respond";
+import { createCase, type CaseInput } from "../../db/mutations/cases";
+import { drizzleOf, migrateDb, openDb, openSqlite } from "../../db/open";
+import { rollupMismatches } from "../../db/rollup";
+import { customsOffices } from "../../db/schema";
+import { classifyDbError, sqliteCode } from "../../lib/db-errors";
+import { ConfigError } from "../../lib/env";
+import { seedDatabase } from "../../seed/run";
+import { tempDir } from "../support/db";
+
+// A database that cannot be written — read-only, or a full disk — and one that cannot be
+// opened: real better-sqlite3 errors, their kind (lib/db-errors.ts), the API's 503 answer,
+// and that a refused write leaves nothing half-written behind.
+
+const dir = tempDir("faults");
+const file = path.join(dir, "ipr.db");
+let officeId: number;
+let holders: number[];
+
+beforeAll(() => {
+  const db = openDb(`file:${file}`);
+  migrateDb(db);
+  seedDatabase(db.$client, { cases: 1_000, seed: 51 });
+  officeId = (db.$client.prepare("select id from customs_offices order by id limit 1").get() as { id: number }).id;
+  holders = (db.$client.prepare("select id from right_holders order by id limit 2").all() as { id: number }[]).map((r) => r.id);
+  db.$client.close();
+});
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const input = (caseNo: string, description = "Toys"): CaseInput => ({
+  caseNo, officeId, seizedOn: "2024-05-06", infringementType: "trademark", goodsCategory: "toys",
+  goodsDescription: description, pieces: 2, valueFen: 200, direction: "export", channel: "postal",
+  transport: "post", protectionMode: "ex_officio", originCountry: "CN", destinationCountry: "MM", campaignId: null,
+  status: "detained", disposal: null, hearingHeld: false, referredToPolice: false, penaltyFen: null, notes: null,
+  rightHolderIds: holders,
+});
+const caught = (fn: () => unknown): unknown => {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an error");
+};
+const count = (sqlite: Database.Database) => (sqlite.prepare("select count(*) as n from cases").get() as { n: number }).n;
+
+/** What guarded() answers for an error thrown by a route handler. */
+async function apiAnswer(error: unknown) {
+  const response = await guarded(() => {
+    throw error;
+  });
+  const text = await response.text();
+  return { status: response.status, retryAfter: response.headers.get("retry-after"), text, body: JSON.parse(text) as { error: string; message: string } };
+}
+
+describe("a read-only database", () => {
+  it("refuses a write with SQLITE_READONLY, classified read_only, and nothing written", async () => {
+    const ro = openSqlite(file, { readonly: true });
+    try {
+      const before = count(ro);
+      const error = caught(() => createCase(ro, input("RO-1"), null));
+      expect(sqliteCode(error)).toBe("SQLITE_READONLY");
+      expect(classifyDbError(error)).toBe("read_only");
+      expect(count(ro)).toBe(before);
+      // through drizzle too (which may wrap the SqliteError as its cause)
+      const viaDrizzle = caught(() => drizzleOf(ro).update(customsOffices).set({ nameEn: "x" }).run());
+      expect(classifyDbError(viaDrizzle)).toBe("read_only");
+
+      const answer = await apiAnswer(error);
+      expect(answer.status).toBe(503);
+      expect(answer.retryAfter).toBe("60");
+      expect(answer.body).toEqual({ error: "read_only", message: expect.stringMatching(/cannot be written: it is read-only/) });
+      expect(answer.text).not.toMatch(/\bat \w|SqliteError|\.ts:\d/);
+    } finally {
+      ro.close();
+    }
+  });
+
+  it("PRAGMA query_only (a replica or a maintenance switch) gives the same answer", () => {
+    const sqlite = openSqlite(file);
+    try {
+      sqlite.pragma("query_only = 1");
+      const error = caught(() => createCase(sqlite, input("RO-2"), null));
+      expect(classifyDbError(error)).toBe("read_only");
+      sqlite.pragma("query_only = 0");
+      createCase(sqlite, input("RO-2"), null);
+      expect(rollupMismatches(sqlite)).toEqual([]);
+    } finally {
+      sqlite.close();
+    }
+  });
+});
+
+describe("a full disk", () => {
+  it("a write past max_page_count fails with SQLITE_FULL, classified disk_full, rolled back whole", async () => {
+    const sqlite = openSqlite(file);
+    try {
+      sqlite.pragma("wal_checkpoint(TRUNCATE)");
+      const pages = sqlite.pragma("page_count", { simple: true }) as number;
+      sqlite.pragma(`max_page_count = ${pages}`);
+      const before = count(sqlite);
+      // cases with long descriptions until the file would need to grow
+      let error: unknown;
+      for (let n = 1; n < 5000 && !error; n++) {
+        try {
+          createCase(sqlite, input(`FULL-${n}`, "x".repeat(3000)), null);
+        } catch (e) {
+          error = e;
+        }
+      }
+      expect(sqliteCode(error)).toBe("SQLITE_FULL");
+      expect(classifyDbError(error)).toBe("disk_full");
+      const written = count(sqlite) - before;
+      expect(sqlite.prepare("select count(*) as n from cases where case_no = ?").get(`FULL-${written + 1}`)).toEqual({ n: 0 });
+      expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
+      expect(rollupMismatches(sqlite)).toEqual([]);
+      const answer = await apiAnswer(error);
+      expect(answer.status).toBe(503);
+      expect(answer.body).toEqual({ error: "disk_full", message: expect.stringMatching(/cannot be written: the disk is full/) });
+      // room again: writing goes on
+      sqlite.pragma(`max_page_count = ${pages * 100}`);
+      createCase(sqlite, input("FULL-AFTER"), null);
+    } finally {
+      sqlite.close();
+    }
+  });
+});
+
+describe("a database that cannot be opened", () => {
+  it("SQLITE_CANTOPEN is unavailable; openSqlite makes it a ConfigError the API answers with 503", async () => {
+    const error = caught(() => new Database(dir) /* a folder, not a file */);
+    expect(classifyDbError(error)).toBe("unavailable");
+    const answer = await apiAnswer(error);
+    expect(answer.body.error).toBe("unavailable");
+    expect((await apiAnswer(new ConfigError("Cannot open the database x: permission denied."))).status).toBe(503);
+  });
+
+  it("anything else stays a plain 500 without details", async () => {
+    expect(classifyDbError(new Error("boom"))).toBeNull();
+    expect(classifyDbError(Object.assign(new Error("x"), { code: "SQLITE_CONSTRAINT_UNIQUE" }))).toBeNull();
+    expect(classifyDbError(Object.assign(new Error("x"), { code: "ENOSPC" }))).toBe("disk_full");
+    expect(classifyDbError(Object.assign(new Error("x"), { code: "SQLITE_IOERR_WRITE" }))).toBe("unavailable");
+    expect(classifyDbError(Object.assign(new Error("x"), { code: "SQLITE_BUSY_SNAPSHOT" }))).toBe("busy");
+    const answer = await apiAnswer(new Error("secret detail"));
+    expect(answer.status).toBe(500);
+    expect(answer.text).not.toMatch(/secret detail/);
+  });
+});

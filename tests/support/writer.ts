@@ -1,0 +1,51 @@
+// A second process writing to a test database, for the fault tests (crash, busy).
+//
+//   tsx tests/support/writer.ts <file> cases <prefix> [seconds]
+//       creates cases <prefix>-1, <prefix>-2, … through createCase and prints
+//       "committed N" after each commit returns (the acknowledgement), until killed
+//       or for [seconds] (30 by default)
+//   tsx tests/support/writer.ts <file> hold <ms> <caseNo>
+//       BEGIN IMMEDIATE, creates the case <caseNo> inside it, prints "locked", holds the
+//       write lock for <ms> milliseconds, COMMITs and prints "released"
+//
+// stdout is a pipe: on Linux a write to a pipe is synchronous, so a printed line is in the
+// pipe (and reaches the parent) even when this process is killed right after.
+import { createCase, type CaseInput } from "../../db/mutations/cases";
+import { openSqlite } from "../../db/open";
+
+const [file, mode, ...rest] = process.argv.slice(2);
+if (!file || !mode) throw new Error("usage: writer.ts <file> cases <prefix> [seconds] | hold <ms> <caseNo>");
+const sqlite = openSqlite(file);
+const one = <T>(q: string) => sqlite.prepare(q).get() as T;
+const officeId = one<{ id: number }>("select id from customs_offices order by id limit 1").id;
+const holders = (sqlite.prepare("select id from right_holders order by id limit 2").all() as { id: number }[]).map((r) => r.id);
+
+function caseInput(caseNo: string, n: number): CaseInput {
+  return {
+    caseNo, officeId, seizedOn: "2024-05-06", infringementType: "trademark", goodsCategory: "toys",
+    goodsDescription: "Toys written by a second process", pieces: n, valueFen: 100 * n, direction: "export", channel: "postal",
+    transport: "post", protectionMode: "ex_officio", originCountry: "CN", destinationCountry: "MM", campaignId: null,
+    status: "detained", disposal: null, hearingHeld: false, referredToPolice: false, penaltyFen: null, notes: null,
+    rightHolderIds: holders,
+  };
+}
+
+if (mode === "cases") {
+  const prefix = rest[0] ?? "WRITER";
+  const deadline = Date.now() + Number(rest[1] ?? 30) * 1000;
+  for (let n = 1; Date.now() < deadline; n++) {
+    createCase(sqlite, caseInput(`${prefix}-${n}`, n), null);
+    process.stdout.write(`committed ${n}\n`);
+  }
+} else if (mode === "hold") {
+  const ms = Number(rest[0] ?? 1500);
+  sqlite.exec("BEGIN IMMEDIATE");
+  createCase(sqlite, caseInput(rest[1] ?? "HOLD-1", 1), null); // a savepoint inside the open transaction
+  process.stdout.write("locked\n");
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  sqlite.exec("COMMIT");
+  process.stdout.write("released\n");
+  sqlite.close();
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
