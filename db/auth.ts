@@ -209,7 +209,8 @@ export function clearSignInFailures(db: Db, key: string): void {
   db.delete(signInFailures).where(eq(signInFailures.key, key)).run();
 }
 
-/** The throttle keys of one sign-in attempt, with how many failures each allows. */
-export function signInKeys(email: string, client: string): [string, number][] {
+/** The throttle keys of one sign-in attempt (by address, and by the client's headers), with the failures each allows. */
+export function signInKeys(email: string, headers: Headers): [string, number][] {
+  const client = headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "direct";
   return [[`email:${normaliseEmail(email)}`, SIGN_IN_FREE_FAILURES.email], [`client:${client}`, SIGN_IN_FREE_FAILURES.client]];
 }

@@ -154,6 +154,7 @@ type DeltaStatements = {
   rollups: { upsert: Database.Statement; prune: Database.Statement }[];
   stats: { upsert: Database.Statement; prune: Database.Statement };
   district: Database.Statement;
+  industries: Database.Statement;
 };
 const statements = new WeakMap<Database.Database, DeltaStatements>();
 
@@ -187,6 +188,9 @@ function deltaStatements(sqlite: Database.Database): DeltaStatements {
       ),
     },
     district: sqlite.prepare("select coalesce(district_id, id) as id from customs_offices where id = ?"),
+    industries: sqlite.prepare(
+      "select distinct industry from right_holders where id in (select value from json_each(?)) order by industry",
+    ),
   };
   statements.set(sqlite, s);
   return s;
@@ -195,9 +199,7 @@ function deltaStatements(sqlite: Database.Database): DeltaStatements {
 /** The industries among some right holders (a case counts once per industry in the cube). */
 function industriesOf(sqlite: Database.Database, holderIds: number[]): string[] {
   if (!holderIds.length) return [];
-  return (sqlite
-    .prepare(`select distinct industry from right_holders where id in (${holderIds.map(() => "?").join(", ")}) order by industry`)
-    .all(...holderIds) as { industry: string }[]).map((r) => r.industry);
+  return (deltaStatements(sqlite).industries.all(JSON.stringify(holderIds)) as { industry: string }[]).map((r) => r.industry);
 }
 
 /**

@@ -9,11 +9,6 @@ import { currentUser } from "../session";
 
 export type SignInState = { error: "invalid" | "throttled" | "missing"; seconds?: number; email: string } | null;
 
-/** The client address a request came from (the first proxy hop, or the socket's). */
-function clientOf(h: Headers): string {
-  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || "direct";
-}
-
 export async function signIn(_: SignInState, form: FormData): Promise<SignInState> {
   const email = String(form.get("email") ?? "").trim();
   const password = String(form.get("password") ?? "");
@@ -21,7 +16,7 @@ export async function signIn(_: SignInState, form: FormData): Promise<SignInStat
   if (!email || !password) return { error: "missing", email };
   const db = getDb();
   const h = await headers();
-  const keys = signInKeys(email, clientOf(h));
+  const keys = signInKeys(email, h);
   const wait = Math.max(...keys.map(([key, free]) => signInDelay(db, key, free)));
   if (wait > 0) return { error: "throttled", seconds: wait, email };
   try {

@@ -6,6 +6,7 @@ import { Dashboard } from "@/components/dashboard/Dashboard";
 import { OfficeTable } from "@/components/reference/OfficeTable";
 import { districtGroups, totalRow } from "@/components/reference/officeRows";
 import { FilterExplorer } from "@/components/filters/FilterExplorer";
+import { FactsPanel } from "@/components/reference/FactsPanel";
 import { getDb } from "@/db/client";
 import { getDistrict, type DistrictFacts } from "@/db/queries/reference";
 import { getDashboardStats } from "@/db/queries/stats";
@@ -65,17 +66,7 @@ export default async function DistrictPage({ params, searchParams }: {
           {t("listCases")} →
         </Link>
       </div>
-      <section className="panel ref-facts" aria-labelledby="district-facts">
-        <h2 id="district-facts">{t("facts")}</h2>
-        <dl className="fields ref-fields">
-          {facts.map(([label, value]) => (
-            <div key={label}>
-              <dt>{label}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
-        </dl>
-      </section>
+      <FactsPanel id="district-facts" title={t("facts")} facts={facts} />
       <h2 className="ref-section-title">{t("figures")}</h2>
       <FilterExplorer filters={filters} ignored={ignored}>
         {group && group.offices.length > 0 && (

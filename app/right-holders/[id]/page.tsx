@@ -5,6 +5,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { Dashboard } from "@/components/dashboard/Dashboard";
 import { countryName } from "@/components/reference/names";
 import { FilterExplorer } from "@/components/filters/FilterExplorer";
+import { FactsPanel } from "@/components/reference/FactsPanel";
 import { getDb } from "@/db/client";
 import { getRightHolder, type RightHolderFacts } from "@/db/queries/reference";
 import { casesHref, hrefWith, withValues } from "@/lib/drill";
@@ -61,17 +62,7 @@ export default async function RightHolderPage({ params, searchParams }: {
           {t("listCases")} →
         </Link>
       </div>
-      <section className="panel ref-facts" aria-labelledby="holder-facts">
-        <h2 id="holder-facts">{t("facts")}</h2>
-        <dl className="fields ref-fields">
-          {facts.map(([label, value]) => (
-            <div key={label}>
-              <dt>{label}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
-        </dl>
-      </section>
+      <FactsPanel id="holder-facts" title={t("facts")} facts={facts} />
       <h2 className="ref-section-title">{t("figures")}</h2>
       <FilterExplorer filters={filters} ignored={ignored}>
         <Dashboard filters={scoped} />

@@ -27,8 +27,7 @@ export async function POST(request: Request) {
     return NextResponse.json({ error: "invalid_body", message: "Send JSON: {\"email\": …, \"password\": …}." }, { status: 400 });
   }
   const db = getDb();
-  const client = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "direct";
-  const keys = signInKeys(email, client);
+  const keys = signInKeys(email, request.headers);
   const wait = Math.max(...keys.map(([key, free]) => signInDelay(db, key, free)));
   if (wait > 0) {
     return NextResponse.json(
