@@ -1,7 +1,8 @@
 import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { COLUMN_FACETS, campaignFacet, districtFacet, facetCounts, industryFacet, listRightHolders, officeFacet } from "@/db/queries/cases";
-import { holderFigures } from "@/db/queries/stats";
+import { COLUMN_FACETS, listCampaigns, listRightHolders } from "@/db/queries/cases";
+import { listDistrictsWithOffices } from "@/db/queries/reference";
+import { facetCounts } from "@/db/queries/stats";
 import { ENUM_FILTERS, type Filters } from "@/lib/filters";
 import type { FilterOptions } from "@/db/case-filters";
 import type { Locale } from "@/lib/enums";
@@ -14,49 +15,52 @@ export async function Facets({ filters, scope = {} }: { filters: Filters; scope?
   const t = await getTranslations("cases.facets");
   const locale = (await getLocale()) as Locale;
   const db = getDb();
+  const counts = facetCounts(db, filters, scope);
+  const name = (n: { nameEn: string; nameZh: string }) => (locale === "zh" ? n.nameZh : n.nameEn);
+  const byCount = (a: FacetOption, b: FacetOption) => (b.count ?? 0) - (a.count ?? 0);
 
-  const enumOptions = (name: keyof typeof ENUM_FILTERS, counts: Map<string, number>): FacetOption[] => {
-    const e = ENUM_FILTERS[name] as unknown as EnumLike;
-    return e.values.map((value) => ({ value, label: e.labels[value]![locale], count: counts.get(value) ?? 0 }));
+  const enumOptions = (facet: keyof typeof ENUM_FILTERS): FacetOption[] => {
+    const e = ENUM_FILTERS[facet] as unknown as EnumLike;
+    return e.values.map((value) => ({ value, label: e.labels[value]![locale], count: counts[facet].get(value) ?? 0 }));
   };
+  // only values with cases (and the chosen ones, so that they can be unticked)
+  const withCases = (facet: "district" | "office" | "campaign", options: FacetOption[]) =>
+    options.filter((o) => (o.count ?? 0) > 0 || (filters[facet] as string[]).includes(o.value));
 
-  const districts: FacetOption[] = districtFacet(db, filters, scope).map((d) => ({
-    value: d.code,
-    label: locale === "zh" ? d.nameZh : d.nameEn,
-    count: d.count,
-  }));
-  for (const code of filters.district) {
-    if (!districts.some((d) => d.value === code)) districts.push({ value: code, label: code, count: 0 });
+  const districtsWithOffices = listDistrictsWithOffices(db);
+  const districts = withCases(
+    "district",
+    districtsWithOffices.map((d) => ({ value: d.code, label: name(d), count: counts.district.get(d.code) ?? 0 })),
+  ).sort((a, b) => byCount(a, b) || a.value.localeCompare(b.value));
+  // the subordinate customs, under their district's name, in code order
+  const offices = withCases(
+    "office",
+    districtsWithOffices.flatMap((d) =>
+      d.subordinates.map((o) => ({
+        value: o.code,
+        label: locale === "zh" ? `${d.nameZh} › ${o.nameZh}（${o.code}）` : `${d.nameEn} › ${o.nameEn} (${o.code})`,
+        count: counts.office.get(o.code) ?? 0,
+      })),
+    ),
+  );
+  const campaigns = withCases(
+    "campaign",
+    listCampaigns(db).map((c) => ({ value: c.code, label: name(c), count: counts.campaign.get(c.code) ?? 0 })),
+  ).sort(byCount);
+  // unknown codes from the URL stay listed, so that they can be unticked
+  for (const [facet, list] of [["district", districts], ["office", offices], ["campaign", campaigns]] as const) {
+    for (const code of filters[facet]) if (!list.some((o) => o.value === code)) list.push({ value: code, label: code, count: 0 });
   }
-  // the subordinate customs, under their district's name
-  const offices: FacetOption[] = officeFacet(db, filters, scope).map((o) => ({
-    value: o.code,
-    label: locale === "zh" ? `${o.district.nameZh} › ${o.nameZh}（${o.code}）` : `${o.district.nameEn} › ${o.nameEn} (${o.code})`,
-    count: o.count,
-  }));
-  for (const code of filters.office) {
-    if (!offices.some((o) => o.value === code)) offices.push({ value: code, label: code, count: 0 });
-  }
-  const campaigns: FacetOption[] = campaignFacet(db, filters, scope).map((c) => ({
-    value: c.code,
-    label: locale === "zh" ? c.nameZh : c.nameEn,
-    count: c.count,
-  }));
-  // right holders: counts under every other filter (from the dashboard cube where it can)
-  const holderCounts = holderFigures(db, { ...filters, holder: [] }, scope);
   // a member chooses among their own company only: the others named in their cases stay unnamed
   const holders: FacetOption[] = listRightHolders(db)
     .filter((h) => !scope.restrictToHolders || scope.restrictToHolders.includes(h.id))
-    .map((h) => ({ value: String(h.id), label: locale === "zh" ? (h.nameZh ?? h.name) : h.name, count: holderCounts.get(h.id)?.cases ?? 0 }))
-    .sort((a, b) => (b.count ?? 0) - (a.count ?? 0) || a.label.localeCompare(b.label));
+    .map((h) => ({ value: String(h.id), label: locale === "zh" ? (h.nameZh ?? h.name) : h.name, count: counts.holder.get(String(h.id)) ?? 0 }))
+    .sort((a, b) => byCount(a, b) || a.label.localeCompare(b.label));
   const groups: { name: string; options: FacetOption[]; searchable?: boolean }[] = [
     { name: "district", options: districts, searchable: true },
     { name: "office", options: offices, searchable: true },
-    ...COLUMN_FACETS.map((name) => ({
-      name,
-      options: enumOptions(name, new Map(facetCounts(db, filters, name, scope).map((c) => [c.value, c.count]))),
-    })),
-    { name: "industry", options: enumOptions("industry", new Map(industryFacet(db, filters, scope).map((c) => [c.value, c.count]))) },
+    ...COLUMN_FACETS.map((facet) => ({ name: facet, options: enumOptions(facet) })),
+    { name: "industry", options: enumOptions("industry") },
     { name: "holder", options: holders, searchable: true },
     { name: "campaign", options: campaigns },
   ];

@@ -203,74 +203,9 @@ export function otherHolderNames(db: Db, caseIds: number[], options: FilterOptio
   return new Map([...byCase].map(([id, holders]) => [id, namesToRedact(holders)]));
 }
 
-export type FacetCount = { value: string; count: number };
-
-const FACET_COLUMNS = {
-  type: cases.infringementType,
-  category: cases.goodsCategory,
-  direction: cases.direction,
-  channel: cases.channel,
-  transport: cases.transport,
-  mode: cases.protectionMode,
-  status: cases.status,
-  disposal: sql<string>`coalesce(${cases.disposal}, 'none')`,
-} as const;
-export type ColumnFacet = keyof typeof FACET_COLUMNS;
-export const COLUMN_FACETS = Object.keys(FACET_COLUMNS) as ColumnFacet[];
-
-/** Counts per value of one enumerated column, under every filter except its own. */
-export function facetCounts(db: Db, filters: Filters, facet: ColumnFacet, options: FilterOptions = {}): FacetCount[] {
-  const column = FACET_COLUMNS[facet];
-  return db
-    .select({ value: column, count: count() })
-    .from(cases)
-    .where(casesWhere(db, filters, { ...options, except: facet satisfies EnumFilterName }))
-    .groupBy(column)
-    .orderBy(desc(count()))
-    .all() as FacetCount[];
-}
-
-export type DistrictFacet = Named & { count: number };
-
-export function districtFacet(db: Db, filters: Filters, options: FilterOptions = {}): DistrictFacet[] {
-  return db
-    .select({ code: district.code, nameEn: district.nameEn, nameZh: district.nameZh, count: count() })
-    .from(cases)
-    .innerJoin(office, eq(office.id, cases.officeId))
-    .innerJoin(district, eq(district.id, sql`coalesce(${office.districtId}, ${office.id})`))
-    .where(casesWhere(db, filters, { ...options, except: "district" }))
-    .groupBy(district.id)
-    .orderBy(desc(count()), district.code)
-    .all();
-}
-
-/** Cases per subordinate customs (the offices under a district), under every filter but `office`. */
-export function officeFacet(db: Db, filters: Filters, options: FilterOptions = {}): (Named & { district: Named; count: number })[] {
-  return db
-    .select({
-      code: office.code, nameEn: office.nameEn, nameZh: office.nameZh,
-      districtCode: district.code, districtNameEn: district.nameEn, districtNameZh: district.nameZh, count: count(),
-    })
-    .from(cases)
-    .innerJoin(office, eq(office.id, cases.officeId))
-    .innerJoin(district, eq(district.id, office.districtId))
-    .where(casesWhere(db, filters, { ...options, except: "office" }))
-    .groupBy(office.id)
-    .orderBy(district.code, office.code)
-    .all()
-    .map((o) => ({ code: o.code, nameEn: o.nameEn, nameZh: o.nameZh, district: { code: o.districtCode, nameEn: o.districtNameEn, nameZh: o.districtNameZh }, count: o.count }));
-}
-
-export function campaignFacet(db: Db, filters: Filters, options: FilterOptions = {}): (Named & { count: number })[] {
-  return db
-    .select({ code: campaigns.code, nameEn: campaigns.nameEn, nameZh: campaigns.nameZh, count: count() })
-    .from(cases)
-    .innerJoin(campaigns, eq(campaigns.id, cases.campaignId))
-    .where(casesWhere(db, filters, { ...options, except: "campaign" }))
-    .groupBy(campaigns.id)
-    .orderBy(desc(count()))
-    .all();
-}
+/** The facets over one enumerated column of the case, in the filter bar's order. */
+export const COLUMN_FACETS = ["type", "category", "direction", "channel", "transport", "mode", "status", "disposal"] as const satisfies readonly EnumFilterName[];
+export type ColumnFacet = (typeof COLUMN_FACETS)[number];
 
 export type CaseDetail = CaseRow & {
   office: Named & { province: string };
@@ -389,16 +324,4 @@ export function filterNames(db: Db, filters: Filters): import("../../lib/filter-
     }
   }
   return names;
-}
-
-/** Cases per industry of their right holders (a case counts once per industry it involves). */
-export function industryFacet(db: Db, filters: Filters, options: FilterOptions = {}): FacetCount[] {
-  return db
-    .select({ value: rightHolders.industry, count: sql<number>`count(distinct ${cases.id})` })
-    .from(cases)
-    .innerJoin(caseRightHolders, eq(caseRightHolders.caseId, cases.id))
-    .innerJoin(rightHolders, eq(rightHolders.id, caseRightHolders.rightHolderId))
-    .where(casesWhere(db, filters, { ...options, except: "industry" }))
-    .groupBy(rightHolders.industry)
-    .all();
 }

@@ -15,8 +15,8 @@ import { CASE_DIMS, NO_DISPOSAL, STATS_GRAINS, type StatsDim } from "../rollup";
 export type Figures = { cases: number; pieces: number; valueFen: number };
 type Tally<K> = Map<K, Figures>;
 
-type Want = { dims: StatsDim[]; year: boolean; office: boolean };
-type Collected = { dims: Map<StatsDim, Tally<string>>; year: Tally<number>; office: Tally<number> };
+type Want = { dims: StatsDim[]; year: boolean; office: boolean; campaign?: boolean };
+type Collected = { dims: Map<StatsDim, Tally<string>>; year: Tally<number>; office: Tally<number>; campaign: Tally<number> };
 
 const zero = (): Figures => ({ cases: 0, pieces: 0, valueFen: 0 });
 
@@ -30,7 +30,7 @@ function addTo<K>(tally: Tally<K>, key: K, cases: number, pieces: number, valueF
 }
 
 function emptyCollected(want: Want): Collected {
-  return { dims: new Map(want.dims.map((d) => [d, new Map()])), year: new Map(), office: new Map() };
+  return { dims: new Map(want.dims.map((d) => [d, new Map()])), year: new Map(), office: new Map(), campaign: new Map() };
 }
 
 function merge(into: Collected, from: Collected): Collected {
@@ -40,6 +40,7 @@ function merge(into: Collected, from: Collected): Collected {
   }
   for (const [k, f] of from.year) addTo(into.year, k, f.cases, f.pieces, f.valueFen);
   for (const [k, f] of from.office) addTo(into.office, k, f.cases, f.pieces, f.valueFen);
+  for (const [k, f] of from.campaign) addTo(into.campaign, k, f.cases, f.pieces, f.valueFen);
   return into;
 }
 
@@ -84,10 +85,10 @@ function fromCube(db: Db, plan: CubePlan, years: [number, number], want: Want): 
   // the years that have cases, listed, so that the office column after them can be sought
   const yearList = (db.all(sql`select distinct ${caseStats.year} as y from ${caseStats}
     where ${caseStats.grain} = 0 and ${caseStats.dim} = 'all' and ${caseStats.year} between ${years[0]} and ${years[1]}`) as { y: number }[]).map((r) => r.y);
-  const grain = (office: boolean) => STATS_GRAINS.find((g) => g.office === office && g.typeCampaign === typeCampaign)!.grain;
-  const where = (office: boolean, dims: string[]) => {
+  const grain = (office: boolean, tc: boolean) => STATS_GRAINS.find((g) => g.office === office && g.typeCampaign === tc)!.grain;
+  const where = (office: boolean, dims: string[], tc = typeCampaign) => {
     const parts: SQL[] = [
-      sql`${caseStats.grain} = ${grain(office)}`,
+      sql`${caseStats.grain} = ${grain(office, tc)}`,
       sql`${caseStats.dim} in ${dims}`,
       sql`${caseStats.year} in ${yearList.length ? yearList : [-1]}`,
     ];
@@ -112,6 +113,12 @@ function fromCube(db: Db, plan: CubePlan, years: [number, number], want: Want): 
     const rows = db.all(sql`select ${caseStats.officeId} as k, ${sums} from ${caseStats}
       where ${where(true, ["all"])} group by 1`) as { k: number; cases: number; pieces: number; valueFen: number }[];
     for (const r of rows) addTo(out.office, r.k, r.cases, r.pieces, r.valueFen);
+  }
+  if (want.campaign) {
+    // campaigns are kept only by the grains with (type, campaign); campaign 0 is "no campaign"
+    const rows = db.all(sql`select ${caseStats.campaignId} as k, ${sums} from ${caseStats}
+      where ${where(needOffice, ["all"], true)} group by 1`) as { k: number; cases: number; pieces: number; valueFen: number }[];
+    for (const r of rows) if (r.k !== 0) addTo(out.campaign, r.k, r.cases, r.pieces, r.valueFen);
   }
   return out;
 }
@@ -145,6 +152,7 @@ function fromCases(db: Db, filters: Filters, want: Want, options: FilterOptions)
       office: cases.officeId,
       pieces: cases.pieces,
       valueFen: cases.valueFen,
+      campaign: sql`coalesce(${cases.campaignId}, 0)`,
       ...Object.fromEntries(caseDims.map((d) => [d, DIM_COLUMNS[d]])),
     })
     .from(cases)
@@ -159,7 +167,8 @@ function fromCases(db: Db, filters: Filters, want: Want, options: FilterOptions)
     if (all) addTo(all, "", 1, pieces, value);
     if (want.year) addTo(out.year, r[1] as number, 1, pieces, value);
     if (want.office) addTo(out.office, r[2] as number, 1, pieces, value);
-    for (let i = 0; i < dimTallies.length; i++) addTo(dimTallies[i]!, r[5 + i] as string, 1, pieces, value);
+    if (want.campaign && r[5] !== 0) addTo(out.campaign, r[5] as number, 1, pieces, value);
+    for (let i = 0; i < dimTallies.length; i++) addTo(dimTallies[i]!, r[6 + i] as string, 1, pieces, value);
   }
   if (needHolders && rows.length) {
     const byId = new Map<number, (number | string)[]>();
@@ -316,4 +325,56 @@ export function getDashboardStats(db: Db, filters: Filters, options: FilterOptio
 export function holderFigures(db: Db, filters: Filters, options: FilterOptions = {}): Map<number, Figures> {
   const c = collect(db, filters, { dims: ["holder"], year: false, office: false }, options);
   return new Map([...c.dims.get("holder")!].filter(([, f]) => f.cases > 0).map(([k, f]) => [Number(k), f]));
+}
+
+/** The facets of the filter bar, each named as the filter it narrows. */
+export const FACETS = ["district", "office", "type", "category", "direction", "channel", "transport", "mode", "status", "disposal", "industry", "holder", "campaign"] as const;
+export type FacetName = (typeof FACETS)[number];
+/** Cases per value of each facet: district, office and campaign codes, enumeration values, right-holder ids. */
+export type FacetCounts = Record<FacetName, Map<string, number>>;
+
+/**
+ * Cases per value of every facet, each under every filter but its own. The facets whose own
+ * filter is unset share one collection; each facet whose filter is set needs one more, with
+ * that filter cleared. Whole years of the cube's filters are read from case_stats, so the
+ * filter bar costs a few index reads instead of a GROUP BY over the cases per facet.
+ */
+export function facetCounts(db: Db, filters: Filters, options: FilterOptions = {}): FacetCounts {
+  const out = Object.fromEntries(FACETS.map((f) => [f, new Map<string, number>()])) as FacetCounts;
+  const offices = new Map(
+    (db.all(sql`select o.id, o.code, o.district_id as districtId, coalesce(d.code, o.code) as districtCode
+      from ${customsOffices} o left join ${customsOffices} d on d.id = o.district_id`) as { id: number; code: string; districtId: number | null; districtCode: string }[]).map((o) => [o.id, o]),
+  );
+  const campaignCodes = new Map((db.all(sql`select id, code from ${campaigns}`) as { id: number; code: string }[]).map((c) => [c.id, c.code]));
+  const add = (tally: Map<string, number>, key: string, n: number) => tally.set(key, (tally.get(key) ?? 0) + n);
+
+  const fill = (facets: FacetName[], c: Collected) => {
+    for (const facet of facets) {
+      const tally = out[facet];
+      if (facet === "district" || facet === "office") {
+        for (const [id, f] of c.office) {
+          const o = offices.get(id);
+          if (!o || f.cases === 0) continue;
+          if (facet === "district") add(tally, o.districtCode, f.cases);
+          else if (o.districtId !== null) add(tally, o.code, f.cases); // subordinate customs only
+        }
+      } else if (facet === "campaign") {
+        for (const [id, f] of c.campaign) if (f.cases > 0 && campaignCodes.has(id)) add(tally, campaignCodes.get(id)!, f.cases);
+      } else {
+        for (const [k, f] of c.dims.get(facet)!) if (f.cases > 0) add(tally, k, f.cases);
+      }
+    }
+  };
+  const want = (facets: FacetName[]): Want => ({
+    dims: facets.filter((f): f is FacetName & StatsDim => f !== "district" && f !== "office" && f !== "campaign"),
+    year: false,
+    office: facets.includes("district") || facets.includes("office"),
+    campaign: facets.includes("campaign"),
+  });
+  const unset = FACETS.filter((f) => filters[f].length === 0);
+  if (unset.length) fill(unset, collect(db, filters, want(unset), options));
+  for (const facet of FACETS) {
+    if (filters[facet].length) fill([facet], collect(db, { ...filters, [facet]: [] }, want([facet]), options));
+  }
+  return out;
 }

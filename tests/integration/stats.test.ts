@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { softDeleteCase } from "../../db/mutations/cases";
 import { rollupMismatches } from "../../db/rollup";
-import { getDashboardStats, holderFigures, type DashboardStats, type Kpis } from "../../db/queries/stats";
+import { sql } from "drizzle-orm";
+import { casesWhere, type FilterOptions } from "../../db/case-filters";
+import { FACETS, facetCounts, getDashboardStats, holderFigures, type DashboardStats, type FacetName, type Kpis } from "../../db/queries/stats";
 import {
   caseStatuses, channels, directions, disposalFilterValues, goodsCategories, industries, infringementTypes, protectionModes, transports,
 } from "../../lib/enums";
@@ -357,5 +359,52 @@ describe("holderFigures", () => {
     const got = [...holderFigures(t.db, filters)].sort(([a], [b]) => a - b);
     expect(got.length).toBeGreaterThan(0);
     expect(got).toEqual(expectedHolderFigures(s.where(), filters.from, filters.to));
+  });
+});
+
+// ---- the filter bar's facets -------------------------------------------------------------
+
+/** What a facet's GROUP BY over the cases gives, under every filter but its own (the table's where-clause). */
+function expectedFacet(filters: Filters, facet: FacetName, options: FilterOptions): Map<string, number> {
+  const where = casesWhere(t.db, filters, { ...options, except: facet });
+  const key: Record<FacetName, string> = {
+    district: "coalesce(d.code, o.code)",
+    office: "case when o.district_id is null then null else o.code end",
+    type: "cases.infringement_type",
+    category: "cases.goods_category",
+    direction: "cases.direction",
+    channel: "cases.channel",
+    transport: "cases.transport",
+    mode: "cases.protection_mode",
+    status: "cases.status",
+    disposal: "coalesce(cases.disposal, 'none')",
+    industry: "h.industry",
+    holder: "cast(l.right_holder_id as text)",
+    campaign: "cp.code",
+  };
+  const links = facet === "industry" || facet === "holder"
+    ? "join case_right_holders l on l.case_id = cases.id join right_holders h on h.id = l.right_holder_id" : "";
+  const rows = t.db.all(sql`select ${sql.raw(key[facet])} as value, count(distinct cases.id) as n from cases
+    join customs_offices o on o.id = cases.office_id left join customs_offices d on d.id = o.district_id
+    left join campaigns cp on cp.id = cases.campaign_id ${sql.raw(links)}
+    where ${where} group by 1`) as { value: string | null; n: number }[];
+  return new Map(rows.filter((r) => r.value !== null).map((r) => [r.value!, r.n]));
+}
+
+describe("the filter bar's facet counts equal a GROUP BY over the cases, each without its own filter", () => {
+  it.each(Object.keys(SPECS))("%s", (label) => {
+    const filters = SPECS[label]!.filters();
+    const got = facetCounts(t.db, filters);
+    for (const facet of FACETS) expect(got[facet], `${label}: ${facet}`).toEqual(expectedFacet(filters, facet, {}));
+  });
+
+  it("for a member, counting only the cases of their own company", () => {
+    const options = { restrictToHolders: [ref.topHolder] };
+    for (const label of ["no filter", "district 5300 + trademark", "campaign qingfeng, 2015–2017", "q: a right holder's name word"]) {
+      const filters = SPECS[label]!.filters();
+      const got = facetCounts(t.db, filters, options);
+      for (const facet of FACETS) expect(got[facet], `${label}: ${facet}`).toEqual(expectedFacet(filters, facet, options));
+      expect([...got.holder.keys()]).toContain(String(ref.topHolder));
+    }
   });
 });
