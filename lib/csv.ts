@@ -3,7 +3,8 @@
 
 export const UTF8_BOM = "\uFEFF";
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** Starts like a formula, or is apostrophes before one (so that "'=x" keeps its own apostrophe when read back). */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
 
 /** A cell that starts like a formula gets a leading apostrophe, as OWASP recommends. */
 export function neutraliseFormula(text: string): string {

@@ -22,8 +22,11 @@ export class ImportFileError extends Error {
   }
 }
 
-/** One data row: its number as the spreadsheet shows it (the header is row 1) and its cells. */
-export type ParsedRow = { row: number; cells: string[] };
+/**
+ * One data row: its number as the spreadsheet shows it (the header is row 1), its cells, and
+ * which of them hold a formula (refused by the validation, never stored).
+ */
+export type ParsedRow = { row: number; cells: string[]; formulas?: number[] };
 export type ParsedFile = { format: "csv" | "xlsx"; header: string[]; rows: ParsedRow[] };
 
 /** `bytes` is the size, or with `atLeast` how much was received before reading stopped. */
@@ -57,10 +60,20 @@ export function detectDelimiter(text: string): "," | ";" {
 
 /**
  * The export puts an apostrophe before a cell that a spreadsheet would run as a formula
- * (lib/csv.ts); reading it back takes that apostrophe off again.
+ * (lib/csv.ts); reading it back takes that one apostrophe off again.
  */
 export function unneutralise(cell: string): string {
-  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+  return /^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
+
+/**
+ * Whether a CSV cell (as it would be stored, trimmed) is one a spreadsheet would run as a
+ * formula: it starts with = or @, or with + or - before anything but a plain number
+ * ("-5", "+86" and a lone "-" are not formulas). Such a cell is refused, not stored; text
+ * that really starts so is written with an apostrophe first, as the export does.
+ */
+export function looksLikeFormula(cell: string): boolean {
+  return /^(?:[=@]|[+-](?![\d.,\s]*$))/.test(cell.trim());
 }
 
 function toParsed(format: "csv" | "xlsx", table: ParsedRow[]): ParsedFile {
@@ -68,7 +81,15 @@ function toParsed(format: "csv" | "xlsx", table: ParsedRow[]): ParsedFile {
   if (first < 0) throw new ImportFileError("empty", "The file holds no header line and no rows.");
   const header = table[first]!.cells.map((c) => c.trim());
   const rows = table.slice(first + 1).filter((r) => !isBlankRow(r.cells));
-  return { format, header, rows: rows.map((r) => ({ row: r.row, cells: r.cells.map(unneutralise) })) };
+  if (format === "xlsx") return { format, header, rows }; // strings are strings there; formulas are marked
+  return {
+    format,
+    header,
+    rows: rows.map((r) => {
+      const formulas = r.cells.flatMap((c, i) => (looksLikeFormula(c) ? [i] : []));
+      return { row: r.row, cells: r.cells.map(unneutralise), ...(formulas.length ? { formulas } : {}) };
+    }),
+  };
 }
 
 /** CSV text (a BOM is dropped) into header and rows. */
@@ -103,10 +124,15 @@ export function cellText(value: ExcelJS.CellValue): string {
   if (typeof value === "object") {
     if ("richText" in value && Array.isArray(value.richText)) return value.richText.map((r) => r.text).join("");
     if ("text" in value && typeof value.text === "string") return value.text; // hyperlink
-    if ("result" in value) return cellText((value.result ?? null) as ExcelJS.CellValue); // formula
+    if ("result" in value) return cellText((value.result ?? null) as ExcelJS.CellValue); // a formula's result
     if ("error" in value) return "";
   }
   return String(value);
+}
+
+/** Whether a cell holds a formula (its own or a shared one). */
+export function isFormula(value: ExcelJS.CellValue): boolean {
+  return typeof value === "object" && value !== null && ("formula" in value || "sharedFormula" in value);
 }
 
 /** The worksheet to read: the one named like an export's cases sheet, else the first. */
@@ -130,8 +156,17 @@ export async function parseXlsxBytes(bytes: Uint8Array): Promise<ParsedFile> {
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const values = row.values as ExcelJS.CellValue[]; // 1-based: values[0] is empty
     const cells: string[] = [];
-    for (let i = 1; i < values.length; i++) cells.push(cellText(values[i] ?? null));
-    table.push({ row: rowNumber, cells });
+    const formulas: number[] = [];
+    for (let i = 1; i < values.length; i++) {
+      const value = values[i] ?? null;
+      if (isFormula(value)) {
+        // the formula itself, for the rejection to show
+        const f = value as { formula?: string; sharedFormula?: string };
+        cells.push(`=${f.formula ?? f.sharedFormula ?? ""}`);
+        formulas.push(i - 1);
+      } else cells.push(cellText(value));
+    }
+    table.push({ row: rowNumber, cells, ...(formulas.length ? { formulas } : {}) });
   });
   return toParsed("xlsx", table);
 }

@@ -15,7 +15,7 @@ import type { ParsedFile } from "./parse";
 export const IMPORT_REASONS = [
   "missing_column", "required", "bad_case_no", "bad_date", "pieces_min", "bad_number", "negative_value", "unknown_label",
   "unknown_district", "unknown_office", "district_mismatch", "unknown_campaign", "unknown_holder", "bad_country",
-  "too_long", "duplicate_in_file", "exists", "exists_deleted", "invalid",
+  "too_long", "formula", "duplicate_in_file", "exists", "exists_deleted", "invalid",
 ] as const;
 export type ImportReason = (typeof IMPORT_REASONS)[number];
 export type RejectionParams = Record<string, string | number>;
@@ -153,6 +153,7 @@ export function describeRejection(reason: ImportReason, p: RejectionParams): str
     case "unknown_holder": return `Unknown right holder: ${p.value}.`;
     case "bad_country": return `${q(p.value!)} is not a two-letter country code.`;
     case "too_long": return "The text is too long.";
+    case "formula": return `${q(p.value!)} is a spreadsheet formula; enter the value itself (text that starts with =, +, - or @ needs an apostrophe first).`;
     case "duplicate_in_file": return `Case number ${q(p.value!)} already appears in row ${p.first}.`;
     case "exists": return `Case ${q(p.value!)} is already in the database (tick “update existing cases” to update it).`;
     case "exists_deleted": return `Case ${q(p.value!)} exists as a deleted case; restore it first.`;
@@ -194,7 +195,8 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
   const firstRowOf = new Map<string, number>();
   const newHolders = new Map<string, NewHolder>();
 
-  for (const { row, cells } of parsed.rows) {
+  const keyAt = new Map([...columns.index].map(([key, i]) => [i, key]));
+  for (const { row, cells, formulas } of parsed.rows) {
     const cell = (key: ColumnKey): string => {
       const i = columns.index.get(key);
       return i === undefined ? "" : (cells[i] ?? "").trim();
@@ -203,6 +205,11 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
     const problem = (key: ColumnKey, reason: ImportReason, params: RejectionParams = {}) => {
       if (!problems.has(key)) problems.set(key, { reason, params });
     };
+    // a formula is never stored, neither as its text nor as its result (columns not read are let be)
+    for (const i of formulas ?? []) {
+      const key = keyAt.get(i);
+      if (key) problem(key, "formula", { value: (cells[i] ?? "").trim().slice(0, 80) });
+    }
 
     const values: Record<string, unknown> = {
       caseNo: cell("case_no"),

@@ -43,9 +43,10 @@ function row(caseNo: string, over: { office?: string; pieces?: string; holder?: 
     "1234.56", "Import", "Express", "Air", "Ex officio", "HK", "CN", "", "Detained", "", "no", "no", "", over.holder ?? holder, "imported in e2e"];
 }
 
-function writeCsv(name: string, rows: string[][]): string {
+/** A CSV file as the export writes it, plus `raw` lines written as they are (csvLine would neutralise a formula). */
+function writeCsv(name: string, rows: string[][], raw = ""): string {
   const file = path.join(dir, name);
-  fs.writeFileSync(file, UTF8_BOM + csvLine(exportHeader("en")) + rows.map((r) => csvLine(r)).join(""));
+  fs.writeFileSync(file, UTF8_BOM + csvLine(exportHeader("en")) + rows.map((r) => csvLine(r)).join("") + raw);
   return file;
 }
 
@@ -84,9 +85,11 @@ describe("importing cases", () => {
   it("a file with errors gives a report of rows, columns and reasons, and cannot be committed", async () => {
     const cases = () => sql<{ n: number }>("select count(*) as n from cases").n;
     const before = cases();
-    await check(writeCsv("with-errors.csv", [row(caseNos[0], { pieces: "0" }), row(caseNos[1], { office: "9999", holder: "Nobody Such Ltd" })]));
-    expect(await page.getByTestId("count-total").textContent()).toBe("2 rows read");
-    expect(await page.getByTestId("count-rejected").textContent()).toBe("2 rows rejected");
+    // row 4: a formula in the goods column, as a spreadsheet would run it
+    const formula = row("0200-2024-9599").map((c, i) => (i === 8 ? '"=HYPERLINK(""http://evil.example"",""click"")"' : c)).join(",") + "\r\n";
+    await check(writeCsv("with-errors.csv", [row(caseNos[0], { pieces: "0" }), row(caseNos[1], { office: "9999", holder: "Nobody Such Ltd" })], formula));
+    expect(await page.getByTestId("count-total").textContent()).toBe("3 rows read");
+    expect(await page.getByTestId("count-rejected").textContent()).toBe("3 rows rejected");
     const problems = await page.getByTestId("import-rejections").locator("tbody tr").evaluateAll((rows) =>
       rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent?.trim())),
     );
@@ -94,6 +97,7 @@ describe("importing cases", () => {
       ["2", "Pieces", "Pieces must be at least 1, not “0”."],
       ["3", "Office code", "No customs office has the code “9999”."],
       ["3", "Right holders", "Unknown right holder: Nobody Such Ltd."],
+      ["4", "Goods", "“=HYPERLINK(\"http://evil.example\",\"click\")” is a spreadsheet formula: enter the value itself. Text that starts with =, +, - or @ needs an apostrophe (') before it."],
     ]);
     expect(await page.getByTestId("import-commit").isDisabled()).toBe(true);
     await expectNoSeriousAxeViolations(page);

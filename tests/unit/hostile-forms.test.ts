@@ -22,16 +22,17 @@ import { validateImport, type ImportReference } from "../../lib/import/validate"
 // cells without an unexpected error.
 //
 // Formula cells and the leading apostrophe — the policy these tests pin down:
-// * Neutralising is an OUTPUT concern. Cases store text as typed ("=1+1" is a goods text like
-//   any other; the UI renders it as text); every CSV export prefixes a cell that starts with
-//   = + - @ TAB CR with an apostrophe (lib/csv.ts neutraliseFormula), and the XLSX export
-//   writes strings as strings, never as formulas.
-// * The import therefore takes that one apostrophe off again (lib/import/parse.ts
-//   unneutralise), so export → import gives back the stored text; a formula-looking cell in
-//   an uploaded file is stored as text, unchanged, and is neutralised again on every export.
-//   An apostrophe not followed by a formula character ("'tis") is kept as written.
-// * An XLSX formula cell is read as its cached result (what the person sees), never as the
-//   formula, so a workbook cannot smuggle "=HYPERLINK(…)" in through a formula cell.
+// * Neutralising is an OUTPUT concern for what people type: a case form stores "=1+1" as a
+//   goods text like any other (the UI renders it as text); every CSV export prefixes a cell
+//   that starts with = + - @ TAB CR (or apostrophes before one) with an apostrophe (lib/csv.ts
+//   neutraliseFormula), and the XLSX export writes strings as strings, never as formulas.
+// * An uploaded file is refused, row by row, where it holds a formula: an XLSX formula cell
+//   (neither its formula nor its cached result is stored), or a CSV cell that a spreadsheet
+//   would run (= or @ first, or + - before anything but a plain number). Such text is
+//   written with an apostrophe first, as the export does; the import takes that one
+//   apostrophe off again (lib/import/parse.ts unneutralise), so export → import gives back
+//   the stored text exactly. An apostrophe not followed by a formula character ("'tis") is
+//   kept as written.
 
 const MALICIOUS = [
   "' or 1=1 --", "1; drop table cases", "\"; delete from cases; --", "NEAR(", "*", "col:", "\"", "=HYPERLINK(\"http://evil\",\"x\")",
@@ -266,9 +267,10 @@ describe("the import parser under hostile files", () => {
       }),
       { numRuns: 60 },
     );
-    // intact, its formula cell arrives as the result the sheet shows, not as the formula
+    // intact, its formula cell is marked as one (the validation refuses it), with the formula to show
     const parsed = await parseImportFile(good, "cases.xlsx");
-    expect(parsed.rows[0]!.cells[2]).toBe("x");
+    expect(parsed.rows[0]!.cells[2]).toBe('=HYPERLINK("http://evil","x")');
+    expect(parsed.rows[0]!.formulas).toEqual([2]);
   });
 
   const cellText = fc.oneof(
@@ -295,36 +297,61 @@ describe("the import parser under hostile files", () => {
   });
 
   it("gives back exactly the text an export wrote, formula-looking or not (no apostrophe added or lost)", () => {
-    // Known limit: a stored text that itself starts with an apostrophe and then a formula
-    // character ("'=x") is exported as "'=x" and read back as "=x", because the CSV export
-    // (lib/csv.ts) does not double that apostrophe; such texts are left out here.
-    const stored = cellText.filter((t) => !/^'[=+\-@\t\r]/.test(t));
+    const apostrophes = fc.constantFrom("'=x", "''=1", "'''+1", "'-", "'tis", "''", "'");
     fc.assert(
-      fc.property(fc.array(stored, { minLength: 1, maxLength: 5 }), (texts) => {
+      fc.property(fc.array(fc.oneof(cellText, apostrophes), { minLength: 1, maxLength: 5 }), (texts) => {
         const header = texts.map((_, i) => `c${i}`);
         const parsed = parseCsvText(UTF8_BOM + csvLine(header) + csvLine(texts));
         if (texts.every((t) => t.trim() === "")) return; // a blank line is no row
         // a CSV cell holds no lone surrogates once encoded; compare what survives encoding
         expect(parsed.rows[0]!.cells).toEqual(texts.map((t) => t));
+        // and nothing the export wrote is taken for a formula
+        expect(parsed.rows[0]!.formulas).toBeUndefined();
         for (const t of texts) expect(unneutralise(neutraliseFormula(t))).toBe(t);
       }),
       { numRuns: 200 },
     );
   });
 
-  it("stores formula cells of an uploaded file as text, unchanged (exports neutralise them again)", () => {
+  const REFERENCE: ImportReference = {
+    districts: new Map([["0200", 1]]),
+    offices: new Map([["0200", { id: 1, districtCode: "0200" }], ["0201", { id: 2, districtCode: "0200" }]]),
+    holders: new Map([["acme corp", 10]]),
+    campaigns: new Map([["longteng", 3]]),
+  };
+  const STRICT = { update: false, skipInvalid: false, createHolders: false };
+
+  it("refuses formula cells of an uploaded file, row and column named; an apostrophe makes them text", async () => {
     const header = exportHeader("en");
-    const formulas = ["=HYPERLINK(\"http://evil\",\"x\")", "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1:A9)"];
-    for (const f of formulas) {
-      const parsed = parseCsvText(csvLine(header) + csvLine(header.map((_, i) => (i === 0 ? f : ""))));
-      // the file had the raw formula (not written by our export): it is read as written…
-      expect(parsed.rows[0]!.cells[0]).toBe(f);
-      // …and an export writes it with the apostrophe, so no spreadsheet runs it
-      expect(csvLine([f]).replace(/^"/, "")).toMatch(/^'/);
+    const goods = header.indexOf("Goods");
+    expect(goods).toBeGreaterThan(0);
+    const base = ["0200-2024-9501", "2024-03-05", "0200", "Tianjin", "0201", "Tianjin Port", "Trademark", "Lighting", "lamps", "12", "1.50"];
+    const row = (goodsCell: string) => header.map((_, i) => (i === goods ? goodsCell : (base[i] ?? "")));
+    for (const f of ["=HYPERLINK(\"http://evil\",\"x\")", "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1:A9)", " =1+1", "\t=1"]) {
+      const parsed = parseCsvText(csvLine(header) + row(f).map((c) => `"${c.replace(/"/g, '""')}"`).join(",") + "\r\n");
+      expect(parsed.rows[0]!.formulas, f).toEqual([goods]);
+      const { rejected, accepted } = validateImport(parsed, REFERENCE, new Map(), STRICT);
+      expect(accepted).toEqual([]);
+      expect(rejected, f).toContainEqual(expect.objectContaining({ row: 2, column: "Goods", reason: "formula" }));
+    }
+    // numbers, a lone dash and apostrophe-escaped text are not formulas
+    for (const text of ["-5", "+86", "-", "12.5", "'=1+1", "'@home", "a=b", "Nike - shoes"]) {
+      expect(parseCsvText(`Goods\r\n"${text}"\r\n`).rows[0]!.formulas, text).toBeUndefined();
     }
     // our export's apostrophe is taken off; an apostrophe before ordinary text is kept
     expect(parseCsvText("a\r\n'=1+1\r\n").rows[0]!.cells[0]).toBe("=1+1");
     expect(parseCsvText("a\r\n'tis\r\n").rows[0]!.cells[0]).toBe("'tis");
+
+    // an XLSX formula cell in a column that is read: refused, showing the formula, not its result
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("Cases");
+    sheet.addRow(header);
+    sheet.addRow(row("").map((c, i) => (i === goods ? { formula: "1+1", result: 2 } : c)));
+    const parsed = await parseImportFile(new Uint8Array(await workbook.xlsx.writeBuffer()), "cases.xlsx");
+    expect(parsed.rows[0]!.cells[goods]).toBe("=1+1");
+    const { rejected, accepted } = validateImport(parsed, REFERENCE, new Map(), STRICT);
+    expect(accepted).toEqual([]);
+    expect(rejected.filter((r) => r.reason === "formula")).toEqual([expect.objectContaining({ row: 2, column: "Goods", params: { value: "=1+1" } })]);
   });
 
   it("validates hostile rows under the export's header without throwing; accepted rows keep the domain rules", () => {
