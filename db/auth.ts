@@ -209,8 +209,13 @@ export function clearSignInFailures(db: Db, key: string): void {
   db.delete(signInFailures).where(eq(signInFailures.key, key)).run();
 }
 
-/** The throttle keys of one sign-in attempt (by address, and by the client's headers), with the failures each allows. */
+/**
+ * The throttle keys of one sign-in attempt (by email address, and by client), with the
+ * failures each allows. The production server (scripts/serve.mjs) sets X-Forwarded-For to
+ * the one address the request came from (the socket's peer, or what a trusted proxy
+ * appended), so a client cannot choose its key; `next dev` passes the header on as sent.
+ */
 export function signInKeys(email: string, headers: Headers): [string, number][] {
-  const client = headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "direct";
+  const client = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || "direct";
   return [[`email:${normaliseEmail(email)}`, SIGN_IN_FREE_FAILURES.email], [`client:${client}`, SIGN_IN_FREE_FAILURES.client]];
 }

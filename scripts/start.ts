@@ -28,11 +28,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(`Serving ${databaseFile} at http://localhost:${port}`);
-  const server = spawn(
-    process.execPath,
-    [path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port)],
-    { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } },
-  );
+  // one server process per core (scripts/serve.mjs), restarted if one dies
+  const server = spawn(process.execPath, [path.join(process.cwd(), "scripts", "serve.mjs")], {
+    stdio: "inherit",
+    env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
   server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

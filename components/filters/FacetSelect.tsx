@@ -24,6 +24,9 @@ export function FacetSelect({ name, label, options, selected, searchable = false
   const [checked, setChecked] = useState(selected);
   useEffect(() => setChecked(selected), [selected]);
   const id = useId();
+  // the options are drawn once the disclosure opens: a page carries hundreds of them (right
+  // holders, offices), which would otherwise be rendered into every page's HTML
+  const [open, setOpen] = useState(false);
   const shown = needle
     ? options.filter((o) => `${o.label} ${o.value}`.toLowerCase().includes(needle.toLowerCase()))
     : options;
@@ -39,42 +42,44 @@ export function FacetSelect({ name, label, options, selected, searchable = false
   };
 
   return (
-    <details className="facet" data-facet={name}>
+    <details className="facet" data-facet={name} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         {label}
         {selected.length > 0 && <span className="facet-badge">{t("selected", { count: selected.length })}</span>}
       </summary>
-      <div className="facet-panel" role="group" aria-label={label}>
-        {searchable && (
-          <input
-            type="search"
-            className="facet-search"
-            aria-label={`${t("filterOptions")}: ${label}`}
-            value={needle}
-            onChange={(e) => setNeedle(e.target.value)}
-          />
-        )}
-        {shown.length === 0 && <p className="muted">{t("noOptions")}</p>}
-        <ul>
-          {shown.map((o) => {
-            const inputId = `${id}-${o.value}`;
-            return (
-              <li key={o.value}>
-                <input
-                  id={inputId}
-                  type="checkbox"
-                  checked={checked.includes(o.value)}
-                  onChange={(e) => toggle(o.value, e.target.checked)}
-                />
-                <label htmlFor={inputId}>
-                  <span>{o.label}</span>
-                  {o.count !== null && <span className="facet-count">{formatCount(o.count, locale)}</span>}
-                </label>
-              </li>
-            );
-          })}
-        </ul>
-      </div>
+      {open && (
+        <div className="facet-panel" role="group" aria-label={label}>
+          {searchable && (
+            <input
+              type="search"
+              className="facet-search"
+              aria-label={`${t("filterOptions")}: ${label}`}
+              value={needle}
+              onChange={(e) => setNeedle(e.target.value)}
+            />
+          )}
+          {shown.length === 0 && <p className="muted">{t("noOptions")}</p>}
+          <ul>
+            {shown.map((o) => {
+              const inputId = `${id}-${o.value}`;
+              return (
+                <li key={o.value}>
+                  <input
+                    id={inputId}
+                    type="checkbox"
+                    checked={checked.includes(o.value)}
+                    onChange={(e) => toggle(o.value, e.target.checked)}
+                  />
+                  <label htmlFor={inputId}>
+                    <span>{o.label}</span>
+                    {o.count !== null && <span className="facet-count">{formatCount(o.count, locale)}</span>}
+                  </label>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      )}
     </details>
   );
 }

@@ -4,16 +4,15 @@
 // per route, errors, acknowledged writes against the rows present, and the rollups against
 // the base table. Uses data/bench-1000000.db (npm run bench seeds it) unless
 // LOAD_DATABASE_URL is set.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import net from "node:net";
 import path from "node:path";
 import autocannon from "autocannon";
 import { ensureDemoAccounts } from "../../db/auth";
 import { migrateDb, openDb } from "../../db/open";
 import { rollupMismatches } from "../../db/rollup";
 import { buildIfNeeded } from "../../scripts/build-if-needed";
+import { startAppServer, stopAppServer } from "../support/server";
 
 const require = createRequire(import.meta.url);
 const { encodeReply } = require("next/dist/compiled/react-server-dom-webpack/client.node.js") as {
@@ -26,17 +25,6 @@ const READERS = Number(process.env.LOAD_READERS ?? 50);
 const WRITERS = 2;
 const url = process.env.LOAD_DATABASE_URL ?? "file:data/bench-1000000.db";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function main() {
   const db = openDb(url);
   migrateDb(db);
@@ -48,23 +36,9 @@ async function main() {
   db.$client.close();
 
   buildIfNeeded(ROOT, (line) => console.log(line));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port)], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  // the production server npm start runs (scripts/serve.mjs: one process per core)
+  const { baseURL: base, server } = await startAppServer(url.replace(/^file:/, ""), { quiet: true });
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/login`)).ok) break;
-      } catch {
-        // not up yet
-      }
-      if (i > 240) throw new Error("the server did not start within 60 s");
-      await new Promise((r) => setTimeout(r, 250));
-    }
     const signIn = async (email: string) => {
       const r = await fetch(`${base}/api/auth/sign-in/email`, {
         method: "POST",
@@ -162,7 +136,7 @@ async function main() {
     const failed = results.some(({ r }) => r.errors + r.timeouts + r.non2xx > 0) || writeErrors > 0 || present !== acknowledged.length || mismatches.length > 0;
     process.exitCode = failed ? 1 : 0;
   } finally {
-    server.kill("SIGTERM");
+    await stopAppServer(server);
   }
 }
 

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -9,70 +9,26 @@ import { openSqlite } from "../../db/open";
 import { rollupMismatches } from "../../db/rollup";
 import { csvLine, UTF8_BOM } from "../../lib/csv";
 import { exportHeader } from "../../lib/export-columns";
+import { killGroup, startAppServer } from "../support/server";
 
-// kill -9 of the production server (`next start`, the existing build) while admins' imports
+// kill -9 of the production server (scripts/serve.mjs over the existing build, as npm start runs it) while admins' imports
 // commit over HTTP: every import answered 200 is in the database afterwards, the file is
 // intact, the derived tables are in step, and the server starts again and takes writes.
 // It runs its own server on a copy of the e2e database (never the shared one). Outside the
 // e2e project (no global setup, no build): CRASH_E2E_DATABASE=<a seeded file with the demo
 // accounts> names the database to copy.
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ipr-crash-server-"));
 const file = path.join(dir, "ipr.db");
 const servers: ChildProcess[] = [];
 let office = "";
 let holder = "";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** `next start` in its own process group (killed whole: next may run workers). */
+/** The production server in its own process group (killed whole: it runs worker processes). */
 async function startServer(): Promise<{ baseURL: string; server: ChildProcess }> {
-  const port = await freePort();
-  const server = spawn(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port)], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: `file:${file}`, NEXT_TELEMETRY_DISABLED: "1", PORT: String(port) },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  servers.push(server);
-  let log = "";
-  server.stdout!.on("data", (d) => (log += d));
-  server.stderr!.on("data", (d) => (log += d));
-  const baseURL = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}:\n${log}`);
-    if (Date.now() > deadline) throw new Error(`next start did not answer within 60 s:\n${log}`);
-    try {
-      if ((await fetch(`${baseURL}/api/health`)).status < 500) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { baseURL, server };
-}
-
-function killGroup(server: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    if (server.exitCode !== null || server.signalCode !== null) return resolve();
-    server.once("exit", () => resolve());
-    try {
-      process.kill(-server.pid!, signal);
-    } catch {
-      resolve();
-    }
-  });
+  const started = await startAppServer(file, { detached: true });
+  servers.push(started.server);
+  return started;
 }
 
 async function signIn(baseURL: string): Promise<string> {
@@ -117,7 +73,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe("kill -9 of next start during writes", () => {
+describe("kill -9 of the server during writes", () => {
   it("loses no acknowledged import and starts again cleanly", async () => {
     const { baseURL, server } = await startServer();
     const cookie = await signIn(baseURL);
@@ -171,5 +127,69 @@ describe("kill -9 of next start during writes", () => {
     const cases = await fetch(`${again.baseURL}/api/cases?q=9990-2024-9999`, { headers: { cookie: cookieAgain } });
     expect(cases.status).toBe(200);
     await killGroup(again.server, "SIGTERM");
+  });
+});
+
+/** The processes whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // "pid (comm) state ppid …": the command may hold spaces, so read after its closing parenthesis
+        const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
+      } catch {
+        return false; // ended meanwhile
+      }
+    })
+    .map(Number);
+}
+
+/** One GET on a new connection (no kept-alive socket of a killed process is reused); 0 when it failed or took over 5 s. */
+function getStatus(url: string, cookie: string): Promise<number> {
+  return new Promise((resolve) => {
+    const request = http.get(url, { agent: false, headers: { cookie }, timeout: 5000 }, (response) => {
+      response.resume();
+      response.on("end", () => resolve(response.statusCode ?? 0));
+      response.on("error", () => resolve(0));
+    });
+    request.on("timeout", () => request.destroy());
+    request.on("error", () => resolve(0));
+  });
+}
+
+describe("kill -9 of one server process", () => {
+  it("is noticed and replaced; the other process answers meanwhile, and both after", async () => {
+    const started = await startAppServer(file, { detached: true, env: { WEB_CONCURRENCY: "2" } });
+    servers.push(started.server);
+    const { baseURL, server } = started;
+    const cookie = await signIn(baseURL);
+    const before = childrenOf(server.pid!);
+    expect(before).toHaveLength(2);
+    process.kill(before[0]!, "SIGKILL");
+    // until the replacement runs, requests go on; a connection handed to the killed process in
+    // the instant before the primary saw it die can be lost (the client's timeout), no more
+    const during: number[] = [];
+    const deadline = Date.now() + 60_000;
+    let replaced: number[] = [];
+    while (Date.now() < deadline) {
+      during.push(await getStatus(`${baseURL}/api/cases?size=1`, cookie));
+      replaced = childrenOf(server.pid!);
+      if (replaced.length === 2 && !replaced.includes(before[0]!)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(replaced).toHaveLength(2);
+    expect(replaced).not.toContain(before[0]);
+    expect(during.filter((s) => s === 200).length).toBeGreaterThan(0);
+    expect(during.filter((s) => s !== 200).length).toBeLessThanOrEqual(1);
+    // once replaced, every request is answered (round robin reaches both processes)
+    await new Promise((r) => setTimeout(r, 3000)); // the new process loads the app
+    const after: number[] = [];
+    for (let i = 0; i < 10; i++) after.push(await getStatus(`${baseURL}/api/cases?size=1`, cookie));
+    expect(after).toEqual(Array(10).fill(200));
+    expect(started.log()).toMatch(/ended \(SIGKILL\); starting another/);
+    await killGroup(server, "SIGTERM");
   });
 });

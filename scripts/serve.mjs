@@ -1,0 +1,126 @@
+// The production server: the existing build (`next build`) served by several Node processes
+// on one port, so that page rendering (CPU-bound, one event loop per process) uses every
+// core. SQLite in WAL mode lets each process read while another writes; writes queue on the
+// database's lock (busy_timeout, then a retry: lib/db-errors.ts).
+//
+//   node scripts/serve.mjs            (npm start runs it after preparing the database)
+//
+// PORT (3000; every interface), WEB_CONCURRENCY (processes: one per core, at most
+// 4), TRUST_PROXY=1 when a reverse proxy in front appends the client's address to
+// X-Forwarded-For. A process that dies is replaced; SIGTERM/SIGINT stop them all.
+//
+// The client's address: every request reaches the app with X-Forwarded-For set to one
+// address, the socket's peer (or, with TRUST_PROXY=1, the last address the proxy appended),
+// and X-Real-IP removed, so a client cannot choose the key its sign-in failures are counted
+// under (db/auth.ts signInKeys) or better-auth's rate limit.
+import cluster from "node:cluster";
+import http from "node:http";
+import { createRequire } from "node:module";
+import os from "node:os";
+
+const require = createRequire(import.meta.url);
+
+/** Reads an environment number, or says which variable is wrong and stops. */
+function envNumber(name, fallback, min, max) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`Cannot start: ${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
+    process.exit(1);
+  }
+  return n;
+}
+
+const port = envNumber("PORT", 3000, 1, 65535);
+const processes = envNumber("WEB_CONCURRENCY", Math.min(os.availableParallelism(), 4), 1, 64);
+const trustProxy = process.env.TRUST_PROXY === "1";
+
+/** The one address a request is counted under (see the header comment). */
+function clientAddress(socketAddress, forwardedFor, trust) {
+  if (trust && forwardedFor) {
+    const hops = String(forwardedFor).split(",").map((s) => s.trim()).filter(Boolean);
+    if (hops.length) return hops[hops.length - 1];
+  }
+  // an IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d
+  return (socketAddress || "unknown").replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
+}
+
+async function worker() {
+  process.env.NODE_ENV = "production";
+  const nextModule = require("next");
+  const createNext = nextModule.default ?? nextModule;
+  const app = createNext({ dev: false, dir: process.cwd(), hostname: "localhost", port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = http.createServer((req, res) => {
+    const forwarded = req.headers["x-forwarded-for"];
+    req.headers["x-forwarded-for"] = clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(",") : forwarded, trustProxy);
+    delete req.headers["x-real-ip"];
+    handle(req, res).catch((error) => {
+      console.error(error);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader("content-type", "text/plain; charset=utf-8");
+      }
+      res.end("Internal Server Error");
+    });
+  });
+  const stop = () => {
+    server.close(() => process.exit(0));
+    // connections kept alive do not hold the process up
+    setTimeout(() => process.exit(0), 5000).unref();
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  server.listen(port);
+}
+
+function primary() {
+  let stopping = false;
+  let listening = 0;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < processes; i++) fork();
+  cluster.on("listening", () => {
+    listening++;
+    if (listening === processes) console.log(`Ready on port ${port}: ${processes} ${processes === 1 ? "process" : "processes"}`);
+  });
+  const recentDeaths = [];
+  cluster.on("exit", (w, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+      return;
+    }
+    // a process that keeps dying (no build, a broken database) is not restarted forever
+    const now = Date.now();
+    recentDeaths.push(now);
+    while (recentDeaths.length && now - recentDeaths[0] > 60_000) recentDeaths.shift();
+    if (recentDeaths.length > 5) {
+      console.error("Server processes keep ending (6 within a minute); stopping.");
+      stopping = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill("SIGTERM");
+      process.exitCode = 1;
+      setTimeout(() => process.exit(1), 8000).unref();
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
+      return;
+    }
+    console.error(`Server process ${w.process.pid} ended (${signal ?? `exit code ${code}`}); starting another.`);
+    fork();
+  });
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+    setTimeout(() => process.exit(0), 8000).unref();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+if (cluster.isPrimary) primary();
+else
+  worker().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
