@@ -5,7 +5,7 @@ import { previousPeriod } from "../../lib/period";
 import { casesWhere, type FilterOptions } from "../case-filters";
 import type { Db } from "../open";
 import { campaigns, caseRightHolders, caseStats, cases, customsOffices, rightHolders } from "../schema";
-import { CASE_DIMS, NO_DISPOSAL, STATS_GRAINS, type StatsDim } from "../rollup";
+import { CASE_DIMS, NO_DISPOSAL, STATS_DIMS, STATS_GRAINS, type StatsDim } from "../rollup";
 
 // Every figure of the dashboard for one filter. Whole years of filters the cube holds
 // (dates, districts and offices, infringement types, campaigns) are read from case_stats;
@@ -205,8 +205,67 @@ function fromCases(db: Db, filters: Filters, want: Want, options: FilterOptions)
   return out;
 }
 
-/** Collects the wanted tallies: whole years from the cube where it can, the rest from cases. */
+// ---- answers kept until the database changes -------------------------------------------
+//
+// Every reader of the same filters (each dashboard, facet bar, API call) gets the same
+// tallies until something is committed, so they are kept per connection, keyed by the
+// filters, and thrown away the moment the database changes: PRAGMA data_version moves when
+// another connection (another server process, an import, a script) commits, and
+// total_changes() when this one writes. Never inside a transaction (it may roll back).
+// The tallies are frozen: a caller that tried to change a kept answer would throw.
+
+const KEPT_ANSWERS = 200;
+type Kept = { version: string; answers: Map<string, Collected>; versionOf: () => string };
+const keptBy = new WeakMap<object, Kept>();
+
+function keptFor(db: Db): Kept {
+  let kept = keptBy.get(db.$client);
+  if (!kept) {
+    const sqlite = db.$client;
+    const changes = sqlite.prepare("select total_changes()").pluck();
+    const versionOf = () => `${sqlite.pragma("data_version", { simple: true })}:${changes.get()}`;
+    kept = { version: "", answers: new Map(), versionOf };
+    keptBy.set(sqlite, kept);
+  }
+  return kept;
+}
+
+/** Forgets this connection's kept answers (the bench measures the work itself with it). */
+export function forgetKeptAnswers(db: Db): void {
+  keptBy.get(db.$client)?.answers.clear();
+}
+
+function freeze(c: Collected): Collected {
+  const tallies = [...c.dims.values(), c.year, c.office, c.campaign];
+  for (const tally of tallies) for (const f of tally.values()) Object.freeze(f);
+  return c;
+}
+
+/** Collects the wanted tallies (see computeTallies), or gives the same answer again while the database is unchanged. */
 function collect(db: Db, filters: Filters, want: Want, options: FilterOptions = {}): Collected {
+  if (db.$client.inTransaction) return computeTallies(db, filters, want, options);
+  const kept = keptFor(db);
+  const version = kept.versionOf();
+  if (version !== kept.version) {
+    kept.answers.clear();
+    kept.version = version;
+  }
+  const key = JSON.stringify([filters, options, want]);
+  const found = kept.answers.get(key);
+  if (found) {
+    // most recently used last
+    kept.answers.delete(key);
+    kept.answers.set(key, found);
+    return found;
+  }
+  const answer = freeze(computeTallies(db, filters, want, options));
+  kept.answers.set(key, answer);
+  if (kept.answers.size > KEPT_ANSWERS) kept.answers.delete(kept.answers.keys().next().value!);
+  return answer;
+}
+
+/** Computes the wanted tallies: whole years from the cube where it can, the rest from cases. */
+function computeTallies(db: Db, filters: Filters, want: Want, options: FilterOptions = {}): Collected {
   const plan = cubePlan(db, filters, options);
   if (!plan) return fromCases(db, filters, want, options);
   const fromYear = filters.from ? Number(filters.from.slice(0, 4)) + (filters.from.endsWith("-01-01") ? 0 : 1) : 0;
@@ -268,9 +327,11 @@ function byCasesThenCode<T extends Figures & { code: string }>(a: T, b: T): numb
 }
 
 /** The dashboard's data for one filter: KPIs with the previous period, and every chart. */
+/** Everything the dashboard and the filter bar read for one filter: one collection serves both. */
+const EVERYTHING: Want = { dims: [...STATS_DIMS], year: true, office: true, campaign: true };
+
 export function getDashboardStats(db: Db, filters: Filters, options: FilterOptions = {}, today: Date = new Date()): DashboardStats {
-  const dims: StatsDim[] = ["all", "type", "category", "direction", "channel", "transport", "mode", "status", "disposal", "holder", "industry"];
-  const c = collect(db, filters, { dims, year: true, office: true }, options);
+  const c = collect(db, filters, EVERYTHING, options);
   const period = previousPeriod(filters.from, filters.to, today);
   const previous = period
     ? { ...period, kpis: kpisOf(collect(db, { ...filters, ...period }, { dims: ["all", "holder"], year: false, office: false }, options)) }
@@ -372,7 +433,8 @@ export function facetCounts(db: Db, filters: Filters, options: FilterOptions = {
     campaign: facets.includes("campaign"),
   });
   const unset = FACETS.filter((f) => filters[f].length === 0);
-  if (unset.length) fill(unset, collect(db, filters, want(unset), options));
+  // the facets without a choice of their own read what the dashboard reads (the same kept answer)
+  if (unset.length) fill(unset, collect(db, filters, EVERYTHING, options));
   for (const facet of FACETS) {
     if (filters[facet].length) fill([facet], collect(db, { ...filters, [facet]: [] }, want([facet]), options));
   }

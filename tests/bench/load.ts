@@ -5,6 +5,7 @@
 // the base table. Uses data/bench-1000000.db (npm run bench seeds it) unless
 // LOAD_DATABASE_URL is set.
 import fs from "node:fs";
+import os from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -101,7 +102,8 @@ async function main() {
 
     const [results] = await Promise.all([Promise.all(readers), Promise.all(writers)]);
     const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
-    console.log(`\n${READERS} readers and ${WRITERS} writers for ${SECONDS} s against ${url} (${cases.toLocaleString("en-US")} cases)\n`);
+    const processes = process.env.WEB_CONCURRENCY ?? String(Math.min(os.availableParallelism(), 4));
+    console.log(`\n${READERS} readers and ${WRITERS} writers for ${SECONDS} s against ${url} (${cases.toLocaleString("en-US")} cases), ${processes} server processes on ${os.availableParallelism()} cores\n`);
     console.log("route".padEnd(38), "req/s".padStart(8), "p50 ms".padStart(8), "p95 ms".padStart(8), "p99 ms".padStart(8), "errors".padStart(8));
     for (const { name, r } of results) {
       const errors = r.errors + r.timeouts + r.non2xx;
