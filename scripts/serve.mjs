@@ -82,9 +82,10 @@ function primary() {
   let listening = 0;
   const fork = () => cluster.fork();
   for (let i = 0; i < processes; i++) fork();
-  cluster.on("listening", () => {
+  cluster.on("listening", (w) => {
     listening++;
     if (listening === processes) console.log(`Ready on port ${port}: ${processes} ${processes === 1 ? "process" : "processes"}`);
+    else if (listening > processes) console.log(`Server process ${w.process.pid} is serving in place of one that ended.`);
   });
   const recentDeaths = [];
   cluster.on("exit", (w, code, signal) => {
