@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useLayoutEffect, useRef, useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import { formatCount } from "@/lib/format";
 import type { Locale } from "@/lib/enums";
@@ -27,6 +27,14 @@ export function FacetSelect({ name, label, options, selected, searchable = false
   // the options are drawn once the disclosure opens: a page carries hundreds of them (right
   // holders, offices), which would otherwise be rendered into every page's HTML
   const [open, setOpen] = useState(false);
+  // a panel that would run off the right edge (a facet at the end of its row) opens leftwards
+  const panel = useRef<HTMLDivElement>(null);
+  const [leftwards, setLeftwards] = useState(false);
+  useLayoutEffect(() => {
+    if (!open || !panel.current) return;
+    const { right } = panel.current.getBoundingClientRect();
+    if (right > document.documentElement.clientWidth) setLeftwards(true);
+  }, [open]);
   const shown = needle
     ? options.filter((o) => `${o.label} ${o.value}`.toLowerCase().includes(needle.toLowerCase()))
     : options;
@@ -42,13 +50,20 @@ export function FacetSelect({ name, label, options, selected, searchable = false
   };
 
   return (
-    <details className="facet" data-facet={name} onToggle={(e) => setOpen(e.currentTarget.open)}>
+    <details
+      className="facet"
+      data-facet={name}
+      onToggle={(e) => {
+        setOpen(e.currentTarget.open);
+        if (!e.currentTarget.open) setLeftwards(false);
+      }}
+    >
       <summary>
         {label}
         {selected.length > 0 && <span className="facet-badge">{t("selected", { count: selected.length })}</span>}
       </summary>
       {open && (
-        <div className="facet-panel" role="group" aria-label={label}>
+        <div ref={panel} className={leftwards ? "facet-panel facet-panel-leftwards" : "facet-panel"} role="group" aria-label={label}>
           {searchable && (
             <input
               type="search"

@@ -1,5 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { infringementTypes } from "../../lib/enums";
 import { baseURL, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, signInAs } from "./support";
 
 // The dashboard in Chromium: figures against independent SQL, every chart drawn, drill-down
@@ -162,6 +163,35 @@ describe("the dashboard", () => {
     await page.waitForURL((url) => url.toString() !== before);
     expect(new URL(page.url()).searchParams.getAll("office")).toEqual([sub.code]);
     await expect.poll(() => kpi("cases").textContent()).toBe(group(sqlTotals("o.code = ?", [sub.code]).cases, "en-US"));
+  });
+
+  it("draws a facet's options only once it opens, and keeps every panel inside the window", async () => {
+    await page.goto(baseURL());
+    // the page's HTML carries no option of any facet (hundreds of right holders and offices)
+    expect(await page.locator(".facet-panel li").count()).toBe(0);
+    // a narrow window, so that facets end their rows near the right edge
+    const viewport = page.viewportSize()!;
+    await page.setViewportSize({ width: 900, height: 900 });
+    const width = 900;
+    const names = await page.locator("details[data-facet]").evaluateAll((all) => all.map((d) => d.getAttribute("data-facet")!));
+    expect(names).toHaveLength(13);
+    for (const name of names) {
+      const facet = page.locator(`details[data-facet="${name}"]`);
+      await facet.locator("summary").click();
+      await facet.locator(".facet-panel li").first().waitFor();
+      const box = (await facet.locator(".facet-panel").boundingBox())!;
+      expect(box.x, name).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, name).toBeLessThanOrEqual(width);
+      await facet.locator("summary").click();
+      await expect.poll(() => facet.locator(".facet-panel").count(), { message: name }).toBe(0);
+    }
+    await page.setViewportSize(viewport);
+    // opened from the keyboard, too
+    await page.locator('details[data-facet="type"] summary').focus();
+    await page.keyboard.press("Enter");
+    await page.locator('details[data-facet="type"] .facet-panel li').first().waitFor();
+    expect(await page.locator('details[data-facet="type"] .facet-panel li').count()).toBe(infringementTypes.values.length);
+    await page.keyboard.press("Enter");
   });
 
   it("says so when nothing matches", async () => {
