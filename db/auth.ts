@@ -5,7 +5,7 @@ import { nextCookies } from "better-auth/next-js";
 import { and, eq, sql } from "drizzle-orm";
 import type { Role } from "../lib/enums";
 import type { Db } from "./open";
-import { accounts, appMeta, caseRightHolders, cases, customsOffices, rightHolders, sessions, signInFailures, users, verifications } from "./schema";
+import { accounts, appMeta, caseRightHolders, cases, customsOffices, rightHolders, sessions, rateLimits, signInFailures, users, verifications } from "./schema";
 import { isDemo } from "./bulk";
 
 // Accounts and sessions, by better-auth with its drizzle adapter: password hashing (scrypt),
@@ -35,7 +35,7 @@ export function createAuth(db: Db) {
     baseURL: process.env.BETTER_AUTH_URL ?? { allowedHosts: ["*"], fallback: "http://localhost:3000" },
     database: drizzleAdapter(db, {
       provider: "sqlite",
-      schema: { user: users, session: sessions, account: accounts, verification: verifications },
+      schema: { user: users, session: sessions, account: accounts, verification: verifications, rateLimit: rateLimits },
     }),
     emailAndPassword: {
       enabled: true,
@@ -55,7 +55,8 @@ export function createAuth(db: Db) {
       const host = request?.headers.get("host");
       return host ? [`http://${host}`, `https://${host}`] : [];
     },
-    rateLimit: { enabled: true, window: 60, max: 300, customRules: { "/sign-in/email": { window: 60, max: 60 } } },
+    // per client address (scripts/serve.mjs sets it), in the database: shared by every server process
+    rateLimit: { enabled: true, storage: "database", window: 60, max: 300, customRules: { "/sign-in/email": { window: 60, max: 60 } } },
     advanced: {
       // behind HTTPS the cookie is Secure; on plain http (a laptop, the tests) it cannot be
       useSecureCookies: process.env.AUTH_SECURE_COOKIES === "1",

@@ -340,6 +340,15 @@ export const verifications = sqliteTable("verification", {
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }),
 });
 
+// better-auth's rate limit, kept here so that every server process counts the same requests
+// (its default is each process's memory).
+export const rateLimits = sqliteTable("rate_limit", {
+  id: text("id").primaryKey(),
+  key: text("key").notNull().unique(),
+  count: integer("count").notNull(),
+  lastRequest: integer("last_request").notNull(),
+});
+
 // Failed sign-ins per key (an email address, or a client address), to slow down guessing.
 export const signInFailures = sqliteTable("sign_in_failures", {
   key: text("key").primaryKey(),

@@ -1,9 +1,10 @@
+import http from "node:http";
 import Database from "better-sqlite3";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createAccount, createAuth } from "../../db/auth";
 import { drizzleOf } from "../../db/open";
-import { baseURL, demoEmail, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, sessionCookie } from "./support";
+import { DEMO_PASSWORD, baseURL, demoEmail, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, sessionCookie } from "./support";
 
 // Signing in and out, the login page, slowing down guesses, password change, and what a
 // member may see: only their company's cases, never another right holder's name on a case.
@@ -95,6 +96,34 @@ describe("signing in", () => {
     const blocked = await attempt();
     expect(blocked.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(((await blocked.json()) as { message: string }).message).toMatch(/try again in \d+ s/);
+  });
+
+  it("limits sign-in requests per client across every server process (better-auth's rate limit, in the database)", async () => {
+    // successful sign-ins, so that the failure throttle stays out of it; a documentation
+    // address of its own (the e2e server trusts the test as its proxy)
+    // each on a new connection, so that the server's processes take turns
+    const body = JSON.stringify({ email: demoEmail("analyst"), password: DEMO_PASSWORD });
+    const attempt = () =>
+      new Promise<number>((resolve, reject) => {
+        const request = http.request(
+          `${baseURL()}/api/auth/sign-in/email`,
+          { method: "POST", agent: false, headers: { "content-type": "application/json", origin: baseURL(), "x-forwarded-for": "192.0.2.61" } },
+          (response) => {
+            response.resume();
+            response.on("end", () => resolve(response.statusCode ?? 0));
+          },
+        );
+        request.on("error", reject);
+        request.end(body);
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push(await attempt());
+    // two server processes with limits in memory would each have allowed 60
+    expect(statuses.slice(0, 60)).toEqual(Array(60).fill(200));
+    expect(statuses[60]).toBe(429);
+    const db = openTestDatabase();
+    expect(db.prepare("select count from rate_limit where key = '192.0.2.61|/sign-in/email'").get()).toEqual({ count: 60 });
+    db.close();
   });
 
   it("changes a password: the new one works, the old one no longer does", async () => {

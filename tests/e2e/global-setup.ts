@@ -37,8 +37,9 @@ export default async function setup(project: TestProject) {
   buildIfNeeded(root, (line) => console.log(`[e2e] ${line}`));
 
   // TRUST_PROXY=1: the tests stand where a reverse proxy would, so a suite can claim a client
-  // address with X-Forwarded-For (tests/e2e/client-address.test.ts checks both settings)
-  const { baseURL, server } = await startAppServer(databaseFile, { env: { TRUST_PROXY: "1" } });
+  // address with X-Forwarded-For (tests/e2e/client-address.test.ts checks both settings).
+  // Two server processes whatever the machine, so that every test meets what they share.
+  const { baseURL, server } = await startAppServer(databaseFile, { env: { TRUST_PROXY: "1", WEB_CONCURRENCY: "2" } });
 
   project.provide("baseURL", baseURL);
   project.provide("databaseFile", databaseFile);
