@@ -19,6 +19,8 @@ import { createRequire } from "node:module";
 import os from "node:os";
 
 const require = createRequire(import.meta.url);
+/** A process that could not start (no build, the port taken) exits so; the others stop too, without restarts. */
+const CANNOT_START = 78;
 
 /** Reads an environment number, or says which variable is wrong and stops. */
 function envNumber(name, fallback, min, max) {
@@ -74,6 +76,10 @@ async function worker() {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  server.on("error", (error) => {
+    console.error(error.code === "EADDRINUSE" ? `Cannot start: port ${port} is in use.` : `Cannot start: ${error.message}`);
+    process.exit(CANNOT_START);
+  });
   server.listen(port);
 }
 
@@ -93,7 +99,16 @@ function primary() {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
       return;
     }
-    // a process that keeps dying (no build, a broken database) is not restarted forever
+    if (code === CANNOT_START) {
+      // it said why; the others would fail alike
+      stopping = true;
+      process.exitCode = 1;
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill("SIGTERM");
+      setTimeout(() => process.exit(1), 8000).unref();
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
+      return;
+    }
+    // a process that keeps dying (a broken database, say) is not restarted forever
     const now = Date.now();
     recentDeaths.push(now);
     while (recentDeaths.length && now - recentDeaths[0] > 60_000) recentDeaths.shift();
@@ -122,6 +137,6 @@ function primary() {
 if (cluster.isPrimary) primary();
 else
   worker().catch((error) => {
-    console.error(error);
-    process.exit(1);
+    console.error(`Cannot start: ${error instanceof Error ? error.message : error}`);
+    process.exit(CANNOT_START);
   });
