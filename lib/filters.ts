@@ -63,6 +63,11 @@ export const ENUM_FILTERS = {
 export type EnumFilterName = keyof typeof ENUM_FILTERS;
 export type FilterName = keyof Filters;
 export const FILTER_NAMES = Object.keys(EMPTY_FILTERS) as FilterName[];
+/** The filters that take a list of values, each a facet of the filter bar, in the bar's order. */
+export const FACET_NAMES = [
+  "district", "office", "type", "category", "direction", "channel", "transport", "mode", "status", "disposal", "industry", "holder", "campaign",
+] as const satisfies readonly FilterName[];
+export type FacetName = (typeof FACET_NAMES)[number];
 
 export const SORT_KEYS = ["seizedOn", "caseNo", "pieces", "value"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];

@@ -1,9 +1,9 @@
 import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
-import { COLUMN_FACETS, listCampaigns, listRightHolders } from "@/db/queries/cases";
+import { listCampaigns, listRightHolders } from "@/db/queries/cases";
 import { listDistrictsWithOffices } from "@/db/queries/reference";
 import { facetCounts } from "@/db/queries/stats";
-import { ENUM_FILTERS, type Filters } from "@/lib/filters";
+import { ENUM_FILTERS, FACET_NAMES, type Filters } from "@/lib/filters";
 import type { FilterOptions } from "@/db/case-filters";
 import type { Locale } from "@/lib/enums";
 import { FacetSelect, type FacetOption } from "./FacetSelect";
@@ -56,24 +56,27 @@ export async function Facets({ filters, scope = {} }: { filters: Filters; scope?
     .filter((h) => !scope.restrictToHolders || scope.restrictToHolders.includes(h.id))
     .map((h) => ({ value: String(h.id), label: locale === "zh" ? (h.nameZh ?? h.name) : h.name, count: counts.holder.get(String(h.id)) ?? 0 }))
     .sort((a, b) => byCount(a, b) || a.label.localeCompare(b.label));
-  const groups: { name: string; options: FacetOption[]; searchable?: boolean }[] = [
-    { name: "district", options: districts, searchable: true },
-    { name: "office", options: offices, searchable: true },
-    ...COLUMN_FACETS.map((facet) => ({ name: facet, options: enumOptions(facet) })),
-    { name: "industry", options: enumOptions("industry") },
-    { name: "holder", options: holders, searchable: true },
-    { name: "campaign", options: campaigns },
-  ];
+  // the facets that are not one enumeration; the long lists get a search box
+  const listed: Partial<Record<string, { options: FacetOption[]; searchable?: boolean }>> = {
+    district: { options: districts, searchable: true },
+    office: { options: offices, searchable: true },
+    holder: { options: holders, searchable: true },
+    campaign: { options: campaigns },
+  };
+  const groups = FACET_NAMES.map((name) => ({
+    name,
+    ...(listed[name] ?? { options: enumOptions(name as keyof typeof ENUM_FILTERS) }),
+  }));
   return (
     <div className="filter-row facets">
       {groups.map((g) => (
         <FacetSelect
           key={g.name}
           name={g.name}
-          label={t(g.name as "district")}
+          label={t(g.name)}
           options={g.options}
-          selected={(filters[g.name as keyof Filters] as (string | number)[]).map(String)}
-          searchable={g.searchable}
+          selected={(filters[g.name] as (string | number)[]).map(String)}
+          searchable={"searchable" in g ? g.searchable : false}
         />
       ))}
     </div>
@@ -83,7 +86,7 @@ export async function Facets({ filters, scope = {} }: { filters: Filters; scope?
 export function FacetsSkeleton() {
   return (
     <div className="filter-row facets" aria-hidden="true">
-      {Array.from({ length: 13 }, (_, i) => (
+      {FACET_NAMES.map((_, i) => (
         <span key={i} className="facet skeleton facet-placeholder" />
       ))}
     </div>

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, count, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { EMPTY_FILTERS, type EnumFilterName, type CaseQuery, type Filters, type SortKey } from "../../lib/filters";
+import { EMPTY_FILTERS, type CaseQuery, type Filters, type SortKey } from "../../lib/filters";
 import { casesWhere, type FilterOptions } from "../case-filters";
 import { countCases } from "./totals";
 export { caseTotals, countCases, type CaseTotals } from "./totals";
@@ -202,10 +202,6 @@ export function otherHolderNames(db: Db, caseIds: number[], options: FilterOptio
   for (const r of rows) byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);
   return new Map([...byCase].map(([id, holders]) => [id, namesToRedact(holders)]));
 }
-
-/** The facets over one enumerated column of the case, in the filter bar's order. */
-export const COLUMN_FACETS = ["type", "category", "direction", "channel", "transport", "mode", "status", "disposal"] as const satisfies readonly EnumFilterName[];
-export type ColumnFacet = (typeof COLUMN_FACETS)[number];
 
 export type CaseDetail = CaseRow & {
   office: Named & { province: string };

@@ -1,10 +1,10 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { ENUM_FILTERS, type Filters } from "../../lib/filters";
+import { ENUM_FILTERS, FACET_NAMES, type FacetName, type Filters } from "../../lib/filters";
 import { previousPeriod } from "../../lib/period";
 import { casesWhere, type FilterOptions } from "../case-filters";
 import type { Db } from "../open";
-import { campaigns, caseRightHolders, caseStats, cases, customsOffices, rightHolders } from "../schema";
+import { campaigns, caseStats, cases, customsOffices, rightHolders } from "../schema";
 import { CASE_DIMS, NO_DISPOSAL, STATS_DIMS, STATS_GRAINS, type StatsDim } from "../rollup";
 
 // Every figure of the dashboard for one filter. Whole years of filters the cube holds
@@ -326,10 +326,19 @@ function byCasesThenCode<T extends Figures & { code: string }>(a: T, b: T): numb
   return b.cases - a.cases || a.code.localeCompare(b.code);
 }
 
-/** The dashboard's data for one filter: KPIs with the previous period, and every chart. */
+/** Every customs office (districts too) by id; an office's district is officesById.get(districtId ?? id). */
+function officesById(db: Db) {
+  const offices = db
+    .select({ id: customsOffices.id, code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh, districtId: customsOffices.districtId })
+    .from(customsOffices)
+    .all();
+  return new Map(offices.map((o) => [o.id, o]));
+}
+
 /** Everything the dashboard and the filter bar read for one filter: one collection serves both. */
 const EVERYTHING: Want = { dims: [...STATS_DIMS], year: true, office: true, campaign: true };
 
+/** The dashboard's data for one filter: KPIs with the previous period, and every chart. */
 export function getDashboardStats(db: Db, filters: Filters, options: FilterOptions = {}, today: Date = new Date()): DashboardStats {
   const c = collect(db, filters, EVERYTHING, options);
   const period = previousPeriod(filters.from, filters.to, today);
@@ -343,11 +352,7 @@ export function getDashboardStats(db: Db, filters: Filters, options: FilterOptio
     for (let y = Math.min(...years); y <= Math.max(...years); y++) byYear.push({ year: y, ...(c.year.get(y) ?? zero()) });
   }
 
-  const offices = db
-    .select({ id: customsOffices.id, code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh, districtId: customsOffices.districtId })
-    .from(customsOffices)
-    .all();
-  const officeById = new Map(offices.map((o) => [o.id, o]));
+  const officeById = officesById(db);
   const districts = new Map<number, Figures & Named>();
   const byOffice: DashboardStats["byOffice"] = [];
   for (const [officeId, f] of c.office) {
@@ -388,9 +393,6 @@ export function holderFigures(db: Db, filters: Filters, options: FilterOptions =
   return new Map([...c.dims.get("holder")!].filter(([, f]) => f.cases > 0).map(([k, f]) => [Number(k), f]));
 }
 
-/** The facets of the filter bar, each named as the filter it narrows. */
-export const FACETS = ["district", "office", "type", "category", "direction", "channel", "transport", "mode", "status", "disposal", "industry", "holder", "campaign"] as const;
-export type FacetName = (typeof FACETS)[number];
 /** Cases per value of each facet: district, office and campaign codes, enumeration values, right-holder ids. */
 export type FacetCounts = Record<FacetName, Map<string, number>>;
 
@@ -401,11 +403,8 @@ export type FacetCounts = Record<FacetName, Map<string, number>>;
  * filter bar costs a few index reads instead of a GROUP BY over the cases per facet.
  */
 export function facetCounts(db: Db, filters: Filters, options: FilterOptions = {}): FacetCounts {
-  const out = Object.fromEntries(FACETS.map((f) => [f, new Map<string, number>()])) as FacetCounts;
-  const offices = new Map(
-    (db.all(sql`select o.id, o.code, o.district_id as districtId, coalesce(d.code, o.code) as districtCode
-      from ${customsOffices} o left join ${customsOffices} d on d.id = o.district_id`) as { id: number; code: string; districtId: number | null; districtCode: string }[]).map((o) => [o.id, o]),
-  );
+  const out = Object.fromEntries(FACET_NAMES.map((f) => [f, new Map<string, number>()])) as FacetCounts;
+  const offices = officesById(db);
   const campaignCodes = new Map((db.all(sql`select id, code from ${campaigns}`) as { id: number; code: string }[]).map((c) => [c.id, c.code]));
   const add = (tally: Map<string, number>, key: string, n: number) => tally.set(key, (tally.get(key) ?? 0) + n);
 
@@ -416,7 +415,7 @@ export function facetCounts(db: Db, filters: Filters, options: FilterOptions = {
         for (const [id, f] of c.office) {
           const o = offices.get(id);
           if (!o || f.cases === 0) continue;
-          if (facet === "district") add(tally, o.districtCode, f.cases);
+          if (facet === "district") add(tally, offices.get(o.districtId ?? o.id)!.code, f.cases);
           else if (o.districtId !== null) add(tally, o.code, f.cases); // subordinate customs only
         }
       } else if (facet === "campaign") {
@@ -432,10 +431,10 @@ export function facetCounts(db: Db, filters: Filters, options: FilterOptions = {
     office: facets.includes("district") || facets.includes("office"),
     campaign: facets.includes("campaign"),
   });
-  const unset = FACETS.filter((f) => filters[f].length === 0);
+  const unset = FACET_NAMES.filter((f) => filters[f].length === 0);
   // the facets without a choice of their own read what the dashboard reads (the same kept answer)
   if (unset.length) fill(unset, collect(db, filters, EVERYTHING, options));
-  for (const facet of FACETS) {
+  for (const facet of FACET_NAMES) {
     if (filters[facet].length) fill([facet], collect(db, { ...filters, [facet]: [] }, want([facet]), options));
   }
   return out;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_SORT, EMPTY_FILTERS, filtersSlug, hasAnyFilter, parseCaseQuery, parseFilters, serializeCaseQuery, serializeFilters,
+  DEFAULT_SORT, EMPTY_FILTERS, FACET_NAMES, FILTER_NAMES, filtersSlug, hasAnyFilter, parseCaseQuery, parseFilters, serializeCaseQuery, serializeFilters,
   type Filters,
 } from "../../lib/filters";
 import { filterChips, filterSummary } from "../../lib/filter-labels";
@@ -12,6 +12,10 @@ const full: Filters = {
 };
 
 describe("the filter model", () => {
+  it("has a facet for every filter that takes a list of values, and for no other", () => {
+    expect([...FACET_NAMES].sort()).toEqual(FILTER_NAMES.filter((n) => Array.isArray(EMPTY_FILTERS[n])).sort());
+  });
+
   it("round-trips every parameter through the URL", () => {
     const params = serializeFilters(full);
     expect(params.getAll("type")).toEqual(["trademark", "copyright"]);
