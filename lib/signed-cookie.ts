@@ -18,7 +18,8 @@ export function verifySigned(signed: string | null | undefined, secret: string):
   const at = signed.lastIndexOf(".");
   if (at < 1) return null;
   const value = signed.slice(0, at);
-  const given = Buffer.from(signed.slice(at + 1), "base64");
-  const expected = Buffer.from(signature(value, secret), "base64");
+  // the signature's exact text (base64 decoding would forgive a missing "=" or stray bits)
+  const given = Buffer.from(signed.slice(at + 1));
+  const expected = Buffer.from(signature(value, secret));
   return given.length === expected.length && timingSafeEqual(given, expected) ? value : null;
 }
