@@ -71,6 +71,9 @@ export function createAuth(db: Db) {
     advanced: {
       // behind HTTPS the cookie is Secure; on plain http (a laptop, the tests) it cannot be
       useSecureCookies: process.env.AUTH_SECURE_COOKIES === "1",
+      // better-auth skips its callback and origin checks when it thinks it runs under a test
+      // runner (VITEST, NODE_ENV=test…): they stay on whatever the environment says
+      disableOriginCheck: false,
     },
     plugins: [nextCookies()],
   });

@@ -32,15 +32,14 @@ const PROBE_ORIGIN = "http://x.invalid";
 /**
  * A path inside this site to come back to after signing in (anything else becomes "/"),
  * normalised the way a browser reads it (percent-encoded: a valid Location header).
- * Refused: another origin in any spelling ("//evil", "/\\evil", "https:…"); any control
- * character, whitespace (Unicode's too) or backslash in the address as sent, and in its path
- * once %-decoded, since browsers strip or rewrite those ("/\t/evil" is "//evil" to them) and a
- * raw newline cannot go into a Location header. A query may hold encoded spaces ("q=a%20b").
+ * Refused: another origin in any spelling ("//evil", "/\\evil", "https:…"); a control
+ * character anywhere (a raw newline cannot go into a Location header); and whitespace
+ * (Unicode's too) or a backslash in the path, as sent or %-decoded, since browsers strip or
+ * rewrite those ("/\t/evil" is "//evil" to them). The query may hold spaces ("q=a b").
  */
 export function safeNext(next: string | null | undefined): string {
   if (!next || next.length > 16_384 || !next.startsWith("/") || next.startsWith("//")) return "/";
-  const unsafe = /[\u0000-\u001f\u007f-\u009f\\\s\u200b-\u200f\u2028-\u202f\u2060\ufeff]/u;
-  if (unsafe.test(next)) return "/";
+  if (CONTROL.test(next)) return "/";
   const path = next.split(/[?#]/, 1)[0]!;
   let decodedPath: string;
   try {
@@ -48,7 +47,7 @@ export function safeNext(next: string | null | undefined): string {
   } catch {
     return "/";
   }
-  if (unsafe.test(decodedPath) || decodedPath.startsWith("//")) return "/";
+  if (UNSAFE_IN_PATH.test(path) || UNSAFE_IN_PATH.test(decodedPath) || decodedPath.startsWith("//")) return "/";
   let url: URL;
   try {
     url = new URL(next, PROBE_ORIGIN);
@@ -58,3 +57,6 @@ export function safeNext(next: string | null | undefined): string {
   if (url.origin !== PROBE_ORIGIN || !url.pathname.startsWith("/") || url.pathname.startsWith("//")) return "/";
   return url.pathname + url.search + url.hash;
 }
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const UNSAFE_IN_PATH = /[\u0000-\u001f\u007f-\u009f\\\s\u200b-\u200f\u2028-\u202f\u2060\ufeff]/u;

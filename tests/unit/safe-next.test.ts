@@ -11,6 +11,8 @@ describe("safeNext", () => {
     expect(safeNext("/cases/12#history")).toBe("/cases/12#history");
     expect(safeNext("/cases?q=a%20b")).toBe("/cases?q=a%20b");
     expect(safeNext("/cases?q=a+b")).toBe("/cases?q=a+b");
+    expect(safeNext("/cases?q=a b")).toBe("/cases?q=a%20b");
+    expect(safeNext("/cases?q=a%0a")).toBe("/cases?q=a%0a");
   });
 
   it("percent-encodes what a Location header cannot carry raw", () => {
@@ -32,7 +34,7 @@ describe("safeNext", () => {
     for (const next of [
       "/\t/evil.example", "/%09/evil.example", "/\n/x", "/%0a/x", "/%0A/x", "/\r/x", "/%0d/x", "/%00/x", "/%7f/x",
       "/\u3000/x", "/%E3%80%80", "/%E3%80%80/evil.example", "/%C2%A0/x", "/\u00a0/x", "/%E2%80%8B/x", "/%EF%BB%BF/x", "/a b",
-      "/cases?q=a\nb", "/cases?q=a b",
+      "/cases?q=a\nb", "/cases#\r",
     ]) {
       expect(safeNext(next), JSON.stringify(next)).toBe("/");
     }
