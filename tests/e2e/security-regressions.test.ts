@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createAccount, createAuth, SIGN_IN_FREE_FAILURES } from "../../db/auth";
 import { drizzleOf } from "../../db/open";
 import { xlsxZipBomb } from "../support/zip-bomb";
-import { baseURL, openTestDatabase, sessionCookie } from "./support";
+import { baseURL, launchBrowser, openTestDatabase, sessionCookie } from "./support";
 
 // Items 5, 6 and 7 of issue 13, each over real HTTP against the production server:
 //  5. no case number (or company name) reaches anyone through a page or its <title> before the
@@ -285,6 +285,14 @@ describe("7. smaller holes", () => {
         body: JSON.stringify({ email, password: pass }),
       });
 
+    /** Fails from strangers' addresses until the account is locked for clients without a device cookie. */
+    async function lockAccount(): Promise<void> {
+      for (let i = 0; i < 3 * SIGN_IN_FREE_FAILURES.email; i++) {
+        if ((await signIn("wrong-password-2", `203.0.113.${120 + i}`)).status === 429) return;
+      }
+      throw new Error("the account did not lock");
+    }
+
     it("a successful sign-in leaves a signed, http-only device cookie", async () => {
       const response = await signIn(password, "198.51.100.10");
       expect(response.status).toBe(200);
@@ -312,12 +320,37 @@ describe("7. smaller holes", () => {
       expect((await signIn(password, "198.51.100.11", ownerDevice)).status).toBe(200);
     });
 
+    it("the login page's sign-in (a server action) leaves the device cookie too, and it opens the locked account", async () => {
+      const browser = await launchBrowser();
+      try {
+        const context = await browser.newContext({ locale: "en-US", extraHTTPHeaders: { "x-forwarded-for": "198.51.100.20" } });
+        const page = await context.newPage();
+        // the account is locked for clients without a device cookie (again, should the wait have passed)
+        await lockAccount();
+        expect((await signIn(password, "198.51.100.21")).status).toBe(429);
+        await context.addCookies([{ ...cookieParts(ownerDevice), url: baseURL() }]);
+        await page.goto(`${baseURL()}/login?next=${encodeURIComponent("/account")}`);
+        await page.getByLabel("Email").fill(email);
+        await page.getByLabel("Password").fill(password);
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.waitForURL((url) => url.pathname === "/account");
+        const device = (await context.cookies()).find((c) => c.name === "ipr.device");
+        expect(device?.httpOnly).toBe(true);
+        expect(device?.sameSite).toBe("Lax");
+        expect(`ipr.device=${device?.value}`).not.toBe(ownerDevice);
+      } finally {
+        await browser.close();
+      }
+    });
+
     it("the owner's device has its own counter: its failures slow only that device down", async () => {
       for (let i = 0; i < SIGN_IN_FREE_FAILURES.email; i++) expect((await signIn("wrong-password-1", "198.51.100.12", ownerDevice)).status).toBe(401);
       expect((await signIn(password, "198.51.100.12", ownerDevice)).status).toBe(429);
     });
   });
 });
+
+const cookieParts = (cookie: string) => ({ name: cookie.slice(0, cookie.indexOf("=")), value: cookie.slice(cookie.indexOf("=") + 1) });
 
 /** The device cookie a successful sign-in of `email` leaves ("ipr.device=…"). */
 async function signInWithCookie(email: string, password: string): Promise<string | undefined> {
