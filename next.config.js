@@ -22,7 +22,17 @@ const nextConfig = {
   // the streaming XLSX writer stays a plain Node module on the server
   serverExternalPackages: ["exceljs"],
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      // the import upload bypasses proxy.ts (see its matcher): the API's policy and caching here
+      {
+        source: "/api/admin/import",
+        headers: [
+          { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" },
+          { key: "Cache-Control", value: "private, no-store" },
+        ],
+      },
+    ];
   },
 };
 

@@ -1,5 +1,7 @@
 import { getSessionCookie } from "better-auth/cookies";
 import { NextResponse, type NextRequest } from "next/server";
+import { getAuthSecret } from "@/db/client";
+import { verifySigned } from "@/lib/signed-cookie";
 
 // Two jobs, before any page or route runs:
 //
@@ -9,9 +11,13 @@ import { NextResponse, type NextRequest } from "next/server";
 //    that allows nothing (it answers JSON and files, never pages). The headers that do not
 //    change per request (nosniff, frame and referrer policy, …) come from next.config.js,
 //    which covers Next's static files too.
-// 2. A first, cheap gate: a page request without a session cookie goes to the login page (and
-//    comes back afterwards) with a real redirect. Whether the session is valid, and what the
-//    user's role allows, every page, action and route handler checks on the server itself.
+// 2. A first, cheap gate: a page request without a session cookie that this server signed (its
+//    HMAC checked against the auth secret; "session_token=x" is not one) goes to the login
+//    page (and comes back afterwards) with a real redirect. Whether the session is still
+//    valid, and what the user's role allows, every page, metadata function, action and route
+//    handler checks on the server itself.
+// 3. The API's answers hold case data: never kept by a browser or a shared cache
+//    (Cache-Control: private, no-store), whatever the route handler says.
 
 /** Behind HTTPS (the same switch that makes the session cookie Secure). */
 const secure = () => process.env.AUTH_SECURE_COOKIES === "1";
@@ -48,6 +54,13 @@ function newNonce(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");
 }
 
+const API_CACHE_CONTROL = "private, no-store";
+
+/** Whether the request carries a session cookie signed with this server's secret (not whether the session is still open). */
+function signedSession(request: NextRequest): boolean {
+  return verifySigned(getSessionCookie(request), getAuthSecret()) !== null;
+}
+
 const isLoginPage = (pathname: string) => pathname === "/login" || pathname.startsWith("/login/");
 
 /** An address whose percent-encoding does not decode ("/api/cases/%"): Next would answer 500. */
@@ -69,12 +82,16 @@ export function proxy(request: NextRequest) {
     );
   }
   // route handlers answer 401/403 themselves
-  if (pathname.startsWith("/api/")) return withHeaders(NextResponse.next(), API_POLICY);
+  if (pathname.startsWith("/api/")) {
+    const response = withHeaders(NextResponse.next(), API_POLICY);
+    response.headers.set("Cache-Control", API_CACHE_CONTROL);
+    return response;
+  }
 
   const nonce = newNonce();
   const policy = pagePolicy(nonce, { dev: process.env.NODE_ENV === "development", secure: secure() });
 
-  if (!isLoginPage(pathname) && !getSessionCookie(request)) {
+  if (!isLoginPage(pathname) && !signedSession(request)) {
     const next = pathname + request.nextUrl.search;
     const login = new URL("/login", request.url);
     if (next !== "/") login.searchParams.set("next", next);
@@ -89,6 +106,9 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // everything but Next's build output and the icons (next.config.js gives those their headers)
-  matcher: ["/((?!_next/static/|_next/image|icon\\.svg|favicon\\.ico).*)"],
+  // everything but Next's build output and the icons (next.config.js gives those their
+  // headers), and the import upload: the proxy would buffer its body and cut it at 10 MB
+  // (Next's proxyClientMaxBodySize); that route reads at most 50 MB itself, streaming, and
+  // next.config.js gives it the API's headers
+  matcher: ["/((?!_next/static/|_next/image|icon\\.svg|favicon\\.ico|api/admin/import$).*)"],
 };

@@ -35,6 +35,16 @@ export async function requirePageUser(permission: Permission, path: string): Pro
   return user;
 }
 
+/**
+ * For generateMetadata: the signed-in user when the permission allows the page, else null.
+ * A page's title is data too (a case number, a company's name): it is loaded only for a user
+ * the page itself would serve, so a redirect or 403 leaks nothing through <title>.
+ */
+export async function metadataUser(permission: Permission): Promise<SessionUser | null> {
+  const user = await currentUser();
+  return user && can(user.role, permission) ? user : null;
+}
+
 /** A page's path with its query, to come back to after signing in. */
 export function pathWithQuery(path: string, searchParams: Record<string, string | string[] | undefined>): string {
   const params = new URLSearchParams();

@@ -7,6 +7,7 @@ import type { Role } from "../lib/enums";
 import type { Db } from "./open";
 import { accounts, appMeta, caseRightHolders, cases, customsOffices, rightHolders, sessions, rateLimits, signInFailures, users, verifications } from "./schema";
 import { isDemo } from "./bulk";
+import { signValue, verifySigned } from "../lib/signed-cookie";
 
 // Accounts and sessions, by better-auth with its drizzle adapter: password hashing (scrypt),
 // session tokens and http-only cookies are the library's. There is no public sign-up:
@@ -26,13 +27,22 @@ export function authSecret(db: Db): string {
   return db.select({ value: appMeta.value }).from(appMeta).where(eq(appMeta.key, "auth_secret")).get()!.value;
 }
 
+/** better-auth's log, less its start-up warning that no BETTER_AUTH_URL is set (each request's own origin is used then, on purpose). */
+function quietAboutBaseURL(level: "debug" | "info" | "warn" | "error", message: string, ...args: unknown[]): void {
+  if (level === "warn" && message.includes("Base URL is not set")) return;
+  if (level === "debug") return;
+  (level === "error" ? console.error : level === "warn" ? console.warn : console.log)(`[better-auth] ${message}`, ...args);
+}
+
 export function createAuth(db: Db) {
   return betterAuth({
     appName: "IP Border Enforcement Tracker",
     secret: authSecret(db),
-    // the address the app is reached at: BETTER_AUTH_URL, or whatever host the request names
-    // (a laptop, a test's random port); the origin check below still ties a POST to it
-    baseURL: process.env.BETTER_AUTH_URL ?? { allowedHosts: ["*"], fallback: "http://localhost:3000" },
+    // the address the app is reached at: BETTER_AUTH_URL; without it, the origin each request
+    // came to (a laptop, a test's random port). No wildcard: the trusted origins, which every
+    // callbackURL / redirectTo must match, are the app's own and nothing else.
+    baseURL: process.env.BETTER_AUTH_URL || undefined,
+    logger: { log: quietAboutBaseURL },
     database: drizzleAdapter(db, {
       provider: "sqlite",
       schema: { user: users, session: sessions, account: accounts, verification: verifications, rateLimit: rateLimits },
@@ -50,16 +60,20 @@ export function createAuth(db: Db) {
         holderId: { type: "number", required: false, input: false },
       },
     },
-    // a POST must come from the page it was served to: the Origin must name this host
+    // a POST must come from the page it was served to, a callback must lead back to it: the
+    // origin of BETTER_AUTH_URL (better-auth adds it), or without it this request's own host
     trustedOrigins: (request) => {
       const host = request?.headers.get("host");
-      return host ? [`http://${host}`, `https://${host}`] : [];
+      return host && !process.env.BETTER_AUTH_URL ? [`http://${host}`, `https://${host}`] : [];
     },
     // per client address (scripts/serve.mjs sets it), in the database: shared by every server process
     rateLimit: { enabled: true, storage: "database", window: 60, max: 300, customRules: { "/sign-in/email": { window: 60, max: 60 } } },
     advanced: {
       // behind HTTPS the cookie is Secure; on plain http (a laptop, the tests) it cannot be
       useSecureCookies: process.env.AUTH_SECURE_COOKIES === "1",
+      // better-auth skips its callback and origin checks when it thinks it runs under a test
+      // runner (VITEST, NODE_ENV=test…): they stay on whatever the environment says
+      disableOriginCheck: false,
     },
     plugins: [nextCookies()],
   });
@@ -210,13 +224,55 @@ export function clearSignInFailures(db: Db, key: string): void {
   db.delete(signInFailures).where(eq(signInFailures.key, key)).run();
 }
 
+// Device cookies (OWASP's "Slow Down Online Guessing Attacks with Device Cookies"): a
+// successful sign-in leaves a signed, http-only cookie naming the account in that browser. A
+// sign-in that presents a valid one for the account it tries is counted under that device
+// only, so a stranger's failed guesses, which slow the account down for every client without
+// one, never lock the owner's own browser out.
+
+export const DEVICE_COOKIE = "ipr.device";
+export const DEVICE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365;
+
+/** A new device cookie's value for an account: its email and a random device id, signed with the auth secret. */
+export function newDeviceCookie(db: Db, email: string): string {
+  const value = `${Buffer.from(normaliseEmail(email)).toString("base64url")}~${randomBytes(12).toString("base64url")}`;
+  return signValue(value, authSecret(db));
+}
+
+/** The device id of a valid device cookie for this email in the request's cookies, else null. */
+export function deviceOf(db: Db, email: string, headers: Headers): string | null {
+  for (const part of (headers.get("cookie") ?? "").split(";")) {
+    const at = part.indexOf("=");
+    if (at < 0 || part.slice(0, at).trim() !== DEVICE_COOKIE) continue;
+    let raw: string;
+    try {
+      raw = decodeURIComponent(part.slice(at + 1).trim());
+    } catch {
+      continue;
+    }
+    const value = verifySigned(raw, authSecret(db));
+    const [who, device] = value?.split("~") ?? [];
+    if (who && device && Buffer.from(who, "base64url").toString() === normaliseEmail(email)) return device;
+  }
+  return null;
+}
+
+/** The Set-Cookie header of a new device cookie (for a route handler's answer). */
+export function deviceSetCookie(value: string): string {
+  const secure = process.env.AUTH_SECURE_COOKIES === "1" ? "; Secure" : "";
+  return `${DEVICE_COOKIE}=${encodeURIComponent(value)}; Max-Age=${DEVICE_COOKIE_MAX_AGE}; Path=/; HttpOnly; SameSite=Lax${secure}`;
+}
+
 /**
- * The throttle keys of one sign-in attempt (by email address, and by client), with the
- * failures each allows. The production server (scripts/serve.mjs) sets X-Forwarded-For to
- * the one address the request came from (the socket's peer, or what a trusted proxy
- * appended), so a client cannot choose its key; `next dev` passes the header on as sent.
+ * The throttle keys of one sign-in attempt, with the failures each allows: the account (by
+ * email address) — or, from a browser with a valid device cookie for it, that device — and
+ * the client. The production server (scripts/serve.mjs) sets X-Forwarded-For to the one
+ * address the request came from (the socket's peer, or what a trusted proxy appended), so a
+ * client cannot choose its key; `next dev` passes the header on as sent.
  */
-export function signInKeys(email: string, headers: Headers): [string, number][] {
+export function signInKeys(db: Db, email: string, headers: Headers): [string, number][] {
   const client = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || "direct";
-  return [[`email:${normaliseEmail(email)}`, SIGN_IN_FREE_FAILURES.email], [`client:${client}`, SIGN_IN_FREE_FAILURES.client]];
+  const device = deviceOf(db, email, headers);
+  const account: [string, number] = device ? [`device:${device}`, SIGN_IN_FREE_FAILURES.email] : [`email:${normaliseEmail(email)}`, SIGN_IN_FREE_FAILURES.email];
+  return [account, [`client:${client}`, SIGN_IN_FREE_FAILURES.client]];
 }

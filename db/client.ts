@@ -1,11 +1,11 @@
 import "server-only";
-import { createAuth, type Auth } from "./auth";
+import { authSecret, createAuth, type Auth } from "./auth";
 import { drizzleOf, openSqlite, withServerCache, type Db } from "./open";
 import { databasePathFromUrl } from "../lib/env";
 
 // One connection per server process (kept across hot reloads in development), and the
 // authentication on top of it.
-const globalForDb = globalThis as unknown as { iprDb?: Db; iprAuth?: Auth };
+const globalForDb = globalThis as unknown as { iprDb?: Db; iprAuth?: Auth; iprAuthSecret?: string };
 
 export function getDb(): Db {
   if (!globalForDb.iprDb) {
@@ -17,4 +17,10 @@ export function getDb(): Db {
 export function getAuth(): Auth {
   if (!globalForDb.iprAuth) globalForDb.iprAuth = createAuth(getDb());
   return globalForDb.iprAuth;
+}
+
+/** The secret that signs session and device cookies (read once per process). */
+export function getAuthSecret(): string {
+  globalForDb.iprAuthSecret ??= authSecret(getDb());
+  return globalForDb.iprAuthSecret;
 }

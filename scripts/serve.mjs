@@ -38,6 +38,19 @@ const port = envNumber("PORT", 3000, 1, 65535);
 const processes = envNumber("WEB_CONCURRENCY", Math.min(os.availableParallelism(), 4), 1, 64);
 const trustProxy = process.env.TRUST_PROXY === "1";
 
+// ---- long addresses (issue 13) --------------------------------------------------------------
+// An address longer than this is answered 414 at once and its connection closed: the page it
+// leads to would send it again as Referer on every request it makes, past Node's 16 KB limit
+// for request headers. Filters and searches need a small fraction of it.
+const MAX_URL_BYTES = 8 * 1024;
+function refuseLongUrl(req, res) {
+  if (Buffer.byteLength(req.url ?? "") <= MAX_URL_BYTES) return false;
+  res.writeHead(414, { "content-type": "text/plain; charset=utf-8", connection: "close", "cache-control": "no-store" });
+  res.end(`The address is longer than ${MAX_URL_BYTES / 1024} KB; shorten the filters or the search.\n`);
+  return true;
+}
+// ---------------------------------------------------------------------------------------------
+
 /** The one address a request is counted under (see the header comment). */
 function clientAddress(socketAddress, forwardedFor, trust) {
   if (trust && forwardedFor) {
@@ -56,6 +69,7 @@ async function worker() {
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = http.createServer((req, res) => {
+    if (refuseLongUrl(req, res)) return; // issue 13: see MAX_URL_BYTES
     const forwarded = req.headers["x-forwarded-for"];
     req.headers["x-forwarded-for"] = clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(",") : forwarded, trustProxy);
     delete req.headers["x-real-ip"];

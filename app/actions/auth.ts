@@ -1,9 +1,11 @@
 "use server";
 
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getAuth, getDb } from "@/db/client";
-import { clearSignInFailures, MIN_PASSWORD_LENGTH, recordSignInFailure, signInDelay, signInKeys } from "@/db/auth";
+import {
+  clearSignInFailures, DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, MIN_PASSWORD_LENGTH, newDeviceCookie, recordSignInFailure, signInDelay, signInKeys,
+} from "@/db/auth";
 import { safeNext } from "@/lib/roles";
 import { currentUser } from "../session";
 
@@ -16,7 +18,7 @@ export async function signIn(_: SignInState, form: FormData): Promise<SignInStat
   if (!email || !password) return { error: "missing", email };
   const db = getDb();
   const h = await headers();
-  const keys = signInKeys(email, h);
+  const keys = signInKeys(db, email, h);
   const wait = Math.max(...keys.map(([key, free]) => signInDelay(db, key, free)));
   if (wait > 0) return { error: "throttled", seconds: wait, email };
   try {
@@ -26,6 +28,10 @@ export async function signIn(_: SignInState, form: FormData): Promise<SignInStat
     return { error: "invalid", email };
   }
   clearSignInFailures(db, keys[0]![0]);
+  // this browser has signed in to the account: others' failed guesses no longer lock it out
+  (await cookies()).set(DEVICE_COOKIE, newDeviceCookie(db, email), {
+    httpOnly: true, sameSite: "lax", secure: process.env.AUTH_SECURE_COOKIES === "1", path: "/", maxAge: DEVICE_COOKIE_MAX_AGE,
+  });
   redirect(next);
 }
 

@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import { UTF8_BOM, parseCsv } from "../csv";
+import { checkZipUnpackedSize, ZipLimitError } from "./zip";
 
 // Reading an uploaded spreadsheet into a header and rows of strings: CSV (UTF-8 with or
 // without a byte-order mark; comma or semicolon, taken from the header line; quoted fields)
@@ -12,7 +13,7 @@ export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 /** The sheet names an export gives its cases (messages "export.casesSheet", both locales). */
 export const CASES_SHEET_NAMES = ["Cases", "案件"];
 
-export type ImportFileErrorCode = "too_large" | "empty" | "unreadable" | "not_utf8" | "unsupported";
+export type ImportFileErrorCode = "too_large" | "too_large_unpacked" | "empty" | "unreadable" | "not_utf8" | "unsupported";
 
 /** The file as a whole cannot be imported; `code` is translated by the UI (import.fileErrors). */
 export class ImportFileError extends Error {
@@ -144,6 +145,13 @@ function casesSheet(workbook: ExcelJS.Workbook): ExcelJS.Worksheet | undefined {
 /** XLSX bytes into header and rows (row numbers as Excel shows them). */
 export async function parseXlsxBytes(bytes: Uint8Array): Promise<ParsedFile> {
   checkImportSize(bytes.byteLength);
+  // a zip bomb is refused before the workbook reader unpacks it into memory
+  try {
+    await checkZipUnpackedSize(bytes);
+  } catch (error) {
+    if (error instanceof ZipLimitError) throw new ImportFileError(error.reason === "too_large" ? "too_large_unpacked" : "unreadable", error.message);
+    throw error;
+  }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);

@@ -17,7 +17,8 @@ describe("GET /api/admin/backup", () => {
     const response = await fetch(`${baseURL()}/api/admin/backup`, { headers: { cookie: await sessionCookie("admin") } });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="ipr-backup-\d{4}-\d{2}-\d{2}\.db"$/);
-    expect(response.headers.get("cache-control")).toBe("no-store");
+    // proxy.ts: every API answer, the backup included
+    expect(response.headers.get("cache-control")).toBe("private, no-store");
     const body = Buffer.from(await response.arrayBuffer());
     expect(body.subarray(0, 16).toString("latin1")).toBe("SQLite format 3\0");
     // the server streams it (chunked); a declared length, if any, must match

@@ -14,7 +14,7 @@ import {
 } from "@/lib/enums";
 import { formatCount, formatDate, formatMoney } from "@/lib/format";
 import { can, caseScope, type SessionUser } from "@/lib/roles";
-import { currentUser, requirePageUser } from "@/app/session";
+import { metadataUser, requirePageUser } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
@@ -25,7 +25,7 @@ function load(id: string, user: SessionUser | null): CaseDetail | null {
 }
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
-  const found = load((await params).id, await currentUser());
+  const found = load((await params).id, await metadataUser("readCases"));
   const t = await getTranslations("case");
   return { title: found ? t("title", { caseNo: found.caseNo }) : t("notFound") };
 }

@@ -14,7 +14,7 @@ import { casesHref, hrefWith, withValues } from "@/lib/drill";
 import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { parseFilters } from "@/lib/filters";
-import { currentUser, pathWithQuery, requirePageUser } from "@/app/session";
+import { metadataUser, pathWithQuery, requirePageUser } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
@@ -22,7 +22,7 @@ const load = (code: string): DistrictFacts | null => getDistrict(getDb(), code);
 const displayName = (d: DistrictFacts, locale: Locale) => (locale === "zh" ? d.nameZh : d.nameEn);
 
 export async function generateMetadata({ params }: { params: Promise<{ code: string }> }): Promise<Metadata> {
-  const found = (await currentUser()) ? load((await params).code) : null;
+  const found = (await metadataUser("readAggregates")) ? load((await params).code) : null;
   const t = await getTranslations("reference.district");
   const locale = (await getLocale()) as Locale;
   return { title: found ? (locale === "zh" ? `${found.nameZh}（${found.code}）` : `${found.nameEn} (${found.code})`) : t("notFound") };

@@ -11,7 +11,7 @@ import { getRightHolder, type RightHolderFacts } from "@/db/queries/reference";
 import { casesHref, hrefWith, withValues } from "@/lib/drill";
 import { industries, type Locale } from "@/lib/enums";
 import { parseFilters } from "@/lib/filters";
-import { currentUser, pathWithQuery, requirePageUser } from "@/app/session";
+import { metadataUser, pathWithQuery, requirePageUser } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
@@ -22,7 +22,10 @@ function load(id: string): RightHolderFacts | null {
 const displayName = (h: RightHolderFacts, locale: Locale) => (locale === "zh" && h.nameZh ? h.nameZh : h.name);
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
-  const found = (await currentUser()) ? load((await params).id) : null;
+  const user = await metadataUser("readAggregates");
+  const id = (await params).id;
+  // a member's title names no company but its own
+  const found = user && (user.role !== "member" || String(user.holderId) === id) ? load(id) : null;
   const t = await getTranslations("reference.holder");
   return { title: found ? displayName(found, (await getLocale()) as Locale) : t("notFound") };
 }

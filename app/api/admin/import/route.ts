@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 const ENVELOPE_BYTES = 64 * 1024;
 
 const fileError = (error: ImportFileError) =>
-  NextResponse.json({ error: error.code, message: error.message }, { status: error.code === "too_large" ? 413 : 400 });
+  NextResponse.json({ error: error.code, message: error.message }, { status: error.code === "too_large" || error.code === "too_large_unpacked" ? 413 : 400 });
 
 /** The body, refused as soon as it grows past the limit (never read whole when too large). */
 async function boundedBody(request: NextRequest): Promise<Uint8Array | ImportFileError> {

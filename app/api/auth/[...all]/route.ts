@@ -1,7 +1,7 @@
 import { toNextJsHandler } from "better-auth/next-js";
 import { NextResponse } from "next/server";
 import { getAuth, getDb } from "@/db/client";
-import { clearSignInFailures, recordSignInFailure, signInDelay, signInKeys } from "@/db/auth";
+import { clearSignInFailures, deviceSetCookie, newDeviceCookie, recordSignInFailure, signInDelay, signInKeys } from "@/db/auth";
 import { crossSite, sameOrigin } from "../../respond";
 
 // better-auth's own endpoints (/api/auth/sign-in/email, /api/auth/sign-out, …) for tools and
@@ -11,11 +11,27 @@ export const dynamic = "force-dynamic";
 
 const handlers = () => toNextJsHandler(getAuth());
 
-export function GET(request: Request) {
-  return handlers().GET(request);
+/**
+ * The request as better-auth should see it: at the host the client sent it to. Next names its
+ * own hostname ("localhost") in request.url, and without BETTER_AUTH_URL better-auth takes
+ * the app's origin, the one origin its callbacks may lead to, from that URL.
+ */
+function atOwnHost(request: Request): Request {
+  if (process.env.BETTER_AUTH_URL) return request;
+  const host = request.headers.get("host");
+  const url = new URL(request.url);
+  if (!host || url.host === host || !/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i.test(host)) return request;
+  url.host = host;
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  return new Request(url, { method: request.method, headers: request.headers, body: hasBody ? request.body : undefined, signal: request.signal, ...(hasBody ? { duplex: "half" } : {}) } as RequestInit);
 }
 
-export async function POST(request: Request) {
+export function GET(request: Request) {
+  return handlers().GET(atOwnHost(request));
+}
+
+export async function POST(original: Request) {
+  const request = atOwnHost(original);
   // better-auth trusts any https origin with a dynamic base URL: refuse cross-site POSTs here
   if (!sameOrigin(request)) return crossSite();
   if (!new URL(request.url).pathname.endsWith("/sign-in/email")) return handlers().POST(request);
@@ -27,7 +43,7 @@ export async function POST(request: Request) {
     return NextResponse.json({ error: "invalid_body", message: "Send JSON: {\"email\": …, \"password\": …}." }, { status: 400 });
   }
   const db = getDb();
-  const keys = signInKeys(email, request.headers);
+  const keys = signInKeys(db, email, request.headers);
   const wait = Math.max(...keys.map(([key, free]) => signInDelay(db, key, free)));
   if (wait > 0) {
     return NextResponse.json(
@@ -36,7 +52,11 @@ export async function POST(request: Request) {
     );
   }
   const response = await handlers().POST(request);
-  if (response.status === 200) clearSignInFailures(db, keys[0]![0]);
-  else if (response.status === 401) for (const [key] of keys) recordSignInFailure(db, key);
-  return response;
+  if (response.status === 401) for (const [key] of keys) recordSignInFailure(db, key);
+  if (response.status !== 200) return response;
+  clearSignInFailures(db, keys[0]![0]);
+  // a device cookie for this client: others' failed guesses no longer lock it out (db/auth.ts)
+  const signedIn = new Response(response.body, response);
+  signedIn.headers.append("Set-Cookie", deviceSetCookie(newDeviceCookie(db, email)));
+  return signedIn;
 }

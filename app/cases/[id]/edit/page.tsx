@@ -9,7 +9,7 @@ import { getCaseForEdit, type CaseForEdit } from "@/db/mutations/cases";
 import { caseFormChoices } from "@/db/queries/admin";
 import { caseToFormValues, todayInShanghai } from "@/lib/case-schema";
 import type { Locale } from "@/lib/enums";
-import { requirePageUser } from "@/app/session";
+import { metadataUser, requirePageUser } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +20,8 @@ function load(id: string): CaseForEdit | null {
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const t = await getTranslations("forms");
   const tc = await getTranslations("case");
-  const found = load((await params).id);
+  // the session and role first: nothing is loaded for whom the page would not serve
+  const found = (await metadataUser("write")) ? load((await params).id) : null;
   return { title: found ? t("editTitle", { caseNo: found.caseNo }) : tc("notFound") };
 }
 
