@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { softDeleteCase } from "../../db/mutations/cases";
 import { getMarketView, marketRelease, marketThreshold } from "../../db/queries/market";
 import { isSensitive, type Figures, type MarketView } from "../../lib/suppression";
 import { seedDatabase } from "../../seed/run";
-import { freshDb } from "../support/db";
+import { freshDb, ROOT, TSX } from "../support/db";
 import { recoverable } from "../support/disclosure";
 
 // The market tables on a real seeded database: what they show equals plain GROUP BYs over
@@ -158,5 +160,18 @@ describe("the market tables on a seeded database", () => {
     expect(after).not.toBe(before);
     expect(after.byYear.reduce((s, y) => s + y.cases, 0)).toBe(before.byYear.reduce((s, y) => s + y.cases, 0) - 1);
     checkAgainstSql(null, 10);
+  });
+});
+
+describe("MARKET_MIN_CASES at start-up", () => {
+  it("npm start stops with one sentence for a bad value, before touching the database", () => {
+    const result = spawnSync(TSX, [path.join(ROOT, "scripts/start.ts")], {
+      cwd: ROOT,
+      env: { ...process.env, MARKET_MIN_CASES: "five", PORT: "3999", DATABASE_URL: `file:${path.join(path.dirname(t.file), "never.db")}` },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe('Cannot start: MARKET_MIN_CASES must be a whole number from 3 to 1000 (got "five").');
   });
 });

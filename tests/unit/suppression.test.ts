@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../lib/env";
 import {
-  buildRelease, DEFAULT_MARKET_MIN_CASES, isSensitive, marketMinCasesFromEnv, protectTable, snapToYears, viewPeriod,
+  buildRelease, DEFAULT_MARKET_MIN_CASES, isSensitive, marketMinCasesFromEnv, parseMarketPeriod, protectTable, snapToYears, viewPeriod,
   type CountedCell, type MarketSource, type MarketView, type Release,
 } from "../../lib/suppression";
 import { recoverable, RowSpace } from "../support/disclosure";
@@ -264,5 +264,46 @@ describe("MARKET_MIN_CASES", () => {
   it.each(["2", "0", "-5", "10.5", "ten", "1e2", "1001"])("refuses %j with a sentence naming the variable", (value) => {
     expect(() => marketMinCasesFromEnv(value)).toThrow(ConfigError);
     expect(() => marketMinCasesFromEnv(value)).toThrow(`MARKET_MIN_CASES must be a whole number from 3 to 1000 (got "${value}").`);
+  });
+});
+
+describe("parseMarketPeriod", () => {
+  const parse = (query: string) => parseMarketPeriod(new URLSearchParams(query));
+
+  it("takes years or dates and snaps them to the whole years they touch", () => {
+    expect(parse("")).toEqual({ fromYear: null, toYear: null, problems: [] });
+    expect(parse("from=2016-06-07&to=2017-01-31")).toEqual({ fromYear: 2016, toYear: 2017, problems: [] });
+    expect(parse("from=2016&to=2016")).toEqual({ fromYear: 2016, toYear: 2016, problems: [] });
+    expect(parse("to=2020-12-31")).toEqual({ fromYear: null, toYear: 2020, problems: [] });
+  });
+
+  it.each([
+    ["from=2016-02-30", "from", 'from="2016-02-30" must be a year (YYYY) or a date written YYYY-MM-DD'],
+    ["to=20166", "to", 'to="20166" must be a year (YYYY) or a date written YYYY-MM-DD'],
+    ["from=0999", "from", 'from="0999" must be a year (YYYY) or a date written YYYY-MM-DD'],
+    ["from=2020&to=2019-12-31", "to", "to=2019 must not be before from=2020"],
+    ["from=2016&from=2017", "from", 'from="2017" may be given only once'],
+    ["district=8600", "district", "district is not accepted: the market tables take only the period (from, to)"],
+    ["q=5300-2012-0010&from=2016", "q", "q is not accepted: the market tables take only the period (from, to)"],
+  ])("%s: names %s", (query, parameter, message) => {
+    const { problems } = parse(query);
+    expect(problems[0]).toMatchObject({ parameter, message });
+  });
+
+  it("on the dashboard: its own parameter names, the dashboard's filters left alone", () => {
+    const names = { from: "marketFrom", to: "marketTo" };
+    expect(parseMarketPeriod({ marketFrom: "2014", marketTo: "2015", district: "8600", q: "x" }, names, true))
+      .toEqual({ fromYear: 2014, toYear: 2015, problems: [] });
+    expect(parseMarketPeriod({ marketFrom: ["2014", "2015"] }, names, true).problems[0]!.parameter).toBe("marketFrom");
+  });
+
+  it("never throws, whatever it is given", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom("from", "to", "x"), fc.string({ maxLength: 12 })), { maxLength: 4 }), (pairs) => {
+        const { fromYear, toYear, problems } = parseMarketPeriod(new URLSearchParams(pairs));
+        if (fromYear !== null && toYear !== null) expect(toYear).toBeGreaterThanOrEqual(fromYear);
+        for (const p of problems) expect(p.message).toContain(p.parameter);
+      }),
+    );
   });
 });
