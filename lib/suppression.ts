@@ -321,7 +321,7 @@ export function snapToYears(from: string | null, to: string | null): { fromYear:
   return { fromYear: from ? Number(from.slice(0, 4)) : 0, toYear: to ? Number(to.slice(0, 4)) : 9999 };
 }
 
-export type PeriodProblem = { parameter: string; value: string; message: string };
+export type PeriodProblem = { parameter: string; value: string; kind: "not_accepted" | "repeated" | "year" | "range"; message: string };
 
 /**
  * The period of the market tables from request parameters: `from` and `to`, each a date
@@ -342,25 +342,25 @@ export function parseMarketPeriod(
   for (const [name, raw] of entries) {
     const which = name === names.from ? "from" : name === names.to ? "to" : null;
     if (!which) {
-      if (!acceptOthers) problems.push({ parameter: name, value: raw, message: `${name} is not accepted: the market tables take only the period (${names.from}, ${names.to})` });
+      if (!acceptOthers) problems.push({ parameter: name, value: raw, kind: "not_accepted", message: `${name} is not accepted: the market tables take only the period (${names.from}, ${names.to})` });
       continue;
     }
     const value = raw.trim();
     if (seen.has(name)) {
-      problems.push({ parameter: name, value, message: `${name}=${JSON.stringify(value)} may be given only once` });
+      problems.push({ parameter: name, value, kind: "repeated", message: `${name}=${JSON.stringify(value)} may be given only once` });
       continue;
     }
     seen.add(name);
     if (value === "") continue;
     const valid = /^\d{4}$/.test(value) || isIsoDate(value);
     if (!valid || Number(value.slice(0, 4)) < 1900) {
-      problems.push({ parameter: name, value, message: `${name}=${JSON.stringify(value)} must be a year (YYYY) or a date written YYYY-MM-DD` });
+      problems.push({ parameter: name, value, kind: "year", message: `${name}=${JSON.stringify(value)} must be a year (YYYY) or a date written YYYY-MM-DD` });
       continue;
     }
     years[which] = Number(value.slice(0, 4));
   }
   if (years.from !== null && years.to !== null && years.to < years.from) {
-    problems.push({ parameter: names.to, value: String(years.to), message: `${names.to}=${years.to} must not be before ${names.from}=${years.from}` });
+    problems.push({ parameter: names.to, value: String(years.to), kind: "range", message: `${names.to}=${years.to} must not be before ${names.from}=${years.from}` });
     years.to = null;
   }
   return { fromYear: years.from, toYear: years.to, problems };

@@ -39,7 +39,7 @@ export async function MarketSection({ holderId, params }: { holderId: number | n
       <h2 id="market-title">{t("title")}</h2>
       <p className="lede">{t("lede")}</p>
       {problems.length > 0 && (
-        <p className="notice warning" role="alert">{t("period.invalid", { problem: problems.map((p) => p.message).join("; ") })}</p>
+        <p className="notice warning" role="alert">{t("period.invalid", { problem: problems.map((p) => t(`period.problems.${p.kind}`, { value: p.value })).join(locale === "zh" ? "；" : "; ") })}</p>
       )}
       <form method="get" action="/#market" className="market-period">
         <fieldset>

@@ -145,6 +145,10 @@ describe("the market section of a member's dashboard", () => {
     expect(market.total.cases).toBe([2016, 2017].reduce((s, y) => s + sqlByYear().get(y)!.cases, 0));
     // axe on a period of two years: the same markup as the whole range, with fewer cells to check
     await expectSectionAccessible(page);
+    // a period the other way round is ignored, and the section says why
+    await page.goto(`${baseURL()}/?marketFrom=2016&marketTo=2014`);
+    expect(await section.getByRole("alert").textContent()).toBe("The market period was ignored: the last year is before the first.");
+    expect(await section.getByTestId("market-period").textContent()).toBe("Whole calendar years 2012–2025.");
   });
 
   it("reads in Chinese", async () => {
@@ -160,6 +164,8 @@ describe("the market section of a member's dashboard", () => {
       expect(await section.locator('[data-market-table="district"] tbody tr[data-row="8600"] th').textContent()).toBe("昆明");
       expect(await section.locator(".market-legend").textContent()).toContain("少于10件");
       await picture(p, "market-zh");
+      await p.goto(`${baseURL()}/?marketFrom=abc`);
+      expect(await section.getByRole("alert").textContent()).toBe("已忽略市场统计期间：“abc”不是年份。");
     } finally {
       await zh.close();
     }
