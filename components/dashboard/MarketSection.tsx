@@ -3,7 +3,7 @@ import { getDb } from "@/db/client";
 import { getMarketView } from "@/db/queries/market";
 import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
-import { parseMarketPeriod } from "@/lib/suppression";
+import { parseMarketPeriod } from "@/lib/market-period";
 import { MARKET_MEASURES, MarketTable, measureOf, type MarketMeasure } from "./MarketTable";
 
 /** The dashboard's URL parameters of the market section (the section takes no other filter). */

@@ -2,9 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../lib/env";
 import {
-  buildRelease, DEFAULT_MARKET_MIN_CASES, isSensitive, marketMinCasesFromEnv, parseMarketPeriod, protectTable, snapToYears, viewPeriod,
+  buildRelease, DEFAULT_MARKET_MIN_CASES, isSensitive, marketMinCasesFromEnv, protectTable, snapToYears, viewPeriod,
   type CountedCell, type MarketSource, type MarketView, type Release,
 } from "../../lib/suppression";
+import { parseMarketPeriod } from "../../lib/market-period";
 import { recoverable, RowSpace } from "../support/disclosure";
 
 // The market tables' disclosure control. Properties over random case lists, checked by an

@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/db/client";
 import { getMarketView } from "@/db/queries/market";
-import { parseMarketPeriod } from "@/lib/suppression";
+import { parseMarketPeriod } from "@/lib/market-period";
 import { requireApiUser } from "@/app/session";
 import { guarded } from "../respond";
 
