@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { ConfigError, databasePathFromUrl, portFromEnv } from "../lib/env";
+import { marketMinCasesFromEnv } from "../lib/suppression";
 import { buildIfNeeded } from "./build-if-needed";
 import { prepareDatabase } from "./prepare-db";
 
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   let databaseFile: string;
   try {
     port = portFromEnv(process.env.PORT);
+    marketMinCasesFromEnv(process.env.MARKET_MIN_CASES);
     databaseFile = databasePathFromUrl(process.env.DATABASE_URL);
     process.env.DATABASE_URL = `file:${databaseFile}`;
     await prepareDatabase({ seed: true });

@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { Dashboard } from "@/components/dashboard/Dashboard";
+import { MarketSection } from "@/components/dashboard/MarketSection";
 import { FilterExplorer } from "@/components/filters/FilterExplorer";
 import { getDb } from "@/db/client";
 import { isDemoDatabase } from "@/db/queries/overview";
@@ -11,7 +12,7 @@ export const dynamic = "force-dynamic";
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const t = await getTranslations();
   const raw = await searchParams;
-  await requirePageUser("readAggregates", pathWithQuery("/", raw));
+  const user = await requirePageUser("readAggregates", pathWithQuery("/", raw));
   const { filters, ignored } = parseFilters(raw);
   const db = getDb();
 
@@ -27,6 +28,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       <FilterExplorer filters={filters} ignored={ignored}>
         <Dashboard filters={filters} />
       </FilterExplorer>
+      {user.role === "member" && <MarketSection holderId={user.holderId} params={raw} />}
     </>
   );
 }

@@ -70,6 +70,8 @@ const APIS: [string, () => string, Record<Who, Outcome>][] = [
   ["GET /api/cases/export (csv)", () => "/api/cases/export?format=csv&district=8600&from=2016-01-01&to=2016-12-31", api(200)],
   ["GET /api/cases/export (xlsx)", () => "/api/cases/export?format=xlsx&district=8600&from=2016-01-01&to=2016-12-31", api(200)],
   ["GET /api/stats", () => "/api/stats?district=8600", api(200)],
+  ["GET /api/market", () => "/api/market?from=2016-01-01&to=2017-12-31", api(200)],
+  ["GET /api/market (another filter: 400)", () => "/api/market?district=8600", api(400, 400)],
   ["GET /api/auth/get-session", () => "/api/auth/get-session", { anonymous: 200, member: 200, analyst: 200, admin: 200 }],
   ["GET /api/admin/backup", () => "/api/admin/backup", { anonymous: 401, member: 403, analyst: 403, admin: 200 }],
   ["GET /api/admin/import/template (csv, en)", () => "/api/admin/import/template?format=csv&locale=en", { anonymous: 401, member: 403, analyst: 403, admin: 200 }],

@@ -1,0 +1,39 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { getDb } from "@/db/client";
+import { getMarketView } from "@/db/queries/market";
+import { parseMarketPeriod } from "@/lib/market-period";
+import { requireApiUser } from "@/app/session";
+import { guarded } from "../respond";
+
+export const dynamic = "force-dynamic";
+
+const PRIVATE = { "Cache-Control": "private, no-store" };
+
+/**
+ * GET /api/market?from=&to= → the market section's published tables about all cases, for the
+ * whole years the period touches: { period, threshold, availableYears, years, whole, byYear,
+ * total, tables: [{ name, rows: [{ key, en, zh, cells, total }], columnTotals, total }] }.
+ * A suppressed cell or total is null. Money is in fen. Only the period filters these tables:
+ * any other parameter is a 400. For a member, cells where fewer than the threshold of cases
+ * do not name its company are suppressed as well (otherwise it could subtract its own).
+ */
+export function GET(request: NextRequest) {
+  return guarded(async () => {
+    const user = await requireApiUser(request, "readAggregates");
+    if (user instanceof Response) {
+      for (const [k, v] of Object.entries(PRIVATE)) user.headers.set(k, v);
+      return user;
+    }
+    const { fromYear, toYear, problems } = parseMarketPeriod(request.nextUrl.searchParams);
+    if (problems.length) {
+      const first = problems[0]!;
+      return NextResponse.json(
+        { error: "invalid_parameter", parameter: first.parameter, value: first.value, message: first.message, problems },
+        { status: 400, headers: PRIVATE },
+      );
+    }
+    const holderId = user.role === "member" ? user.holderId : null;
+    const view = getMarketView(getDb(), holderId, fromYear ?? 0, toYear ?? 9999);
+    return NextResponse.json({ period: { fromYear, toYear }, ...view }, { headers: PRIVATE });
+  });
+}

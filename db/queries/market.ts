@@ -1,0 +1,145 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { directions, goodsCategories, infringementTypes } from "../../lib/enums";
+import {
+  buildRelease, marketMinCasesFromEnv, viewPeriod,
+  type CountedCell, type MarketRow, type MarketSource, type MarketView, type Release,
+} from "../../lib/suppression";
+import type { Db } from "../open";
+import { caseStats, customsOffices } from "../schema";
+
+// The market section: a fixed set of published tables about all live cases — figures by
+// year, and by customs district, infringement type, goods category and direction × year —
+// with the disclosure control of lib/suppression.ts. The national figures are read from the
+// case_stats cube (whole years only, which is all these tables use); the cases naming the
+// requesting member's company (for the dominance rule) from that company's own links.
+
+/** The row × year tables of the release, in the order they are shown. */
+export const MARKET_TABLES = ["district", "type", "category", "direction"] as const;
+export type MarketTableName = (typeof MARKET_TABLES)[number];
+
+/** The threshold in force: MARKET_MIN_CASES, default 10 (a bad value is a ConfigError). */
+export function marketThreshold(): number {
+  return marketMinCasesFromEnv(process.env.MARKET_MIN_CASES);
+}
+
+type Counted = { cases: number; pieces: number; valueFen: number };
+type Row = Counted & { year: number; k: string | number };
+
+const enumRows = (e: { values: readonly string[]; labels: Record<string, { en: string; zh: string }> }): MarketRow[] =>
+  e.values.map((v) => ({ key: v, en: e.labels[v]!.en, zh: e.labels[v]!.zh }));
+
+/** Everything the release is made of: national figures from the cube, and the holder's own case counts. */
+function countMarket(db: Db, holderId: number | null): MarketSource {
+  const sums = sql`sum(${caseStats.cases}) as cases, sum(${caseStats.pieces}) as pieces, sum(${caseStats.valueFen}) as valueFen`;
+  const cube = (grain: number, dim: string, key: ReturnType<typeof sql>) =>
+    db.all(sql`select ${caseStats.year} as year, ${key} as k, ${sums} from ${caseStats}
+      where ${caseStats.grain} = ${grain} and ${caseStats.dim} = ${dim} group by 1, 2 having sum(${caseStats.cases}) > 0`) as Row[];
+
+  const offices = db
+    .select({ id: customsOffices.id, code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh, districtId: customsOffices.districtId })
+    .from(customsOffices)
+    .all();
+  const districtOf = new Map(offices.map((o) => [o.id, o.districtId ?? o.id]));
+  const districts = offices.filter((o) => o.districtId === null).sort((a, b) => a.code.localeCompare(b.code));
+
+  const byYearRows = cube(0, "all", sql`''`);
+  const years = byYearRows.map((r) => r.year).sort((a, b) => a - b);
+  const yearIndex = new Map(years.map((y, i) => [y, i]));
+
+  // the cases naming the holder, by year and every dimension of the tables (its own cases only)
+  const own = holderId === null ? [] : (db.all(sql`select cast(substr(c.seized_on, 1, 4) as integer) as year,
+        coalesce(o.district_id, o.id) as district, c.infringement_type as type, c.goods_category as category,
+        c.direction as direction, count(*) as n
+      from cases c join customs_offices o on o.id = c.office_id
+      where c.deleted_at is null and c.id in (select case_id from case_right_holders where right_holder_id = ${holderId})
+      group by 1, 2, 3, 4, 5`) as { year: number; district: number; type: string; category: string; direction: string; n: number }[]);
+
+  const grid = (rows: MarketRow[]) => rows.map(() => years.map((): CountedCell => ({ cases: 0, pieces: 0, valueFen: 0, othersCases: 0 })));
+  const fill = (cells: CountedCell[][], rowIndex: Map<string, number>, data: Row[], keyOf: (r: Row) => string) => {
+    for (const r of data) {
+      const cell = cells[rowIndex.get(keyOf(r))!]![yearIndex.get(r.year)!]!;
+      cell.cases += r.cases;
+      cell.pieces += r.pieces;
+      cell.valueFen += r.valueFen;
+      cell.othersCases += r.cases;
+    }
+  };
+  const subtractOwn = (cells: CountedCell[][], rowIndex: Map<string, number>, keyOf: (o: (typeof own)[number]) => string) => {
+    for (const o of own) cells[rowIndex.get(keyOf(o))!]![yearIndex.get(o.year)!]!.othersCases -= o.n;
+  };
+  const table = (name: MarketTableName, rows: MarketRow[], data: Row[], keyOf: (r: Row) => string, ownKey: (o: (typeof own)[number]) => string) => {
+    const rowIndex = new Map(rows.map((r, i) => [r.key, i]));
+    const cells = grid(rows);
+    fill(cells, rowIndex, data, keyOf);
+    subtractOwn(cells, rowIndex, ownKey);
+    return { name, rows, cells };
+  };
+
+  const districtRows = districts.map((d) => ({ key: d.code, en: d.nameEn, zh: d.nameZh }));
+  const codeOfId = new Map(districts.map((d) => [d.id, d.code]));
+  const byYear = years.map((): CountedCell => ({ cases: 0, pieces: 0, valueFen: 0, othersCases: 0 }));
+  fill([byYear], new Map([["", 0]]), byYearRows, () => "");
+  for (const o of own) byYear[yearIndex.get(o.year)!]!.othersCases -= o.n;
+
+  return {
+    years,
+    byYear,
+    tables: [
+      table("district", districtRows, cube(1, "all", sql`${caseStats.officeId}`), (r) => codeOfId.get(districtOf.get(Number(r.k))!)!, (o) => codeOfId.get(o.district)!),
+      table("type", enumRows(infringementTypes), cube(2, "all", sql`${caseStats.infringementType}`), (r) => String(r.k), (o) => o.type),
+      table("category", enumRows(goodsCategories), cube(0, "category", sql`${caseStats.value}`), (r) => String(r.k), (o) => o.category),
+      table("direction", enumRows(directions), cube(0, "direction", sql`${caseStats.value}`), (r) => String(r.k), (o) => o.direction),
+    ],
+  };
+}
+
+// ---- releases kept until the database changes (as db/queries/stats.ts keeps its answers) ----
+// The release depends on the data, the threshold and the requester's company only; it is
+// computed once per data version and company, and a period is a cheap view of it.
+
+const KEPT_RELEASES = 50;
+type Kept = { version: string; releases: Map<string, Release>; versionOf: () => string };
+const keptBy = new WeakMap<object, Kept>();
+
+function keptFor(db: Db): Kept {
+  let kept = keptBy.get(db.$client);
+  if (!kept) {
+    const sqlite = db.$client;
+    const changes = sqlite.prepare("select total_changes()").pluck();
+    const versionOf = () => `${sqlite.pragma("data_version", { simple: true })}:${changes.get()}`;
+    kept = { version: "", releases: new Map(), versionOf };
+    keptBy.set(sqlite, kept);
+  }
+  return kept;
+}
+
+/**
+ * The whole release for a requester: `holderId` is the member's company (its cases count
+ * for the dominance rule), null for analysts and admins (no company of their own).
+ */
+export function marketRelease(db: Db, holderId: number | null, threshold: number = marketThreshold()): Release {
+  if (db.$client.inTransaction) return buildRelease(countMarket(db, holderId), threshold);
+  const kept = keptFor(db);
+  const version = kept.versionOf();
+  if (version !== kept.version) {
+    kept.releases.clear();
+    kept.version = version;
+  }
+  const key = `${holderId ?? "-"}:${threshold}`;
+  const found = kept.releases.get(key);
+  if (found) {
+    kept.releases.delete(key);
+    kept.releases.set(key, found);
+    return found;
+  }
+  const release = buildRelease(countMarket(db, holderId), threshold);
+  kept.releases.set(key, release);
+  if (kept.releases.size > KEPT_RELEASES) kept.releases.delete(kept.releases.keys().next().value!);
+  return release;
+}
+
+/** The published market tables of the whole years fromYear … toYear, for a requester (see marketRelease). */
+export function getMarketView(db: Db, holderId: number | null, fromYear: number, toYear: number, threshold?: number): MarketView {
+  return viewPeriod(marketRelease(db, holderId, threshold), fromYear, toYear);
+}
