@@ -24,7 +24,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         </p>
       )}
       <h1>{t("dashboard.title")}</h1>
-      <p className="lede">{t("dashboard.lede")}</p>
+      <p className="lede">{t(scope.restrictToHolders ? "dashboard.ledeMember" : "dashboard.lede")}</p>
       <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
         <Dashboard filters={filters} scope={scope} />
       </FilterExplorer>

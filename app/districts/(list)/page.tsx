@@ -29,7 +29,7 @@ export default async function DistrictsPage({ searchParams }: { searchParams: Pr
   return (
     <>
       <h1>{t("title")}</h1>
-      <p className="lede">{t("lede")}</p>
+      <p className="lede">{t(scope.restrictToHolders ? "ledeMember" : "lede")}</p>
       <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
         <OfficeTable groups={groups} total={totalRow(stats, filters, t("total"))} caption={t("caption")} nameHeader={t("name")} testId="districts-table" />
       </FilterExplorer>

@@ -51,7 +51,7 @@ export default async function RightHoldersPage({ searchParams }: { searchParams:
   return (
     <>
       <h1>{t("title")}</h1>
-      <p className="lede">{t("lede")}</p>
+      <p className="lede">{t(scope.restrictToHolders ? "ledeMember" : "lede")}</p>
       <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
         <HolderTable rows={rows} />
       </FilterExplorer>
