@@ -291,6 +291,32 @@ describe("a member's figures are its own cases' figures, whatever it asks", () =
   });
 });
 
+// ---- every route a member can reach ----------------------------------------------------------
+
+/**
+ * Every page and API route a member can read, each fetched with each sample case's
+ * pinpointing filters, in English and Chinese; `get` fails on any other company's name in the
+ * body. INTEGRATOR: routes added for members (the market section's `/api/market`, its tables
+ * on `/`) belong in this list, with the period filters they take.
+ */
+const MEMBER_ROUTES = [
+  "/", "/cases", "/right-holders", "/districts", "/districts/5300", "/account",
+  "/api/stats", "/api/cases", "/api/cases/export?format=csv", "/api/cases/export?format=xlsx",
+];
+
+describe("no route a member can reach names another company", () => {
+  it("with each sample case's filters, in both languages, and for bad parameters", async () => {
+    const s = samples[2]!;
+    const withParams = (route: string, params: Record<string, string | string[]>) => `${route}${route.includes("?") ? "&" : "?"}${query(params)}`;
+    const tasks = MEMBER_ROUTES.flatMap((route) => [
+      ...pinpoints(s).slice(0, 3).map(([, params]) => async () => expect((await get(withParams(route, params))).status).toBeLessThan(500)),
+      async () => expect((await get(withParams(route, { holder: String(s.holders[0]) }), "member", { "Accept-Language": "zh-CN" })).status).toBeLessThan(500),
+      async () => expect((await get(withParams(route, { district: "nosuch", holder: "x" }))).status).toBeLessThan(500),
+    ]);
+    await all(tasks);
+  });
+});
+
 // ---- regressions of issue 13's found list ---------------------------------------------------
 
 describe("issue 13, item 1: the aggregates no longer rebuild another company's case", () => {
