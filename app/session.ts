@@ -5,7 +5,7 @@ import { NextResponse } from "next/server";
 import { cache } from "react";
 import { getAuth } from "@/db/client";
 import { isRole, type Role } from "@/lib/enums";
-import { can, safeNext, type Permission, type SessionUser } from "@/lib/roles";
+import { can, caseScope, safeNext, type Permission, type Scope, type SessionUser } from "@/lib/roles";
 
 // Who is asking, for pages, server actions and route handlers. Every entry point calls one
 // of these before it reads or writes anything.
@@ -64,4 +64,27 @@ export async function requireApiUser(request: Request, permission: Permission): 
     return NextResponse.json({ error: "forbidden", message: "Your role does not allow this." }, { status: 403 });
   }
   return user;
+}
+
+/**
+ * For every page and route handler that reads cases or figures: the user and the scope of
+ * what they may read (lib/roles.ts caseScope), which goes into every read in db/queries.
+ * The one place where a member's scope is taken from the session.
+ */
+export type Reader = { user: SessionUser; scope: Scope };
+
+export async function requirePageReader(permission: Permission, path: string): Promise<Reader> {
+  const user = await requirePageUser(permission, path);
+  return { user, scope: caseScope(user) };
+}
+
+export async function requireApiReader(request: Request, permission: Permission): Promise<Reader | NextResponse> {
+  const user = await requireApiUser(request, permission);
+  return user instanceof NextResponse ? user : { user, scope: caseScope(user) };
+}
+
+/** The scope of the signed-in user (for generateMetadata, which runs beside the page); null when signed out. */
+export async function currentScope(permission: Permission): Promise<Scope | null> {
+  const user = await metadataUser(permission);
+  return user ? caseScope(user) : null;
 }

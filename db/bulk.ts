@@ -20,7 +20,7 @@ export function isEmpty(sqlite: Database.Database): boolean {
 /** Removes every row, children first, and restarts the id sequences. */
 export function deleteAllData(sqlite: Database.Database): void {
   sqlite.transaction(() => {
-    for (const table of ["case_rollup", "case_flow_rollup", "case_stats", "cases_fts", "audit_log", "case_right_holders", "cases", "session", "account", "user", "sign_in_failures", "campaigns", "right_holders", "customs_offices"]) {
+    for (const table of ["case_rollup", "case_flow_rollup", "case_stats", "cases_fts", "cases_redacted_fts", "audit_log", "case_right_holders", "cases", "session", "account", "user", "sign_in_failures", "campaigns", "right_holders", "customs_offices"]) {
       sqlite.prepare(`delete from ${table}`).run();
     }
     // app_meta keeps what is not data (the session secret); the demo mark goes
@@ -70,7 +70,13 @@ export function createCaseInserter(sqlite: Database.Database, reference: Referen
         c.createdAt, c.createdAt,
       );
       for (const holderId of c.rightHolderIds) link.run(c.id, holderId);
-      search.add({ caseId: c.id, caseNo: c.caseNo, goods: c.goodsDescription, holderNames: c.rightHolderIds.map((id) => holderNames[id - 1]!) });
+      search.add({
+        caseId: c.id,
+        caseNo: c.caseNo,
+        goods: c.goodsDescription,
+        holderNames: c.rightHolderIds.map((id) => holderNames[id - 1]!),
+        holders: c.rightHolderIds.map((id) => reference.holders[id - 1]!),
+      });
     }
   };
 }

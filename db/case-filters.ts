@@ -1,6 +1,6 @@
 import { and, between, gte, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Filters } from "../lib/filters";
-import { toMatchExpression } from "../lib/search";
+import { phraseMatches, phraseOf, searchWords, toMatchExpression } from "../lib/search";
 import type { Db } from "./open";
 import { caseRightHolders, cases, campaigns, customsOffices, rightHolders } from "./schema";
 
@@ -10,7 +10,10 @@ import { caseRightHolders, cases, campaigns, customsOffices, rightHolders } from
 export type FilterOptions = {
   /** Leave one filter out: facet counts show what choosing another value would give. */
   except?: keyof Filters;
-  /** Members see only cases that name one of these right holders. */
+  /**
+   * A member's scope (lib/roles.ts caseScope): only cases that name one of these right
+   * holders, and only these holders' links count — `holder`, `industry` and `q` act on them.
+   */
   restrictToHolders?: number[];
 };
 
@@ -72,21 +75,39 @@ export function casesWhere(db: Db, filters: Filters, options: FilterOptions = {}
       ? sql`exists (select 1 from ${caseRightHolders} l where l.case_id = ${cases.id} and l.right_holder_id in ${list})`
       : inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where l.right_holder_id in ${list})`);
   };
-  if (f.holder.length) parts.push(byHolders(f.holder));
+  const own = options.restrictToHolders ? (options.restrictToHolders.length ? options.restrictToHolders : [-1]) : null;
+  // a member's holder and industry filters act on its own links only: another company's id
+  // or industry can never select (and so count) the member's cases it shares
+  const allowed = (holderIds: number[]) => (own ? holderIds.filter((id) => own.includes(id)) : holderIds);
+  if (f.holder.length) parts.push(byHolders(allowed(f.holder)));
   if (f.industry.length) {
-    parts.push(byHolders(ids(db, sql`select h.id from ${rightHolders} h where h.industry in ${f.industry}`)));
+    parts.push(byHolders(allowed(ids(db, sql`select h.id from ${rightHolders} h where h.industry in ${f.industry}`))));
   }
-  if (options.restrictToHolders) {
-    const ids = options.restrictToHolders.length ? options.restrictToHolders : [-1];
-    parts.push(inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where l.right_holder_id in ${ids})`));
-  }
-  if (f.q) {
-    let match = toMatchExpression(f.q);
-    // a member's search looks at case numbers and goods only: matching on the names of the
-    // right holders would tell which other companies are named in their cases
-    if (match && options.restrictToHolders) match = `{case_no goods} : (${match})`;
-    // a query with no searchable token (only punctuation) matches nothing
-    parts.push(match ? inArray(cases.id, sql`(select rowid from cases_fts where cases_fts match ${match})`) : sql`0`);
-  }
+  if (own) parts.push(inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where l.right_holder_id in ${own})`));
+  if (f.q) parts.push(own ? memberSearch(db, f.q, own) : textSearch(f.q));
   return and(...parts)!;
+}
+
+/** Text over case numbers, goods and right-holder names; a query with no searchable token matches nothing. */
+function textSearch(q: string): SQL {
+  const match = toMatchExpression(q);
+  return match ? inArray(cases.id, sql`(select rowid from cases_fts where cases_fts match ${match})`) : sql`0`;
+}
+
+/**
+ * A member's text search, over what the member may see of its own cases: the case number,
+ * its own company's names, and the goods text with every right holder's name blotted out
+ * (cases_redacted_fts). Every case in the member's scope names its company, so a word that
+ * matches the company's own names holds for all of them; the other words must match the
+ * case number or the redacted goods. Never the names of the other companies on a case.
+ */
+function memberSearch(db: Db, q: string, own: number[]): SQL | undefined {
+  const words = searchWords(q);
+  if (!words.length) return sql`0`;
+  const ownNames = (db.all(sql`select h.name as name, h.name_zh as nameZh from ${rightHolders} h where h.id in ${own}`) as { name: string; nameZh: string | null }[])
+    .flatMap((h) => [h.name, h.nameZh ?? ""]);
+  const rest = words.filter((parts) => !ownNames.some((name) => phraseMatches(parts, name)));
+  if (!rest.length) return undefined;
+  const match = rest.map(phraseOf).join(" AND ");
+  return inArray(cases.id, sql`(select rowid from cases_redacted_fts where cases_redacted_fts match ${match})`);
 }

@@ -5,6 +5,7 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { ConfigError, databasePathFromUrl } from "../lib/env";
 import { ensureRollups } from "./rollup";
+import { ensureSearchIndexes } from "./search-index";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -78,6 +79,7 @@ export function migrateDb(db: Db): void {
   try {
     // derived tables whose definition changed since the database was filled are built again
     ensureRollups(db.$client);
+    ensureSearchIndexes(db.$client);
   } catch (error) {
     throw new ConfigError(`Cannot build the derived tables: ${reason(error)}.`);
   }

@@ -1,25 +1,119 @@
 import type Database from "better-sqlite3";
+import { namesToRedact, redactor, type HolderNames } from "../lib/redact";
 import { toIndexText } from "../lib/search";
 
-// Keeps cases_fts in step with cases: every write path that changes a case number, its goods
-// or its right holders calls these inside its own transaction.
+// Keeps the search indexes in step with cases: every write path that changes a case number,
+// its goods or its right holders calls these inside its own transaction.
+// - cases_fts: case number, goods and right-holder names, for analysts and admins;
+// - cases_redacted_fts: case number and goods with the names of every right holder the case
+//   names blotted out, for members (db/case-filters.ts): a member's search then never finds
+//   a case by the name of another company on it.
 
-export type SearchDocument = { caseId: number; caseNo: string; goods: string; holderNames: string[] };
+export type SearchDocument = {
+  caseId: number;
+  caseNo: string;
+  goods: string;
+  holderNames: string[];
+  /** the case's right holders' names, for the redacted goods; read from the links when absent */
+  holders?: HolderNames[];
+};
+
+// each right holder's redaction, compiled once (compiling one per case was most of the cost
+// of filling the index)
+type Redaction = { needles: string[]; apply: (text: string) => string };
+const redactors = new Map<string, Redaction>();
+
+function redactorOf(holder: HolderNames): Redaction {
+  const key = `${holder.name}\u0000${holder.nameZh ?? ""}`;
+  let found = redactors.get(key);
+  if (!found) {
+    if (redactors.size >= 10_000) redactors.clear();
+    const names = namesToRedact([holder]);
+    found = { needles: names.map((n) => n.toLowerCase()), apply: redactor(names) };
+    redactors.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * Goods text as a member's search sees it: no right holder's name of the case in it. The
+ * holders with the longest names go first, so that a name containing another holder's brand
+ * is blotted out whole, as one pattern of all their names would.
+ */
+export function redactedGoods(goods: string, holders: HolderNames[]): string {
+  const lower = goods.toLowerCase();
+  // most goods texts name one holder at most: a plain substring test skips the others' patterns
+  const named = holders.filter((h) => redactorOf(h).needles.some((n) => lower.includes(n)));
+  if (!named.length) return goods;
+  const longest = (h: HolderNames) => Math.max(h.name.length, h.nameZh?.length ?? 0);
+  let text = goods;
+  for (const h of named.sort((a, b) => longest(b) - longest(a))) text = redactorOf(h).apply(text);
+  return text;
+}
 
 export function searchIndexWriter(sqlite: Database.Database) {
   const insert = sqlite.prepare("insert into cases_fts (rowid, case_no, goods, holders) values (?, ?, ?, ?)");
   const remove = sqlite.prepare("delete from cases_fts where rowid = ?");
+  const insertRedacted = sqlite.prepare("insert into cases_redacted_fts (rowid, case_no, goods) values (?, ?, ?)");
+  const removeRedacted = sqlite.prepare("delete from cases_redacted_fts where rowid = ?");
+  const linked = sqlite.prepare(`select h.name, h.name_zh as nameZh from case_right_holders l
+    join right_holders h on h.id = l.right_holder_id where l.case_id = ?`);
+  const write = (doc: SearchDocument) => {
+    const caseNo = toIndexText(doc.caseNo);
+    insert.run(doc.caseId, caseNo, toIndexText(doc.goods), toIndexText(doc.holderNames.join(" ; ")));
+    const holders = doc.holders ?? (linked.all(doc.caseId) as HolderNames[]);
+    insertRedacted.run(doc.caseId, caseNo, toIndexText(redactedGoods(doc.goods, holders)));
+  };
   return {
     put(doc: SearchDocument): void {
       remove.run(doc.caseId);
-      insert.run(doc.caseId, toIndexText(doc.caseNo), toIndexText(doc.goods), toIndexText(doc.holderNames.join(" ; ")));
+      removeRedacted.run(doc.caseId);
+      write(doc);
     },
     /** For bulk loads into an empty index: no delete first. */
     add(doc: SearchDocument): void {
-      insert.run(doc.caseId, toIndexText(doc.caseNo), toIndexText(doc.goods), toIndexText(doc.holderNames.join(" ; ")));
+      write(doc);
     },
     remove(caseId: number): void {
       remove.run(caseId);
+      removeRedacted.run(caseId);
     },
   };
+}
+
+/** Which definition of the redacted index the database holds (see ensureSearchIndexes). */
+const REDACTED_INDEX_VERSION = "1";
+const REDACTED_INDEX_KEY = "redacted_search_version";
+
+/** Writes the redacted index afresh from the live cases, their links and their right holders' names. */
+export function rebuildRedactedIndex(sqlite: Database.Database): void {
+  sqlite.transaction(() => {
+    sqlite.prepare("delete from cases_redacted_fts").run();
+    const holders = new Map(
+      (sqlite.prepare("select id, name, name_zh as nameZh from right_holders").all() as ({ id: number } & HolderNames)[]).map((h) => [h.id, h]),
+    );
+    const links = new Map<number, HolderNames[]>();
+    for (const l of sqlite.prepare("select case_id as c, right_holder_id as h from case_right_holders").iterate() as Iterable<{ c: number; h: number }>) {
+      const list = links.get(l.c);
+      const h = holders.get(l.h);
+      if (!h) continue;
+      if (list) list.push(h);
+      else links.set(l.c, [h]);
+    }
+    const insert = sqlite.prepare("insert into cases_redacted_fts (rowid, case_no, goods) values (?, ?, ?)");
+    const rows = sqlite.prepare("select id, case_no as caseNo, goods_description as goods from cases where deleted_at is null").all() as
+      { id: number; caseNo: string; goods: string }[];
+    for (const r of rows) insert.run(r.id, toIndexText(r.caseNo), toIndexText(redactedGoods(r.goods, links.get(r.id) ?? [])));
+    sqlite
+      .prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value")
+      .run(REDACTED_INDEX_KEY, REDACTED_INDEX_VERSION);
+  }).immediate();
+}
+
+/** Fills the redacted index when the database predates it (or its definition changed). */
+export function ensureSearchIndexes(sqlite: Database.Database): boolean {
+  const row = sqlite.prepare("select value from app_meta where key = ?").get(REDACTED_INDEX_KEY) as { value: string } | undefined;
+  if (row?.value === REDACTED_INDEX_VERSION) return false;
+  rebuildRedactedIndex(sqlite);
+  return true;
 }

@@ -4,7 +4,10 @@ import type { Role } from "./enums";
 // route handlers and the API all ask `can`; nothing is allowed by hiding a button.
 
 export const PERMISSIONS = {
-  /** dashboards, reference pages, aggregates over all cases */
+  /**
+   * the dashboard, its filter bar and the reference pages: over every case for analysts and
+   * admins, over their own company's cases only for members (see caseScope)
+   */
   readAggregates: ["admin", "analyst", "member"],
   /** case records (table, detail, API): members see only their company's cases */
   readCases: ["admin", "analyst", "member"],
@@ -21,9 +24,22 @@ export function can(role: Role, permission: Permission): boolean {
 
 export type SessionUser = { id: string; email: string; name: string; role: Role; holderId: number | null };
 
-/** The case-record restriction of a user: members see only cases naming their company. */
-export function caseScope(user: SessionUser): { restrictToHolders?: number[] } {
+/**
+ * What a user may read, as one value passed to every read in db/queries: nothing for analysts
+ * and admins (every case); for a member, the right holder(s) of its company. Every case, KPI,
+ * chart, facet, reference figure and export a member receives is computed over the cases that
+ * name its company, and over its own links of those cases only (another company on the same
+ * case contributes neither its name, its id nor its industry).
+ */
+export type Scope = { restrictToHolders?: number[] };
+
+export function caseScope(user: SessionUser): Scope {
   return user.role === "member" ? { restrictToHolders: user.holderId === null ? [] : [user.holderId] } : {};
+}
+
+/** Whether a scope limits reads to some right holders' cases (a member's). */
+export function isRestricted(scope: Scope): scope is { restrictToHolders: number[] } {
+  return scope.restrictToHolders !== undefined;
 }
 
 /** A made-up origin to resolve a path against: whatever keeps it, stayed on this site. */

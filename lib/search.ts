@@ -17,18 +17,42 @@ function tokens(term: string): string[] {
     .filter(Boolean);
 }
 
+/** Tokens as the index compares them (unicode61 with remove_diacritics 2: "Hermès" → "hermes"). */
+function foldedTokens(term: string): string[] {
+  return tokens(term.normalize("NFKD").replace(/\p{M}+/gu, "").normalize("NFKC"));
+}
+
+/** A user's words, each as the tokens of its phrase; words without a searchable token are left out. */
+export function searchWords(query: string): string[][] {
+  return query.normalize("NFKC").split(/\s+/).filter(Boolean).map(tokens).filter((parts) => parts.length > 0);
+}
+
+/** One word as an FTS5 phrase whose last token matches as a prefix. */
+export function phraseOf(parts: string[]): string {
+  return `"${parts.join(" ").replace(/"/g, '""')}"*`;
+}
+
+/** Whether a word (its tokens) matches inside a text the way the index would match its phrase. */
+export function phraseMatches(parts: string[], text: string): boolean {
+  const words = foldedTokens(text);
+  const want = parts.map((p) => foldedTokens(p).join(" ")).join(" ").split(" ").filter(Boolean);
+  if (!want.length) return false;
+  for (let i = 0; i + want.length <= words.length; i++) {
+    let ok = true;
+    for (let j = 0; j < want.length && ok; j++) {
+      ok = j === want.length - 1 ? words[i + j]!.startsWith(want[j]!) : words[i + j] === want[j];
+    }
+    if (ok) return true;
+  }
+  return false;
+}
+
 /**
  * A user's words → an FTS5 MATCH expression: every word must match, each word is a phrase
  * of its tokens ("8600-2016-0012" → "8600 2016 0012"), and the last token of each word
  * matches as a prefix. Returns null when the query holds no searchable token.
  */
 export function toMatchExpression(query: string): string | null {
-  const words = query.normalize("NFKC").split(/\s+/).filter(Boolean);
-  const phrases: string[] = [];
-  for (const word of words) {
-    const parts = tokens(word);
-    if (parts.length === 0) continue;
-    phrases.push(`"${parts.join(" ").replace(/"/g, '""')}"*`);
-  }
+  const phrases = searchWords(query).map(phraseOf);
   return phrases.length ? phrases.join(" AND ") : null;
 }

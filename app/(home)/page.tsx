@@ -5,14 +5,15 @@ import { FilterExplorer } from "@/components/filters/FilterExplorer";
 import { getDb } from "@/db/client";
 import { isDemoDatabase } from "@/db/queries/overview";
 import { parseFilters } from "@/lib/filters";
-import { pathWithQuery, requirePageUser } from "@/app/session";
+import { pathWithQuery, requirePageReader } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const t = await getTranslations();
   const raw = await searchParams;
-  const user = await requirePageUser("readAggregates", pathWithQuery("/", raw));
+  // a member's dashboard is its own company's cases, in full
+  const { user, scope } = await requirePageReader("readAggregates", pathWithQuery("/", raw));
   const { filters, ignored } = parseFilters(raw);
   const db = getDb();
 
@@ -24,9 +25,9 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         </p>
       )}
       <h1>{t("dashboard.title")}</h1>
-      <p className="lede">{t("dashboard.lede")}</p>
-      <FilterExplorer filters={filters} ignored={ignored}>
-        <Dashboard filters={filters} />
+      <p className="lede">{t(scope.restrictToHolders ? "dashboard.ledeMember" : "dashboard.lede")}</p>
+      <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
+        <Dashboard filters={filters} scope={scope} />
       </FilterExplorer>
       {user.role === "member" && <MarketSection holderId={user.holderId} params={raw} />}
     </>

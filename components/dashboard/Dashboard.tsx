@@ -4,6 +4,7 @@ import { getDashboardStats, type DashboardStats, type Figures } from "@/db/queri
 import { casesHref, withValues, withYear } from "@/lib/drill";
 import type { Locale } from "@/lib/enums";
 import { ENUM_FILTERS, type EnumFilterName, type Filters } from "@/lib/filters";
+import type { Scope } from "@/lib/roles";
 import { BarListChart, DistrictChart, DonutChart, YearChart, type ChartDatum } from "./charts";
 import { KpiCards } from "./KpiCards";
 
@@ -14,11 +15,12 @@ type EnumLike = { labels: Record<string, { en: string; zh: string }> };
 /**
  * KPIs and every chart for one filter; each bar, slice and card links to the case table
  * with its filter added. Used by the dashboard and by the right-holder and district pages.
+ * The scope is the reader's (app/session.ts): a member's figures are its own cases'.
  */
-export async function Dashboard({ filters, stats: given }: { filters: Filters; stats?: DashboardStats }) {
+export async function Dashboard({ filters, scope, stats: given }: { filters: Filters; scope: Scope; stats?: DashboardStats }) {
   const t = await getTranslations("dashboard.charts");
   const locale = (await getLocale()) as Locale;
-  const stats = given ?? getDashboardStats(getDb(), filters);
+  const stats = given ?? getDashboardStats(getDb(), filters, scope);
 
   const datum = (key: string, label: string, f: Figures, href: string): ChartDatum => ({
     key, label, cases: f.cases, pieces: f.pieces, valueFen: f.valueFen, href,

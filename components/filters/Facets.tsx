@@ -4,14 +4,14 @@ import { listCampaigns, listRightHolders } from "@/db/queries/cases";
 import { listDistrictsWithOffices } from "@/db/queries/reference";
 import { facetCounts } from "@/db/queries/stats";
 import { ENUM_FILTERS, FACET_NAMES, type Filters } from "@/lib/filters";
-import type { FilterOptions } from "@/db/case-filters";
 import type { Locale } from "@/lib/enums";
+import type { Scope } from "@/lib/roles";
 import { FacetSelect, type FacetOption } from "./FacetSelect";
 
 type EnumLike = { values: readonly string[]; labels: Record<string, { en: string; zh: string }> };
 
 /** Facet selects with counts under the current filters (each facet ignores its own filter). */
-export async function Facets({ filters, scope = {} }: { filters: Filters; scope?: FilterOptions }) {
+export async function Facets({ filters, scope }: { filters: Filters; scope: Scope }) {
   const t = await getTranslations("cases.facets");
   const locale = (await getLocale()) as Locale;
   const db = getDb();
@@ -52,8 +52,7 @@ export async function Facets({ filters, scope = {} }: { filters: Filters; scope?
     for (const code of filters[facet]) if (!list.some((o) => o.value === code)) list.push({ value: code, label: code, count: 0 });
   }
   // a member chooses among their own company only: the others named in their cases stay unnamed
-  const holders: FacetOption[] = listRightHolders(db)
-    .filter((h) => !scope.restrictToHolders || scope.restrictToHolders.includes(h.id))
+  const holders: FacetOption[] = listRightHolders(db, scope)
     .map((h) => ({ value: String(h.id), label: locale === "zh" ? (h.nameZh ?? h.name) : h.name, count: counts.holder.get(String(h.id)) ?? 0 }))
     .sort((a, b) => byCount(a, b) || a.label.localeCompare(b.label));
   // the facets that are not one enumeration; the long lists get a search box

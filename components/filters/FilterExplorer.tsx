@@ -9,14 +9,16 @@ import { filterNames } from "@/db/queries/cases";
 import type { Locale } from "@/lib/enums";
 import { filterChips } from "@/lib/filter-labels";
 import type { Filters, Ignored } from "@/lib/filters";
+import type { Scope } from "@/lib/roles";
 
 /**
  * The filter bar (text, dates, facets with counts, chips) above the dashboard or a reference
  * page's results; the URL keeps the filters, so every link on the page can carry them.
+ * Counts, holder choices and chip names are the reader's scope's (a member: its own company).
  */
-export async function FilterExplorer({ filters, ignored, children }: { filters: Filters; ignored: Ignored[]; children: React.ReactNode }) {
+export async function FilterExplorer({ filters, ignored, scope, children }: { filters: Filters; ignored: Ignored[]; scope: Scope; children: React.ReactNode }) {
   const locale = (await getLocale()) as Locale;
-  const chips = filterChips(filters, locale, filterNames(getDb(), filters));
+  const chips = filterChips(filters, locale, filterNames(getDb(), filters, scope));
   const key = JSON.stringify(filters);
   return (
     <>
@@ -24,7 +26,7 @@ export async function FilterExplorer({ filters, ignored, children }: { filters: 
       <ExplorerNavigation>
         <FilterBar q={filters.q ?? ""} from={filters.from ?? ""} to={filters.to ?? ""} chips={chips}>
           <Suspense key={key} fallback={<FacetsSkeleton />}>
-            <Facets filters={filters} />
+            <Facets filters={filters} scope={scope} />
           </Suspense>
         </FilterBar>
         <div className="explorer-results">{children}</div>

@@ -217,8 +217,15 @@ export type CaseDetail = CaseRow & {
   createdBy: string | null;
   updatedBy: string | null;
   version: number;
-  history: { id: number; at: number; userId: string | null; action: string; before: unknown; after: unknown }[];
+  history: HistoryEntry[];
 };
+
+/**
+ * One change to the case. A member gets only when and what kind of change (`id`, `at`,
+ * `action`): the values before and after can hold unredacted text, other companies' ids and
+ * staff accounts, so `userId`, `before` and `after` are left out for a member.
+ */
+export type HistoryEntry = { id: number; at: number; action: string; userId?: string | null; before?: unknown; after?: unknown };
 
 /** One case with every field, or null when it does not exist, is deleted, or is out of reach. */
 export function getCase(db: Db, id: number, options: FilterOptions = {}): CaseDetail | null {
@@ -253,12 +260,14 @@ export function getCase(db: Db, id: number, options: FilterOptions = {}): CaseDe
   const others = otherHolderNames(db, [id], options)?.get(id) ?? [];
   row.goodsDescription = redact(row.goodsDescription, others) ?? "";
   raw.notes = redact(raw.notes, others);
-  const history = db
-    .select({ id: auditLog.id, at: sql<number>`${auditLog.at}`, userId: auditLog.userId, action: auditLog.action, before: auditLog.before, after: auditLog.after })
+  const restricted = options.restrictToHolders !== undefined;
+  const entries = db
+    .select({ id: auditLog.id, at: sql<number>`${auditLog.at}`, action: auditLog.action, userId: auditLog.userId, before: auditLog.before, after: auditLog.after })
     .from(auditLog)
     .where(and(eq(auditLog.entity, "case"), eq(auditLog.entityId, id)))
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .all();
+  const history: HistoryEntry[] = restricted ? entries.map(({ id, at, action }) => ({ id, at, action })) : entries;
   return {
     ...row,
     office: { ...row.office, province: raw.province },
@@ -270,8 +279,9 @@ export function getCase(db: Db, id: number, options: FilterOptions = {}): CaseDe
     notes: raw.notes,
     createdAt: raw.createdAt,
     updatedAt: raw.updatedAt,
-    createdBy: raw.createdBy,
-    updatedBy: raw.updatedBy,
+    // staff accounts are not a member's to know
+    createdBy: restricted ? null : raw.createdBy,
+    updatedBy: restricted ? null : raw.updatedBy,
     version: raw.version,
     history,
   };
@@ -286,8 +296,10 @@ export function getRightHolderNames(db: Db, ids: number[]): HolderRef[] {
     .all();
 }
 
-export function listRightHolders(db: Db): HolderRef[] {
-  return db.select({ id: rightHolders.id, name: rightHolders.name, nameZh: rightHolders.nameZh }).from(rightHolders).orderBy(rightHolders.name).all();
+/** The right holders by name; in a member's scope, its own company only. */
+export function listRightHolders(db: Db, options: FilterOptions = {}): HolderRef[] {
+  const only = options.restrictToHolders ? inArray(rightHolders.id, options.restrictToHolders.length ? options.restrictToHolders : [-1]) : undefined;
+  return db.select({ id: rightHolders.id, name: rightHolders.name, nameZh: rightHolders.nameZh }).from(rightHolders).where(only).orderBy(rightHolders.name).all();
 }
 
 export function listCampaigns(db: Db): Named[] {
@@ -303,8 +315,11 @@ export function listDistricts(db: Db): Named[] {
     .all();
 }
 
-/** Names for the codes and ids a filter refers to, for chips and export sheets. */
-export function filterNames(db: Db, filters: Filters): import("../../lib/filter-labels").FilterNames {
+/**
+ * Names for the codes and ids a filter refers to, for chips and export sheets. In a member's
+ * scope only its own company is named: another id in the URL stays a bare id.
+ */
+export function filterNames(db: Db, filters: Filters, options: FilterOptions = {}): import("../../lib/filter-labels").FilterNames {
   const names: import("../../lib/filter-labels").FilterNames = { district: {}, office: {}, holder: {}, campaign: {} };
   const codes = [...new Set([...filters.district, ...filters.office])];
   if (codes.length) {
@@ -313,7 +328,8 @@ export function filterNames(db: Db, filters: Filters): import("../../lib/filter-
       if (filters.office.includes(o.code)) names.office[o.code] = { en: o.en, zh: o.zh };
     }
   }
-  for (const h of getRightHolderNames(db, filters.holder)) names.holder[String(h.id)] = { en: h.name, zh: h.nameZh ?? h.name };
+  const holderIds = options.restrictToHolders ? filters.holder.filter((id) => options.restrictToHolders!.includes(id)) : filters.holder;
+  for (const h of getRightHolderNames(db, holderIds)) names.holder[String(h.id)] = { en: h.name, zh: h.nameZh ?? h.name };
   if (filters.campaign.length) {
     for (const c of db.select({ code: campaigns.code, en: campaigns.nameEn, zh: campaigns.nameZh }).from(campaigns).where(sql`${campaigns.code} in ${filters.campaign}`).all()) {
       names.campaign[c.code] = { en: c.en, zh: c.zh };

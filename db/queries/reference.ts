@@ -1,11 +1,13 @@
 import "server-only";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import type { FilterOptions } from "../case-filters";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../open";
 import { customsOffices, rightHolders } from "../schema";
 
 // Reference data for the right-holder and customs-district pages. Their figures come from
-// the dashboard's queries (getDashboardStats, holderFigures) under the same filters.
+// the dashboard's queries (getDashboardStats, holderFigures) under the same filters and scope.
+// In a member's scope the right holders are its own company only: any other is "none".
 
 export type RightHolderFacts = {
   id: number;
@@ -27,15 +29,18 @@ const holderColumns = {
   qbpcMember: rightHolders.qbpcMember,
 };
 
-/** Every right holder with its facts, by name. */
-export function listRightHolderFacts(db: Db): RightHolderFacts[] {
-  return db.select(holderColumns).from(rightHolders).orderBy(asc(rightHolders.name)).all();
+const inScope = (options: FilterOptions) =>
+  options.restrictToHolders ? inArray(rightHolders.id, options.restrictToHolders.length ? options.restrictToHolders : [-1]) : undefined;
+
+/** Every right holder (in the scope) with its facts, by name. */
+export function listRightHolderFacts(db: Db, options: FilterOptions = {}): RightHolderFacts[] {
+  return db.select(holderColumns).from(rightHolders).where(inScope(options)).orderBy(asc(rightHolders.name)).all();
 }
 
-/** One right holder, or null when there is none with this id. */
-export function getRightHolder(db: Db, id: number): RightHolderFacts | null {
+/** One right holder, or null when there is none with this id (or it is outside the scope). */
+export function getRightHolder(db: Db, id: number, options: FilterOptions = {}): RightHolderFacts | null {
   if (!Number.isSafeInteger(id) || id < 1) return null;
-  return db.select(holderColumns).from(rightHolders).where(eq(rightHolders.id, id)).get() ?? null;
+  return db.select(holderColumns).from(rightHolders).where(and(eq(rightHolders.id, id), inScope(options))).get() ?? null;
 }
 
 export type OfficeFacts = { code: string; nameEn: string; nameZh: string; province: string };

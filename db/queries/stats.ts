@@ -11,6 +11,9 @@ import { CASE_DIMS, NO_DISPOSAL, STATS_DIMS, STATS_GRAINS, type StatsDim } from 
 // (dates, districts and offices, infringement types, campaigns) are read from case_stats;
 // partial years at the ends of the range and every other filter from the cases themselves.
 // Both paths give the same numbers: the tests compare them with plain SQL over the cases.
+// A member's scope (FilterOptions.restrictToHolders, from lib/roles.ts caseScope) never
+// reads the cube, which holds every company's cases: its figures come from its own cases
+// and its own links only.
 
 export type Figures = { cases: number; pieces: number; valueFen: number };
 type Tally<K> = Map<K, Figures>;
@@ -176,10 +179,14 @@ function fromCases(db: Db, filters: Filters, want: Want, options: FilterOptions)
     const industryOf = new Map(
       (db.all(sql`select id, industry from ${rightHolders}`) as { id: number; industry: string }[]).map((h) => [h.id, h.industry]),
     );
+    // a member's cases count for its own links only: another company named on the same
+    // case adds neither a holder row nor its industry
+    const own = options.restrictToHolders ? JSON.stringify(options.restrictToHolders) : null;
     const links = db.$client
-      .prepare(`select l.case_id, l.right_holder_id from json_each(?) j join case_right_holders l on l.case_id = j.value order by l.case_id`)
+      .prepare(`select l.case_id, l.right_holder_id from json_each(?) j join case_right_holders l on l.case_id = j.value
+        ${own ? "where l.right_holder_id in (select value from json_each(?))" : ""} order by l.case_id`)
       .raw(true)
-      .all(JSON.stringify(rows.map((r) => r[0]))) as [number, number][];
+      .all(...[JSON.stringify(rows.map((r) => r[0])), ...(own ? [own] : [])]) as [number, number][];
     const holders = out.dims.get("holder");
     const industries = out.dims.get("industry");
     let lastCase = -1;

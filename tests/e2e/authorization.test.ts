@@ -15,12 +15,14 @@ type Outcome = number | "login";
 let ownCase = 0;
 let otherCase = 0;
 let holderId = 0;
+let otherHolderId = 0;
 
 beforeAll(async () => {
   const db = openTestDatabase();
   holderId = (db.prepare("select holder_id as id from user where email = 'member@demo.test'").get() as { id: number }).id;
   ownCase = (db.prepare(`select min(case_id) as id from case_right_holders l join cases c on c.id = l.case_id
                          where c.deleted_at is null and l.right_holder_id = ?`).get(holderId) as { id: number }).id;
+  otherHolderId = (db.prepare("select min(id) as id from right_holders where id <> ?").get(holderId) as { id: number }).id;
   otherCase = (db.prepare(`select min(id) as id from cases where deleted_at is null
                            and id not in (select case_id from case_right_holders where right_holder_id = ?)`).get(holderId) as { id: number }).id;
   db.close();
@@ -47,7 +49,8 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["own company's case", () => `/cases/${ownCase}`, everyone(200)],
   ["another company's case", () => `/cases/${otherCase}`, { anonymous: "login", member: 404, analyst: 200, admin: 200 }],
   ["right holders", () => "/right-holders", everyone(200)],
-  ["a right holder", () => `/right-holders/${holderId}`, everyone(200)],
+  ["own company's right-holder page", () => `/right-holders/${holderId}`, everyone(200)],
+  ["another right holder's page", () => `/right-holders/${otherHolderId}`, { anonymous: "login", member: 404, analyst: 200, admin: 200 }],
   ["districts", () => "/districts", everyone(200)],
   ["a district", () => "/districts/8600", everyone(200)],
   ["account (password)", () => "/account", everyone(200)],

@@ -259,15 +259,22 @@ describe("access", () => {
     }
   });
 
-  it("shows a member the aggregates over all cases", async () => {
+  it("shows a member its own company's cases by district, and only its own company among the right holders", async () => {
     const member = await browser.newContext({ locale: "en-US" });
     try {
       await signInAs(member, "member");
       const memberPage = await member.newPage();
       await memberPage.goto(`${baseURL()}/districts`);
-      const kunming = kunmingNow();
-      const row = memberPage.locator('[data-testid="districts-table"] tr[data-kind="district"][data-code="8600"]');
-      expect(await row.locator('[data-figure="cases"]').textContent()).toBe(group(kunming.cases));
+      const own = sql<{ id: number }>("select holder_id as id from user where email = 'member@demo.test'")[0]!.id;
+      const [busiest] = sql<{ code: string; cases: number }>(
+        `select coalesce(d.code, o.code) as code, count(*) as cases from cases c join customs_offices o on o.id = c.office_id
+         left join customs_offices d on d.id = o.district_id
+         where c.deleted_at is null and c.id in (select case_id from case_right_holders where right_holder_id = ?)
+         group by 1 order by 2 desc limit 1`, own);
+      const row = memberPage.locator(`[data-testid="districts-table"] tr[data-kind="district"][data-code="${busiest!.code}"]`);
+      expect(await row.locator('[data-figure="cases"]').textContent()).toBe(group(busiest!.cases));
+      await memberPage.goto(`${baseURL()}/right-holders`);
+      expect(await memberPage.locator("[data-testid=holders-table] tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-holder")))).toEqual([String(own)]);
     } finally {
       await member.close();
     }

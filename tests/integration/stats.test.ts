@@ -109,10 +109,13 @@ function all<T>(query: string): T[] {
 
 const FIGS = "count(*) as cases, coalesce(sum(m.pieces), 0) as pieces, coalesce(sum(m.value_fen), 0) as valueFen";
 
-function expectedKpis(where: string, from: string | null, to: string | null): Kpis {
+/** For a member: its cases only, and only its own links of them count (holders, industries). */
+const ownLinks = (own?: number[]) => (own ? ` and l.right_holder_id in (${own.join(", ")})` : "");
+
+function expectedKpis(where: string, from: string | null, to: string | null, own?: number[]): Kpis {
   const cte = matching(where, from, to);
   const totals = all<Fig>(`${cte} select ${FIGS} from m`)[0]!;
-  const holders = all<{ n: number }>(`${cte} select count(distinct l.right_holder_id) as n from m join case_right_holders l on l.case_id = m.id`)[0]!.n;
+  const holders = all<{ n: number }>(`${cte} select count(distinct l.right_holder_id) as n from m join case_right_holders l on l.case_id = m.id${ownLinks(own)}`)[0]!.n;
   return { ...totals, rightHolders: holders, avgValueFen: totals.cases ? Math.round(totals.valueFen / totals.cases) : null };
 }
 
@@ -127,7 +130,7 @@ function byValue(cte: string, column: string, values: readonly string[]): ({ val
   });
 }
 
-function expectedStats(where: string, from: string | null, to: string | null): Omit<DashboardStats, "previous"> {
+function expectedStats(where: string, from: string | null, to: string | null, own?: number[]): Omit<DashboardStats, "previous"> {
   const cte = matching(where, from, to);
   const years = all<{ year: number } & Fig>(`${cte} select cast(substr(m.seized_on, 1, 4) as integer) as year, ${FIGS} from m group by 1 order by 1`);
   const byYear: DashboardStats["byYear"] = [];
@@ -147,11 +150,11 @@ function expectedStats(where: string, from: string | null, to: string | null): O
   const industryRows = all<{ value: string } & Fig>(`${cte}
     select x.industry as value, count(*) as cases, sum(x.pieces) as pieces, sum(x.value_fen) as valueFen
     from (select distinct m.id, h.industry, m.pieces, m.value_fen from m
-          join case_right_holders l on l.case_id = m.id join right_holders h on h.id = l.right_holder_id) x
+          join case_right_holders l on l.case_id = m.id${ownLinks(own)} join right_holders h on h.id = l.right_holder_id) x
     group by 1`);
   const industryFound = new Map(industryRows.map((r) => [r.value, r]));
   return {
-    kpis: expectedKpis(where, from, to),
+    kpis: expectedKpis(where, from, to, own),
     byYear,
     byDistrict,
     byOffice,
@@ -298,6 +301,54 @@ describe("every figure of the dashboard equals an independent aggregate over the
   });
 });
 
+// A member (lib/roles.ts caseScope): the same figures over the cases that name its company,
+// with only its own links counted, so no other company's industry or id enters any figure.
+const MEMBER_SPECS = [
+  "no filter",
+  "a partial-year range (2016-03-15 … 2018-07-31)",
+  "district 5300 + trademark",
+  "campaign qingfeng, 2015–2017",
+  "industries luxury + automotive, district 5300, 2020",
+  "q: a case-number prefix (5300-2021)",
+  "everything at once",
+];
+
+describe("a member's dashboard equals the same aggregates over its own cases and its own links", () => {
+  it.each(MEMBER_SPECS)("%s", (label) => {
+    const s = SPECS[label]!;
+    const filters = s.filters();
+    const own = [ref.topHolder];
+    const got = getDashboardStats(t.db, filters, { restrictToHolders: own }, TODAY);
+    const { previous: _, ...rest } = got;
+    const where = `(${s.where()}) and ${ofHolder(ref.topHolder)}`;
+    const ownIndustry = (t.db.$client.prepare("select industry from right_holders where id = ?").get(ref.topHolder) as { industry: string }).industry;
+    // "industries …" names industries; a member's industry filter matches only its own industry
+    const expected = label.startsWith("industries") && !["luxury", "automotive"].includes(ownIndustry)
+      ? expectedStats("0", filters.from, filters.to, own)
+      : expectedStats(where, filters.from, filters.to, own);
+    for (const key of Object.keys(expected) as (keyof typeof expected)[]) expect(rest[key], `${label}: ${key}`).toEqual(expected[key]);
+    // its own company is the only right holder, and only its own industry has figures
+    expect(got.kpis.rightHolders).toBe(got.kpis.cases ? 1 : 0);
+    expect(got.byIndustry.filter((r) => r.cases > 0).map((r) => r.value)).toEqual(got.kpis.cases ? [ownIndustry] : []);
+  });
+
+  it("has cases shared with other companies, whose industries stay out of its figures", () => {
+    const shared = all<{ n: number }>(`select count(*) as n from case_right_holders a join case_right_holders b
+      on a.case_id = b.case_id and b.right_holder_id <> a.right_holder_id where a.right_holder_id = ${ref.topHolder}`)[0]!.n;
+    expect(shared).toBeGreaterThan(0);
+  });
+
+  it("another company's id or industry as a filter selects none of its cases", () => {
+    const own = [ref.topHolder];
+    const other = all<{ id: number; industry: string }>(`select h.id, h.industry from case_right_holders a join case_right_holders b
+      on a.case_id = b.case_id and b.right_holder_id <> a.right_holder_id join right_holders h on h.id = b.right_holder_id
+      where a.right_holder_id = ${ref.topHolder} and h.industry <> (select industry from right_holders where id = ${ref.topHolder}) limit 1`)[0]!;
+    expect(getDashboardStats(t.db, f({ holder: [other.id] }), { restrictToHolders: own }, TODAY).kpis.cases).toBe(0);
+    expect(getDashboardStats(t.db, f({ industry: [other.industry as Filters["industry"][number]] }), { restrictToHolders: own }, TODAY).kpis.cases).toBe(0);
+    expect([...holderFigures(t.db, f({}), { restrictToHolders: own }).keys()]).toEqual([ref.topHolder]);
+  });
+});
+
 describe("a deleted case", () => {
   it("leaves every figure that included it, by exactly its cases, pieces and value", () => {
     expect(ref.deleted.id).toBeGreaterThan(0);
@@ -383,7 +434,7 @@ function expectedFacet(filters: Filters, facet: FacetName, options: FilterOption
     campaign: "cp.code",
   };
   const links = facet === "industry" || facet === "holder"
-    ? "join case_right_holders l on l.case_id = cases.id join right_holders h on h.id = l.right_holder_id" : "";
+    ? `join case_right_holders l on l.case_id = cases.id${ownLinks(options.restrictToHolders)} join right_holders h on h.id = l.right_holder_id` : "";
   const rows = t.db.all(sql`select ${sql.raw(key[facet])} as value, count(distinct cases.id) as n from cases
     join customs_offices o on o.id = cases.office_id left join customs_offices d on d.id = o.district_id
     left join campaigns cp on cp.id = cases.campaign_id ${sql.raw(links)}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { csvCell, csvLine, neutraliseFormula, parseCsv, UTF8_BOM } from "../../lib/csv";
 import { plainYuan } from "../../lib/export-columns";
-import { toIndexText, toMatchExpression } from "../../lib/search";
+import { phraseMatches, searchWords, toIndexText, toMatchExpression } from "../../lib/search";
 
 describe("text search expressions", () => {
   it("turns words into prefix phrases that must all match", () => {
@@ -19,6 +19,24 @@ describe("text search expressions", () => {
     expect(toMatchExpression('" OR 1=1 --')).toBe('"or"* AND "1 1"*');
     expect(toMatchExpression("NEAR(a b) * ^ : -")).toBe('"near a"* AND "b"*');
     expect(toMatchExpression("*** --- ")).toBeNull();
+  });
+});
+
+describe("a word against a company's own names (a member's search, db/case-filters.ts)", () => {
+  const word = (w: string) => searchWords(w)[0]!;
+  it("matches as the index would: a phrase, its last token as a prefix, without case or accents", () => {
+    expect(phraseMatches(word("arvel"), "Maison Arvel")).toBe(true);
+    expect(phraseMatches(word("Arv"), "Maison Arvel")).toBe(true);
+    expect(phraseMatches(word("maison-arvel"), "Maison Arvel")).toBe(true);
+    expect(phraseMatches(word("hermes"), "Hermès Paris")).toBe(true);
+    expect(phraseMatches(word("阿维"), "阿维洛照明")).toBe(true);
+  });
+
+  it("does not match inside a token, across a gap, or out of order", () => {
+    expect(phraseMatches(word("rvel"), "Maison Arvel")).toBe(false);
+    expect(phraseMatches(word("arvel-maison"), "Maison Arvel")).toBe(false);
+    expect(phraseMatches(word("维洛x"), "阿维洛照明")).toBe(false);
+    expect(searchWords("*** ---")).toEqual([]);
   });
 });
 

@@ -2,8 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/db/client";
 import { listCases } from "@/db/queries/cases";
 import { parseCaseQuery } from "@/lib/filters";
-import { caseScope } from "@/lib/roles";
-import { requireApiUser } from "@/app/session";
+import { requireApiReader } from "@/app/session";
 import { badParameter, guarded } from "../respond";
 
 export const dynamic = "force-dynamic";
@@ -11,10 +10,10 @@ export const dynamic = "force-dynamic";
 /** GET /api/cases?<filters>&page&size&sort → { total, page, size, rows } */
 export function GET(request: NextRequest) {
   return guarded(async () => {
-    const user = await requireApiUser(request, "readCases");
-    if (user instanceof Response) return user;
+    const reader = await requireApiReader(request, "readCases");
+    if (reader instanceof Response) return reader;
     const { query, ignored } = parseCaseQuery(request.nextUrl.searchParams);
     if (ignored.length) return badParameter(ignored);
-    return NextResponse.json(listCases(getDb(), query, caseScope(user)));
+    return NextResponse.json(listCases(getDb(), query, reader.scope));
   });
 }

@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/db/client";
 import { getDashboardStats } from "@/db/queries/stats";
 import { parseFilters } from "@/lib/filters";
-import { requireApiUser } from "@/app/session";
+import { requireApiReader } from "@/app/session";
 import { badParameter, guarded } from "../respond";
 
 export const dynamic = "force-dynamic";
@@ -11,14 +11,14 @@ export const dynamic = "force-dynamic";
  * GET /api/stats?<filters> → every figure of the dashboard for those filters:
  * { filters, kpis, previous, byYear, byDistrict, byOffice, byType, byCategory, byDirection,
  *   byChannel, byTransport, byMode, byStatus, byDisposal, byIndustry }. Money is in fen.
+ * A member's figures are over its own company's cases and links only.
  */
 export function GET(request: NextRequest) {
   return guarded(async () => {
-    // aggregates over all cases: every role may read them
-    const user = await requireApiUser(request, "readAggregates");
-    if (user instanceof Response) return user;
+    const reader = await requireApiReader(request, "readAggregates");
+    if (reader instanceof Response) return reader;
     const { filters, ignored } = parseFilters(request.nextUrl.searchParams);
     if (ignored.length) return badParameter(ignored);
-    return NextResponse.json({ filters, ...getDashboardStats(getDb(), filters) });
+    return NextResponse.json({ filters, ...getDashboardStats(getDb(), filters, reader.scope) });
   });
 }

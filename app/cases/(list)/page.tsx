@@ -15,8 +15,7 @@ import { filterNames, listCases } from "@/db/queries/cases";
 import type { Locale } from "@/lib/enums";
 import { filterChips } from "@/lib/filter-labels";
 import { hasAnyFilter, parseCaseQuery } from "@/lib/filters";
-import { caseScope } from "@/lib/roles";
-import { pathWithQuery, requirePageUser } from "@/app/session";
+import { pathWithQuery, requirePageReader } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
@@ -29,8 +28,7 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
   const t = await getTranslations("cases");
   const locale = (await getLocale()) as Locale;
   const raw = await searchParams;
-  const user = await requirePageUser("readCases", pathWithQuery("/cases", raw));
-  const scope = caseScope(user);
+  const { user, scope } = await requirePageReader("readCases", pathWithQuery("/cases", raw));
   const { query, ignored } = parseCaseQuery(raw);
   const db = getDb();
   let page = listCases(db, query, scope);
@@ -40,7 +38,7 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
     query.page = lastPage;
     page = listCases(db, query, scope);
   }
-  const chips = filterChips(query.filters, locale, filterNames(db, query.filters));
+  const chips = filterChips(query.filters, locale, filterNames(db, query.filters, scope));
   const key = JSON.stringify(query.filters);
 
   return (

@@ -13,19 +13,19 @@ import {
   type AuditAction, type Locale,
 } from "@/lib/enums";
 import { formatCount, formatDate, formatMoney } from "@/lib/format";
-import { can, caseScope, type SessionUser } from "@/lib/roles";
-import { metadataUser, requirePageUser } from "@/app/session";
+import { can, type Scope } from "@/lib/roles";
+import { currentScope, requirePageReader } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
-/** The case as this user may see it: a member gets null for another company's case (a 404). */
-function load(id: string, user: SessionUser | null): CaseDetail | null {
-  if (!user || !/^\d{1,15}$/.test(id)) return null;
-  return getCase(getDb(), Number(id), caseScope(user));
+/** The case as this reader may see it: a member gets null for another company's case (a 404). */
+function load(id: string, scope: Scope | null): CaseDetail | null {
+  if (!scope || !/^\d{1,15}$/.test(id)) return null;
+  return getCase(getDb(), Number(id), scope);
 }
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
-  const found = load((await params).id, await metadataUser("readCases"));
+  const found = load((await params).id, await currentScope("readCases"));
   const t = await getTranslations("case");
   return { title: found ? t("title", { caseNo: found.caseNo }) : t("notFound") };
 }
@@ -36,8 +36,8 @@ export default async function CasePage({ params, searchParams }: {
 }) {
   const { id } = await params;
   const saved = (await searchParams).saved;
-  const user = await requirePageUser("readCases", `/cases/${id}`);
-  const found = load(id, user);
+  const { user, scope } = await requirePageReader("readCases", `/cases/${id}`);
+  const found = load(id, scope);
   if (!found) notFound();
   const c = found;
   const t = await getTranslations("case");
@@ -48,9 +48,10 @@ export default async function CasePage({ params, searchParams }: {
   const yesNo = (v: boolean) => (v ? t("yes") : t("no"));
   const tf = await getTranslations("forms");
   const admin = can(user.role, "write");
-  // who: the email of each user in the history (the id when the account is gone)
+  // who: the email of each user in the history (the id when the account is gone); a member's
+  // history has no accounts (db/queries/cases.ts getCase): "customs staff"
   const db = getDb();
-  const who = userLabels(db, c.history.map((h) => h.userId));
+  const who = userLabels(db, c.history.map((h) => h.userId ?? null));
   // what changed, field by field: for admins and analysts (members see who, when and what kind)
   const showChanges = user.role === "admin" || user.role === "analyst";
   const names = showChanges ? historyNames(db, referencedIds(c.history)) : null;
@@ -174,7 +175,7 @@ export default async function CasePage({ params, searchParams }: {
                   <span className="history-line">
                     <time dateTime={new Date(h.at).toISOString()}>{dateTime(h.at)}</time> —{" "}
                     <strong>{auditActions.is(h.action) ? auditActions.label(h.action as AuditAction, locale) : h.action}</strong>{" "}
-                    {t("by", { user: h.userId ? (who.get(h.userId) ?? h.userId) : t("system") })}
+                    {t("by", { user: h.userId ? (who.get(h.userId) ?? h.userId) : h.userId === null ? t("system") : t("staff") })}
                   </span>
                   {showChanges && names && h.action === "update" && <HistoryChanges before={h.before} after={h.after} names={names} />}
                 </li>

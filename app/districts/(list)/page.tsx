@@ -7,7 +7,7 @@ import { getDb } from "@/db/client";
 import { listDistrictsWithOffices } from "@/db/queries/reference";
 import { getDashboardStats } from "@/db/queries/stats";
 import { parseFilters } from "@/lib/filters";
-import { pathWithQuery, requirePageUser } from "@/app/session";
+import { pathWithQuery, requirePageReader } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
@@ -19,18 +19,18 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function DistrictsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const t = await getTranslations("reference.districts");
   const raw = await searchParams;
-  // aggregates over all cases: every signed-in role may read them
-  await requirePageUser("readAggregates", pathWithQuery("/districts", raw));
+  // a member's figures are its own company's cases by district
+  const { scope } = await requirePageReader("readAggregates", pathWithQuery("/districts", raw));
   const { filters, ignored } = parseFilters(raw);
   const db = getDb();
-  const stats = getDashboardStats(db, filters);
+  const stats = getDashboardStats(db, filters, scope);
   const groups = districtGroups(listDistrictsWithOffices(db), stats, filters);
 
   return (
     <>
       <h1>{t("title")}</h1>
-      <p className="lede">{t("lede")}</p>
-      <FilterExplorer filters={filters} ignored={ignored}>
+      <p className="lede">{t(scope.restrictToHolders ? "ledeMember" : "lede")}</p>
+      <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
         <OfficeTable groups={groups} total={totalRow(stats, filters, t("total"))} caption={t("caption")} nameHeader={t("name")} testId="districts-table" />
       </FilterExplorer>
     </>

@@ -14,7 +14,7 @@ import { casesHref, hrefWith, withValues } from "@/lib/drill";
 import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { parseFilters } from "@/lib/filters";
-import { metadataUser, pathWithQuery, requirePageUser } from "@/app/session";
+import { metadataUser, pathWithQuery, requirePageReader } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
@@ -34,14 +34,14 @@ export default async function DistrictPage({ params, searchParams }: {
 }) {
   const { code } = await params;
   const raw = await searchParams;
-  await requirePageUser("readAggregates", pathWithQuery(`/districts/${code}`, raw));
+  const { scope } = await requirePageReader("readAggregates", pathWithQuery(`/districts/${code}`, raw));
   const district = load(code);
   if (!district) notFound();
   const t = await getTranslations("reference.district");
   const locale = (await getLocale()) as Locale;
   const { filters, ignored } = parseFilters(raw);
   const scoped = withValues(filters, "district", [district.code]);
-  const stats = getDashboardStats(getDb(), scoped);
+  const stats = getDashboardStats(getDb(), scoped, scope);
   // figures and links within the district, whatever district the URL names
   const [group] = districtGroups([district], stats, scoped, false);
 
@@ -68,7 +68,7 @@ export default async function DistrictPage({ params, searchParams }: {
       </div>
       <FactsPanel id="district-facts" title={t("facts")} facts={facts} />
       <h2 className="ref-section-title">{t("figures")}</h2>
-      <FilterExplorer filters={filters} ignored={ignored}>
+      <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
         {group && group.offices.length > 0 && (
           <section className="panel" aria-labelledby="district-offices">
             <h2 id="district-offices">{t("offices")}</h2>
@@ -81,7 +81,7 @@ export default async function DistrictPage({ params, searchParams }: {
             />
           </section>
         )}
-        <Dashboard filters={scoped} stats={stats} />
+        <Dashboard filters={scoped} scope={scope} stats={stats} />
       </FilterExplorer>
     </>
   );

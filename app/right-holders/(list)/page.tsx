@@ -10,7 +10,7 @@ import { casesHref, hrefWith, withValues } from "@/lib/drill";
 import { industries, type Locale } from "@/lib/enums";
 import { formatCount, formatMoney } from "@/lib/format";
 import { parseFilters } from "@/lib/filters";
-import { pathWithQuery, requirePageUser } from "@/app/session";
+import { pathWithQuery, requirePageReader } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
@@ -23,15 +23,15 @@ export default async function RightHoldersPage({ searchParams }: { searchParams:
   const t = await getTranslations("reference.holders");
   const locale = (await getLocale()) as Locale;
   const raw = await searchParams;
-  // aggregates over all cases: every signed-in role may read them
-  await requirePageUser("readAggregates", pathWithQuery("/right-holders", raw));
+  // a member sees its own company here, with its own cases' figures; analysts and admins every one
+  const { scope } = await requirePageReader("readAggregates", pathWithQuery("/right-holders", raw));
   const { filters, ignored } = parseFilters(raw);
   const db = getDb();
-  const figures = holderFigures(db, filters);
+  const figures = holderFigures(db, filters, scope);
   // a holder's page sets the holder itself; every other filter goes along
   const pageFilters = withValues(filters, "holder", []);
 
-  const rows: HolderRow[] = listRightHolderFacts(db).map((h) => {
+  const rows: HolderRow[] = listRightHolderFacts(db, scope).map((h) => {
     const f = figures.get(h.id) ?? { cases: 0, pieces: 0, valueFen: 0 };
     return {
       id: h.id,
@@ -51,8 +51,8 @@ export default async function RightHoldersPage({ searchParams }: { searchParams:
   return (
     <>
       <h1>{t("title")}</h1>
-      <p className="lede">{t("lede")}</p>
-      <FilterExplorer filters={filters} ignored={ignored}>
+      <p className="lede">{t(scope.restrictToHolders ? "ledeMember" : "lede")}</p>
+      <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
         <HolderTable rows={rows} />
       </FilterExplorer>
     </>

@@ -11,21 +11,21 @@ import { getRightHolder, type RightHolderFacts } from "@/db/queries/reference";
 import { casesHref, hrefWith, withValues } from "@/lib/drill";
 import { industries, type Locale } from "@/lib/enums";
 import { parseFilters } from "@/lib/filters";
-import { metadataUser, pathWithQuery, requirePageUser } from "@/app/session";
+import { currentScope, pathWithQuery, requirePageReader } from "@/app/session";
+import type { Scope } from "@/lib/roles";
 
 export const dynamic = "force-dynamic";
 
-function load(id: string): RightHolderFacts | null {
-  return /^\d{1,15}$/.test(id) ? getRightHolder(getDb(), Number(id)) : null;
+/** The right holder as this reader may see it: another company than a member's own is a 404. */
+function load(id: string, scope: Scope): RightHolderFacts | null {
+  return /^\d{1,15}$/.test(id) ? getRightHolder(getDb(), Number(id), scope) : null;
 }
 
 const displayName = (h: RightHolderFacts, locale: Locale) => (locale === "zh" && h.nameZh ? h.nameZh : h.name);
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
-  const user = await metadataUser("readAggregates");
-  const id = (await params).id;
-  // a member's title names no company but its own
-  const found = user && (user.role !== "member" || String(user.holderId) === id) ? load(id) : null;
+  const scope = await currentScope("readAggregates");
+  const found = scope ? load((await params).id, scope) : null;
   const t = await getTranslations("reference.holder");
   return { title: found ? displayName(found, (await getLocale()) as Locale) : t("notFound") };
 }
@@ -36,8 +36,8 @@ export default async function RightHolderPage({ params, searchParams }: {
 }) {
   const { id } = await params;
   const raw = await searchParams;
-  await requirePageUser("readAggregates", pathWithQuery(`/right-holders/${id}`, raw));
-  const holder = load(id);
+  const { scope } = await requirePageReader("readAggregates", pathWithQuery(`/right-holders/${id}`, raw));
+  const holder = load(id, scope);
   if (!holder) notFound();
   const t = await getTranslations("reference.holder");
   const locale = (await getLocale()) as Locale;
@@ -67,8 +67,8 @@ export default async function RightHolderPage({ params, searchParams }: {
       </div>
       <FactsPanel id="holder-facts" title={t("facts")} facts={facts} />
       <h2 className="ref-section-title">{t("figures")}</h2>
-      <FilterExplorer filters={filters} ignored={ignored}>
-        <Dashboard filters={scoped} />
+      <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
+        <Dashboard filters={scoped} scope={scope} />
       </FilterExplorer>
     </>
   );

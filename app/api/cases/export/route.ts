@@ -7,8 +7,7 @@ import type { Locale } from "@/lib/enums";
 import { filterSummary } from "@/lib/filter-labels";
 import { filtersSlug, parseCaseQuery, type Ignored } from "@/lib/filters";
 import { csvStream, xlsxStream } from "@/lib/export-stream";
-import { requireApiUser } from "@/app/session";
-import { caseScope } from "@/lib/roles";
+import { requireApiReader } from "@/app/session";
 import { badParameter, guarded } from "../../respond";
 
 export const dynamic = "force-dynamic";
@@ -16,8 +15,8 @@ export const dynamic = "force-dynamic";
 /** GET /api/cases/export?format=csv|xlsx&<filters>&sort → exactly the filtered set, streamed. */
 export function GET(request: NextRequest) {
   return guarded(async () => {
-    const user = await requireApiUser(request, "exportCases");
-    if (user instanceof Response) return user;
+    const reader = await requireApiReader(request, "exportCases");
+    if (reader instanceof Response) return reader;
     const params = new URLSearchParams(request.nextUrl.searchParams);
     const format = params.get("format") ?? "csv";
     params.delete("format");
@@ -34,7 +33,7 @@ export function GET(request: NextRequest) {
     const t = await getTranslations("export");
     const stamp = new Date().toISOString().slice(0, 10);
     const fileName = `cases_${filtersSlug(query.filters)}_${stamp}.${format}`;
-    const cursor = openExportCursor(query.filters, query.sort, caseScope(user));
+    const cursor = openExportCursor(query.filters, query.sort, reader.scope);
     const headers = new Headers({
       "Content-Disposition": `attachment; filename="${fileName}"`,
       "Cache-Control": "no-store",
@@ -44,7 +43,7 @@ export function GET(request: NextRequest) {
       headers.set("Content-Type", "text/csv; charset=utf-8");
       return new Response(csvStream(cursor.rows, locale, cursor.close), { headers });
     }
-    const summary = filterSummary(query.filters, locale, filterNames(getDb(), query.filters));
+    const summary = filterSummary(query.filters, locale, filterNames(getDb(), query.filters, reader.scope));
     headers.set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     const stream = xlsxStream(
       cursor.rows,
