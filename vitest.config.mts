@@ -28,6 +28,8 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // expect.poll waits for a state in the browser: as long as an action may (1 s by default)
+          expect: { poll: { timeout: 30_000 } },
         },
       },
     ],
