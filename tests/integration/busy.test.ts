@@ -197,7 +197,8 @@ describe("another process holds the write lock", () => {
         caught = error;
       }
       expect(classifyDbError(caught)).toBe("busy");
-      // tried again until the holder lets go (released after the first refusal)
+      // tried again until the holder lets go: the first attempt is refused (the lock is held
+      // until the second attempt lets it go), a later one succeeds
       let attempts = 0;
       let released: Promise<void> | undefined;
       await retryingBusy(() => {
@@ -206,7 +207,7 @@ describe("another process holds the write lock", () => {
         deferred();
       }, 600_000);
       await released;
-      expect(attempts).toBeGreaterThan(2);
+      expect(attempts).toBeGreaterThanOrEqual(2);
       expect(patient.prepare("select value from app_meta where key = 'busy_probe'").get()).toBeTruthy();
     } finally {
       patient.close();
