@@ -16,7 +16,6 @@ import { freePort, ROOT } from "../support/server";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ipr-stop-"));
 const file = path.join(dir, "ipr.db");
-let npm: ChildProcess | undefined;
 let tree: number[] = [];
 
 afterAll(() => {
@@ -66,39 +65,58 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-describe("npm start, stopped with SIGTERM to the npm process", () => {
-  it("finishes the request in flight, closes the database and leaves no process and no listener behind", async () => {
-    const port = await freePort();
-    let output = "";
-    npm = spawn("npm", ["start"], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: `file:${file}`, PORT: String(port), WEB_CONCURRENCY: "2" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      npm!.on("exit", (code, signal) => resolve({ code, signal })),
-    );
-    const printed = (pattern: RegExp) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (pattern.test(output)) resolve();
-          else if (npm!.exitCode !== null) reject(new Error(`npm start ended before printing ${pattern}:\n${output}`));
-        };
-        npm!.stdout!.on("data", check);
-        npm!.stderr!.on("data", check);
-        void exited.then(check);
-        check();
-      });
-    npm.stdout!.on("data", (d) => (output += d));
-    npm.stderr!.on("data", (d) => (output += d));
+type Started = {
+  npm: ChildProcess;
+  port: number;
+  output: () => string;
+  printed: (pattern: RegExp) => Promise<void>;
+  exited: Promise<void>;
+  /** npm's output pipes closed: every process that held them (npm, the primary, the server processes) has ended */
+  outputClosed: Promise<void>;
+};
 
-    await printed(/Ready on port \d+: 2 processes/);
+/** `npm start` on the test's database and a free port, once it is ready; `tree` holds its processes. */
+async function npmStart(): Promise<Started> {
+  const port = await freePort();
+  let output = "";
+  const npm = spawn("npm", ["start"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: `file:${file}`, PORT: String(port), WEB_CONCURRENCY: "2" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  npm.stdout!.on("data", (d) => (output += d));
+  npm.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<void>((resolve) => npm.on("exit", () => resolve()));
+  const outputClosed = new Promise<void>((resolve) => npm.on("close", () => resolve()));
+  const printed = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (pattern.test(output)) resolve();
+        else if (npm.exitCode !== null || npm.signalCode !== null) reject(new Error(`npm start ended before printing ${pattern}:\n${output}`));
+      };
+      npm.stdout!.on("data", check);
+      npm.stderr!.on("data", check);
+      void exited.then(check);
+      check();
+    });
+  await printed(/Ready on port \d+: 2 processes/);
+  tree = processTree(npm.pid!);
+  // npm, the primary (node scripts/start.mjs, in place of npm's sh) and two server processes
+  expect(tree.length).toBeGreaterThanOrEqual(4);
+  return { npm, port, output: () => output, printed, exited, outputClosed };
+}
+
+/** Resolves once none of `pids` runs any more (their parents reap them as they go). */
+async function allEnded(pids: number[]): Promise<void> {
+  for (const pid of pids) while (running(pid)) await new Promise((r) => setTimeout(r, 100));
+}
+
+describe("npm start, stopped as a supervisor stops it", () => {
+  it("SIGTERM to the npm process: finishes the request in flight, closes the database and leaves no process and no listener behind", async () => {
+    const { npm, port, output, printed, exited } = await npmStart();
     // an empty database in an existing folder: migrated and served, not filled with demo data
-    expect(output).toMatch(/is empty: `npm run seed` fills it with demo data/);
-    expect(output).not.toMatch(/seeding/i);
-    tree = processTree(npm.pid!);
-    // npm, the primary (node scripts/start.mjs, in place of npm's sh) and two server processes
-    expect(tree.length).toBeGreaterThanOrEqual(4);
+    expect(output()).toMatch(/is empty: `npm run seed` fills it with demo data/);
+    expect(output()).not.toMatch(/seeding/i);
 
     // a request in flight: its headers are in (the server answered "100 Continue"), its body not yet
     const body = JSON.stringify({ email: "nobody@example.cn", password: "not-the-password" });
@@ -124,15 +142,24 @@ describe("npm start, stopped with SIGTERM to the npm process", () => {
     expect(answer.text).toMatch(/invalid email or password/i);
 
     await exited;
-    expect(output).toMatch(/^Stopped\.$/m);
-    // every process of the tree has ended (their parents reap them as they go)
-    for (const pid of tree) {
-      while (running(pid)) await new Promise((r) => setTimeout(r, 100));
-    }
+    expect(output()).toMatch(/^Stopped\.$/m);
+    await allEnded(tree);
     expect(tree.filter(running)).toEqual([]);
     expect(await portIsFree(port)).toBe(true);
     // the last connection closed cleanly: SQLite checkpointed its WAL into the file and removed it
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
     expect(fs.statSync(file).size).toBeGreaterThan(0);
+  });
+
+  it("npm killed outright (SIGKILL, nothing passed on): the server notices its parent is gone and stops as well", async () => {
+    const { npm, port, output, outputClosed } = await npmStart();
+    process.kill(npm.pid!, "SIGKILL");
+    // the primary and the server processes write into the pipes npm held; they close when all have ended
+    await outputClosed;
+    expect(output()).toMatch(/Stopping \(SIGTERM\): finishing the requests in flight/);
+    await allEnded(tree);
+    expect(tree.filter(running)).toEqual([]);
+    expect(await portIsFree(port)).toBe(true);
+    expect(output()).toMatch(/^Stopped\.$/m);
   });
 });
