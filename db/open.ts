@@ -3,7 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { ConfigError, databasePathFromUrl } from "../lib/env";
+import { ConfigError, databasePathFromUrl, isDefaultDatabase } from "../lib/env";
 import { ensureRollups } from "./rollup";
 import { ensureSearchIndexes } from "./search-index";
 import * as schema from "./schema";
@@ -13,17 +13,31 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 const SQLITE_HEADER = "SQLite format 3\0";
 
 /**
- * Opens (creating if needed) the SQLite file with WAL, foreign keys and a busy timeout.
+ * Opens (creating the file if needed) the SQLite file with WAL, foreign keys and a busy
+ * timeout. Its folder must exist, unless `createFolder` is given: only the default database
+ * (data/ipr.db) and files a tool makes on purpose get one, so that a mistyped DATABASE_URL
+ * stops with a sentence instead of starting an empty database somewhere unexpected.
  * Every way this can fail for a bad DATABASE_URL becomes a ConfigError with one sentence.
  */
-export function openSqlite(file: string, options: { readonly?: boolean } = {}): Database.Database {
+export function openSqlite(file: string, options: { readonly?: boolean; createFolder?: boolean } = {}): Database.Database {
   const dir = path.dirname(file);
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw new ConfigError(`Cannot create the database folder ${dir}: ${reason(error)}.`);
+  if (options.createFolder) {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw new ConfigError(`Cannot create the database folder ${dir}: ${reason(error)}.`);
+    }
   }
-  if (!fs.statSync(dir).isDirectory()) throw new ConfigError(`The database folder ${dir} is not a folder.`);
+  let folder: fs.Stats;
+  try {
+    folder = fs.statSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new ConfigError(`The database folder ${dir} does not exist: create it first, or leave DATABASE_URL unset for the default database.`);
+    }
+    throw new ConfigError(`Cannot use the database folder ${dir}: ${reason(error)}.`);
+  }
+  if (!folder.isDirectory()) throw new ConfigError(`The database folder ${dir} is not a folder.`);
   try {
     fs.accessSync(dir, fs.constants.W_OK);
   } catch {
@@ -64,8 +78,10 @@ export function drizzleOf(sqlite: Database.Database): Db {
   return drizzle(sqlite, { schema }) as Db;
 }
 
+/** Opens the database at `url`; only the default database's folder is created when missing. */
 export function openDb(url: string | undefined = process.env.DATABASE_URL): Db {
-  return drizzleOf(openSqlite(databasePathFromUrl(url)));
+  const file = databasePathFromUrl(url);
+  return drizzleOf(openSqlite(file, { createFolder: isDefaultDatabase(file) }));
 }
 
 /** Applies drizzle's generated migrations; synchronous, idempotent. */

@@ -31,6 +31,11 @@ export function databasePathFromUrl(url: string | undefined, cwd = process.cwd()
   return path.resolve(cwd, file);
 }
 
+/** Whether `file` is the default database (data/ipr.db): the only one that start-up creates and fills with demo data. */
+export function isDefaultDatabase(file: string, cwd = process.cwd()): boolean {
+  return path.resolve(cwd, file) === databasePathFromUrl(undefined, cwd);
+}
+
 export function portFromEnv(value: string | undefined): number {
   if (value === undefined || value.trim() === "") return 3000;
   const parsed = portSchema.safeParse(value);

@@ -22,13 +22,19 @@ export function buildIsStale(root = process.cwd()): boolean {
   return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
+/** `next build` in `root`, as a command for spawn or spawnSync. */
+export function nextBuildCommand(root = process.cwd()) {
+  return {
+    command: process.execPath,
+    args: [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"],
+    options: { cwd: root, stdio: ["ignore", "inherit", "inherit"] as ("ignore" | "inherit")[], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } },
+  };
+}
+
 export function buildIfNeeded(root = process.cwd(), log: (line: string) => void = console.log): void {
   if (!buildIsStale(root)) return;
   log("Building the application (next build)…");
-  const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
-    cwd: root,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  const { command, args, options } = nextBuildCommand(root);
+  const result = spawnSync(command, args, options);
   if (result.status !== 0) throw new Error(`next build failed (exit code ${result.status ?? result.signal}).`);
 }

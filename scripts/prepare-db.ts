@@ -1,21 +1,32 @@
 import { ensureDemoAccounts } from "../db/auth";
 import { isEmpty } from "../db/bulk";
 import { migrateDb, openDb } from "../db/open";
-import { ConfigError } from "../lib/env";
+import { ConfigError, databasePathFromUrl, isDefaultDatabase } from "../lib/env";
 import { seedDatabase } from "../seed/run";
 
 export const DEFAULT_DEMO = { cases: 100_000, seed: 1 };
 
-/** Creates and migrates the database, seeds the demo data when it holds nothing, and makes sure a demo has its accounts. */
-export async function prepareDatabase(options: { seed: boolean; log?: (line: string) => void }): Promise<void> {
+/**
+ * Migrates the database and makes sure a demo has its accounts. One rule for where data comes
+ * from: only the default database (data/ipr.db) is created with its folder and, when empty,
+ * seeded with the demo data; any other must already exist (its folder, for SQLite), is
+ * migrated, and gets demo data only from `npm run seed`.
+ */
+export async function prepareDatabase(options: { seed: boolean; log?: (line: string) => void; demo?: { cases: number; seed: number } }): Promise<void> {
+  const demo = options.demo ?? DEFAULT_DEMO;
   const log = options.log ?? console.log;
-  const db = openDb();
+  const file = databasePathFromUrl(process.env.DATABASE_URL);
+  const db = openDb(`file:${file}`);
   try {
     migrateDb(db);
-    if (options.seed && isEmpty(db.$client)) {
-      log(`The database is empty: seeding ${DEFAULT_DEMO.cases.toLocaleString("en-US")} demo cases…`);
-      const result = seedDatabase(db.$client, DEFAULT_DEMO);
-      log(`Seeded ${result.cases.toLocaleString("en-US")} cases in ${(result.milliseconds / 1000).toFixed(1)} s.`);
+    if (isEmpty(db.$client)) {
+      if (options.seed && isDefaultDatabase(file)) {
+        log(`The database is empty: seeding ${demo.cases.toLocaleString("en-US")} demo cases…`);
+        const result = seedDatabase(db.$client, demo);
+        log(`Seeded ${result.cases.toLocaleString("en-US")} cases in ${(result.milliseconds / 1000).toFixed(1)} s.`);
+      } else if (options.seed) {
+        log(`The database ${file} is empty: \`npm run seed\` fills it with demo data, \`npm run user:create\` makes the first account.`);
+      }
     }
     const created = await ensureDemoAccounts(db);
     if (created) log(`Created ${created} demo accounts (password demo-password): admin@demo.test, analyst@demo.test, member@demo.test.`);

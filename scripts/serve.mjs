@@ -3,11 +3,16 @@
 // core. SQLite in WAL mode lets each process read while another writes; writes queue on the
 // database's lock (busy_timeout, then a retry: lib/db-errors.ts).
 //
-//   node scripts/serve.mjs            (npm start runs it after preparing the database)
+//   node scripts/serve.mjs            (npm start imports it after preparing the database)
 //
 // PORT (3000; every interface), WEB_CONCURRENCY (processes: one per core, at most
 // 4), TRUST_PROXY=1 when a reverse proxy in front appends the client's address to
-// X-Forwarded-For. A process that dies is replaced; SIGTERM/SIGINT stop them all.
+// X-Forwarded-For. A process that dies is replaced.
+//
+// Stopping: SIGTERM or SIGINT (Ctrl-C) to the primary process stops them all. Each server
+// process stops accepting connections, finishes the requests in flight, closes the
+// database and exits; one still busy after STOP_GRACE_MS is cut off, and the primary kills
+// what remains after STOP_LIMIT_MS and exits, so a stop never takes longer than that.
 //
 // The client's address: every request reaches the app with X-Forwarded-For set to one
 // address, the socket's peer (or, with TRUST_PROXY=1, the last address the proxy appended),
@@ -17,10 +22,13 @@ import cluster from "node:cluster";
 import http from "node:http";
 import { createRequire } from "node:module";
 import os from "node:os";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 /** A process that could not start (no build, the port taken) exits so; the others stop too, without restarts. */
 const CANNOT_START = 78;
+const STOP_GRACE_MS = 8000;
+const STOP_LIMIT_MS = 10_000;
 
 /** Reads an environment number, or says which variable is wrong and stops. */
 function envNumber(name, fallback, min, max) {
@@ -61,6 +69,18 @@ function clientAddress(socketAddress, forwardedFor, trust) {
   return (socketAddress || "unknown").replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
 }
 
+/** Closes this process's database connection (db/client.ts keeps it as globalThis.iprDb), so SQLite checkpoints its WAL, and exits. */
+function exit(code) {
+  try {
+    const sqlite = globalThis.iprDb?.$client;
+    if (sqlite?.open) sqlite.close();
+  } catch (error) {
+    console.error(`Server process ${process.pid}: closing the database failed: ${error instanceof Error ? error.message : error}`);
+    code = 1;
+  }
+  process.exit(code);
+}
+
 async function worker() {
   process.env.NODE_ENV = "production";
   const nextModule = require("next");
@@ -82,11 +102,20 @@ async function worker() {
       res.end("Internal Server Error");
     });
   });
+  let stopping = false;
   const stop = () => {
-    server.close(() => process.exit(0));
-    // connections kept alive do not hold the process up
-    setTimeout(() => process.exit(0), 5000).unref();
+    if (stopping) return;
+    stopping = true;
+    // no new connections; the callback runs once every open connection has ended
+    server.close(() => exit(0));
+    // a kept-alive connection is closed as soon as it has no request in flight
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 100).unref();
+    setTimeout(() => {
+      console.error(`Server process ${process.pid}: requests still in flight after ${STOP_GRACE_MS / 1000} s; cutting them off.`);
+      server.closeAllConnections();
+      exit(1);
+    }, STOP_GRACE_MS).unref();
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
@@ -100,6 +129,8 @@ async function worker() {
 function primary() {
   let stopping = false;
   let listening = 0;
+  // the workers run this file, also when the primary is scripts/start.mjs (npm start)
+  cluster.setupPrimary({ exec: fileURLToPath(import.meta.url) });
   const fork = () => cluster.fork();
   for (let i = 0; i < processes; i++) fork();
   cluster.on("listening", (w) => {
@@ -110,7 +141,10 @@ function primary() {
   const recentDeaths = [];
   cluster.on("exit", (w, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        if (process.exitCode === undefined) console.log("Stopped.");
+        process.exit(process.exitCode ?? 0);
+      }
       return;
     }
     if (code === CANNOT_START) {
@@ -141,8 +175,14 @@ function primary() {
   const stop = (signal) => {
     if (stopping) return;
     stopping = true;
-    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
-    setTimeout(() => process.exit(0), 8000).unref();
+    console.log(`Stopping (${signal}): finishing the requests in flight…`);
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
+    setTimeout(() => {
+      console.error(`Server processes still running after ${STOP_LIMIT_MS / 1000} s; killing them.`);
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGKILL");
+      process.exit(1);
+    }, STOP_LIMIT_MS).unref();
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

@@ -1,13 +1,39 @@
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { ConfigError, databasePathFromUrl, portFromEnv } from "../lib/env";
 import { marketMinCasesFromEnv } from "../lib/suppression";
-import { buildIfNeeded } from "./build-if-needed";
+import { buildIsStale, nextBuildCommand } from "./build-if-needed";
 import { prepareDatabase } from "./prepare-db";
 
-// `npm start`: check the environment, create/migrate/seed the database, build if needed, serve.
+// `npm start`, before serving (scripts/start.mjs): check the environment, prepare the
+// database (scripts/prepare-db.ts: only the default one is created and seeded), build if
+// needed. A bad value stops here with one sentence.
 
-async function main(): Promise<void> {
+function cannotStart(message: string): never {
+  console.error(`Cannot start: ${message}`);
+  process.exit(1);
+}
+
+/** Runs `next build` as a child that a SIGTERM or SIGINT to this process stops too. */
+function build(): Promise<void> {
+  console.log("Building the application (next build)…");
+  const { command, args, options } = nextBuildCommand();
+  const child = spawn(command, args, options);
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on("SIGTERM", forward);
+  process.on("SIGINT", forward);
+  return new Promise((resolve) => {
+    child.on("exit", (code, signal) => {
+      process.off("SIGTERM", forward);
+      process.off("SIGINT", forward);
+      if (signal) process.exit(1); // stopped on request
+      if (code !== 0) cannotStart(`next build failed (exit code ${code}).`);
+      resolve();
+    });
+  });
+}
+
+/** Everything `npm start` does before it serves; on return the environment is checked and set for scripts/serve.mjs. */
+export async function prepareToServe(): Promise<void> {
   let port: number;
   let databaseFile: string;
   try {
@@ -17,26 +43,11 @@ async function main(): Promise<void> {
     process.env.DATABASE_URL = `file:${databaseFile}`;
     await prepareDatabase({ seed: true });
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Cannot start: ${error.message}`);
-      process.exit(1);
-    }
+    if (error instanceof ConfigError) cannotStart(error.message);
     throw error;
   }
-  try {
-    buildIfNeeded();
-  } catch (error) {
-    console.error(`Cannot start: ${(error as Error).message}`);
-    process.exit(1);
-  }
-  console.log(`Serving ${databaseFile} at http://localhost:${port}`);
-  // one server process per core (scripts/serve.mjs), restarted if one dies
-  const server = spawn(process.execPath, [path.join(process.cwd(), "scripts", "serve.mjs")], {
-    stdio: "inherit",
-    env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
-  server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  if (buildIsStale()) await build();
+  process.env.PORT = String(port);
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  console.log(`Serving ${databaseFile} at http://localhost:${port} (Ctrl-C or SIGTERM stops it)`);
 }
-
-void main();

@@ -1,5 +1,10 @@
 // Kunming Customs' published figures (DESIGN.md, DOMAIN.md). The generator builds
 // Kunming's cases to reproduce them exactly; the tests check them with SQL.
+//
+// What the sources count is not always right holders: the 2016–17 figure is "more than 90
+// foreign-invested enterprises" and the Qingfeng figure "276 brands". The demo data stands
+// each enterprise, and each brand, for one right holder, so `rightHolders` below holds those
+// counts; the README says so where it lists them.
 
 export type PublishedFigure = {
   label: string;
@@ -33,7 +38,7 @@ export const PUBLISHED_FIGURES = {
     cases: 63,
     valueFen: 625_000_000,
     pieces: { over: 300_000, under: 400_000 },
-    rightHolders: { over: 90, allForeignInvested: true },
+    rightHolders: { over: 90, allForeignInvested: true }, // published: "more than 90 foreign-invested enterprises"
     mostlyTrademark: true,
   },
   qingfeng: {
@@ -44,6 +49,6 @@ export const PUBLISHED_FIGURES = {
     cases: 214,
     valueFen: 1_472_000_000,
     pieces: { over: 630_000 },
-    rightHolders: { exactly: 276 },
+    rightHolders: { exactly: 276 }, // published: 276 brands
   },
 } satisfies Record<string, PublishedFigure>;

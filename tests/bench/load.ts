@@ -2,8 +2,8 @@
 // 50 concurrent readers (dashboard, case table, JSON API) for LOAD_SECONDS (60) while two
 // admins create cases through the real server action; then: requests/s and p50/p95/p99
 // per route, errors, acknowledged writes against the rows present, and the rollups against
-// the base table. Uses data/bench-1000000.db (npm run bench seeds it) unless
-// LOAD_DATABASE_URL is set.
+// the base table. Uses the database named by DATABASE_URL, or data/bench-1000000.db (npm run
+// bench seeds it) when it is unset.
 import fs from "node:fs";
 import os from "node:os";
 import { createRequire } from "node:module";
@@ -24,13 +24,14 @@ const ROOT = process.cwd();
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const READERS = Number(process.env.LOAD_READERS ?? 50);
 const WRITERS = 2;
-const url = process.env.LOAD_DATABASE_URL ?? "file:data/bench-1000000.db";
+// the database named by DATABASE_URL, or the one npm run bench seeds when it is unset
+const url = process.env.DATABASE_URL?.trim() || "file:data/bench-1000000.db";
 
 async function main() {
   const db = openDb(url);
   migrateDb(db);
   const cases = (db.$client.prepare("select count(*) as n from cases").get() as { n: number }).n;
-  if (cases === 0) throw new Error(`${url} holds no cases: run npm run bench once (it seeds 1,000,000), or set LOAD_DATABASE_URL.`);
+  if (cases === 0) throw new Error(`${url} holds no cases: run npm run bench once (it seeds 1,000,000), or set DATABASE_URL.`);
   await ensureDemoAccounts(db);
   const office = (db.$client.prepare("select id from customs_offices where code = '0100'").get() as { id: number }).id;
   const holder = (db.$client.prepare("select min(id) as id from right_holders").get() as { id: number }).id;

@@ -15,12 +15,20 @@ import { seedDatabase } from "../../seed/run";
 import { createCase, getCaseForEdit, updateCase, type CaseInput } from "../../db/mutations/cases";
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
-const url = process.env.BENCH_DATABASE_URL ?? `file:data/bench-${CASES}.db`;
+// the database named by DATABASE_URL, or the bench's own file when it is unset
+const ownFile = `file:data/bench-${CASES}.db`;
+const url = process.env.DATABASE_URL?.trim() || ownFile;
+if (url === ownFile) fs.mkdirSync("data", { recursive: true });
 process.env.DATABASE_URL = url;
 
 const db = openDb(url);
 migrateDb(db);
 const existing = (db.$client.prepare("select count(*) as n from cases").get() as { n: number }).n;
+if (existing !== CASES && existing > 0 && url !== ownFile) {
+  // never replace someone's data: only an empty database or the bench's own file is (re)seeded
+  console.error(`bench: ${url} holds ${existing.toLocaleString("en-US")} cases, not ${CASES.toLocaleString("en-US")}; name an empty database or leave DATABASE_URL unset (then ${ownFile} is used).`);
+  process.exit(1);
+}
 if (existing !== CASES) {
   console.log(`Seeding ${CASES.toLocaleString("en-US")} cases into ${url} (once; later runs reuse it)…`);
   const r = seedDatabase(db.$client, { cases: CASES, seed: 7, reset: !isEmpty(db.$client) });

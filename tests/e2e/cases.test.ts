@@ -2,7 +2,7 @@ import fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCsv } from "../../lib/csv";
-import { baseURL, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, signInAs } from "./support";
+import { baseURL, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, signInAs, waitForExplorer, waitForHydration } from "./support";
 
 let browser: Browser;
 let page: Page;
@@ -29,13 +29,21 @@ const sqlCount = (where: string) => {
 const pagerText = () => page.getByTestId("pager-rows").textContent();
 const caseNumbers = () => page.locator('[data-testid="cases-table"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute("data-case-no")));
 
+/**
+ * Ticks `option` of a facet and waits until the page shows the result. Every step waits for a
+ * state: the facet hydrated (its options are drawn by React), the URL changed, the navigation
+ * finished, and the facets of the new page rendered (they stream in after the table, and
+ * replace the ones ticked on).
+ */
 async function pick(facet: string, option: string) {
   const details = page.locator(`details[data-facet="${facet}"]`);
-  await details.locator("summary").click();
-  const before = page.url();
+  await waitForHydration(details);
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator("summary").click();
+  const chosen = new URL(page.url()).searchParams.getAll(facet).length + 1;
   await details.getByLabel(option, { exact: false }).first().check();
-  await page.waitForURL((url) => url.toString() !== before);
-  await page.waitForLoadState("networkidle");
+  await page.waitForURL((url) => url.searchParams.getAll(facet).length === chosen);
+  await waitForExplorer(page);
+  await page.locator(`details[data-facet="${facet}"] .facet-badge`).filter({ hasText: `${chosen} selected` }).waitFor();
 }
 
 describe("the cases explorer in Chromium", () => {
@@ -58,7 +66,7 @@ describe("the cases explorer in Chromium", () => {
 
     await page.locator('th[data-column="value"] button').click();
     await page.waitForURL(/sort=value\./);
-    await page.waitForLoadState("networkidle");
+    await waitForExplorer(page);
     const sortDir = new URL(page.url()).searchParams.get("sort")!.split(".")[1];
     const values = await page.locator('td[data-column="value"]').allTextContents();
     const fen = values.map((v) => Math.round(Number(v.replace(/[^\d.]/g, "")) * 100));

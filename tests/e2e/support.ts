@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import Database from "better-sqlite3";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { expect, inject } from "vitest";
 
 export const baseURL = () => inject("baseURL");
@@ -14,6 +14,28 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ],
   });
+}
+
+/**
+ * Waits until React has hydrated the element (it carries React's props): a click before that
+ * reaches the bare HTML, and a disclosure opened so shows no options, since they are drawn by
+ * React once it opens.
+ */
+export async function waitForHydration(locator: Locator): Promise<void> {
+  await locator.waitFor();
+  await locator.page().waitForFunction(
+    (element) => element !== null && Object.keys(element).some((key) => key.startsWith("__reactProps$")),
+    await locator.elementHandle(),
+  );
+}
+
+/**
+ * Waits until the explorer (filters, table) has finished a navigation it started: call it
+ * after the URL shows the change, since the URL changes when the new page is committed and
+ * `aria-busy` is then false again.
+ */
+export async function waitForExplorer(page: Page): Promise<void> {
+  await page.locator('.explorer[aria-busy="false"]').first().waitFor();
 }
 
 /** Read-only access to the database the server uses, for independent SQL expectations. */

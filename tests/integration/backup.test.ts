@@ -24,6 +24,7 @@ let committedBeforeBackup = -1;
 let writerTotal = 0;
 
 function seeded(file: string, cases: number, seed: number): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true }); // only the default database's folder is made by openDb
   const db = openDb(`file:${file}`);
   migrateDb(db);
   seedDatabase(db.$client, { cases, seed });

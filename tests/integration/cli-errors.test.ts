@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT, TSX, tempDir } from "../support/db";
 
@@ -8,7 +9,9 @@ const dir = tempDir("cli");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function run(script: string, args: string[], env: Record<string, string>) {
-  const result = spawnSync(TSX, [path.join(ROOT, script), ...args], {
+  // npm start is `node scripts/start.mjs`; the other scripts run through tsx
+  const command = script.endsWith(".mjs") ? [process.execPath, path.join(ROOT, script)] : [TSX, path.join(ROOT, script)];
+  const result = spawnSync(command[0]!, [...command.slice(1), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     encoding: "utf8",
@@ -24,35 +27,115 @@ function expectOneClearSentence(stderr: string, pattern: RegExp) {
 }
 
 describe("npm start with a bad configuration", () => {
-  it("stops with one sentence when the database folder cannot be created", () => {
+  it("stops with one sentence when the database folder is a file", () => {
     const file = path.join(dir, "plain-file");
     fs.writeFileSync(file, "not a folder");
-    const r = run("scripts/start.ts", [], { DATABASE_URL: `file:${file}/ipr.db`, PORT: "3999" });
+    const r = run("scripts/start.mjs", [], { DATABASE_URL: `file:${file}/ipr.db`, PORT: "3999" });
     expect(r.status).toBe(1);
-    expectOneClearSentence(r.stderr, /^Cannot start: Cannot create the database folder .*plain-file: a part of the path is a file, not a folder\.$/);
+    expectOneClearSentence(r.stderr, /^Cannot start: The database folder .*plain-file is not a folder\.$/);
+  });
+
+  it("stops with one sentence for a mistyped location, and creates nothing there", () => {
+    const missing = path.join(dir, "nonexistent-dir", "x");
+    const r = run("scripts/start.mjs", [], { DATABASE_URL: `file:${missing}/y.db`, PORT: "3999" });
+    expect(r.status).toBe(1);
+    expectOneClearSentence(
+      r.stderr,
+      /^Cannot start: The database folder .*nonexistent-dir\/x does not exist: create it first, or leave DATABASE_URL unset for the default database\.$/,
+    );
+    expect(fs.existsSync(path.join(dir, "nonexistent-dir"))).toBe(false);
   });
 
   it("stops with one sentence when DATABASE_URL names a file that is not SQLite", () => {
     const file = path.join(dir, "notes.txt");
     fs.writeFileSync(file, "these are not the cases you are looking for\n".repeat(10));
-    const r = run("scripts/start.ts", [], { DATABASE_URL: `file:${file}`, PORT: "3999" });
+    const r = run("scripts/start.mjs", [], { DATABASE_URL: `file:${file}`, PORT: "3999" });
     expect(r.status).toBe(1);
     expectOneClearSentence(r.stderr, /^Cannot start: The file .*notes\.txt is not a SQLite database\.$/);
     expect(fs.readFileSync(file, "utf8")).toMatch(/^these are not/); // untouched
   });
 
   it("stops with one sentence for a non-SQLite URL and for a bad PORT", () => {
-    const url = run("scripts/start.ts", [], { DATABASE_URL: "postgres://localhost/ipr" });
+    const url = run("scripts/start.mjs", [], { DATABASE_URL: "postgres://localhost/ipr" });
     expect(url.status).toBe(1);
     expectOneClearSentence(url.stderr, /is not a SQLite file URL/);
-    const port = run("scripts/start.ts", [], { PORT: "web", DATABASE_URL: `file:${path.join(dir, "p.db")}` });
+    const port = run("scripts/start.mjs", [], { PORT: "web", DATABASE_URL: `file:${path.join(dir, "p.db")}` });
     expect(port.status).toBe(1);
     expectOneClearSentence(port.stderr, /^Cannot start: PORT must be a number \(got "web"\)\.$/);
   });
 });
 
+describe("which database start-up creates and fills", () => {
+  // the rule, not the size: npm start seeds DEFAULT_DEMO (100,000 cases), this a smaller demo
+  const SMALL_DEMO = { cases: 2_000, seed: 1 };
+  /** prepareDatabase as npm start calls it, with DATABASE_URL and the working folder given. */
+  async function prepare(url: string | undefined, cwd = ROOT): Promise<string[]> {
+    const { prepareDatabase } = await import("../../scripts/prepare-db");
+    const saved = { url: process.env.DATABASE_URL, cwd: process.cwd() };
+    const lines: string[] = [];
+    if (url === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = url;
+    process.chdir(cwd);
+    try {
+      await prepareDatabase({ seed: true, log: (line) => lines.push(line), demo: SMALL_DEMO });
+    } finally {
+      process.chdir(saved.cwd);
+      if (saved.url === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved.url;
+    }
+    return lines;
+  }
+  const tables = (file: string) => {
+    const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const cases = (sqlite.prepare("select count(*) as n from cases").get() as { n: number }).n;
+      const users = (sqlite.prepare("select count(*) as n from user").get() as { n: number }).n;
+      return { cases, users };
+    } finally {
+      sqlite.close();
+    }
+  };
+
+  it("another database in an existing folder: created and migrated, not seeded; npm run seed fills it", async () => {
+    const file = path.join(dir, "other.db");
+    const lines = await prepare(`file:${file}`);
+    expect(tables(file)).toEqual({ cases: 0, users: 0 });
+    expect(lines.join("\n")).toMatch(/other\.db is empty: `npm run seed` fills it with demo data, `npm run user:create` makes the first account\./);
+    // an empty file there is the same
+    const empty = path.join(dir, "empty.db");
+    fs.writeFileSync(empty, "");
+    await prepare(`file:${empty}`);
+    expect(tables(empty)).toEqual({ cases: 0, users: 0 });
+    // demo data only through the seed
+    const seeded = run("seed/cli.ts", ["--cases", "1000", "--seed", "3"], { DATABASE_URL: `file:${file}` });
+    expect(seeded.status).toBe(0);
+    expect(tables(file).cases).toBe(1000);
+  });
+
+  it("the default database (data/ipr.db): its folder and file are created and filled with the demo data and accounts", async () => {
+    const cwd = tempDir("default-db");
+    try {
+      const lines = await prepare(undefined, cwd);
+      const file = path.join(cwd, "data", "ipr.db");
+      expect(tables(file)).toEqual({ cases: 2_000, users: 3 });
+      expect(lines.join("\n")).toMatch(/The database is empty: seeding 2,000 demo cases/);
+      // named explicitly, it is the same database: nothing more happens on the next start
+      expect(await prepare("file:data/ipr.db", cwd)).toEqual([]);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("npm run seed", () => {
   const db = `file:${path.join(dir, "seed.db")}`;
+
+  it("refuses a database in a folder that does not exist", () => {
+    const r = run("seed/cli.ts", ["--cases", "1000"], { DATABASE_URL: `file:${path.join(dir, "no-such-folder", "x.db")}` });
+    expect(r.status).toBe(1);
+    expectOneClearSentence(r.stderr, /^seed: The database folder .*no-such-folder does not exist/);
+    expect(fs.existsSync(path.join(dir, "no-such-folder"))).toBe(false);
+  });
 
   it.each([
     [["--cases", "abc"], /--cases must be a whole number, got "abc"/],

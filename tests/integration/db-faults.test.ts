@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -14,7 +15,8 @@ import { tempDir } from "../support/db";
 
 // A database that cannot be written — read-only, or a full disk — and one that cannot be
 // opened: real better-sqlite3 errors, their kind (lib/db-errors.ts), the API's 503 answer,
-// and that a refused write leaves nothing half-written behind.
+// and that a refused write leaves nothing half-written behind. The last part mounts a real
+// tmpfs, filled up and then made read-only: it needs root, as CI and `npm test` run.
 
 const dir = tempDir("faults");
 const file = path.join(dir, "ipr.db");
@@ -150,5 +152,82 @@ describe("a database that cannot be opened", () => {
     const answer = await apiAnswer(new Error("secret detail"));
     expect(answer.status).toBe(500);
     expect(answer.text).not.toMatch(/secret detail/);
+  });
+});
+
+describe("a real file system: a full tmpfs, then a read-only mount (needs root)", () => {
+  const mountPoint = path.join(dir, "mnt");
+  let mounted = false;
+  const mount = (...args: string[]) => execFileSync("mount", args, { stdio: "pipe" });
+
+  beforeAll(() => {
+    if (process.getuid?.() !== 0) throw new Error("These tests mount a tmpfs and need root: run them as root (CI and npm test do).");
+    // the seeded test database, checkpointed into one file, on a tmpfs with room for a few cases more
+    const source = openSqlite(file);
+    source.pragma("wal_checkpoint(TRUNCATE)");
+    source.close();
+    const room = Math.ceil(fs.statSync(file).size / 4096) * 4096 + 512 * 1024;
+    fs.mkdirSync(mountPoint);
+    mount("-t", "tmpfs", "-o", `size=${room}`, "tmpfs", mountPoint);
+    mounted = true;
+    fs.copyFileSync(file, path.join(mountPoint, "ipr.db"));
+  });
+  afterAll(() => {
+    if (mounted) execFileSync("umount", ["-l", mountPoint]);
+  });
+
+  it("a full disk: the write that finds no room fails as disk_full, rolled back whole; reads go on; with room again writes do too", async () => {
+    const sqlite = openSqlite(path.join(mountPoint, "ipr.db"));
+    try {
+      const before = count(sqlite);
+      let error: unknown;
+      let n = 0;
+      while (!error && n < 10_000) {
+        n++;
+        try {
+          createCase(sqlite, input(`TMPFS-${n}`, "x".repeat(3000)), null);
+        } catch (e) {
+          error = e;
+        }
+      }
+      expect(sqliteCode(error)).toBe("SQLITE_FULL");
+      expect(classifyDbError(error)).toBe("disk_full");
+      expect((await apiAnswer(error)).body.error).toBe("disk_full");
+      // the refused case is not there, not even in part; what was committed before is
+      expect(count(sqlite)).toBe(before + n - 1);
+      expect(sqlite.prepare("select count(*) as n from cases where case_no = ?").get(`TMPFS-${n}`)).toEqual({ n: 0 });
+      expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
+      expect(rollupMismatches(sqlite)).toEqual([]);
+      // room again (the disk grown): the same connection writes
+      mount("-o", "remount,size=64m", mountPoint);
+      createCase(sqlite, input(`TMPFS-${n}`), null);
+      expect(count(sqlite)).toBe(before + n);
+    } finally {
+      sqlite.close();
+    }
+  });
+
+  it("a read-only mount: the database is refused at opening with one sentence, which npm start prints and the API answers with 503", async () => {
+    mount("-o", "remount,ro", mountPoint);
+    let error: unknown;
+    try {
+      openSqlite(path.join(mountPoint, "ipr.db"));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(`The database folder ${mountPoint} is not writable.`);
+    const answer = await apiAnswer(error);
+    expect(answer.status).toBe(503);
+    expect(answer.body.error).toBe("unavailable");
+    // the file itself is intact and readable where it can be written again
+    const copy = path.join(dir, "from-read-only.db");
+    fs.copyFileSync(path.join(mountPoint, "ipr.db"), copy);
+    const sqlite = new Database(copy, { readonly: true });
+    try {
+      expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
+    } finally {
+      sqlite.close();
+    }
   });
 });

@@ -4,13 +4,19 @@
 //       creates cases <prefix>-1, <prefix>-2, … through createCase and prints
 //       "committed N" after each commit returns (the acknowledgement), until killed
 //       or for [seconds] (30 by default)
-//   tsx tests/support/writer.ts <file> hold <ms> <caseNo>
+//   tsx tests/support/writer.ts <file> hold <caseNo>
 //       BEGIN IMMEDIATE, creates the case <caseNo> inside it, prints "locked", holds the
-//       write lock for <ms> milliseconds, COMMITs and prints "released"
+//       write lock until a line arrives on stdin (or stdin closes), COMMITs and prints
+//       "released": the test decides when, so nothing depends on how fast the machine is
+//   tsx tests/support/writer.ts <file> write <create CASE-NO | delete ID | restore ID>
+//       prints "writing", makes that one write as the app does and prints "written"; it
+//       waits for a held lock as long as it is held (busy_timeout raised from the app's 5 s
+//       to 10 minutes, so that a slow machine cannot turn a wait into a failure)
 //
 // stdout is a pipe: on Linux a write to a pipe is synchronous, so a printed line is in the
 // pipe (and reaches the parent) even when this process is killed right after.
-import { createCase, type CaseInput } from "../../db/mutations/cases";
+import fs from "node:fs";
+import { createCase, restoreCase, softDeleteCase, type CaseInput } from "../../db/mutations/cases";
 import { openSqlite } from "../../db/open";
 
 const [file, mode, ...rest] = process.argv.slice(2);
@@ -38,14 +44,39 @@ if (mode === "cases") {
     process.stdout.write(`committed ${n}\n`);
   }
 } else if (mode === "hold") {
-  const ms = Number(rest[0] ?? 1500);
   sqlite.exec("BEGIN IMMEDIATE");
-  createCase(sqlite, caseInput(rest[1] ?? "HOLD-1", 1), null); // a savepoint inside the open transaction
+  createCase(sqlite, caseInput(rest[0] ?? "HOLD-1", 1), null); // a savepoint inside the open transaction
   process.stdout.write("locked\n");
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  waitForLine();
   sqlite.exec("COMMIT");
   process.stdout.write("released\n");
   sqlite.close();
+} else if (mode === "write") {
+  const [what, target] = rest;
+  sqlite.pragma("busy_timeout = 600000");
+  process.stdout.write("writing\n");
+  if (what === "create") createCase(sqlite, caseInput(target!, 3), null);
+  else if (what === "delete") softDeleteCase(sqlite, Number(target), null);
+  else if (what === "restore") restoreCase(sqlite, Number(target), null);
+  else throw new Error(`unknown write ${what}`);
+  process.stdout.write("written\n");
+  sqlite.close();
 } else {
   throw new Error(`unknown mode ${mode}`);
+}
+
+/** Blocks until a line (or the end) arrives on stdin: the holder keeps its lock meanwhile. */
+function waitForLine(): void {
+  const buffer = Buffer.alloc(64);
+  for (;;) {
+    let read: number;
+    try {
+      read = fs.readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      continue;
+    }
+    if (read === 0 || buffer.subarray(0, read).includes(10)) return;
+  }
 }
