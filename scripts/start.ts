@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { ConfigError, databasePathFromUrl, portFromEnv } from "../lib/env";
+import { ConfigError, databasePathFromUrl, exportBudgetMs, portFromEnv, queryBudgetMs, queryReaders } from "../lib/env";
 import { buildIfNeeded } from "./build-if-needed";
 import { prepareDatabase } from "./prepare-db";
 
@@ -11,6 +11,9 @@ async function main(): Promise<void> {
   let databaseFile: string;
   try {
     port = portFromEnv(process.env.PORT);
+    queryBudgetMs();
+    exportBudgetMs();
+    queryReaders();
     databaseFile = databasePathFromUrl(process.env.DATABASE_URL);
     process.env.DATABASE_URL = `file:${databaseFile}`;
     await prepareDatabase({ seed: true });

@@ -1,6 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { getDb } from "@/db/client";
-import { listCases } from "@/db/queries/cases";
+import { budgetedRead } from "@/db/budget";
 import { parseCaseQuery } from "@/lib/filters";
 import { caseScope } from "@/lib/roles";
 import { requireApiUser } from "@/app/session";
@@ -15,6 +14,6 @@ export function GET(request: NextRequest) {
     if (user instanceof Response) return user;
     const { query, ignored } = parseCaseQuery(request.nextUrl.searchParams);
     if (ignored.length) return badParameter(ignored);
-    return NextResponse.json(listCases(getDb(), query, caseScope(user)));
+    return NextResponse.json(await budgetedRead("listCases", query, caseScope(user)));
   });
 }

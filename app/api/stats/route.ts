@@ -1,6 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { getDb } from "@/db/client";
-import { getDashboardStats } from "@/db/queries/stats";
+import { budgetedRead } from "@/db/budget";
 import { parseFilters } from "@/lib/filters";
 import { requireApiUser } from "@/app/session";
 import { badParameter, guarded } from "../respond";
@@ -19,6 +18,6 @@ export function GET(request: NextRequest) {
     if (user instanceof Response) return user;
     const { filters, ignored } = parseFilters(request.nextUrl.searchParams);
     if (ignored.length) return badParameter(ignored);
-    return NextResponse.json({ filters, ...getDashboardStats(getDb(), filters) });
+    return NextResponse.json({ filters, ...(await budgetedRead("dashboardStats", filters)) });
   });
 }

@@ -5,7 +5,7 @@ import { districtGroups, totalRow } from "@/components/reference/officeRows";
 import { FilterExplorer } from "@/components/filters/FilterExplorer";
 import { getDb } from "@/db/client";
 import { listDistrictsWithOffices } from "@/db/queries/reference";
-import { getDashboardStats } from "@/db/queries/stats";
+import { budgetedRead } from "@/db/budget";
 import { parseFilters } from "@/lib/filters";
 import { pathWithQuery, requirePageUser } from "@/app/session";
 
@@ -23,7 +23,7 @@ export default async function DistrictsPage({ searchParams }: { searchParams: Pr
   await requirePageUser("readAggregates", pathWithQuery("/districts", raw));
   const { filters, ignored } = parseFilters(raw);
   const db = getDb();
-  const stats = getDashboardStats(db, filters);
+  const stats = await budgetedRead("dashboardStats", filters);
   const groups = districtGroups(listDistrictsWithOffices(db), stats, filters);
 
   return (

@@ -1,0 +1,55 @@
+import "server-only";
+import path from "node:path";
+import { exportBudgetMs, queryBudgetMs, queryReaders } from "../../lib/env";
+import { ReaderPool } from "./pool";
+import type { ReadArgs, ReadName, ReadResult, StreamArgs, StreamName, StreamRow } from "./reads";
+
+// The server's side of the time budget: `await budgetedRead("dashboardStats", filters, scope)`
+// runs a read of db/budget/reads.ts in one of this process's reader processes and answers
+// within QUERY_BUDGET_MS, or throws QueryTimeoutError (a 503 with Retry-After).
+
+const globalForReaders = globalThis as unknown as { iprReaders?: ReaderPool };
+
+function pool(): ReaderPool {
+  if (!globalForReaders.iprReaders) {
+    globalForReaders.iprReaders = new ReaderPool({
+      // from the project's folder: the production bundle moves the server's own code around
+      workerFile: path.join(/* turbopackIgnore: true */ process.cwd(), "db", "budget", "worker.ts"),
+      size: queryReaders(),
+      budgetMs: queryBudgetMs(),
+    });
+  }
+  return globalForReaders.iprReaders;
+}
+
+export async function budgetedRead<N extends ReadName>(name: N, ...args: ReadArgs<N>): Promise<ReadResult<N>> {
+  return (await pool().run(name, args)) as ReadResult<N>;
+}
+
+/**
+ * A streamed read (an export) as rows: each chunk within QUERY_BUDGET_MS, the whole within
+ * EXPORT_BUDGET_MS. The first chunk is read before this returns, so that a read that cannot
+ * start in time is a 503 before any byte is sent; later a timeout breaks off the stream.
+ */
+export async function budgetedRows<N extends StreamName>(name: N, ...args: StreamArgs<N>): Promise<{ rows: AsyncIterator<StreamRow<N>>; close: () => void }> {
+  const stream = await pool().openStream<StreamRow<N>>(name, args, { totalMs: exportBudgetMs() });
+  let chunk: { rows: StreamRow<N>[]; done: boolean };
+  try {
+    chunk = await stream.next();
+  } catch (error) {
+    stream.close();
+    throw error;
+  }
+  async function* rows(): AsyncGenerator<StreamRow<N>> {
+    try {
+      for (;;) {
+        yield* chunk.rows;
+        if (chunk.done) return;
+        chunk = await stream.next();
+      }
+    } finally {
+      stream.close();
+    }
+  }
+  return { rows: rows(), close: stream.close };
+}
