@@ -1,26 +1,11 @@
 import "server-only";
-import path from "node:path";
-import { exportBudgetMs, queryBudgetMs, queryReaders } from "../../lib/env";
-import { ReaderPool } from "./pool";
+import { exportBudgetMs } from "../../lib/env";
+import { readerPool as pool } from "./shared";
 import type { ReadArgs, ReadName, ReadResult, StreamArgs, StreamName, StreamRow } from "./reads";
 
 // The server's side of the time budget: `await budgetedRead("dashboardStats", filters, scope)`
 // runs a read of db/budget/reads.ts in one of this process's reader processes and answers
 // within QUERY_BUDGET_MS, or throws QueryTimeoutError (a 503 with Retry-After).
-
-const globalForReaders = globalThis as unknown as { iprReaders?: ReaderPool };
-
-function pool(): ReaderPool {
-  if (!globalForReaders.iprReaders) {
-    globalForReaders.iprReaders = new ReaderPool({
-      // from the project's folder: the production bundle moves the server's own code around
-      workerFile: path.join(/* turbopackIgnore: true */ process.cwd(), "db", "budget", "worker.ts"),
-      size: queryReaders(),
-      budgetMs: queryBudgetMs(),
-    });
-  }
-  return globalForReaders.iprReaders;
-}
 
 export async function budgetedRead<N extends ReadName>(name: N, ...args: ReadArgs<N>): Promise<ReadResult<N>> {
   return (await pool().run(name, args)) as ReadResult<N>;

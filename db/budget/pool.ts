@@ -136,6 +136,11 @@ export class ReaderPool {
 
   constructor(readonly options: PoolOptions) {}
 
+  /** The process ids of the readers alive now (tests watch them). */
+  pids(): number[] {
+    return this.readers.filter((r) => !r.dead).map((r) => r.child.pid!);
+  }
+
   /** Starts the readers that are missing, so that the next reads find them warm. */
   warm(): void {
     while (!this.closed && this.readers.length < this.options.size) this.readers.push(this.spawn());
