@@ -143,14 +143,16 @@ export class ReaderPool {
 
   /** Starts the readers that are missing, so that the next reads find them warm. */
   warm(): void {
-    while (!this.closed && this.readers.length < this.options.size) this.readers.push(this.spawn());
+    while (!this.closed && this.readers.filter((r) => !r.dead).length < this.options.size) this.readers.push(this.spawn());
   }
 
   private spawn(): Reader {
     this.counts.started++;
     const reader = new Reader(this.options, (r) => {
       this.readers = this.readers.filter((x) => x !== r);
-      if (this.queue.length) this.warm();
+      // a reader that ran (and was killed, or died) is replaced at once; one that could not
+      // start is tried again by the next read, not in a loop
+      if (r.started || this.queue.length) this.warm();
     });
     reader.ready.then(
       () => this.dispatch(),
