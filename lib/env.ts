@@ -53,8 +53,8 @@ export const DEFAULT_EXPORT_BUDGET_MS = 15 * 60_000;
 export const DEFAULT_QUERY_READERS = 2;
 
 /** QUERY_BUDGET_MS: milliseconds one read may work (default 5000). */
-export const queryBudgetMs = (env = process.env) => positiveInt("QUERY_BUDGET_MS", env.QUERY_BUDGET_MS, DEFAULT_QUERY_BUDGET_MS, 3_600_000);
+export const queryBudgetMs = (env: Record<string, string | undefined> = process.env) => positiveInt("QUERY_BUDGET_MS", env.QUERY_BUDGET_MS, DEFAULT_QUERY_BUDGET_MS, 3_600_000);
 /** EXPORT_BUDGET_MS: milliseconds a streamed export may last in all (default 15 minutes). */
-export const exportBudgetMs = (env = process.env) => positiveInt("EXPORT_BUDGET_MS", env.EXPORT_BUDGET_MS, DEFAULT_EXPORT_BUDGET_MS, 24 * 3_600_000);
+export const exportBudgetMs = (env: Record<string, string | undefined> = process.env) => positiveInt("EXPORT_BUDGET_MS", env.EXPORT_BUDGET_MS, DEFAULT_EXPORT_BUDGET_MS, 24 * 3_600_000);
 /** QUERY_READERS: reader processes per server process (default 2). */
-export const queryReaders = (env = process.env) => positiveInt("QUERY_READERS", env.QUERY_READERS, DEFAULT_QUERY_READERS, 32);
+export const queryReaders = (env: Record<string, string | undefined> = process.env) => positiveInt("QUERY_READERS", env.QUERY_READERS, DEFAULT_QUERY_READERS, 32);
