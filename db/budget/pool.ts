@@ -116,7 +116,16 @@ class Reader {
   }
 }
 
-type Job = { name: string; args: unknown[]; key: number; resolve: (value: unknown) => void; reject: (error: Error) => void; timer?: NodeJS.Timeout };
+type Job = {
+  name: string;
+  args: unknown[];
+  budgetMs: number;
+  /** a hash of the question: the same question goes to the same reader when it is free */
+  key: number;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer?: NodeJS.Timeout;
+};
 
 function hash(text: string): number {
   let h = 0;
@@ -170,13 +179,14 @@ export class ReaderPool {
   run(name: string, args: unknown[], budgetMs = this.options.budgetMs): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error("The reader pool is closed."));
     return new Promise((resolve, reject) => {
-      const job: Job = { name, args, key: hash(name + JSON.stringify(args)), resolve, reject };
-      // waiting for a free reader has the same limit as the work
+      const job: Job = { name, args, budgetMs, key: hash(name + JSON.stringify(args)), resolve, reject };
+      // waiting for a free reader has the same limit as the work, and the time to start one
+      // while none has started yet
+      const cold = !this.readers.some((r) => r.started && !r.dead);
       job.timer = setTimeout(() => {
         this.queue = this.queue.filter((j) => j !== job);
         reject(new QueryTimeoutError(name, budgetMs, "queued"));
-      }, budgetMs + (this.readers.some((r) => !r.dead) ? 0 : (this.options.startMs ?? 60_000)));
-      (job as Job & { budgetMs: number }).budgetMs = budgetMs;
+      }, budgetMs + (cold ? (this.options.startMs ?? 60_000) : 0));
       this.queue.push(job);
       this.warm();
       this.dispatch();
@@ -198,7 +208,7 @@ export class ReaderPool {
       const reader = preferred && idle.includes(preferred) ? preferred : idle[0]!;
       clearTimeout(job.timer);
       reader.busy = true;
-      const budgetMs = (job as Job & { budgetMs: number }).budgetMs;
+      const budgetMs = job.budgetMs;
       const id = this.nextId++;
       reader
         .request({ t: "run", id, name: job.name, args: job.args }, budgetMs, () => {
