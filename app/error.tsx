@@ -1,6 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import { QUERY_TIMEOUT_DIGEST } from "@/lib/query-budget";
 
 // A clear message instead of a stack trace; the details stay in the server log.
 // A database fault (lib/db-errors.ts) gets its own sentence when the error says which one it
@@ -18,6 +19,18 @@ const FAULTS: [RegExp, "busy" | "read_only" | "disk_full" | "unavailable"][] = [
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   const t = useTranslations("error");
   const tf = useTranslations("faults");
+  if (error.digest === QUERY_TIMEOUT_DIGEST) {
+    // a read stopped at its time budget (db/budget): the digest survives into production
+    return (
+      <section className="error-page" role="alert" data-fault="timeout">
+        <h1>{t("timeoutTitle")}</h1>
+        <p>{t("timeout")}</p>
+        <button type="button" onClick={() => reset()}>
+          {t("retry")}
+        </button>
+      </section>
+    );
+  }
   const fault = FAULTS.find(([pattern]) => pattern.test(`${(error as { code?: string }).code ?? ""} ${error.message ?? ""}`))?.[1];
   return (
     <section className="error-page" role="alert" data-fault={fault}>

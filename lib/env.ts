@@ -42,3 +42,24 @@ export function portFromEnv(value: string | undefined): number {
   if (!parsed.success) throw new ConfigError(`${parsed.error.issues[0]!.message} (got "${value}").`);
   return parsed.data;
 }
+
+function positiveInt(name: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined || value.trim() === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new ConfigError(`${name} must be a whole number from 1 to ${max} (got "${value}").`);
+  }
+  return n;
+}
+
+// The time budget of reads on request paths (db/budget, lib/query-budget.ts).
+export const DEFAULT_QUERY_BUDGET_MS = 5000;
+export const DEFAULT_EXPORT_BUDGET_MS = 15 * 60_000;
+export const DEFAULT_QUERY_READERS = 2;
+
+/** QUERY_BUDGET_MS: milliseconds one read may work (default 5000). */
+export const queryBudgetMs = (env: Record<string, string | undefined> = process.env) => positiveInt("QUERY_BUDGET_MS", env.QUERY_BUDGET_MS, DEFAULT_QUERY_BUDGET_MS, 3_600_000);
+/** EXPORT_BUDGET_MS: milliseconds a streamed export may last in all (default 15 minutes). */
+export const exportBudgetMs = (env: Record<string, string | undefined> = process.env) => positiveInt("EXPORT_BUDGET_MS", env.EXPORT_BUDGET_MS, DEFAULT_EXPORT_BUDGET_MS, 24 * 3_600_000);
+/** QUERY_READERS: reader processes per server process (default 2). */
+export const queryReaders = (env: Record<string, string | undefined> = process.env) => positiveInt("QUERY_READERS", env.QUERY_READERS, DEFAULT_QUERY_READERS, 32);

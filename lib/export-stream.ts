@@ -10,18 +10,28 @@ import { EXPORT_COLUMNS, exportCells, exportHeader, type ExportRow } from "./exp
 const ROWS_PER_CHUNK = 2_000;
 export const XLSX_MAX_ROWS_PER_SHEET = 1_048_575; // Excel's limit, less the header row
 
-export function csvStream(rows: Iterator<ExportRow>, locale: Locale, onEnd: () => void): ReadableStream<Uint8Array> {
+/** Rows from a cursor in this process, or from a reader process a chunk at a time (db/budget). */
+export type ExportRows = Iterator<ExportRow> | AsyncIterator<ExportRow>;
+
+export function csvStream(rows: ExportRows, locale: Locale, onEnd: () => void): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let started = false;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       let text = "";
       if (!started) {
         text += UTF8_BOM + csvLine(exportHeader(locale));
         started = true;
       }
       for (let i = 0; i < ROWS_PER_CHUNK; i++) {
-        const next = rows.next();
+        let next: IteratorResult<ExportRow>;
+        try {
+          next = await rows.next();
+        } catch (error) {
+          // a read stopped at its budget: the download breaks off rather than ending short
+          onEnd();
+          throw error;
+        }
         if (next.done) {
           if (text) controller.enqueue(encoder.encode(text));
           controller.close();
@@ -41,7 +51,7 @@ export function csvStream(rows: Iterator<ExportRow>, locale: Locale, onEnd: () =
 export type FilterSummaryLine = { label: string; value: string };
 
 export function xlsxStream(
-  rows: Iterator<ExportRow>,
+  rows: ExportRows,
   locale: Locale,
   summary: { title: string; lines: FilterSummaryLine[]; exportedAtLabel: string; rowsLabel: string; sheetName: string; filtersSheetName: string },
   onEnd: () => void,
@@ -68,7 +78,7 @@ export function xlsxStream(
     try {
       for (;;) {
         if (cancelled) return;
-        const next = rows.next();
+        const next = await rows.next();
         if (next.done) break;
         if (inSheet === XLSX_MAX_ROWS_PER_SHEET) {
           sheet.commit();

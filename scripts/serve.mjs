@@ -45,6 +45,10 @@ function envNumber(name, fallback, min, max) {
 const port = envNumber("PORT", 3000, 1, 65535);
 const processes = envNumber("WEB_CONCURRENCY", Math.min(os.availableParallelism(), 4), 1, 64);
 const trustProxy = process.env.TRUST_PROXY === "1";
+// read by each process's reader pool (lib/env.ts); checked here so that a bad value stops the start
+envNumber("QUERY_BUDGET_MS", 5000, 1, 3_600_000);
+envNumber("EXPORT_BUDGET_MS", 900_000, 1, 86_400_000);
+envNumber("QUERY_READERS", 2, 1, 32);
 
 // ---- long addresses (issue 13) --------------------------------------------------------------
 // An address longer than this is answered 414 at once and its connection closed: the page it

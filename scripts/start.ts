@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { ConfigError, databasePathFromUrl, portFromEnv } from "../lib/env";
+import { ConfigError, databasePathFromUrl, exportBudgetMs, portFromEnv, queryBudgetMs, queryReaders } from "../lib/env";
 import { marketMinCasesFromEnv } from "../lib/suppression";
 import { buildIsStale, nextBuildCommand } from "./build-if-needed";
 import { prepareDatabase } from "./prepare-db";
@@ -39,6 +39,9 @@ export async function prepareToServe(): Promise<void> {
   try {
     port = portFromEnv(process.env.PORT);
     marketMinCasesFromEnv(process.env.MARKET_MIN_CASES);
+    queryBudgetMs();
+    exportBudgetMs();
+    queryReaders();
     databaseFile = databasePathFromUrl(process.env.DATABASE_URL);
     process.env.DATABASE_URL = `file:${databaseFile}`;
     await prepareDatabase({ seed: true });

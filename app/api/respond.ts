@@ -3,6 +3,7 @@ import { NextResponse } from "next/server";
 import { ConfigError } from "@/lib/env";
 import { classifyDbError, DB_FAULT_MESSAGES, DB_FAULT_RETRY_AFTER, type DbFault } from "@/lib/db-errors";
 import { describeIgnored, type Ignored } from "@/lib/filters";
+import { isQueryTimeout, QUERY_TIMEOUT_MESSAGE, QUERY_TIMEOUT_RETRY_AFTER } from "@/lib/query-budget";
 
 // JSON answers of the API: errors name what was wrong and never carry a stack trace.
 
@@ -29,6 +30,10 @@ export async function guarded(handler: () => Promise<Response> | Response): Prom
   try {
     return await handler();
   } catch (error) {
+    if (isQueryTimeout(error)) {
+      console.error(error.message);
+      return queryTimeout();
+    }
     console.error(error);
     if (error instanceof ConfigError) {
       return NextResponse.json({ error: "unavailable", message: "The case database is not available." }, { status: 503 });
@@ -87,5 +92,13 @@ export function dbFault(fault: DbFault): NextResponse {
   return NextResponse.json(
     { error: fault, message: DB_FAULT_MESSAGES[fault] },
     { status: 503, headers: { "Retry-After": String(DB_FAULT_RETRY_AFTER[fault]) } },
+  );
+}
+
+/** A read stopped at its time budget (db/budget): 503, and when to ask again. */
+export function queryTimeout(): NextResponse {
+  return NextResponse.json(
+    { error: "timeout", message: QUERY_TIMEOUT_MESSAGE },
+    { status: 503, headers: { "Retry-After": String(QUERY_TIMEOUT_RETRY_AFTER), "Cache-Control": "no-store" } },
   );
 }

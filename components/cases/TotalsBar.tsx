@@ -1,6 +1,5 @@
 import { getLocale, getTranslations } from "next-intl/server";
-import { getDb } from "@/db/client";
-import { caseTotals } from "@/db/queries/cases";
+import { budgetedRead } from "@/db/budget";
 import type { Locale } from "@/lib/enums";
 import type { Filters } from "@/lib/filters";
 import type { FilterOptions } from "@/db/case-filters";
@@ -9,7 +8,7 @@ import { formatCount, formatMoney } from "@/lib/format";
 export async function TotalsBar({ filters, scope = {} }: { filters: Filters; scope?: FilterOptions }) {
   const t = await getTranslations("cases.totals");
   const locale = (await getLocale()) as Locale;
-  const totals = caseTotals(getDb(), filters, scope);
+  const totals = await budgetedRead("caseTotals", filters, scope);
   return (
     <dl className="totals" aria-label={t("label")} data-testid="totals">
       <div data-total="cases">

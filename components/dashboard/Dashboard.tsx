@@ -1,6 +1,6 @@
 import { getLocale, getTranslations } from "next-intl/server";
-import { getDb } from "@/db/client";
-import { getDashboardStats, type DashboardStats, type Figures } from "@/db/queries/stats";
+import { budgetedRead } from "@/db/budget";
+import type { DashboardStats, Figures } from "@/db/queries/stats";
 import { casesHref, withValues, withYear } from "@/lib/drill";
 import type { Locale } from "@/lib/enums";
 import { ENUM_FILTERS, type EnumFilterName, type Filters } from "@/lib/filters";
@@ -20,7 +20,7 @@ type EnumLike = { labels: Record<string, { en: string; zh: string }> };
 export async function Dashboard({ filters, scope, stats: given }: { filters: Filters; scope: Scope; stats?: DashboardStats }) {
   const t = await getTranslations("dashboard.charts");
   const locale = (await getLocale()) as Locale;
-  const stats = given ?? getDashboardStats(getDb(), filters, scope);
+  const stats = given ?? (await budgetedRead("dashboardStats", filters, scope));
 
   const datum = (key: string, label: string, f: Figures, href: string): ChartDatum => ({
     key, label, cases: f.cases, pieces: f.pieces, valueFen: f.valueFen, href,

@@ -1,6 +1,5 @@
 import { getLocale, getTranslations } from "next-intl/server";
-import { getDb } from "@/db/client";
-import { getMarketView } from "@/db/queries/market";
+import { budgetedRead } from "@/db/budget";
 import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { parseMarketPeriod } from "@/lib/market-period";
@@ -23,7 +22,7 @@ export async function MarketSection({ holderId, params }: { holderId: number | n
   const rawMeasure = params[MARKET_PARAMS.measure];
   const measure: MarketMeasure = (MARKET_MEASURES as string[]).includes(String(rawMeasure)) ? (rawMeasure as MarketMeasure) : "cases";
   const period = problems.length ? { fromYear: null, toYear: null } : { fromYear, toYear };
-  const view = getMarketView(getDb(), holderId, period.fromYear ?? 0, period.toYear ?? 9999);
+  const view = await budgetedRead("marketView", holderId, period.fromYear ?? 0, period.toYear ?? 9999);
   const all = view.availableYears;
   const shownFrom = view.years[0] ?? period.fromYear ?? all[0];
   const shownTo = view.years.at(-1) ?? period.toYear ?? all.at(-1);

@@ -2,7 +2,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { listCampaigns, listRightHolders } from "@/db/queries/cases";
 import { listDistrictsWithOffices } from "@/db/queries/reference";
-import { facetCounts } from "@/db/queries/stats";
+import { budgetedRead } from "@/db/budget";
 import { ENUM_FILTERS, FACET_NAMES, type Filters } from "@/lib/filters";
 import type { Locale } from "@/lib/enums";
 import type { Scope } from "@/lib/roles";
@@ -15,7 +15,7 @@ export async function Facets({ filters, scope }: { filters: Filters; scope: Scop
   const t = await getTranslations("cases.facets");
   const locale = (await getLocale()) as Locale;
   const db = getDb();
-  const counts = facetCounts(db, filters, scope);
+  const counts = await budgetedRead("facetCounts", filters, scope);
   const name = (n: { nameEn: string; nameZh: string }) => (locale === "zh" ? n.nameZh : n.nameEn);
   const byCount = (a: FacetOption, b: FacetOption) => (b.count ?? 0) - (a.count ?? 0);
 

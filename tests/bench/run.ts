@@ -13,6 +13,7 @@ import { exportCells } from "../../lib/export-columns";
 import { DEFAULT_SORT, EMPTY_FILTERS, type CaseQuery, type Filters, type Sort } from "../../lib/filters";
 import { seedDatabase } from "../../seed/run";
 import { createCase, getCaseForEdit, updateCase, type CaseInput } from "../../db/mutations/cases";
+import { combinationSearch } from "./combinations";
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 // the database named by DATABASE_URL, or the bench's own file when it is unset
@@ -235,6 +236,9 @@ console.log(
   `${pad("CSV export of every case (rows/s)", 58)} ${String(exported).padStart(5)} ${Math.round(rate).toLocaleString("en-US").padStart(17)}           ≥ 100,000 rows/s ${rate >= 100_000 ? "ok" : "OVER"}` +
     `  (${(bytes / 1e6).toFixed(0)} MB, RSS +${((heapPeak - heapBefore) / 1e6).toFixed(0)} MB)`,
 );
+// every pair and triple of filter kinds, through reader processes with a time budget
+await combinationSearch(db, url, floor);
+
 const checkStart = performance.now();
 const mismatches = rollupMismatches(db.$client);
 console.log(`\nRollups against the base table: ${mismatches.length === 0 ? "equal in every cell" : `${mismatches.length} cells differ`} (checked in ${((performance.now() - checkStart) / 1000).toFixed(1)} s)`);

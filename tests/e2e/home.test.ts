@@ -196,8 +196,10 @@ describe("the dashboard", () => {
 
   it("says so when nothing matches", async () => {
     await page.goto(`${baseURL()}/?q=zzqxv-nothing`);
+    // the dashboard streams in after the page's frame (its reads run in a reader process):
+    // wait until React has revealed it, not only until its text has arrived
+    await page.getByTestId("dashboard-empty").waitFor({ state: "visible" });
     expect(await kpi("cases").textContent()).toBe("0");
-    expect(await page.getByTestId("dashboard-empty").isVisible()).toBe(true);
     expect(await page.locator(".recharts-wrapper").count()).toBe(0);
   });
 

@@ -1,6 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { getDb } from "@/db/client";
-import { listCases } from "@/db/queries/cases";
+import { budgetedRead } from "@/db/budget";
 import { parseCaseQuery } from "@/lib/filters";
 import { requireApiReader } from "@/app/session";
 import { badParameter, guarded } from "../respond";
@@ -14,6 +13,6 @@ export function GET(request: NextRequest) {
     if (reader instanceof Response) return reader;
     const { query, ignored } = parseCaseQuery(request.nextUrl.searchParams);
     if (ignored.length) return badParameter(ignored);
-    return NextResponse.json(listCases(getDb(), query, reader.scope));
+    return NextResponse.json(await budgetedRead("listCases", query, reader.scope));
   });
 }

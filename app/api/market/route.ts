@@ -1,6 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { getDb } from "@/db/client";
-import { getMarketView } from "@/db/queries/market";
+import { budgetedRead } from "@/db/budget";
 import { parseMarketPeriod } from "@/lib/market-period";
 import { requireApiUser } from "@/app/session";
 import { guarded } from "../respond";
@@ -33,7 +32,7 @@ export function GET(request: NextRequest) {
       );
     }
     const holderId = user.role === "member" ? user.holderId : null;
-    const view = getMarketView(getDb(), holderId, fromYear ?? 0, toYear ?? 9999);
+    const view = await budgetedRead("marketView", holderId, fromYear ?? 0, toYear ?? 9999);
     return NextResponse.json({ period: { fromYear, toYear }, ...view }, { headers: PRIVATE });
   });
 }

@@ -1,6 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { getDb } from "@/db/client";
-import { getDashboardStats } from "@/db/queries/stats";
+import { budgetedRead } from "@/db/budget";
 import { parseFilters } from "@/lib/filters";
 import { requireApiReader } from "@/app/session";
 import { badParameter, guarded } from "../respond";
@@ -19,6 +18,6 @@ export function GET(request: NextRequest) {
     if (reader instanceof Response) return reader;
     const { filters, ignored } = parseFilters(request.nextUrl.searchParams);
     if (ignored.length) return badParameter(ignored);
-    return NextResponse.json({ filters, ...getDashboardStats(getDb(), filters, reader.scope) });
+    return NextResponse.json({ filters, ...(await budgetedRead("dashboardStats", filters, reader.scope)) });
   });
 }

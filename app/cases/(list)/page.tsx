@@ -11,7 +11,8 @@ import { Facets, FacetsSkeleton } from "@/components/filters/Facets";
 import { IgnoredNotice } from "@/components/ui/IgnoredNotice";
 import { CasesAdminBar } from "@/components/forms/CasesAdminBar";
 import { getDb } from "@/db/client";
-import { filterNames, listCases } from "@/db/queries/cases";
+import { filterNames } from "@/db/queries/cases";
+import { budgetedRead } from "@/db/budget";
 import type { Locale } from "@/lib/enums";
 import { filterChips } from "@/lib/filter-labels";
 import { hasAnyFilter, parseCaseQuery } from "@/lib/filters";
@@ -31,12 +32,12 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
   const { user, scope } = await requirePageReader("readCases", pathWithQuery("/cases", raw));
   const { query, ignored } = parseCaseQuery(raw);
   const db = getDb();
-  let page = listCases(db, query, scope);
+  let page = await budgetedRead("listCases", query, scope);
   const lastPage = Math.max(1, Math.ceil(page.total / query.size));
   if (query.page > lastPage) {
     // a page past the end (after a filter shrank the set): show the last one
     query.page = lastPage;
-    page = listCases(db, query, scope);
+    page = await budgetedRead("listCases", query, scope);
   }
   const chips = filterChips(query.filters, locale, filterNames(db, query.filters, scope));
   const key = JSON.stringify(query.filters);

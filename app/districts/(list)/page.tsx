@@ -5,7 +5,7 @@ import { districtGroups, totalRow } from "@/components/reference/officeRows";
 import { FilterExplorer } from "@/components/filters/FilterExplorer";
 import { getDb } from "@/db/client";
 import { listDistrictsWithOffices } from "@/db/queries/reference";
-import { getDashboardStats } from "@/db/queries/stats";
+import { budgetedRead } from "@/db/budget";
 import { parseFilters } from "@/lib/filters";
 import { pathWithQuery, requirePageReader } from "@/app/session";
 
@@ -23,7 +23,7 @@ export default async function DistrictsPage({ searchParams }: { searchParams: Pr
   const { scope } = await requirePageReader("readAggregates", pathWithQuery("/districts", raw));
   const { filters, ignored } = parseFilters(raw);
   const db = getDb();
-  const stats = getDashboardStats(db, filters, scope);
+  const stats = await budgetedRead("dashboardStats", filters, scope);
   const groups = districtGroups(listDistrictsWithOffices(db), stats, filters);
 
   return (

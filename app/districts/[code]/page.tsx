@@ -9,7 +9,7 @@ import { FilterExplorer } from "@/components/filters/FilterExplorer";
 import { FactsPanel } from "@/components/reference/FactsPanel";
 import { getDb } from "@/db/client";
 import { getDistrict, type DistrictFacts } from "@/db/queries/reference";
-import { getDashboardStats } from "@/db/queries/stats";
+import { budgetedRead } from "@/db/budget";
 import { casesHref, hrefWith, withValues } from "@/lib/drill";
 import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
@@ -41,7 +41,7 @@ export default async function DistrictPage({ params, searchParams }: {
   const locale = (await getLocale()) as Locale;
   const { filters, ignored } = parseFilters(raw);
   const scoped = withValues(filters, "district", [district.code]);
-  const stats = getDashboardStats(getDb(), scoped, scope);
+  const stats = await budgetedRead("dashboardStats", scoped, scope);
   // figures and links within the district, whatever district the URL names
   const [group] = districtGroups([district], stats, scoped, false);
 

@@ -5,7 +5,7 @@ import { countryName, twoNames } from "@/components/reference/names";
 import { FilterExplorer } from "@/components/filters/FilterExplorer";
 import { getDb } from "@/db/client";
 import { listRightHolderFacts } from "@/db/queries/reference";
-import { holderFigures } from "@/db/queries/stats";
+import { budgetedRead } from "@/db/budget";
 import { casesHref, hrefWith, withValues } from "@/lib/drill";
 import { industries, type Locale } from "@/lib/enums";
 import { formatCount, formatMoney } from "@/lib/format";
@@ -27,7 +27,7 @@ export default async function RightHoldersPage({ searchParams }: { searchParams:
   const { scope } = await requirePageReader("readAggregates", pathWithQuery("/right-holders", raw));
   const { filters, ignored } = parseFilters(raw);
   const db = getDb();
-  const figures = holderFigures(db, filters, scope);
+  const figures = await budgetedRead("holderFigures", filters, scope);
   // a holder's page sets the holder itself; every other filter goes along
   const pageFilters = withValues(filters, "holder", []);
 

@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { getLocale, getTranslations } from "next-intl/server";
 import { getDb } from "@/db/client";
 import { filterNames } from "@/db/queries/cases";
-import { openExportCursor } from "@/db/queries/export";
+import { budgetedRows } from "@/db/budget";
 import type { Locale } from "@/lib/enums";
 import { filterSummary } from "@/lib/filter-labels";
 import { filtersSlug, parseCaseQuery, type Ignored } from "@/lib/filters";
@@ -33,7 +33,8 @@ export function GET(request: NextRequest) {
     const t = await getTranslations("export");
     const stamp = new Date().toISOString().slice(0, 10);
     const fileName = `cases_${filtersSlug(query.filters)}_${stamp}.${format}`;
-    const cursor = openExportCursor(query.filters, query.sort, reader.scope);
+    // read in a reader process a chunk at a time, each within the time budget (db/budget)
+    const cursor = await budgetedRows("exportRows", query.filters, query.sort, reader.scope);
     const headers = new Headers({
       "Content-Disposition": `attachment; filename="${fileName}"`,
       "Cache-Control": "no-store",

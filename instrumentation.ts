@@ -1,0 +1,7 @@
+// Next.js calls register() once when a server process starts: the reader processes of the
+// time budget (db/budget) start then, so that the first pages do not wait for them.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  const { readerPool } = await import("./db/budget/shared");
+  readerPool().warm();
+}
