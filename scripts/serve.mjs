@@ -73,8 +73,17 @@ function clientAddress(socketAddress, forwardedFor, trust) {
   return (socketAddress || "unknown").replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
 }
 
-/** Closes this process's database connection (db/client.ts keeps it as globalThis.iprDb), so SQLite checkpoints its WAL, and exits. */
-function exit(code) {
+/**
+ * Stops this process's reader processes (db/budget keeps their pool as globalThis.iprReaders),
+ * then closes its own database connection (db/client.ts keeps it as globalThis.iprDb), so that
+ * it is the last connection and SQLite checkpoints and removes its WAL, and exits.
+ */
+async function exit(code) {
+  try {
+    await globalThis.iprReaders?.close();
+  } catch (error) {
+    console.error(`Server process ${process.pid}: stopping the reader processes failed: ${error instanceof Error ? error.message : error}`);
+  }
   try {
     const sqlite = globalThis.iprDb?.$client;
     if (sqlite?.open) sqlite.close();

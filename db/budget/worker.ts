@@ -65,7 +65,11 @@ export function serveReads(reads: Record<string, AnyRead>, streams: Record<strin
     }
   });
   // the server process is gone (or let this reader go): nothing is left to answer
-  process.on("disconnect", () => process.exit(0));
+  process.on("disconnect", () => {
+    for (const cursor of open.values()) cursor.close();
+    db.$client.close();
+    process.exit(0);
+  });
   send({ t: "ready" });
 }
 

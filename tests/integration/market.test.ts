@@ -5,7 +5,7 @@ import { softDeleteCase } from "../../db/mutations/cases";
 import { getMarketView, marketRelease, marketThreshold } from "../../db/queries/market";
 import { isSensitive, type Figures, type MarketView } from "../../lib/suppression";
 import { seedDatabase } from "../../seed/run";
-import { freshDb, ROOT, TSX } from "../support/db";
+import { freshDb, ROOT } from "../support/db";
 import { recoverable } from "../support/disclosure";
 
 // The market tables on a real seeded database: what they show equals plain GROUP BYs over
@@ -165,7 +165,7 @@ describe("the market tables on a seeded database", () => {
 
 describe("MARKET_MIN_CASES at start-up", () => {
   it("npm start stops with one sentence for a bad value, before touching the database", () => {
-    const result = spawnSync(TSX, [path.join(ROOT, "scripts/start.ts")], {
+    const result = spawnSync(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
       cwd: ROOT,
       env: { ...process.env, MARKET_MIN_CASES: "five", PORT: "3999", DATABASE_URL: `file:${path.join(path.dirname(t.file), "never.db")}` },
       encoding: "utf8",
