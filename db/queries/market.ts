@@ -5,6 +5,7 @@ import {
   buildRelease, marketMinCasesFromEnv, viewPeriod,
   type CountedCell, type MarketRow, type MarketSource, type MarketView, type Release,
 } from "../../lib/suppression";
+import { keptAnswer } from "../kept";
 import type { Db } from "../open";
 import { caseStats, customsOffices } from "../schema";
 
@@ -99,44 +100,13 @@ function countMarket(db: Db, holderId: number | null): MarketSource {
 // computed once per data version and company, and a period is a cheap view of it.
 
 const KEPT_RELEASES = 50;
-type Kept = { version: string; releases: Map<string, Release>; versionOf: () => string };
-const keptBy = new WeakMap<object, Kept>();
-
-function keptFor(db: Db): Kept {
-  let kept = keptBy.get(db.$client);
-  if (!kept) {
-    const sqlite = db.$client;
-    const changes = sqlite.prepare("select total_changes()").pluck();
-    const versionOf = () => `${sqlite.pragma("data_version", { simple: true })}:${changes.get()}`;
-    kept = { version: "", releases: new Map(), versionOf };
-    keptBy.set(sqlite, kept);
-  }
-  return kept;
-}
 
 /**
  * The whole release for a requester: `holderId` is the member's company (its cases count
  * for the dominance rule), null for analysts and admins (no company of their own).
  */
 export function marketRelease(db: Db, holderId: number | null, threshold: number = marketThreshold()): Release {
-  if (db.$client.inTransaction) return buildRelease(countMarket(db, holderId), threshold);
-  const kept = keptFor(db);
-  const version = kept.versionOf();
-  if (version !== kept.version) {
-    kept.releases.clear();
-    kept.version = version;
-  }
-  const key = `${holderId ?? "-"}:${threshold}`;
-  const found = kept.releases.get(key);
-  if (found) {
-    kept.releases.delete(key);
-    kept.releases.set(key, found);
-    return found;
-  }
-  const release = buildRelease(countMarket(db, holderId), threshold);
-  kept.releases.set(key, release);
-  if (kept.releases.size > KEPT_RELEASES) kept.releases.delete(kept.releases.keys().next().value!);
-  return release;
+  return keptAnswer(db, "market", KEPT_RELEASES, `${holderId ?? "-"}:${threshold}`, () => buildRelease(countMarket(db, holderId), threshold));
 }
 
 /** The published market tables of the whole years fromYear … toYear, for a requester (see marketRelease). */

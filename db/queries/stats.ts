@@ -3,6 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { ENUM_FILTERS, FACET_NAMES, type FacetName, type Filters } from "../../lib/filters";
 import { previousPeriod } from "../../lib/period";
 import { casesWhere, type FilterOptions } from "../case-filters";
+import { forgetKept, keptAnswer } from "../kept";
 import type { Db } from "../open";
 import { campaigns, caseStats, cases, customsOffices, rightHolders } from "../schema";
 import { CASE_DIMS, NO_DISPOSAL, STATS_DIMS, STATS_GRAINS, type StatsDim } from "../rollup";
@@ -212,34 +213,17 @@ function fromCases(db: Db, filters: Filters, want: Want, options: FilterOptions)
   return out;
 }
 
-// ---- answers kept until the database changes -------------------------------------------
+// ---- answers kept until the database changes (db/kept.ts) ------------------------------
 //
 // Every reader of the same filters (each dashboard, facet bar, API call) gets the same
-// tallies until something is committed, so they are kept per connection, keyed by the
-// filters, and thrown away the moment the database changes: PRAGMA data_version moves when
-// another connection (another server process, an import, a script) commits, and
-// total_changes() when this one writes. Never inside a transaction (it may roll back).
-// The tallies are frozen: a caller that tried to change a kept answer would throw.
+// tallies until something is committed. The tallies are frozen: a caller that tried to
+// change a kept answer would throw.
 
 const KEPT_ANSWERS = 200;
-type Kept = { version: string; answers: Map<string, Collected>; versionOf: () => string };
-const keptBy = new WeakMap<object, Kept>();
-
-function keptFor(db: Db): Kept {
-  let kept = keptBy.get(db.$client);
-  if (!kept) {
-    const sqlite = db.$client;
-    const changes = sqlite.prepare("select total_changes()").pluck();
-    const versionOf = () => `${sqlite.pragma("data_version", { simple: true })}:${changes.get()}`;
-    kept = { version: "", answers: new Map(), versionOf };
-    keptBy.set(sqlite, kept);
-  }
-  return kept;
-}
 
 /** Forgets this connection's kept answers (the bench measures the work itself with it). */
 export function forgetKeptAnswers(db: Db): void {
-  keptBy.get(db.$client)?.answers.clear();
+  forgetKept(db, "tallies");
 }
 
 function freeze(c: Collected): Collected {
@@ -251,24 +235,7 @@ function freeze(c: Collected): Collected {
 /** Collects the wanted tallies (see computeTallies), or gives the same answer again while the database is unchanged. */
 function collect(db: Db, filters: Filters, want: Want, options: FilterOptions = {}): Collected {
   if (db.$client.inTransaction) return computeTallies(db, filters, want, options);
-  const kept = keptFor(db);
-  const version = kept.versionOf();
-  if (version !== kept.version) {
-    kept.answers.clear();
-    kept.version = version;
-  }
-  const key = JSON.stringify([filters, options, want]);
-  const found = kept.answers.get(key);
-  if (found) {
-    // most recently used last
-    kept.answers.delete(key);
-    kept.answers.set(key, found);
-    return found;
-  }
-  const answer = freeze(computeTallies(db, filters, want, options));
-  kept.answers.set(key, answer);
-  if (kept.answers.size > KEPT_ANSWERS) kept.answers.delete(kept.answers.keys().next().value!);
-  return answer;
+  return keptAnswer(db, "tallies", KEPT_ANSWERS, JSON.stringify([filters, options, want]), () => freeze(computeTallies(db, filters, want, options)));
 }
 
 /** Computes the wanted tallies: whole years from the cube where it can, the rest from cases. */

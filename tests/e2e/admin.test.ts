@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseURL, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, signInAs, type DemoRole } from "./support";
+import { baseURL, expectNoSeriousAxeViolations, launchBrowser, sqlAll, signInAs, type DemoRole } from "./support";
 
 // The admin pages in a real browser as the demo admin: every page passes axe, an account
 // made on /admin/users can sign in at once and shows in the audit log, whose filters live in
@@ -12,14 +12,7 @@ let page: Page;
 const email = `e2e-admin-${Date.now()}@example.test`;
 const password = "an-e2e-password";
 
-function sql<T>(query: string, ...params: unknown[]): T[] {
-  const db = openTestDatabase();
-  try {
-    return db.prepare(query).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const sql = sqlAll;
 const one = <T>(query: string, ...params: unknown[]): T => sql<T>(query, ...params)[0]!;
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseURL, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, signInAs } from "./support";
+import { baseURL, expectNoSeriousAxeViolations, launchBrowser, sqlGet, signInAs } from "./support";
 
 // An admin enters a case in Chromium: bad input refused field by field with nothing written
 // and nothing typed lost, the saved case in the table, the dashboard and its page; an edit
@@ -11,14 +11,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-function sql<T>(query: string, ...params: unknown[]): T {
-  const db = openTestDatabase();
-  try {
-    return db.prepare(query).get(...params) as T;
-  } finally {
-    db.close();
-  }
-}
+const sql = sqlGet;
 const caseCount = () => sql<{ n: number }>("select count(*) as n from cases").n;
 
 /** A case number of the 0100-2026-9xxx series no other test uses, not yet taken in this database. */

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvLine, UTF8_BOM } from "../../lib/csv";
 import { exportHeader } from "../../lib/export-columns";
-import { baseURL, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, sessionCookie, signInAs } from "./support";
+import { baseURL, expectNoSeriousAxeViolations, launchBrowser, sqlGet, sessionCookie, signInAs } from "./support";
 
 // The import in Chromium as the demo admin: a file with errors gives a report of rows,
 // columns and reasons and cannot be committed; the fixed file is checked, committed, and its
@@ -16,14 +16,7 @@ let admin: BrowserContext;
 let page: Page;
 let dir: string;
 
-function sql<T>(query: string, ...params: unknown[]): T {
-  const db = openTestDatabase();
-  try {
-    return db.prepare(query).get(...params) as T;
-  } finally {
-    db.close();
-  }
-}
+const sql = sqlGet;
 
 /** Two case numbers of the 0200-2024-95xx series no other test uses, not yet taken here. */
 function freshCaseNos(): [string, string] {

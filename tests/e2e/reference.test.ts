@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseURL, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, signInAs } from "./support";
+import { baseURL, expectNoSeriousAxeViolations, launchBrowser, sqlAll, signInAs } from "./support";
 
 // The reference pages (right holders, customs districts) against plain SQL over the same
 // database: every figure they show is the dashboard's, so it must equal a count of live cases.
@@ -18,14 +18,7 @@ let context: BrowserContext;
 let page: Page;
 let holders: Holder[];
 
-function sql<T>(query: string, ...params: unknown[]): T[] {
-  const db = openTestDatabase();
-  try {
-    return db.prepare(query).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const sql = sqlAll;
 
 /** Live cases of a customs district with its subordinate customs, optionally within dates. */
 const districtFigures = (code: string, from = "0000-00-00", to = "9999-99-99") =>

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createAccount, createAuth, SIGN_IN_FREE_FAILURES } from "../../db/auth";
 import { drizzleOf } from "../../db/open";
 import { xlsxZipBomb } from "../support/zip-bomb";
-import { baseURL, launchBrowser, openTestDatabase, sessionCookie } from "./support";
+import { baseURL, launchBrowser, sqlGet, sessionCookie } from "./support";
 
 // Items 5, 6 and 7 of issue 13, each over real HTTP against the production server:
 //  5. no case number (or company name) reaches anyone through a page or its <title> before the
@@ -14,14 +14,7 @@ import { baseURL, launchBrowser, openTestDatabase, sessionCookie } from "./suppo
 //     refused before it is unpacked; API answers never cached; 50 MB imports; and a stranger's
 //     failed guesses never lock the owner's own browser out (device cookies).
 
-function sql<T>(query: string, ...params: unknown[]): T {
-  const db = openTestDatabase();
-  try {
-    return db.prepare(query).get(...params) as T;
-  } finally {
-    db.close();
-  }
-}
+const sql = sqlGet;
 
 const get = (path: string, cookie?: string, headers: Record<string, string> = {}) =>
   fetch(`${baseURL()}${path}`, { headers: { ...(cookie ? { cookie } : {}), ...headers }, redirect: "manual" });

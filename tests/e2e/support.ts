@@ -43,6 +43,19 @@ export function openTestDatabase(): Database.Database {
   return new Database(inject("databaseFile"), { readonly: true, fileMustExist: true });
 }
 
+/** Every row a query gives on the server's database (a connection of its own, closed again). */
+export function sqlAll<T>(query: string, ...params: unknown[]): T[] {
+  const db = openTestDatabase();
+  try {
+    return db.prepare(query).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** The first row a query gives on the server's database. */
+export const sqlGet = <T>(query: string, ...params: unknown[]): T => sqlAll<T>(query, ...params)[0]!;
+
 /** Fails on serious or critical accessibility violations, listing them. */
 export async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
   // let a re-render settle first: Next streams a dynamic page's <title> in after its body
