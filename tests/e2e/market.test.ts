@@ -77,6 +77,8 @@ describe("the market section of a member's dashboard", () => {
   it("shows the published tables under the member's own figures, and marks suppressed cells as the API does", async () => {
     await page.goto(`${baseURL()}/`);
     const section = page.getByTestId("market");
+    // the section streams in after the member's own figures: wait for it
+    await section.getByRole("heading", { level: 2, name: "The market: all customs cases, published tables" }).waitFor();
     expect(await section.getByRole("heading", { level: 2, name: "The market: all customs cases, published tables" }).count()).toBe(1);
     // the member's own dashboard comes first
     const order = await page.evaluate(() => {
