@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseURL, expectNoSeriousAxeViolations, launchBrowser, sqlGet, signInAs } from "./support";
+import { baseURL, expectNoSeriousAxeViolations, launchBrowser, sqlGet, signInAs, waitForHydration } from "./support";
 
 // An admin enters a case in Chromium: bad input refused field by field with nothing written
 // and nothing typed lost, the saved case in the table, the dashboard and its page; an edit
@@ -247,8 +247,10 @@ describe("case entry by an admin", () => {
   it("deletes the case after a confirmation: it leaves the table and is listed as deleted", async () => {
     await page.goto(`${baseURL()}/cases/${caseId}`);
     const dialog = page.getByRole("dialog");
+    // a click before hydration would reach the bare button and open nothing
+    await waitForHydration(page.getByTestId("delete-case"));
     await page.getByTestId("delete-case").click();
-    expect(await dialog.isVisible()).toBe(true);
+    await dialog.waitFor();
     expect(await dialog.getByRole("heading").textContent()).toBe(`Delete case ${caseNo}?`);
     // Escape closes it without deleting; the keyboard reaches the confirmation
     await page.keyboard.press("Escape");
