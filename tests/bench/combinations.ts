@@ -6,7 +6,7 @@
 // what the budget's process boundary costs a normal request.
 //
 //   npm run bench                                         (this runs after the other sections)
-//   tsx --conditions=react-server tests/bench/combinations.ts   (this section alone; BENCH_DATABASE_URL, BENCH_COMBO_SIZES=2,3)
+//   tsx --conditions=react-server tests/bench/combinations.ts   (this section alone; DATABASE_URL as for npm run bench, BENCH_COMBO_SIZES=2,3)
 import path from "node:path";
 import { ReaderPool } from "../../db/budget/pool";
 import type { Db } from "../../db/open";
@@ -105,7 +105,7 @@ export async function combinationSearch(db: Db, url: string, floorMs: number): P
 // this section alone
 if (process.argv[1] && /combinations\.ts$/.test(process.argv[1])) {
   const { openDb } = await import("../../db/open");
-  const url = process.env.BENCH_DATABASE_URL ?? "file:data/bench-1000000.db";
+  const url = process.env.DATABASE_URL?.trim() || "file:data/bench-1000000.db";
   const db = openDb(url);
   for (let i = 0; i < 2; i++) db.$client.prepare("select sum(pieces) from cases").get();
   const samples: number[] = [];
