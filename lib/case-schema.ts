@@ -1,9 +1,37 @@
 import { z } from "zod";
-import type { CaseInput } from "../db/mutations/cases";
 import {
   caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, transports,
+  type CaseStatus, type Channel, type Direction, type Disposal, type GoodsCategory, type InfringementType,
+  type ProtectionMode, type Transport,
 } from "./enums";
 import { parseYuanToFen } from "./format";
+
+/** A case as it is written (db/mutations/cases.ts): what the form, the import and the seed give. */
+export type CaseInput = {
+  caseNo: string;
+  officeId: number;
+  /** YYYY-MM-DD */
+  seizedOn: string;
+  infringementType: InfringementType;
+  goodsCategory: GoodsCategory;
+  goodsDescription: string;
+  pieces: number;
+  valueFen: number;
+  direction: Direction;
+  channel: Channel;
+  transport: Transport;
+  protectionMode: ProtectionMode;
+  originCountry: string | null;
+  destinationCountry: string | null;
+  campaignId: number | null;
+  status: CaseStatus;
+  disposal: Disposal | null;
+  hearingHeld: boolean;
+  referredToPolice: boolean;
+  penaltyFen: number | null;
+  notes: string | null;
+  rightHolderIds: number[];
+};
 
 // The case form as data: what an admin may enter for a case, checked on the server by the
 // action wrapper (app/actions/wrapper.ts). Every message is a lowercase CODE that the form

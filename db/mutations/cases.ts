@@ -1,7 +1,5 @@
 import type Database from "better-sqlite3";
-import type {
-  CaseStatus, Channel, Direction, Disposal, GoodsCategory, InfringementType, ProtectionMode, Transport,
-} from "../../lib/enums";
+import type { CaseInput } from "../../lib/case-schema";
 import { applyRollupDelta, type RollupKeyed } from "../rollup";
 import { searchIndexWriter } from "../search-index";
 
@@ -73,31 +71,8 @@ export function restoreCase(sqlite: Database.Database, id: number, userId: strin
 // ---- create and edit -------------------------------------------------------------------
 
 /** One case as the admin form enters it (already validated by the action's zod schema). */
-export type CaseInput = {
-  caseNo: string;
-  officeId: number;
-  /** YYYY-MM-DD */
-  seizedOn: string;
-  infringementType: InfringementType;
-  goodsCategory: GoodsCategory;
-  goodsDescription: string;
-  pieces: number;
-  valueFen: number;
-  direction: Direction;
-  channel: Channel;
-  transport: Transport;
-  protectionMode: ProtectionMode;
-  originCountry: string | null;
-  destinationCountry: string | null;
-  campaignId: number | null;
-  status: CaseStatus;
-  disposal: Disposal | null;
-  hearingHeld: boolean;
-  referredToPolice: boolean;
-  penaltyFen: number | null;
-  notes: string | null;
-  rightHolderIds: number[];
-};
+
+export type { CaseInput };
 
 /** A live case as the edit form loads it: its values and the version the edit is made against. */
 export type CaseForEdit = CaseInput & { version: number; updatedBy: string | null; updatedAt: number };

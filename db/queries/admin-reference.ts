@@ -151,3 +151,16 @@ export function adminCounts(db: Db): { accounts: number; holders: number; office
     deleted: n("select count(*) from cases where deleted_at is not null"),
   };
 }
+
+export type TemplateOffice = { code: string; nameEn: string; nameZh: string; districtCode: string; districtNameEn: string; districtNameZh: string };
+
+/** The reference data of the import template's example row: the first office (a subordinate customs first) and right holder. */
+export function templateReferences(db: Db): { office: TemplateOffice | undefined; holder: string | undefined } {
+  const sqlite = db.$client;
+  const office = sqlite
+    .prepare(`select o.code, o.name_en as nameEn, o.name_zh as nameZh, d.code as districtCode, d.name_en as districtNameEn, d.name_zh as districtNameZh
+      from customs_offices o join customs_offices d on d.id = coalesce(o.district_id, o.id) order by o.district_id is null, o.code limit 1`)
+    .get() as TemplateOffice | undefined;
+  const holder = sqlite.prepare("select name from right_holders order by id limit 1").pluck().get() as string | undefined;
+  return { office, holder };
+}

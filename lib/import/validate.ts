@@ -1,5 +1,4 @@
-import type { CaseInput } from "../../db/mutations/cases";
-import { createCaseSchema } from "../case-schema";
+import { createCaseSchema, type CaseInput } from "../case-schema";
 import {
   caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, transports,
   type GoodsCategory, type Industry,

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { getDb } from "@/db/client";
+import { newestAppliedMigration } from "@/db/queries/health";
 import journal from "@/db/migrations/meta/_journal.json";
 
 // GET /api/health, for a load balancer or a monitor: no session needed, nothing confidential
@@ -16,16 +16,6 @@ type Health = {
 
 const expected = journal.entries.map((e) => e.when);
 
-/** Drizzle counts a migration as applied when its folder time is at most the newest applied one. */
-function appliedMigrations(): number {
-  const client = getDb().$client;
-  const table = client.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
-  if (!table) return 0;
-  const row = client.prepare("select max(created_at) as last from __drizzle_migrations").get() as { last: number | string | null };
-  const last = row.last === null ? -Infinity : Number(row.last);
-  return expected.filter((when) => when <= last).length;
-}
-
 export function GET() {
   const health: Health = {
     status: "error",
@@ -33,9 +23,10 @@ export function GET() {
     time: new Date().toISOString(),
   };
   try {
-    getDb().$client.prepare("select 1").get();
+    const last = newestAppliedMigration();
     health.database.reachable = true;
-    const applied = appliedMigrations();
+    // drizzle counts a migration as applied when its folder time is at most the newest applied one
+    const applied = last === null ? 0 : expected.filter((when) => when <= last).length;
     health.database.migrations = { applied, expected: expected.length, current: applied === expected.length };
     if (health.database.migrations.current) health.status = "ok";
   } catch (error) {

@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/db/client";
+import { templateReferences } from "@/db/queries/admin-reference";
 import { requireApiUser } from "@/app/session";
 import { UTF8_BOM, csvLine } from "@/lib/csv";
 import { exportCells, exportHeader, type ExportRow } from "@/lib/export-columns";
@@ -11,16 +12,9 @@ import { guarded } from "../../../respond";
 
 export const dynamic = "force-dynamic";
 
-type Office = { code: string; nameEn: string; nameZh: string; districtCode: string; districtNameEn: string; districtNameZh: string };
-
 /** One example case from this database's reference data, as the export would write it. */
 function exampleRow(): ExportRow {
-  const sqlite = getDb().$client;
-  const office = sqlite
-    .prepare(`select o.code, o.name_en as nameEn, o.name_zh as nameZh, d.code as districtCode, d.name_en as districtNameEn, d.name_zh as districtNameZh
-      from customs_offices o join customs_offices d on d.id = coalesce(o.district_id, o.id) order by o.district_id is null, o.code limit 1`)
-    .get() as Office | undefined;
-  const holder = sqlite.prepare("select name from right_holders order by id limit 1").pluck().get() as string | undefined;
+  const { office, holder } = templateReferences(getDb());
   const year = todayInShanghai().slice(0, 4);
   return {
     caseNo: `${office?.code ?? "0200"}-${year}-9999`,
