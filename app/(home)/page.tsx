@@ -13,7 +13,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const t = await getTranslations();
   const raw = await searchParams;
   // a member's dashboard is its own company's cases, in full
-  const { user, scope } = await requirePageReader("readAggregates", pathWithQuery("/", raw));
+  const { scope } = await requirePageReader("readAggregates", pathWithQuery("/", raw));
   const { filters, ignored } = parseFilters(raw);
   const db = getDb();
 
@@ -29,7 +29,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
         <Dashboard filters={filters} scope={scope} />
       </FilterExplorer>
-      {user.role === "member" && <MarketSection holderId={user.holderId} params={raw} />}
+      {scope.restrictToHolders && <MarketSection holderId={scope.restrictToHolders[0] ?? null} params={raw} />}
     </>
   );
 }

@@ -1,12 +1,10 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { budgetedRead } from "@/db/budget";
 import { parseMarketPeriod } from "@/lib/market-period";
-import { requireApiUser } from "@/app/session";
+import { requireApiReader } from "@/app/session";
 import { guarded } from "../respond";
 
 export const dynamic = "force-dynamic";
-
-const PRIVATE = { "Cache-Control": "private, no-store" };
 
 /**
  * GET /api/market?from=&to= → the market section's published tables about all cases, for the
@@ -18,21 +16,20 @@ const PRIVATE = { "Cache-Control": "private, no-store" };
  */
 export function GET(request: NextRequest) {
   return guarded(async () => {
-    const user = await requireApiUser(request, "readAggregates");
-    if (user instanceof Response) {
-      for (const [k, v] of Object.entries(PRIVATE)) user.headers.set(k, v);
-      return user;
-    }
+    // Cache-Control: private, no-store comes with every /api/ answer (proxy.ts)
+    const reader = await requireApiReader(request, "readAggregates");
+    if (reader instanceof Response) return reader;
     const { fromYear, toYear, problems } = parseMarketPeriod(request.nextUrl.searchParams);
     if (problems.length) {
       const first = problems[0]!;
       return NextResponse.json(
         { error: "invalid_parameter", parameter: first.parameter, value: first.value, message: first.message, problems },
-        { status: 400, headers: PRIVATE },
+        { status: 400 },
       );
     }
-    const holderId = user.role === "member" ? user.holderId : null;
+    // the member's company, for the dominance rule; analysts and admins have none
+    const holderId = reader.scope.restrictToHolders?.[0] ?? null;
     const view = await budgetedRead("marketView", holderId, fromYear ?? 0, toYear ?? 9999);
-    return NextResponse.json({ period: { fromYear, toYear }, ...view }, { headers: PRIVATE });
+    return NextResponse.json({ period: { fromYear, toYear }, ...view });
   });
 }
