@@ -1,6 +1,6 @@
 import { getSessionCookie } from "better-auth/cookies";
 import { NextResponse, type NextRequest } from "next/server";
-import { getAuthSecret } from "@/db/client";
+import { sessionSecret } from "@/db/repo/accounts";
 import { verifySigned } from "@/lib/signed-cookie";
 
 // Two jobs, before any page or route runs:
@@ -57,8 +57,8 @@ function newNonce(): string {
 const API_CACHE_CONTROL = "private, no-store";
 
 /** Whether the request carries a session cookie signed with this server's secret (not whether the session is still open). */
-function signedSession(request: NextRequest): boolean {
-  return verifySigned(getSessionCookie(request), getAuthSecret()) !== null;
+async function signedSession(request: NextRequest): Promise<boolean> {
+  return verifySigned(getSessionCookie(request), await sessionSecret()) !== null;
 }
 
 const isLoginPage = (pathname: string) => pathname === "/login" || pathname.startsWith("/login/");
@@ -73,7 +73,7 @@ function malformed(pathname: string): boolean {
   }
 }
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   if (malformed(pathname)) {
     return withHeaders(
@@ -91,7 +91,7 @@ export function proxy(request: NextRequest) {
   const nonce = newNonce();
   const policy = pagePolicy(nonce, { dev: process.env.NODE_ENV === "development", secure: secure() });
 
-  if (!isLoginPage(pathname) && !signedSession(request)) {
+  if (!isLoginPage(pathname) && !(await signedSession(request))) {
     const next = pathname + request.nextUrl.search;
     const login = new URL("/login", request.url);
     if (next !== "/") login.searchParams.set("next", next);

@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { NextResponse } from "next/server";
 import { cache } from "react";
-import { getAuth } from "@/db/client";
+import { sessionUserOf } from "@/db/repo/accounts";
 import { isRole, type Role } from "@/lib/enums";
 import { can, caseScope, safeNext, type Permission, type Scope, type SessionUser } from "@/lib/roles";
 
@@ -23,8 +23,7 @@ function toSessionUser(user: Record<string, unknown> | undefined): SessionUser |
 
 /** The signed-in user of this request, or null. */
 export const currentUser = cache(async (): Promise<SessionUser | null> => {
-  const session = await getAuth().api.getSession({ headers: await headers() });
-  return toSessionUser(session?.user as Record<string, unknown> | undefined);
+  return toSessionUser(await sessionUserOf(await headers()));
 });
 
 /** For pages: the signed-in user with the permission; otherwise to the login page (and back), or 403. */
@@ -57,8 +56,7 @@ export function pathWithQuery(path: string, searchParams: Record<string, string 
 
 /** For route handlers: the user, or the JSON answer to send instead (401 or 403). */
 export async function requireApiUser(request: Request, permission: Permission): Promise<SessionUser | NextResponse> {
-  const session = await getAuth().api.getSession({ headers: request.headers });
-  const user = toSessionUser(session?.user as Record<string, unknown> | undefined);
+  const user = toSessionUser(await sessionUserOf(request.headers));
   if (!user) return NextResponse.json({ error: "unauthenticated", message: "Sign in first." }, { status: 401 });
   if (!can(user.role, permission)) {
     return NextResponse.json({ error: "forbidden", message: "Your role does not allow this." }, { status: 403 });
@@ -68,7 +66,7 @@ export async function requireApiUser(request: Request, permission: Permission): 
 
 /**
  * For every page and route handler that reads cases or figures: the user and the scope of
- * what they may read (lib/roles.ts caseScope), which goes into every read in db/queries.
+ * what they may read (lib/roles.ts caseScope), which goes into every read of db/repo.
  * The one place where a member's scope is taken from the session.
  */
 export type Reader = { user: SessionUser; scope: Scope };

@@ -1,9 +1,10 @@
 import { getTranslations } from "next-intl/server";
 import { Dashboard } from "@/components/dashboard/Dashboard";
-import { MarketSection } from "@/components/dashboard/MarketSection";
+import { MarketSection, marketPeriod } from "@/components/dashboard/MarketSection";
 import { FilterExplorer } from "@/components/filters/FilterExplorer";
-import { getDb } from "@/db/client";
-import { isDemoDatabase } from "@/db/queries/overview";
+import { dashboardStats, facetData, isDemoDatabase } from "@/db/repo/dashboard";
+import { filterNames } from "@/db/repo/cases";
+import { marketView } from "@/db/repo/market";
 import { parseFilters } from "@/lib/filters";
 import { pathWithQuery, requirePageReader } from "@/app/session";
 
@@ -15,21 +16,20 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   // a member's dashboard is its own company's cases, in full
   const { scope } = await requirePageReader("readAggregates", pathWithQuery("/", raw));
   const { filters, ignored } = parseFilters(raw);
-  const db = getDb();
 
   return (
     <>
-      {isDemoDatabase(db) && (
+      {(await isDemoDatabase()) && (
         <p className="demo-notice" role="note">
           {t("demo.notice")}
         </p>
       )}
       <h1>{t("dashboard.title")}</h1>
       <p className="lede">{t(scope.restrictToHolders ? "dashboard.ledeMember" : "dashboard.lede")}</p>
-      <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
-        <Dashboard filters={filters} scope={scope} />
+      <FilterExplorer filters={filters} ignored={ignored} names={filterNames(scope, filters)} facets={facetData(scope, filters)}>
+        <Dashboard filters={filters} stats={dashboardStats(scope, filters)} />
       </FilterExplorer>
-      {scope.restrictToHolders && <MarketSection holderId={scope.restrictToHolders[0] ?? null} params={raw} />}
+      {scope.restrictToHolders && <MarketSection params={raw} view={marketView(scope, marketPeriod(raw).period)} />}
     </>
   );
 }

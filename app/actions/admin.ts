@@ -1,26 +1,14 @@
 "use server";
 
 import { z } from "zod";
-import { AccountError, createAccount, MIN_PASSWORD_LENGTH, setAccountPassword } from "@/db/auth";
-import { getAuth } from "@/db/client";
-import {
-  ReferenceFieldError,
-  auditAccountCreated,
-  auditPasswordReset,
-  createOffice,
-  createRightHolder,
-  deleteAccount,
-  mergeRightHolders,
-  updateAccount,
-  updateOffice,
-  updateRightHolder,
-} from "@/db/mutations/reference";
+import { AccountError, createAccount, deleteAccount, MIN_PASSWORD_LENGTH, resetAccountPassword, updateAccount } from "@/db/repo/accounts";
+import { ReferenceFieldError, createOffice, createRightHolder, mergeRightHolders, updateOffice, updateRightHolder } from "@/db/repo/admin";
 import { industries, roles } from "@/lib/enums";
 import { FieldProblem, defineAction, defineAsyncAction } from "./wrapper";
 
 // The admin pages' writes: accounts, right holders, customs offices. Each goes through the
 // one wrapper (session → role "write" → zod → write); the account writes that hash a password
-// use its async variant, which awaits better-auth and then writes synchronously.
+// use its variant that is not retried when busy (the hashing is not repeated).
 
 // ---- input pieces (FormData holds strings; custom messages are the form's error codes) ----
 
@@ -62,9 +50,9 @@ function asFieldProblem(error: unknown): unknown {
   return error;
 }
 
-function refusing<T>(write: () => T): T {
+async function refusing<T>(write: () => Promise<T>): Promise<T> {
   try {
-    return write();
+    return await write();
   } catch (error) {
     throw asFieldProblem(error);
   }
@@ -109,14 +97,9 @@ function withoutPassword<A extends unknown[], R extends { ok: boolean; values?: 
 export const createAccountAction = withoutPassword(defineAsyncAction({
   permission: "write",
   schema: newAccount,
-  run: async (input, { user, db }) => {
-    let accountId: string;
-    try {
-      // the account and its audit entry in one transaction
-      accountId = await createAccount(db, getAuth(), input, (id) => auditAccountCreated(db, id, user.id));
-    } catch (error) {
-      throw asFieldProblem(error);
-    }
+  run: async (input, { user }) => {
+    // the account and its audit entry in one transaction
+    const accountId = await refusing(() => createAccount(input, user.id));
     return { id: accountId, email: input.email };
   },
 }));
@@ -129,21 +112,16 @@ const accountEdit = z
 export const updateAccountAction = defineAction({
   permission: "write",
   schema: accountEdit,
-  run: (input, { user, db }) => refusing(() => updateAccount(db, input.id, input, user.id)),
+  run: (input, { user }) => refusing(() => updateAccount(input.id, input, user.id)),
 });
 
 export const resetPasswordAction = withoutPassword(defineAsyncAction({
   permission: "write",
   schema: z.object({ id: z.string().min(1), password }),
-  run: async (input, { user, db }) => {
+  run: async (input, { user }) => {
     // resetting ends the account's sessions: an admin changes their own password on /account
     if (input.id === user.id) throw new FieldProblem("password", { code: "self_reset" });
-    try {
-      await setAccountPassword(db, getAuth(), input.id, input.password);
-    } catch (error) {
-      throw asFieldProblem(error);
-    }
-    refusing(() => auditPasswordReset(db, input.id, user.id));
+    await refusing(() => resetAccountPassword(input.id, input.password, user.id));
     return { id: input.id };
   },
 }));
@@ -151,7 +129,7 @@ export const resetPasswordAction = withoutPassword(defineAsyncAction({
 export const deleteAccountAction = defineAction({
   permission: "write",
   schema: z.object({ id: z.string().min(1), confirm: confirmed }),
-  run: (input, { user, db }) => refusing(() => deleteAccount(db, input.id, user.id)),
+  run: (input, { user }) => refusing(() => deleteAccount(input.id, user.id)),
 });
 
 // ---- right holders -----------------------------------------------------------------------
@@ -168,19 +146,19 @@ const holderFields = z.object({
 export const createHolderAction = defineAction({
   permission: "write",
   schema: holderFields,
-  run: (input, { user, db }) => refusing(() => ({ ...createRightHolder(db.$client, input, user.id), name: input.name })),
+  run: (input, { user }) => refusing(async () => ({ ...(await createRightHolder(input, user.id)), name: input.name })),
 });
 
 export const updateHolderAction = defineAction({
   permission: "write",
   schema: holderFields.extend({ id }),
-  run: ({ id: holderId, ...input }, { user, db }) => refusing(() => updateRightHolder(db.$client, holderId, input, user.id)),
+  run: ({ id: holderId, ...input }, { user }) => refusing(() => updateRightHolder(holderId, input, user.id)),
 });
 
 export const mergeHoldersAction = defineAction({
   permission: "write",
   schema: z.object({ keepId: id, removeId: id, confirm: confirmed }),
-  run: (input, { user, db }) => refusing(() => mergeRightHolders(db.$client, input.keepId, input.removeId, user.id)),
+  run: (input, { user }) => refusing(() => mergeRightHolders(input.keepId, input.removeId, user.id)),
 });
 
 // ---- customs offices ---------------------------------------------------------------------
@@ -194,11 +172,11 @@ const officeNames = {
 export const createOfficeAction = defineAction({
   permission: "write",
   schema: z.object({ code: z.string({ error: "required" }).trim().regex(/^\d{4}$/, "code_format"), ...officeNames, districtId: id }),
-  run: (input, { user, db }) => refusing(() => ({ ...createOffice(db.$client, input, user.id), code: input.code })),
+  run: (input, { user }) => refusing(async () => ({ ...(await createOffice(input, user.id)), code: input.code })),
 });
 
 export const updateOfficeAction = defineAction({
   permission: "write",
   schema: z.object({ id, ...officeNames, districtId: optionalId }),
-  run: ({ id: officeId, ...input }, { user, db }) => refusing(() => updateOffice(db.$client, officeId, input, user.id)),
+  run: ({ id: officeId, ...input }, { user }) => refusing(() => updateOffice(officeId, input, user.id)),
 });

@@ -2,10 +2,9 @@
 
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { getAuth, getDb } from "@/db/client";
 import {
-  clearSignInFailures, DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, MIN_PASSWORD_LENGTH, newDeviceCookie, recordSignInFailure, signInDelay, signInKeys,
-} from "@/db/auth";
+  changeOwnPassword, DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, MIN_PASSWORD_LENGTH, signInAttempt, signInFailed, signInSucceeded, signInWithPassword, signOutSession,
+} from "@/db/repo/accounts";
 import { safeNext } from "@/lib/roles";
 import { currentUser } from "../session";
 
@@ -16,27 +15,25 @@ export async function signIn(_: SignInState, form: FormData): Promise<SignInStat
   const password = String(form.get("password") ?? "");
   const next = safeNext(String(form.get("next") ?? "/"));
   if (!email || !password) return { error: "missing", email };
-  const db = getDb();
   const h = await headers();
-  const keys = signInKeys(db, email, h);
-  const wait = Math.max(...keys.map(([key, free]) => signInDelay(db, key, free)));
-  if (wait > 0) return { error: "throttled", seconds: wait, email };
+  const attempt = await signInAttempt(email, h);
+  if (attempt.wait > 0) return { error: "throttled", seconds: attempt.wait, email };
   try {
-    await getAuth().api.signInEmail({ body: { email, password }, headers: h });
+    await signInWithPassword(email, password, h);
   } catch {
-    for (const [key] of keys) recordSignInFailure(db, key);
+    await signInFailed(attempt);
     return { error: "invalid", email };
   }
-  clearSignInFailures(db, keys[0]![0]);
+  const device = await signInSucceeded(attempt);
   // this browser has signed in to the account: others' failed guesses no longer lock it out
-  (await cookies()).set(DEVICE_COOKIE, newDeviceCookie(db, email), {
+  (await cookies()).set(DEVICE_COOKIE, device, {
     httpOnly: true, sameSite: "lax", secure: process.env.AUTH_SECURE_COOKIES === "1", path: "/", maxAge: DEVICE_COOKIE_MAX_AGE,
   });
   redirect(next);
 }
 
 export async function signOut(): Promise<void> {
-  await getAuth().api.signOut({ headers: await headers() });
+  await signOutSession(await headers());
   redirect("/login");
 }
 
@@ -50,7 +47,7 @@ export async function changePassword(_: PasswordState, form: FormData): Promise<
   if (next !== String(form.get("repeat") ?? "")) return { error: "match" };
   if (next.length < MIN_PASSWORD_LENGTH || next.length > 128) return { error: "length" };
   try {
-    await getAuth().api.changePassword({ body: { currentPassword: current, newPassword: next, revokeOtherSessions: true }, headers: await headers() });
+    await changeOwnPassword(current, next, await headers());
   } catch {
     return { error: "current" };
   }

@@ -1,14 +1,12 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import {
-  CaseNotFoundError, VersionConflictError, createCase, getCaseForEdit, restoreCase, softDeleteCase, updateCase,
-} from "@/db/mutations/cases";
+import { createCase, deleteCase, restoreCase, updateCase } from "@/db/repo/cases";
 import { createCaseSchema, deleteCaseSchema, restoreCaseSchema, updateCaseSchema } from "@/lib/case-schema";
 import { defineAction, type ActionResult } from "./wrapper";
 
 // The admin's writes to cases. Each goes through the one wrapper (session → role "write" →
-// zod → one synchronous transaction with its audit entry and derived tables); on success the
+// zod → one transaction with its audit entry and derived tables); on success the
 // admin is taken to where the change shows: the case, the table, or the deleted cases.
 
 export type CaseSaved = { id: number; version: number };
@@ -16,31 +14,21 @@ export type CaseSaved = { id: number; version: number };
 const create = defineAction({
   permission: "write",
   schema: createCaseSchema,
-  run: (input, { user, db }) => createCase(db.$client, input, user.id),
+  run: (input, { user }) => createCase(input, user.id),
 });
 
 const update = defineAction({
   permission: "write",
   schema: updateCaseSchema,
-  run: ({ id, version, input }, { user, db }) => ({ id, ...updateCase(db.$client, id, version, input, user.id) }),
+  run: async ({ id, version, input }, { user }) => ({ id, ...(await updateCase(id, version, input, user.id)) }),
 });
 
 const remove = defineAction({
   permission: "write",
   schema: deleteCaseSchema,
-  run: ({ id, version }, { user, db }) => {
-    const sqlite = db.$client;
+  run: async ({ id, version }, { user }) => {
     // the version the admin looked at: a case changed meanwhile is not deleted unseen
-    sqlite
-      .transaction(() => {
-        const current = getCaseForEdit(sqlite, id);
-        if (!current) throw new CaseNotFoundError(`No live case with id ${id}.`);
-        if (current.version !== version) {
-          throw new VersionConflictError({ version: current.version, updatedBy: current.updatedBy, updatedAt: current.updatedAt });
-        }
-        softDeleteCase(sqlite, id, user.id);
-      })
-      .immediate();
+    await deleteCase(id, version, user.id);
     return { id };
   },
 });
@@ -48,8 +36,8 @@ const remove = defineAction({
 const restore = defineAction({
   permission: "write",
   schema: restoreCaseSchema,
-  run: ({ id }, { user, db }) => {
-    restoreCase(db.$client, id, user.id);
+  run: async ({ id }, { user }) => {
+    await restoreCase(id, user.id);
     return { id };
   },
 });

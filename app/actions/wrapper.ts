@@ -1,16 +1,14 @@
 import "server-only";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "@/db/client";
-import type { Db } from "@/db/open";
-import { AccountError, userLabels } from "@/db/auth";
-import { CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError } from "@/db/mutations/cases";
+import { AccountError, userLabels } from "@/db/repo/accounts";
+import { CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError } from "@/db/repo/cases";
 import { can, type Permission, type SessionUser } from "@/lib/roles";
 import { classifyDbError, retryingBusy, type DbFault } from "@/lib/db-errors";
 import { currentUser } from "../session";
 
 // The one wrapper every server action goes through:
-//   session → role → zod parse of the input → one synchronous write (a transaction)
+//   session → role → zod parse of the input → one write (a transaction, by db/repo)
 // Bad input comes back as field-level error codes (translated by the form) with the values
 // the user typed, so nothing they entered is lost; nothing is written unless all is valid.
 
@@ -114,7 +112,7 @@ type ActionOptions<S extends z.ZodType> = {
 /** session → role → zod, shared by both kinds of action; then the body, its known refusals, and revalidation. */
 function wrap<S extends z.ZodType, T>(
   options: ActionOptions<S>,
-  body: (input: z.infer<S>, context: { user: SessionUser; db: Db }) => T | Promise<T>,
+  body: (input: z.infer<S>, context: { user: SessionUser }) => T | Promise<T>,
 ) {
   return async (_previous: ActionResult<T> | null, input: FormData | Record<string, unknown>): Promise<ActionResult<T>> => {
     const submitted = input instanceof FormData ? formToObject(input) : input;
@@ -127,11 +125,11 @@ function wrap<S extends z.ZodType, T>(
     if (!parsed.success) return { ok: false, error: "invalid", fieldErrors: zodFieldErrors(parsed.error), values };
     let data: T;
     try {
-      data = await body(parsed.data, { user, db: getDb() });
+      data = await body(parsed.data, { user });
     } catch (error) {
       if (error instanceof VersionConflictError && error.current.updatedBy) {
         // name who changed it by their email, not their id
-        error.current.updatedBy = userLabels(getDb(), [error.current.updatedBy]).get(error.current.updatedBy) ?? error.current.updatedBy;
+        error.current.updatedBy = (await userLabels([error.current.updatedBy])).get(error.current.updatedBy) ?? error.current.updatedBy;
       }
       const known = knownFailure(error, values);
       if (known) return known;
@@ -147,22 +145,22 @@ function wrap<S extends z.ZodType, T>(
 
 export function defineAction<S extends z.ZodType, T>(
   options: ActionOptions<S> & {
-    /** the write: synchronous, one transaction (better-sqlite3) */
-    run: (input: z.infer<S>, context: { user: SessionUser; db: Db }) => T;
+    /** the write: one transaction (a db/repo write function) */
+    run: (input: z.infer<S>, context: { user: SessionUser }) => T | Promise<T>;
   },
 ) {
-  // a synchronous write is one transaction: safe to try again after an early SQLITE_BUSY
+  // a write is one transaction: safe to try again after an early busy refusal
   return wrap(options, (input, context) => retryingBusy(() => options.run(input, context)));
 }
 
 /**
- * The same wrapper for the few writes that must await something before or after their
- * transaction (password hashing by better-auth). Keep everything that can be synchronous
- * in a defineAction; here the body awaits the slow part and then writes synchronously.
+ * The same wrapper for the few writes that must await something slow before their
+ * transaction (password hashing by better-auth): not tried again when the database is busy,
+ * so that the slow part is not repeated.
  */
 export function defineAsyncAction<S extends z.ZodType, T>(
   options: ActionOptions<S> & {
-    run: (input: z.infer<S>, context: { user: SessionUser; db: Db }) => Promise<T>;
+    run: (input: z.infer<S>, context: { user: SessionUser }) => Promise<T>;
   },
 ) {
   return wrap(options, options.run);

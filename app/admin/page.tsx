@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { ADMIN_SECTIONS } from "@/components/admin/AdminNav";
-import { getDb } from "@/db/client";
-import { adminCounts } from "@/db/queries/admin-reference";
+import { adminCounts } from "@/db/repo/admin";
 import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { requirePageUser } from "../session";
@@ -20,7 +19,7 @@ export default async function AdminPage() {
   const ti = await getTranslations("import");
   const tb = await getTranslations("backup");
   const locale = (await getLocale()) as Locale;
-  const counts = adminCounts(getDb());
+  const counts = await adminCounts();
   const figure: Record<(typeof ADMIN_SECTIONS)[number]["key"], number> = {
     users: counts.accounts, audit: counts.audit, holders: counts.holders, offices: counts.offices, deleted: counts.deleted,
   };

@@ -2,9 +2,8 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { LoginForm } from "@/components/auth/LoginForm";
-import { getDb } from "@/db/client";
-import { DEMO_ACCOUNTS } from "@/db/auth";
-import { isDemoDatabase } from "@/db/queries/overview";
+import { DEMO_ACCOUNTS } from "@/db/repo/accounts";
+import { isDemoDatabase } from "@/db/repo/dashboard";
 import { roles, type Locale } from "@/lib/enums";
 import { safeNext } from "@/lib/roles";
 import { currentUser } from "../session";
@@ -23,7 +22,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const next = safeNext(Array.isArray(raw) ? raw[0] : raw);
   if (await currentUser()) redirect(next);
   // the demo accounts are listed only where they exist: in the generated demo database
-  const demo = isDemoDatabase(getDb())
+  const demo = (await isDemoDatabase())
     ? DEMO_ACCOUNTS.map((a) => ({ email: a.email, role: roles.label(a.role, locale) }))
     : [];
   return (

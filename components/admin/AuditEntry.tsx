@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { AuditNames, AuditRow } from "@/db/queries/audit";
+import type { AuditNames, AuditRow } from "@/db/repo/audit";
 import {
   caseStatuses, channels, directions, disposals, goodsCategories, industries, infringementTypes, protectionModes, roles, transports,
   type Locale,

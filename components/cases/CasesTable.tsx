@@ -15,7 +15,7 @@ import {
   type SortingState,
   type Updater,
 } from "@tanstack/react-table";
-import type { CaseRow } from "@/db/queries/cases";
+import type { CaseRow } from "@/db/repo/cases";
 import {
   caseStatuses,
   channels,

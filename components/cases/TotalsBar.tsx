@@ -1,14 +1,13 @@
 import { getLocale, getTranslations } from "next-intl/server";
-import { budgetedRead } from "@/db/budget";
+import type { CaseTotals } from "@/db/repo/dashboard";
 import type { Locale } from "@/lib/enums";
-import type { Filters } from "@/lib/filters";
-import type { FilterOptions } from "@/db/case-filters";
 import { formatCount, formatMoney } from "@/lib/format";
 
-export async function TotalsBar({ filters, scope = {} }: { filters: Filters; scope?: FilterOptions }) {
+/** The filtered cases' totals; the page starts the read (db/repo/dashboard.ts caseTotals) and passes its promise. */
+export async function TotalsBar({ totals: read }: { totals: Promise<CaseTotals> }) {
   const t = await getTranslations("cases.totals");
   const locale = (await getLocale()) as Locale;
-  const totals = await budgetedRead("caseTotals", filters, scope);
+  const totals = await read;
   return (
     <dl className="totals" aria-label={t("label")} data-testid="totals">
       <div data-total="cases">

@@ -1,10 +1,8 @@
 import { getLocale, getTranslations } from "next-intl/server";
-import { budgetedRead } from "@/db/budget";
-import type { DashboardStats, Figures } from "@/db/queries/stats";
+import type { DashboardStats, Figures } from "@/db/repo/dashboard";
 import { casesHref, withValues, withYear } from "@/lib/drill";
 import type { Locale } from "@/lib/enums";
 import { ENUM_FILTERS, type EnumFilterName, type Filters } from "@/lib/filters";
-import type { Scope } from "@/lib/roles";
 import { BarListChart, DistrictChart, DonutChart, YearChart, type ChartDatum } from "./charts";
 import { KpiCards } from "./KpiCards";
 
@@ -15,12 +13,13 @@ type EnumLike = { labels: Record<string, { en: string; zh: string }> };
 /**
  * KPIs and every chart for one filter; each bar, slice and card links to the case table
  * with its filter added. Used by the dashboard and by the right-holder and district pages.
- * The scope is the reader's (app/session.ts): a member's figures are its own cases'.
+ * The page reads the figures over the reader's scope (db/repo/dashboard.ts dashboardStats: a
+ * member's figures are its own cases') and passes them, or their promise, to await here.
  */
-export async function Dashboard({ filters, scope, stats: given }: { filters: Filters; scope: Scope; stats?: DashboardStats }) {
+export async function Dashboard({ filters, stats: read }: { filters: Filters; stats: DashboardStats | Promise<DashboardStats> }) {
   const t = await getTranslations("dashboard.charts");
   const locale = (await getLocale()) as Locale;
-  const stats = given ?? (await budgetedRead("dashboardStats", filters, scope));
+  const stats = await read;
 
   const datum = (key: string, label: string, f: Figures, href: string): ChartDatum => ({
     key, label, cases: f.cases, pieces: f.pieces, valueFen: f.valueFen, href,

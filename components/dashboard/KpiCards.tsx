@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
-import type { Kpis } from "@/db/queries/stats";
+import type { Kpis } from "@/db/repo/dashboard";
 import type { Locale } from "@/lib/enums";
 import { formatChange, formatCount, formatMoney, formatMoneyCompact, formatPeriod } from "@/lib/format";
 

@@ -1,5 +1,5 @@
 import { getLocale, getTranslations } from "next-intl/server";
-import { budgetedRead } from "@/db/budget";
+import type { MarketView } from "@/db/repo/market";
 import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { parseMarketPeriod } from "@/lib/market-period";
@@ -10,19 +10,26 @@ export const MARKET_PARAMS = { from: "marketFrom", to: "marketTo", measure: "mar
 
 type Params = Record<string, string | string[] | undefined>;
 
+/** The period the section's parameters ask for (every year when they are not valid), and what is wrong with them. */
+export function marketPeriod(params: Params) {
+  const { fromYear, toYear, problems } = parseMarketPeriod(params, { from: MARKET_PARAMS.from, to: MARKET_PARAMS.to }, true);
+  const period = problems.length ? { fromYear: null, toYear: null } : { fromYear, toYear };
+  return { period, problems };
+}
+
 /**
  * The market section of a member's dashboard: fixed published tables about all cases (by
  * year; district, infringement type, goods category and direction × year) with suppressed
- * cells marked, for a period of whole years chosen here. `holderId` is the member's company.
+ * cells marked, for a period of whole years chosen here. The page reads the tables for
+ * marketPeriod(params) over the member's scope (db/repo/market.ts) and passes the promise.
  */
-export async function MarketSection({ holderId, params }: { holderId: number | null; params: Params }) {
+export async function MarketSection({ params, view: read }: { params: Params; view: Promise<MarketView> }) {
   const t = await getTranslations("market");
   const locale = (await getLocale()) as Locale;
-  const { fromYear, toYear, problems } = parseMarketPeriod(params, { from: MARKET_PARAMS.from, to: MARKET_PARAMS.to }, true);
+  const { period, problems } = marketPeriod(params);
   const rawMeasure = params[MARKET_PARAMS.measure];
   const measure: MarketMeasure = (MARKET_MEASURES as string[]).includes(String(rawMeasure)) ? (rawMeasure as MarketMeasure) : "cases";
-  const period = problems.length ? { fromYear: null, toYear: null } : { fromYear, toYear };
-  const view = await budgetedRead("marketView", holderId, period.fromYear ?? 0, period.toYear ?? 9999);
+  const view = await read;
   const all = view.availableYears;
   const shownFrom = view.years[0] ?? period.fromYear ?? all[0];
   const shownTo = view.years.at(-1) ?? period.toYear ?? all.at(-1);

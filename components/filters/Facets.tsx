@@ -1,21 +1,20 @@
 import { getLocale, getTranslations } from "next-intl/server";
-import { getDb } from "@/db/client";
-import { listCampaigns, listRightHolders } from "@/db/queries/cases";
-import { listDistrictsWithOffices } from "@/db/queries/reference";
-import { budgetedRead } from "@/db/budget";
+import type { FacetData } from "@/db/repo/dashboard";
 import { ENUM_FILTERS, FACET_NAMES, type Filters } from "@/lib/filters";
 import type { Locale } from "@/lib/enums";
-import type { Scope } from "@/lib/roles";
 import { FacetSelect, type FacetOption } from "./FacetSelect";
 
 type EnumLike = { values: readonly string[]; labels: Record<string, { en: string; zh: string }> };
 
-/** Facet selects with counts under the current filters (each facet ignores its own filter). */
-export async function Facets({ filters, scope }: { filters: Filters; scope: Scope }) {
+/**
+ * Facet selects with counts under the current filters (each facet ignores its own filter).
+ * The page starts the read (db/repo/dashboard.ts facetData, over the reader's scope) and
+ * passes its promise; it is awaited here, inside the page's Suspense boundary.
+ */
+export async function Facets({ filters, data }: { filters: Filters; data: Promise<FacetData> }) {
   const t = await getTranslations("cases.facets");
   const locale = (await getLocale()) as Locale;
-  const db = getDb();
-  const counts = await budgetedRead("facetCounts", filters, scope);
+  const { counts, districts: districtsWithOffices, campaigns: campaignList, holders: holderList } = await data;
   const name = (n: { nameEn: string; nameZh: string }) => (locale === "zh" ? n.nameZh : n.nameEn);
   const byCount = (a: FacetOption, b: FacetOption) => (b.count ?? 0) - (a.count ?? 0);
 
@@ -27,7 +26,6 @@ export async function Facets({ filters, scope }: { filters: Filters; scope: Scop
   const withCases = (facet: "district" | "office" | "campaign", options: FacetOption[]) =>
     options.filter((o) => (o.count ?? 0) > 0 || (filters[facet] as string[]).includes(o.value));
 
-  const districtsWithOffices = listDistrictsWithOffices(db);
   const districts = withCases(
     "district",
     districtsWithOffices.map((d) => ({ value: d.code, label: name(d), count: counts.district.get(d.code) ?? 0 })),
@@ -45,14 +43,14 @@ export async function Facets({ filters, scope }: { filters: Filters; scope: Scop
   );
   const campaigns = withCases(
     "campaign",
-    listCampaigns(db).map((c) => ({ value: c.code, label: name(c), count: counts.campaign.get(c.code) ?? 0 })),
+    campaignList.map((c) => ({ value: c.code, label: name(c), count: counts.campaign.get(c.code) ?? 0 })),
   ).sort(byCount);
   // unknown codes from the URL stay listed, so that they can be unticked
   for (const [facet, list] of [["district", districts], ["office", offices], ["campaign", campaigns]] as const) {
     for (const code of filters[facet]) if (!list.some((o) => o.value === code)) list.push({ value: code, label: code, count: 0 });
   }
   // a member chooses among their own company only: the others named in their cases stay unnamed
-  const holders: FacetOption[] = listRightHolders(db, scope)
+  const holders: FacetOption[] = holderList
     .map((h) => ({ value: String(h.id), label: locale === "zh" ? (h.nameZh ?? h.name) : h.name, count: counts.holder.get(String(h.id)) ?? 0 }))
     .sort((a, b) => byCount(a, b) || a.label.localeCompare(b.label));
   // the facets that are not one enumeration; the long lists get a search box

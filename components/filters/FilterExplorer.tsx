@@ -4,21 +4,26 @@ import { ExplorerNavigation } from "@/components/filters/ExplorerNavigation";
 import { Facets, FacetsSkeleton } from "@/components/filters/Facets";
 import { FilterBar } from "@/components/filters/FilterBar";
 import { IgnoredNotice } from "@/components/ui/IgnoredNotice";
-import { getDb } from "@/db/client";
-import { filterNames } from "@/db/queries/cases";
+import type { FacetData } from "@/db/repo/dashboard";
 import type { Locale } from "@/lib/enums";
-import { filterChips } from "@/lib/filter-labels";
+import { filterChips, type FilterNames } from "@/lib/filter-labels";
 import type { Filters, Ignored } from "@/lib/filters";
-import type { Scope } from "@/lib/roles";
 
 /**
  * The filter bar (text, dates, facets with counts, chips) above the dashboard or a reference
  * page's results; the URL keeps the filters, so every link on the page can carry them.
- * Counts, holder choices and chip names are the reader's scope's (a member: its own company).
+ * Counts, holder choices and chip names are the reader's scope's (a member: its own company):
+ * the page starts both reads (db/repo: filterNames, facetData) and passes their promises.
  */
-export async function FilterExplorer({ filters, ignored, scope, children }: { filters: Filters; ignored: Ignored[]; scope: Scope; children: React.ReactNode }) {
+export async function FilterExplorer({ filters, ignored, names, facets, children }: {
+  filters: Filters;
+  ignored: Ignored[];
+  names: Promise<FilterNames>;
+  facets: Promise<FacetData>;
+  children: React.ReactNode;
+}) {
   const locale = (await getLocale()) as Locale;
-  const chips = filterChips(filters, locale, filterNames(getDb(), filters, scope));
+  const chips = filterChips(filters, locale, await names);
   const key = JSON.stringify(filters);
   return (
     <>
@@ -26,7 +31,7 @@ export async function FilterExplorer({ filters, ignored, scope, children }: { fi
       <ExplorerNavigation>
         <FilterBar q={filters.q ?? ""} from={filters.from ?? ""} to={filters.to ?? ""} chips={chips}>
           <Suspense key={key} fallback={<FacetsSkeleton />}>
-            <Facets filters={filters} scope={scope} />
+            <Facets filters={filters} data={facets} />
           </Suspense>
         </FilterBar>
         <div className="explorer-results">{children}</div>

@@ -6,7 +6,7 @@ import { useActionState, useEffect, useRef, useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import { createCaseAction, updateCaseAction, type CaseSaved } from "@/app/actions/cases";
 import type { ActionResult, FieldError } from "@/app/actions/wrapper";
-import type { CaseFormChoices } from "@/db/queries/admin";
+import type { CaseFormChoices } from "@/db/repo/cases";
 import type { CaseFormField, CaseFormValues } from "@/lib/case-schema";
 import {
   caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, transports,

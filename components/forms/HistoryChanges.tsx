@@ -1,5 +1,5 @@
 import { getLocale, getTranslations } from "next-intl/server";
-import type { HistoryNames } from "@/db/queries/admin";
+import type { HistoryNames } from "@/db/repo/cases";
 import {
   caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, transports,
   type Locale,

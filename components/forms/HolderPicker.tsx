@@ -2,7 +2,7 @@
 
 import { useMemo, useRef, useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
-import type { HolderChoice } from "@/db/queries/admin";
+import type { HolderChoice } from "@/db/repo/cases";
 import type { Locale } from "@/lib/enums";
 
 const MAX_SHOWN = 20;

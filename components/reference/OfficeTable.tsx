@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
-import type { Figures } from "@/db/queries/stats";
+import type { Figures } from "@/db/repo/dashboard";
 import type { Locale } from "@/lib/enums";
 import { formatCount, formatMoney, intlLocaleOf } from "@/lib/format";
 import { twoNames } from "./names";

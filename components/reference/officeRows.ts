@@ -1,5 +1,5 @@
-import type { DistrictFacts, OfficeFacts } from "@/db/queries/reference";
-import type { DashboardStats, Figures } from "@/db/queries/stats";
+import type { DistrictFacts, OfficeFacts } from "@/db/repo/reference";
+import type { DashboardStats, Figures } from "@/db/repo/dashboard";
 import { casesHref, hrefWith, withValues } from "@/lib/drill";
 import type { Filters } from "@/lib/filters";
 import type { OfficeGroup, OfficeRow } from "./OfficeTable";

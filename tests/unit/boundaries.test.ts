@@ -3,8 +3,11 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 // The data layer's boundary (issue 14, first cut): SQL, the SQLite driver and drizzle live in
-// db/ only, and lib/ (pure domain code) imports nothing from db/. Read from the files
-// themselves, so a new page that writes a query of its own fails here.
+// db/ only, and lib/ (pure domain code) imports nothing from db/. Pages, layouts, route
+// handlers, server actions and the proxy reach the database only through the async functions
+// of db/repo/*; components import only types from db/ (the page hands them data or a
+// promise). Read from the files themselves, so a new page that writes a query of its own, or
+// a component that fetches, fails here.
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 
@@ -36,6 +39,15 @@ const DRIVER = /from\s+["'](better-sqlite3|drizzle-orm[^"']*)["']|require\(["']b
 const FROM_DB = /from\s+["'](\.\.\/)+db\/|from\s+["']@\/db\//;
 
 const OUTSIDE_DB = sources("app", "components", "lib", "proxy.ts", "instrumentation.ts");
+const ENTRY_POINTS = sources("app", "proxy.ts");
+const COMPONENTS = sources("components");
+
+/** A value import (not `import type`) from db/ internals: the connection, queries, budget, writes, driver. */
+const DB_INTERNALS = /\bgetDb\b|@\/db\/(client|queries|budget|mutations|open|auth|import|bulk|backup|case-filters)\b|["']better-sqlite3["']|["']drizzle-orm/;
+/** An import from db/ of values (an `import type` line is not one). */
+const VALUE_FROM_DB = /^\s*import\s+(?!type\b)[^;]*from\s+["'](@\/db\/|(\.\.\/)+db\/)|^\s*export\s+(?!type\b)[^;]*from\s+["'](@\/db\/|(\.\.\/)+db\/)/;
+/** An import from db/ other than db/repo/* (types aside). */
+const NOT_REPO = /^\s*import\s+(?!type\b)[^;]*from\s+["'](@\/db\/(?!repo\/)|(\.\.\/)+db\/(?!repo\/))/;
 
 describe("the data layer's boundary", () => {
   it("finds the files it checks", () => {
@@ -55,10 +67,41 @@ describe("the data layer's boundary", () => {
     expect(offending(sources("lib"), FROM_DB)).toEqual([]);
   });
 
+  it("pages, routes, actions and the proxy use no db/ internal: getDb, queries, budget, mutations, driver", () => {
+    expect(ENTRY_POINTS.length).toBeGreaterThan(30);
+    expect(offending([...ENTRY_POINTS, ...COMPONENTS], DB_INTERNALS)).toEqual([]);
+  });
+
+  it("pages, routes, actions and the proxy import from db/ only db/repo/*", () => {
+    expect(offending(ENTRY_POINTS, NOT_REPO)).toEqual([]);
+  });
+
+  it("components import only types from db/ (their data comes from the page)", () => {
+    expect(COMPONENTS).toContain("components/filters/Facets.tsx");
+    expect(offending(COMPONENTS, VALUE_FROM_DB)).toEqual([]);
+  });
+
+  it("every db/repo module is server-only", () => {
+    const repo = sources("db/repo");
+    expect(repo.length).toBeGreaterThan(5);
+    expect(repo.filter((file) => !fs.readFileSync(path.join(ROOT, file), "utf8").startsWith('import "server-only";'))).toEqual([]);
+  });
+
   it("the checks find what they look for (a control on known text)", () => {
     const probe = 'import type { Db } from "../db/open";\nimport Database from "better-sqlite3";\nconst q = sql`select 1`;\ndb.prepare("select 1");\n';
     expect(matching("probe", probe, FROM_DB)).toHaveLength(1);
     expect(matching("probe", probe, DRIVER)).toHaveLength(1);
     expect(matching("probe", probe, SQL)).toHaveLength(2);
+    const imports = [
+      'import { getDb } from "@/db/client";',
+      'import { budgetedRead } from "@/db/budget";',
+      'import { caseNumberOf } from "@/db/queries/admin";',
+      'import type { CaseRow } from "@/db/queries/cases";',
+      'import { listCases } from "@/db/repo/cases";',
+      'import type { FacetData } from "@/db/repo/dashboard";',
+    ].join("\n");
+    expect(matching("probe", imports, DB_INTERNALS).map((l) => l.split(":")[1])).toEqual(["1", "2", "3", "4"]);
+    expect(matching("probe", imports, NOT_REPO).map((l) => l.split(":")[1])).toEqual(["1", "2", "3"]);
+    expect(matching("probe", imports, VALUE_FROM_DB).map((l) => l.split(":")[1])).toEqual(["1", "2", "3", "5"]);
   });
 });

@@ -1,4 +1,4 @@
-import type { AuditFilter } from "@/db/queries/audit";
+import type { AuditFilter } from "@/db/repo/audit";
 import { auditActions } from "@/lib/enums";
 import type { Ignored } from "@/lib/filters";
 

@@ -5,8 +5,7 @@ import { AdminNav } from "@/components/admin/AdminNav";
 import { AuditChanges, AuditRecord } from "@/components/admin/AuditEntry";
 import { shanghaiDateTime } from "@/components/admin/format";
 import { IgnoredNotice } from "@/components/ui/IgnoredNotice";
-import { getDb } from "@/db/client";
-import { auditFilterOptions, auditNames, listAuditEntries } from "@/db/queries/audit";
+import { auditFilterOptions, auditNames, listAuditEntries } from "@/db/repo/audit";
 import { auditActions, type AuditAction, type Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { pathWithQuery, requirePageUser } from "@/app/session";
@@ -37,11 +36,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     has: (key: string) => t.has(key as never),
   });
   const locale = (await getLocale()) as Locale;
-  const db = getDb();
   const { filter, page, ignored } = parseAuditParams(raw);
-  const entries = listAuditEntries(db, filter, page);
-  const options = auditFilterOptions(db);
-  const format = { t: tr, locale, names: auditNames(db, entries.rows) };
+  const entries = await listAuditEntries(filter, page);
+  const options = await auditFilterOptions();
+  const format = { t: tr, locale, names: await auditNames(entries.rows) };
   const entities = [...new Set([...options.entities, ...(filter.entity ? [filter.entity] : [])])];
   const actionLabel = (a: string) => (auditActions.is(a) ? auditActions.label(a as AuditAction, locale) : a);
   const filtered = Object.keys(filter).length > 0;

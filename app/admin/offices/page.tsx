@@ -3,8 +3,7 @@ import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { AdminNav } from "@/components/admin/AdminNav";
 import { CreateOfficeForm } from "@/components/admin/OfficeForms";
-import { getDb } from "@/db/client";
-import { listOfficesForAdmin, type AdminOffice } from "@/db/queries/admin-reference";
+import { listOfficesForAdmin, type AdminOffice } from "@/db/repo/admin";
 import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { requirePageUser } from "@/app/session";
@@ -19,7 +18,7 @@ export default async function AdminOfficesPage() {
   await requirePageUser("write", "/admin/offices");
   const t = await getTranslations("admin.offices");
   const locale = (await getLocale()) as Locale;
-  const districts = listOfficesForAdmin(getDb());
+  const districts = await listOfficesForAdmin();
   const subordinates = districts.reduce((n, d) => n + d.subordinates.length, 0);
   const name = (o: AdminOffice) => (locale === "zh" ? o.nameZh : o.nameEn);
   const other = (o: AdminOffice) => (locale === "zh" ? o.nameEn : o.nameZh);

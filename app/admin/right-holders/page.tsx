@@ -4,8 +4,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { AdminNav } from "@/components/admin/AdminNav";
 import { CreateHolderForm, MergeForm } from "@/components/admin/HolderForms";
 import { countryName } from "@/components/reference/names";
-import { getDb } from "@/db/client";
-import { listHoldersForAdmin } from "@/db/queries/admin-reference";
+import { listHoldersForAdmin } from "@/db/repo/admin";
 import { industries, type Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { pathWithQuery, requirePageUser } from "@/app/session";
@@ -21,10 +20,9 @@ export default async function AdminHoldersPage({ searchParams }: { searchParams:
   await requirePageUser("write", pathWithQuery("/admin/right-holders", raw));
   const t = await getTranslations("admin.holders");
   const locale = (await getLocale()) as Locale;
-  const db = getDb();
   const q = (Array.isArray(raw.q) ? raw.q[0] : raw.q)?.slice(0, 200) ?? "";
-  const all = listHoldersForAdmin(db);
-  const shown = q.trim() ? listHoldersForAdmin(db, q) : all;
+  const all = await listHoldersForAdmin();
+  const shown = q.trim() ? await listHoldersForAdmin(q) : all;
   const industryOptions = industries.values.map((value) => ({ value, label: industries.label(value, locale) }));
   const yesNo = (v: boolean) => (v ? t("yes") : t("no"));
   return (

@@ -4,8 +4,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { CreateAccountForm } from "@/components/admin/AccountForms";
 import { AdminNav } from "@/components/admin/AdminNav";
 import { shanghaiDateTime } from "@/components/admin/format";
-import { getDb } from "@/db/client";
-import { holderOptions, listAccounts } from "@/db/queries/admin-reference";
+import { holderOptions, listAccounts } from "@/db/repo/admin";
 import { roles, type Locale } from "@/lib/enums";
 import { requirePageUser } from "@/app/session";
 
@@ -19,8 +18,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const user = await requirePageUser("write", "/admin/users");
   const t = await getTranslations("admin.users");
   const locale = (await getLocale()) as Locale;
-  const db = getDb();
-  const accounts = listAccounts(db);
+  const accounts = await listAccounts();
   const deleted = (await searchParams).deleted;
   const roleOptions = roles.values.map((value) => ({ value, label: roles.label(value, locale) }));
   const company = (a: { holderName: string | null; holderNameZh: string | null }) =>
@@ -76,7 +74,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       <section className="panel" aria-labelledby="new-account-title">
         <h2 id="new-account-title">{t("newTitle")}</h2>
         <p className="muted">{t("newText")}</p>
-        <CreateAccountForm roles={roleOptions} holders={holderOptions(db)} />
+        <CreateAccountForm roles={roleOptions} holders={await holderOptions()} />
       </section>
     </>
   );

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { budgetedRead } from "@/db/budget";
+import { listCases } from "@/db/repo/cases";
 import { parseCaseQuery } from "@/lib/filters";
 import { requireApiReader } from "@/app/session";
 import { badParameter, guarded } from "../respond";
@@ -13,6 +13,6 @@ export function GET(request: NextRequest) {
     if (reader instanceof Response) return reader;
     const { query, ignored } = parseCaseQuery(request.nextUrl.searchParams);
     if (ignored.length) return badParameter(ignored);
-    return NextResponse.json(await budgetedRead("listCases", query, reader.scope));
+    return NextResponse.json(await listCases(reader.scope, query));
   });
 }

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { budgetedRead } from "@/db/budget";
+import { marketView } from "@/db/repo/market";
 import { parseMarketPeriod } from "@/lib/market-period";
 import { requireApiReader } from "@/app/session";
 import { guarded } from "../respond";
@@ -27,9 +27,8 @@ export function GET(request: NextRequest) {
         { status: 400 },
       );
     }
-    // the member's company, for the dominance rule; analysts and admins have none
-    const holderId = reader.scope.restrictToHolders?.[0] ?? null;
-    const view = await budgetedRead("marketView", holderId, fromYear ?? 0, toYear ?? 9999);
+    // the member's company (from its scope) counts for the dominance rule
+    const view = await marketView(reader.scope, { fromYear, toYear });
     return NextResponse.json({ period: { fromYear, toYear }, ...view });
   });
 }

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { budgetedRead } from "@/db/budget";
+import { dashboardStats } from "@/db/repo/dashboard";
 import { parseFilters } from "@/lib/filters";
 import { requireApiReader } from "@/app/session";
 import { badParameter, guarded } from "../respond";
@@ -18,6 +18,6 @@ export function GET(request: NextRequest) {
     if (reader instanceof Response) return reader;
     const { filters, ignored } = parseFilters(request.nextUrl.searchParams);
     if (ignored.length) return badParameter(ignored);
-    return NextResponse.json({ filters, ...(await budgetedRead("dashboardStats", filters, reader.scope)) });
+    return NextResponse.json({ filters, ...(await dashboardStats(reader.scope, filters)) });
   });
 }

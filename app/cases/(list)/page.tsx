@@ -9,13 +9,13 @@ import { ExplorerNavigation } from "@/components/filters/ExplorerNavigation";
 import { FilterBar } from "@/components/filters/FilterBar";
 import { Facets, FacetsSkeleton } from "@/components/filters/Facets";
 import { IgnoredNotice } from "@/components/ui/IgnoredNotice";
-import { CasesAdminBar } from "@/components/forms/CasesAdminBar";
-import { getDb } from "@/db/client";
-import { filterNames } from "@/db/queries/cases";
-import { budgetedRead } from "@/db/budget";
+import { CasesAdminBar, deletedCaseId } from "@/components/forms/CasesAdminBar";
+import { caseNumberOf, filterNames, listCases } from "@/db/repo/cases";
+import { caseTotals, facetData } from "@/db/repo/dashboard";
 import type { Locale } from "@/lib/enums";
 import { filterChips } from "@/lib/filter-labels";
 import { hasAnyFilter, parseCaseQuery } from "@/lib/filters";
+import { can } from "@/lib/roles";
 import { pathWithQuery, requirePageReader } from "@/app/session";
 
 export const dynamic = "force-dynamic";
@@ -31,32 +31,34 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
   const raw = await searchParams;
   const { user, scope } = await requirePageReader("readCases", pathWithQuery("/cases", raw));
   const { query, ignored } = parseCaseQuery(raw);
-  const db = getDb();
-  let page = await budgetedRead("listCases", query, scope);
+  let page = await listCases(scope, query);
   const lastPage = Math.max(1, Math.ceil(page.total / query.size));
   if (query.page > lastPage) {
     // a page past the end (after a filter shrank the set): show the last one
     query.page = lastPage;
-    page = await budgetedRead("listCases", query, scope);
+    page = await listCases(scope, query);
   }
-  const chips = filterChips(query.filters, locale, filterNames(db, query.filters, scope));
+  const chips = filterChips(query.filters, locale, await filterNames(scope, query.filters));
+  // after a deletion, the admin's notice names the deleted case
+  const deletedId = can(user.role, "write") ? deletedCaseId(raw.deleted) : null;
+  const deletedCaseNo = deletedId === null ? null : await caseNumberOf(deletedId, "deleted");
   const key = JSON.stringify(query.filters);
 
   return (
     <>
       <h1>{t("title")}</h1>
       <p className="lede">{t("lede")}</p>
-      <CasesAdminBar user={user} deleted={raw.deleted} />
+      <CasesAdminBar user={user} deletedId={deletedId} deletedCaseNo={deletedCaseNo} />
       <IgnoredNotice ignored={ignored} />
       <ExplorerNavigation>
         <FilterBar q={query.filters.q ?? ""} from={query.filters.from ?? ""} to={query.filters.to ?? ""} chips={chips}>
           <Suspense key={key} fallback={<FacetsSkeleton />}>
-            <Facets filters={query.filters} scope={scope} />
+            <Facets filters={query.filters} data={facetData(scope, query.filters)} />
           </Suspense>
         </FilterBar>
         <div className="results-head">
           <Suspense key={key} fallback={<TotalsSkeleton />}>
-            <TotalsBar filters={query.filters} scope={scope} />
+            <TotalsBar totals={caseTotals(scope, query.filters)} />
           </Suspense>
           <ExportLinks query={query} total={page.total} />
         </div>

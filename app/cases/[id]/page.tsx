@@ -2,10 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
-import { getDb } from "@/db/client";
-import { getCase, type CaseDetail } from "@/db/queries/cases";
-import { userLabels } from "@/db/auth";
-import { historyNames } from "@/db/queries/admin";
+import { getCase, historyNames, type CaseDetail } from "@/db/repo/cases";
+import { userLabels } from "@/db/repo/accounts";
 import { DeleteCaseButton } from "@/components/forms/DeleteCaseButton";
 import { HistoryChanges } from "@/components/forms/HistoryChanges";
 import {
@@ -19,13 +17,13 @@ import { currentScope, requirePageReader } from "@/app/session";
 export const dynamic = "force-dynamic";
 
 /** The case as this reader may see it: a member gets null for another company's case (a 404). */
-function load(id: string, scope: Scope | null): CaseDetail | null {
+async function load(id: string, scope: Scope | null): Promise<CaseDetail | null> {
   if (!scope || !/^\d{1,15}$/.test(id)) return null;
-  return getCase(getDb(), Number(id), scope);
+  return getCase(scope, Number(id));
 }
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
-  const found = load((await params).id, await currentScope("readCases"));
+  const found = await load((await params).id, await currentScope("readCases"));
   const t = await getTranslations("case");
   return { title: found ? t("title", { caseNo: found.caseNo }) : t("notFound") };
 }
@@ -37,7 +35,7 @@ export default async function CasePage({ params, searchParams }: {
   const { id } = await params;
   const saved = (await searchParams).saved;
   const { user, scope } = await requirePageReader("readCases", `/cases/${id}`);
-  const found = load(id, scope);
+  const found = await load(id, scope);
   if (!found) notFound();
   const c = found;
   const t = await getTranslations("case");
@@ -50,11 +48,10 @@ export default async function CasePage({ params, searchParams }: {
   const admin = can(user.role, "write");
   // who: the email of each user in the history (the id when the account is gone); a member's
   // history has no accounts (db/queries/cases.ts getCase): "customs staff"
-  const db = getDb();
-  const who = userLabels(db, c.history.map((h) => h.userId ?? null));
+  const who = await userLabels(c.history.map((h) => h.userId ?? null));
   // what changed, field by field: for admins and analysts (members see who, when and what kind)
   const showChanges = user.role === "admin" || user.role === "analyst";
-  const names = showChanges ? historyNames(db, referencedIds(c.history)) : null;
+  const names = showChanges ? await historyNames(referencedIds(c.history)) : null;
 
   const sections: { title: string; rows: [string, React.ReactNode][] }[] = [
     {

@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { CaseForm } from "@/components/forms/CaseForm";
-import { getDb } from "@/db/client";
-import { caseFormChoices } from "@/db/queries/admin";
+import { caseFormChoices } from "@/db/repo/cases";
 import { todayInShanghai, type CaseFormValues } from "@/lib/case-schema";
 import { requirePageUser } from "@/app/session";
 
@@ -33,7 +32,7 @@ export default async function NewCasePage() {
       </p>
       <h1>{t("newTitle")}</h1>
       <p className="lede">{t("newLede")}</p>
-      <CaseForm mode="create" initial={BLANK} choices={caseFormChoices(getDb())} today={todayInShanghai()} cancelHref="/cases" />
+      <CaseForm mode="create" initial={BLANK} choices={await caseFormChoices()} today={todayInShanghai()} cancelHref="/cases" />
     </div>
   );
 }

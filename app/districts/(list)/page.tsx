@@ -3,9 +3,9 @@ import { getTranslations } from "next-intl/server";
 import { OfficeTable } from "@/components/reference/OfficeTable";
 import { districtGroups, totalRow } from "@/components/reference/officeRows";
 import { FilterExplorer } from "@/components/filters/FilterExplorer";
-import { getDb } from "@/db/client";
-import { listDistrictsWithOffices } from "@/db/queries/reference";
-import { budgetedRead } from "@/db/budget";
+import { filterNames } from "@/db/repo/cases";
+import { dashboardStats, facetData } from "@/db/repo/dashboard";
+import { listDistrictsWithOffices } from "@/db/repo/reference";
 import { parseFilters } from "@/lib/filters";
 import { pathWithQuery, requirePageReader } from "@/app/session";
 
@@ -22,15 +22,14 @@ export default async function DistrictsPage({ searchParams }: { searchParams: Pr
   // a member's figures are its own company's cases by district
   const { scope } = await requirePageReader("readAggregates", pathWithQuery("/districts", raw));
   const { filters, ignored } = parseFilters(raw);
-  const db = getDb();
-  const stats = await budgetedRead("dashboardStats", filters, scope);
-  const groups = districtGroups(listDistrictsWithOffices(db), stats, filters);
+  const stats = await dashboardStats(scope, filters);
+  const groups = districtGroups(await listDistrictsWithOffices(), stats, filters);
 
   return (
     <>
       <h1>{t("title")}</h1>
       <p className="lede">{t(scope.restrictToHolders ? "ledeMember" : "lede")}</p>
-      <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
+      <FilterExplorer filters={filters} ignored={ignored} names={filterNames(scope, filters)} facets={facetData(scope, filters)}>
         <OfficeTable groups={groups} total={totalRow(stats, filters, t("total"))} caption={t("caption")} nameHeader={t("name")} testId="districts-table" />
       </FilterExplorer>
     </>

@@ -7,9 +7,9 @@ import { OfficeTable } from "@/components/reference/OfficeTable";
 import { districtGroups, totalRow } from "@/components/reference/officeRows";
 import { FilterExplorer } from "@/components/filters/FilterExplorer";
 import { FactsPanel } from "@/components/reference/FactsPanel";
-import { getDb } from "@/db/client";
-import { getDistrict, type DistrictFacts } from "@/db/queries/reference";
-import { budgetedRead } from "@/db/budget";
+import { filterNames } from "@/db/repo/cases";
+import { dashboardStats, facetData } from "@/db/repo/dashboard";
+import { getDistrict, type DistrictFacts } from "@/db/repo/reference";
 import { casesHref, hrefWith, withValues } from "@/lib/drill";
 import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
@@ -18,11 +18,11 @@ import { metadataUser, pathWithQuery, requirePageReader } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
-const load = (code: string): DistrictFacts | null => getDistrict(getDb(), code);
+const load = (code: string): Promise<DistrictFacts | null> => getDistrict(code);
 const displayName = (d: DistrictFacts, locale: Locale) => (locale === "zh" ? d.nameZh : d.nameEn);
 
 export async function generateMetadata({ params }: { params: Promise<{ code: string }> }): Promise<Metadata> {
-  const found = (await metadataUser("readAggregates")) ? load((await params).code) : null;
+  const found = (await metadataUser("readAggregates")) ? await load((await params).code) : null;
   const t = await getTranslations("reference.district");
   const locale = (await getLocale()) as Locale;
   return { title: found ? (locale === "zh" ? `${found.nameZh}（${found.code}）` : `${found.nameEn} (${found.code})`) : t("notFound") };
@@ -35,13 +35,13 @@ export default async function DistrictPage({ params, searchParams }: {
   const { code } = await params;
   const raw = await searchParams;
   const { scope } = await requirePageReader("readAggregates", pathWithQuery(`/districts/${code}`, raw));
-  const district = load(code);
+  const district = await load(code);
   if (!district) notFound();
   const t = await getTranslations("reference.district");
   const locale = (await getLocale()) as Locale;
   const { filters, ignored } = parseFilters(raw);
   const scoped = withValues(filters, "district", [district.code]);
-  const stats = await budgetedRead("dashboardStats", scoped, scope);
+  const stats = await dashboardStats(scope, scoped);
   // figures and links within the district, whatever district the URL names
   const [group] = districtGroups([district], stats, scoped, false);
 
@@ -68,7 +68,7 @@ export default async function DistrictPage({ params, searchParams }: {
       </div>
       <FactsPanel id="district-facts" title={t("facts")} facts={facts} />
       <h2 className="ref-section-title">{t("figures")}</h2>
-      <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
+      <FilterExplorer filters={filters} ignored={ignored} names={filterNames(scope, filters)} facets={facetData(scope, filters)}>
         {group && group.offices.length > 0 && (
           <section className="panel" aria-labelledby="district-offices">
             <h2 id="district-offices">{t("offices")}</h2>
@@ -81,7 +81,7 @@ export default async function DistrictPage({ params, searchParams }: {
             />
           </section>
         )}
-        <Dashboard filters={scoped} scope={scope} stats={stats} />
+        <Dashboard filters={scoped} stats={stats} />
       </FilterExplorer>
     </>
   );

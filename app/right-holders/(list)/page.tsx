@@ -3,9 +3,9 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { HolderTable, type HolderRow } from "@/components/reference/HolderTable";
 import { countryName, twoNames } from "@/components/reference/names";
 import { FilterExplorer } from "@/components/filters/FilterExplorer";
-import { getDb } from "@/db/client";
-import { listRightHolderFacts } from "@/db/queries/reference";
-import { budgetedRead } from "@/db/budget";
+import { filterNames } from "@/db/repo/cases";
+import { facetData, holderFigures } from "@/db/repo/dashboard";
+import { listRightHolderFacts } from "@/db/repo/reference";
 import { casesHref, hrefWith, withValues } from "@/lib/drill";
 import { industries, type Locale } from "@/lib/enums";
 import { formatCount, formatMoney } from "@/lib/format";
@@ -26,12 +26,11 @@ export default async function RightHoldersPage({ searchParams }: { searchParams:
   // a member sees its own company here, with its own cases' figures; analysts and admins every one
   const { scope } = await requirePageReader("readAggregates", pathWithQuery("/right-holders", raw));
   const { filters, ignored } = parseFilters(raw);
-  const db = getDb();
-  const figures = await budgetedRead("holderFigures", filters, scope);
+  const figures = await holderFigures(scope, filters);
   // a holder's page sets the holder itself; every other filter goes along
   const pageFilters = withValues(filters, "holder", []);
 
-  const rows: HolderRow[] = listRightHolderFacts(db, scope).map((h) => {
+  const rows: HolderRow[] = (await listRightHolderFacts(scope)).map((h) => {
     const f = figures.get(h.id) ?? { cases: 0, pieces: 0, valueFen: 0 };
     return {
       id: h.id,
@@ -52,7 +51,7 @@ export default async function RightHoldersPage({ searchParams }: { searchParams:
     <>
       <h1>{t("title")}</h1>
       <p className="lede">{t(scope.restrictToHolders ? "ledeMember" : "lede")}</p>
-      <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
+      <FilterExplorer filters={filters} ignored={ignored} names={filterNames(scope, filters)} facets={facetData(scope, filters)}>
         <HolderTable rows={rows} />
       </FilterExplorer>
     </>

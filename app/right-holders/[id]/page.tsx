@@ -6,8 +6,9 @@ import { Dashboard } from "@/components/dashboard/Dashboard";
 import { countryName } from "@/components/reference/names";
 import { FilterExplorer } from "@/components/filters/FilterExplorer";
 import { FactsPanel } from "@/components/reference/FactsPanel";
-import { getDb } from "@/db/client";
-import { getRightHolder, type RightHolderFacts } from "@/db/queries/reference";
+import { filterNames } from "@/db/repo/cases";
+import { dashboardStats, facetData } from "@/db/repo/dashboard";
+import { getRightHolder, type RightHolderFacts } from "@/db/repo/reference";
 import { casesHref, hrefWith, withValues } from "@/lib/drill";
 import { industries, type Locale } from "@/lib/enums";
 import { parseFilters } from "@/lib/filters";
@@ -17,15 +18,15 @@ import type { Scope } from "@/lib/roles";
 export const dynamic = "force-dynamic";
 
 /** The right holder as this reader may see it: another company than a member's own is a 404. */
-function load(id: string, scope: Scope): RightHolderFacts | null {
-  return /^\d{1,15}$/.test(id) ? getRightHolder(getDb(), Number(id), scope) : null;
+async function load(id: string, scope: Scope): Promise<RightHolderFacts | null> {
+  return /^\d{1,15}$/.test(id) ? getRightHolder(scope, Number(id)) : null;
 }
 
 const displayName = (h: RightHolderFacts, locale: Locale) => (locale === "zh" && h.nameZh ? h.nameZh : h.name);
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const scope = await currentScope("readAggregates");
-  const found = scope ? load((await params).id, scope) : null;
+  const found = scope ? await load((await params).id, scope) : null;
   const t = await getTranslations("reference.holder");
   return { title: found ? displayName(found, (await getLocale()) as Locale) : t("notFound") };
 }
@@ -37,7 +38,7 @@ export default async function RightHolderPage({ params, searchParams }: {
   const { id } = await params;
   const raw = await searchParams;
   const { scope } = await requirePageReader("readAggregates", pathWithQuery(`/right-holders/${id}`, raw));
-  const holder = load(id, scope);
+  const holder = await load(id, scope);
   if (!holder) notFound();
   const t = await getTranslations("reference.holder");
   const locale = (await getLocale()) as Locale;
@@ -67,8 +68,8 @@ export default async function RightHolderPage({ params, searchParams }: {
       </div>
       <FactsPanel id="holder-facts" title={t("facts")} facts={facts} />
       <h2 className="ref-section-title">{t("figures")}</h2>
-      <FilterExplorer filters={filters} ignored={ignored} scope={scope}>
-        <Dashboard filters={scoped} scope={scope} />
+      <FilterExplorer filters={filters} ignored={ignored} names={filterNames(scope, filters)} facets={facetData(scope, filters)}>
+        <Dashboard filters={scoped} stats={dashboardStats(scope, scoped)} />
       </FilterExplorer>
     </>
   );

@@ -4,8 +4,7 @@ import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { AdminNav } from "@/components/admin/AdminNav";
 import { EditOfficeForm } from "@/components/admin/OfficeForms";
-import { getDb } from "@/db/client";
-import { districtOptions, getOfficeForAdmin } from "@/db/queries/admin-reference";
+import { districtOptions, getOfficeForAdmin } from "@/db/repo/admin";
 import type { Locale } from "@/lib/enums";
 import { requirePageUser } from "@/app/session";
 
@@ -20,10 +19,9 @@ export default async function AdminOfficePage({ params }: { params: Promise<{ id
   await requirePageUser("write", `/admin/offices/${id}`);
   const t = await getTranslations("admin.offices");
   const locale = (await getLocale()) as Locale;
-  const db = getDb();
-  const office = /^\d{1,9}$/.test(id) ? getOfficeForAdmin(db, Number(id)) : null;
+  const office = /^\d{1,9}$/.test(id) ? await getOfficeForAdmin(Number(id)) : null;
   if (!office) notFound();
-  const districts = districtOptions(db).map((d) => ({ id: d.id, label: `${d.code} ${locale === "zh" ? d.nameZh : d.nameEn}` }));
+  const districts = (await districtOptions()).map((d) => ({ id: d.id, label: `${d.code} ${locale === "zh" ? d.nameZh : d.nameEn}` }));
   const district = districts.find((d) => d.id === office.districtId);
   return (
     <>

@@ -4,8 +4,7 @@ import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { AdminNav } from "@/components/admin/AdminNav";
 import { EditHolderForm, MergeForm } from "@/components/admin/HolderForms";
-import { getDb } from "@/db/client";
-import { getHolderForAdmin, listHoldersForAdmin } from "@/db/queries/admin-reference";
+import { getHolderForAdmin, listHoldersForAdmin } from "@/db/repo/admin";
 import { industries, type Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { requirePageUser } from "@/app/session";
@@ -21,11 +20,10 @@ export default async function AdminHolderPage({ params }: { params: Promise<{ id
   await requirePageUser("write", `/admin/right-holders/${id}`);
   const t = await getTranslations("admin.holders");
   const locale = (await getLocale()) as Locale;
-  const db = getDb();
-  const holder = /^\d{1,9}$/.test(id) ? getHolderForAdmin(db, Number(id)) : null;
+  const holder = /^\d{1,9}$/.test(id) ? await getHolderForAdmin(Number(id)) : null;
   if (!holder) notFound();
   const industryOptions = industries.values.map((value) => ({ value, label: industries.label(value, locale) }));
-  const all = listHoldersForAdmin(db);
+  const all = await listHoldersForAdmin();
   return (
     <>
       <AdminNav current="holders" />

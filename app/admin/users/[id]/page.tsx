@@ -5,8 +5,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { DeleteAccountForm, EditAccountForm, ResetPasswordForm } from "@/components/admin/AccountForms";
 import { AdminNav } from "@/components/admin/AdminNav";
 import { shanghaiDateTime } from "@/components/admin/format";
-import { getDb } from "@/db/client";
-import { holderOptions, listAccounts } from "@/db/queries/admin-reference";
+import { getAccount, holderOptions } from "@/db/repo/admin";
 import { roles, type Locale } from "@/lib/enums";
 import { requirePageUser } from "@/app/session";
 
@@ -22,8 +21,7 @@ export default async function AccountPage({ params }: { params: Promise<{ id: st
   const user = await requirePageUser("write", `/admin/users/${raw}`);
   const t = await getTranslations("admin.users");
   const locale = (await getLocale()) as Locale;
-  const db = getDb();
-  const account = listAccounts(db).find((a) => a.id === id);
+  const account = await getAccount(id);
   if (!account) notFound();
   const self = account.id === user.id;
   const roleOptions = (self ? (["admin"] as const) : roles.values).map((value) => ({ value, label: roles.label(value, locale) }));
@@ -40,7 +38,7 @@ export default async function AccountPage({ params }: { params: Promise<{ id: st
       <div className="admin-columns">
         <section className="panel" aria-labelledby="edit-title">
           <h2 id="edit-title">{t("editTitle")}</h2>
-          <EditAccountForm account={account} roles={roleOptions} holders={holderOptions(db)} self={self} />
+          <EditAccountForm account={account} roles={roleOptions} holders={await holderOptions()} self={self} />
         </section>
         <section className="panel" aria-labelledby="reset-title">
           <h2 id="reset-title">{t("resetTitle")}</h2>

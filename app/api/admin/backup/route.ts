@@ -2,8 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { getDb } from "@/db/client";
-import { backupFileName, backupToTemp } from "@/db/backup";
+import { backupDatabaseToTemp, backupFileName } from "@/db/repo/backup";
 import { requireApiUser } from "@/app/session";
 import { guarded } from "../../respond";
 
@@ -19,7 +18,7 @@ export function GET(request: Request) {
   return guarded(async () => {
     const user = await requireApiUser(request, "write");
     if (user instanceof Response) return user;
-    const result = await backupToTemp(getDb().$client, os.tmpdir());
+    const result = await backupDatabaseToTemp(os.tmpdir());
     const handle = await fs.promises.open(result.file, "r");
     fs.rmSync(path.dirname(result.file), { recursive: true, force: true });
     const stream = handle.createReadStream();

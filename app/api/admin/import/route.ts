@@ -1,7 +1,6 @@
 import { revalidatePath } from "next/cache";
 import { NextResponse, type NextRequest } from "next/server";
-import { getDb } from "@/db/client";
-import { commitImport, planImport } from "@/db/import";
+import { commitImport, planImport } from "@/db/repo/imports";
 import { requireApiUser } from "@/app/session";
 import { ImportFileError, MAX_IMPORT_BYTES, parseImportFile, tooLargeError } from "@/lib/import/parse";
 import { crossSite, guarded, sameOrigin } from "../../respond";
@@ -80,7 +79,7 @@ export function POST(request: NextRequest) {
       throw error;
     }
     const started = performance.now();
-    const report = mode === "commit" ? commitImport(getDb(), parsed, options, user.id) : planImport(getDb(), parsed, options);
+    const report = mode === "commit" ? await commitImport(parsed, options, user.id) : await planImport(parsed, options);
     const milliseconds = Math.round(performance.now() - started);
     if (report.committed) revalidatePath("/", "layout");
     return NextResponse.json({ mode, fileName: file.name, options, milliseconds, ...report }, { headers: { "Cache-Control": "no-store" } });

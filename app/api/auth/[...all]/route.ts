@@ -1,7 +1,5 @@
-import { toNextJsHandler } from "better-auth/next-js";
 import { NextResponse } from "next/server";
-import { getAuth, getDb } from "@/db/client";
-import { clearSignInFailures, deviceSetCookie, newDeviceCookie, recordSignInFailure, signInDelay, signInKeys } from "@/db/auth";
+import { authRouteHandlers, deviceSetCookie, signInAttempt, signInFailed, signInSucceeded } from "@/db/repo/accounts";
 import { crossSite, sameOrigin } from "../../respond";
 
 // better-auth's own endpoints (/api/auth/sign-in/email, /api/auth/sign-out, …) for tools and
@@ -9,7 +7,7 @@ import { crossSite, sameOrigin } from "../../respond";
 
 export const dynamic = "force-dynamic";
 
-const handlers = () => toNextJsHandler(getAuth());
+const handlers = authRouteHandlers;
 
 /**
  * The request as better-auth should see it: at the host the client sent it to. Next names its
@@ -42,9 +40,8 @@ export async function POST(original: Request) {
   } catch {
     return NextResponse.json({ error: "invalid_body", message: "Send JSON: {\"email\": …, \"password\": …}." }, { status: 400 });
   }
-  const db = getDb();
-  const keys = signInKeys(db, email, request.headers);
-  const wait = Math.max(...keys.map(([key, free]) => signInDelay(db, key, free)));
+  const attempt = await signInAttempt(email, request.headers);
+  const wait = attempt.wait;
   if (wait > 0) {
     return NextResponse.json(
       { error: "too_many_attempts", message: `Too many failed sign-ins; try again in ${wait} s.` },
@@ -52,11 +49,11 @@ export async function POST(original: Request) {
     );
   }
   const response = await handlers().POST(request);
-  if (response.status === 401) for (const [key] of keys) recordSignInFailure(db, key);
+  if (response.status === 401) await signInFailed(attempt);
   if (response.status !== 200) return response;
-  clearSignInFailures(db, keys[0]![0]);
+  const device = await signInSucceeded(attempt);
   // a device cookie for this client: others' failed guesses no longer lock it out (db/auth.ts)
   const signedIn = new Response(response.body, response);
-  signedIn.headers.append("Set-Cookie", deviceSetCookie(newDeviceCookie(db, email)));
+  signedIn.headers.append("Set-Cookie", deviceSetCookie(device));
   return signedIn;
 }

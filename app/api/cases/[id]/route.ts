@@ -1,6 +1,5 @@
 import { NextResponse } from "next/server";
-import { getDb } from "@/db/client";
-import { getCase } from "@/db/queries/cases";
+import { getCase } from "@/db/repo/cases";
 import { requireApiReader } from "@/app/session";
 import { guarded, notFound } from "../../respond";
 
@@ -18,7 +17,7 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
     const { id } = await context.params;
     if (!/^\d{1,15}$/.test(id)) return notFound();
     // a member asking for another company's case learns nothing: the same 404 as for none
-    const found = getCase(getDb(), Number(id), reader.scope);
+    const found = await getCase(reader.scope, Number(id));
     return found ? NextResponse.json(found) : notFound();
   });
 }

@@ -1,8 +1,6 @@
 import type { NextRequest } from "next/server";
 import { getLocale, getTranslations } from "next-intl/server";
-import { getDb } from "@/db/client";
-import { filterNames } from "@/db/queries/cases";
-import { budgetedRows } from "@/db/budget";
+import { exportRows, filterNames } from "@/db/repo/cases";
 import type { Locale } from "@/lib/enums";
 import { filterSummary } from "@/lib/filter-labels";
 import { filtersSlug, parseCaseQuery, type Ignored } from "@/lib/filters";
@@ -34,7 +32,7 @@ export function GET(request: NextRequest) {
     const stamp = new Date().toISOString().slice(0, 10);
     const fileName = `cases_${filtersSlug(query.filters)}_${stamp}.${format}`;
     // read in a reader process a chunk at a time, each within the time budget (db/budget)
-    const cursor = await budgetedRows("exportRows", query.filters, query.sort, reader.scope);
+    const cursor = await exportRows(reader.scope, query.filters, query.sort);
     const headers = new Headers({
       "Content-Disposition": `attachment; filename="${fileName}"`,
       "Cache-Control": "no-store",
@@ -44,7 +42,7 @@ export function GET(request: NextRequest) {
       headers.set("Content-Type", "text/csv; charset=utf-8");
       return new Response(csvStream(cursor.rows, locale, cursor.close), { headers });
     }
-    const summary = filterSummary(query.filters, locale, filterNames(getDb(), query.filters, reader.scope));
+    const summary = filterSummary(query.filters, locale, await filterNames(reader.scope, query.filters));
     headers.set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     const stream = xlsxStream(
       cursor.rows,

@@ -3,39 +3,36 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { CaseForm } from "@/components/forms/CaseForm";
-import { getDb } from "@/db/client";
-import { userLabels } from "@/db/auth";
-import { getCaseForEdit, type CaseForEdit } from "@/db/mutations/cases";
-import { caseFormChoices } from "@/db/queries/admin";
+import { userLabels } from "@/db/repo/accounts";
+import { caseFormChoices, getCaseForEdit, type CaseForEdit } from "@/db/repo/cases";
 import { caseToFormValues, todayInShanghai } from "@/lib/case-schema";
 import type { Locale } from "@/lib/enums";
 import { metadataUser, requirePageUser } from "@/app/session";
 
 export const dynamic = "force-dynamic";
 
-function load(id: string): CaseForEdit | null {
-  return /^\d{1,15}$/.test(id) ? getCaseForEdit(getDb().$client, Number(id)) : null;
+async function load(id: string): Promise<CaseForEdit | null> {
+  return /^\d{1,15}$/.test(id) ? getCaseForEdit(Number(id)) : null;
 }
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const t = await getTranslations("forms");
   const tc = await getTranslations("case");
   // the session and role first: nothing is loaded for whom the page would not serve
-  const found = (await metadataUser("write")) ? load((await params).id) : null;
+  const found = (await metadataUser("write")) ? await load((await params).id) : null;
   return { title: found ? t("editTitle", { caseNo: found.caseNo }) : tc("notFound") };
 }
 
 export default async function EditCasePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   await requirePageUser("write", `/cases/${id}/edit`);
-  const found = load(id);
+  const found = await load(id);
   if (!found) notFound();
   const t = await getTranslations("forms");
   const tc = await getTranslations("case");
   const locale = (await getLocale()) as Locale;
-  const db = getDb();
   const { version, updatedBy, updatedAt, ...input } = found;
-  const who = updatedBy ? (userLabels(db, [updatedBy]).get(updatedBy) ?? updatedBy) : tc("system");
+  const who = updatedBy ? ((await userLabels([updatedBy])).get(updatedBy) ?? updatedBy) : tc("system");
   const at = new Intl.DateTimeFormat(locale === "zh" ? "zh-CN" : "en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" }).format(new Date(updatedAt));
   return (
     <div className="case-form-page">
@@ -51,7 +48,7 @@ export default async function EditCasePage({ params }: { params: Promise<{ id: s
         caseId={Number(id)}
         version={version}
         initial={caseToFormValues(input)}
-        choices={caseFormChoices(db)}
+        choices={await caseFormChoices()}
         today={todayInShanghai()}
         cancelHref={`/cases/${id}`}
       />

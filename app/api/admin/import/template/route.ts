@@ -1,7 +1,6 @@
 import ExcelJS from "exceljs";
 import { NextResponse, type NextRequest } from "next/server";
-import { getDb } from "@/db/client";
-import { templateReferences } from "@/db/queries/admin-reference";
+import { templateReferences } from "@/db/repo/admin";
 import { requireApiUser } from "@/app/session";
 import { UTF8_BOM, csvLine } from "@/lib/csv";
 import { exportCells, exportHeader, type ExportRow } from "@/lib/export-columns";
@@ -13,8 +12,8 @@ import { guarded } from "../../../respond";
 export const dynamic = "force-dynamic";
 
 /** One example case from this database's reference data, as the export would write it. */
-function exampleRow(): ExportRow {
-  const { office, holder } = templateReferences(getDb());
+async function exampleRow(): Promise<ExportRow> {
+  const { office, holder } = await templateReferences();
   const year = todayInShanghai().slice(0, 4);
   return {
     caseNo: `${office?.code ?? "0200"}-${year}-9999`,
@@ -64,7 +63,7 @@ export function GET(request: NextRequest) {
       );
     }
     const locale: Locale = localeParam;
-    const row = exampleRow();
+    const row = await exampleRow();
     const headers = new Headers({
       "Content-Disposition": `attachment; filename="import-template-${locale}.${format}"`,
       "Cache-Control": "no-store",

@@ -1,0 +1,106 @@
+import "server-only";
+import { budgetedRead, budgetedRows } from "../budget";
+import { getDb } from "../client";
+import {
+  CaseNotFoundError, VersionConflictError, createCase as writeNewCase, getCaseForEdit as loadCaseForEdit, restoreCase as writeRestore,
+  softDeleteCase, updateCase as writeUpdate, type CaseForEdit,
+} from "../mutations/cases";
+import { caseFormChoices as loadChoices, caseNumberOf as loadCaseNumber, historyNames as loadHistoryNames, listDeletedCases as loadDeleted } from "../queries/admin";
+import type { CaseFormChoices, DeletedCase, HistoryNames } from "../queries/admin";
+import { filterNames as loadFilterNames, getCase as loadCase, type CaseDetail, type CasePage, type CaseRow } from "../queries/cases";
+import type { CaseInput } from "../../lib/case-schema";
+import type { ExportRow } from "../../lib/export-columns";
+import type { FilterNames } from "../../lib/filter-labels";
+import type { CaseQuery, Filters, Sort } from "../../lib/filters";
+import type { Scope } from "../../lib/roles";
+import { started } from "./started";
+
+// Cases: the table, one case, its edit form, the names its filter chips show, the export,
+// and the admin's writes (create, edit, delete, restore) through the one writer.
+
+export { CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError } from "../mutations/cases";
+export type { CaseDetail, CaseForEdit, CaseFormChoices, CasePage, CaseRow, DeletedCase, HistoryNames };
+export type { HolderChoice } from "../queries/admin";
+
+// ---- reads -------------------------------------------------------------------------------
+
+/** One page of the case table, within the time budget. */
+export function listCases(scope: Scope, query: CaseQuery): Promise<CasePage> {
+  return budgetedRead("listCases", query, scope);
+}
+
+/** One case with its history, or null when missing, deleted or outside the scope. */
+export async function getCase(scope: Scope, id: number): Promise<CaseDetail | null> {
+  return loadCase(getDb(), id, scope);
+}
+
+/** The names the filter chips show for the codes and ids in the filters (a member: its own company's only). */
+export function filterNames(scope: Scope, filters: Filters): Promise<FilterNames> {
+  return started((async () => loadFilterNames(getDb(), filters, scope))());
+}
+
+/**
+ * Every case of the filtered set for an export, a chunk at a time, each chunk within the time
+ * budget; a read that cannot start in time throws before any row (a 503).
+ */
+export function exportRows(scope: Scope, filters: Filters, sort: Sort): Promise<{ rows: AsyncIterator<ExportRow>; close: () => void }> {
+  return budgetedRows("exportRows", filters, sort, scope);
+}
+
+/** A live case's values for the edit form, with its version; null when missing or deleted. */
+export async function getCaseForEdit(id: number): Promise<CaseForEdit | null> {
+  return loadCaseForEdit(getDb().$client, id);
+}
+
+/** The offices, campaigns and right holders the case form offers. */
+export async function caseFormChoices(): Promise<CaseFormChoices> {
+  return loadChoices(getDb());
+}
+
+/** The names of the offices, holders and campaigns a case's history refers to. */
+export async function historyNames(ids: { offices: number[]; holders: number[]; campaigns: number[] }): Promise<HistoryNames> {
+  return loadHistoryNames(getDb(), ids);
+}
+
+/** A case's number by id, among the live or the deleted cases; null when there is none. */
+export async function caseNumberOf(id: number, state: "live" | "deleted"): Promise<string | null> {
+  return loadCaseNumber(getDb(), id, state);
+}
+
+/** A page of the deleted cases, the most recently deleted first. */
+export async function listDeletedCases(page: number, size: number): Promise<{ total: number; page: number; size: number; rows: DeletedCase[] }> {
+  return loadDeleted(getDb(), page, size);
+}
+
+// ---- writes (each one transaction with its audit entry and derived figures) --------------
+
+export async function createCase(input: CaseInput, userId: string | null): Promise<{ id: number; version: number }> {
+  return writeNewCase(getDb().$client, input, userId);
+}
+
+export async function updateCase(id: number, expectedVersion: number, input: CaseInput, userId: string | null): Promise<{ version: number }> {
+  return writeUpdate(getDb().$client, id, expectedVersion, input, userId);
+}
+
+/**
+ * Soft-deletes a live case if it still has the version the admin looked at: a case changed
+ * meanwhile is not deleted unseen (VersionConflictError); a missing one is CaseNotFoundError.
+ * Immediate, so that the check and the delete see the same case.
+ */
+export async function deleteCase(id: number, expectedVersion: number, userId: string | null): Promise<void> {
+  const sqlite = getDb().$client;
+  sqlite
+    .transaction(() => {
+      const current = loadCaseForEdit(sqlite, id);
+      if (!current) throw new CaseNotFoundError(`No live case with id ${id}.`);
+      if (current.version !== expectedVersion) {
+        throw new VersionConflictError({ version: current.version, updatedBy: current.updatedBy, updatedAt: current.updatedAt });
+      }
+      softDeleteCase(sqlite, id, userId);
+    })
+    .immediate();
+}
+
+export async function restoreCase(id: number, userId: string | null): Promise<void> {
+  writeRestore(getDb().$client, id, userId);
+}

@@ -1,0 +1,56 @@
+import "server-only";
+import { budgetedRead } from "../budget";
+import { getDb } from "../client";
+import { listCampaigns, listRightHolders, type HolderRef, type Named } from "../queries/cases";
+import { isDemoDatabase as isDemo } from "../queries/overview";
+import { listDistrictsWithOffices, type DistrictFacts } from "../queries/reference";
+import type { CaseTotals } from "../queries/totals";
+import type { DashboardStats, FacetCounts, Figures, Kpis } from "../queries/stats";
+import type { Filters } from "../../lib/filters";
+import type { Scope } from "../../lib/roles";
+import { started } from "./started";
+
+// The dashboard's reads and the filter explorer's: KPIs and charts, facet counts with the
+// choices they count, the totals bar, figures per right holder. Each heavy read runs within
+// the time budget (db/budget) over the reader's scope.
+
+export type { CaseTotals, DashboardStats, FacetCounts, Figures, Kpis };
+
+/** KPIs and every chart's figures for the filters, over the reader's scope. */
+export function dashboardStats(scope: Scope, filters: Filters): Promise<DashboardStats> {
+  return started(budgetedRead("dashboardStats", filters, scope));
+}
+
+/** Cases, pieces and value of the filtered cases (the totals bar). */
+export function caseTotals(scope: Scope, filters: Filters): Promise<CaseTotals> {
+  return started(budgetedRead("caseTotals", filters, scope));
+}
+
+/** Figures per right holder (the right holders' list page). */
+export function holderFigures(scope: Scope, filters: Filters): Promise<Map<number, Figures>> {
+  return budgetedRead("holderFigures", filters, scope);
+}
+
+/** What the facet selects show: the counts (each facet ignoring its own filter) and the choices. */
+export type FacetData = {
+  counts: FacetCounts;
+  districts: DistrictFacts[];
+  campaigns: Named[];
+  /** a member's: its own company only */
+  holders: HolderRef[];
+};
+
+export function facetData(scope: Scope, filters: Filters): Promise<FacetData> {
+  return started(
+    (async () => {
+      const counts = await budgetedRead("facetCounts", filters, scope);
+      const db = getDb();
+      return { counts, districts: listDistrictsWithOffices(db), campaigns: listCampaigns(db), holders: listRightHolders(db, scope) };
+    })(),
+  );
+}
+
+/** Whether the database holds the generated demo data (the UI then says so). */
+export async function isDemoDatabase(): Promise<boolean> {
+  return isDemo(getDb());
+}
