@@ -1,6 +1,7 @@
 import { getSessionCookie } from "better-auth/cookies";
 import { NextResponse, type NextRequest } from "next/server";
 import { sessionSecret } from "@/db/repo/accounts";
+import { secureCookies } from "@/lib/env";
 import { verifySigned } from "@/lib/signed-cookie";
 
 // Two jobs, before any page or route runs:
@@ -20,7 +21,7 @@ import { verifySigned } from "@/lib/signed-cookie";
 //    (Cache-Control: private, no-store), whatever the route handler says.
 
 /** Behind HTTPS (the same switch that makes the session cookie Secure). */
-const secure = () => process.env.AUTH_SECURE_COOKIES === "1";
+const secure = () => secureCookies();
 
 function pagePolicy(nonce: string, options: { dev?: boolean; secure?: boolean } = {}): string {
   return [

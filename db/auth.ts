@@ -7,6 +7,7 @@ import type { Role } from "../lib/enums";
 import type { Db } from "./open";
 import { accounts, appMeta, caseRightHolders, cases, customsOffices, rightHolders, sessions, rateLimits, signInFailures, users, verifications } from "./schema";
 import { isDemo } from "./bulk";
+import { authBaseUrl, authSecretFromEnv, secureCookies } from "../lib/env";
 import { signValue, verifySigned } from "../lib/signed-cookie";
 
 // Accounts and sessions, by better-auth with its drizzle adapter: password hashing (scrypt),
@@ -18,7 +19,7 @@ export const SESSION_DAYS = 7;
 
 /** The secret that signs session cookies: BETTER_AUTH_SECRET, or one made once and kept in the database. */
 export function authSecret(db: Db): string {
-  const fromEnv = process.env.BETTER_AUTH_SECRET;
+  const fromEnv = authSecretFromEnv();
   if (fromEnv) return fromEnv;
   const row = db.select({ value: appMeta.value }).from(appMeta).where(eq(appMeta.key, "auth_secret")).get();
   if (row) return row.value;
@@ -41,7 +42,7 @@ export function createAuth(db: Db) {
     // the address the app is reached at: BETTER_AUTH_URL; without it, the origin each request
     // came to (a laptop, a test's random port). No wildcard: the trusted origins, which every
     // callbackURL / redirectTo must match, are the app's own and nothing else.
-    baseURL: process.env.BETTER_AUTH_URL || undefined,
+    baseURL: authBaseUrl(),
     logger: { log: quietAboutBaseURL },
     database: drizzleAdapter(db, {
       provider: "sqlite",
@@ -64,13 +65,13 @@ export function createAuth(db: Db) {
     // origin of BETTER_AUTH_URL (better-auth adds it), or without it this request's own host
     trustedOrigins: (request) => {
       const host = request?.headers.get("host");
-      return host && !process.env.BETTER_AUTH_URL ? [`http://${host}`, `https://${host}`] : [];
+      return host && !authBaseUrl() ? [`http://${host}`, `https://${host}`] : [];
     },
     // per client address (scripts/serve.mjs sets it), in the database: shared by every server process
     rateLimit: { enabled: true, storage: "database", window: 60, max: 300, customRules: { "/sign-in/email": { window: 60, max: 60 } } },
     advanced: {
       // behind HTTPS the cookie is Secure; on plain http (a laptop, the tests) it cannot be
-      useSecureCookies: process.env.AUTH_SECURE_COOKIES === "1",
+      useSecureCookies: secureCookies(),
       // better-auth skips its callback and origin checks when it thinks it runs under a test
       // runner (VITEST, NODE_ENV=test…): they stay on whatever the environment says
       disableOriginCheck: false,
@@ -259,7 +260,7 @@ export function deviceOf(db: Db, email: string, headers: Headers): string | null
 
 /** The Set-Cookie header of a new device cookie (for a route handler's answer). */
 export function deviceSetCookie(value: string): string {
-  const secure = process.env.AUTH_SECURE_COOKIES === "1" ? "; Secure" : "";
+  const secure = secureCookies() ? "; Secure" : "";
   return `${DEVICE_COOKIE}=${encodeURIComponent(value)}; Max-Age=${DEVICE_COOKIE_MAX_AGE}; Path=/; HttpOnly; SameSite=Lax${secure}`;
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { authSecret, createAuth, type Auth } from "./auth";
 import { drizzleOf, openSqlite, withServerCache, type Db } from "./open";
-import { databasePathFromUrl } from "../lib/env";
+import { databasePath } from "../lib/env";
 
 // One connection per server process (kept across hot reloads in development), and the
 // authentication on top of it.
@@ -9,7 +9,7 @@ const globalForDb = globalThis as unknown as { iprDb?: Db; iprAuth?: Auth; iprAu
 
 export function getDb(): Db {
   if (!globalForDb.iprDb) {
-    globalForDb.iprDb = drizzleOf(withServerCache(openSqlite(databasePathFromUrl(process.env.DATABASE_URL))));
+    globalForDb.iprDb = drizzleOf(withServerCache(openSqlite(databasePath())));
   }
   return globalForDb.iprDb;
 }

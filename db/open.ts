@@ -3,7 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { ConfigError, databasePathFromUrl, isDefaultDatabase } from "../lib/env";
+import { ConfigError, databasePath, databasePathFromUrl, isDefaultDatabase } from "../lib/env";
 import { ensureRollups } from "./rollup";
 import { ensureSearchIndexes } from "./search-index";
 import * as schema from "./schema";
@@ -78,9 +78,9 @@ export function drizzleOf(sqlite: Database.Database): Db {
   return drizzle(sqlite, { schema }) as Db;
 }
 
-/** Opens the database at `url`; only the default database's folder is created when missing. */
-export function openDb(url: string | undefined = process.env.DATABASE_URL): Db {
-  const file = databasePathFromUrl(url);
+/** Opens the database at `url` (DATABASE_URL by default); only the default database's folder is created when missing. */
+export function openDb(url?: string): Db {
+  const file = url === undefined ? databasePath() : databasePathFromUrl(url);
   return drizzleOf(openSqlite(file, { createFolder: isDefaultDatabase(file) }));
 }
 

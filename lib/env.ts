@@ -1,19 +1,18 @@
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
-// The environment, checked once: a bad value stops start-up with one clear sentence.
+// The environment: one schema of every variable the README's configuration table lists, with
+// its default and a one-sentence error. `npm start` checks all of it before anything else
+// (scripts/start.ts prepareToServe → checkEnv), so a bad value stops the start with that
+// sentence; the code reads configuration only through the accessors below, each of which
+// reads the current process.env (scripts and tests set it) and checks its own variable.
 
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
 export const DEFAULT_DATABASE_URL = "file:data/ipr.db";
-
-const portSchema = z.coerce
-  .number({ error: "PORT must be a number" })
-  .int("PORT must be a whole number")
-  .min(1, "PORT must be between 1 and 65535")
-  .max(65535, "PORT must be between 1 and 65535");
 
 /** Turns DATABASE_URL (`file:data/ipr.db`, `file:///abs/x.db` or a plain path) into an absolute file path. */
 export function databasePathFromUrl(url: string | undefined, cwd = process.cwd()): string {
@@ -36,30 +35,155 @@ export function isDefaultDatabase(file: string, cwd = process.cwd()): boolean {
   return path.resolve(cwd, file) === databasePathFromUrl(undefined, cwd);
 }
 
-export function portFromEnv(value: string | undefined): number {
-  if (value === undefined || value.trim() === "") return 3000;
-  const parsed = portSchema.safeParse(value);
-  if (!parsed.success) throw new ConfigError(`${parsed.error.issues[0]!.message} (got "${value}").`);
-  return parsed.data;
-}
-
-function positiveInt(name: string, value: string | undefined, fallback: number, max: number): number {
-  if (value === undefined || value.trim() === "") return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new ConfigError(`${name} must be a whole number from 1 to ${max} (got "${value}").`);
-  }
-  return n;
-}
+// ---- the schema ---------------------------------------------------------------------------
 
 // The time budget of reads on request paths (db/budget, lib/query-budget.ts).
 export const DEFAULT_QUERY_BUDGET_MS = 5000;
 export const DEFAULT_EXPORT_BUDGET_MS = 15 * 60_000;
 export const DEFAULT_QUERY_READERS = 2;
+/** The default least number of cases in a published market cell (lib/suppression.ts). */
+export const DEFAULT_MARKET_MIN_CASES = 10;
+export const MARKET_MIN_CASES_RANGE = [3, 1000] as const;
+/** better-auth signs cookies with HMAC-SHA-256: a shorter secret is guessable. */
+export const MIN_AUTH_SECRET_LENGTH = 32;
 
+type Raw = string | undefined;
+const isBlank = (value: Raw): value is undefined => value === undefined || value.trim() === "";
+
+/** A variable whose value `parse` turns into T, or refuses with a ConfigError sentence. */
+function variable<T>(parse: (value: Raw) => T) {
+  return z.string().optional().transform((value, ctx): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      ctx.addIssue({ code: "custom", message: error.message });
+      return z.NEVER;
+    }
+  });
+}
+
+function wholeNumber(name: string, fallback: () => number, min: number, max: number) {
+  return variable((value) => {
+    if (isBlank(value)) return fallback();
+    const text = value.trim();
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${value}").`);
+    return n;
+  });
+}
+
+/** "1" switches on; unset, empty or "0" leaves off. */
+function flag(name: string, meaning: string) {
+  return variable((value) => {
+    if (isBlank(value) || value.trim() === "0") return false;
+    if (value.trim() === "1") return true;
+    throw new ConfigError(`${name} must be 1 (${meaning}) or unset (got "${value}").`);
+  });
+}
+
+const port = variable((value) => {
+  if (isBlank(value)) return 3000;
+  const n = Number(value.trim());
+  const problem = !Number.isFinite(n) ? "PORT must be a number" : !Number.isInteger(n) ? "PORT must be a whole number" : n < 1 || n > 65535 ? "PORT must be between 1 and 65535" : null;
+  if (problem) throw new ConfigError(`${problem} (got "${value}").`);
+  return n;
+});
+
+/** Every variable of the README's configuration table, with its default. */
+export const envSchema = z.object({
+  /** the SQLite file, as an absolute path */
+  DATABASE_URL: variable((value) => databasePathFromUrl(value)),
+  PORT: port,
+  BETTER_AUTH_SECRET: variable((value) => {
+    if (isBlank(value)) return undefined;
+    if (value.length < MIN_AUTH_SECRET_LENGTH) {
+      throw new ConfigError(`BETTER_AUTH_SECRET must be at least ${MIN_AUTH_SECRET_LENGTH} characters (it has ${value.length}); make one with: openssl rand -base64 32.`);
+    }
+    return value;
+  }),
+  BETTER_AUTH_URL: variable((value) => {
+    if (isBlank(value)) return undefined;
+    let url: URL | null = null;
+    try {
+      url = new URL(value.trim());
+    } catch {
+      url = null;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+      throw new ConfigError(`BETTER_AUTH_URL must be an http or https address such as https://ipr.example.cn (got "${value}").`);
+    }
+    return url.origin;
+  }),
+  AUTH_SECURE_COOKIES: flag("AUTH_SECURE_COOKIES", "behind HTTPS"),
+  WEB_CONCURRENCY: wholeNumber("WEB_CONCURRENCY", () => Math.min(os.availableParallelism(), 4), 1, 64),
+  TRUST_PROXY: flag("TRUST_PROXY", "a reverse proxy appends the client's address to X-Forwarded-For"),
+  MARKET_MIN_CASES: wholeNumber("MARKET_MIN_CASES", () => DEFAULT_MARKET_MIN_CASES, ...MARKET_MIN_CASES_RANGE),
+  CHROME_PATH: variable((value) => (isBlank(value) ? undefined : value.trim())),
+  QUERY_BUDGET_MS: wholeNumber("QUERY_BUDGET_MS", () => DEFAULT_QUERY_BUDGET_MS, 1, 3_600_000),
+  EXPORT_BUDGET_MS: wholeNumber("EXPORT_BUDGET_MS", () => DEFAULT_EXPORT_BUDGET_MS, 1, 24 * 3_600_000),
+  QUERY_READERS: wholeNumber("QUERY_READERS", () => DEFAULT_QUERY_READERS, 1, 32),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export type EnvName = keyof Env;
+type Source = Record<string, string | undefined>;
+
+/** The variables as this process has them: each named once, here, and nowhere else in the app. */
+function current(): Source {
+  return {
+    DATABASE_URL: process.env.DATABASE_URL,
+    PORT: process.env.PORT,
+    BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET,
+    BETTER_AUTH_URL: process.env.BETTER_AUTH_URL,
+    AUTH_SECURE_COOKIES: process.env.AUTH_SECURE_COOKIES,
+    WEB_CONCURRENCY: process.env.WEB_CONCURRENCY,
+    TRUST_PROXY: process.env.TRUST_PROXY,
+    MARKET_MIN_CASES: process.env.MARKET_MIN_CASES,
+    CHROME_PATH: process.env.CHROME_PATH,
+    QUERY_BUDGET_MS: process.env.QUERY_BUDGET_MS,
+    EXPORT_BUDGET_MS: process.env.EXPORT_BUDGET_MS,
+    QUERY_READERS: process.env.QUERY_READERS,
+  };
+}
+
+/** Every variable checked at once: the values with their defaults, or a ConfigError with the first problem's sentence. */
+export function checkEnv(env: Source = current()): Env {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues[0]!.message);
+  return parsed.data;
+}
+
+/** One variable, checked: its value with the default, or a ConfigError. */
+function read<N extends EnvName>(name: N, env: Source = current()): Env[N] {
+  const parsed = envSchema.shape[name].safeParse(env[name]);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues[0]!.message);
+  return parsed.data as Env[N];
+}
+
+// ---- accessors ----------------------------------------------------------------------------
+
+/** DATABASE_URL as an absolute file path (default data/ipr.db under the working folder). */
+export const databasePath = (env?: Source) => read("DATABASE_URL", env);
+/** PORT: the port `npm start` serves on (default 3000). */
+export const portFromEnv = (value: string | undefined) => read("PORT", { PORT: value });
+/** BETTER_AUTH_SECRET, or undefined (a secret is then made once and kept in the database). */
+export const authSecretFromEnv = (env?: Source) => read("BETTER_AUTH_SECRET", env);
+/** BETTER_AUTH_URL's origin, or undefined (each request's own origin is used). */
+export const authBaseUrl = (env?: Source) => read("BETTER_AUTH_URL", env);
+/** AUTH_SECURE_COOKIES=1: behind HTTPS, cookies are Secure and HSTS is sent. */
+export const secureCookies = (env?: Source) => read("AUTH_SECURE_COOKIES", env);
+/** WEB_CONCURRENCY: server processes (default one per core, at most 4). */
+export const webConcurrency = (env?: Source) => read("WEB_CONCURRENCY", env);
+/** TRUST_PROXY=1: the client's address is what a reverse proxy appended to X-Forwarded-For. */
+export const trustProxy = (env?: Source) => read("TRUST_PROXY", env);
+/** MARKET_MIN_CASES: the least number of cases of a published market figure (default 10). */
+export const marketMinCases = (env?: Source) => read("MARKET_MIN_CASES", env);
+/** CHROME_PATH: the Chromium the browser tests drive, or undefined. */
+export const chromePath = (env?: Source) => read("CHROME_PATH", env);
 /** QUERY_BUDGET_MS: milliseconds one read may work (default 5000). */
-export const queryBudgetMs = (env: Record<string, string | undefined> = process.env) => positiveInt("QUERY_BUDGET_MS", env.QUERY_BUDGET_MS, DEFAULT_QUERY_BUDGET_MS, 3_600_000);
+export const queryBudgetMs = (env?: Source) => read("QUERY_BUDGET_MS", env);
 /** EXPORT_BUDGET_MS: milliseconds a streamed export may last in all (default 15 minutes). */
-export const exportBudgetMs = (env: Record<string, string | undefined> = process.env) => positiveInt("EXPORT_BUDGET_MS", env.EXPORT_BUDGET_MS, DEFAULT_EXPORT_BUDGET_MS, 24 * 3_600_000);
+export const exportBudgetMs = (env?: Source) => read("EXPORT_BUDGET_MS", env);
 /** QUERY_READERS: reader processes per server process (default 2). */
-export const queryReaders = (env: Record<string, string | undefined> = process.env) => positiveInt("QUERY_READERS", env.QUERY_READERS, DEFAULT_QUERY_READERS, 32);
+export const queryReaders = (env?: Source) => read("QUERY_READERS", env);

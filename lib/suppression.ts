@@ -1,4 +1,4 @@
-import { ConfigError } from "./env";
+import { marketMinCases } from "./env";
 
 // Statistical disclosure control for the market tables (pure, no I/O).
 //
@@ -42,19 +42,11 @@ import { ConfigError } from "./env";
 // the whole-table row totals only for the whole range. Every value of every period is thus a
 // published value of the whole table or a sum of them: comparing periods adds nothing.
 
-/** The default least number of cases in a published cell. */
-export const DEFAULT_MARKET_MIN_CASES = 10;
-export const MARKET_MIN_CASES_RANGE = [3, 1000] as const;
+export { DEFAULT_MARKET_MIN_CASES, MARKET_MIN_CASES_RANGE } from "./env";
 
-/** MARKET_MIN_CASES: the least number of cases of a published cell (default 10). */
+/** MARKET_MIN_CASES: the least number of cases of a published cell (default 10; lib/env.ts checks it). */
 export function marketMinCasesFromEnv(value: string | undefined): number {
-  if (value === undefined || value.trim() === "") return DEFAULT_MARKET_MIN_CASES;
-  const [min, max] = MARKET_MIN_CASES_RANGE;
-  const n = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
-    throw new ConfigError(`MARKET_MIN_CASES must be a whole number from ${min} to ${max} (got "${value}").`);
-  }
-  return n;
+  return marketMinCases({ MARKET_MIN_CASES: value });
 }
 
 export type Figures = { cases: number; pieces: number; valueFen: number };

@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
-import { ConfigError, databasePathFromUrl, exportBudgetMs, portFromEnv, queryBudgetMs, queryReaders } from "../lib/env";
-import { marketMinCasesFromEnv } from "../lib/suppression";
+import { checkEnv, ConfigError } from "../lib/env";
 import { buildIsStale, nextBuildCommand } from "./build-if-needed";
 import { prepareDatabase } from "./prepare-db";
 
@@ -37,12 +36,10 @@ export async function prepareToServe(): Promise<void> {
   let port: number;
   let databaseFile: string;
   try {
-    port = portFromEnv(process.env.PORT);
-    marketMinCasesFromEnv(process.env.MARKET_MIN_CASES);
-    queryBudgetMs();
-    exportBudgetMs();
-    queryReaders();
-    databaseFile = databasePathFromUrl(process.env.DATABASE_URL);
+    // every variable of the README's table, with its default; the first bad one stops the start
+    const env = checkEnv();
+    port = env.PORT;
+    databaseFile = env.DATABASE_URL;
     process.env.DATABASE_URL = `file:${databaseFile}`;
     await prepareDatabase({ seed: true });
   } catch (error) {

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import {
   changeOwnPassword, DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, MIN_PASSWORD_LENGTH, signInAttempt, signInFailed, signInSucceeded, signInWithPassword, signOutSession,
 } from "@/db/repo/accounts";
+import { secureCookies } from "@/lib/env";
 import { safeNext } from "@/lib/roles";
 import { currentUser } from "../session";
 
@@ -27,7 +28,7 @@ export async function signIn(_: SignInState, form: FormData): Promise<SignInStat
   const device = await signInSucceeded(attempt);
   // this browser has signed in to the account: others' failed guesses no longer lock it out
   (await cookies()).set(DEVICE_COOKIE, device, {
-    httpOnly: true, sameSite: "lax", secure: process.env.AUTH_SECURE_COOKIES === "1", path: "/", maxAge: DEVICE_COOKIE_MAX_AGE,
+    httpOnly: true, sameSite: "lax", secure: secureCookies(), path: "/", maxAge: DEVICE_COOKIE_MAX_AGE,
   });
   redirect(next);
 }

@@ -4,7 +4,7 @@
 // cannot be stopped inside one) and starts another.
 //
 // Started by db/budget/pool.ts with `node --conditions=react-server --import tsx`.
-import { databasePathFromUrl } from "../../lib/env";
+import { databasePath } from "../../lib/env";
 import { drizzleOf, openSqlite, withServerCache, type Db } from "../open";
 import { toWire, type FromReader, type ToReader } from "./protocol";
 import { READS, STREAMS } from "./reads";
@@ -16,7 +16,7 @@ export function serveReads(reads: Record<string, AnyRead>, streams: Record<strin
   const send = (message: FromReader) => process.send!(message);
   let db: Db;
   try {
-    db = drizzleOf(withServerCache(openSqlite(databasePathFromUrl(process.env.DATABASE_URL), { readonly: true })));
+    db = drizzleOf(withServerCache(openSqlite(databasePath(), { readonly: true })));
   } catch (error) {
     send({ t: "fatal", error: toWire(error) });
     process.disconnect();

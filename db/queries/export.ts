@@ -3,7 +3,7 @@ import { asc, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Filters, Sort } from "../../lib/filters";
 import type { ExportRow } from "../../lib/export-columns";
-import { databasePathFromUrl } from "../../lib/env";
+import { databasePath } from "../../lib/env";
 import { casesWhere, type FilterOptions } from "../case-filters";
 import { namesToRedact, redact, type HolderNames } from "../../lib/redact";
 import { drizzleOf, openSqlite } from "../open";
@@ -21,7 +21,7 @@ export type ExportCursor = { rows: IterableIterator<ExportRow>; close: () => voi
  * keeps one consistent snapshot (WAL) and never blocks the shared connection's other queries.
  */
 export function openExportCursor(filters: Filters, sort: Sort, options: FilterOptions = {}): ExportCursor {
-  const sqlite = openSqlite(databasePathFromUrl(process.env.DATABASE_URL), { readonly: true });
+  const sqlite = openSqlite(databasePath(), { readonly: true });
   const db = drizzleOf(sqlite);
   // right-holder names by id, joined in JavaScript: cheaper per row than a sorted subquery
   const holderNames = new Map(

@@ -63,6 +63,20 @@ describe("npm start with a bad configuration", () => {
     expect(port.status).toBe(1);
     expectOneClearSentence(port.stderr, /^Cannot start: PORT must be a number \(got "web"\)\.$/);
   });
+
+  it("stops with one sentence for a bad value of any variable of the README's table (lib/env.ts), before touching the database", () => {
+    const database = path.join(dir, "never.db");
+    for (const [env, sentence] of [
+      [{ BETTER_AUTH_URL: "ipr.example.cn" }, /^Cannot start: BETTER_AUTH_URL must be an http or https address such as https:\/\/ipr\.example\.cn \(got "ipr\.example\.cn"\)\.$/],
+      [{ AUTH_SECURE_COOKIES: "yes" }, /^Cannot start: AUTH_SECURE_COOKIES must be 1 \(behind HTTPS\) or unset \(got "yes"\)\.$/],
+      [{ QUERY_READERS: "0" }, /^Cannot start: QUERY_READERS must be a whole number from 1 to 32 \(got "0"\)\.$/],
+    ] as const) {
+      const r = run("scripts/start.mjs", [], { ...env, DATABASE_URL: `file:${database}`, PORT: "3999" });
+      expect(r.status).toBe(1);
+      expectOneClearSentence(r.stderr, sentence);
+    }
+    expect(fs.existsSync(database)).toBe(false);
+  });
 });
 
 describe("which database start-up creates and fills", () => {

@@ -1,5 +1,9 @@
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, databasePathFromUrl, exportBudgetMs, portFromEnv, queryBudgetMs, queryReaders } from "../../lib/env";
+import {
+  authBaseUrl, checkEnv, ConfigError, databasePathFromUrl, envSchema, exportBudgetMs, marketMinCases, portFromEnv, queryBudgetMs, queryReaders, secureCookies,
+} from "../../lib/env";
 
 describe("DATABASE_URL", () => {
   it("defaults to data/ipr.db under the working folder", () => {
@@ -47,5 +51,86 @@ describe("QUERY_BUDGET_MS, EXPORT_BUDGET_MS, QUERY_READERS", () => {
       expect(() => queryBudgetMs({ QUERY_BUDGET_MS: bad })).toThrow(new RegExp(`QUERY_BUDGET_MS must be a whole number .*"${bad}"`));
     }
     expect(() => queryReaders({ QUERY_READERS: "0" })).toThrow(/QUERY_READERS/);
+  });
+});
+
+describe("the one environment schema (lib/env.ts), checked by npm start", () => {
+  it("has a default for every variable of the README's table", () => {
+    const env = checkEnv({});
+    expect(env).toMatchObject({
+      PORT: 3000,
+      AUTH_SECURE_COOKIES: false,
+      TRUST_PROXY: false,
+      MARKET_MIN_CASES: 10,
+      QUERY_BUDGET_MS: 5000,
+      EXPORT_BUDGET_MS: 900_000,
+      QUERY_READERS: 2,
+    });
+    // unset and without a default: a secret made once and kept in the database, each request's origin, no test browser
+    expect([env.BETTER_AUTH_SECRET, env.BETTER_AUTH_URL, env.CHROME_PATH]).toEqual([undefined, undefined, undefined]);
+    expect(env.DATABASE_URL).toBe(databasePathFromUrl(undefined));
+    expect(env.WEB_CONCURRENCY).toBeGreaterThanOrEqual(1);
+    expect(env.WEB_CONCURRENCY).toBeLessThanOrEqual(4);
+  });
+
+  it("names exactly the variables of the README's configuration table", () => {
+    const readme = fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), "..", "..", "README.md"), "utf8");
+    const section = readme.split(/^## Configuration$/m)[1]!.split(/^## /m)[0]!;
+    const documented = [...section.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((m) => m[1]!);
+    expect(Object.keys(envSchema.shape).sort()).toEqual(documented.sort());
+  });
+
+  it("reads the values it is given", () => {
+    const env = checkEnv({
+      DATABASE_URL: "file:///var/lib/ipr.db",
+      PORT: "8080",
+      BETTER_AUTH_SECRET: "x".repeat(32),
+      BETTER_AUTH_URL: "https://ipr.example.cn/",
+      AUTH_SECURE_COOKIES: "1",
+      WEB_CONCURRENCY: "3",
+      TRUST_PROXY: "0",
+      MARKET_MIN_CASES: "25",
+      CHROME_PATH: "/usr/bin/chromium",
+      QUERY_READERS: "4",
+    });
+    expect(env).toMatchObject({
+      DATABASE_URL: "/var/lib/ipr.db",
+      PORT: 8080,
+      BETTER_AUTH_URL: "https://ipr.example.cn",
+      AUTH_SECURE_COOKIES: true,
+      WEB_CONCURRENCY: 3,
+      TRUST_PROXY: false,
+      MARKET_MIN_CASES: 25,
+      CHROME_PATH: "/usr/bin/chromium",
+      QUERY_READERS: 4,
+    });
+  });
+
+  it("refuses each bad value with one sentence that names the variable and the value", () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ DATABASE_URL: "postgres://db/ipr" }, /^DATABASE_URL "postgres:\/\/db\/ipr" is not a SQLite file URL/],
+      [{ PORT: "http" }, /^PORT must be a number \(got "http"\)\.$/],
+      [{ BETTER_AUTH_SECRET: "short" }, /^BETTER_AUTH_SECRET must be at least 32 characters \(it has 5\)/],
+      [{ BETTER_AUTH_URL: "ipr.example.cn" }, /^BETTER_AUTH_URL must be an http or https address .*\(got "ipr\.example\.cn"\)\.$/],
+      [{ BETTER_AUTH_URL: "ftp://ipr.example.cn" }, /^BETTER_AUTH_URL must be an http or https address/],
+      [{ AUTH_SECURE_COOKIES: "yes" }, /^AUTH_SECURE_COOKIES must be 1 \(behind HTTPS\) or unset \(got "yes"\)\.$/],
+      [{ TRUST_PROXY: "true" }, /^TRUST_PROXY must be 1 .* or unset \(got "true"\)\.$/],
+      [{ WEB_CONCURRENCY: "0" }, /^WEB_CONCURRENCY must be a whole number from 1 to 64 \(got "0"\)\.$/],
+      [{ MARKET_MIN_CASES: "2" }, /^MARKET_MIN_CASES must be a whole number from 3 to 1000 \(got "2"\)\.$/],
+      [{ EXPORT_BUDGET_MS: "1.5" }, /^EXPORT_BUDGET_MS must be a whole number/],
+      [{ QUERY_READERS: "33" }, /^QUERY_READERS must be a whole number from 1 to 32 \(got "33"\)\.$/],
+    ];
+    for (const [env, message] of cases) {
+      expect(() => checkEnv(env), JSON.stringify(env)).toThrow(ConfigError);
+      expect(() => checkEnv(env), JSON.stringify(env)).toThrow(message);
+    }
+  });
+
+  it("gives the accessors the same answers as the whole check", () => {
+    const env = { AUTH_SECURE_COOKIES: "1", BETTER_AUTH_URL: "http://localhost:3000", MARKET_MIN_CASES: "" };
+    expect(secureCookies(env)).toBe(true);
+    expect(authBaseUrl(env)).toBe("http://localhost:3000");
+    expect(marketMinCases(env)).toBe(10);
+    expect(() => secureCookies({ AUTH_SECURE_COOKIES: "on" })).toThrow(ConfigError);
   });
 });

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { authRouteHandlers, deviceSetCookie, signInAttempt, signInFailed, signInSucceeded } from "@/db/repo/accounts";
+import { authBaseUrl } from "@/lib/env";
 import { crossSite, sameOrigin } from "../../respond";
 
 // better-auth's own endpoints (/api/auth/sign-in/email, /api/auth/sign-out, …) for tools and
@@ -15,7 +16,7 @@ const handlers = authRouteHandlers;
  * the app's origin, the one origin its callbacks may lead to, from that URL.
  */
 function atOwnHost(request: Request): Request {
-  if (process.env.BETTER_AUTH_URL) return request;
+  if (authBaseUrl()) return request;
   const host = request.headers.get("host");
   const url = new URL(request.url);
   if (!host || url.host === host || !/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i.test(host)) return request;
