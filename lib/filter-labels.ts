@@ -1,26 +1,16 @@
 import type { Locale } from "./enums";
 import { ENUM_FILTERS, FILTER_NAMES, type EnumFilterName, type FilterName, type Filters } from "./filters";
+import en from "../messages/en.json";
+import zh from "../messages/zh.json";
 
 // Human words for a Filters value: the chips above the table and the sheet of an XLSX export.
+// A filter's name comes from the message catalogs (messages/*.json "filters", the one place,
+// which the facet selects use too); the values' labels from lib/enums.ts. Every filter of
+// lib/filters.ts has its name in both catalogs (tests/unit/catalogs.test.ts).
 
-export const FILTER_LABELS: Record<FilterName, { en: string; zh: string }> = {
-  from: { en: "From", zh: "起始日期" },
-  to: { en: "To", zh: "截止日期" },
-  district: { en: "Customs district", zh: "直属海关" },
-  office: { en: "Customs office", zh: "查发海关" },
-  type: { en: "Infringement type", zh: "侵权类型" },
-  category: { en: "Goods category", zh: "商品类别" },
-  industry: { en: "Industry", zh: "行业" },
-  holder: { en: "Right holder", zh: "权利人" },
-  direction: { en: "Direction", zh: "进出境" },
-  channel: { en: "Channel", zh: "渠道" },
-  transport: { en: "Transport", zh: "运输方式" },
-  mode: { en: "Protection mode", zh: "保护模式" },
-  status: { en: "Status", zh: "状态" },
-  disposal: { en: "Disposal", zh: "处置方式" },
-  campaign: { en: "Campaign", zh: "专项行动" },
-  q: { en: "Text search", zh: "文本搜索" },
-};
+export const FILTER_LABELS: Record<FilterName, Bilingual> = Object.fromEntries(
+  FILTER_NAMES.map((name) => [name, { en: en.filters[name], zh: zh.filters[name] }]),
+) as Record<FilterName, Bilingual>;
 
 export type Bilingual = { en: string; zh: string };
 /** Names for the codes and ids a Filters value refers to (looked up in the database). */

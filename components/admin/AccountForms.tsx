@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { createAccountAction, deleteAccountAction, resetPasswordAction, updateAccountAction } from "@/app/actions/admin";
 import { Field, FormStatus, useAdminForm } from "./form";
-import { HolderPicker, type HolderChoice } from "./HolderPicker";
+import { HolderSelect, type HolderChoice } from "./HolderSelect";
 
 type RoleOption = { value: string; label: string };
 
@@ -36,7 +36,7 @@ function RoleAndHolder({
       </Field>
       {role === "member" && (
         <Field form={form} name="holderId" label={t("company")} hint={t("companyHint")} className="wide">
-          {(control) => <HolderPicker control={control} holders={holders} defaultValue={form.value("holderId", holderId)} emptyLabel={t("chooseCompany")} />}
+          {(control) => <HolderSelect control={control} holders={holders} defaultValue={form.value("holderId", holderId)} emptyLabel={t("chooseCompany")} />}
         </Field>
       )}
     </>

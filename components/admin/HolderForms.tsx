@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { createHolderAction, mergeHoldersAction, updateHolderAction } from "@/app/actions/admin";
 import { CheckboxField, Field, FormStatus, useAdminForm, type AdminForm } from "./form";
-import { HolderPicker, type HolderChoice } from "./HolderPicker";
+import { HolderSelect, type HolderChoice } from "./HolderSelect";
 
 export type HolderValues = {
   name: string;
@@ -117,12 +117,12 @@ export function MergeForm({ holders, keepId = "" }: { holders: (HolderChoice & {
       <div className="admin-grid" key={form.key}>
         <Field form={form} name="keepId" label={t("keep")} className="wide">
           {(control) => (
-            <HolderPicker control={control} holders={holders} defaultValue={keep} emptyLabel={t("choose")} onChange={(v) => (setKeep(v), setAsking(false))} />
+            <HolderSelect control={control} holders={holders} defaultValue={keep} emptyLabel={t("choose")} onChange={(v) => (setKeep(v), setAsking(false))} />
           )}
         </Field>
         <Field form={form} name="removeId" label={t("remove")} className="wide">
           {(control) => (
-            <HolderPicker control={control} holders={holders} defaultValue={remove} emptyLabel={t("choose")} onChange={(v) => (setRemove(v), setAsking(false))} />
+            <HolderSelect control={control} holders={holders} defaultValue={remove} emptyLabel={t("choose")} onChange={(v) => (setRemove(v), setAsking(false))} />
           )}
         </Field>
       </div>

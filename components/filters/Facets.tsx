@@ -12,7 +12,7 @@ type EnumLike = { values: readonly string[]; labels: Record<string, { en: string
  * passes its promise; it is awaited here, inside the page's Suspense boundary.
  */
 export async function Facets({ filters, data }: { filters: Filters; data: Promise<FacetData> }) {
-  const t = await getTranslations("cases.facets");
+  const t = await getTranslations("filters");
   const locale = (await getLocale()) as Locale;
   const { counts, districts: districtsWithOffices, campaigns: campaignList, holders: holderList } = await data;
   const name = (n: { nameEn: string; nameZh: string }) => (locale === "zh" ? n.nameZh : n.nameEn);

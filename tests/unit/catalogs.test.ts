@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import en from "../../messages/en.json";
 import zh from "../../messages/zh.json";
 import * as enums from "../../lib/enums";
+import { FILTER_LABELS, filterChips } from "../../lib/filter-labels";
+import { EMPTY_FILTERS, ENUM_FILTERS, FACET_NAMES, FILTER_NAMES } from "../../lib/filters";
 
 function keys(value: unknown, prefix = ""): string[] {
   if (typeof value !== "object" || value === null) return [prefix];
@@ -49,5 +51,36 @@ describe("enumerations", () => {
     expect(enums.infringementTypes.is("trademark")).toBe(true);
     expect(enums.infringementTypes.is("toString")).toBe(false);
     expect(enums.infringementTypes.label("copyright", "zh")).toBe("著作权");
+  });
+});
+
+describe("filter names: one place, the catalogs", () => {
+  it("every filter of lib/filters.ts is named in both catalogs' \"filters\", and nothing else is", () => {
+    expect(Object.keys(en.filters).sort()).toEqual([...FILTER_NAMES].sort());
+    expect(Object.keys(zh.filters).sort()).toEqual([...FILTER_NAMES].sort());
+    for (const name of FACET_NAMES) expect(FILTER_NAMES).toContain(name);
+  });
+
+  it("the catalogs no longer name filters anywhere else (the facet selects read \"filters\")", () => {
+    for (const name of FILTER_NAMES) expect(Object.keys(en.cases.facets)).not.toContain(name);
+  });
+
+  it("the chips and the export's filter sheet take their names from the catalogs", () => {
+    expect(FILTER_LABELS.office).toEqual({ en: en.filters.office, zh: zh.filters.office });
+    const [chip] = filterChips({ ...EMPTY_FILTERS, office: ["8601"] }, "en", {
+      district: {}, office: { "8601": { en: "Kunming Airport", zh: "昆明机场" } }, holder: {}, campaign: {},
+    });
+    expect(chip!.label).toBe(`${en.filters.office}: Kunming Airport (8601)`);
+    expect(filterChips({ ...EMPTY_FILTERS, q: "shoes" }, "zh")[0]!.label).toBe(`${zh.filters.q}：shoes`);
+  });
+
+  it("every enumerated filter is an enumeration of lib/enums.ts, so its values' labels come from there", () => {
+    // the disposal filter is the disposals and "not disposed of yet" (lib/enums.ts disposalFilterValues)
+    const known = new Set<unknown>([...Object.values(enums.ENUMS), enums.disposalFilterValues]);
+    for (const [name, e] of Object.entries(ENUM_FILTERS)) {
+      expect(known.has(e), name).toBe(true);
+      expect(FILTER_NAMES).toContain(name);
+    }
+    for (const value of enums.disposals.values) expect(enums.disposalFilterValues.labels[value]).toEqual(enums.disposals.labels[value]);
   });
 });

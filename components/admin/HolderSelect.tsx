@@ -8,10 +8,11 @@ export type HolderChoice = { id: number; name: string; nameZh: string | null; ca
 const fold = (s: string) => s.normalize("NFKC").toLocaleLowerCase();
 
 /**
- * A right-holder select with a filter box above it: hundreds of names are too many to scroll.
- * The chosen holder stays in the list whatever the filter.
+ * One right holder chosen in a select with a filter box above it (the admin's account and
+ * merge forms): hundreds of names are too many to scroll. The chosen holder stays in the list
+ * whatever the filter. (The case form's several-holder search with chips is forms/HolderPicker.)
  */
-export function HolderPicker({
+export function HolderSelect({
   control, holders, defaultValue, emptyLabel, onChange,
 }: {
   control: { id: string; name: string; "aria-invalid"?: true; "aria-describedby"?: string };
@@ -35,7 +36,7 @@ export function HolderPicker({
     return holders.filter((h) => String(h.id) === value || fold(h.name).includes(q) || (h.nameZh !== null && fold(h.nameZh).includes(q)));
   }, [holders, query, value]);
   return (
-    <div className="holder-picker">
+    <div className="holder-select">
       <input
         type="search"
         value={query}
