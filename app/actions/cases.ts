@@ -1,9 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import {
-  CaseNotFoundError, VersionConflictError, createCase, getCaseForEdit, restoreCase, softDeleteCase, updateCase,
-} from "@/db/mutations/cases";
+import { createCase, restoreCase, softDeleteCase, updateCase } from "@/db/mutations/cases";
 import { createCaseSchema, deleteCaseSchema, restoreCaseSchema, updateCaseSchema } from "@/lib/case-schema";
 import { defineAction, type ActionResult } from "./wrapper";
 
@@ -28,19 +26,9 @@ const update = defineAction({
 const remove = defineAction({
   permission: "write",
   schema: deleteCaseSchema,
+  // the version the admin looked at: the writer refuses a case changed meanwhile (who, when)
   run: ({ id, version }, { user, db }) => {
-    const sqlite = db.$client;
-    // the version the admin looked at: a case changed meanwhile is not deleted unseen
-    sqlite
-      .transaction(() => {
-        const current = getCaseForEdit(sqlite, id);
-        if (!current) throw new CaseNotFoundError(`No live case with id ${id}.`);
-        if (current.version !== version) {
-          throw new VersionConflictError({ version: current.version, updatedBy: current.updatedBy, updatedAt: current.updatedAt });
-        }
-        softDeleteCase(sqlite, id, user.id);
-      })
-      .immediate();
+    softDeleteCase(db.$client, id, user.id, version);
     return { id };
   },
 });
