@@ -85,61 +85,40 @@ export function searchIndexWriter(sqlite: Database.Database) {
 const REDACTED_INDEX_VERSION = "1";
 const REDACTED_INDEX_KEY = "redacted_search_version";
 
-/**
- * Writes the search indexes afresh from the live cases, their links and their right holders'
- * names: the redacted one only (a database that predates it), or both (after a bulk write).
- */
-export function rebuildSearchIndexes(sqlite: Database.Database, which: "redacted" | "both" = "both"): void {
+/** Writes the redacted index afresh from the live cases, their links and their right holders' names. */
+export function rebuildRedactedIndex(sqlite: Database.Database): void {
   sqlite.transaction(() => {
     sqlite.prepare("delete from cases_redacted_fts").run();
-    if (which === "both") sqlite.prepare("delete from cases_fts").run();
     const holders = new Map(
       (sqlite.prepare("select id, name, name_zh as nameZh from right_holders").all() as ({ id: number } & HolderNames)[]).map((h) => [h.id, h]),
     );
     const links = new Map<number, HolderNames[]>();
-    const ids = new Map<number, number[]>();
     for (const l of sqlite.prepare("select case_id as c, right_holder_id as h from case_right_holders").iterate() as Iterable<{ c: number; h: number }>) {
       const list = links.get(l.c);
       const h = holders.get(l.h);
       if (!h) continue;
       if (list) list.push(h);
       else links.set(l.c, [h]);
-      const idList = ids.get(l.c);
-      if (idList) idList.push(l.h);
-      else ids.set(l.c, [l.h]);
     }
     const insert = sqlite.prepare("insert into cases_redacted_fts (rowid, case_no, goods) values (?, ?, ?)");
-    const insertFull = sqlite.prepare("insert into cases_fts (rowid, case_no, goods, holders) values (?, ?, ?, ?)");
     const rows = sqlite.prepare("select id, case_no as caseNo, goods_description as goods from cases where deleted_at is null").all() as
       { id: number; caseNo: string; goods: string }[];
-    for (const r of rows) {
-      const caseNo = toIndexText(r.caseNo);
-      insert.run(r.id, caseNo, toIndexText(redactedGoods(r.goods, links.get(r.id) ?? [])));
-      if (which === "both") {
-        const names = (ids.get(r.id) ?? []).sort((a, b) => a - b).map((id) => holderIndexName(holders.get(id)!));
-        insertFull.run(r.id, caseNo, toIndexText(r.goods), toIndexText(names.join(" ; ")));
-      }
-    }
+    for (const r of rows) insert.run(r.id, toIndexText(r.caseNo), toIndexText(redactedGoods(r.goods, links.get(r.id) ?? [])));
     sqlite
       .prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value")
       .run(REDACTED_INDEX_KEY, REDACTED_INDEX_VERSION);
   }).immediate();
 }
 
-/** A right holder's names as a case's search document holds them. */
-export function holderIndexName(h: HolderNames): string {
-  return `${h.name} ${h.nameZh ?? ""}`;
-}
-
 /** Fills the redacted index when the database predates it (or its definition changed). */
 export function ensureSearchIndexes(sqlite: Database.Database): boolean {
   const row = sqlite.prepare("select value from app_meta where key = ?").get(REDACTED_INDEX_KEY) as { value: string } | undefined;
   if (row?.value === REDACTED_INDEX_VERSION) return false;
-  rebuildSearchIndexes(sqlite, "redacted");
+  rebuildRedactedIndex(sqlite);
   return true;
 }
 
-/** Writes the redacted index afresh (see rebuildSearchIndexes). */
-export function rebuildRedactedIndex(sqlite: Database.Database): void {
-  rebuildSearchIndexes(sqlite, "redacted");
+/** A right holder's names as a case's search document holds them. */
+export function holderIndexName(h: HolderNames): string {
+  return `${h.name} ${h.nameZh ?? ""}`;
 }

@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { CASE_COLUMN_FIELDS, CASE_INPUT_KEYS, caseFromRow, caseRowValues, type CaseInput } from "../lib/case-definition";
 import { writeAudit } from "./audit";
 import { NO_CAMPAIGN_COLUMN, NO_OFFICE, NO_TYPE, RollupDeltas, STATS_GRAINS, rebuildRollups, type RollupKeyed } from "./rollup";
-import { holderIndexName, rebuildSearchIndexes, searchIndexWriter } from "./search-index";
+import { holderIndexName, searchIndexWriter } from "./search-index";
 
 // THE writer of cases. Every change to cases goes through writeCases — create, edit, delete,
 // restore (the admin's forms, db/mutations/cases.ts), the import (db/import.ts), the merge of
@@ -14,8 +14,10 @@ import { holderIndexName, rebuildSearchIndexes, searchIndexWriter } from "./sear
 //
 // Derived figures: by default every write's delta is summed in memory and written once per
 // touched cell at the end of the batch (RollupDeltas); with `derived: "rebuild"` (the seed)
-// the secondary indexes of `cases` are dropped during the batch, and the rollups, the cube
-// and the search indexes are rebuilt once at the end.
+// the secondary indexes of `cases` are dropped during the batch and built again after it, and
+// the rollups and the cube are rebuilt once at the end. The search indexes are written row by
+// row in both modes (a new case's documents are added without a delete first: case ids are
+// never reused), which measured faster than rebuilding them at the end of a seed.
 //
 // The columns written and read are those of the case definition (lib/case-definition.ts).
 
@@ -207,7 +209,6 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
       if (!rebuild) deltas.apply(keyed(c), sign);
     };
     const index = (id: number, c: CaseInput, fresh: boolean) => {
-      if (rebuild) return;
       const hs = c.rightHolderIds.map(holderOf);
       const doc = { caseId: id, caseNo: c.caseNo, goods: c.goodsDescription, holderNames: hs.map(holderIndexName), holders: hs };
       if (fresh) search.add(doc);
@@ -282,7 +283,7 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
           checkVersion(stored, w.expectedVersion);
           st.setDeleted.run({ deletedAt: now, now, userId, id: w.id });
           move(stored, -1);
-          if (!rebuild) search.remove(w.id);
+          search.remove(w.id);
           audit("delete", w.id, { deletedAt: null, version: stored.version }, { deletedAt: now, version: stored.version + 1 });
           result.cases.push({ id: w.id, version: stored.version + 1 });
           return;
@@ -309,8 +310,8 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
           if (!rebuild) {
             collectHolderCells(sqlite, 1);
             finishHolderDelta(sqlite);
-            result.relinked += reindexAffected(sqlite);
           }
+          result.relinked += reindexAffected(sqlite);
           dropAffected(sqlite);
           return;
         }
@@ -322,7 +323,6 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
         for (const w of writes) apply(w);
       });
       rebuildRollups(sqlite);
-      rebuildSearchIndexes(sqlite, "both");
     } else {
       for (const w of writes) apply(w);
       deltas.flush(sqlite);

@@ -265,7 +265,7 @@ describe("updateCase", () => {
     const sum = derivedChecksum();
     const row = one<object>("select * from cases where id = ?", id);
     const n0 = counts();
-    // pieces >= 1 is a CHECK constraint: it fails after applyRollupDelta(-1) has run
+    // pieces >= 1 is a CHECK constraint: it fails after the writer has taken the old cells out (its summed deltas)
     expect(() => updateCase(sqlite(), id, 1, { ...input, pieces: 0 }, "admin-2")).toThrow(/CHECK constraint failed/);
     expect(one<object>("select * from cases where id = ?", id)).toEqual(row);
     expect(counts()).toEqual(n0);
