@@ -118,6 +118,13 @@ function prepare(sqlite: Database.Database) {
   };
 }
 
+const searchWriters = new WeakMap<Database.Database, ReturnType<typeof searchIndexWriter>>();
+function searchWriterOf(sqlite: Database.Database): ReturnType<typeof searchIndexWriter> {
+  let w = searchWriters.get(sqlite);
+  if (!w) searchWriters.set(sqlite, (w = searchIndexWriter(sqlite)));
+  return w;
+}
+
 function statementsOf(sqlite: Database.Database): Statements {
   let s = cache.get(sqlite);
   if (!s) cache.set(sqlite, (s = prepare(sqlite)));
@@ -181,7 +188,7 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
     const rebuild = options.derived === "rebuild";
     const result: BatchResult = { cases: [], relinked: 0 };
     const st = statementsOf(sqlite);
-    const search = searchIndexWriter(sqlite);
+    const search = searchWriterOf(sqlite);
     const { userId } = options;
     const now = Date.now();
 

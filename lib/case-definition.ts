@@ -120,6 +120,19 @@ export type CaseFieldKey = Def["key"];
 /** The key of an export/import column. */
 export type ExportColumnKey = Def["export"][number]["key"];
 
+type OptionalKey = { [F in Def as F["key"]]: F extends { optional: true } ? F["key"] : never }[CaseFieldKey];
+/** A case whose optional fields may be left out (a generator that predates a field): see withBlanks. */
+export type CaseInputWithBlanks = Omit<CaseInput, OptionalKey> & Partial<Pick<CaseInput, OptionalKey>>;
+
+/** The input with every optional field it leaves out blank (null; a flag false). */
+export function withBlanks(input: CaseInputWithBlanks): CaseInput {
+  const out: Record<string, unknown> = { ...input };
+  for (const f of CASE_FIELDS as readonly CaseFieldDef[]) {
+    if (f.optional && out[f.key] === undefined) out[f.key] = f.kind === "flag" ? false : null;
+  }
+  return out as CaseInput;
+}
+
 /** The fields of CaseInput in the definition's order (audit entries list them in this order). */
 export const CASE_INPUT_KEYS = CASE_FIELDS.map((f) => f.key) as readonly CaseFieldKey[];
 

@@ -1,4 +1,4 @@
-import type { CaseInput } from "../lib/case-definition";
+import type { CaseInputWithBlanks } from "../lib/case-definition";
 import {
   infringementTypes,
   type CaseStatus,
@@ -27,8 +27,8 @@ import {
 // generated cases can point at them by id. Cases come out a year at a time, in date order,
 // numbered <districtCode>-<year>-<seq>.
 
-/** A generated case: a CaseInput (lib/case-definition.ts) with the id and creation time the generator assigns. */
-export type GeneratedCase = CaseInput & {
+/** A generated case: a CaseInput (lib/case-definition.ts; optional fields it predates left out) with the id and creation time the generator assigns. */
+export type GeneratedCase = CaseInputWithBlanks & {
   id: number;
   originCountry: string;
   destinationCountry: string;

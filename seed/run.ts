@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { deleteAllData, insertReference, isEmpty, markDemo } from "../db/bulk";
 import { writeCases, type CaseWrite } from "../db/writer";
+import { withBlanks } from "../lib/case-definition";
 import { buildReference, generateCases, type GeneratedCase } from "./generate";
 
 export class NotEmptyError extends Error {
@@ -12,7 +13,7 @@ export type SeedResult = { cases: number; milliseconds: number; phases: Record<"
 /** A generated case as a write: its id and creation time as the generator chose them. */
 function seedWrite(c: GeneratedCase): CaseWrite {
   const { id, createdAt, ...input } = c;
-  return { op: "create", input, id, createdAt };
+  return { op: "create", input: withBlanks(input), id, createdAt };
 }
 
 /** Seeds demo data into a migrated database in one transaction: all of it, or nothing. */
