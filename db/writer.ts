@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { CASE_COLUMN_FIELDS, CASE_INPUT_KEYS, caseFromRow, caseRowValues, type CaseInput } from "../lib/case-definition";
+import { CASE_COLUMN_FIELDS, CASE_INPUT_KEYS, caseFromRow, caseRowValues, withBlanks, type CaseInput, type CaseValues } from "../lib/case-definition";
 import { writeAudit } from "./audit";
 import { NO_CAMPAIGN_COLUMN, NO_OFFICE, NO_TYPE, RollupDeltas, STATS_GRAINS, rebuildRollups, type RollupKeyed } from "./rollup";
 import { holderIndexName, searchIndexWriter } from "./search-index";
@@ -132,7 +132,7 @@ function statementsOf(sqlite: Database.Database): Statements {
 }
 
 /** A case as stored: its values, version, who changed it last and when, and whether it is deleted. */
-export type StoredCase = CaseInput & { version: number; updatedBy: string | null; updatedAt: number; deletedAt: number | null };
+export type StoredCase = CaseValues & { version: number; updatedBy: string | null; updatedAt: number; deletedAt: number | null };
 
 /** Every field of a case (deleted or not) with its right holders, or undefined. */
 export function loadStoredCase(sqlite: Database.Database, id: number): StoredCase | undefined {
@@ -147,9 +147,9 @@ export function loadStoredCase(sqlite: Database.Database, id: number): StoredCas
 
 // ---- the batch ------------------------------------------------------------------------------
 
-/** The input with its right holders listed once each, in id order (how links and audit entries hold them). */
-function normalized(input: CaseInput): CaseInput {
-  return { ...input, rightHolderIds: [...new Set(input.rightHolderIds)].sort((a, b) => a - b) };
+/** The input with its blanks filled and its right holders listed once each, in id order (how links and audit entries hold them). */
+function normalized(input: CaseInput): CaseValues {
+  return { ...withBlanks(input), rightHolderIds: [...new Set(input.rightHolderIds)].sort((a, b) => a - b) };
 }
 
 /** The UNIQUE index on the case number, should another row of the batch or connection have taken it. */
@@ -160,10 +160,10 @@ function asDuplicate(error: unknown, caseNo: string): unknown {
   return error;
 }
 
-const keyed = (c: CaseInput): RollupKeyed => ({ ...c, holderIds: c.rightHolderIds });
+const keyed = (c: CaseValues): RollupKeyed => ({ ...c, holderIds: c.rightHolderIds });
 
 /** The fields that differ between the stored case and the new values (audit entries hold only those). */
-function changes(was: CaseInput, now: CaseInput): { before: Record<string, unknown>; after: Record<string, unknown> } {
+function changes(was: CaseValues, now: CaseValues): { before: Record<string, unknown>; after: Record<string, unknown> } {
   const before: Record<string, unknown> = {};
   const after: Record<string, unknown> = {};
   for (const field of CASE_INPUT_KEYS) {
@@ -212,10 +212,10 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
       },
       (holderId) => holderOf(holderId).industry,
     );
-    const move = (c: CaseInput, sign: 1 | -1) => {
+    const move = (c: CaseValues, sign: 1 | -1) => {
       if (!rebuild) deltas.apply(keyed(c), sign);
     };
-    const index = (id: number, c: CaseInput, fresh: boolean) => {
+    const index = (id: number, c: CaseValues, fresh: boolean) => {
       const hs = c.rightHolderIds.map(holderOf);
       const doc = { caseId: id, caseNo: c.caseNo, goods: c.goodsDescription, holderNames: hs.map(holderIndexName), holders: hs };
       if (fresh) search.add(doc);
@@ -225,7 +225,7 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
       if (options.audit !== false) writeAudit(sqlite, { userId, action, entity: "case", entityId, before, after, at: now });
     };
 
-    const checkInput = (input: CaseInput, caseId: number) => {
+    const checkInput = (input: CaseValues, caseId: number) => {
       if (options.validated) return;
       if (st.caseNoTaken.get(input.caseNo, caseId) !== undefined) throw new DuplicateCaseNoError(input.caseNo);
       if (st.officeExists.get(input.officeId) === undefined) throw new UnknownReferenceError("officeId", input.officeId);

@@ -114,23 +114,27 @@ type ValueOf<F> = F extends { kind: "enum"; enum: EnumLike<infer V> }
           : never;
 type Nullable<F, T> = F extends { optional: true } ? (F extends { kind: "flag" } ? T : T | null) : T;
 
-/** A case as it is written (db/writer.ts): what the form, the import and the seed give. */
-export type CaseInput = { [F in Def as F["key"]]: Nullable<F, ValueOf<F>> };
+/** A case with every field (a blank optional field is null, a flag false): as stored and as the schema gives it. */
+export type CaseValues = { [F in Def as F["key"]]: Nullable<F, ValueOf<F>> };
 export type CaseFieldKey = Def["key"];
 /** The key of an export/import column. */
 export type ExportColumnKey = Def["export"][number]["key"];
 
 type OptionalKey = { [F in Def as F["key"]]: F extends { optional: true } ? F["key"] : never }[CaseFieldKey];
-/** A case whose optional fields may be left out (a generator that predates a field): see withBlanks. */
-export type CaseInputWithBlanks = Omit<CaseInput, OptionalKey> & Partial<Pick<CaseInput, OptionalKey>>;
+/**
+ * A case as it is written (db/writer.ts): what the form, the import and the seed give. An
+ * optional field may be left out (it is then blank), so that code and data that predate a
+ * new optional field need no change.
+ */
+export type CaseInput = Omit<CaseValues, OptionalKey> & Partial<Pick<CaseValues, OptionalKey>>;
 
 /** The input with every optional field it leaves out blank (null; a flag false). */
-export function withBlanks(input: CaseInputWithBlanks): CaseInput {
+export function withBlanks(input: CaseInput): CaseValues {
   const out: Record<string, unknown> = { ...input };
   for (const f of CASE_FIELDS as readonly CaseFieldDef[]) {
     if (f.optional && out[f.key] === undefined) out[f.key] = f.kind === "flag" ? false : null;
   }
-  return out as CaseInput;
+  return out as CaseValues;
 }
 
 /** The fields of CaseInput in the definition's order (audit entries list them in this order). */
@@ -176,12 +180,12 @@ export function caseRowValues(input: CaseInput): Record<string, string | number 
 }
 
 /** A stored row (flags as 0/1, keyed by field name) back as CaseInput values. */
-export function caseFromRow(row: Record<string, unknown>, rightHolderIds: number[]): CaseInput {
+export function caseFromRow(row: Record<string, unknown>, rightHolderIds: number[]): CaseValues {
   const out: Record<string, unknown> = {};
   for (const f of CASE_FIELDS) {
     out[f.key] = f.kind === "holders" ? rightHolderIds : f.kind === "flag" ? row[f.key] === 1 || row[f.key] === true : row[f.key];
   }
-  return out as CaseInput;
+  return out as CaseValues;
 }
 
 // ---- import and export ---------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { CASE_FIELDS, fieldOf, formNameOf, type CaseFieldDef, type CaseFormField, type CaseInput } from "./case-definition";
+import { CASE_FIELDS, fieldOf, formNameOf, type CaseFieldDef, type CaseFormField, type CaseInput, type CaseValues } from "./case-definition";
 import { parseYuanToFen, yuanText as fenToYuan } from "./format";
 
-export type { CaseInput, CaseFormField } from "./case-definition";
+export type { CaseInput, CaseValues, CaseFormField } from "./case-definition";
 
 // The case form as data: what an admin may enter for a case, checked on the server by the
 // action wrapper (app/actions/wrapper.ts). Every message is a lowercase CODE that the form
@@ -173,9 +173,9 @@ export type CaseFormValues = {
   [K in CaseFormField]: K extends "hearingHeld" | "referredToPolice" ? boolean : K extends "rightHolderIds" ? string[] : string;
 };
 
-/** The form's values (named as the form posts them), checked, as CaseInput. */
-function toInput(p: Record<string, unknown>): CaseInput {
-  return Object.fromEntries(CASE_FIELDS.map((f) => [f.key, p[formNameOf(f.key)]])) as CaseInput;
+/** The form's values (named as the form posts them), checked, as CaseValues (every field). */
+function toInput(p: Record<string, unknown>): CaseValues {
+  return Object.fromEntries(CASE_FIELDS.map((f) => [f.key, p[formNameOf(f.key)]])) as CaseValues;
 }
 
 /** A new case: the form's values, checked, as CaseInput. */

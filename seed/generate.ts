@@ -1,4 +1,4 @@
-import type { CaseInputWithBlanks } from "../lib/case-definition";
+import type { CaseInput } from "../lib/case-definition";
 import {
   infringementTypes,
   type CaseStatus,
@@ -28,7 +28,7 @@ import {
 // numbered <districtCode>-<year>-<seq>.
 
 /** A generated case: a CaseInput (lib/case-definition.ts; optional fields it predates left out) with the id and creation time the generator assigns. */
-export type GeneratedCase = CaseInputWithBlanks & {
+export type GeneratedCase = CaseInput & {
   id: number;
   originCountry: string;
   destinationCountry: string;

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { CaseInput } from "../../lib/case-definition";
+import type { CaseInput, CaseValues } from "../../lib/case-definition";
 import { loadStoredCase, writeCases } from "../writer";
 
 // The admin's writes to one case: each a batch of one through THE writer (db/writer.ts), in
@@ -12,7 +12,7 @@ export {
 export type { CaseInput };
 
 /** A live case as the edit form loads it: its values and the version the edit is made against. */
-export type CaseForEdit = CaseInput & { version: number; updatedBy: string | null; updatedAt: number };
+export type CaseForEdit = CaseValues & { version: number; updatedBy: string | null; updatedAt: number };
 
 /**
  * Creates a case with its right holders, derived figures, search documents and audit entry.
