@@ -1,4 +1,4 @@
-import { createCaseSchema, type CaseInput } from "../case-schema";
+import { createCaseSchema, type CaseValues } from "../case-schema";
 import { CASE_FIELDS, ENUM_FIELDS, formNameOf, importColumnOf, type CaseFieldDef, type EnumLike } from "../case-definition";
 import type { GoodsCategory, Industry } from "../enums";
 import { REQUIRED_COLUMNS, exportHeaderOf, mapColumns, type ColumnKey, type ColumnMap } from "./columns";
@@ -43,7 +43,7 @@ export type ExistingCases = Map<string, { id: number; version: number; deleted: 
 
 export type AcceptedRow = {
   row: number;
-  input: CaseInput;
+  input: CaseValues;
   /** right holders of this case to create first (names as written; their ids are added to input.rightHolderIds) */
   newHolders: string[];
   /** set for an update: the case and its version */
@@ -294,7 +294,7 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
       for (const [key, p] of [...problems].sort((a, b) => order(a[0]) - order(b[0]))) reject(row, headerOf(key), p.reason, p.params);
       continue;
     }
-    const input: CaseInput = { ...parsedRow.data, rightHolderIds: holderIds };
+    const input: CaseValues = { ...parsedRow.data, rightHolderIds: holderIds };
     for (const name of toCreate) {
       const k = nameKey(name);
       if (!newHolders.has(k)) newHolders.set(k, { name, nameZh: hasHan(name) ? name : null, industry: INDUSTRY_OF[input.goodsCategory] });
