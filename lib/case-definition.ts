@@ -120,7 +120,7 @@ export type CaseFieldKey = Def["key"];
 /** The key of an export/import column. */
 export type ExportColumnKey = Def["export"][number]["key"];
 
-type OptionalKey = { [F in Def as F["key"]]: F extends { optional: true } ? F["key"] : never }[CaseFieldKey];
+export type OptionalKey = { [F in Def as F["key"]]: F extends { optional: true } ? F["key"] : never }[CaseFieldKey];
 /**
  * A case as it is written (db/writer.ts): what the form, the import and the seed give. An
  * optional field may be left out (it is then blank), so that code and data that predate a

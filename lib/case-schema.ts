@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CASE_FIELDS, fieldOf, formNameOf, type CaseFieldDef, type CaseFormField, type CaseInput, type CaseValues } from "./case-definition";
+import { CASE_FIELDS, fieldOf, formNameOf, type CaseFieldDef, type CaseFormField, type CaseInput, type CaseValues, type OptionalKey } from "./case-definition";
 import { parseYuanToFen, yuanText as fenToYuan } from "./format";
 
 export type { CaseInput, CaseValues, CaseFormField } from "./case-definition";
@@ -168,10 +168,10 @@ const fields = Object.fromEntries(CASE_FIELDS.map((f) => [formNameOf(f.key), che
 
 /** The names the form posts, in its order (rightHolderIds is posted as `rightHolderIds[]`). */
 export { CASE_FORM_FIELDS } from "./case-definition";
-/** What the form's inputs hold: text, ticks, and the list of right-holder ids. */
-export type CaseFormValues = {
-  [K in CaseFormField]: K extends "hearingHeld" | "referredToPolice" ? boolean : K extends "rightHolderIds" ? string[] : string;
-};
+/** What the form's inputs hold: text, ticks, and the list of right-holder ids (an optional field may be left out: blank). */
+type FormValueOf<K> = K extends "hearingHeld" | "referredToPolice" ? boolean : K extends "rightHolderIds" ? string[] : string;
+type OptionalFormField = Extract<CaseFormField, OptionalKey | `${string}Yuan`> extends infer F ? (F extends "valueYuan" ? never : F) : never;
+export type CaseFormValues = { [K in Exclude<CaseFormField, OptionalFormField>]: FormValueOf<K> } & { [K in OptionalFormField]?: FormValueOf<K> };
 
 /** The form's values (named as the form posts them), checked, as CaseValues (every field). */
 function toInput(p: Record<string, unknown>): CaseValues {
