@@ -131,11 +131,10 @@ export type CaseInput = Omit<CaseValues, OptionalKey> & Partial<Pick<CaseValues,
 /** The input with every optional field it leaves out blank (null; a flag false). */
 export function withBlanks(input: CaseInput): CaseValues {
   const out: Record<string, unknown> = { ...input };
-  for (const f of CASE_FIELDS as readonly CaseFieldDef[]) {
-    if (f.optional && out[f.key] === undefined) out[f.key] = f.kind === "flag" ? false : null;
-  }
+  for (const f of OPTIONAL_FIELDS) if (out[f.key] === undefined) out[f.key] = f.kind === "flag" ? false : null;
   return out as CaseValues;
 }
+const OPTIONAL_FIELDS = (CASE_FIELDS as readonly CaseFieldDef[]).filter((f) => f.optional);
 
 /** The fields of CaseInput in the definition's order (audit entries list them in this order). */
 export const CASE_INPUT_KEYS = CASE_FIELDS.map((f) => f.key) as readonly CaseFieldKey[];
@@ -175,6 +174,17 @@ export function caseRowValues(input: CaseInput): Record<string, string | number 
   for (const f of CASE_COLUMN_FIELDS) {
     const v = (input as Record<string, unknown>)[f.key];
     out[f.key] = f.kind === "flag" ? (v ? 1 : 0) : ((v ?? null) as string | number | null);
+  }
+  return out;
+}
+
+/** A case's row values in CASE_COLUMN_FIELDS order, as the writer binds them to `?` (flags as 0/1). */
+export function caseRowArray(input: CaseInput): (string | number | null)[] {
+  const out: (string | number | null)[] = new Array(CASE_COLUMN_FIELDS.length);
+  for (let i = 0; i < CASE_COLUMN_FIELDS.length; i++) {
+    const f = CASE_COLUMN_FIELDS[i]!;
+    const v = (input as Record<string, unknown>)[f.key];
+    out[i] = f.kind === "flag" ? (v ? 1 : 0) : ((v ?? null) as string | number | null);
   }
   return out;
 }

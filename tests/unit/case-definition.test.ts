@@ -4,7 +4,7 @@ import en from "../../messages/en.json";
 import zh from "../../messages/zh.json";
 import { cases } from "../../db/schema";
 import {
-  CASE_COLUMN_FIELDS, CASE_EXPORT_HEADERS, CASE_FIELDS, CASE_FORM_FIELDS, CASE_INPUT_KEYS, ENUM_FIELDS, caseFromRow, caseRowValues,
+  CASE_COLUMN_FIELDS, CASE_EXPORT_HEADERS, CASE_FIELDS, CASE_FORM_FIELDS, CASE_INPUT_KEYS, ENUM_FIELDS, caseFromRow, caseRowArray, caseRowValues,
   enumFieldsOf, formNameOf, importColumnOf, withBlanks, type CaseFieldDef, type CaseInput,
 } from "../../lib/case-definition";
 import { caseToFormValues, createCaseSchema } from "../../lib/case-schema";
@@ -93,6 +93,7 @@ describe("derived: the input, the form and the schema", () => {
     expect(row.hearingHeld).toBe(1);
     expect(row.referredToPolice).toBe(0);
     expect(caseFromRow(row, sample.rightHolderIds)).toEqual(withBlanks(sample));
+    expect(caseRowArray(sample)).toEqual(CASE_COLUMN_FIELDS.map((f) => row[f.key]));
   });
 });
 
