@@ -1,11 +1,12 @@
 import type Database from "better-sqlite3";
-import type { GeneratedCase, Reference } from "../seed/generate";
-import { searchIndexWriter } from "./search-index";
+import type { Reference } from "../seed/generate";
 
-// Bulk loading for the demo seed: prepared statements inside one transaction, with the
-// ids the generator assigned. Per-record writes with audit entries live in mutations.
+// The demo seed's housekeeping: is the database empty, wipe it, load the reference data
+// (offices, right holders, campaigns), mark it as demo data. The seed's cases go through the
+// one writer (db/writer.ts) like every other write to cases.
 
-export function countCases(sqlite: Database.Database): number {
+/** Every row of `cases`, live and deleted (not a filtered count: see db/queries/totals.ts). */
+export function countCaseRows(sqlite: Database.Database): number {
   return (sqlite.prepare("select count(*) as n from cases").get() as { n: number }).n;
 }
 
@@ -51,36 +52,6 @@ export function insertReference(sqlite: Database.Database, reference: Reference)
   reference.campaigns.forEach((c, i) => campaign.run(i + 1, c.code, c.nameEn, c.nameZh, c.startsOn, c.endsOn));
 }
 
-export function createCaseInserter(sqlite: Database.Database, reference: Reference): (batch: GeneratedCase[]) => void {
-  const holderNames = reference.holders.map((h) => `${h.name} ${h.nameZh}`);
-  const search = searchIndexWriter(sqlite);
-  const insertCase = sqlite.prepare(`insert into cases (
-      id, case_no, office_id, seized_on, infringement_type, goods_category, goods_description, pieces, value_fen,
-      direction, channel, transport, protection_mode, origin_country, destination_country, campaign_id, status,
-      disposal, hearing_held, referred_to_police, penalty_fen, notes, created_at, created_by, updated_at, updated_by,
-      version, deleted_at
-    ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, null, 1, null)`);
-  const link = sqlite.prepare("insert into case_right_holders (case_id, right_holder_id) values (?, ?)");
-  return (batch) => {
-    for (const c of batch) {
-      insertCase.run(
-        c.id, c.caseNo, c.officeId, c.seizedOn, c.infringementType, c.goodsCategory, c.goodsDescription, c.pieces,
-        c.valueFen, c.direction, c.channel, c.transport, c.protectionMode, c.originCountry, c.destinationCountry,
-        c.campaignId, c.status, c.disposal, c.hearingHeld ? 1 : 0, c.referredToPolice ? 1 : 0, c.penaltyFen, c.notes,
-        c.createdAt, c.createdAt,
-      );
-      for (const holderId of c.rightHolderIds) link.run(c.id, holderId);
-      search.add({
-        caseId: c.id,
-        caseNo: c.caseNo,
-        goods: c.goodsDescription,
-        holderNames: c.rightHolderIds.map((id) => holderNames[id - 1]!),
-        holders: c.rightHolderIds.map((id) => reference.holders[id - 1]!),
-      });
-    }
-  };
-}
-
 export const DEMO_META_KEY = "demo_seed";
 
 export function isDemo(sqlite: Database.Database): boolean {
@@ -92,18 +63,4 @@ export function markDemo(sqlite: Database.Database, info: { cases: number; seed:
   sqlite
     .prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value")
     .run(DEMO_META_KEY, JSON.stringify({ ...info, seededAt: new Date().toISOString() }));
-}
-
-/**
- * Runs a bulk load with the secondary indexes of `cases` dropped, and builds them again
- * afterwards: one sort per index instead of a million random inserts into each.
- */
-export function withCaseIndexesDeferred<T>(sqlite: Database.Database, load: () => T): T {
-  const indexes = sqlite
-    .prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'cases' and sql is not null")
-    .all() as { name: string; sql: string }[];
-  for (const { name } of indexes) sqlite.prepare(`drop index "${name.replace(/"/g, '""')}"`).run();
-  const result = load();
-  for (const { sql } of indexes) sqlite.prepare(sql).run();
-  return result;
 }

@@ -3,7 +3,7 @@ import type Database from "better-sqlite3";
 // Two rollups of live cases, by year and customs district:
 //   case_rollup       × infringement type × goods category          ("what")
 //   case_flow_rollup  × direction × channel × transport × mode × status × campaign  ("how")
-// Bulk loads rebuild them; every single-case write applies its delta in the same transaction.
+// Bulk loads rebuild them; every other write (db/writer.ts) applies its summed delta in the same transaction.
 
 type RollupSpec = { table: string; columns: string[]; source: string[] };
 
@@ -150,95 +150,106 @@ export type RollupKeyed = {
   holderIds: number[];
 };
 
-type DeltaStatements = {
+type Cell = { key: Record<string, string | number>; cases: number; pieces: number; value: number };
+
+type FlushStatements = {
   rollups: { upsert: Database.Statement; prune: Database.Statement }[];
   stats: { upsert: Database.Statement; prune: Database.Statement };
-  district: Database.Statement;
-  industries: Database.Statement;
 };
-const statements = new WeakMap<Database.Database, DeltaStatements>();
+const flushStatements = new WeakMap<Database.Database, FlushStatements>();
 
-function deltaStatements(sqlite: Database.Database): DeltaStatements {
-  let s = statements.get(sqlite);
+function statementsOf(sqlite: Database.Database): FlushStatements {
+  let s = flushStatements.get(sqlite);
   if (s) return s;
   const statsKeys = "grain, dim, year, office_id, infringement_type, campaign_id, value";
   s = {
     rollups: ROLLUPS.map((r) => {
       const keys = ["year", "district_id", ...r.columns];
       return {
-        upsert: sqlite.prepare(
-          `insert into ${r.table} (${keys.join(", ")}, cases, pieces, value_fen)
-           values (${keys.map((k) => `@${k}`).join(", ")}, @sign, @sign * @pieces, @sign * @value)
-           on conflict (${keys.join(", ")}) do update set
-             cases = cases + excluded.cases, pieces = pieces + excluded.pieces, value_fen = value_fen + excluded.value_fen`,
-        ),
+        upsert: sqlite.prepare(`insert into ${r.table} (${keys.join(", ")}, cases, pieces, value_fen)
+          values (${keys.map((k) => `@${k}`).join(", ")}, @cases, @pieces, @value)
+          on conflict (${keys.join(", ")}) do update set
+            cases = cases + excluded.cases, pieces = pieces + excluded.pieces, value_fen = value_fen + excluded.value_fen`),
         prune: sqlite.prepare(`delete from ${r.table} where ${keys.map((k) => `${k} = @${k}`).join(" and ")} and cases = 0`),
       };
     }),
     stats: {
-      upsert: sqlite.prepare(
-        `insert into case_stats (${statsKeys}, cases, pieces, value_fen)
-         values (@grain, @dim, @year, @office, @type, @campaign, @v, @sign, @sign * @pieces, @sign * @value)
-         on conflict (${statsKeys}) do update set
-           cases = cases + excluded.cases, pieces = pieces + excluded.pieces, value_fen = value_fen + excluded.value_fen`,
-      ),
-      prune: sqlite.prepare(
-        `delete from case_stats where grain = @grain and dim = @dim and year = @year and office_id = @office
-           and infringement_type = @type and campaign_id = @campaign and value = @v and cases = 0`,
-      ),
+      upsert: sqlite.prepare(`insert into case_stats (${statsKeys}, cases, pieces, value_fen)
+        values (@grain, @dim, @year, @office, @type, @campaign, @v, @cases, @pieces, @value)
+        on conflict (${statsKeys}) do update set
+          cases = cases + excluded.cases, pieces = pieces + excluded.pieces, value_fen = value_fen + excluded.value_fen`),
+      prune: sqlite.prepare(`delete from case_stats where grain = @grain and dim = @dim and year = @year and office_id = @office
+        and infringement_type = @type and campaign_id = @campaign and value = @v and cases = 0`),
     },
-    district: sqlite.prepare("select coalesce(district_id, id) as id from customs_offices where id = ?"),
-    industries: sqlite.prepare(
-      "select distinct industry from right_holders where id in (select value from json_each(?)) order by industry",
-    ),
   };
-  statements.set(sqlite, s);
+  flushStatements.set(sqlite, s);
   return s;
 }
 
-/** The industries among some right holders (a case counts once per industry in the cube). */
-function industriesOf(sqlite: Database.Database, holderIds: number[]): string[] {
-  if (!holderIds.length) return [];
-  return (deltaStatements(sqlite).industries.all(JSON.stringify(holderIds)) as { industry: string }[]).map((r) => r.industry);
-}
-
 /**
- * Moves one live case out of (sign -1) or into (sign +1) its cells in every rollup and in
- * the cube. Call it inside the transaction that writes the case, with the case as it was
- * (-1) or as it now is (+1), and its right holders at that moment.
+ * The summed deltas of a batch of case writes on the rollups and the cube (db/writer.ts):
+ * `apply` moves a live case out of (-1) or into (+1) its cells in memory, `flush` writes one
+ * upsert per touched cell and drops the cells left with no case. A single edit's -1 and +1
+ * on the same cell cancel out before anything is written.
  */
-export function applyRollupDelta(sqlite: Database.Database, c: RollupKeyed, sign: 1 | -1): void {
-  const st = deltaStatements(sqlite);
-  const year = Number(c.seizedOn.slice(0, 4));
-  const district = (st.district.get(c.officeId) as { id: number } | undefined)?.id;
-  if (district === undefined) throw new Error(`No customs office with id ${c.officeId}.`);
-  const campaign = c.campaignId ?? 0;
-  const columns: Record<string, unknown> = {
-    infringement_type: c.infringementType, goods_category: c.goodsCategory, direction: c.direction, channel: c.channel,
-    transport: c.transport, protection_mode: c.protectionMode, status: c.status, campaign_id: campaign,
-  };
-  ROLLUPS.forEach((r, i) => {
-    const params = { year, district_id: district, sign, pieces: c.pieces, value: c.valueFen, ...Object.fromEntries(r.columns.map((col) => [col, columns[col]])) };
-    st.rollups[i]!.upsert.run(params);
-    const { sign: _s, pieces: _p, value: _v, ...key } = params;
-    st.rollups[i]!.prune.run(key);
-  });
+export class RollupDeltas {
+  private rollups = ROLLUPS.map(() => new Map<string, Cell>());
+  private stats = new Map<string, Cell>();
+  constructor(private districtOf: (officeId: number) => number, private industryOf: (holderId: number) => string) {}
 
-  const cells: [StatsDim, string][] = [
-    ["all", ""], ["type", c.infringementType], ["category", c.goodsCategory], ["direction", c.direction], ["channel", c.channel],
-    ["transport", c.transport], ["mode", c.protectionMode], ["status", c.status], ["disposal", c.disposal ?? NO_DISPOSAL],
-    ...[...new Set(c.holderIds)].map((id): [StatsDim, string] => ["holder", String(id)]),
-    ...industriesOf(sqlite, c.holderIds).map((industry): [StatsDim, string] => ["industry", industry]),
-  ];
-  for (const g of STATS_GRAINS) {
-    const office = g.office ? c.officeId : NO_OFFICE;
-    const type = g.typeCampaign ? c.infringementType : NO_TYPE;
-    const camp = g.typeCampaign ? campaign : NO_CAMPAIGN_COLUMN;
-    for (const [dim, v] of cells) {
-      const key = { grain: g.grain, dim, year, office, type, campaign: camp, v };
-      st.stats.upsert.run({ ...key, sign, pieces: c.pieces, value: c.valueFen });
-      if (sign < 0) st.stats.prune.run(key);
+  private add(map: Map<string, Cell>, key: Record<string, string | number>, sign: number, c: RollupKeyed) {
+    const id = JSON.stringify(Object.values(key));
+    let cell = map.get(id);
+    if (!cell) map.set(id, (cell = { key, cases: 0, pieces: 0, value: 0 }));
+    cell.cases += sign;
+    cell.pieces += sign * c.pieces;
+    cell.value += sign * c.valueFen;
+  }
+
+  apply(c: RollupKeyed, sign: 1 | -1): void {
+    const year = Number(c.seizedOn.slice(0, 4));
+    const district = this.districtOf(c.officeId);
+    const campaign = c.campaignId ?? 0;
+    const columns: Record<string, string | number> = {
+      infringement_type: c.infringementType, goods_category: c.goodsCategory, direction: c.direction, channel: c.channel,
+      transport: c.transport, protection_mode: c.protectionMode, status: c.status, campaign_id: campaign,
+    };
+    ROLLUPS.forEach((r, i) => {
+      const key: Record<string, string | number> = { year, district_id: district };
+      for (const col of r.columns) key[col] = columns[col]!;
+      this.add(this.rollups[i]!, key, sign, c);
+    });
+    const holderIds = [...new Set(c.holderIds)];
+    const cells: [StatsDim, string][] = [
+      ["all", ""], ["type", c.infringementType], ["category", c.goodsCategory], ["direction", c.direction], ["channel", c.channel],
+      ["transport", c.transport], ["mode", c.protectionMode], ["status", c.status], ["disposal", c.disposal ?? NO_DISPOSAL],
+      ...holderIds.map((id): [StatsDim, string] => ["holder", String(id)]),
+      ...[...new Set(holderIds.map(this.industryOf))].sort().map((industry): [StatsDim, string] => ["industry", industry]),
+    ];
+    for (const g of STATS_GRAINS) {
+      const office = g.office ? c.officeId : NO_OFFICE;
+      const type = g.typeCampaign ? c.infringementType : NO_TYPE;
+      const camp = g.typeCampaign ? campaign : NO_CAMPAIGN_COLUMN;
+      for (const [dim, v] of cells) this.add(this.stats, { grain: g.grain, dim, year, office, type, campaign: camp, v }, sign, c);
     }
+  }
+
+  /** Writes the summed deltas and forgets them: one upsert per touched cell; cells left with no case go. */
+  flush(sqlite: Database.Database): { cells: number } {
+    const st = statementsOf(sqlite);
+    let cells = 0;
+    const write = (map: Map<string, Cell>, upsert: Database.Statement, prune: Database.Statement) => {
+      for (const cell of map.values()) {
+        if (cell.cases === 0 && cell.pieces === 0 && cell.value === 0) continue;
+        upsert.run({ ...cell.key, cases: cell.cases, pieces: cell.pieces, value: cell.value });
+        if (cell.cases <= 0) prune.run(cell.key);
+        cells++;
+      }
+      map.clear();
+    };
+    ROLLUPS.forEach((_, i) => write(this.rollups[i]!, st.rollups[i]!.upsert, st.rollups[i]!.prune));
+    write(this.stats, st.stats.upsert, st.stats.prune);
+    return { cells };
   }
 }
 

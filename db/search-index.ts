@@ -117,3 +117,8 @@ export function ensureSearchIndexes(sqlite: Database.Database): boolean {
   rebuildRedactedIndex(sqlite);
   return true;
 }
+
+/** A right holder's names as a case's search document holds them. */
+export function holderIndexName(h: HolderNames): string {
+  return `${h.name} ${h.nameZh ?? ""}`;
+}

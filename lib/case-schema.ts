@@ -1,37 +1,8 @@
 import { z } from "zod";
-import {
-  caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, transports,
-  type CaseStatus, type Channel, type Direction, type Disposal, type GoodsCategory, type InfringementType,
-  type ProtectionMode, type Transport,
-} from "./enums";
-import { parseYuanToFen } from "./format";
+import { CASE_FIELDS, fieldOf, formNameOf, type CaseFieldDef, type CaseFormField, type CaseInput, type CaseValues, type OptionalKey } from "./case-definition";
+import { parseYuanToFen, yuanText as fenToYuan } from "./format";
 
-/** A case as it is written (db/mutations/cases.ts): what the form, the import and the seed give. */
-export type CaseInput = {
-  caseNo: string;
-  officeId: number;
-  /** YYYY-MM-DD */
-  seizedOn: string;
-  infringementType: InfringementType;
-  goodsCategory: GoodsCategory;
-  goodsDescription: string;
-  pieces: number;
-  valueFen: number;
-  direction: Direction;
-  channel: Channel;
-  transport: Transport;
-  protectionMode: ProtectionMode;
-  originCountry: string | null;
-  destinationCountry: string | null;
-  campaignId: number | null;
-  status: CaseStatus;
-  disposal: Disposal | null;
-  hearingHeld: boolean;
-  referredToPolice: boolean;
-  penaltyFen: number | null;
-  notes: string | null;
-  rightHolderIds: number[];
-};
+export type { CaseInput, CaseValues, CaseFormField } from "./case-definition";
 
 // The case form as data: what an admin may enter for a case, checked on the server by the
 // action wrapper (app/actions/wrapper.ts). Every message is a lowercase CODE that the form
@@ -52,9 +23,9 @@ export const CASE_ERROR_CODES = [
 ] as const;
 
 export const CASE_NO_PATTERN = /^\d{4}-\d{4}-\d{4}$/;
-export const MAX_PIECES = 1_000_000_000;
-export const MAX_GOODS_LENGTH = 500;
-export const MAX_NOTES_LENGTH = 4000;
+export const MAX_PIECES = fieldOf("pieces").max!;
+export const MAX_GOODS_LENGTH = fieldOf("goodsDescription").max!;
+export const MAX_NOTES_LENGTH = fieldOf("notes").max!;
 /** No case predates customs IP protection (1995); earlier dates are typing mistakes. */
 export const EARLIEST_SEIZURE = "1990-01-01";
 
@@ -168,46 +139,43 @@ const rightHolderIds = () =>
     )
     .transform((ids) => [...new Set(ids)]);
 
-// ---- the form ----------------------------------------------------------------------------
+// ---- the form: one checker per field of the definition (lib/case-definition.ts) ---------
 
-const fields = {
-  caseNo: z.preprocess((v) => (typeof v === "string" ? v.trim() : v), z.string({ error: "required" }).min(1, { error: "required", abort: true }).regex(CASE_NO_PATTERN, "format")),
-  officeId: id(),
-  seizedOn: seizedOn(),
-  infringementType: choice(infringementTypes.values),
-  goodsCategory: choice(goodsCategories.values),
-  goodsDescription: text(MAX_GOODS_LENGTH),
-  pieces: wholeNumber(1, "min_pieces", MAX_PIECES),
-  valueYuan: requiredYuan(),
-  direction: choice(directions.values),
-  channel: choice(channels.values),
-  transport: choice(transports.values),
-  protectionMode: choice(protectionModes.values),
-  originCountry: country(),
-  destinationCountry: country(),
-  campaignId: optionalId(),
-  status: choice(caseStatuses.values),
-  disposal: optionalChoice(disposals.values),
-  hearingHeld: flag(),
-  referredToPolice: flag(),
-  penaltyYuan: optionalYuan(),
-  notes: optionalText(MAX_NOTES_LENGTH),
-  rightHolderIds: rightHolderIds(),
-};
+const caseNo = () =>
+  z.preprocess((v) => (typeof v === "string" ? v.trim() : v), z.string({ error: "required" }).min(1, { error: "required", abort: true }).regex(CASE_NO_PATTERN, "format"));
+
+/** The zod checker of a field of the definition, by its kind. */
+function checkerOf(f: CaseFieldDef): z.ZodType {
+  switch (f.kind) {
+    case "caseNo": return caseNo();
+    case "date": return seizedOn();
+    case "office": return id();
+    case "campaign": return optionalId();
+    case "enum": {
+      const values = (f as { enum: { values: readonly [string, ...string[]] } }).enum.values;
+      return f.optional ? optionalChoice(values) : choice(values);
+    }
+    case "text": return f.optional ? optionalText(f.max!) : text(f.max!);
+    case "count": return wholeNumber(1, "min_pieces", f.max!);
+    case "money": return f.optional ? optionalYuan() : requiredYuan();
+    case "country": return country();
+    case "flag": return flag();
+    case "holders": return rightHolderIds();
+  }
+}
+
+const fields = Object.fromEntries(CASE_FIELDS.map((f) => [formNameOf(f.key), checkerOf(f)])) as Record<CaseFormField, z.ZodType>;
 
 /** The names the form posts, in its order (rightHolderIds is posted as `rightHolderIds[]`). */
-export const CASE_FORM_FIELDS = Object.keys(fields) as (keyof typeof fields)[];
-export type CaseFormField = (typeof CASE_FORM_FIELDS)[number];
-/** What the form's inputs hold: text, ticks, and the list of right-holder ids. */
-export type CaseFormValues = {
-  [K in CaseFormField]: K extends "hearingHeld" | "referredToPolice" ? boolean : K extends "rightHolderIds" ? string[] : string;
-};
+export { CASE_FORM_FIELDS } from "./case-definition";
+/** What the form's inputs hold: text, ticks, and the list of right-holder ids (an optional field may be left out: blank). */
+type FormValueOf<K> = K extends "hearingHeld" | "referredToPolice" ? boolean : K extends "rightHolderIds" ? string[] : string;
+type OptionalFormField = Extract<CaseFormField, OptionalKey | `${string}Yuan`> extends infer F ? (F extends "valueYuan" ? never : F) : never;
+export type CaseFormValues = { [K in Exclude<CaseFormField, OptionalFormField>]: FormValueOf<K> } & { [K in OptionalFormField]?: FormValueOf<K> };
 
-type Parsed = z.output<z.ZodObject<typeof fields>>;
-
-function toInput(p: Parsed): CaseInput {
-  const { valueYuan, penaltyYuan, ...rest } = p;
-  return { ...rest, valueFen: valueYuan, penaltyFen: penaltyYuan } satisfies CaseInput;
+/** The form's values (named as the form posts them), checked, as CaseValues (every field). */
+function toInput(p: Record<string, unknown>): CaseValues {
+  return Object.fromEntries(CASE_FIELDS.map((f) => [f.key, p[formNameOf(f.key)]])) as CaseValues;
 }
 
 /** A new case: the form's values, checked, as CaseInput. */
@@ -216,7 +184,7 @@ export const createCaseSchema = z.object(fields).transform(toInput);
 /** An edit: the case id, the version the form was loaded at, and the values. */
 export const updateCaseSchema = z
   .object({ ...fields, id: id(), version: id() })
-  .transform(({ id: caseId, version, ...rest }) => ({ id: caseId, version, input: toInput(rest) }));
+  .transform(({ id: caseId, version, ...rest }) => ({ id: caseId as number, version: version as number, input: toInput(rest) }));
 
 /** Deleting asks for the version shown, so a case changed meanwhile is not deleted unseen. */
 export const deleteCaseSchema = z.object({ id: id(), version: id() });
@@ -224,30 +192,15 @@ export const restoreCaseSchema = z.object({ id: id() });
 
 /** A case's values as the form shows them (strings, yuan), from CaseInput. */
 export function caseToFormValues(c: CaseInput): CaseFormValues {
-  const yuanText = (fen: number | null) =>
-    fen === null ? "" : `${Math.floor(fen / 100)}${fen % 100 ? `.${String(fen % 100).padStart(2, "0")}` : ""}`;
-  return {
-    caseNo: c.caseNo,
-    officeId: String(c.officeId),
-    seizedOn: c.seizedOn,
-    infringementType: c.infringementType,
-    goodsCategory: c.goodsCategory,
-    goodsDescription: c.goodsDescription,
-    pieces: String(c.pieces),
-    valueYuan: yuanText(c.valueFen),
-    direction: c.direction,
-    channel: c.channel,
-    transport: c.transport,
-    protectionMode: c.protectionMode,
-    originCountry: c.originCountry ?? "",
-    destinationCountry: c.destinationCountry ?? "",
-    campaignId: c.campaignId === null ? "" : String(c.campaignId),
-    status: c.status,
-    disposal: c.disposal ?? "",
-    hearingHeld: c.hearingHeld,
-    referredToPolice: c.referredToPolice,
-    penaltyYuan: yuanText(c.penaltyFen),
-    notes: c.notes ?? "",
-    rightHolderIds: c.rightHolderIds.map(String),
-  };
+  const out: Record<string, unknown> = {};
+  for (const f of CASE_FIELDS) {
+    const v = (c as Record<string, unknown>)[f.key];
+    out[formNameOf(f.key)] =
+      f.kind === "flag" ? Boolean(v)
+      : f.kind === "holders" ? (v as number[]).map(String)
+      : v === null || v === undefined ? ""
+      : f.kind === "money" ? fenToYuan(v as number, { cents: "if-any" })
+      : String(v);
+  }
+  return out as CaseFormValues;
 }

@@ -20,15 +20,24 @@ function assertFen(fen: number): void {
   if (!Number.isSafeInteger(fen)) throw new RangeError(`not a whole number of fen: ${fen}`);
 }
 
-/** "6,250,000.00" for 625000000 fen, without floating-point division. */
-export function formatYuanAmount(fen: number, locale: Locale): string {
+/**
+ * THE fen → yuan text, exact (no floating-point division): every yuan amount the product writes
+ * comes from here. `group`: digit grouping of a locale ("6,250,000.00"), none when absent
+ * ("6250000.00"); `cents: "if-any"` drops ".00" (the form shows "12" and "12.05").
+ */
+export function yuanText(fen: number, options: { group?: Locale; cents?: "always" | "if-any" } = {}): string {
   assertFen(fen);
-  const negative = fen < 0;
   const abs = Math.abs(fen);
   const yuan = Math.floor(abs / 100);
   const cents = abs % 100;
-  const whole = integerFormat(locale).format(yuan);
-  return `${negative ? "-" : ""}${whole}.${String(cents).padStart(2, "0")}`;
+  const whole = options.group ? integerFormat(options.group).format(yuan) : String(yuan);
+  const fraction = options.cents === "if-any" && cents === 0 ? "" : `.${String(cents).padStart(2, "0")}`;
+  return `${fen < 0 ? "-" : ""}${whole}${fraction}`;
+}
+
+/** "6,250,000.00" for 625000000 fen. */
+export function formatYuanAmount(fen: number, locale: Locale): string {
+  return yuanText(fen, { group: locale });
 }
 
 /** "RMB 6,250,000.00" in English, "¥6,250,000.00" in Chinese. */

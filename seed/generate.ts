@@ -1,3 +1,4 @@
+import type { CaseInput } from "../lib/case-definition";
 import {
   infringementTypes,
   type CaseStatus,
@@ -26,31 +27,12 @@ import {
 // generated cases can point at them by id. Cases come out a year at a time, in date order,
 // numbered <districtCode>-<year>-<seq>.
 
-export type GeneratedCase = {
+/** A generated case: a CaseInput (lib/case-definition.ts; optional fields it predates left out) with the id and creation time the generator assigns. */
+export type GeneratedCase = CaseInput & {
   id: number;
-  caseNo: string;
-  officeId: number;
-  seizedOn: string;
-  infringementType: InfringementType;
-  goodsCategory: GoodsCategory;
-  goodsDescription: string;
-  pieces: number;
-  valueFen: number;
-  direction: Direction;
-  channel: Channel;
-  transport: Transport;
-  protectionMode: ProtectionMode;
   originCountry: string;
   destinationCountry: string;
-  campaignId: number | null;
-  status: CaseStatus;
-  disposal: Disposal | null;
-  hearingHeld: boolean;
-  referredToPolice: boolean;
-  penaltyFen: number | null;
-  notes: string | null;
   createdAt: number;
-  rightHolderIds: number[];
 };
 
 export type Reference = {

@@ -1,13 +1,20 @@
 import type Database from "better-sqlite3";
-import { createCaseInserter, deleteAllData, insertReference, isEmpty, markDemo, withCaseIndexesDeferred } from "../db/bulk";
-import { rebuildRollups } from "../db/rollup";
-import { buildReference, generateCases } from "./generate";
+import { deleteAllData, insertReference, isEmpty, markDemo } from "../db/bulk";
+import { writeCases, type CaseWrite } from "../db/writer";
+import { withBlanks } from "../lib/case-definition";
+import { buildReference, generateCases, type GeneratedCase } from "./generate";
 
 export class NotEmptyError extends Error {
   override name = "NotEmptyError";
 }
 
-export type SeedResult = { cases: number; milliseconds: number; phases: Record<"insert" | "indexes" | "rollups" | "analyze", number> };
+export type SeedResult = { cases: number; milliseconds: number; phases: Record<"insert" | "derived" | "analyze", number> };
+
+/** A generated case as a write: its id and creation time as the generator chose them. */
+function seedWrite(c: GeneratedCase): CaseWrite {
+  const { id, createdAt, ...input } = c;
+  return { op: "create", input: withBlanks(input), id, createdAt };
+}
 
 /** Seeds demo data into a migrated database in one transaction: all of it, or nothing. */
 export function seedDatabase(sqlite: Database.Database, options: { cases: number; seed: number; reset?: boolean }): SeedResult {
@@ -17,7 +24,7 @@ export function seedDatabase(sqlite: Database.Database, options: { cases: number
   }
   const reference = buildReference();
   let count = 0;
-  const phases = { insert: 0, indexes: 0, rollups: 0, analyze: 0 };
+  const phases = { insert: 0, derived: 0, analyze: 0 };
   let mark = performance.now();
   const lap = (phase: keyof typeof phases) => {
     const now = performance.now();
@@ -27,18 +34,18 @@ export function seedDatabase(sqlite: Database.Database, options: { cases: number
   sqlite.transaction(() => {
     if (options.reset) deleteAllData(sqlite);
     insertReference(sqlite, reference);
-    const insert = createCaseInserter(sqlite, reference);
-    withCaseIndexesDeferred(sqlite, () => {
+    // the one writer with the ids and times the generator assigned, no audit rows (generated
+    // data, not anyone's change), checked by the generator, derived figures rebuilt at the end
+    function* writes(): Generator<CaseWrite> {
       for (const batch of generateCases({ cases: options.cases, seed: options.seed, reference })) {
-        insert(batch);
+        for (const c of batch) yield seedWrite(c);
         count += batch.length;
       }
       lap("insert");
-    });
-    lap("indexes");
-    rebuildRollups(sqlite);
+    }
+    writeCases(sqlite, writes(), { userId: null, audit: false, derived: "rebuild", validated: true });
+    lap("derived");
     markDemo(sqlite, { cases: count, seed: options.seed });
-    lap("rollups");
   })();
   // planner statistics from a sample of each index: seconds faster at a million cases, and
   // as good for choosing between the indexes these queries have

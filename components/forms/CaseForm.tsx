@@ -7,31 +7,18 @@ import { useLocale, useTranslations } from "next-intl";
 import { createCaseAction, updateCaseAction, type CaseSaved } from "@/app/actions/cases";
 import type { ActionResult, FieldError } from "@/app/actions/wrapper";
 import type { CaseFormChoices } from "@/db/repo/cases";
+import { CASE_FORM_FIELDS, ENUM_FIELDS as ENUM_DEFS, enumFieldsOf, type EnumLike, type FormSection } from "@/lib/case-definition";
 import type { CaseFormField, CaseFormValues } from "@/lib/case-schema";
-import {
-  caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, transports,
-  type Locale,
-} from "@/lib/enums";
+import type { Locale } from "@/lib/enums";
 import { HolderPicker, holderDisplayName } from "./HolderPicker";
 
-type EnumLike = { values: readonly string[]; label(value: never, locale: Locale): string };
-const ENUM_FIELDS: Partial<Record<CaseFormField, EnumLike>> = {
-  infringementType: infringementTypes,
-  goodsCategory: goodsCategories,
-  direction: directions,
-  channel: channels,
-  transport: transports,
-  protectionMode: protectionModes,
-  status: caseStatuses,
-  disposal: disposals,
-};
+// The form's fields, their order and its enumerated selects come from the case definition
+// (lib/case-definition.ts): a new enumerated field shows up in its section by itself.
 
-/** The form's fields in their order on screen (the error summary and the conflict list follow it). */
-const FIELD_ORDER = [
-  "caseNo", "seizedOn", "officeId", "infringementType", "goodsCategory", "goodsDescription", "pieces", "valueYuan",
-  "direction", "channel", "transport", "protectionMode", "originCountry", "destinationCountry", "campaignId", "status",
-  "disposal", "hearingHeld", "referredToPolice", "penaltyYuan", "notes", "rightHolderIds",
-] as const satisfies readonly CaseFormField[];
+const ENUM_FIELDS: Partial<Record<CaseFormField, EnumLike>> = Object.fromEntries(ENUM_DEFS.map((f) => [f.key, f.enum]));
+
+/** The form's fields in their order (the error summary and the conflict list follow it). */
+const FIELD_ORDER = CASE_FORM_FIELDS;
 
 const fieldId = (name: string) => `case-${name}`;
 
@@ -174,12 +161,20 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
         <option value="">{optional ? optional.none : t("fields.choose")}</option>
         {e.values.map((v) => (
           <option key={v} value={v}>
-            {e.label(v as never, locale)}
+            {e.label(v, locale)}
           </option>
         ))}
       </select>
     );
   };
+
+  /** A section's enumerated fields, each a select (required unless the definition says optional). */
+  const enumFields = (section: FormSection) =>
+    enumFieldsOf(section).map((f) => (
+      <Field key={f.key} {...box(f.key as CaseFormField)} required={!f.optional}>
+        {enumSelect(f.key as CaseFormField, f.optional ? { none: t(f.noneLabel ?? "fields.choose") } : undefined)}
+      </Field>
+    ));
 
   /** A field's value for the "what you had entered" list after a conflict. */
   const shownValue = (field: CaseFormField, v: CaseFormValues[CaseFormField]): string => {
@@ -192,7 +187,7 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
     }
     if (!v) return t("history.empty");
     const e = ENUM_FIELDS[field];
-    if (e && e.values.includes(v)) return e.label(v as never, locale);
+    if (e && e.is(v)) return e.label(v, locale);
     if (field === "officeId") {
       for (const d of choices.districts) for (const o of [d, ...d.offices]) if (String(o.id) === v) return `${name(o)} (${o.code})`;
     }
@@ -285,8 +280,7 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
 
         <fieldset>
           <legend>{t("sections.goods")}</legend>
-          <Field {...box("infringementType")} required>{enumSelect("infringementType")}</Field>
-          <Field {...box("goodsCategory")} required>{enumSelect("goodsCategory")}</Field>
+          {enumFields("goods")}
           <Field {...box("goodsDescription")} required wide>
             <textarea {...aria("goodsDescription")} defaultValue={values.goodsDescription} rows={2} required maxLength={500} />
           </Field>
@@ -300,10 +294,7 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
 
         <fieldset>
           <legend>{t("sections.how")}</legend>
-          <Field {...box("direction")} required>{enumSelect("direction")}</Field>
-          <Field {...box("channel")} required>{enumSelect("channel")}</Field>
-          <Field {...box("transport")} required>{enumSelect("transport")}</Field>
-          <Field {...box("protectionMode")} required>{enumSelect("protectionMode")}</Field>
+          {enumFields("how")}
           <Field {...box("originCountry")} hint={t("fields.countryHint")}>
             <input {...aria("originCountry", true)} type="text" defaultValue={values.originCountry} maxLength={2} size={4} autoCapitalize="characters" autoComplete="off" spellCheck={false} className="country-input" />
           </Field>
@@ -324,8 +315,7 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
 
         <fieldset>
           <legend>{t("sections.outcome")}</legend>
-          <Field {...box("status")} required>{enumSelect("status")}</Field>
-          <Field {...box("disposal")}>{enumSelect("disposal", { none: t("fields.noDisposal") })}</Field>
+          {enumFields("outcome")}
           <Field {...box("penaltyYuan")} hint={`${t("fields.penaltyHint")}${locale === "zh" ? "" : " "}${t("fields.moneyHint")}`}>
             <input {...aria("penaltyYuan", true)} type="text" inputMode="decimal" defaultValue={values.penaltyYuan} autoComplete="off" />
           </Field>

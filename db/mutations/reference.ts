@@ -3,9 +3,9 @@ import { eq } from "drizzle-orm";
 import type { Industry, Role } from "../../lib/enums";
 import { checkAccount } from "../auth";
 import type { Db } from "../open";
-import { NO_CAMPAIGN_COLUMN, NO_OFFICE, NO_TYPE, STATS_GRAINS } from "../rollup";
+import { writeAudit } from "../audit";
 import { users } from "../schema";
-import { searchIndexWriter } from "../search-index";
+import { collectHolderCells, dropAffected, finishHolderDelta, reindexAffected, startHolderDelta, writeCases } from "../writer";
 
 // Writes to the reference data (right holders, customs offices) and to accounts, each in one
 // synchronous transaction with its audit entry and whatever derived data depends on it:
@@ -24,15 +24,13 @@ export class ReferenceFieldError extends Error {
   }
 }
 
-type AuditEntity = "right_holder" | "customs_office" | "user";
+type AuditEntity = Exclude<import("../audit").AuditEntity, "case">;
 
 function audit(
   sqlite: Database.Database,
   entry: { userId: string | null; action: string; entity: AuditEntity; entityId: number; before: unknown; after: unknown },
 ): void {
-  sqlite
-    .prepare("insert into audit_log (at, user_id, action, entity, entity_id, before, after) values (?, ?, ?, ?, ?, ?, ?)")
-    .run(Date.now(), entry.userId, entry.action, entry.entity, entry.entityId, JSON.stringify(entry.before), JSON.stringify(entry.after));
+  writeAudit(sqlite, entry);
 }
 
 /** The fields that differ between two versions of a record, as before/after halves. */
@@ -48,90 +46,10 @@ function changedFields<T extends Record<string, unknown>>(was: T, now: T): { bef
   return { before, after };
 }
 
-// ---- the cube's right-holder cells ---------------------------------------------------------
-
-// A right holder's id and industry key the cube's 'holder' and 'industry' cells of every live
-// case naming it. A merge or an industry change re-keys those cells for a whole set of cases
-// at once: their contributions are subtracted before the change and added back after it, in
-// set-based SQL (a per-case delta would hold the write lock for seconds at national scale).
-// CROSS JOIN fixes the join order: the temp table of affected cases has no statistics, and
-// the planner would otherwise scan every link instead of looking the few cases up.
-// Nothing else of the derived tables depends on right holders.
-
-const AFFECTED = "temp.affected_cases";
-const DELTA = "temp.holder_stats_delta";
-const YEAR = "cast(substr(c.seized_on, 1, 4) as integer)";
-const STATS_KEYS = "grain, dim, year, office_id, infringement_type, campaign_id, value";
-
-function startHolderDelta(sqlite: Database.Database, caseIdsSql: string, ...params: unknown[]): void {
-  sqlite.exec(`drop table if exists ${AFFECTED}; create temp table affected_cases (case_id integer primary key);
-    drop table if exists ${DELTA};
-    create temp table holder_stats_delta (dim text, year integer, office_id integer, infringement_type text, campaign_id integer,
-      value text, cases integer, pieces integer, value_fen integer)`);
-  sqlite.prepare(`insert or ignore into ${AFFECTED} (case_id) ${caseIdsSql}`).run(...params);
-}
-
-/** Adds (+1) or subtracts (-1) the affected live cases' 'holder' and 'industry' cells at the finest grain. */
-function collectHolderCells(sqlite: Database.Database, sign: 1 | -1): void {
-  sqlite.prepare(`insert into ${DELTA}
-    select 'holder', ${YEAR}, c.office_id, c.infringement_type, coalesce(c.campaign_id, 0), cast(l.right_holder_id as text),
-           ${sign} * count(*), ${sign} * sum(c.pieces), ${sign} * sum(c.value_fen)
-    from ${AFFECTED} a cross join cases c on c.id = a.case_id cross join case_right_holders l on l.case_id = c.id
-    where c.deleted_at is null
-    group by 2, 3, 4, 5, 6`).run();
-  // a case counts once per industry among its right holders
-  sqlite.prepare(`insert into ${DELTA}
-    select 'industry', year, office_id, infringement_type, campaign_id, industry,
-           ${sign} * count(*), ${sign} * sum(pieces), ${sign} * sum(value_fen)
-    from (select distinct c.id, ${YEAR} as year, c.office_id, c.infringement_type, coalesce(c.campaign_id, 0) as campaign_id,
-                 h.industry, c.pieces, c.value_fen
-          from ${AFFECTED} a cross join cases c on c.id = a.case_id cross join case_right_holders l on l.case_id = c.id
-          cross join right_holders h on h.id = l.right_holder_id
-          where c.deleted_at is null)
-    group by year, office_id, infringement_type, campaign_id, industry`).run();
-}
-
-/** Applies the collected delta to case_stats at every grain, drops emptied cells, and cleans up. */
-function finishHolderDelta(sqlite: Database.Database): void {
-  sqlite.exec("drop table if exists temp.holder_stats_cells");
-  sqlite.exec(`create temp table holder_stats_cells as select * from case_stats where 0`);
-  for (const g of STATS_GRAINS) {
-    const office = g.office ? "office_id" : `${NO_OFFICE}`;
-    const type = g.typeCampaign ? "infringement_type" : `'${NO_TYPE}'`;
-    const campaign = g.typeCampaign ? "campaign_id" : `${NO_CAMPAIGN_COLUMN}`;
-    sqlite.prepare(`insert into temp.holder_stats_cells (${STATS_KEYS}, cases, pieces, value_fen)
-      select ${g.grain}, dim, year, ${office}, ${type}, ${campaign}, value, sum(cases), sum(pieces), sum(value_fen)
-      from ${DELTA}
-      group by dim, year, ${g.office ? "office_id, " : ""}${g.typeCampaign ? "infringement_type, campaign_id, " : ""}value
-      having sum(cases) <> 0 or sum(pieces) <> 0 or sum(value_fen) <> 0`).run();
-  }
-  sqlite.prepare(`insert into case_stats (${STATS_KEYS}, cases, pieces, value_fen)
-    select ${STATS_KEYS}, cases, pieces, value_fen from temp.holder_stats_cells where true
-    on conflict (${STATS_KEYS}) do update set
-      cases = cases + excluded.cases, pieces = pieces + excluded.pieces, value_fen = value_fen + excluded.value_fen`).run();
-  sqlite.prepare(`delete from case_stats where rowid in
-    (select s.rowid from temp.holder_stats_cells k cross join case_stats s using (${STATS_KEYS}) where s.cases = 0)`).run();
-  sqlite.exec("drop table temp.holder_stats_cells");
-}
-
-/** Writes the search documents of the affected live cases again (their right holders' names changed). */
-function reindexAffected(sqlite: Database.Database): number {
-  const search = searchIndexWriter(sqlite);
-  const names = sqlite
-    .prepare(`select h.name || ' ' || coalesce(h.name_zh, '') from case_right_holders l
-      join right_holders h on h.id = l.right_holder_id where l.case_id = ? order by h.id`)
-    .pluck();
-  const rows = sqlite
-    .prepare(`select c.id, c.case_no as caseNo, c.goods_description as goods
-      from ${AFFECTED} a cross join cases c on c.id = a.case_id where c.deleted_at is null`)
-    .all() as { id: number; caseNo: string; goods: string }[];
-  for (const row of rows) search.put({ caseId: row.id, caseNo: row.caseNo, goods: row.goods, holderNames: names.all(row.id) as string[] });
-  return rows.length;
-}
-
-function dropAffected(sqlite: Database.Database): void {
-  sqlite.exec(`drop table if exists ${AFFECTED}; drop table if exists ${DELTA}`);
-}
+// A right holder's id and industry key the cube's 'holder' and 'industry' cells of its cases,
+// its names are in their search documents: an industry change or a rename re-keys / re-indexes
+// them with the writer's set-based helpers (db/writer.ts); a merge moves the links through the
+// writer itself.
 
 // ---- right holders -------------------------------------------------------------------------
 
@@ -203,7 +121,7 @@ export function updateRightHolder(sqlite: Database.Database, id: number, input: 
       finishHolderDelta(sqlite);
     }
     if (rename) cases = reindexAffected(sqlite);
-    else if (rekey) cases = sqlite.prepare(`select count(*) from ${AFFECTED} a cross join cases c on c.id = a.case_id where c.deleted_at is null`).pluck().get() as number;
+    else if (rekey) cases = sqlite.prepare(`select count(*) from temp.affected_cases a cross join cases c on c.id = a.case_id where c.deleted_at is null`).pluck().get() as number;
     dropAffected(sqlite);
     audit(sqlite, { userId, action: "update", entity: "right_holder", entityId: id, before, after });
     return { changed: true, cases };
@@ -229,18 +147,11 @@ export function mergeRightHolders(sqlite: Database.Database, keepId: number, rem
     const count = sqlite.prepare("select count(*) from case_right_holders where right_holder_id = ?").pluck();
     const casesBefore = { kept: count.get(keepId) as number, removed: count.get(removeId) as number };
 
-    startHolderDelta(sqlite, "select case_id from case_right_holders where right_holder_id = ?", removeId);
-    collectHolderCells(sqlite, -1);
-    sqlite.prepare(`insert or ignore into case_right_holders (case_id, right_holder_id)
-      select case_id, ? from case_right_holders where right_holder_id = ?`).run(keepId, removeId);
-    sqlite.prepare("delete from case_right_holders where right_holder_id = ?").run(removeId);
+    // the cases, their links, search documents and derived figures: through the one writer
+    writeCases(sqlite, [{ op: "moveHolderLinks", fromHolderId: removeId, toHolderId: keepId }], { userId });
     const members = sqlite.prepare("select email from user where holder_id = ? order by email").pluck().all(removeId) as string[];
     sqlite.prepare("update user set holder_id = ?, updated_at = ? where holder_id = ?").run(keepId, Date.now(), removeId);
     sqlite.prepare("delete from right_holders where id = ?").run(removeId);
-    collectHolderCells(sqlite, 1);
-    finishHolderDelta(sqlite);
-    reindexAffected(sqlite);
-    dropAffected(sqlite);
 
     const casesAfter = count.get(keepId) as number;
     audit(sqlite, {

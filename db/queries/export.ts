@@ -1,6 +1,7 @@
 import "server-only";
-import { asc, desc, eq, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+import { asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { CASE_FIELDS, type CaseFieldDef } from "../../lib/case-definition";
 import type { Filters, Sort } from "../../lib/filters";
 import type { ExportRow } from "../../lib/export-columns";
 import { databasePath } from "../../lib/env";
@@ -34,37 +35,23 @@ export function openExportCursor(filters: Filters, sort: Sort, options: FilterOp
         (sqlite.prepare("select id, name, name_zh as nameZh from right_holders").all() as ({ id: number } & HolderNames)[]).map((h) => [h.id, namesToRedact([h])]),
       )
     : null;
-  const selection = {
-    caseNo: cases.caseNo,
-    seizedOn: cases.seizedOn,
-    districtCode: district.code,
-    districtNameEn: district.nameEn,
-    districtNameZh: district.nameZh,
-    officeCode: office.code,
-    officeNameEn: office.nameEn,
-    officeNameZh: office.nameZh,
-    infringementType: cases.infringementType,
-    goodsCategory: cases.goodsCategory,
-    goodsDescription: cases.goodsDescription,
-    pieces: cases.pieces,
-    valueFen: cases.valueFen,
-    direction: cases.direction,
-    channel: cases.channel,
-    transport: cases.transport,
-    protectionMode: cases.protectionMode,
-    originCountry: cases.originCountry,
-    destinationCountry: cases.destinationCountry,
-    campaignCode: campaigns.code,
-    campaignNameEn: campaigns.nameEn,
-    campaignNameZh: campaigns.nameZh,
-    status: cases.status,
-    disposal: cases.disposal,
-    hearingHeld: sql<number>`${cases.hearingHeld}`,
-    referredToPolice: sql<number>`${cases.referredToPolice}`,
-    penaltyFen: cases.penaltyFen,
-    rightHolders: sql<string | null>`(select group_concat(l.right_holder_id) from ${caseRightHolders} l where l.case_id = ${cases.id})`,
-    notes: cases.notes,
-  };
+  // the case definition's fields in its order (lib/case-definition.ts), with names for the office,
+  // the campaign and the right holders
+  const selection: Record<string, SQLiteColumn | SQL> = {};
+  for (const f of CASE_FIELDS as readonly CaseFieldDef[]) {
+    if (f.kind === "office") {
+      Object.assign(selection, {
+        districtCode: district.code, districtNameEn: district.nameEn, districtNameZh: district.nameZh,
+        officeCode: office.code, officeNameEn: office.nameEn, officeNameZh: office.nameZh,
+      });
+    } else if (f.kind === "campaign") {
+      Object.assign(selection, { campaignCode: campaigns.code, campaignNameEn: campaigns.nameEn, campaignNameZh: campaigns.nameZh });
+    } else if (f.kind === "holders") {
+      selection.rightHolders = sql<string | null>`(select group_concat(l.right_holder_id) from ${caseRightHolders} l where l.case_id = ${cases.id})`;
+    } else {
+      selection[f.key] = (cases as unknown as Record<string, SQLiteColumn>)[f.key]!;
+    }
+  }
   const keys = Object.keys(selection) as (keyof ExportRow)[];
   const column = SORT[sort.key];
   const query = db

@@ -2,7 +2,7 @@ import "server-only";
 import { budgetedRead, budgetedRows } from "../budget";
 import { getDb } from "../client";
 import {
-  CaseNotFoundError, VersionConflictError, createCase as writeNewCase, getCaseForEdit as loadCaseForEdit, restoreCase as writeRestore,
+  createCase as writeNewCase, getCaseForEdit as loadCaseForEdit, restoreCase as writeRestore,
   softDeleteCase, updateCase as writeUpdate, type CaseForEdit,
 } from "../mutations/cases";
 import { caseFormChoices as loadChoices, caseNumberOf as loadCaseNumber, historyNames as loadHistoryNames, listDeletedCases as loadDeleted } from "../queries/admin";
@@ -88,17 +88,8 @@ export async function updateCase(id: number, expectedVersion: number, input: Cas
  * Immediate, so that the check and the delete see the same case.
  */
 export async function deleteCase(id: number, expectedVersion: number, userId: string | null): Promise<void> {
-  const sqlite = getDb().$client;
-  sqlite
-    .transaction(() => {
-      const current = loadCaseForEdit(sqlite, id);
-      if (!current) throw new CaseNotFoundError(`No live case with id ${id}.`);
-      if (current.version !== expectedVersion) {
-        throw new VersionConflictError({ version: current.version, updatedBy: current.updatedBy, updatedAt: current.updatedAt });
-      }
-      softDeleteCase(sqlite, id, userId);
-    })
-    .immediate();
+  // the version the admin looked at: the writer refuses a case changed meanwhile (who, when)
+  softDeleteCase(getDb().$client, id, userId, expectedVersion);
 }
 
 export async function restoreCase(id: number, userId: string | null): Promise<void> {

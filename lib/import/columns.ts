@@ -1,3 +1,4 @@
+import { CASE_FIELDS, importColumnOf, type CaseFieldDef, type ExportColumnKey } from "../case-definition";
 import { EXPORT_COLUMNS } from "../export-columns";
 import type { Locale } from "../enums";
 
@@ -5,22 +6,21 @@ import type { Locale } from "../enums";
 // by its header in English or Chinese, whatever its letter case, spacing or full-width
 // punctuation ("货值（元）" is "货值(元)"). Unknown columns are ignored.
 
-export type ColumnKey = (typeof EXPORT_COLUMNS)[number]["key"];
+export type ColumnKey = ExportColumnKey;
 
 /** Columns every file must have; the others may be left out (blank). */
-export const REQUIRED_COLUMNS = [
-  "case_no", "seized_on", "office_code", "infringement_type", "goods_category", "goods_description", "pieces", "value_yuan",
-  "direction", "channel", "transport", "protection_mode", "status", "right_holders",
-] as const satisfies readonly ColumnKey[];
+export const REQUIRED_COLUMNS: readonly ColumnKey[] = (CASE_FIELDS as readonly CaseFieldDef[])
+  .filter((f) => !f.optional && f.kind !== "flag")
+  .map((f) => importColumnOf(f) as ColumnKey);
 
 /** A header or label as compared: NFKC (full-width to ASCII), lower case, no spaces. */
 export const headerKey = (text: string) => text.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
 
 const BY_HEADER = new Map<string, ColumnKey>();
 for (const c of EXPORT_COLUMNS) {
-  BY_HEADER.set(headerKey(c.en), c.key);
-  BY_HEADER.set(headerKey(c.zh), c.key);
-  BY_HEADER.set(headerKey(c.key), c.key);
+  BY_HEADER.set(headerKey(c.en), c.key as ColumnKey);
+  BY_HEADER.set(headerKey(c.zh), c.key as ColumnKey);
+  BY_HEADER.set(headerKey(c.key), c.key as ColumnKey);
 }
 
 /** The column a header names, or null. */

@@ -1,8 +1,6 @@
-import { createCaseSchema, type CaseInput } from "../case-schema";
-import {
-  caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, transports,
-  type GoodsCategory, type Industry,
-} from "../enums";
+import { createCaseSchema, type CaseValues } from "../case-schema";
+import { CASE_FIELDS, ENUM_FIELDS, formNameOf, importColumnOf, type CaseFieldDef, type EnumLike } from "../case-definition";
+import type { GoodsCategory, Industry } from "../enums";
 import { REQUIRED_COLUMNS, exportHeaderOf, mapColumns, type ColumnKey, type ColumnMap } from "./columns";
 import type { ParsedFile } from "./parse";
 
@@ -45,7 +43,7 @@ export type ExistingCases = Map<string, { id: number; version: number; deleted: 
 
 export type AcceptedRow = {
   row: number;
-  input: CaseInput;
+  input: CaseValues;
   /** right holders of this case to create first (names as written; their ids are added to input.rightHolderIds) */
   newHolders: string[];
   /** set for an update: the case and its version */
@@ -80,40 +78,29 @@ export function splitHolders(cell: string): string[] {
   return out;
 }
 
-type EnumDef = { values: readonly string[]; labels: Record<string, { en: string; zh: string }> };
-function labelMap(e: EnumDef): Map<string, string> {
+function labelMap(e: EnumLike): Map<string, string> {
   const map = new Map<string, string>();
   for (const v of e.values) {
     map.set(nameKey(v), v);
-    map.set(nameKey(e.labels[v]!.en), v);
-    map.set(nameKey(e.labels[v]!.zh), v);
+    map.set(nameKey(e.label(v, "en")), v);
+    map.set(nameKey(e.label(v, "zh")), v);
   }
   return map;
 }
 
-const ENUM_COLUMNS = {
-  infringement_type: { field: "infringementType", map: labelMap(infringementTypes) },
-  goods_category: { field: "goodsCategory", map: labelMap(goodsCategories) },
-  direction: { field: "direction", map: labelMap(directions) },
-  channel: { field: "channel", map: labelMap(channels) },
-  transport: { field: "transport", map: labelMap(transports) },
-  protection_mode: { field: "protectionMode", map: labelMap(protectionModes) },
-  status: { field: "status", map: labelMap(caseStatuses) },
-  disposal: { field: "disposal", map: labelMap(disposals) },
-} as const satisfies Partial<Record<ColumnKey, { field: string; map: Map<string, string> }>>;
+/** The enumerated fields' columns (from the case definition): labels of either language, or the stored value. */
+const ENUM_COLUMNS = new Map(ENUM_FIELDS.map((f) => [importColumnOf(f) as ColumnKey, { field: formNameOf(f.key as never) as string, map: labelMap(f.enum) }]));
 
 const YES = new Set(["yes", "y", "true", "1", "是", "x", "✓"]);
 const NO = new Set(["no", "n", "false", "0", "否", ""]);
 
 /** The form field each column fills (case-schema.ts names), for its messages. */
-const FIELD_COLUMN: Record<string, ColumnKey> = {
-  caseNo: "case_no", officeId: "office_code", seizedOn: "seized_on", infringementType: "infringement_type",
-  goodsCategory: "goods_category", goodsDescription: "goods_description", pieces: "pieces", valueYuan: "value_yuan",
-  direction: "direction", channel: "channel", transport: "transport", protectionMode: "protection_mode",
-  originCountry: "origin_country", destinationCountry: "destination_country", campaignId: "campaign", status: "status",
-  disposal: "disposal", hearingHeld: "hearing_held", referredToPolice: "referred_to_police", penaltyYuan: "penalty_yuan",
-  notes: "notes", rightHolderIds: "right_holders",
-};
+const FIELD_COLUMN: Record<string, ColumnKey> = Object.fromEntries(
+  (CASE_FIELDS as readonly CaseFieldDef[]).map((f) => [formNameOf(f.key as never) as string, importColumnOf(f) as ColumnKey]),
+);
+
+/** Fields whose cell goes to the schema as typed (the others are looked up or read as yes/no). */
+const TYPED_KINDS = new Set<CaseFieldDef["kind"]>(["caseNo", "date", "text", "count", "money", "country"]);
 
 /** A zod error code of case-schema.ts on a field, as an import reason. */
 function reasonOf(field: string, code: string): ImportReason {
@@ -210,20 +197,12 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
       if (key) problem(key, "formula", { value: (cells[i] ?? "").trim().slice(0, 80) });
     }
 
-    const values: Record<string, unknown> = {
-      caseNo: cell("case_no"),
-      seizedOn: normalDate(cell("seized_on")),
-      goodsDescription: cell("goods_description"),
-      pieces: cell("pieces"),
-      valueYuan: cell("value_yuan"),
-      originCountry: cell("origin_country"),
-      destinationCountry: cell("destination_country"),
-      penaltyYuan: cell("penalty_yuan"),
-      notes: cell("notes"),
-      officeId: "1",
-      campaignId: "",
-      rightHolderIds: ["1"],
-    };
+    const values: Record<string, unknown> = { officeId: "1", campaignId: "", rightHolderIds: ["1"] };
+    for (const f of CASE_FIELDS as readonly CaseFieldDef[]) {
+      if (!TYPED_KINDS.has(f.kind)) continue;
+      const text = cell(importColumnOf(f) as ColumnKey);
+      values[formNameOf(f.key as never)] = f.kind === "date" ? normalDate(text) : text;
+    }
 
     // the office, and the district when given
     const officeCode = cell("office_code");
@@ -240,7 +219,7 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
     }
 
     // labels of either language, or the stored value
-    for (const [key, { field, map }] of Object.entries(ENUM_COLUMNS) as [keyof typeof ENUM_COLUMNS, (typeof ENUM_COLUMNS)[keyof typeof ENUM_COLUMNS]][]) {
+    for (const [key, { field, map }] of ENUM_COLUMNS) {
       const text = cell(key);
       if (!text) {
         values[field] = "";
@@ -250,7 +229,9 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
       if (value === undefined) problem(key, "unknown_label", { value: text });
       values[field] = value ?? "";
     }
-    for (const [key, field] of [["hearing_held", "hearingHeld"], ["referred_to_police", "referredToPolice"]] as const) {
+    for (const f of (CASE_FIELDS as readonly CaseFieldDef[]).filter((d) => d.kind === "flag")) {
+      const key = importColumnOf(f) as ColumnKey;
+      const field = f.key;
       const text = nameKey(cell(key));
       if (YES.has(text)) values[field] = true;
       else if (NO.has(text)) values[field] = false;
@@ -313,7 +294,7 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
       for (const [key, p] of [...problems].sort((a, b) => order(a[0]) - order(b[0]))) reject(row, headerOf(key), p.reason, p.params);
       continue;
     }
-    const input: CaseInput = { ...parsedRow.data, rightHolderIds: holderIds };
+    const input: CaseValues = { ...parsedRow.data, rightHolderIds: holderIds };
     for (const name of toCreate) {
       const k = nameKey(name);
       if (!newHolders.has(k)) newHolders.set(k, { name, nameZh: hasHan(name) ? name : null, industry: INDUSTRY_OF[input.goodsCategory] });

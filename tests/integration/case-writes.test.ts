@@ -15,6 +15,7 @@ import {
 import { getCase, listCases } from "../../db/queries/cases";
 import { getDashboardStats, type Kpis } from "../../db/queries/stats";
 import { rollupMismatches } from "../../db/rollup";
+import { writeCases } from "../../db/writer";
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
 import { seedDatabase } from "../../seed/run";
 import { freshDb } from "../support/db";
@@ -264,7 +265,7 @@ describe("updateCase", () => {
     const sum = derivedChecksum();
     const row = one<object>("select * from cases where id = ?", id);
     const n0 = counts();
-    // pieces >= 1 is a CHECK constraint: it fails after applyRollupDelta(-1) has run
+    // pieces >= 1 is a CHECK constraint: it fails after the writer has taken the old cells out (its summed deltas)
     expect(() => updateCase(sqlite(), id, 1, { ...input, pieces: 0 }, "admin-2")).toThrow(/CHECK constraint failed/);
     expect(one<object>("select * from cases where id = ?", id)).toEqual(row);
     expect(counts()).toEqual(n0);
@@ -335,6 +336,83 @@ describe("optimistic concurrency", () => {
     expect(counts()).toEqual(n0);
     expect(derivedChecksum()).toBe(sum);
     expect(getCaseForEdit(sqlite(), id)).toMatchObject({ status: "penalised", penaltyFen: 50_000, version: 2, updatedBy: "alice" });
+  });
+});
+
+describe("one writer, batches", () => {
+  const ftsRows = () => one<{ n: number }>("select count(*) as n from cases_fts").n + one<{ n: number }>("select count(*) as n from cases_redacted_fts").n;
+
+  it("a batch with one bad row leaves nothing of the batch written", () => {
+    const { id } = createCase(sqlite(), kunmingInput(), "admin-1");
+    const loaded = getCaseForEdit(sqlite(), id)!;
+    const { version: _v, updatedBy: _u, updatedAt: _a, ...values } = loaded;
+    const n0 = counts();
+    const sum = derivedChecksum();
+    const fts0 = ftsRows();
+    const row = one<object>("select * from cases where id = ?", id);
+    const good = kunmingInput();
+    let error: unknown;
+    try {
+      writeCases(sqlite(), [
+        { op: "create", input: good },
+        { op: "update", id, expectedVersion: loaded.version, input: { ...values, pieces: values.pieces + 5 } },
+        { op: "create", input: kunmingInput() },
+        { op: "create", input: kunmingInput({ officeId: 999_999 }) },
+      ], { userId: "batcher" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnknownReferenceError);
+    expect((error as UnknownReferenceError).field).toBe("officeId");
+    expect(counts()).toEqual(n0);
+    expect(derivedChecksum()).toBe(sum);
+    expect(ftsRows()).toBe(fts0);
+    expect(one<object>("select * from cases where id = ?", id)).toEqual(row);
+    expect(one<object | undefined>("select id from cases where case_no = ?", good.caseNo)).toBeUndefined();
+    expect(rollupMismatches(sqlite())).toEqual([]);
+  });
+
+  it("a batch of good rows is written whole, each with its audit row, and the figures stay exact", () => {
+    const inputs = [kunmingInput(), kunmingInput({ seizedOn: "2019-01-02", status: "penalised" }), kunmingInput({ goodsCategory: "medicines" })];
+    const n0 = counts();
+    const before = kpis(EMPTY_FILTERS);
+    const result = writeCases(sqlite(), inputs.map((input) => ({ op: "create" as const, input })), { userId: "batcher" });
+    expect(result.cases.map((r) => r.version)).toEqual([1, 1, 1]);
+    expect(counts()).toMatchObject({ cases: n0.cases + 3, audit: n0.audit + 3 });
+    expect(figures(kpis(EMPTY_FILTERS))).toEqual({
+      cases: before.cases + 3,
+      pieces: before.pieces + inputs.reduce((a, c) => a + c.pieces, 0),
+      valueFen: before.valueFen + inputs.reduce((a, c) => a + c.valueFen, 0),
+    });
+    expect(rollupMismatches(sqlite())).toEqual([]);
+  });
+
+  it("delete with a stale version is refused, naming who changed the case and when, and writes nothing", () => {
+    const input = kunmingInput();
+    const { id } = createCase(sqlite(), input, "admin-1");
+    const { version: shown } = getCaseForEdit(sqlite(), id)!;
+    updateCase(sqlite(), id, shown, { ...input, status: "closed" }, "carol");
+    const changed = getCaseForEdit(sqlite(), id)!;
+    const n0 = counts();
+    const sum = derivedChecksum();
+    let error: unknown;
+    try {
+      softDeleteCase(sqlite(), id, "dave", shown);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(VersionConflictError);
+    const conflict = error as VersionConflictError;
+    expect(conflict.current).toEqual({ version: changed.version, updatedBy: "carol", updatedAt: changed.updatedAt });
+    expect(conflict.message).toContain("carol");
+    expect(counts()).toEqual(n0);
+    expect(derivedChecksum()).toBe(sum);
+    expect(getCaseForEdit(sqlite(), id)).not.toBeNull();
+
+    // with the version now shown it goes
+    softDeleteCase(sqlite(), id, "dave", changed.version);
+    expect(getCaseForEdit(sqlite(), id)).toBeNull();
+    expect(rollupMismatches(sqlite())).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   CASE_ERROR_CODES, CASE_FORM_FIELDS, caseToFormValues, createCaseSchema, deleteCaseSchema, isRealDate, restoreCaseSchema,
   todayInShanghai, updateCaseSchema,
 } from "../../lib/case-schema";
+import { CASE_FIELDS, formNameOf, withBlanks } from "../../lib/case-definition";
 import en from "../../messages/en.json";
 import zh from "../../messages/zh.json";
 
@@ -62,7 +63,8 @@ afterEach(() => vi.useRealTimers());
 describe("the case form schema", () => {
   it("turns a complete form into CaseInput: numbers coerced, yuan into fen, blanks into null", () => {
     const parsed = createCaseSchema.parse(form());
-    expect(parsed).toEqual({
+    // every field of the definition: an optional one added later is blank (null)
+    expect(parsed).toEqual(withBlanks({
       caseNo: "0100-2026-9001",
       officeId: 12,
       seizedOn: "2025-03-15",
@@ -85,7 +87,7 @@ describe("the case form schema", () => {
       penaltyFen: null,
       notes: null,
       rightHolderIds: [3, 7],
-    });
+    }));
   });
 
   it("reads the optional fields when they are filled", () => {
@@ -157,7 +159,10 @@ describe("the case form schema", () => {
   it("requires what a case cannot lack, and says so with 'required'", () => {
     const errors = errorsOf(createCaseSchema.safeParse({}));
     for (const field of CASE_FORM_FIELDS) {
-      const optional = ["originCountry", "destinationCountry", "campaignId", "disposal", "hearingHeld", "referredToPolice", "penaltyYuan", "notes"];
+      const optional = [
+        "originCountry", "destinationCountry", "campaignId", "disposal", "hearingHeld", "referredToPolice", "penaltyYuan", "notes",
+        ...CASE_FIELDS.filter((f) => "optional" in f && f.optional).map((f) => formNameOf(f.key)),
+      ];
       if (optional.includes(field)) expect(errors[field], field).toBeUndefined();
       else expect(errors[field], field).toBe("required");
     }

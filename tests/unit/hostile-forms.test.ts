@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formToObject } from "../../app/actions/wrapper";
-import type { CaseInput } from "../../db/mutations/cases";
+import type { CaseValues } from "../../lib/case-definition";
 import {
   CASE_FORM_FIELDS, CASE_NO_PATTERN, EARLIEST_SEIZURE, MAX_GOODS_LENGTH, MAX_NOTES_LENGTH, MAX_PIECES, createCaseSchema,
   todayInShanghai, updateCaseSchema,
@@ -88,7 +88,7 @@ const hostileForm = fc
 const ENUMS = { infringementTypes, goodsCategories, directions, channels, transports, protectionModes, caseStatuses };
 const positiveId = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 1;
 
-function expectDomainRules(c: CaseInput) {
+function expectDomainRules(c: CaseValues) {
   expect(c.caseNo).toMatch(CASE_NO_PATTERN);
   expect(positiveId(c.officeId), `officeId ${c.officeId}`).toBe(true);
   expect(isIsoDate(c.seizedOn), c.seizedOn).toBe(true);

@@ -1,0 +1,447 @@
+import type Database from "better-sqlite3";
+import { CASE_COLUMN_FIELDS, CASE_INPUT_KEYS, caseFromRow, caseRowArray, withBlanks, type CaseInput, type CaseValues } from "../lib/case-definition";
+import { writeAudit } from "./audit";
+import { NO_CAMPAIGN_COLUMN, NO_OFFICE, NO_TYPE, RollupDeltas, STATS_GRAINS, rebuildRollups, type RollupKeyed } from "./rollup";
+import { holderIndexName, searchIndexWriter } from "./search-index";
+
+// THE writer of cases. Every change to cases goes through writeCases — create, edit, delete,
+// restore (the admin's forms, db/mutations/cases.ts), the import (db/import.ts), the merge of
+// right holders (db/mutations/reference.ts) and the demo seed (seed/run.ts) — as a batch (a
+// single edit is a batch of one), in ONE synchronous IMMEDIATE transaction: the cases, their
+// right-holder links, the search indexes (cases_fts, cases_redacted_fts), the audit rows and
+// the derived figures (case_rollup, case_flow_rollup, case_stats) are written together, or
+// nothing is (any error rolls the whole batch back).
+//
+// Derived figures: by default every write's delta is summed in memory and written once per
+// touched cell at the end of the batch (RollupDeltas); with `derived: "rebuild"` (the seed)
+// the secondary indexes of `cases` are dropped during the batch and built again after it, and
+// the rollups and the cube are rebuilt once at the end. The search indexes are written row by
+// row in both modes (a new case's documents are added without a delete first: case ids are
+// never reused), which measured faster than rebuilding them at the end of a seed.
+//
+// The columns written and read are those of the case definition (lib/case-definition.ts).
+
+export type { CaseInput };
+
+/** One write of a batch. */
+export type CaseWrite =
+  /** a new case; `id` and `createdAt` only for the seed, which assigns them */
+  | { op: "create"; input: CaseInput; id?: number; createdAt?: number }
+  /** an edit of a live case made against `expectedVersion` */
+  | { op: "update"; id: number; expectedVersion: number; input: CaseInput }
+  /** a soft delete; refused when the case changed since `expectedVersion` (when given) */
+  | { op: "delete"; id: number; expectedVersion?: number }
+  | { op: "restore"; id: number }
+  /** every case naming right holder `fromHolderId` names `toHolderId` instead (once, when it named both) */
+  | { op: "moveHolderLinks"; fromHolderId: number; toHolderId: number };
+
+export type WriteOptions = {
+  userId: string | null;
+  /** the audit action of creates and edits ("import" for the import); false: no audit rows (the demo seed) */
+  audit?: "import" | false;
+  /** "delta" (default): apply the batch's summed deltas; "rebuild": rebuild every derived figure at the end */
+  derived?: "delta" | "rebuild";
+  /** the caller checked numbers and references under this same write lock (the import, the seed) */
+  validated?: boolean;
+};
+
+export type WriteResult = { id: number; version: number };
+export type BatchResult = { cases: WriteResult[]; relinked: number };
+
+// ---- errors ---------------------------------------------------------------------------------
+
+export class CaseNotFoundError extends Error {
+  override name = "CaseNotFoundError";
+}
+
+/** The write was made against an older version; `current` names who changed the case and when. */
+export class VersionConflictError extends Error {
+  override name = "VersionConflictError";
+  constructor(readonly current: { version: number; updatedBy: string | null; updatedAt: number }) {
+    super(`The case was changed by ${current.updatedBy ?? "another user"} at ${new Date(current.updatedAt).toISOString()} (now version ${current.version}); nothing was saved.`);
+  }
+}
+
+/** Another case, live or deleted, already has this case number. */
+export class DuplicateCaseNoError extends Error {
+  override name = "DuplicateCaseNoError";
+  constructor(readonly caseNo: string) {
+    super(`Another case already has the number ${caseNo}.`);
+  }
+}
+
+export type ReferenceField = "officeId" | "rightHolderIds" | "campaignId";
+
+/**
+ * The input names an office, right holder or campaign that does not exist, or no right holder
+ * at all (field 'rightHolderIds', value []). For right holders `value` lists the unknown ids.
+ */
+export class UnknownReferenceError extends Error {
+  override name = "UnknownReferenceError";
+  constructor(readonly field: ReferenceField, readonly value: number | number[]) {
+    super(
+      field === "rightHolderIds" && Array.isArray(value) && value.length === 0
+        ? "A case names at least one right holder."
+        : `Unknown ${field === "officeId" ? "customs office" : field === "campaignId" ? "campaign" : "right holder"}: ${Array.isArray(value) ? value.join(", ") : value}.`,
+    );
+  }
+}
+
+// ---- statements, from the case definition ----------------------------------------------------
+
+const COLUMNS = CASE_COLUMN_FIELDS.map((f) => f.column).join(", ");
+// positional parameters, the definition's columns in order (binding by name measured slower in the seed)
+const VALUES = CASE_COLUMN_FIELDS.map(() => "?").join(", ");
+const SELECT = CASE_COLUMN_FIELDS.map((f) => (f.column === f.key ? f.column : `${f.column} as ${f.key}`)).join(", ");
+
+type Statements = ReturnType<typeof prepare>;
+const cache = new WeakMap<Database.Database, Statements>();
+
+function prepare(sqlite: Database.Database) {
+  return {
+    stored: sqlite.prepare(`select ${SELECT}, version, updated_by as updatedBy, updated_at as updatedAt, deleted_at as deletedAt from cases where id = ?`),
+    holderIds: sqlite.prepare("select right_holder_id from case_right_holders where case_id = ? order by right_holder_id").pluck(),
+    holder: sqlite.prepare("select name, name_zh as nameZh, industry from right_holders where id = ?"),
+    district: sqlite.prepare("select coalesce(district_id, id) from customs_offices where id = ?").pluck(),
+    caseNoTaken: sqlite.prepare("select id from cases where case_no = ? and id <> ?").pluck(),
+    officeExists: sqlite.prepare("select 1 from customs_offices where id = ?").pluck(),
+    campaignExists: sqlite.prepare("select 1 from campaigns where id = ?").pluck(),
+    // ids of a JSON array without a right holder, each looked up by primary key
+    unknownHolders: sqlite.prepare(`select j.value from json_each(?) j
+      where not exists (select 1 from right_holders h where h.id = j.value) order by j.value`).pluck(),
+    insert: sqlite.prepare(`insert into cases (id, ${COLUMNS}, created_at, created_by, updated_at, updated_by, version)
+      values (?, ${VALUES}, ?, ?, ?, ?, 1)`),
+    update: sqlite.prepare(`update cases set (${COLUMNS}, updated_at, updated_by, version) =
+      (${VALUES}, ?, ?, version + 1) where id = ? and version = ? and deleted_at is null`),
+    setDeleted: sqlite.prepare("update cases set deleted_at = @deletedAt, updated_at = @now, updated_by = @userId, version = version + 1 where id = @id"),
+    insertLink: sqlite.prepare("insert into case_right_holders (case_id, right_holder_id) values (?, ?)"),
+    deleteLinks: sqlite.prepare("delete from case_right_holders where case_id = ?"),
+  };
+}
+
+const searchWriters = new WeakMap<Database.Database, ReturnType<typeof searchIndexWriter>>();
+function searchWriterOf(sqlite: Database.Database): ReturnType<typeof searchIndexWriter> {
+  let w = searchWriters.get(sqlite);
+  if (!w) searchWriters.set(sqlite, (w = searchIndexWriter(sqlite)));
+  return w;
+}
+
+function statementsOf(sqlite: Database.Database): Statements {
+  let s = cache.get(sqlite);
+  if (!s) cache.set(sqlite, (s = prepare(sqlite)));
+  return s;
+}
+
+/** A case as stored: its values, version, who changed it last and when, and whether it is deleted. */
+export type StoredCase = CaseValues & { version: number; updatedBy: string | null; updatedAt: number; deletedAt: number | null };
+
+/** Every field of a case (deleted or not) with its right holders, or undefined. */
+export function loadStoredCase(sqlite: Database.Database, id: number): StoredCase | undefined {
+  const st = statementsOf(sqlite);
+  const row = st.stored.get(id) as Record<string, unknown> | undefined;
+  if (!row) return undefined;
+  return {
+    ...caseFromRow(row, st.holderIds.all(id) as number[]),
+    version: row.version as number, updatedBy: row.updatedBy as string | null, updatedAt: row.updatedAt as number, deletedAt: row.deletedAt as number | null,
+  };
+}
+
+// ---- the batch ------------------------------------------------------------------------------
+
+/** The input with its blanks filled and its right holders listed once each, in id order (how links and audit entries hold them). */
+function normalized(input: CaseInput): CaseValues {
+  const values = withBlanks(input); // a copy
+  const ids = input.rightHolderIds;
+  let ordered = true;
+  for (let i = 1; i < ids.length; i++) if (ids[i]! <= ids[i - 1]!) ordered = false;
+  values.rightHolderIds = ordered ? [...ids] : [...new Set(ids)].sort((a, b) => a - b);
+  return values;
+}
+
+/** The UNIQUE index on the case number, should another row of the batch or connection have taken it. */
+function asDuplicate(error: unknown, caseNo: string): unknown {
+  if (error instanceof Error && (error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE" && /cases_case_no_unique|cases\.case_no/.test(error.message)) {
+    return new DuplicateCaseNoError(caseNo);
+  }
+  return error;
+}
+
+const keyed = (c: CaseValues): RollupKeyed => ({ ...c, holderIds: c.rightHolderIds });
+
+/** The fields that differ between the stored case and the new values (audit entries hold only those). */
+function changes(was: CaseValues, now: CaseValues): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const field of CASE_INPUT_KEYS) {
+    const a = was[field];
+    const b = now[field];
+    const same = Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((v, i) => v === b[i]) : a === b;
+    if (!same) {
+      before[field] = a;
+      after[field] = b;
+    }
+  }
+  return { before, after };
+}
+
+/**
+ * Writes a batch of changes to cases, all or nothing (see the top of this file). Throws
+ * CaseNotFoundError, VersionConflictError, DuplicateCaseNoError or UnknownReferenceError for
+ * the first write that cannot be made, having written nothing of the batch.
+ */
+export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite>, options: WriteOptions): BatchResult {
+  return sqlite.transaction((): BatchResult => {
+    const rebuild = options.derived === "rebuild";
+    const result: BatchResult = { cases: [], relinked: 0 };
+    const st = statementsOf(sqlite);
+    const search = searchWriterOf(sqlite);
+    const { userId } = options;
+    const now = Date.now();
+
+    // reference data met by this batch, looked up once each
+    type Holder = { name: string; nameZh: string | null; industry: string; indexName: string };
+    const holders = new Map<number, Holder>();
+    const holderOf = (id: number): Holder => {
+      let h = holders.get(id);
+      if (!h) {
+        const row = st.holder.get(id) as Omit<Holder, "indexName">;
+        holders.set(id, (h = { ...row, indexName: holderIndexName(row) }));
+      }
+      return h;
+    };
+    const districts = new Map<number, number>();
+    const deltas = new RollupDeltas(
+      (officeId) => {
+        let d = districts.get(officeId);
+        if (d === undefined) {
+          d = st.district.get(officeId) as number | undefined;
+          if (d === undefined) throw new Error(`No customs office with id ${officeId}.`);
+          districts.set(officeId, d);
+        }
+        return d;
+      },
+      (holderId) => holderOf(holderId).industry,
+    );
+    const move = (c: CaseValues, sign: 1 | -1) => {
+      if (!rebuild) deltas.apply(keyed(c), sign);
+    };
+    const index = (id: number, c: CaseValues, fresh: boolean) => {
+      const hs = c.rightHolderIds.map(holderOf);
+      const doc = { caseId: id, caseNo: c.caseNo, goods: c.goodsDescription, holderNames: hs.map((h) => h.indexName), holders: hs };
+      if (fresh) search.add(doc);
+      else search.put(doc);
+    };
+    const audit = (action: string, entityId: number, before: unknown, after: unknown) => {
+      if (options.audit !== false) writeAudit(sqlite, { userId, action, entity: "case", entityId, before, after, at: now });
+    };
+
+    const checkInput = (input: CaseValues, caseId: number) => {
+      if (options.validated) return;
+      if (st.caseNoTaken.get(input.caseNo, caseId) !== undefined) throw new DuplicateCaseNoError(input.caseNo);
+      if (st.officeExists.get(input.officeId) === undefined) throw new UnknownReferenceError("officeId", input.officeId);
+      if (input.campaignId !== null && st.campaignExists.get(input.campaignId) === undefined) throw new UnknownReferenceError("campaignId", input.campaignId);
+      if (input.rightHolderIds.length === 0) throw new UnknownReferenceError("rightHolderIds", []);
+      const unknown = st.unknownHolders.all(JSON.stringify(input.rightHolderIds)) as number[];
+      if (unknown.length) throw new UnknownReferenceError("rightHolderIds", unknown);
+    };
+    const live = (id: number): StoredCase => {
+      const stored = loadStoredCase(sqlite, id);
+      if (!stored || stored.deletedAt !== null) throw new CaseNotFoundError(`No live case with id ${id}.`);
+      return stored;
+    };
+    const checkVersion = (stored: StoredCase, expected: number | undefined) => {
+      if (expected !== undefined && stored.version !== expected) {
+        throw new VersionConflictError({ version: stored.version, updatedBy: stored.updatedBy, updatedAt: stored.updatedAt });
+      }
+    };
+
+    const apply = (w: CaseWrite): void => {
+      switch (w.op) {
+        case "create": {
+          const data = normalized(w.input);
+          checkInput(data, 0);
+          let id: number;
+          try {
+            id = Number(st.insert.run(w.id ?? null, ...caseRowArray(data), w.createdAt ?? now, userId, w.createdAt ?? now, userId).lastInsertRowid);
+          } catch (error) {
+            throw asDuplicate(error, data.caseNo);
+          }
+          for (const holderId of data.rightHolderIds) st.insertLink.run(id, holderId);
+          index(id, data, true);
+          move(data, 1);
+          audit(options.audit || "create", id, null, data);
+          result.cases.push({ id, version: 1 });
+          return;
+        }
+        case "update": {
+          const data = normalized(w.input);
+          const stored = live(w.id);
+          checkVersion(stored, w.expectedVersion);
+          checkInput(data, w.id);
+          const { before, after } = changes(stored, data);
+          move(stored, -1);
+          try {
+            const changed = st.update.run(...caseRowArray(data), now, userId, w.id, w.expectedVersion).changes;
+            if (changed !== 1) throw new Error(`Case ${w.id} was not updated.`); // cannot happen under the write lock
+          } catch (error) {
+            throw asDuplicate(error, data.caseNo);
+          }
+          st.deleteLinks.run(w.id);
+          for (const holderId of data.rightHolderIds) st.insertLink.run(w.id, holderId);
+          index(w.id, data, false);
+          move(data, 1);
+          const version = stored.version + 1;
+          audit(options.audit || "update", w.id, { ...before, version: stored.version }, { ...after, version });
+          result.cases.push({ id: w.id, version });
+          return;
+        }
+        case "delete": {
+          const stored = live(w.id);
+          checkVersion(stored, w.expectedVersion);
+          st.setDeleted.run({ deletedAt: now, now, userId, id: w.id });
+          move(stored, -1);
+          search.remove(w.id);
+          audit("delete", w.id, { deletedAt: null, version: stored.version }, { deletedAt: now, version: stored.version + 1 });
+          result.cases.push({ id: w.id, version: stored.version + 1 });
+          return;
+        }
+        case "restore": {
+          const stored = loadStoredCase(sqlite, w.id);
+          if (!stored || stored.deletedAt === null) throw new CaseNotFoundError(`No deleted case with id ${w.id}.`);
+          st.setDeleted.run({ deletedAt: null, now, userId, id: w.id });
+          move(stored, 1);
+          index(w.id, stored, false);
+          audit("restore", w.id, { deletedAt: stored.deletedAt, version: stored.version }, { deletedAt: null, version: stored.version + 1 });
+          result.cases.push({ id: w.id, version: stored.version + 1 });
+          return;
+        }
+        case "moveHolderLinks": {
+          // set-based: the per-case deltas so far first, then the affected cases' holder cells out and back in
+          if (!rebuild) deltas.flush(sqlite);
+          startHolderDelta(sqlite, "select case_id from case_right_holders where right_holder_id = ?", w.fromHolderId);
+          if (!rebuild) collectHolderCells(sqlite, -1);
+          sqlite.prepare(`insert or ignore into case_right_holders (case_id, right_holder_id)
+            select case_id, ? from case_right_holders where right_holder_id = ?`).run(w.toHolderId, w.fromHolderId);
+          sqlite.prepare("delete from case_right_holders where right_holder_id = ?").run(w.fromHolderId);
+          holders.clear();
+          if (!rebuild) {
+            collectHolderCells(sqlite, 1);
+            finishHolderDelta(sqlite);
+          }
+          result.relinked += reindexAffected(sqlite);
+          dropAffected(sqlite);
+          return;
+        }
+      }
+    };
+
+    if (rebuild) {
+      withCaseIndexesDeferred(sqlite, () => {
+        for (const w of writes) apply(w);
+      });
+      rebuildRollups(sqlite);
+    } else {
+      for (const w of writes) apply(w);
+      deltas.flush(sqlite);
+    }
+    return result;
+  }).immediate();
+}
+
+/**
+ * Runs a bulk load with the secondary indexes of `cases` dropped, and builds them again
+ * afterwards: one sort per index instead of a million random inserts into each.
+ */
+export function withCaseIndexesDeferred<T>(sqlite: Database.Database, load: () => T): T {
+  const indexes = sqlite
+    .prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'cases' and sql is not null")
+    .all() as { name: string; sql: string }[];
+  for (const { name } of indexes) sqlite.prepare(`drop index "${name.replace(/"/g, '""')}"`).run();
+  const result = load();
+  for (const { sql } of indexes) sqlite.prepare(sql).run();
+  return result;
+}
+
+// ---- a right holder's cells in the cube, for a whole set of cases ------------------------------
+
+// A right holder's id and industry key the cube's 'holder' and 'industry' cells of every live
+// case naming it. Moving links (a merge) or an industry change re-keys those cells for a whole
+// set of cases at once: their contributions are subtracted before the change and added back
+// after it, in set-based SQL (a per-case delta would hold the write lock for seconds at
+// national scale). CROSS JOIN fixes the join order: the temp table of affected cases has no
+// statistics, and the planner would otherwise scan every link instead of looking the few up.
+
+const AFFECTED = "temp.affected_cases";
+const DELTA = "temp.holder_stats_delta";
+const YEAR = "cast(substr(c.seized_on, 1, 4) as integer)";
+const STATS_KEYS = "grain, dim, year, office_id, infringement_type, campaign_id, value";
+
+export function startHolderDelta(sqlite: Database.Database, caseIdsSql: string, ...params: unknown[]): void {
+  sqlite.exec(`drop table if exists ${AFFECTED}; create temp table affected_cases (case_id integer primary key);
+    drop table if exists ${DELTA};
+    create temp table holder_stats_delta (dim text, year integer, office_id integer, infringement_type text, campaign_id integer,
+      value text, cases integer, pieces integer, value_fen integer)`);
+  sqlite.prepare(`insert or ignore into ${AFFECTED} (case_id) ${caseIdsSql}`).run(...params);
+}
+
+/** Adds (+1) or subtracts (-1) the affected live cases' 'holder' and 'industry' cells at the finest grain. */
+export function collectHolderCells(sqlite: Database.Database, sign: 1 | -1): void {
+  sqlite.prepare(`insert into ${DELTA}
+    select 'holder', ${YEAR}, c.office_id, c.infringement_type, coalesce(c.campaign_id, 0), cast(l.right_holder_id as text),
+           ${sign} * count(*), ${sign} * sum(c.pieces), ${sign} * sum(c.value_fen)
+    from ${AFFECTED} a cross join cases c on c.id = a.case_id cross join case_right_holders l on l.case_id = c.id
+    where c.deleted_at is null
+    group by 2, 3, 4, 5, 6`).run();
+  // a case counts once per industry among its right holders
+  sqlite.prepare(`insert into ${DELTA}
+    select 'industry', year, office_id, infringement_type, campaign_id, industry,
+           ${sign} * count(*), ${sign} * sum(pieces), ${sign} * sum(value_fen)
+    from (select distinct c.id, ${YEAR} as year, c.office_id, c.infringement_type, coalesce(c.campaign_id, 0) as campaign_id,
+                 h.industry, c.pieces, c.value_fen
+          from ${AFFECTED} a cross join cases c on c.id = a.case_id cross join case_right_holders l on l.case_id = c.id
+          cross join right_holders h on h.id = l.right_holder_id
+          where c.deleted_at is null)
+    group by year, office_id, infringement_type, campaign_id, industry`).run();
+}
+
+/** Applies the collected delta to case_stats at every grain, drops emptied cells, and cleans up. */
+export function finishHolderDelta(sqlite: Database.Database): void {
+  sqlite.exec("drop table if exists temp.holder_stats_cells");
+  sqlite.exec(`create temp table holder_stats_cells as select * from case_stats where 0`);
+  for (const g of STATS_GRAINS) {
+    const office = g.office ? "office_id" : `${NO_OFFICE}`;
+    const type = g.typeCampaign ? "infringement_type" : `'${NO_TYPE}'`;
+    const campaign = g.typeCampaign ? "campaign_id" : `${NO_CAMPAIGN_COLUMN}`;
+    sqlite.prepare(`insert into temp.holder_stats_cells (${STATS_KEYS}, cases, pieces, value_fen)
+      select ${g.grain}, dim, year, ${office}, ${type}, ${campaign}, value, sum(cases), sum(pieces), sum(value_fen)
+      from ${DELTA}
+      group by dim, year, ${g.office ? "office_id, " : ""}${g.typeCampaign ? "infringement_type, campaign_id, " : ""}value
+      having sum(cases) <> 0 or sum(pieces) <> 0 or sum(value_fen) <> 0`).run();
+  }
+  sqlite.prepare(`insert into case_stats (${STATS_KEYS}, cases, pieces, value_fen)
+    select ${STATS_KEYS}, cases, pieces, value_fen from temp.holder_stats_cells where true
+    on conflict (${STATS_KEYS}) do update set
+      cases = cases + excluded.cases, pieces = pieces + excluded.pieces, value_fen = value_fen + excluded.value_fen`).run();
+  sqlite.prepare(`delete from case_stats where rowid in
+    (select s.rowid from temp.holder_stats_cells k cross join case_stats s using (${STATS_KEYS}) where s.cases = 0)`).run();
+  sqlite.exec("drop table temp.holder_stats_cells");
+}
+
+/** Writes the search documents of the affected live cases again (their right holders' names changed). */
+export function reindexAffected(sqlite: Database.Database): number {
+  const search = searchIndexWriter(sqlite);
+  const names = sqlite
+    .prepare(`select h.name || ' ' || coalesce(h.name_zh, '') from case_right_holders l
+      join right_holders h on h.id = l.right_holder_id where l.case_id = ? order by h.id`)
+    .pluck();
+  const rows = sqlite
+    .prepare(`select c.id, c.case_no as caseNo, c.goods_description as goods
+      from ${AFFECTED} a cross join cases c on c.id = a.case_id where c.deleted_at is null`)
+    .all() as { id: number; caseNo: string; goods: string }[];
+  for (const row of rows) search.put({ caseId: row.id, caseNo: row.caseNo, goods: row.goods, holderNames: names.all(row.id) as string[] });
+  return rows.length;
+}
+
+export function dropAffected(sqlite: Database.Database): void {
+  sqlite.exec(`drop table if exists ${AFFECTED}; drop table if exists ${DELTA}`);
+}
