@@ -29,6 +29,7 @@ const KEPT_ANSWERS = 200;
 /** Forgets this connection's kept answers (the bench measures the work itself with it). */
 export function forgetKeptAnswers(db: Db): void {
   forgetKept(db, "tallies");
+  forgetKept(db, "totals");
 }
 
 function freeze(c: Collected): Collected {
