@@ -265,34 +265,49 @@ export function tally(db: Db, filters: Filters, options: FilterOptions, want: Wa
     return bits;
   };
 
+  // 1. selection: the rows that pass (this period and the previous one), and for each set
+  //    facet the rows that fail its filter alone
+  const activeDims: number[] = [];
+  for (let k = 0; k < nDims; k++) if (dimMask[k] !== -1) activeDims.push(k);
+  const nActive = activeDims.length;
+  const activeCols = activeDims.map((k) => dims[k]!);
+  const activeMasks = Int32Array.from(activeDims.map((k) => dimMask[k]!));
+  let sel = new Int32Array(Math.min(count, 1 << 16));
+  let nSel = 0;
+  const prevSel: number[] = [];
+  const failedOnly: number[][] = [];
+  for (const slot of setSlots) failedOnly[slot] = [];
+  const whole = lo === -Infinity && hi === Infinity && !hasPrev;
+
   rows: for (let i = 0; i < count; i++) {
     const r = candidates ? candidates[i]! : i;
     if (live[r] !== 1) continue;
-    const day = ymd[r]!;
-    const inCur = day >= lo && day <= hi;
-    const inPrev = hasPrev && day >= prevLo && day <= prevHi;
-    if (!inCur && !inPrev) continue;
+    let inCur = true;
+    let inPrev = false;
+    if (!whole) {
+      const day = ymd[r]!;
+      inCur = day >= lo && day <= hi;
+      inPrev = hasPrev && day >= prevLo && day <= prevHi;
+      if (!inCur && !inPrev) continue;
+    }
     if (own && !hasLinkIn(r, own)) continue;
     let fails = 0;
     let failed = -1;
-    const o = office[r]!;
-    if (districtOk && districtOk[o] !== 1) {
+    if (districtOk && districtOk[office[r]!] !== 1) {
       if (++fails > maxFails) continue;
       failed = F_DISTRICT;
     }
-    if (officeOk && officeOk[o] !== 1) {
+    if (officeOk && officeOk[office[r]!] !== 1) {
       if (++fails > maxFails) continue;
       failed = F_OFFICE;
     }
-    for (let k = 0; k < nDims; k++) {
-      const m = dimMask[k]!;
-      if (m !== -1 && ((m >> dims[k]![r]!) & 1) === 0) {
+    for (let a = 0; a < nActive; a++) {
+      if (((activeMasks[a]! >> activeCols[a]![r]!) & 1) === 0) {
         if (++fails > maxFails) continue rows;
-        failed = F_DIM0 + k;
+        failed = F_DIM0 + activeDims[a]!;
       }
     }
-    const c = campaign[r]!;
-    if (campaignOk && campaignOk[c] !== 1) {
+    if (campaignOk && campaignOk[campaign[r]!] !== 1) {
       if (++fails > maxFails) continue;
       failed = F_CAMPAIGN;
     }
@@ -304,27 +319,89 @@ export function tally(db: Db, filters: Filters, options: FilterOptions, want: Wa
       if (++fails > maxFails) continue;
       failed = F_INDUSTRY;
     }
-    const p = pieces[r]!, v = value[r]!;
-    if (inPrev && fails === 0) {
-      prev[0]!++;
-      prev[1]! += p;
-      prev[2]! += v;
-      if (prevHolders) {
-        const end = linkStart[r]! + linkCount[r]!;
-        for (let j = linkStart[r]!; j < end; j++) {
-          const h = links[j]!;
-          if (own && (h >= own.length || own[h] !== 1)) continue;
-          if (h < prevHolders.length) prevHolders[h] = 1;
+    if (fails === 0) {
+      if (inPrev) prevSel.push(r);
+      if (inCur) {
+        if (nSel === sel.length) {
+          const bigger = new Int32Array(Math.min(count, sel.length * 4));
+          bigger.set(sel);
+          sel = bigger;
+        }
+        sel[nSel++] = r;
+      }
+    } else if (inCur) failedOnly[failed]!.push(r);
+  }
+  const chosen = sel.subarray(0, nSel);
+
+  // 2. the tallies, a column at a time over the chosen rows
+  for (let i = 0; i < nSel; i++) {
+    const r = chosen[i]!;
+    all[1]! += pieces[r]!;
+    all[2]! += value[r]!;
+  }
+  all[0] = nSel;
+  if (yearT) {
+    for (let i = 0; i < nSel; i++) {
+      const r = chosen[i]!;
+      const y = (((ymd[r]! / 10000) | 0) - YEAR0) * 3;
+      yearT[y]!++;
+      yearT[y + 1]! += pieces[r]!;
+      yearT[y + 2]! += value[r]!;
+    }
+  }
+  if (officeT) sumByInt32(officeT, office, chosen, pieces, value);
+  if (campaignT) sumByInt32(campaignT, campaign, chosen, pieces, value);
+  for (let k = 0; k < nDims; k++) if (wantDims[k]) sumByUint8(dimT[k]!, dims[k]!, chosen, pieces, value);
+  if (holderT || industryT) {
+    for (let i = 0; i < nSel; i++) {
+      const r = chosen[i]!;
+      const p = pieces[r]!, v = value[r]!;
+      const end = linkStart[r]! + linkCount[r]!;
+      let bits = 0;
+      for (let j = linkStart[r]!; j < end; j++) {
+        const h = links[j]!;
+        if (own && (h >= own.length || own[h] !== 1)) continue;
+        if (h > s.maxHolder) continue;
+        if (holderT) {
+          holderT[h * 3]!++;
+          holderT[h * 3 + 1]! += p;
+          holderT[h * 3 + 2]! += v;
+        }
+        const code = industryOf[h]!;
+        if (code >= 0) bits |= 1 << code;
+      }
+      if (industryT) {
+        // a case counts once per industry among its right holders
+        for (let b = 0; bits >> b; b++) {
+          if (((bits >> b) & 1) === 0) continue;
+          industryT[b * 3]!++;
+          industryT[b * 3 + 1]! += p;
+          industryT[b * 3 + 2]! += v;
         }
       }
     }
-    if (!inCur) continue;
-    if (facets) {
-      // a row failing one facet's filter counts for that facet; a row passing all, for each set facet
-      for (const slot of fails === 0 ? setSlots : [failed]) {
-        const t = exceptT[slot]!;
-        if (slot === F_DISTRICT || slot === F_OFFICE) t[o]!++;
-        else if (slot === F_CAMPAIGN) t[c]!++;
+  }
+  if (hasPrev) {
+    for (const r of prevSel) {
+      prev[0]!++;
+      prev[1]! += pieces[r]!;
+      prev[2]! += value[r]!;
+      const end = linkStart[r]! + linkCount[r]!;
+      for (let j = linkStart[r]!; j < end; j++) {
+        const h = links[j]!;
+        if (own && (h >= own.length || own[h] !== 1)) continue;
+        if (h < prevHolders!.length) prevHolders![h] = 1;
+      }
+    }
+  }
+  // each set facet: the chosen rows and the rows failing its filter alone (cases only)
+  for (const slot of setSlots) {
+    const t = exceptT[slot]!;
+    for (const part of [chosen, failedOnly[slot]!] as ArrayLike<number>[]) {
+      for (let i = 0; i < part.length; i++) {
+        const r = part[i]!;
+        if (slot === F_DISTRICT || slot === F_OFFICE) t[office[r]!]!++;
+        else if (slot === F_CAMPAIGN) t[campaign[r]!]!++;
         else if (slot === F_HOLDER) {
           const end = linkStart[r]! + linkCount[r]!;
           for (let j = linkStart[r]!; j < end; j++) {
@@ -336,54 +413,6 @@ export function tally(db: Db, filters: Filters, options: FilterOptions, want: Wa
           const bits = industryBits(r);
           for (let b = 0; b < INDUSTRIES.length; b++) if ((bits >> b) & 1) t[b]!++;
         } else t[dims[slot - F_DIM0]![r]!]!++;
-      }
-      if (fails !== 0) continue;
-    }
-    all[0]!++;
-    all[1]! += p;
-    all[2]! += v;
-    if (yearT) {
-      const y = (((day / 10000) | 0) - YEAR0) * 3;
-      yearT[y]!++;
-      yearT[y + 1]! += p;
-      yearT[y + 2]! += v;
-    }
-    if (officeT) {
-      officeT[o * 3]!++;
-      officeT[o * 3 + 1]! += p;
-      officeT[o * 3 + 2]! += v;
-    }
-    if (campaignT) {
-      campaignT[c * 3]!++;
-      campaignT[c * 3 + 1]! += p;
-      campaignT[c * 3 + 2]! += v;
-    }
-    for (let k = 0; k < nDims; k++) {
-      if (!wantDims[k]) continue;
-      const t = dimT[k]!;
-      const at = dims[k]![r]! * 3;
-      t[at]!++;
-      t[at + 1]! += p;
-      t[at + 2]! += v;
-    }
-    if (holderT) {
-      const end = linkStart[r]! + linkCount[r]!;
-      for (let j = linkStart[r]!; j < end; j++) {
-        const h = links[j]!;
-        if (own && (h >= own.length || own[h] !== 1)) continue;
-        if (h > s.maxHolder) continue;
-        holderT[h * 3]!++;
-        holderT[h * 3 + 1]! += p;
-        holderT[h * 3 + 2]! += v;
-      }
-    }
-    if (industryT) {
-      const bits = industryBits(r);
-      for (let b = 0; bits >> b; b++) {
-        if (((bits >> b) & 1) === 0) continue;
-        industryT[b * 3]!++;
-        industryT[b * 3 + 1]! += p;
-        industryT[b * 3 + 2]! += v;
       }
     }
   }
@@ -419,6 +448,26 @@ export function tally(db: Db, filters: Filters, options: FilterOptions, want: Wa
     out.except.set(facet, c);
   }
   return out;
+}
+
+// one function per column type, so that each loop stays monomorphic
+function sumByUint8(t: Float64Array, col: Uint8Array, rows: Int32Array, pieces: Float64Array, value: Float64Array) {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const at = col[r]! * 3;
+    t[at]!++;
+    t[at + 1]! += pieces[r]!;
+    t[at + 2]! += value[r]!;
+  }
+}
+function sumByInt32(t: Float64Array, col: Int32Array, rows: Int32Array, pieces: Float64Array, value: Float64Array) {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const at = col[r]! * 3;
+    t[at]!++;
+    t[at + 1]! += pieces[r]!;
+    t[at + 2]! += value[r]!;
+  }
 }
 
 function isSet(filters: Filters, facet: FacetName, options: FilterOptions): boolean {

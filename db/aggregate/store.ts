@@ -71,13 +71,16 @@ export type CaseStore = {
 
 const stores = new WeakMap<Database.Database, CaseStore>();
 
-const codeMaps = DIM_VALUES.map((values) => new Map<string, number>(values.map((v, i) => [v, i])));
 const industryCode = new Map<string, number>(INDUSTRIES.map((v, i) => [v, i]));
 
+const DIM_COLUMNS = ["infringement_type", "goods_category", "direction", "channel", "transport", "protection_mode", "status", `coalesce(disposal, '${NO_DISPOSAL}')`];
+// the enumerations arrive as their codes (SQLite compares the few strings; no string reaches JavaScript)
+const codeOf = (column: string, values: readonly string[]) =>
+  `case ${column} ${values.map((v, i) => `when '${v}' then ${i}`).join(" ")} else -1 end`;
 const CASE_COLUMNS = `id, cast(replace(seized_on, '-', '') as integer), office_id, coalesce(campaign_id, 0),
-  infringement_type, goods_category, direction, channel, transport, protection_mode, status, coalesce(disposal, '${NO_DISPOSAL}'),
+  ${DIM_COLUMNS.map((c, k) => codeOf(c, DIM_VALUES[k]!)).join(", ")},
   pieces, value_fen`;
-type CaseRowRaw = [number, number, number, number, string, string, string, string, string, string, string, string, number, number];
+type CaseRowRaw = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
 
 function emptyStore(capacity: number): CaseStore {
   return {
@@ -138,8 +141,8 @@ function setRow(s: CaseStore, r: number, c: CaseRowRaw) {
   s.office[r] = c[2];
   s.campaign[r] = c[3];
   for (let k = 0; k < DIMS.length; k++) {
-    const code = codeMaps[k]!.get(c[4 + k] as string);
-    if (code === undefined) throw new Error(`The case ${c[0]} has ${DIMS[k]} "${c[4 + k]}", which the enumerations do not list.`);
+    const code = c[4 + k]!;
+    if (code < 0) throw new Error(`The case ${c[0]} has a ${DIMS[k]} that the enumerations do not list.`);
     s.dims[k]![r] = code;
   }
   s.pieces[r] = c[12];
@@ -349,7 +352,7 @@ export function caseStore(db: Db): CaseStore {
 
 /** Loads the store now (a reader process at start), so that the first read does not wait for it. */
 export function warmCaseStore(db: Db): void {
-  caseStore(db);
+  postings(caseStore(db));
 }
 
 /** Drops this connection's store: the next read loads it whole (tests, the bench). */
