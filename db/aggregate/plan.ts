@@ -2,7 +2,7 @@ import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { FACET_NAMES, type FacetName, type Filters } from "../../lib/filters";
 import { campaignIdsOfCodes, officeIdsOfCodes, officeIdsOfDistricts, textMatch, type FilterOptions } from "../case-filters";
 import type { Db } from "../open";
-import { caseStore, DIMS, DIM_VALUES, INDUSTRIES, postings, type CaseStore, type Dim } from "./store";
+import { caseStore, DIMS, DIM_VALUES, INDUSTRIES, postings, yearTallies, type CaseStore, type Dim } from "./store";
 
 // The one planner over the aggregate store (./store.ts): the one Filters (with the member
 // scope of FilterOptions) becomes a plan — dates a day range, districts and offices an office
@@ -277,9 +277,19 @@ export function tally(db: Db, filters: Filters, options: FilterOptions, want: Wa
   const prevSel: number[] = [];
   const failedOnly: number[][] = [];
   for (const slot of setSlots) failedOnly[slot] = [];
-  const whole = lo === -Infinity && hi === Infinity && !hasPrev;
+  // no filter but dates: whole years come from the store's year tallies, only the rows of
+  // partial years are scanned
+  const useYears = !own && !districtOk && !officeOk && nActive === 0 && !campaignOk && !holderOk && !industryOk && !candidates;
+  const wholeFrom = (d: number) => (d === -Infinity ? -Infinity : d % 10000 === 101 ? (d / 10000) | 0 : ((d / 10000) | 0) + 1);
+  const wholeTo = (d: number) => (d === Infinity ? Infinity : d % 10000 === 1231 ? (d / 10000) | 0 : ((d / 10000) | 0) - 1);
+  const curYears = useYears ? [wholeFrom(lo), wholeTo(hi)] : [1, 0];
+  const prevYears = useYears && hasPrev ? [wholeFrom(prevLo), wholeTo(prevHi)] : [1, 0];
+  const [cyLo, cyHi] = curYears as [number, number];
+  const [pyLo, pyHi] = prevYears as [number, number];
+  const whole = lo === -Infinity && hi === Infinity && !hasPrev && !useYears;
+  const scanned = useYears && lo === -Infinity && hi === Infinity && !hasPrev ? 0 : count;
 
-  rows: for (let i = 0; i < count; i++) {
+  rows: for (let i = 0; i < scanned; i++) {
     const r = candidates ? candidates[i]! : i;
     if (live[r] !== 1) continue;
     let inCur = true;
@@ -288,6 +298,11 @@ export function tally(db: Db, filters: Filters, options: FilterOptions, want: Wa
       const day = ymd[r]!;
       inCur = day >= lo && day <= hi;
       inPrev = hasPrev && day >= prevLo && day <= prevHi;
+      if (useYears) {
+        const y = (day / 10000) | 0;
+        if (y >= cyLo && y <= cyHi) inCur = false;
+        if (y >= pyLo && y <= pyHi) inPrev = false;
+      }
       if (!inCur && !inPrev) continue;
     }
     if (own && !hasLinkIn(r, own)) continue;
@@ -391,6 +406,28 @@ export function tally(db: Db, filters: Filters, options: FilterOptions, want: Wa
         const h = links[j]!;
         if (own && (h >= own.length || own[h] !== 1)) continue;
         if (h < prevHolders!.length) prevHolders![h] = 1;
+      }
+    }
+  }
+  if (useYears && (cyLo <= cyHi || pyLo <= pyHi)) {
+    const addAll = (into: Float64Array | null, from: Float64Array) => {
+      if (!into) return;
+      const n = Math.min(into.length, from.length);
+      for (let i = 0; i < n; i++) into[i]! += from[i]!;
+    };
+    for (const [year, b] of yearTallies(s)) {
+      if (year >= cyLo && year <= cyHi) {
+        addAll(all, b.all);
+        if (yearT) addAll(yearT.subarray((year - YEAR0) * 3, (year - YEAR0) * 3 + 3), b.all);
+        addAll(officeT, b.office);
+        addAll(campaignT, b.campaign);
+        for (let k = 0; k < nDims; k++) if (wantDims[k]) addAll(dimT[k]!, b.dims[k]!);
+        addAll(holderT, b.holders);
+        addAll(industryT, b.industries);
+      }
+      if (year >= pyLo && year <= pyHi) {
+        addAll(prev, b.all);
+        for (let h = 0; h < prevHolders!.length && h * 3 < b.holders.length; h++) if (b.holders[h * 3]! > 0) prevHolders![h] = 1;
       }
     }
   }

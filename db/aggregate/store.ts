@@ -26,7 +26,7 @@ export const INDUSTRIES = industries.values;
 
 /** More changed cases than this (or than a tenth of the cases) and the store loads everything again. */
 const RELOAD_AFTER = 20_000;
-const CHUNK = 100_000;
+const CHUNK = 25_000;
 
 export type CaseStore = {
   /** rows in use (live or not) */
@@ -67,6 +67,22 @@ export type CaseStore = {
   provisional: boolean;
   /** holder id → rows naming it, built on demand for a generation */
   postings: { generation: number; start: Int32Array; rows: Int32Array } | null;
+  /**
+   * Every figure of each seizure year over all live cases (no filter), built at first need
+   * and then kept in step row by row as cases are loaded again: a filter of dates alone (or
+   * none) reads whole years from here and scans only the rows of its partial years.
+   */
+  years: Map<number, YearBlock> | null;
+};
+
+/** The tallies of one year as [cases, pieces, value] triples by key. */
+export type YearBlock = {
+  all: Float64Array;
+  office: Float64Array;
+  campaign: Float64Array;
+  dims: Float64Array[];
+  holders: Float64Array;
+  industries: Float64Array;
 };
 
 const stores = new WeakMap<Database.Database, CaseStore>();
@@ -108,6 +124,7 @@ function emptyStore(capacity: number): CaseStore {
     uncertain: new Set(),
     provisional: false,
     postings: null,
+    years: null,
   };
 }
 
@@ -163,6 +180,16 @@ function loadHolders(sqlite: Database.Database, s: CaseStore) {
   for (const [id] of rows) if (id > max) max = id;
   const industryOf = new Int8Array(max + 1).fill(-1);
   for (const [id, industry] of rows) industryOf[id] = industryCode.get(industry) ?? -1;
+  if (s.years) {
+    // a right holder's industry changed (or a holder went): the industry tallies are built again
+    const old = s.industryOf;
+    for (let h = 0; h < Math.max(old.length, industryOf.length); h++) {
+      if ((old[h] ?? -1) !== (industryOf[h] ?? -1) && (old[h] ?? -1) !== -1) {
+        s.years = null;
+        break;
+      }
+    }
+  }
   s.industryOf = industryOf;
   s.maxHolder = max;
 }
@@ -239,6 +266,13 @@ function loadAll(sqlite: Database.Database): CaseStore {
 /** Loads these cases again (live ones with their links; the others leave the store). */
 function reloadCases(sqlite: Database.Database, s: CaseStore, ids: number[]) {
   const list = JSON.stringify(ids);
+  // the year tallies: out with the rows as they were (in again below, as they are)
+  if (s.years) {
+    for (const id of ids) {
+      const r = id < s.rowOf.length ? s.rowOf[id]! - 1 : -1;
+      if (r >= 0 && s.live[r] === 1 && !addToYears(s, r, -1)) break;
+    }
+  }
   const rows = sqlite
     .prepare(`select ${CASE_COLUMNS} from cases where deleted_at is null and id in (select value from json_each(?))`)
     .raw(true)
@@ -281,6 +315,62 @@ function reloadCases(sqlite: Database.Database, s: CaseStore, ids: number[]) {
     s.links[s.linksUsed++] = holder;
     s.linkCount[r]!++;
   }
+  if (s.years) for (const id of liveIds) if (!addToYears(s, s.rowOf[id]! - 1, 1)) break;
+}
+
+function newYearBlock(s: CaseStore): YearBlock {
+  return {
+    all: new Float64Array(3),
+    office: new Float64Array((s.maxOffice + 1) * 3),
+    campaign: new Float64Array((s.maxCampaign + 1) * 3),
+    dims: DIM_VALUES.map((values) => new Float64Array(values.length * 3)),
+    holders: new Float64Array((s.maxHolder + 1) * 3),
+    industries: new Float64Array(INDUSTRIES.length * 3),
+  };
+}
+
+/** Adds (sign 1) or takes away (-1) row r's figures in its year; false (and the years dropped) when they cannot hold it. */
+function addToYears(s: CaseStore, r: number, sign: 1 | -1): boolean {
+  const years = s.years!;
+  const year = (s.ymd[r]! / 10000) | 0;
+  let b = years.get(year);
+  if (!b) years.set(year, (b = newYearBlock(s)));
+  const p = s.pieces[r]! * sign, v = s.value[r]! * sign;
+  const add = (t: Float64Array, k: number) => {
+    t[k * 3]! += sign;
+    t[k * 3 + 1]! += p;
+    t[k * 3 + 2]! += v;
+  };
+  if ((s.office[r]! + 1) * 3 > b.office.length || (s.campaign[r]! + 1) * 3 > b.campaign.length) {
+    s.years = null; // an office or campaign newer than the tallies: they are built again when next needed
+    return false;
+  }
+  add(b.all, 0);
+  add(b.office, s.office[r]!);
+  add(b.campaign, s.campaign[r]!);
+  for (let k = 0; k < DIMS.length; k++) add(b.dims[k]!, s.dims[k]![r]!);
+  let bits = 0;
+  const end = s.linkStart[r]! + s.linkCount[r]!;
+  for (let i = s.linkStart[r]!; i < end; i++) {
+    const h = s.links[i]!;
+    if ((h + 1) * 3 > b.holders.length) {
+      s.years = null;
+      return false;
+    }
+    add(b.holders, h);
+    const code = h < s.industryOf.length ? s.industryOf[h]! : -1;
+    if (code >= 0) bits |= 1 << code;
+  }
+  for (let i = 0; i < INDUSTRIES.length; i++) if ((bits >> i) & 1) add(b.industries, i);
+  return true;
+}
+
+/** The year tallies of all live cases (built on first need, then kept in step). */
+export function yearTallies(s: CaseStore): Map<number, YearBlock> {
+  if (s.years) return s.years;
+  s.years = new Map();
+  for (let r = 0; r < s.n; r++) if (s.live[r] === 1) addToYears(s, r, 1);
+  return s.years;
 }
 
 type Watch = { versionOf: () => string };
@@ -322,7 +412,6 @@ function catchUp(sqlite: Database.Database, s: CaseStore): CaseStore {
   }
   // right holders are few: their industries are read again whenever anything changed
   loadHolders(sqlite, s);
-  s.generation++;
   if (inTx) {
     // this transaction may roll back (and its log rows with it): its cases are loaded again
     // after it, and the seq stays where the last commit left it
@@ -352,7 +441,9 @@ export function caseStore(db: Db): CaseStore {
 
 /** Loads the store now (a reader process at start), so that the first read does not wait for it. */
 export function warmCaseStore(db: Db): void {
-  postings(caseStore(db));
+  const s = caseStore(db);
+  postings(s);
+  yearTallies(s);
 }
 
 /** Drops this connection's store: the next read loads it whole (tests, the bench). */
@@ -362,8 +453,9 @@ export function dropCaseStore(db: Db): void {
 
 /** Bytes held by the store's arrays. */
 export function caseStoreBytes(s: CaseStore): number {
-  const arrays = [s.id, s.ymd, s.office, s.campaign, ...s.dims, s.pieces, s.value, s.live, s.linkStart, s.linkCount, s.links, s.rowOf, s.industryOf];
+  const arrays: ArrayBufferView[] = [s.id, s.ymd, s.office, s.campaign, ...s.dims, s.pieces, s.value, s.live, s.linkStart, s.linkCount, s.links, s.rowOf, s.industryOf];
   if (s.postings) arrays.push(s.postings.start, s.postings.rows);
+  for (const b of s.years?.values() ?? []) arrays.push(b.all, b.office, b.campaign, ...b.dims, b.holders, b.industries);
   return arrays.reduce((n, a) => n + a.byteLength, 0);
 }
 
