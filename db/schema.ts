@@ -267,9 +267,10 @@ export const caseStats = sqliteTable(
 // every writer, in any process, logs without code of its own. Each process's in-memory
 // aggregate store (db/aggregate) reads the rows after the last one it has seen and reloads
 // just those cases; a trigger keeps the newest 100,000 rows, and a store that fell further
-// behind than the oldest row loads everything again.
+// behind than the oldest row loads everything again. A row with case id 0 means "everything
+// changed" (a bulk load that paused the log: see migration 0011).
 export const caseChanges = sqliteTable("case_changes", {
-  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  seq: integer("seq").primaryKey(),
   caseId: integer("case_id").notNull(),
 });
 

@@ -406,6 +406,13 @@ function catchUp(sqlite: Database.Database, s: CaseStore): CaseStore {
     const ids = sqlite.prepare("select distinct case_id from case_changes where seq > ?").pluck().all(s.seq) as number[];
     for (const id of ids) changed.add(id);
   }
+  if (changed.has(0)) {
+    // a bulk load paused the log and left "everything changed" (migration 0011)
+    const fresh = loadAll(sqlite);
+    fresh.version = inTx ? "" : version;
+    fresh.generation = s.generation + 1;
+    return fresh;
+  }
   if (changed.size) {
     reloadCases(sqlite, s, [...changed]);
     s.generation++;

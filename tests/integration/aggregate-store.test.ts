@@ -233,6 +233,28 @@ describe("the store learns of every commit", () => {
     }
   });
 
+  it("loads everything again after a bulk load that paused the log and left its marker", () => {
+    const reader = openDb(`file:${t.file}`);
+    const writer = openDb(`file:${t.file}`);
+    try {
+      kpis(reader);
+      const seq = caseStore(reader).seq;
+      writer.$client.transaction(() => {
+        writer.$client.prepare("insert into app_meta (key, value) values ('case_changes', 'paused')").run();
+        writer.$client.prepare("update cases set pieces = pieces + 5 where deleted_at is null and id % 7 = 0").run();
+        writer.$client.prepare("delete from app_meta where key = 'case_changes'").run();
+        writer.$client.prepare("insert into case_changes (case_id) values (0)").run();
+      })();
+      // the paused writes logged nothing but the marker
+      expect(writer.$client.prepare("select count(*) from case_changes where seq > ?").pluck().get(seq)).toBe(1);
+      const after = kpis(reader);
+      expect({ cases: after.cases, pieces: after.pieces, valueFen: after.valueFen }).toEqual(sqlTotal(writer));
+    } finally {
+      reader.$client.close();
+      writer.$client.close();
+    }
+  });
+
   it("forgets what it read inside a transaction that rolled back", () => {
     const db = openDb(`file:${t.file}`);
     try {
