@@ -35,13 +35,11 @@ export function casesWhere(db: Db, filters: Filters, options: FilterOptions = {}
   else if (f.to) parts.push(lte(cases.seizedOn, f.to));
 
   if (f.district.length) {
-    // a district includes its subordinate customs
-    const offices = ids(db, sql`select o.id from ${customsOffices} o where o.code in ${f.district}
-      or o.district_id in (select d.id from ${customsOffices} d where d.code in ${f.district})`);
+    const offices = officeIdsOfDistricts(db, f.district);
     parts.push(inArray(cases.officeId, offices.length ? offices : [-1]));
   }
   if (f.office.length) {
-    const offices = ids(db, sql`select o.id from ${customsOffices} o where o.code in ${f.office}`);
+    const offices = officeIdsOfCodes(db, f.office);
     parts.push(inArray(cases.officeId, offices.length ? offices : [-1]));
   }
   if (f.type.length) parts.push(inArray(cases.infringementType, f.type));
@@ -63,7 +61,7 @@ export function casesWhere(db: Db, filters: Filters, options: FilterOptions = {}
     );
   }
   if (f.campaign.length) {
-    const found = ids(db, sql`select c.id from ${campaigns} c where c.code in ${f.campaign}`);
+    const found = campaignIdsOfCodes(db, f.campaign);
     parts.push(inArray(cases.campaignId, found.length ? found : [-1]));
   }
   // Right-holder conditions: where a place or campaign already narrows cases through an index,
@@ -88,14 +86,48 @@ export function casesWhere(db: Db, filters: Filters, options: FilterOptions = {}
     parts.push(byHolders(allowed(ids(db, sql`select h.id from ${rightHolders} h where h.industry in ${f.industry}`))));
   }
   if (own) parts.push(inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where l.right_holder_id in ${own})`));
-  if (f.q) parts.push(own ? memberSearch(db, f.q, own) : textSearch(f.q));
+  if (f.q) {
+    const text = textMatch(db, f.q, own);
+    if (text === "nothing") parts.push(sql`0`);
+    else if (text) parts.push(inArray(cases.id, sql`(${text})`));
+  }
   return and(...parts)!;
 }
 
+// ---- the pieces of a filter that the aggregate planner (db/aggregate) shares with casesWhere ----
+
+/** The offices of these districts: a district includes its subordinate customs. */
+export function officeIdsOfDistricts(db: Db, codes: string[]): number[] {
+  if (!codes.length) return [];
+  return ids(db, sql`select o.id from ${customsOffices} o where o.code in ${codes}
+    or o.district_id in (select d.id from ${customsOffices} d where d.code in ${codes})`);
+}
+
+/** The offices with these codes (a district's code names the district's own office only). */
+export function officeIdsOfCodes(db: Db, codes: string[]): number[] {
+  if (!codes.length) return [];
+  return ids(db, sql`select o.id from ${customsOffices} o where o.code in ${codes}`);
+}
+
+export function campaignIdsOfCodes(db: Db, codes: string[]): number[] {
+  if (!codes.length) return [];
+  return ids(db, sql`select c.id from ${campaigns} c where c.code in ${codes}`);
+}
+
+/**
+ * What `q` matches: a select of case ids from the search index (the member-redacted one for a
+ * member's scope `own`), "nothing" when the text has no searchable token, or null when it
+ * restricts nothing (a member's words that all match its own company's names).
+ */
+export function textMatch(db: Db, q: string, own: number[] | null): SQL | "nothing" | null {
+  if (own) return memberSearch(db, q, own);
+  return textSearch(q);
+}
+
 /** Text over case numbers, goods and right-holder names; a query with no searchable token matches nothing. */
-function textSearch(q: string): SQL {
+function textSearch(q: string): SQL | "nothing" {
   const match = toMatchExpression(q);
-  return match ? inArray(cases.id, sql`(select rowid from cases_fts where cases_fts match ${match})`) : sql`0`;
+  return match ? sql`select rowid from cases_fts where cases_fts match ${match}` : "nothing";
 }
 
 /**
@@ -105,13 +137,13 @@ function textSearch(q: string): SQL {
  * matches the company's own names holds for all of them; the other words must match the
  * case number or the redacted goods. Never the names of the other companies on a case.
  */
-function memberSearch(db: Db, q: string, own: number[]): SQL | undefined {
+function memberSearch(db: Db, q: string, own: number[]): SQL | "nothing" | null {
   const words = searchWords(q);
-  if (!words.length) return sql`0`;
+  if (!words.length) return "nothing";
   const ownNames = (db.all(sql`select h.name as name, h.name_zh as nameZh from ${rightHolders} h where h.id in ${own}`) as { name: string; nameZh: string | null }[])
     .flatMap((h) => [h.name, h.nameZh ?? ""]);
   const rest = words.filter((parts) => !ownNames.some((name) => phraseMatches(parts, name)));
-  if (!rest.length) return undefined;
+  if (!rest.length) return null;
   const match = rest.map(phraseOf).join(" AND ");
-  return inArray(cases.id, sql`(select rowid from cases_redacted_fts where cases_redacted_fts match ${match})`);
+  return sql`select rowid from cases_redacted_fts where cases_redacted_fts match ${match}`;
 }

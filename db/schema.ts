@@ -262,6 +262,18 @@ export const caseStats = sqliteTable(
   (t) => [primaryKey({ columns: [t.grain, t.dim, t.year, t.officeId, t.infringementType, t.campaignId, t.value] })],
 );
 
+// The change log of cases: one row per case written (its row or its right-holder links),
+// appended by SQLite triggers on `cases` and `case_right_holders` (migration 0011), so that
+// every writer, in any process, logs without code of its own. Each process's in-memory
+// aggregate store (db/aggregate) reads the rows after the last one it has seen and reloads
+// just those cases; a trigger keeps the newest 100,000 rows, and a store that fell further
+// behind than the oldest row loads everything again. A row with case id 0 means "everything
+// changed" (a bulk load that paused the log: see migration 0011).
+export const caseChanges = sqliteTable("case_changes", {
+  seq: integer("seq").primaryKey(),
+  caseId: integer("case_id").notNull(),
+});
+
 // Facts about the database itself, such as whether it holds the generated demo data.
 export const appMeta = sqliteTable("app_meta", {
   key: text("key").primaryKey(),

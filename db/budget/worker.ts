@@ -5,6 +5,7 @@
 //
 // Started by db/budget/pool.ts with `node --conditions=react-server --import tsx`.
 import { databasePath } from "../../lib/env";
+import { warmCaseStore } from "../aggregate/store";
 import { drizzleOf, openSqlite, withServerCache, type Db } from "../open";
 import { toWire, type FromReader, type ToReader } from "./protocol";
 import { READS, STREAMS } from "./reads";
@@ -21,6 +22,13 @@ export function serveReads(reads: Record<string, AnyRead>, streams: Record<strin
     send({ t: "fatal", error: toWire(error) });
     process.disconnect();
     return;
+  }
+  try {
+    // the aggregate store is loaded before the reader says it is ready, so that the first
+    // dashboard read does not wait for the load (a failure here shows again on that read)
+    warmCaseStore(db);
+  } catch {
+    // the read that needs the store reports it
   }
   const open = new Map<number, { rows: Iterator<unknown>; close: () => void }>();
   process.on("message", (message: ToReader) => {

@@ -3,12 +3,14 @@ import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Role } from "../../lib/enums";
 import { officeCaseCount } from "../mutations/reference";
 import type { Db } from "../open";
-import { NO_CAMPAIGN_COLUMN, NO_TYPE } from "../rollup";
-import { caseStats, customsOffices, rightHolders, users } from "../schema";
+import { EMPTY_FILTERS } from "../../lib/filters";
+import { tally } from "../aggregate/plan";
+import { keptAnswer } from "../kept";
+import { customsOffices, rightHolders, users } from "../schema";
 import type { RightHolderFacts } from "./reference";
 
 // Reads for the admin pages: accounts, right holders with their cases and members, offices
-// with their cases. Case counts are of live cases and come from the cube (case_stats).
+// with their cases. Case counts are of live cases and come from the aggregate store (db/aggregate).
 
 export type AccountRow = {
   id: string;
@@ -43,15 +45,20 @@ export function holderOptions(db: Db): HolderOption[] {
 
 export type AdminHolderRow = RightHolderFacts & { cases: number; members: number };
 
-/** Live cases per right holder over all years (the cube's coarsest 'holder' cells). */
+/** Live cases per right holder and per office, from the aggregate store (db/aggregate), kept until the data changes. */
+function liveCaseCounts(db: Db): { holders: Map<number, number>; offices: Map<number, number> } {
+  return keptAnswer(db, "admin-counts", 1, "", () => {
+    const c = tally(db, EMPTY_FILTERS, {}, { dims: ["holder"], year: false, office: true });
+    return {
+      holders: new Map([...c.dims.get("holder")!].map(([k, f]) => [Number(k), f.cases])),
+      offices: new Map([...c.office].map(([k, f]) => [k, f.cases])),
+    };
+  });
+}
+
+/** Live cases per right holder over all years. */
 function holderCaseCounts(db: Db): Map<number, number> {
-  const rows = db
-    .select({ value: caseStats.value, cases: sql<number>`sum(${caseStats.cases})` })
-    .from(caseStats)
-    .where(and(eq(caseStats.grain, 0), eq(caseStats.dim, "holder")))
-    .groupBy(caseStats.value)
-    .all();
-  return new Map(rows.map((r) => [Number(r.value), Number(r.cases)]));
+  return liveCaseCounts(db).holders;
 }
 
 /** Right holders whose English or Chinese name contains `query` (all when empty), by name. */
@@ -97,15 +104,9 @@ export type AdminOffice = {
 };
 export type AdminDistrict = AdminOffice & { subordinates: AdminOffice[] };
 
-/** Live cases per office over all years (the cube's office grain). */
+/** Live cases per office over all years. */
 function officeCaseCounts(db: Db): Map<number, number> {
-  const rows = db
-    .select({ officeId: caseStats.officeId, cases: sql<number>`sum(${caseStats.cases})` })
-    .from(caseStats)
-    .where(and(eq(caseStats.grain, 1), eq(caseStats.dim, "all"), eq(caseStats.infringementType, NO_TYPE), eq(caseStats.campaignId, NO_CAMPAIGN_COLUMN)))
-    .groupBy(caseStats.officeId)
-    .all();
-  return new Map(rows.map((r) => [r.officeId, Number(r.cases)]));
+  return liveCaseCounts(db).offices;
 }
 
 const officeColumns = {

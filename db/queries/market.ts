@@ -1,19 +1,20 @@
 import "server-only";
-import { sql } from "drizzle-orm";
 import { directions, goodsCategories, infringementTypes } from "../../lib/enums";
+import { marketMinCases } from "../../lib/env";
 import {
-  buildRelease, marketMinCasesFromEnv, viewPeriod,
+  buildRelease, viewPeriod,
   type CountedCell, type MarketRow, type MarketSource, type MarketView, type Release,
 } from "../../lib/suppression";
 import { keptAnswer } from "../kept";
 import type { Db } from "../open";
-import { caseStats, customsOffices } from "../schema";
+import { customsOffices } from "../schema";
+import { marketCounts } from "../aggregate/plan";
 
 // The market section: a fixed set of published tables about all live cases — figures by
 // year, and by customs district, infringement type, goods category and direction × year —
-// with the disclosure control of lib/suppression.ts. The national figures are read from the
-// case_stats cube (whole years only, which is all these tables use); the cases naming the
-// requesting member's company (for the dominance rule) from that company's own links.
+// with the disclosure control of lib/suppression.ts. The national figures and the cases naming
+// the requesting member's company (for the dominance rule, its own links only) come from one
+// scan of the aggregate store (db/aggregate).
 
 /** The row × year tables of the release, in the order they are shown. */
 export const MARKET_TABLES = ["district", "type", "category", "direction"] as const;
@@ -21,7 +22,7 @@ export type MarketTableName = (typeof MARKET_TABLES)[number];
 
 /** The threshold in force: MARKET_MIN_CASES, default 10 (a bad value is a ConfigError). */
 export function marketThreshold(): number {
-  return marketMinCasesFromEnv(process.env.MARKET_MIN_CASES);
+  return marketMinCases();
 }
 
 type Counted = { cases: number; pieces: number; valueFen: number };
@@ -30,12 +31,9 @@ type Row = Counted & { year: number; k: string | number };
 const enumRows = (e: { values: readonly string[]; labels: Record<string, { en: string; zh: string }> }): MarketRow[] =>
   e.values.map((v) => ({ key: v, en: e.labels[v]!.en, zh: e.labels[v]!.zh }));
 
-/** Everything the release is made of: national figures from the cube, and the holder's own case counts. */
+/** Everything the release is made of: national figures and the holder's own case counts, from the aggregate store. */
 function countMarket(db: Db, holderId: number | null): MarketSource {
-  const sums = sql`sum(${caseStats.cases}) as cases, sum(${caseStats.pieces}) as pieces, sum(${caseStats.valueFen}) as valueFen`;
-  const cube = (grain: number, dim: string, key: ReturnType<typeof sql>) =>
-    db.all(sql`select ${caseStats.year} as year, ${key} as k, ${sums} from ${caseStats}
-      where ${caseStats.grain} = ${grain} and ${caseStats.dim} = ${dim} group by 1, 2 having sum(${caseStats.cases}) > 0`) as Row[];
+  const counted = marketCounts(db, holderId);
 
   const offices = db
     .select({ id: customsOffices.id, code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh, districtId: customsOffices.districtId })
@@ -44,17 +42,12 @@ function countMarket(db: Db, holderId: number | null): MarketSource {
   const districtOf = new Map(offices.map((o) => [o.id, o.districtId ?? o.id]));
   const districts = offices.filter((o) => o.districtId === null).sort((a, b) => a.code.localeCompare(b.code));
 
-  const byYearRows = cube(0, "all", sql`''`);
+  const byYearRows: Row[] = counted.byYear;
   const years = byYearRows.map((r) => r.year).sort((a, b) => a - b);
   const yearIndex = new Map(years.map((y, i) => [y, i]));
 
   // the cases naming the holder, by year and every dimension of the tables (its own cases only)
-  const own = holderId === null ? [] : (db.all(sql`select cast(substr(c.seized_on, 1, 4) as integer) as year,
-        coalesce(o.district_id, o.id) as district, c.infringement_type as type, c.goods_category as category,
-        c.direction as direction, count(*) as n
-      from cases c join customs_offices o on o.id = c.office_id
-      where c.deleted_at is null and c.id in (select case_id from case_right_holders where right_holder_id = ${holderId})
-      group by 1, 2, 3, 4, 5`) as { year: number; district: number; type: string; category: string; direction: string; n: number }[]);
+  const own = counted.own.map((o) => ({ ...o, district: districtOf.get(o.office)! }));
 
   const grid = (rows: MarketRow[]) => rows.map(() => years.map((): CountedCell => ({ cases: 0, pieces: 0, valueFen: 0, othersCases: 0 })));
   const fill = (cells: CountedCell[][], rowIndex: Map<string, number>, data: Row[], keyOf: (r: Row) => string) => {
@@ -87,10 +80,10 @@ function countMarket(db: Db, holderId: number | null): MarketSource {
     years,
     byYear,
     tables: [
-      table("district", districtRows, cube(1, "all", sql`${caseStats.officeId}`), (r) => codeOfId.get(districtOf.get(Number(r.k))!)!, (o) => codeOfId.get(o.district)!),
-      table("type", enumRows(infringementTypes), cube(2, "all", sql`${caseStats.infringementType}`), (r) => String(r.k), (o) => o.type),
-      table("category", enumRows(goodsCategories), cube(0, "category", sql`${caseStats.value}`), (r) => String(r.k), (o) => o.category),
-      table("direction", enumRows(directions), cube(0, "direction", sql`${caseStats.value}`), (r) => String(r.k), (o) => o.direction),
+      table("district", districtRows, counted.office, (r) => codeOfId.get(districtOf.get(Number(r.k))!)!, (o) => codeOfId.get(o.district)!),
+      table("type", enumRows(infringementTypes), counted.type, (r) => String(r.k), (o) => o.type),
+      table("category", enumRows(goodsCategories), counted.category, (r) => String(r.k), (o) => o.category),
+      table("direction", enumRows(directions), counted.direction, (r) => String(r.k), (o) => o.direction),
     ],
   };
 }

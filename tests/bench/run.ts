@@ -14,6 +14,9 @@ import { DEFAULT_SORT, EMPTY_FILTERS, type CaseQuery, type Filters, type Sort } 
 import { seedDatabase } from "../../seed/run";
 import { createCase, getCaseForEdit, updateCase, type CaseInput } from "../../db/mutations/cases";
 import { combinationSearch } from "./combinations";
+import { broadLines } from "./broad";
+import { duckdbComparison } from "./duckdb";
+import { caseStore, caseStoreBytes } from "../../db/aggregate/store";
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 // the database named by DATABASE_URL, or the bench's own file when it is unset
@@ -96,7 +99,7 @@ measure(
 measure("case-table page 40 of 200 rows, no filter", [() => listCases(db, q(f({}), DEFAULT_SORT, 40, 200))], [20, 100], 5);
 measure(
   "totals of the filtered set (cases, pieces, value)",
-  tableFilters.map((filters) => () => caseTotals(db, filters)),
+  tableFilters.map((filters) => () => (forgetKeptAnswers(db), caseTotals(db, filters))),
   undefined,
   1,
 );
@@ -236,6 +239,13 @@ console.log(
   `${pad("CSV export of every case (rows/s)", 58)} ${String(exported).padStart(5)} ${Math.round(rate).toLocaleString("en-US").padStart(17)}           ≥ 100,000 rows/s ${rate >= 100_000 ? "ok" : "OVER"}` +
     `  (${(bytes / 1e6).toFixed(0)} MB, RSS +${((heapPeak - heapBefore) / 1e6).toFixed(0)} MB)`,
 );
+// the filters that used to read every matching row, before and after the aggregate store
+broadLines(db);
+// the aggregate store against DuckDB on random combinations of every filter kind
+const memoryBefore = process.memoryUsage().rss;
+if (!(await duckdbComparison(db))) process.exitCode = 1;
+const store = caseStore(db);
+console.log(`aggregate store of this process: ${(caseStoreBytes(store) / 1e6).toFixed(0)} MB of typed arrays for ${store.n.toLocaleString("en-US")} cases; RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB (${(memoryBefore / 1e6).toFixed(0)} MB before DuckDB's section)`);
 // every pair and triple of filter kinds, through reader processes with a time budget
 await combinationSearch(db, url, floor);
 

@@ -64,10 +64,11 @@ describe("filter combinations", () => {
       const filters = combinedFilters(combination);
       let result!: ReturnType<typeof runPages>;
       const plans = recordPlans(t.db.$client, () => (result = runPages(filters)));
-      expect(plans.length).toBeGreaterThan(0);
+      const expected = plainTotals(t.db.$client, combination);
+      // the counts come from the aggregate store: an empty set needs no statement over the cases
+      if (expected.cases > 0) expect(plans.length).toBeGreaterThan(0);
       for (const p of plans) for (const bad of badShapes(p)) problems.push(`${label(combination)}: ${bad}\n  in ${p.sql.slice(0, 300)}`);
 
-      const expected = plainTotals(t.db.$client, combination);
       const name = label(combination);
       expect(result.totals, name).toEqual(expected);
       expect(result.count, name).toBe(expected.cases);

@@ -1,0 +1,495 @@
+import type Database from "better-sqlite3";
+import { ENUM_FILTERS, type EnumFilterName } from "../../lib/filters";
+import { industries } from "../../lib/enums";
+import type { Db } from "../open";
+
+// The aggregate store: a columnar read model of the live cases, one per connection (so one
+// per server or reader process), from which the planner (./plan.ts) computes every figure of
+// the dashboard, the facets, the totals bar, the market tables and the admin counts for any
+// filter with one scan of typed arrays.
+//
+// Loaded by one read of the needed columns at first use; then kept in step with every commit
+// of any connection or process through the change log `case_changes`, which SQLite triggers
+// fill (migration 0011): on a read, when the database changed (PRAGMA data_version moves on
+// another connection's commit, total_changes() on this one's), the rows after the store's last
+// seq name the cases to load again with their links. A store too far behind (more than
+// RELOAD_AFTER changes, or past the oldest row the log still keeps) loads everything again.
+// Another engine (PostgreSQL, several app servers) keeps the same log with the same triggers.
+
+/** The enumerated columns of a case, each held as a Uint8 code in lib/enums.ts order. */
+export const DIMS = ["type", "category", "direction", "channel", "transport", "mode", "status", "disposal"] as const satisfies readonly EnumFilterName[];
+export type Dim = (typeof DIMS)[number];
+export const DIM_VALUES: readonly (readonly string[])[] = DIMS.map((d) => ENUM_FILTERS[d].values);
+/** "none" is the disposal code of a case not disposed of yet (the filter's own value). */
+const NO_DISPOSAL = "none";
+export const INDUSTRIES = industries.values;
+
+/** More changed cases than this (or than a tenth of the cases) and the store loads everything again. */
+const RELOAD_AFTER = 20_000;
+const CHUNK = 25_000;
+
+export type CaseStore = {
+  /** rows in use (live or not) */
+  n: number;
+  id: Int32Array;
+  /** seized day as yyyymmdd (ordered as the ISO text is) */
+  ymd: Int32Array;
+  office: Int32Array;
+  /** campaign id, 0 for none */
+  campaign: Int32Array;
+  /** one array of codes per DIMS entry */
+  dims: Uint8Array[];
+  pieces: Float64Array;
+  value: Float64Array;
+  /** 1 while the row is a live case */
+  live: Uint8Array;
+  /** the row's right-holder ids: links[linkStart[r] .. linkStart[r] + linkCount[r]) */
+  linkStart: Int32Array;
+  linkCount: Int32Array;
+  links: Int32Array;
+  linksUsed: number;
+  /** case id → row + 1 (0: not in the store) */
+  rowOf: Int32Array;
+  /** right-holder id → industry code (-1: no such holder) */
+  industryOf: Int8Array;
+  maxHolder: number;
+  maxOffice: number;
+  maxCampaign: number;
+  /** the last change-log row applied */
+  seq: number;
+  /** data_version:total_changes when last checked */
+  version: string;
+  /** moves on every change applied (derived structures such as postings key on it) */
+  generation: number;
+  /** case ids loaded inside a transaction that may yet roll back: loaded again after it */
+  uncertain: Set<number>;
+  /** set when a full load happened inside a transaction: the next read outside loads again */
+  provisional: boolean;
+  /** holder id → rows naming it, built on demand for a generation */
+  postings: { generation: number; start: Int32Array; rows: Int32Array } | null;
+  /**
+   * Every figure of each seizure year over all live cases (no filter), built at first need
+   * and then kept in step row by row as cases are loaded again: a filter of dates alone (or
+   * none) reads whole years from here and scans only the rows of its partial years.
+   */
+  years: Map<number, YearBlock> | null;
+};
+
+/** The tallies of one year as [cases, pieces, value] triples by key. */
+export type YearBlock = {
+  all: Float64Array;
+  office: Float64Array;
+  campaign: Float64Array;
+  dims: Float64Array[];
+  holders: Float64Array;
+  industries: Float64Array;
+};
+
+const stores = new WeakMap<Database.Database, CaseStore>();
+
+const industryCode = new Map<string, number>(INDUSTRIES.map((v, i) => [v, i]));
+
+const DIM_COLUMNS = ["infringement_type", "goods_category", "direction", "channel", "transport", "protection_mode", "status", `coalesce(disposal, '${NO_DISPOSAL}')`];
+// the enumerations arrive as their codes (SQLite compares the few strings; no string reaches JavaScript)
+const codeOf = (column: string, values: readonly string[]) =>
+  `case ${column} ${values.map((v, i) => `when '${v}' then ${i}`).join(" ")} else -1 end`;
+const CASE_COLUMNS = `id, cast(replace(seized_on, '-', '') as integer), office_id, coalesce(campaign_id, 0),
+  ${DIM_COLUMNS.map((c, k) => codeOf(c, DIM_VALUES[k]!)).join(", ")},
+  pieces, value_fen`;
+type CaseRowRaw = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+
+function emptyStore(capacity: number): CaseStore {
+  return {
+    n: 0,
+    id: new Int32Array(capacity),
+    ymd: new Int32Array(capacity),
+    office: new Int32Array(capacity),
+    campaign: new Int32Array(capacity),
+    dims: DIMS.map(() => new Uint8Array(capacity)),
+    pieces: new Float64Array(capacity),
+    value: new Float64Array(capacity),
+    live: new Uint8Array(capacity),
+    linkStart: new Int32Array(capacity),
+    linkCount: new Int32Array(capacity),
+    links: new Int32Array(Math.max(16, Math.ceil(capacity * 1.6))),
+    linksUsed: 0,
+    rowOf: new Int32Array(16),
+    industryOf: new Int8Array(16).fill(-1),
+    maxHolder: 0,
+    maxOffice: 0,
+    maxCampaign: 0,
+    seq: 0,
+    version: "",
+    generation: 0,
+    uncertain: new Set(),
+    provisional: false,
+    postings: null,
+    years: null,
+  };
+}
+
+function grow<T extends Int32Array | Uint8Array | Float64Array | Int8Array>(a: T, size: number, fill = 0): T {
+  if (a.length >= size) return a;
+  const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
+  next.set(a);
+  if (fill) next.fill(fill as never, a.length);
+  return next;
+}
+
+function ensureRows(s: CaseStore, rows: number) {
+  if (s.id.length >= rows) return;
+  const size = Math.max(rows, s.id.length * 2);
+  s.id = grow(s.id, size);
+  s.ymd = grow(s.ymd, size);
+  s.office = grow(s.office, size);
+  s.campaign = grow(s.campaign, size);
+  s.dims = s.dims.map((d) => grow(d, size));
+  s.pieces = grow(s.pieces, size);
+  s.value = grow(s.value, size);
+  s.live = grow(s.live, size);
+  s.linkStart = grow(s.linkStart, size);
+  s.linkCount = grow(s.linkCount, size);
+}
+
+/** Writes one case's columns into row r. */
+function setRow(s: CaseStore, r: number, c: CaseRowRaw) {
+  s.id[r] = c[0];
+  s.ymd[r] = c[1];
+  s.office[r] = c[2];
+  s.campaign[r] = c[3];
+  for (let k = 0; k < DIMS.length; k++) {
+    const code = c[4 + k]!;
+    if (code < 0) throw new Error(`The case ${c[0]} has a ${DIMS[k]} that the enumerations do not list.`);
+    s.dims[k]![r] = code;
+  }
+  s.pieces[r] = c[12];
+  s.value[r] = c[13];
+  s.live[r] = 1;
+  if (c[2] > s.maxOffice) s.maxOffice = c[2];
+  if (c[3] > s.maxCampaign) s.maxCampaign = c[3];
+}
+
+function indexRow(s: CaseStore, id: number, r: number) {
+  if (id >= s.rowOf.length) s.rowOf = grow(s.rowOf, id + 1);
+  s.rowOf[id] = r + 1;
+}
+
+function loadHolders(sqlite: Database.Database, s: CaseStore) {
+  const rows = sqlite.prepare("select id, industry from right_holders").raw(true).all() as [number, string][];
+  let max = 0;
+  for (const [id] of rows) if (id > max) max = id;
+  const industryOf = new Int8Array(max + 1).fill(-1);
+  for (const [id, industry] of rows) industryOf[id] = industryCode.get(industry) ?? -1;
+  if (s.years) {
+    // a right holder's industry changed (or a holder went): the industry tallies are built again
+    const old = s.industryOf;
+    for (let h = 0; h < Math.max(old.length, industryOf.length); h++) {
+      if ((old[h] ?? -1) !== (industryOf[h] ?? -1) && (old[h] ?? -1) !== -1) {
+        s.years = null;
+        break;
+      }
+    }
+  }
+  s.industryOf = industryOf;
+  s.maxHolder = max;
+}
+
+/** The newest change-log row (0 when none was ever written). */
+function lastSeq(sqlite: Database.Database): number {
+  return (sqlite.prepare("select coalesce(max(seq), 0) from case_changes").pluck().get() as number) || 0;
+}
+
+/** Loads every live case and its links, in chunks of ids (bounded memory), in one read transaction. */
+function loadAll(sqlite: Database.Database): CaseStore {
+  const readAll = () => {
+    const seq = lastSeq(sqlite);
+    const count = sqlite.prepare("select count(*) from cases where deleted_at is null").pluck().get() as number;
+    const s = emptyStore(count + 1024);
+    s.seq = seq;
+    const chunk = sqlite.prepare(`select ${CASE_COLUMNS} from cases where deleted_at is null and id > ? order by id limit ${CHUNK}`).raw(true);
+    let after = 0;
+    for (;;) {
+      const rows = chunk.all(after) as CaseRowRaw[];
+      if (!rows.length) break;
+      ensureRows(s, s.n + rows.length);
+      const last = rows[rows.length - 1]![0];
+      if (last >= s.rowOf.length) s.rowOf = grow(s.rowOf, last + 1);
+      for (const c of rows) {
+        setRow(s, s.n, c);
+        s.rowOf[c[0]] = s.n + 1;
+        s.n++;
+      }
+      after = last;
+    }
+    // links in case order: each row's links are contiguous (CSR)
+    const links = sqlite.prepare(`select case_id, right_holder_id from case_right_holders where case_id > ? order by case_id, right_holder_id limit ${CHUNK}`).raw(true);
+    after = 0;
+    let lastRow = -1;
+    for (;;) {
+      const rows = links.all(after) as [number, number][];
+      if (!rows.length) break;
+      // a chunk may end inside one case: its remaining links come with the next, so the limit
+      // is applied to whole cases by starting the next chunk after the last complete one
+      let end = rows.length;
+      if (rows.length === CHUNK) {
+        const lastCase = rows[end - 1]![0];
+        while (end > 0 && rows[end - 1]![0] === lastCase) end--;
+        if (end === 0) end = rows.length; // one case with more links than a chunk (not in practice)
+      }
+      if (s.linksUsed + end > s.links.length) s.links = grow(s.links, s.linksUsed + end);
+      for (let i = 0; i < end; i++) {
+        const [caseId, holder] = rows[i]!;
+        const r = caseId < s.rowOf.length ? s.rowOf[caseId]! - 1 : -1;
+        if (r < 0) continue; // a deleted case's links
+        if (r !== lastRow) {
+          s.linkStart[r] = s.linksUsed;
+          s.linkCount[r] = 0;
+          lastRow = r;
+        }
+        s.links[s.linksUsed++] = holder;
+        s.linkCount[r]!++;
+      }
+      after = rows[end - 1]![0];
+    }
+    loadHolders(sqlite, s);
+    return s;
+  };
+  if (sqlite.inTransaction) {
+    const s = readAll();
+    s.provisional = true;
+    return s;
+  }
+  // one read transaction: the cases, the links and the log's last seq agree
+  return sqlite.transaction(readAll).deferred();
+}
+
+/** Loads these cases again (live ones with their links; the others leave the store). */
+function reloadCases(sqlite: Database.Database, s: CaseStore, ids: number[]) {
+  const list = JSON.stringify(ids);
+  // the year tallies: out with the rows as they were (in again below, as they are)
+  if (s.years) {
+    for (const id of ids) {
+      const r = id < s.rowOf.length ? s.rowOf[id]! - 1 : -1;
+      if (r >= 0 && s.live[r] === 1 && !addToYears(s, r, -1)) break;
+    }
+  }
+  const rows = sqlite
+    .prepare(`select ${CASE_COLUMNS} from cases where deleted_at is null and id in (select value from json_each(?))`)
+    .raw(true)
+    .all(list) as CaseRowRaw[];
+  const links = sqlite
+    .prepare("select case_id, right_holder_id from case_right_holders where case_id in (select value from json_each(?)) order by case_id, right_holder_id")
+    .raw(true)
+    .all(list) as [number, number][];
+  const liveIds = new Set<number>();
+  for (const c of rows) {
+    liveIds.add(c[0]);
+    let r = c[0] < s.rowOf.length ? s.rowOf[c[0]]! - 1 : -1;
+    if (r < 0) {
+      ensureRows(s, s.n + 1);
+      r = s.n++;
+      indexRow(s, c[0], r);
+    }
+    setRow(s, r, c);
+    s.linkCount[r] = 0;
+    s.linkStart[r] = s.linksUsed;
+  }
+  for (const id of ids) {
+    if (liveIds.has(id)) continue;
+    const r = id < s.rowOf.length ? s.rowOf[id]! - 1 : -1;
+    if (r >= 0) {
+      s.live[r] = 0;
+      s.linkCount[r] = 0;
+    }
+  }
+  // the new links go to the end of the link array (the old ones are left behind until the next full load)
+  let lastRow = -1;
+  for (const [caseId, holder] of links) {
+    if (!liveIds.has(caseId)) continue;
+    const r = s.rowOf[caseId]! - 1;
+    if (r !== lastRow) {
+      s.linkStart[r] = s.linksUsed;
+      lastRow = r;
+    }
+    if (s.linksUsed >= s.links.length) s.links = grow(s.links, s.linksUsed + 1);
+    s.links[s.linksUsed++] = holder;
+    s.linkCount[r]!++;
+  }
+  if (s.years) for (const id of liveIds) if (!addToYears(s, s.rowOf[id]! - 1, 1)) break;
+}
+
+function newYearBlock(s: CaseStore): YearBlock {
+  return {
+    all: new Float64Array(3),
+    office: new Float64Array((s.maxOffice + 1) * 3),
+    campaign: new Float64Array((s.maxCampaign + 1) * 3),
+    dims: DIM_VALUES.map((values) => new Float64Array(values.length * 3)),
+    holders: new Float64Array((s.maxHolder + 1) * 3),
+    industries: new Float64Array(INDUSTRIES.length * 3),
+  };
+}
+
+/** Adds (sign 1) or takes away (-1) row r's figures in its year; false (and the years dropped) when they cannot hold it. */
+function addToYears(s: CaseStore, r: number, sign: 1 | -1): boolean {
+  const years = s.years!;
+  const year = (s.ymd[r]! / 10000) | 0;
+  let b = years.get(year);
+  if (!b) years.set(year, (b = newYearBlock(s)));
+  const p = s.pieces[r]! * sign, v = s.value[r]! * sign;
+  const add = (t: Float64Array, k: number) => {
+    t[k * 3]! += sign;
+    t[k * 3 + 1]! += p;
+    t[k * 3 + 2]! += v;
+  };
+  if ((s.office[r]! + 1) * 3 > b.office.length || (s.campaign[r]! + 1) * 3 > b.campaign.length) {
+    s.years = null; // an office or campaign newer than the tallies: they are built again when next needed
+    return false;
+  }
+  add(b.all, 0);
+  add(b.office, s.office[r]!);
+  add(b.campaign, s.campaign[r]!);
+  for (let k = 0; k < DIMS.length; k++) add(b.dims[k]!, s.dims[k]![r]!);
+  let bits = 0;
+  const end = s.linkStart[r]! + s.linkCount[r]!;
+  for (let i = s.linkStart[r]!; i < end; i++) {
+    const h = s.links[i]!;
+    if ((h + 1) * 3 > b.holders.length) {
+      s.years = null;
+      return false;
+    }
+    add(b.holders, h);
+    const code = h < s.industryOf.length ? s.industryOf[h]! : -1;
+    if (code >= 0) bits |= 1 << code;
+  }
+  for (let i = 0; i < INDUSTRIES.length; i++) if ((bits >> i) & 1) add(b.industries, i);
+  return true;
+}
+
+/** The year tallies of all live cases (built on first need, then kept in step). */
+export function yearTallies(s: CaseStore): Map<number, YearBlock> {
+  if (s.years) return s.years;
+  s.years = new Map();
+  for (let r = 0; r < s.n; r++) if (s.live[r] === 1) addToYears(s, r, 1);
+  return s.years;
+}
+
+type Watch = { versionOf: () => string };
+const watches = new WeakMap<Database.Database, Watch>();
+
+function versionOf(sqlite: Database.Database): string {
+  let w = watches.get(sqlite);
+  if (!w) {
+    const changes = sqlite.prepare("select total_changes()").pluck();
+    w = { versionOf: () => `${sqlite.pragma("data_version", { simple: true })}:${changes.get()}` };
+    watches.set(sqlite, w);
+  }
+  return w.versionOf();
+}
+
+/** Brings the store up to date with the log (or loads it again); see the comment at the top. */
+function catchUp(sqlite: Database.Database, s: CaseStore): CaseStore {
+  const version = versionOf(sqlite);
+  if (version === s.version && !s.uncertain.size) return s;
+  const inTx = sqlite.inTransaction;
+  const newest = lastSeq(sqlite);
+  // the oldest row the log keeps: a store older than it missed pruned rows
+  const oldest = (sqlite.prepare("select min(seq) from case_changes").pluck().get() as number | null) ?? newest + 1;
+  const missed = s.seq + 1 < oldest && newest > s.seq;
+  if (missed || newest - s.seq > Math.max(RELOAD_AFTER, s.n / 10) || newest < s.seq) {
+    const fresh = loadAll(sqlite);
+    fresh.version = inTx ? "" : version;
+    fresh.generation = s.generation + 1;
+    return fresh;
+  }
+  const changed = new Set<number>(s.uncertain);
+  if (newest > s.seq) {
+    const ids = sqlite.prepare("select distinct case_id from case_changes where seq > ?").pluck().all(s.seq) as number[];
+    for (const id of ids) changed.add(id);
+  }
+  if (changed.has(0)) {
+    // a bulk load paused the log and left "everything changed" (migration 0011)
+    const fresh = loadAll(sqlite);
+    fresh.version = inTx ? "" : version;
+    fresh.generation = s.generation + 1;
+    return fresh;
+  }
+  if (changed.size) {
+    reloadCases(sqlite, s, [...changed]);
+    s.generation++;
+  }
+  // right holders are few: their industries are read again whenever anything changed
+  loadHolders(sqlite, s);
+  if (inTx) {
+    // this transaction may roll back (and its log rows with it): its cases are loaded again
+    // after it, and the seq stays where the last commit left it
+    for (const id of changed) s.uncertain.add(id);
+    s.version = "";
+  } else {
+    s.uncertain.clear();
+    s.seq = newest;
+    s.version = version;
+  }
+  return s;
+}
+
+/** This connection's store, up to date with every commit (loaded at first use). */
+export function caseStore(db: Db): CaseStore {
+  const sqlite = db.$client;
+  let s = stores.get(sqlite);
+  if (!s || (s.provisional && !sqlite.inTransaction)) {
+    s = loadAll(sqlite);
+    s.version = sqlite.inTransaction ? "" : versionOf(sqlite);
+  } else {
+    s = catchUp(sqlite, s);
+  }
+  stores.set(sqlite, s);
+  return s;
+}
+
+/** Loads the store now (a reader process at start), so that the first read does not wait for it. */
+export function warmCaseStore(db: Db): void {
+  const s = caseStore(db);
+  postings(s);
+  yearTallies(s);
+}
+
+/** Drops this connection's store: the next read loads it whole (tests, the bench). */
+export function dropCaseStore(db: Db): void {
+  stores.delete(db.$client);
+}
+
+/** Bytes held by the store's arrays. */
+export function caseStoreBytes(s: CaseStore): number {
+  const arrays: ArrayBufferView[] = [s.id, s.ymd, s.office, s.campaign, ...s.dims, s.pieces, s.value, s.live, s.linkStart, s.linkCount, s.links, s.rowOf, s.industryOf];
+  if (s.postings) arrays.push(s.postings.start, s.postings.rows);
+  for (const b of s.years?.values() ?? []) arrays.push(b.all, b.office, b.campaign, ...b.dims, b.holders, b.industries);
+  return arrays.reduce((n, a) => n + a.byteLength, 0);
+}
+
+/** holder id → the rows naming it (live or not), for the current generation. */
+export function postings(s: CaseStore): { start: Int32Array; rows: Int32Array } {
+  if (s.postings && s.postings.generation === s.generation) return s.postings;
+  const start = new Int32Array(s.maxHolder + 2);
+  const { linkStart, linkCount, links, live } = s;
+  for (let r = 0; r < s.n; r++) {
+    if (!live[r]) continue;
+    const end = linkStart[r]! + linkCount[r]!;
+    for (let i = linkStart[r]!; i < end; i++) {
+      const h = links[i]!;
+      if (h <= s.maxHolder) start[h + 1]!++;
+    }
+  }
+  for (let h = 1; h < start.length; h++) start[h]! += start[h - 1]!;
+  const fill = start.slice(0, start.length - 1);
+  const rows = new Int32Array(start[start.length - 1]!);
+  for (let r = 0; r < s.n; r++) {
+    if (!live[r]) continue;
+    const end = linkStart[r]! + linkCount[r]!;
+    for (let i = linkStart[r]!; i < end; i++) {
+      const h = links[i]!;
+      if (h <= s.maxHolder) rows[fill[h]!++] = r;
+    }
+  }
+  s.postings = { generation: s.generation, start, rows };
+  return s.postings;
+}

@@ -1,0 +1,273 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { caseStore, dropCaseStore } from "../../db/aggregate/store";
+import { openDb, type Db } from "../../db/open";
+import { caseTotals } from "../../db/queries/cases";
+import { facetCounts, forgetKeptAnswers, getDashboardStats, holderFigures } from "../../db/queries/stats";
+import {
+  caseStatuses, channels, directions, disposalFilterValues, goodsCategories, industries, infringementTypes, protectionModes, transports,
+} from "../../lib/enums";
+import { EMPTY_FILTERS, FACET_NAMES, type FacetName, type Filters } from "../../lib/filters";
+import { previousPeriod } from "../../lib/period";
+import { createRandom } from "../../lib/prng";
+import { phraseOf, searchWords, toMatchExpression } from "../../lib/search";
+import { seedDatabase } from "../../seed/run";
+import { freshDb, ROOT, TSX } from "../support/db";
+
+// The aggregate store (db/aggregate) against SQL written by hand over the base tables, for
+// random filter combinations of every kind, a member's scope among them; then the store
+// learning of writes made by another connection and another process, from the change log the
+// triggers fill, and after the log was pruned past it (a full load).
+
+const TODAY = new Date("2025-05-10T12:00:00Z");
+let t: ReturnType<typeof freshDb>;
+
+beforeAll(() => {
+  t = freshDb("aggregate");
+  seedDatabase(t.db.$client, { cases: 8_000, seed: 23 });
+});
+afterAll(() => t.close());
+
+const ENUM_COLUMNS = {
+  type: ["infringement_type", infringementTypes.values], category: ["goods_category", goodsCategories.values],
+  direction: ["direction", directions.values], channel: ["channel", channels.values], transport: ["transport", transports.values],
+  mode: ["protection_mode", protectionModes.values], status: ["status", caseStatuses.values], disposal: ["coalesce(c.disposal, 'none')", disposalFilterValues.values],
+} as const;
+type EnumName = keyof typeof ENUM_COLUMNS;
+const col = (e: EnumName) => (ENUM_COLUMNS[e][0].includes("(") ? ENUM_COLUMNS[e][0] : `c.${ENUM_COLUMNS[e][0]}`);
+const lit = (s: string | number) => (typeof s === "number" ? String(s) : `'${s.replace(/'/g, "''")}'`);
+const list = (xs: readonly (string | number)[]) => `(${xs.length ? xs.map(lit).join(", ") : "null"})`;
+
+/** The hand-written condition over c (case), o (its office), d (the office's district, if any). */
+function where(f: Filters, own: number[] | null): string {
+  const parts = ["c.deleted_at is null"];
+  if (f.from) parts.push(`c.seized_on >= ${lit(f.from)}`);
+  if (f.to) parts.push(`c.seized_on <= ${lit(f.to)}`);
+  if (f.district.length) parts.push(`(o.code in ${list(f.district)} or d.code in ${list(f.district)})`);
+  if (f.office.length) parts.push(`o.code in ${list(f.office)}`);
+  for (const e of Object.keys(ENUM_COLUMNS) as EnumName[]) if ((f[e] as string[]).length) parts.push(`${col(e)} in ${list(f[e] as string[])}`);
+  if (f.campaign.length) parts.push(`c.campaign_id in (select id from campaigns where code in ${list(f.campaign)})`);
+  const ownOnly = own ? `and l.right_holder_id in ${list(own)}` : "";
+  if (own) parts.push(`c.id in (select case_id from case_right_holders l where 1 ${ownOnly})`);
+  if (f.holder.length) parts.push(`c.id in (select case_id from case_right_holders l where l.right_holder_id in ${list(f.holder)} ${ownOnly})`);
+  if (f.industry.length) {
+    parts.push(`c.id in (select l.case_id from case_right_holders l join right_holders h on h.id = l.right_holder_id where h.industry in ${list(f.industry)} ${ownOnly})`);
+  }
+  if (f.q) {
+    // the test's words never match a company's own names, so a member's search reads the redacted index
+    const match = own ? searchWords(f.q).map(phraseOf).join(" AND ") : toMatchExpression(f.q);
+    parts.push(match ? `c.id in (select rowid from ${own ? "cases_redacted_fts" : "cases_fts"} where ${own ? "cases_redacted_fts" : "cases_fts"} match ${lit(match)})` : "0");
+  }
+  return parts.join(" and ");
+}
+
+const FROM = "from cases c join customs_offices o on o.id = c.office_id left join customs_offices d on d.id = o.district_id";
+type Fig = { cases: number; pieces: number; valueFen: number };
+
+function sqlFigures(db: Db, f: Filters, own: number[] | null) {
+  const s = db.$client;
+  const w = where(f, own);
+  const group = (key: string) =>
+    new Map((s.prepare(`select ${key} as k, count(*) as cases, sum(c.pieces) as pieces, sum(c.value_fen) as valueFen ${FROM} where ${w} group by 1`).all() as (Fig & { k: string })[])
+      .map(({ k, ...x }) => [String(k), x]));
+  const ownLinks = own ? `and l.right_holder_id in ${list(own)}` : "";
+  const holders = new Map((s.prepare(`select l.right_holder_id as k, count(*) as cases, sum(c.pieces) as pieces, sum(c.value_fen) as valueFen
+      ${FROM} join case_right_holders l on l.case_id = c.id where ${w} ${ownLinks} group by 1`).all() as (Fig & { k: number })[]).map(({ k, ...x }) => [k, x]));
+  const industryRows = s.prepare(`select k, count(*) as cases, sum(pieces) as pieces, sum(valueFen) as valueFen from
+      (select distinct c.id, h.industry as k, c.pieces as pieces, c.value_fen as valueFen ${FROM}
+       join case_right_holders l on l.case_id = c.id join right_holders h on h.id = l.right_holder_id where ${w} ${ownLinks}) group by 1`).all() as (Fig & { k: string })[];
+  const total = s.prepare(`select count(*) as cases, coalesce(sum(c.pieces), 0) as pieces, coalesce(sum(c.value_fen), 0) as valueFen ${FROM} where ${w}`).get() as Fig;
+  return {
+    total, holders, industries: new Map(industryRows.map(({ k, ...x }) => [k, x])),
+    year: group("cast(substr(c.seized_on, 1, 4) as integer)"), office: group("o.code"), district: group("coalesce(d.code, o.code)"),
+    dims: Object.fromEntries((Object.keys(ENUM_COLUMNS) as EnumName[]).map((e) => [e, group(col(e))])) as Record<EnumName, Map<string, Fig>>,
+  };
+}
+
+function sqlFacet(db: Db, f: Filters, own: number[] | null, facet: FacetName): Map<string, number> {
+  const w = where({ ...f, [facet]: [] }, own);
+  const ownLinks = own ? `and l.right_holder_id in ${list(own)}` : "";
+  const q =
+    facet === "district" ? `select coalesce(d.code, o.code) as k, count(*) as n ${FROM} where ${w} group by 1`
+    : facet === "office" ? `select o.code as k, count(*) as n ${FROM} where ${w} and o.district_id is not null group by 1`
+    : facet === "campaign" ? `select g.code as k, count(*) as n ${FROM} join campaigns g on g.id = c.campaign_id where ${w} group by 1`
+    : facet === "holder" ? `select l.right_holder_id as k, count(*) as n ${FROM} join case_right_holders l on l.case_id = c.id where ${w} ${ownLinks} group by 1`
+    : facet === "industry" ? `select k, count(*) as n from (select distinct c.id, h.industry as k ${FROM} join case_right_holders l on l.case_id = c.id
+        join right_holders h on h.id = l.right_holder_id where ${w} ${ownLinks}) group by 1`
+    : `select ${col(facet as EnumName)} as k, count(*) as n ${FROM} where ${w} group by 1`;
+  return new Map((db.$client.prepare(q).all() as { k: string | number; n: number }[]).map((r) => [String(r.k), r.n]));
+}
+
+const nonZero = (rows: (Fig & Record<string, unknown>)[], key: string) =>
+  new Map(rows.filter((r) => r.cases > 0).map((r) => [String(r[key]), { cases: r.cases, pieces: r.pieces, valueFen: r.valueFen }]));
+
+/** Random filters of every kind with real values (seeded), a member's scope in a third of them. */
+function combinations(db: Db, n: number): { label: string; filters: Filters; own: number[] | null }[] {
+  const s = db.$client;
+  const pluck = <T>(q: string) => s.prepare(q).pluck().all() as T[];
+  const districts = pluck<string>("select code from customs_offices where district_id is null");
+  const offices = pluck<string>("select distinct o.code from cases c join customs_offices o on o.id = c.office_id where o.district_id is not null");
+  const campaigns = pluck<string>("select code from campaigns");
+  const holders = pluck<number>("select right_holder_id from case_right_holders group by 1 having count(*) >= 20 order by 1");
+  const words = ["counterfeit", "handbags", "watches", "brake", "parts", "5300-2021"];
+  const random = createRandom(1414);
+  const kinds = ["dates", "district", "office", ...Object.keys(ENUM_COLUMNS), "campaign", "holder", "industry", "q"];
+  const out: { label: string; filters: Filters; own: number[] | null }[] = [];
+  for (let i = 0; i < n; i++) {
+    const f: Filters = { ...EMPTY_FILTERS };
+    const some = <T>(xs: readonly T[], max: number) => random.shuffle([...xs]).slice(0, random.int(1, max));
+    const chosen = random.shuffle([...kinds]).slice(0, random.int(1, 4));
+    for (const k of chosen) {
+      if (k === "dates") {
+        const y = random.int(2013, 2024);
+        f.from = random.chance(0.5) ? `${y}-01-01` : `${y}-0${random.int(2, 9)}-1${random.int(0, 9)}`;
+        if (random.chance(0.7)) f.to = `${y + random.int(0, 3)}-${random.chance(0.5) ? "12-31" : "06-15"}`;
+      } else if (k === "district") f.district = some(districts, 2);
+      else if (k === "office") f.office = some(offices, 2);
+      else if (k === "campaign") f.campaign = some(campaigns, 1);
+      else if (k === "holder") f.holder = some(holders, 2);
+      else if (k === "industry") f.industry = some(industries.values, 2);
+      else if (k === "q") f.q = random.pick(words);
+      else (f as Record<string, unknown>)[k] = some(ENUM_COLUMNS[k as EnumName][1], 2);
+    }
+    // a member: its company's holders (one of them, sometimes also one it filters by)
+    const own = i % 3 === 2 ? [f.holder[0] ?? random.pick(holders)] : null;
+    out.push({ label: `${chosen.join("+")}${own ? ` (member ${own[0]})` : ""}`, filters: f, own });
+  }
+  return out;
+}
+
+describe("the aggregate store against plain SQL, for random combinations of every filter kind", () => {
+  it("gives the dashboard, facets, holder figures and totals of 66 combinations (a third in a member's scope)", () => {
+    const combos = combinations(t.db, 66);
+    expect(new Set(combos.flatMap((c) => Object.entries(c.filters).filter(([, v]) => (Array.isArray(v) ? v.length : v)).map(([k]) => k))).size).toBe(16);
+    let nonEmpty = 0;
+    for (const { label, filters, own } of combos) {
+      const options = own ? { restrictToHolders: own } : {};
+      forgetKeptAnswers(t.db);
+      const stats = getDashboardStats(t.db, filters, options, TODAY);
+      const sql = sqlFigures(t.db, filters, own);
+      if (sql.total.cases > 0) nonEmpty++;
+      expect({ cases: stats.kpis.cases, pieces: stats.kpis.pieces, valueFen: stats.kpis.valueFen }, label).toEqual(sql.total);
+      expect(stats.kpis.rightHolders, label).toBe(sql.holders.size);
+      expect(nonZero(stats.byYear, "year"), label).toEqual(sql.year);
+      expect(nonZero(stats.byOffice, "code"), label).toEqual(sql.office);
+      expect(nonZero(stats.byDistrict, "code"), label).toEqual(sql.district);
+      expect(nonZero(stats.byIndustry, "value"), label).toEqual(sql.industries);
+      for (const [e, rows] of [["type", stats.byType], ["category", stats.byCategory], ["direction", stats.byDirection], ["channel", stats.byChannel],
+        ["transport", stats.byTransport], ["mode", stats.byMode], ["status", stats.byStatus], ["disposal", stats.byDisposal]] as const) {
+        expect(nonZero(rows, "value"), `${label} ${e}`).toEqual(sql.dims[e]);
+      }
+      const period = previousPeriod(filters.from, filters.to, TODAY);
+      if (period) {
+        const prev = sqlFigures(t.db, { ...filters, ...period }, own);
+        expect(stats.previous?.kpis, `${label} previous`).toMatchObject({ ...prev.total, rightHolders: prev.holders.size });
+      } else expect(stats.previous).toBeNull();
+      expect(holderFigures(t.db, filters, options), label).toEqual(sql.holders);
+      expect(caseTotals(t.db, filters, options), label).toEqual(sql.total);
+      const facets = facetCounts(t.db, filters, options);
+      for (const facet of FACET_NAMES) expect(facets[facet], `${label} facet ${facet}`).toEqual(sqlFacet(t.db, filters, own, facet));
+    }
+    // the sample is not all empty sets
+    expect(nonEmpty).toBeGreaterThan(30);
+  });
+});
+
+describe("the store learns of every commit", () => {
+  const kpis = (db: Db, filters: Filters = EMPTY_FILTERS) => {
+    forgetKeptAnswers(db);
+    return getDashboardStats(db, filters, {}, TODAY).kpis;
+  };
+  const sqlTotal = (db: Db, filters: Filters = EMPTY_FILTERS) => sqlFigures(db, filters, null).total;
+
+  it("sees writes of another connection (plain SQL: the triggers log them) and of another process", () => {
+    const reader = openDb(`file:${t.file}`);
+    const writer = openDb(`file:${t.file}`);
+    try {
+      const before = kpis(reader);
+      expect(caseStore(reader).n).toBeGreaterThan(0);
+      // another connection: an edit of an aggregated column, a deleted case, a right-holder link
+      const [a, b] = writer.$client.prepare("select id from cases where deleted_at is null order by id limit 2").pluck().all() as number[];
+      writer.$client.prepare("update cases set pieces = pieces + 1000, status = 'closed' where id = ?").run(a);
+      writer.$client.prepare("update cases set deleted_at = 1 where id = ?").run(b);
+      const holder = writer.$client.prepare("select id from right_holders where id not in (select right_holder_id from case_right_holders where case_id = ?) limit 1").pluck().get(a) as number;
+      writer.$client.prepare("insert into case_right_holders (case_id, right_holder_id) values (?, ?)").run(a, holder);
+      const after = kpis(reader);
+      expect(after.cases).toBe(before.cases - 1);
+      expect({ cases: after.cases, pieces: after.pieces, valueFen: after.valueFen }).toEqual(sqlTotal(writer));
+      expect(holderFigures(reader, { ...EMPTY_FILTERS, holder: [holder] }).get(holder)?.cases).toBe(sqlFigures(writer, { ...EMPTY_FILTERS, holder: [holder] }, null).total.cases);
+
+      // another process, through the app's writer
+      const created = spawnSync(TSX, [path.join(ROOT, "tests/support/writer.ts"), t.file, "write", "create", "PROC-2024-0001"], { encoding: "utf8", cwd: ROOT });
+      expect(created.stdout).toContain("written");
+      const later = kpis(reader);
+      expect(later.cases).toBe(after.cases + 1);
+      expect({ cases: later.cases, pieces: later.pieces, valueFen: later.valueFen }).toEqual(sqlTotal(writer));
+      expect(kpis(reader, { ...EMPTY_FILTERS, q: "PROC-2024-0001" }).cases).toBe(1);
+    } finally {
+      reader.$client.close();
+      writer.$client.close();
+    }
+  });
+
+  it("loads everything again when the log was pruned past it", () => {
+    const reader = openDb(`file:${t.file}`);
+    const writer = openDb(`file:${t.file}`);
+    try {
+      kpis(reader);
+      const seqBefore = caseStore(reader).seq;
+      const id = writer.$client.prepare("select id from cases where deleted_at is null order by id desc limit 1").pluck().get() as number;
+      writer.$client.prepare("update cases set value_fen = value_fen + 777 where id = ?").run(id);
+      // 200,000 more log rows: the pruning trigger (newest 100,000 kept) drops every row the reader has not read
+      writer.$client.exec(`with recursive n(i) as (select 1 union all select i + 1 from n where i < 200000)
+        insert into case_changes (case_id) select 0 from n`);
+      const oldest = writer.$client.prepare("select min(seq) from case_changes").pluck().get() as number;
+      expect(oldest).toBeGreaterThan(seqBefore + 1);
+      const after = kpis(reader);
+      expect(caseStore(reader).seq).toBeGreaterThanOrEqual(oldest);
+      expect({ cases: after.cases, pieces: after.pieces, valueFen: after.valueFen }).toEqual(sqlTotal(writer));
+    } finally {
+      reader.$client.close();
+      writer.$client.close();
+    }
+  });
+
+  it("loads everything again after a bulk load that paused the log and left its marker", () => {
+    const reader = openDb(`file:${t.file}`);
+    const writer = openDb(`file:${t.file}`);
+    try {
+      kpis(reader);
+      const seq = caseStore(reader).seq;
+      writer.$client.transaction(() => {
+        writer.$client.prepare("insert into app_meta (key, value) values ('case_changes', 'paused')").run();
+        writer.$client.prepare("update cases set pieces = pieces + 5 where deleted_at is null and id % 7 = 0").run();
+        writer.$client.prepare("delete from app_meta where key = 'case_changes'").run();
+        writer.$client.prepare("insert into case_changes (case_id) values (0)").run();
+      })();
+      // the paused writes logged nothing but the marker
+      expect(writer.$client.prepare("select count(*) from case_changes where seq > ?").pluck().get(seq)).toBe(1);
+      const after = kpis(reader);
+      expect({ cases: after.cases, pieces: after.pieces, valueFen: after.valueFen }).toEqual(sqlTotal(writer));
+    } finally {
+      reader.$client.close();
+      writer.$client.close();
+    }
+  });
+
+  it("forgets what it read inside a transaction that rolled back", () => {
+    const db = openDb(`file:${t.file}`);
+    try {
+      const before = kpis(db);
+      db.$client.exec("begin");
+      db.$client.prepare("update cases set deleted_at = 1 where id = (select max(id) from cases where deleted_at is null)").run();
+      expect(kpis(db).cases).toBe(before.cases - 1);
+      db.$client.exec("rollback");
+      expect(kpis(db)).toEqual(before);
+      dropCaseStore(db);
+      expect(kpis(db)).toEqual(before);
+    } finally {
+      db.$client.close();
+    }
+  });
+});
