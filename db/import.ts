@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
-import { validateImport, nameKey, type ExistingCases, type ImportOptions, type ImportReference, type Rejection, type Validation } from "../lib/import/validate";
+import { validateImport, nameKey, type ExistingCases, type ImportOptions, type ImportReference, type Validation } from "../lib/import/validate";
 import type { ParsedFile } from "../lib/import/parse";
+import type { ImportReport } from "../lib/import/report";
 import { columnOfHeader } from "../lib/import/columns";
 import type { Industry } from "../lib/enums";
 import type { CaseInput } from "../lib/case-definition";
@@ -16,20 +17,7 @@ import { writeCases, type CaseWrite } from "./writer";
 
 export type { ImportOptions } from "../lib/import/validate";
 
-export type ImportReport = {
-  /** data rows in the file */
-  total: number;
-  /** rows that create a case / update one */
-  creates: number;
-  updates: number;
-  rejected: Rejection[];
-  /** right holders that are (or would be) created, by name */
-  holdersToCreate: string[];
-  /** whether this was written (commitImport only) */
-  committed: boolean;
-  /** case numbers of the rows written, in file order (commitImport only) */
-  caseNos?: string[];
-};
+export type { ImportReport };
 
 type Sqlite = Database.Database;
 const sqliteOf = (db: Db | Sqlite): Sqlite => ("$client" in db ? db.$client : (db as Sqlite));

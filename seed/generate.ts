@@ -8,7 +8,6 @@ import {
   type GoodsCategory,
   type Industry,
   type InfringementType,
-  type ProtectionMode,
   type Transport,
 } from "../lib/enums";
 import { createRandom, gaussian, splitExactly, type Random } from "../lib/prng";

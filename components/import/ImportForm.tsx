@@ -3,25 +3,14 @@
 import Link from "next/link";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { useTranslations } from "next-intl";
+import type { ImportReport, Rejection } from "@/lib/import/report";
 
 // The import page's form: a file and three options; "Check file" uploads it for a dry run
 // (POST /api/admin/import?mode=dry-run) and shows the report; "Import" sends the same file
 // again to commit. Upload progress comes from XMLHttpRequest; then the server's work shows
 // as an indeterminate progress bar.
 
-type Rejection = { row: number; column: string; reason: string; message: string; params: Record<string, string | number> };
-type Report = {
-  mode: "dry-run" | "commit";
-  fileName: string;
-  total: number;
-  creates: number;
-  updates: number;
-  rejected: Rejection[];
-  holdersToCreate: string[];
-  committed: boolean;
-  caseNos?: string[];
-  milliseconds: number;
-};
+type Report = ImportReport & { mode: "dry-run" | "commit"; fileName: string; milliseconds: number };
 type Options = { update: boolean; skipInvalid: boolean; createHolders: boolean };
 type Phase = "idle" | "uploading" | "checking" | "committing";
 type Failure = { code: string; message?: string };

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
+import { asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Role } from "../../lib/enums";
 import { officeCaseCount } from "../mutations/reference";
 import type { Db } from "../open";

@@ -1,8 +1,8 @@
 import "server-only";
 import { asc, count, desc, eq, isNotNull, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../open";
 import { campaigns, cases, customsOffices, rightHolders } from "../schema";
+import { districtJoin, officeJoin, placeColumns } from "./places";
 
 // Reads for the admin's case entry: the choices of the case form, the names that history
 // entries refer to by id, and the soft-deleted cases an admin can restore.
@@ -87,8 +87,6 @@ export type DeletedCase = {
   deletedBy: string | null;
 };
 
-const office = alias(customsOffices, "office");
-const district = alias(customsOffices, "district");
 
 /** Soft-deleted cases, the most recently deleted first, one page at a time. */
 export function listDeletedCases(db: Db, page = 1, size = 50): { total: number; page: number; size: number; rows: DeletedCase[] } {
@@ -98,18 +96,13 @@ export function listDeletedCases(db: Db, page = 1, size = 50): { total: number; 
       id: cases.id,
       caseNo: cases.caseNo,
       seizedOn: cases.seizedOn,
-      officeCode: office.code,
-      officeNameEn: office.nameEn,
-      officeNameZh: office.nameZh,
-      districtCode: district.code,
-      districtNameEn: district.nameEn,
-      districtNameZh: district.nameZh,
+      ...placeColumns,
       deletedAt: sql<number>`${cases.deletedAt}`,
       deletedBy: cases.updatedBy,
     })
     .from(cases)
-    .innerJoin(office, eq(office.id, cases.officeId))
-    .innerJoin(district, eq(district.id, sql`coalesce(${office.districtId}, ${office.id})`))
+    .innerJoin(...officeJoin)
+    .innerJoin(...districtJoin)
     .where(isNotNull(cases.deletedAt))
     .orderBy(desc(cases.deletedAt), desc(cases.id))
     .limit(size)

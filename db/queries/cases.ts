@@ -1,6 +1,5 @@
 import "server-only";
 import { and, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import { EMPTY_FILTERS, type CaseQuery, type Filters, type SortKey } from "../../lib/filters";
 import { casesWhere, type FilterOptions } from "../case-filters";
 import { countCases } from "./totals";
@@ -8,6 +7,7 @@ export { caseTotals, countCases, type CaseTotals } from "./totals";
 import type { Db } from "../open";
 import { namesToRedact, redact, type HolderNames } from "../../lib/redact";
 import { auditLog, campaigns, caseRightHolders, cases, customsOffices, rightHolders } from "../schema";
+import { districtJoin, office, officeJoin, placeColumns } from "./places";
 
 export type Named = { code: string; nameEn: string; nameZh: string };
 export type HolderRef = { id: number; name: string; nameZh: string | null };
@@ -43,8 +43,6 @@ const SORT_COLUMNS: Record<SortKey, typeof cases.seizedOn | typeof cases.caseNo 
   value: cases.valueFen,
 };
 
-const office = alias(customsOffices, "office");
-const district = alias(customsOffices, "district");
 
 function holdersJson(restrictToHolders?: number[]): SQL<string> {
   const only = restrictToHolders ? sql` and h.id in ${restrictToHolders.length ? restrictToHolders : [-1]}` : sql``;
@@ -58,12 +56,7 @@ function rowSelection(options: FilterOptions) {
     id: cases.id,
     caseNo: cases.caseNo,
     seizedOn: cases.seizedOn,
-    officeCode: office.code,
-    officeNameEn: office.nameEn,
-    officeNameZh: office.nameZh,
-    districtCode: district.code,
-    districtNameEn: district.nameEn,
-    districtNameZh: district.nameZh,
+    ...placeColumns,
     infringementType: cases.infringementType,
     goodsCategory: cases.goodsCategory,
     goodsDescription: cases.goodsDescription,
@@ -113,8 +106,8 @@ function selectCaseRows(db: Db, options: FilterOptions) {
   return db
     .select(rowSelection(options))
     .from(cases)
-    .innerJoin(office, eq(office.id, cases.officeId))
-    .innerJoin(district, eq(district.id, sql`coalesce(${office.districtId}, ${office.id})`))
+    .innerJoin(...officeJoin)
+    .innerJoin(...districtJoin)
     .leftJoin(campaigns, eq(campaigns.id, cases.campaignId));
 }
 
@@ -250,8 +243,8 @@ export function getCase(db: Db, id: number, options: FilterOptions = {}): CaseDe
       version: cases.version,
     })
     .from(cases)
-    .innerJoin(office, eq(office.id, cases.officeId))
-    .innerJoin(district, eq(district.id, sql`coalesce(${office.districtId}, ${office.id})`))
+    .innerJoin(...officeJoin)
+    .innerJoin(...districtJoin)
     .leftJoin(campaigns, eq(campaigns.id, cases.campaignId))
     .where(and(eq(cases.id, id), isNull(cases.deletedAt), restriction))
     .get();

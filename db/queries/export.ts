@@ -1,6 +1,6 @@
 import "server-only";
 import { asc, desc, eq, sql, type SQL } from "drizzle-orm";
-import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { CASE_FIELDS, type CaseFieldDef } from "../../lib/case-definition";
 import type { Filters, Sort } from "../../lib/filters";
 import type { ExportRow } from "../../lib/export-columns";
@@ -8,10 +8,9 @@ import { databasePath } from "../../lib/env";
 import { casesWhere, type FilterOptions } from "../case-filters";
 import { namesToRedact, redact, type HolderNames } from "../../lib/redact";
 import { drizzleOf, openSqlite } from "../open";
-import { campaigns, caseRightHolders, cases, customsOffices } from "../schema";
+import { campaigns, caseRightHolders, cases } from "../schema";
+import { districtJoin, officeJoin, placeColumns } from "./places";
 
-const office = alias(customsOffices, "office");
-const district = alias(customsOffices, "district");
 
 const SORT = { seizedOn: cases.seizedOn, caseNo: cases.caseNo, pieces: cases.pieces, value: cases.valueFen } as const;
 
@@ -40,10 +39,7 @@ export function openExportCursor(filters: Filters, sort: Sort, options: FilterOp
   const selection: Record<string, SQLiteColumn | SQL> = {};
   for (const f of CASE_FIELDS as readonly CaseFieldDef[]) {
     if (f.kind === "office") {
-      Object.assign(selection, {
-        districtCode: district.code, districtNameEn: district.nameEn, districtNameZh: district.nameZh,
-        officeCode: office.code, officeNameEn: office.nameEn, officeNameZh: office.nameZh,
-      });
+      Object.assign(selection, placeColumns);
     } else if (f.kind === "campaign") {
       Object.assign(selection, { campaignCode: campaigns.code, campaignNameEn: campaigns.nameEn, campaignNameZh: campaigns.nameZh });
     } else if (f.kind === "holders") {
@@ -57,8 +53,8 @@ export function openExportCursor(filters: Filters, sort: Sort, options: FilterOp
   const query = db
     .select(selection)
     .from(cases)
-    .innerJoin(office, eq(office.id, cases.officeId))
-    .innerJoin(district, eq(district.id, sql`coalesce(${office.districtId}, ${office.id})`))
+    .innerJoin(...officeJoin)
+    .innerJoin(...districtJoin)
     .leftJoin(campaigns, eq(campaigns.id, cases.campaignId))
     .where(casesWhere(db, filters, options))
     .orderBy(...(sort.dir === "asc" ? [asc(column), asc(cases.id)] : [desc(column), desc(cases.id)]))

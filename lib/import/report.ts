@@ -1,17 +1,26 @@
 import type { Rejection } from "./validate";
 
+export type { Rejection };
+
 // The import report as plain text, for the command line (scripts/import.ts).
 
-export type ReportSummary = {
+/** What an import found (a dry run) or wrote (a commit): the one shape the command line, the route and the page share. */
+export type ImportReport = {
+  /** data rows in the file */
   total: number;
+  /** rows that create a case / update one */
   creates: number;
   updates: number;
   rejected: Rejection[];
+  /** right holders that are (or would be) created, by name */
   holdersToCreate: string[];
+  /** whether this was written (commitImport only) */
   committed: boolean;
+  /** case numbers of the rows written, in file order (commitImport only) */
+  caseNos?: string[];
 };
 
-export function formatReport(report: ReportSummary, mode: { dryRun: boolean; skipInvalid: boolean }): string {
+export function formatReport(report: ImportReport, mode: { dryRun: boolean; skipInvalid: boolean }): string {
   const lines: string[] = [];
   const rejectedRows = new Set(report.rejected.map((r) => r.row)).size;
   const would = mode.dryRun ? "would be " : "";

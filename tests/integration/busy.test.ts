@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCase, restoreCase, softDeleteCase, type CaseInput } from "../../db/mutations/cases";
+import { createCase, type CaseInput } from "../../db/mutations/cases";
 import { drizzleOf, migrateDb, openDb, openSqlite, type Db } from "../../db/open";
 import { listCases } from "../../db/queries/cases";
 import { getDashboardStats } from "../../db/queries/stats";
