@@ -11,7 +11,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { ensureDemoAccounts } from "../../db/auth";
 import { migrateDb, openDb } from "../../db/open";
-import { rollupMismatches } from "../../db/rollup";
+import { derivedMismatches } from "../../db/aggregate/check";
 import { buildIfNeeded } from "../../scripts/build-if-needed";
 import { startAppServer, stopAppServer } from "../support/server";
 
@@ -125,7 +125,7 @@ async function main() {
       ? (after.$client.prepare(`select count(*) as n from cases where case_no in (${acknowledged.map(() => "?").join(",")})`).get(...acknowledged) as { n: number }).n
       : 0;
     console.log(`\nwrites acknowledged: ${acknowledged.length}, present afterwards: ${present}${present === acknowledged.length ? " (none lost)" : " — LOST WRITES"}`);
-    const mismatches = rollupMismatches(after.$client);
+    const mismatches = derivedMismatches(after.$client);
     console.log(`rollups and cube against the base table: ${mismatches.length === 0 ? "equal in every cell" : `${mismatches.length} cells differ`}`);
     // the load test's cases leave again, so the bench database stays as seeded
     const remove = after.$client.prepare("select id from cases where case_no = ?");

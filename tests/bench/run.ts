@@ -6,7 +6,7 @@ import { caseTotals, listCases } from "../../db/queries/cases";
 import { forgetKeptAnswers, getDashboardStats, holderFigures } from "../../db/queries/stats";
 import { openExportCursor } from "../../db/queries/export";
 import { isEmpty } from "../../db/bulk";
-import { rollupMismatches } from "../../db/rollup";
+import { derivedMismatches } from "../../db/aggregate/check";
 import { migrateDb, openDb, withServerCache } from "../../db/open";
 import { csvLine } from "../../lib/csv";
 import { exportCells } from "../../lib/export-columns";
@@ -250,7 +250,7 @@ console.log(`aggregate store of this process: ${(caseStoreBytes(store) / 1e6).to
 await combinationSearch(db, url, floor);
 
 const checkStart = performance.now();
-const mismatches = rollupMismatches(db.$client);
+const mismatches = derivedMismatches(db.$client);
 console.log(`\nRollups against the base table: ${mismatches.length === 0 ? "equal in every cell" : `${mismatches.length} cells differ`} (checked in ${((performance.now() - checkStart) / 1000).toFixed(1)} s)`);
 if (mismatches.length) process.exitCode = 1;
 db.$client.close();

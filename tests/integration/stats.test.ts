@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { softDeleteCase } from "../../db/mutations/cases";
-import { rollupMismatches } from "../../db/rollup";
+import { derivedMismatches } from "../../db/aggregate/check";
 import { sql } from "drizzle-orm";
 import { casesWhere, type FilterOptions } from "../../db/case-filters";
 import { facetCounts, getDashboardStats, holderFigures, type DashboardStats, type Kpis } from "../../db/queries/stats";
@@ -364,7 +364,7 @@ describe("a deleted case", () => {
   });
 
   it("has left the rollups and the case_stats cube in step with the cases", () => {
-    expect(rollupMismatches(t.db.$client)).toEqual([]);
+    expect(derivedMismatches(t.db.$client)).toEqual([]);
   });
 
   it("is not found by its own case number", () => {
