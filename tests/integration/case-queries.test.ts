@@ -124,8 +124,8 @@ describe("text search", () => {
   });
 });
 
-describe("totals and the rollup", () => {
-  it("the rollup equals the aggregate recomputed from the cases", () => {
+describe("totals and the derived figures", () => {
+  it("every derived figure (aggregate stores, search indexes) equals plain SQL over the cases", () => {
     expect(derivedMismatches(t.db.$client)).toEqual([]);
   });
 

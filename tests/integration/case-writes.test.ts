@@ -92,8 +92,8 @@ describe("createCase", () => {
   it("adds the case to lists, KPIs, search, the audit log and every derived table", () => {
     const input = kunmingInput();
     const filters = [
-      f({ district: ["8600"], from: "2016-01-01", to: "2016-12-31" }), // whole year: the cube
-      f({ district: ["8600"], type: ["copyright"], category: ["toys"] }), // category: the cases
+      f({ district: ["8600"], from: "2016-01-01", to: "2016-12-31" }), // whole year: the store's year tallies
+      f({ district: ["8600"], type: ["copyright"], category: ["toys"] }), // category: a scan of the store's rows
       f({ office: ["8601"], from: "2016-03-01", to: "2016-03-31" }), // partial year
       f({ campaign: ["qingfeng"], channel: ["postal"], status: ["detained"] }),
       f({ holder: [input.rightHolderIds[0]!] }),
@@ -472,7 +472,7 @@ describe("bad input leaves nothing written", () => {
     expect(error).toMatchObject({ field: "campaignId", value: 765_432 });
   });
 
-  it("leaves the rollups in step after all of the above", () => {
+  it("leaves every derived figure in step after all of the above", () => {
     expect(derivedMismatches(sqlite())).toEqual([]);
   });
 });

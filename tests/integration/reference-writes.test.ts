@@ -117,7 +117,7 @@ describe("right holders", () => {
     expect(Object.keys(JSON.parse(entry.after)).sort()).toEqual(["name", "nameZh"]);
   });
 
-  it("changing a right holder's industry re-keys its cases in the cube exactly", () => {
+  it("changing a right holder's industry moves its cases in the industry figures exactly", () => {
     const was = inputOf(remove).industry;
     const other = industries.values.find((i) => i !== was && i !== inputOf(keep).industry)!;
     const result = updateRightHolder(sqlite(), remove, { ...inputOf(remove), industry: other }, adminId);
