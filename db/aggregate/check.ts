@@ -1,8 +1,8 @@
-import type Database from "better-sqlite3";
+import Database from "better-sqlite3";
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
 import type { HolderNames } from "../../lib/redact";
 import { toIndexText } from "../../lib/search";
-import { drizzleOf, openSqlite, type Db } from "../open";
+import { drizzleOf, type Db } from "../open";
 import { holderIndexName, redactedGoods } from "../search-index";
 import { STATS_DIMS, tally, type Collected, type Figures, type StatsDim } from "./plan";
 import { DIMS, DIM_VALUES } from "./store";
@@ -179,7 +179,8 @@ export function derivedMismatches(connection: Db | Database.Database, options: C
   const sqlite = db.$client;
   const base = baseFigures(sqlite);
   const out = storeMismatches(db, "store (this connection)", base);
-  const fresh = drizzleOf(openSqlite(sqlite.name));
+  // opened as the caller's was (read-only or not), without the server's pragmas: a backup file stays in its journal mode
+  const fresh = drizzleOf(new Database(sqlite.name, { readonly: sqlite.readonly, fileMustExist: true }));
   try {
     out.push(...storeMismatches(fresh, "store (fresh connection)", baseFigures(fresh.$client)));
   } finally {
