@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Reference } from "../seed/generate";
+import { withChangeLogPaused } from "./change-log";
 
 // The demo seed's housekeeping: is the database empty, wipe it, load the reference data
 // (offices, right holders, campaigns), mark it as demo data. The seed's cases go through the
@@ -18,15 +19,20 @@ export function isEmpty(sqlite: Database.Database): boolean {
   return row.n === 0;
 }
 
-/** Removes every row, children first, and restarts the id sequences. */
+/**
+ * Removes every row, children first, and restarts the id sequences; the change log is paused
+ * meanwhile (one "everything changed" row instead of one per case and link).
+ */
 export function deleteAllData(sqlite: Database.Database): void {
   sqlite.transaction(() => {
-    for (const table of ["case_rollup", "case_flow_rollup", "case_stats", "cases_fts", "cases_redacted_fts", "audit_log", "case_right_holders", "cases", "session", "account", "user", "sign_in_failures", "campaigns", "right_holders", "customs_offices"]) {
-      sqlite.prepare(`delete from ${table}`).run();
-    }
-    // app_meta keeps what is not data (the session secret); the demo mark goes
-    sqlite.prepare("delete from app_meta where key in ('demo_seed', 'rollup_version')").run();
-    sqlite.prepare("delete from sqlite_sequence").run();
+    withChangeLogPaused(sqlite, () => {
+      for (const table of ["cases_fts", "cases_redacted_fts", "audit_log", "case_right_holders", "cases", "session", "account", "user", "sign_in_failures", "campaigns", "right_holders", "customs_offices"]) {
+        sqlite.prepare(`delete from ${table}`).run();
+      }
+      // app_meta keeps what is not data (the session secret); the demo mark goes
+      sqlite.prepare("delete from app_meta where key = 'demo_seed'").run();
+      sqlite.prepare("delete from sqlite_sequence").run();
+    });
   })();
 }
 

@@ -7,6 +7,7 @@ import type { Industry } from "../lib/enums";
 import type { CaseInput } from "../lib/case-definition";
 import { createRightHolder } from "./mutations/reference";
 import type { Db } from "./open";
+import { loadsWhole } from "./aggregate/store";
 import { writeCases, type CaseWrite } from "./writer";
 
 // Bulk import of cases from a parsed spreadsheet (lib/import). planImport says what a
@@ -90,6 +91,22 @@ export function planImport(db: Db | Sqlite, parsed: ParsedFile, options: ImportO
 export const NEW_HOLDER_COUNTRY = "ZZ";
 
 /**
+ * Whether the import is a bulk load for the aggregate stores: when its change-log rows (a
+ * new case logs itself and each link; an edit itself, its old and its new links) would make
+ * a store load everything again anyway, the writer pauses the log for the batch and leaves one
+ * "everything changed" row (derived: "rebuild"); a smaller import lets the triggers name its
+ * cases, and every store loads just those again.
+ */
+function bulkLoad(sqlite: Sqlite, writes: CaseWrite[]): boolean {
+  let logRows = 0;
+  for (const w of writes) {
+    const links = w.op === "create" || w.op === "update" ? w.input.rightHolderIds.length : 0;
+    logRows += w.op === "update" ? 1 + 2 * links : 1 + links;
+  }
+  return loadsWhole(logRows, sqlite.prepare("select count(*) from cases").pluck().get() as number);
+}
+
+/**
  * Writes the file's accepted rows in one IMMEDIATE transaction (validated again under the
  * write lock). Nothing is written when a row is rejected and `skipInvalid` is off, or when
  * anything throws (the transaction rolls back).
@@ -118,7 +135,7 @@ export function commitImport(db: Db | Sqlite, parsed: ParsedFile, options: Impor
         ? { op: "update", id: row.existing.id, expectedVersion: row.existing.version, input }
         : { op: "create", input };
     });
-    writeCases(sqlite, writes, { userId, audit: "import", validated: true });
+    writeCases(sqlite, writes, { userId, audit: "import", validated: true, derived: bulkLoad(sqlite, writes) ? "rebuild" : "delta" });
     return { ...reportOf(validation, true), caseNos };
   }).immediate();
 }

@@ -4,7 +4,6 @@ import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { ConfigError, databasePath, databasePathFromUrl, isDefaultDatabase } from "../lib/env";
-import { ensureRollups } from "./rollup";
 import { ensureSearchIndexes } from "./search-index";
 import * as schema from "./schema";
 
@@ -93,11 +92,10 @@ export function migrateDb(db: Db): void {
     throw new ConfigError(`Cannot apply the database migrations: ${reason(error)}.`);
   }
   try {
-    // derived tables whose definition changed since the database was filled are built again
-    ensureRollups(db.$client);
+    // a search index whose definition changed since the database was filled is built again
     ensureSearchIndexes(db.$client);
   } catch (error) {
-    throw new ConfigError(`Cannot build the derived tables: ${reason(error)}.`);
+    throw new ConfigError(`Cannot build the search index: ${reason(error)}.`);
   }
 }
 

@@ -144,12 +144,6 @@ export const cases = sqliteTable(
     index("cases_direction_idx").on(t.direction, t.protectionMode, t.seizedOn).where(sql`deleted_at is null`),
     // the few soft-deleted cases, so counts over right-holder links can leave them out cheaply
     index("cases_deleted_idx").on(t.deletedAt).where(sql`deleted_at is not null`),
-    // covers counts and sums for dates, offices and every enumerated column without table
-    // reads (the partial-year edges of case_rollup, facet counts, filters the rollup lacks)
-    index("cases_cover_idx")
-      .on(t.seizedOn, t.officeId, t.infringementType, t.goodsCategory, t.direction, t.channel, t.transport,
-        t.protectionMode, t.status, t.campaignId, t.pieces, t.valueFen)
-      .where(sql`deleted_at is null`),
   ],
 );
 export type Case = typeof cases.$inferSelect;
@@ -192,75 +186,6 @@ export const auditLog = sqliteTable(
 );
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type NewAuditEntry = typeof auditLog.$inferInsert;
-
-// Totals of live cases by year × customs district × infringement type × goods category,
-// kept exactly in step with every write, in the same transaction. Dashboard KPIs and table
-// totals read it for whole years and the base table only for partial-year edges.
-export const caseRollup = sqliteTable(
-  "case_rollup",
-  {
-    year: integer("year").notNull(),
-    districtId: integer("district_id")
-      .notNull()
-      .references(() => customsOffices.id),
-    infringementType: text("infringement_type", { enum: infringementTypes.values }).notNull(),
-    goodsCategory: text("goods_category", { enum: goodsCategories.values }).notNull(),
-    cases: integer("cases").notNull(),
-    pieces: integer("pieces").notNull(),
-    valueFen: integer("value_fen").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.year, t.districtId, t.infringementType, t.goodsCategory] })],
-);
-export type CaseRollupRow = typeof caseRollup.$inferSelect;
-
-// The same totals by how cases were found and how they ended: year × district × direction ×
-// channel × transport × protection mode × status × campaign (0 for none).
-export const caseFlowRollup = sqliteTable(
-  "case_flow_rollup",
-  {
-    year: integer("year").notNull(),
-    districtId: integer("district_id")
-      .notNull()
-      .references(() => customsOffices.id),
-    direction: text("direction", { enum: directions.values }).notNull(),
-    channel: text("channel", { enum: channels.values }).notNull(),
-    transport: text("transport", { enum: transports.values }).notNull(),
-    protectionMode: text("protection_mode", { enum: protectionModes.values }).notNull(),
-    status: text("status", { enum: caseStatuses.values }).notNull(),
-    campaignId: integer("campaign_id").notNull(),
-    cases: integer("cases").notNull(),
-    pieces: integer("pieces").notNull(),
-    valueFen: integer("value_fen").notNull(),
-  },
-  (t) => [
-    primaryKey({
-      columns: [t.year, t.districtId, t.direction, t.channel, t.transport, t.protectionMode, t.status, t.campaignId],
-    }),
-  ],
-);
-
-// The dashboard's cube: totals of live cases by dimension × value (dim 'all' holds the
-// plain totals), at four grains — year; year × office; year × type × campaign; and year ×
-// office × type × campaign. A grain leaves out a column by holding a sentinel in it
-// (office 0, type '', campaign -1; campaign 0 is "no campaign"). 'holder' cells count a case
-// once per right holder it names, 'industry' cells once per industry among them. Kept in
-// step with every write in the same transaction (db/rollup.ts).
-export const caseStats = sqliteTable(
-  "case_stats",
-  {
-    grain: integer("grain").notNull(),
-    dim: text("dim").notNull(),
-    year: integer("year").notNull(),
-    officeId: integer("office_id").notNull(),
-    infringementType: text("infringement_type").notNull(),
-    campaignId: integer("campaign_id").notNull(),
-    value: text("value").notNull(),
-    cases: integer("cases").notNull(),
-    pieces: integer("pieces").notNull(),
-    valueFen: integer("value_fen").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.grain, t.dim, t.year, t.officeId, t.infringementType, t.campaignId, t.value] })],
-);
 
 // The change log of cases: one row per case written (its row or its right-holder links),
 // appended by SQLite triggers on `cases` and `case_right_holders` (migration 0011), so that

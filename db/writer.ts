@@ -1,23 +1,27 @@
 import type Database from "better-sqlite3";
 import { CASE_COLUMN_FIELDS, CASE_INPUT_KEYS, caseFromRow, caseRowArray, withBlanks, type CaseInput, type CaseValues } from "../lib/case-definition";
 import { writeAudit } from "./audit";
-import { NO_CAMPAIGN_COLUMN, NO_OFFICE, NO_TYPE, RollupDeltas, STATS_GRAINS, rebuildRollups, type RollupKeyed } from "./rollup";
+import { withChangeLogPaused } from "./change-log";
 import { holderIndexName, searchIndexWriter } from "./search-index";
 
 // THE writer of cases. Every change to cases goes through writeCases — create, edit, delete,
 // restore (the admin's forms, db/mutations/cases.ts), the import (db/import.ts), the merge of
 // right holders (db/mutations/reference.ts) and the demo seed (seed/run.ts) — as a batch (a
 // single edit is a batch of one), in ONE synchronous IMMEDIATE transaction: the cases, their
-// right-holder links, the search indexes (cases_fts, cases_redacted_fts), the audit rows and
-// the derived figures (case_rollup, case_flow_rollup, case_stats) are written together, or
-// nothing is (any error rolls the whole batch back).
+// right-holder links, the search indexes (cases_fts, cases_redacted_fts) and the audit rows
+// are written together, or nothing is (any error rolls the whole batch back).
 //
-// Derived figures: by default every write's delta is summed in memory and written once per
-// touched cell at the end of the batch (RollupDeltas); with `derived: "rebuild"` (the seed)
-// the secondary indexes of `cases` are dropped during the batch and built again after it, and
-// the rollups and the cube are rebuilt once at the end. The search indexes are written row by
-// row in both modes (a new case's documents are added without a delete first: case ids are
-// never reused), which measured faster than rebuilding them at the end of a seed.
+// Derived figures: the aggregate store (db/aggregate) of every connection learns of the
+// batch from the change log `case_changes`, which triggers on cases and their links fill
+// (migration 0011), so by default the writer has nothing of its own to write for them. With
+// `derived: "rebuild"` (the seed, a large import) the log is paused for the batch and one
+// "everything changed" row is appended at its end (db/change-log.ts): every store loads again
+// once instead of reading one log row per case and link; and when `cases` held no row at the
+// start (the seed), its secondary indexes are dropped during the batch and built again after
+// it (one sort per index; on a full table that would sort every existing row again). The
+// search indexes are written row by row in both modes (a new case's documents are added
+// without a delete first: case ids are never reused), which measured faster than rebuilding
+// them at the end of a seed.
 //
 // The columns written and read are those of the case definition (lib/case-definition.ts).
 
@@ -39,7 +43,7 @@ export type WriteOptions = {
   userId: string | null;
   /** the audit action of creates and edits ("import" for the import); false: no audit rows (the demo seed) */
   audit?: "import" | false;
-  /** "delta" (default): apply the batch's summed deltas; "rebuild": rebuild every derived figure at the end */
+  /** "delta" (default): the change log names each case written; "rebuild": the log is paused and every store loads again (a bulk load) */
   derived?: "delta" | "rebuild";
   /** the caller checked numbers and references under this same write lock (the import, the seed) */
   validated?: boolean;
@@ -101,8 +105,8 @@ function prepare(sqlite: Database.Database) {
   return {
     stored: sqlite.prepare(`select ${SELECT}, version, updated_by as updatedBy, updated_at as updatedAt, deleted_at as deletedAt from cases where id = ?`),
     holderIds: sqlite.prepare("select right_holder_id from case_right_holders where case_id = ? order by right_holder_id").pluck(),
-    holder: sqlite.prepare("select name, name_zh as nameZh, industry from right_holders where id = ?"),
-    district: sqlite.prepare("select coalesce(district_id, id) from customs_offices where id = ?").pluck(),
+    holder: sqlite.prepare("select name, name_zh as nameZh from right_holders where id = ?"),
+    anyCase: sqlite.prepare("select 1 from cases limit 1").pluck(),
     caseNoTaken: sqlite.prepare("select id from cases where case_no = ? and id <> ?").pluck(),
     officeExists: sqlite.prepare("select 1 from customs_offices where id = ?").pluck(),
     campaignExists: sqlite.prepare("select 1 from campaigns where id = ?").pluck(),
@@ -166,8 +170,6 @@ function asDuplicate(error: unknown, caseNo: string): unknown {
   return error;
 }
 
-const keyed = (c: CaseValues): RollupKeyed => ({ ...c, holderIds: c.rightHolderIds });
-
 /** The fields that differ between the stored case and the new values (audit entries hold only those). */
 function changes(was: CaseValues, now: CaseValues): { before: Record<string, unknown>; after: Record<string, unknown> } {
   const before: Record<string, unknown> = {};
@@ -199,7 +201,7 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
     const now = Date.now();
 
     // reference data met by this batch, looked up once each
-    type Holder = { name: string; nameZh: string | null; industry: string; indexName: string };
+    type Holder = { name: string; nameZh: string | null; indexName: string };
     const holders = new Map<number, Holder>();
     const holderOf = (id: number): Holder => {
       let h = holders.get(id);
@@ -208,22 +210,6 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
         holders.set(id, (h = { ...row, indexName: holderIndexName(row) }));
       }
       return h;
-    };
-    const districts = new Map<number, number>();
-    const deltas = new RollupDeltas(
-      (officeId) => {
-        let d = districts.get(officeId);
-        if (d === undefined) {
-          d = st.district.get(officeId) as number | undefined;
-          if (d === undefined) throw new Error(`No customs office with id ${officeId}.`);
-          districts.set(officeId, d);
-        }
-        return d;
-      },
-      (holderId) => holderOf(holderId).industry,
-    );
-    const move = (c: CaseValues, sign: 1 | -1) => {
-      if (!rebuild) deltas.apply(keyed(c), sign);
     };
     const index = (id: number, c: CaseValues, fresh: boolean) => {
       const hs = c.rightHolderIds.map(holderOf);
@@ -268,7 +254,6 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
           }
           for (const holderId of data.rightHolderIds) st.insertLink.run(id, holderId);
           index(id, data, true);
-          move(data, 1);
           audit(options.audit || "create", id, null, data);
           result.cases.push({ id, version: 1 });
           return;
@@ -279,7 +264,6 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
           checkVersion(stored, w.expectedVersion);
           checkInput(data, w.id);
           const { before, after } = changes(stored, data);
-          move(stored, -1);
           try {
             const changed = st.update.run(...caseRowArray(data), now, userId, w.id, w.expectedVersion).changes;
             if (changed !== 1) throw new Error(`Case ${w.id} was not updated.`); // cannot happen under the write lock
@@ -289,7 +273,6 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
           st.deleteLinks.run(w.id);
           for (const holderId of data.rightHolderIds) st.insertLink.run(w.id, holderId);
           index(w.id, data, false);
-          move(data, 1);
           const version = stored.version + 1;
           audit(options.audit || "update", w.id, { ...before, version: stored.version }, { ...after, version });
           result.cases.push({ id: w.id, version });
@@ -299,7 +282,6 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
           const stored = live(w.id);
           checkVersion(stored, w.expectedVersion);
           st.setDeleted.run({ deletedAt: now, now, userId, id: w.id });
-          move(stored, -1);
           search.remove(w.id);
           audit("delete", w.id, { deletedAt: null, version: stored.version }, { deletedAt: now, version: stored.version + 1 });
           result.cases.push({ id: w.id, version: stored.version + 1 });
@@ -309,25 +291,18 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
           const stored = loadStoredCase(sqlite, w.id);
           if (!stored || stored.deletedAt === null) throw new CaseNotFoundError(`No deleted case with id ${w.id}.`);
           st.setDeleted.run({ deletedAt: null, now, userId, id: w.id });
-          move(stored, 1);
           index(w.id, stored, false);
           audit("restore", w.id, { deletedAt: stored.deletedAt, version: stored.version }, { deletedAt: null, version: stored.version + 1 });
           result.cases.push({ id: w.id, version: stored.version + 1 });
           return;
         }
         case "moveHolderLinks": {
-          // set-based: the per-case deltas so far first, then the affected cases' holder cells out and back in
-          if (!rebuild) deltas.flush(sqlite);
-          startHolderDelta(sqlite, "select case_id from case_right_holders where right_holder_id = ?", w.fromHolderId);
-          if (!rebuild) collectHolderCells(sqlite, -1);
+          // set-based (the change log's triggers name each case whose links move)
+          collectAffected(sqlite, "select case_id from case_right_holders where right_holder_id = ?", w.fromHolderId);
           sqlite.prepare(`insert or ignore into case_right_holders (case_id, right_holder_id)
             select case_id, ? from case_right_holders where right_holder_id = ?`).run(w.toHolderId, w.fromHolderId);
           sqlite.prepare("delete from case_right_holders where right_holder_id = ?").run(w.fromHolderId);
           holders.clear();
-          if (!rebuild) {
-            collectHolderCells(sqlite, 1);
-            finishHolderDelta(sqlite);
-          }
           result.relinked += reindexAffected(sqlite);
           dropAffected(sqlite);
           return;
@@ -336,13 +311,18 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
     };
 
     if (rebuild) {
-      withCaseIndexesDeferred(sqlite, () => {
-        for (const w of writes) apply(w);
+      const empty = st.anyCase.get() === undefined;
+      withChangeLogPaused(sqlite, () => {
+        if (empty) {
+          withCaseIndexesDeferred(sqlite, () => {
+            for (const w of writes) apply(w);
+          });
+        } else {
+          for (const w of writes) apply(w);
+        }
       });
-      rebuildRollups(sqlite);
     } else {
       for (const w of writes) apply(w);
-      deltas.flush(sqlite);
     }
     return result;
   }).immediate();
@@ -362,69 +342,20 @@ export function withCaseIndexesDeferred<T>(sqlite: Database.Database, load: () =
   return result;
 }
 
-// ---- a right holder's cells in the cube, for a whole set of cases ------------------------------
+// ---- the cases of a right holder, for a whole set of cases at once ----------------------------
 
-// A right holder's id and industry key the cube's 'holder' and 'industry' cells of every live
-// case naming it. Moving links (a merge) or an industry change re-keys those cells for a whole
-// set of cases at once: their contributions are subtracted before the change and added back
-// after it, in set-based SQL (a per-case delta would hold the write lock for seconds at
-// national scale). CROSS JOIN fixes the join order: the temp table of affected cases has no
-// statistics, and the planner would otherwise scan every link instead of looking the few up.
+// A right holder's names are in the search documents of every live case naming it: a merge
+// (moveHolderLinks above) or a rename writes those documents again for the whole set at once,
+// in set-based SQL (a per-case write would hold the write lock for seconds at national scale).
+// CROSS JOIN fixes the join order: the temp table of affected cases has no statistics, and the
+// planner would otherwise scan every link instead of looking the few up.
 
 const AFFECTED = "temp.affected_cases";
-const DELTA = "temp.holder_stats_delta";
-const YEAR = "cast(substr(c.seized_on, 1, 4) as integer)";
-const STATS_KEYS = "grain, dim, year, office_id, infringement_type, campaign_id, value";
 
-export function startHolderDelta(sqlite: Database.Database, caseIdsSql: string, ...params: unknown[]): void {
-  sqlite.exec(`drop table if exists ${AFFECTED}; create temp table affected_cases (case_id integer primary key);
-    drop table if exists ${DELTA};
-    create temp table holder_stats_delta (dim text, year integer, office_id integer, infringement_type text, campaign_id integer,
-      value text, cases integer, pieces integer, value_fen integer)`);
+/** Fills temp.affected_cases with the case ids `caseIdsSql` selects. */
+export function collectAffected(sqlite: Database.Database, caseIdsSql: string, ...params: unknown[]): void {
+  sqlite.exec(`drop table if exists ${AFFECTED}; create temp table affected_cases (case_id integer primary key)`);
   sqlite.prepare(`insert or ignore into ${AFFECTED} (case_id) ${caseIdsSql}`).run(...params);
-}
-
-/** Adds (+1) or subtracts (-1) the affected live cases' 'holder' and 'industry' cells at the finest grain. */
-export function collectHolderCells(sqlite: Database.Database, sign: 1 | -1): void {
-  sqlite.prepare(`insert into ${DELTA}
-    select 'holder', ${YEAR}, c.office_id, c.infringement_type, coalesce(c.campaign_id, 0), cast(l.right_holder_id as text),
-           ${sign} * count(*), ${sign} * sum(c.pieces), ${sign} * sum(c.value_fen)
-    from ${AFFECTED} a cross join cases c on c.id = a.case_id cross join case_right_holders l on l.case_id = c.id
-    where c.deleted_at is null
-    group by 2, 3, 4, 5, 6`).run();
-  // a case counts once per industry among its right holders
-  sqlite.prepare(`insert into ${DELTA}
-    select 'industry', year, office_id, infringement_type, campaign_id, industry,
-           ${sign} * count(*), ${sign} * sum(pieces), ${sign} * sum(value_fen)
-    from (select distinct c.id, ${YEAR} as year, c.office_id, c.infringement_type, coalesce(c.campaign_id, 0) as campaign_id,
-                 h.industry, c.pieces, c.value_fen
-          from ${AFFECTED} a cross join cases c on c.id = a.case_id cross join case_right_holders l on l.case_id = c.id
-          cross join right_holders h on h.id = l.right_holder_id
-          where c.deleted_at is null)
-    group by year, office_id, infringement_type, campaign_id, industry`).run();
-}
-
-/** Applies the collected delta to case_stats at every grain, drops emptied cells, and cleans up. */
-export function finishHolderDelta(sqlite: Database.Database): void {
-  sqlite.exec("drop table if exists temp.holder_stats_cells");
-  sqlite.exec(`create temp table holder_stats_cells as select * from case_stats where 0`);
-  for (const g of STATS_GRAINS) {
-    const office = g.office ? "office_id" : `${NO_OFFICE}`;
-    const type = g.typeCampaign ? "infringement_type" : `'${NO_TYPE}'`;
-    const campaign = g.typeCampaign ? "campaign_id" : `${NO_CAMPAIGN_COLUMN}`;
-    sqlite.prepare(`insert into temp.holder_stats_cells (${STATS_KEYS}, cases, pieces, value_fen)
-      select ${g.grain}, dim, year, ${office}, ${type}, ${campaign}, value, sum(cases), sum(pieces), sum(value_fen)
-      from ${DELTA}
-      group by dim, year, ${g.office ? "office_id, " : ""}${g.typeCampaign ? "infringement_type, campaign_id, " : ""}value
-      having sum(cases) <> 0 or sum(pieces) <> 0 or sum(value_fen) <> 0`).run();
-  }
-  sqlite.prepare(`insert into case_stats (${STATS_KEYS}, cases, pieces, value_fen)
-    select ${STATS_KEYS}, cases, pieces, value_fen from temp.holder_stats_cells where true
-    on conflict (${STATS_KEYS}) do update set
-      cases = cases + excluded.cases, pieces = pieces + excluded.pieces, value_fen = value_fen + excluded.value_fen`).run();
-  sqlite.prepare(`delete from case_stats where rowid in
-    (select s.rowid from temp.holder_stats_cells k cross join case_stats s using (${STATS_KEYS}) where s.cases = 0)`).run();
-  sqlite.exec("drop table temp.holder_stats_cells");
 }
 
 /** Writes the search documents of the affected live cases again (their right holders' names changed). */
@@ -442,6 +373,11 @@ export function reindexAffected(sqlite: Database.Database): number {
   return rows.length;
 }
 
+/** Live cases among the affected ones. */
+export function countAffected(sqlite: Database.Database): number {
+  return sqlite.prepare(`select count(*) from ${AFFECTED} a cross join cases c on c.id = a.case_id where c.deleted_at is null`).pluck().get() as number;
+}
+
 export function dropAffected(sqlite: Database.Database): void {
-  sqlite.exec(`drop table if exists ${AFFECTED}; drop table if exists ${DELTA}`);
+  sqlite.exec(`drop table if exists ${AFFECTED}`);
 }

@@ -201,7 +201,15 @@ export function tally(db: Db, filters: Filters, options: FilterOptions, want: Wa
   const facets = want.facets === true;
   if (plan.nothing) {
     if (want.previous) out.previous = { ...zero(), rightHolders: 0 };
-    if (facets) for (const f of FACET_NAMES) if (isSet(filters, f, options)) out.except.set(f, emptyCollected());
+    if (facets) {
+      for (const f of FACET_NAMES) {
+        if (!isSet(filters, f, options)) continue;
+        // each set facet's tally, empty (as the scan below leaves it for a facet of no case)
+        const c = emptyCollected();
+        if (f !== "district" && f !== "office" && f !== "campaign") c.dims.set(f, new Map());
+        out.except.set(f, c);
+      }
+    }
     return out;
   }
   const { ymd, office, campaign, dims, pieces, value, live, linkStart, linkCount, links, industryOf } = s;

@@ -24,8 +24,13 @@ export const DIM_VALUES: readonly (readonly string[])[] = DIMS.map((d) => ENUM_F
 const NO_DISPOSAL = "none";
 export const INDUSTRIES = industries.values;
 
-/** More changed cases than this (or than a tenth of the cases) and the store loads everything again. */
+/** More change-log rows than this (or than a tenth of the cases) and the store loads everything again. */
 const RELOAD_AFTER = 20_000;
+
+/** Whether a store of `rows` cases loads everything again rather than read `pending` change-log rows. */
+export function loadsWhole(pending: number, rows: number): boolean {
+  return pending > Math.max(RELOAD_AFTER, rows / 10);
+}
 const CHUNK = 25_000;
 
 export type CaseStore = {
@@ -395,7 +400,7 @@ function catchUp(sqlite: Database.Database, s: CaseStore): CaseStore {
   // the oldest row the log keeps: a store older than it missed pruned rows
   const oldest = (sqlite.prepare("select min(seq) from case_changes").pluck().get() as number | null) ?? newest + 1;
   const missed = s.seq + 1 < oldest && newest > s.seq;
-  if (missed || newest - s.seq > Math.max(RELOAD_AFTER, s.n / 10) || newest < s.seq) {
+  if (missed || loadsWhole(newest - s.seq, s.n) || newest < s.seq) {
     const fresh = loadAll(sqlite);
     fresh.version = inTx ? "" : version;
     fresh.generation = s.generation + 1;

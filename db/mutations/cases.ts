@@ -4,7 +4,7 @@ import { loadStoredCase, writeCases } from "../writer";
 
 // The admin's writes to one case: each a batch of one through THE writer (db/writer.ts), in
 // one synchronous IMMEDIATE transaction with its links, search documents, audit entry and
-// derived figures (case_rollup, case_flow_rollup, case_stats), so none is seen half-done.
+// change-log rows (which the aggregate stores read), so none is seen half-done.
 
 export {
   CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError, type ReferenceField,

@@ -5,12 +5,13 @@ import { checkAccount } from "../auth";
 import type { Db } from "../open";
 import { writeAudit } from "../audit";
 import { users } from "../schema";
-import { collectHolderCells, dropAffected, finishHolderDelta, reindexAffected, startHolderDelta, writeCases } from "../writer";
+import { collectAffected, countAffected, dropAffected, reindexAffected, writeCases } from "../writer";
 
 // Writes to the reference data (right holders, customs offices) and to accounts, each in one
 // synchronous transaction with its audit entry and whatever derived data depends on it:
-// a right holder's name is in its cases' search documents, its id and industry are keys of
-// the cube's 'holder' and 'industry' cells; an office's district keys case_rollup.
+// a right holder's name is in its cases' search documents. The aggregate store (db/aggregate)
+// reads right holders' industries and offices' districts afresh after any commit, and learns
+// of moved links from the change log, so no figure here needs writing.
 
 /** A refusal tied to one field of the form ("_form" for the whole form), as an error code. */
 export class ReferenceFieldError extends Error {
@@ -46,10 +47,9 @@ function changedFields<T extends Record<string, unknown>>(was: T, now: T): { bef
   return { before, after };
 }
 
-// A right holder's id and industry key the cube's 'holder' and 'industry' cells of its cases,
-// its names are in their search documents: an industry change or a rename re-keys / re-indexes
-// them with the writer's set-based helpers (db/writer.ts); a merge moves the links through the
-// writer itself.
+// A right holder's names are in its cases' search documents: a rename re-indexes them with
+// the writer's set-based helpers (db/writer.ts); a merge moves the links through the writer
+// itself.
 
 // ---- right holders -------------------------------------------------------------------------
 
@@ -97,7 +97,8 @@ export function createRightHolder(sqlite: Database.Database, input: RightHolderI
 
 /**
  * Edits a right holder. A new name re-writes its cases' search documents; a new industry
- * re-keys its cases' industry cells in the cube. Returns how many live cases were touched.
+ * moves its cases in the industry figures (the aggregate store reads industries afresh).
+ * Returns how many live cases were touched.
  */
 export function updateRightHolder(sqlite: Database.Database, id: number, input: RightHolderInput, userId: string | null): { changed: boolean; cases: number } {
   return sqlite.transaction(() => {
@@ -109,19 +110,14 @@ export function updateRightHolder(sqlite: Database.Database, id: number, input: 
     if (!Object.keys(after).length) return { changed: false, cases: 0 };
     const rekey = "industry" in after;
     const rename = "name" in after || "nameZh" in after;
-    if (rekey || rename) startHolderDelta(sqlite, "select case_id from case_right_holders where right_holder_id = ?", id);
-    if (rekey) collectHolderCells(sqlite, -1);
+    if (rekey || rename) collectAffected(sqlite, "select case_id from case_right_holders where right_holder_id = ?", id);
     sqlite
       .prepare(`update right_holders set name = @name, name_zh = @nameZh, country = @country, industry = @industry,
         foreign_invested = @foreignInvested, qbpc_member = @qbpcMember where id = @id`)
       .run({ ...holderParams(input), id });
     let cases = 0;
-    if (rekey) {
-      collectHolderCells(sqlite, 1);
-      finishHolderDelta(sqlite);
-    }
     if (rename) cases = reindexAffected(sqlite);
-    else if (rekey) cases = sqlite.prepare(`select count(*) from temp.affected_cases a cross join cases c on c.id = a.case_id where c.deleted_at is null`).pluck().get() as number;
+    else if (rekey) cases = countAffected(sqlite);
     dropAffected(sqlite);
     audit(sqlite, { userId, action: "update", entity: "right_holder", entityId: id, before, after });
     return { changed: true, cases };
@@ -133,8 +129,8 @@ export type MergeResult = { keptId: number; removedId: number; cases: number; me
 /**
  * Merges a duplicate right holder into the one to keep: every case naming the removed one
  * (live or deleted) names the kept one instead — once, when it named both — members of the
- * removed one belong to the kept one, and the removed one is deleted. Search documents and
- * the cube's right-holder cells follow; one audit entry ("merge", on the kept holder) holds
+ * removed one belong to the kept one, and the removed one is deleted. Search documents follow
+ * (and every aggregate store, through the change log); one audit entry ("merge", on the kept holder) holds
  * the removed holder as it was.
  */
 export function mergeRightHolders(sqlite: Database.Database, keepId: number, removeId: number, userId: string | null): MergeResult {
@@ -211,9 +207,9 @@ export function createOffice(sqlite: Database.Database, input: OfficeInput, user
 }
 
 /**
- * Edits an office's names and province, and a subordinate's district. The district keys the
- * case rollups, so an office with cases (live or deleted) keeps its district; a customs
- * district stays a district.
+ * Edits an office's names and province, and a subordinate's district. An office with cases
+ * (live or deleted) keeps its district, so that no figure already published by district moves;
+ * a customs district stays a district.
  */
 export function updateOffice(sqlite: Database.Database, id: number, input: OfficeEdit, userId: string | null): { changed: boolean } {
   return sqlite.transaction(() => {

@@ -6,7 +6,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openSqlite } from "../../db/open";
-import { rollupMismatches } from "../../db/rollup";
+import { derivedMismatches } from "../../db/aggregate/check";
 import { csvLine, UTF8_BOM } from "../../lib/csv";
 import { exportHeader } from "../../lib/export-columns";
 import { killGroup, startAppServer } from "../support/server";
@@ -116,7 +116,7 @@ describe("kill -9 of the server during writes", () => {
       expect(acknowledged.filter((c) => !rows.has(c))).toEqual([]);
       present = rows.size;
       expect(present).toBeLessThanOrEqual(sent); // committed but unanswered imports may be there too
-      expect(rollupMismatches(sqlite)).toEqual([]);
+      expect(derivedMismatches(sqlite)).toEqual([]);
     } finally {
       sqlite.close();
     }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { knownMigrations } from "../../db/backup";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { migrateDb, openDb } from "../../db/open";
-import { rollupMismatches } from "../../db/rollup";
+import { derivedMismatches } from "../../db/aggregate/check";
 import { seedDatabase } from "../../seed/run";
 import { ROOT, TSX, tempDir } from "../support/db";
 
@@ -152,7 +152,7 @@ describe("npm run backup while another process writes", () => {
       expect((db.prepare("select count(*) as n from cases").get() as { n: number }).n).toBe(3_000 + written);
       // every case came with its right holders, audit entry and derived tables: one consistent snapshot
       expect((db.prepare("select count(*) as n from audit_log where entity = 'case' and action = 'create'").get() as { n: number }).n).toBeGreaterThanOrEqual(written);
-      expect(rollupMismatches(db)).toEqual([]);
+      expect(derivedMismatches(db)).toEqual([]);
     } finally {
       db.close();
     }

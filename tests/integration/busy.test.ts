@@ -6,7 +6,7 @@ import { createCase, type CaseInput } from "../../db/mutations/cases";
 import { drizzleOf, migrateDb, openDb, openSqlite, type Db } from "../../db/open";
 import { listCases } from "../../db/queries/cases";
 import { getDashboardStats } from "../../db/queries/stats";
-import { rollupMismatches } from "../../db/rollup";
+import { derivedMismatches } from "../../db/aggregate/check";
 import { classifyDbError, DB_FAULT_MESSAGES, retryingBusy, sqliteCode } from "../../lib/db-errors";
 import { EMPTY_FILTERS } from "../../lib/filters";
 import { seedDatabase } from "../../seed/run";
@@ -129,7 +129,7 @@ describe("another process holds the write lock", () => {
     expect(exists("HOLD-1")).toBe(true);
     expect(exists("BUSY-WAITED")).toBe(true);
     expect(listCases(db, query).total).toBe(before + 2);
-    expect(rollupMismatches(db.$client)).toEqual([]);
+    expect(derivedMismatches(db.$client)).toEqual([]);
   });
 
   it("a write that waits out busy_timeout fails as 'busy' (nothing written), not as a crash", async () => {
@@ -175,7 +175,7 @@ describe("another process holds the write lock", () => {
       expect(await write.exited).toBe(0);
       expect(deletedAt(victim) === null).toBe(what === "restore");
     }
-    expect(rollupMismatches(db.$client)).toEqual([]);
+    expect(derivedMismatches(db.$client)).toEqual([]);
   });
 
   it("a deferred read-then-write transaction gets SQLITE_BUSY at once; retryingBusy tries it again until it succeeds", async () => {

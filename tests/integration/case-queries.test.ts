@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseTotals, getCase, listCases } from "../../db/queries/cases";
 import { restoreCase, softDeleteCase } from "../../db/mutations/cases";
-import { rollupMismatches } from "../../db/rollup";
+import { derivedMismatches } from "../../db/aggregate/check";
 import { EMPTY_FILTERS, type CaseQuery, type Filters } from "../../lib/filters";
 import { formatMoney } from "../../lib/format";
 import { seedDatabase } from "../../seed/run";
@@ -124,9 +124,9 @@ describe("text search", () => {
   });
 });
 
-describe("totals and the rollup", () => {
-  it("the rollup equals the aggregate recomputed from the cases", () => {
-    expect(rollupMismatches(t.db.$client)).toEqual([]);
+describe("totals and the derived figures", () => {
+  it("every derived figure (aggregate stores, search indexes) equals plain SQL over the cases", () => {
+    expect(derivedMismatches(t.db.$client)).toEqual([]);
   });
 
   it.each([
@@ -176,10 +176,10 @@ describe("one case", () => {
     expect(getCase(t.db, 778)).toBeNull();
     expect(listCases(t.db, all(f({}))).total).toBe(19_999);
     expect(listCases(t.db, all(f({ q: caseNo }))).total).toBe(0);
-    expect(rollupMismatches(t.db.$client)).toEqual([]);
+    expect(derivedMismatches(t.db.$client)).toEqual([]);
     restoreCase(t.db.$client, 778, null);
     expect(getCase(t.db, 778)!.history.map((h) => h.action)).toEqual(["restore", "delete"]);
     expect(listCases(t.db, all(f({ q: caseNo }))).rows.map((r) => r.id)).toEqual([778]);
-    expect(rollupMismatches(t.db.$client)).toEqual([]);
+    expect(derivedMismatches(t.db.$client)).toEqual([]);
   });
 });

@@ -14,7 +14,8 @@ import {
 } from "../../db/mutations/cases";
 import { getCase, listCases } from "../../db/queries/cases";
 import { getDashboardStats, type Kpis } from "../../db/queries/stats";
-import { rollupMismatches } from "../../db/rollup";
+import { derivedMismatches } from "../../db/aggregate/check";
+import { derivedDigest } from "../support/derived";
 import { writeCases } from "../../db/writer";
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
 import { seedDatabase } from "../../seed/run";
@@ -45,21 +46,10 @@ const counts = () => ({
   cases: one<{ n: number }>("select count(*) as n from cases").n,
   links: one<{ n: number }>("select count(*) as n from case_right_holders").n,
   audit: one<{ n: number }>("select count(*) as n from audit_log").n,
-  stats: one<{ n: number }>("select count(*) as n from case_stats").n,
+  changes: one<{ n: number }>("select count(*) as n from case_changes").n,
 });
 
-/** A digest of every derived table, row by row in key order. */
-function derivedChecksum(): string {
-  const hash = createHash("sha256");
-  for (const query of [
-    "select * from case_stats order by grain, dim, year, office_id, infringement_type, campaign_id, value",
-    "select * from case_rollup order by year, district_id, infringement_type, goods_category",
-    "select * from case_flow_rollup order by year, district_id, direction, channel, transport, protection_mode, status, campaign_id",
-  ]) {
-    for (const row of sqlite().prepare(query).raw().iterate()) hash.update(JSON.stringify(row));
-  }
-  return hash.digest("hex");
-}
+const derivedChecksum = () => derivedDigest(sqlite());
 
 const plus = (k: Kpis, c: { pieces: number; valueFen: number }, sign = 1) => ({
   cases: k.cases + sign,
@@ -102,8 +92,8 @@ describe("createCase", () => {
   it("adds the case to lists, KPIs, search, the audit log and every derived table", () => {
     const input = kunmingInput();
     const filters = [
-      f({ district: ["8600"], from: "2016-01-01", to: "2016-12-31" }), // whole year: the cube
-      f({ district: ["8600"], type: ["copyright"], category: ["toys"] }), // category: the cases
+      f({ district: ["8600"], from: "2016-01-01", to: "2016-12-31" }), // whole year: the store's year tallies
+      f({ district: ["8600"], type: ["copyright"], category: ["toys"] }), // category: a scan of the store's rows
       f({ office: ["8601"], from: "2016-03-01", to: "2016-03-31" }), // partial year
       f({ campaign: ["qingfeng"], channel: ["postal"], status: ["detained"] }),
       f({ holder: [input.rightHolderIds[0]!] }),
@@ -149,7 +139,7 @@ describe("createCase", () => {
       updatedBy: "admin-1",
       updatedAt: row.created_at,
     });
-    expect(rollupMismatches(sqlite())).toEqual([]);
+    expect(derivedMismatches(sqlite())).toEqual([]);
   });
 
   it("lists each right holder once when the input repeats one", () => {
@@ -157,7 +147,7 @@ describe("createCase", () => {
     const { id } = createCase(sqlite(), kunmingInput({ rightHolderIds: [h, h] }), null);
     expect(getCaseForEdit(sqlite(), id)!.rightHolderIds).toEqual([h]);
     expect(kpis(f({ holder: [h], from: "2016-03-15", to: "2016-03-15" })).cases).toBeGreaterThanOrEqual(1);
-    expect(rollupMismatches(sqlite())).toEqual([]);
+    expect(derivedMismatches(sqlite())).toEqual([]);
   });
 });
 
@@ -234,7 +224,7 @@ describe("updateCase", () => {
       valueFen: 9_876_500, channel: "express", campaignId: edited.campaignId, status: "closed", disposal: "destroyed",
       rightHolderIds: sorted(newHolders), version: 2,
     });
-    expect(rollupMismatches(sqlite())).toEqual([]);
+    expect(derivedMismatches(sqlite())).toEqual([]);
   });
 
   it("records only the holder list when the same holders come in another order, and a new case number in search", () => {
@@ -288,13 +278,13 @@ describe("soft delete and restore", () => {
     expect(figures(kpis(filter))).toEqual(figures(base[0]!));
     expect(figures(kpis(partial))).toEqual(figures(base[1]!));
     expect(ids(f({ q: input.caseNo }))).toEqual([]);
-    expect(rollupMismatches(sqlite())).toEqual([]);
+    expect(derivedMismatches(sqlite())).toEqual([]);
 
     restoreCase(sqlite(), id, "admin-2");
     expect(figures(kpis(filter))).toEqual(plus(base[0]!, input));
     expect(figures(kpis(partial))).toEqual(plus(base[1]!, input));
     expect(ids(f({ q: input.caseNo }))).toEqual([id]);
-    expect(rollupMismatches(sqlite())).toEqual([]);
+    expect(derivedMismatches(sqlite())).toEqual([]);
 
     const history = getCase(t.db, id)!.history;
     expect(history.length).toBeGreaterThanOrEqual(3);
@@ -369,7 +359,7 @@ describe("one writer, batches", () => {
     expect(ftsRows()).toBe(fts0);
     expect(one<object>("select * from cases where id = ?", id)).toEqual(row);
     expect(one<object | undefined>("select id from cases where case_no = ?", good.caseNo)).toBeUndefined();
-    expect(rollupMismatches(sqlite())).toEqual([]);
+    expect(derivedMismatches(sqlite())).toEqual([]);
   });
 
   it("a batch of good rows is written whole, each with its audit row, and the figures stay exact", () => {
@@ -384,7 +374,7 @@ describe("one writer, batches", () => {
       pieces: before.pieces + inputs.reduce((a, c) => a + c.pieces, 0),
       valueFen: before.valueFen + inputs.reduce((a, c) => a + c.valueFen, 0),
     });
-    expect(rollupMismatches(sqlite())).toEqual([]);
+    expect(derivedMismatches(sqlite())).toEqual([]);
   });
 
   it("delete with a stale version is refused, naming who changed the case and when, and writes nothing", () => {
@@ -412,7 +402,7 @@ describe("one writer, batches", () => {
     // with the version now shown it goes
     softDeleteCase(sqlite(), id, "dave", changed.version);
     expect(getCaseForEdit(sqlite(), id)).toBeNull();
-    expect(rollupMismatches(sqlite())).toEqual([]);
+    expect(derivedMismatches(sqlite())).toEqual([]);
   });
 });
 
@@ -482,7 +472,7 @@ describe("bad input leaves nothing written", () => {
     expect(error).toMatchObject({ field: "campaignId", value: 765_432 });
   });
 
-  it("leaves the rollups in step after all of the above", () => {
-    expect(rollupMismatches(sqlite())).toEqual([]);
+  it("leaves every derived figure in step after all of the above", () => {
+    expect(derivedMismatches(sqlite())).toEqual([]);
   });
 });

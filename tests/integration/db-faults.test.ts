@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guarded } from "../../app/api/respond";
 import { createCase, type CaseInput } from "../../db/mutations/cases";
 import { drizzleOf, migrateDb, openDb, openSqlite } from "../../db/open";
-import { rollupMismatches } from "../../db/rollup";
+import { derivedMismatches } from "../../db/aggregate/check";
 import { customsOffices } from "../../db/schema";
 import { classifyDbError, sqliteCode } from "../../lib/db-errors";
 import { ConfigError } from "../../lib/env";
@@ -92,7 +92,7 @@ describe("a read-only database", () => {
       expect(classifyDbError(error)).toBe("read_only");
       sqlite.pragma("query_only = 0");
       createCase(sqlite, input("RO-2"), null);
-      expect(rollupMismatches(sqlite)).toEqual([]);
+      expect(derivedMismatches(sqlite)).toEqual([]);
     } finally {
       sqlite.close();
     }
@@ -121,7 +121,7 @@ describe("a full disk", () => {
       const written = count(sqlite) - before;
       expect(sqlite.prepare("select count(*) as n from cases where case_no = ?").get(`FULL-${written + 1}`)).toEqual({ n: 0 });
       expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
-      expect(rollupMismatches(sqlite)).toEqual([]);
+      expect(derivedMismatches(sqlite)).toEqual([]);
       const answer = await apiAnswer(error);
       expect(answer.status).toBe(503);
       expect(answer.body).toEqual({ error: "disk_full", message: expect.stringMatching(/cannot be written: the disk is full/) });
@@ -197,7 +197,7 @@ describe("a real file system: a full tmpfs, then a read-only mount (needs root)"
       expect(count(sqlite)).toBe(before + n - 1);
       expect(sqlite.prepare("select count(*) as n from cases where case_no = ?").get(`TMPFS-${n}`)).toEqual({ n: 0 });
       expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
-      expect(rollupMismatches(sqlite)).toEqual([]);
+      expect(derivedMismatches(sqlite)).toEqual([]);
       // room again (the disk grown): the same connection writes
       mount("-o", "remount,size=64m", mountPoint);
       createCase(sqlite, input(`TMPFS-${n}`), null);

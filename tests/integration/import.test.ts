@@ -12,7 +12,8 @@ import { csvLine, parseCsv, UTF8_BOM } from "../../lib/csv";
 import { parseImportFile, type ParsedFile } from "../../lib/import/parse";
 import type { ImportOptions } from "../../lib/import/validate";
 import { insertReference } from "../../db/bulk";
-import { rebuildRollups, rollupMismatches } from "../../db/rollup";
+import { derivedMismatches } from "../../db/aggregate/check";
+import { derivedDigest } from "../support/derived";
 import { buildReference } from "../../seed/generate";
 import { seedDatabase } from "../../seed/run";
 import { ROOT, TSX, freshDb, tempDir } from "../support/db";
@@ -32,7 +33,6 @@ function seedReferenceOnly(db: Fresh): void {
   const sqlite = db.db.$client;
   sqlite.transaction(() => {
     insertReference(sqlite, buildReference());
-    rebuildRollups(sqlite);
   })();
 }
 
@@ -82,7 +82,7 @@ function casesOf(sqlite: Database.Database, caseNos?: string[]): Map<string, Rec
 
 function counts(sqlite: Database.Database) {
   const n = (table: string) => (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-  return { cases: n("cases"), links: n("case_right_holders"), holders: n("right_holders"), audit: n("audit_log"), fts: n("cases_fts"), stats: n("case_stats"), rollup: n("case_rollup"), flow: n("case_flow_rollup") };
+  return { cases: n("cases"), links: n("case_right_holders"), holders: n("right_holders"), audit: n("audit_log"), fts: n("cases_fts"), changes: n("case_changes") };
 }
 
 /** A digest of every table an import writes, row by row in key order. */
@@ -93,13 +93,10 @@ function checksum(sqlite: Database.Database): string {
     "select * from case_right_holders order by case_id, right_holder_id",
     "select * from right_holders order by id",
     "select * from audit_log order by id",
-    "select rowid, * from cases_fts order by rowid",
-    "select * from case_stats order by grain, dim, year, office_id, infringement_type, campaign_id, value",
-    "select * from case_rollup order by year, district_id, infringement_type, goods_category",
-    "select * from case_flow_rollup order by year, district_id, direction, channel, transport, protection_mode, status, campaign_id",
   ]) {
     for (const row of sqlite.prepare(query).raw().iterate()) hash.update(JSON.stringify(row));
   }
+  hash.update(derivedDigest(sqlite)); // the change log and both search indexes
   return hash.digest("hex");
 }
 
@@ -138,8 +135,8 @@ describe("an export re-imported into an empty database", () => {
       from cases where case_no in (select value from json_each(?))`).get(JSON.stringify([...exported.keys()])));
   });
 
-  it("keeps the rollups, the cube and the search index exact, with one 'import' audit entry per case", () => {
-    expect(rollupMismatches(target.db.$client)).toEqual([]);
+  it("keeps the aggregate stores and the search indexes exact, with one 'import' audit entry per case", () => {
+    expect(derivedMismatches(target.db.$client)).toEqual([]);
     const sqlite = target.db.$client;
     expect(sqlite.prepare("select count(*) as n, min(action) as a, max(action) as b, min(user_id) as u from audit_log where entity = 'case'").get())
       .toEqual({ n: exported.size, a: "import", b: "import", u: "importer" });
@@ -160,7 +157,7 @@ describe("an export re-imported into an empty database", () => {
       const want = casesOf(source.db.$client, parsed.rows.map((r) => r.cells[0]!));
       expect(result.creates).toBe(want.size);
       expect(casesOf(other.db.$client)).toEqual(want);
-      expect(rollupMismatches(other.db.$client)).toEqual([]);
+      expect(derivedMismatches(other.db.$client)).toEqual([]);
     } finally {
       other.close();
     }
@@ -188,7 +185,7 @@ describe("an export re-imported into an empty database", () => {
     const entry = sqlite.prepare("select before, after from audit_log order by id desc limit 1").get() as { before: string; after: string };
     expect(JSON.parse(entry.after)).toMatchObject({ valueFen: 101, version: 2 });
     expect(JSON.parse(entry.before)).toHaveProperty("valueFen");
-    expect(rollupMismatches(sqlite)).toEqual([]);
+    expect(derivedMismatches(sqlite)).toEqual([]);
   });
 });
 
@@ -239,7 +236,7 @@ describe("bad rows", () => {
     expect(missing.rejected.map((r) => [r.row, r.column, r.reason])).toEqual([[1, "Pieces", "missing_column"]]);
   });
 
-  it("a file with one bad row changes nothing: rows, rollups, audit log", async () => {
+  it("a file with one bad row changes nothing: rows, change log, search indexes, audit log", async () => {
     const sqlite = target.db.$client;
     const before = { counts: counts(sqlite), sum: checksum(sqlite) };
     const rows = [...good.slice(0, 8), withCell(good[8]!, "Pieces", "0"), ...good.slice(9)];
@@ -248,7 +245,7 @@ describe("bad rows", () => {
     expect(report.rejected.map((r) => [r.row, r.reason])).toEqual([[10, "pieces_min"]]);
     expect(counts(sqlite)).toEqual(before.counts);
     expect(checksum(sqlite)).toBe(before.sum);
-    expect(rollupMismatches(sqlite)).toEqual([]);
+    expect(derivedMismatches(sqlite)).toEqual([]);
   });
 
   it("with skip-invalid the good rows go in, and with create-holders a new right holder too", async () => {
@@ -262,7 +259,7 @@ describe("bad rows", () => {
     const holder = sqlite.prepare("select id, country, industry from right_holders where name = 'Brand New Holder Co'").get() as { id: number; country: string; industry: string };
     expect(holder.country).toBe("ZZ");
     expect(sqlite.prepare("select count(*) as n from case_right_holders where right_holder_id = ?").get(holder.id)).toEqual({ n: 1 });
-    expect(rollupMismatches(sqlite)).toEqual([]);
+    expect(derivedMismatches(sqlite)).toEqual([]);
   });
 });
 
@@ -321,7 +318,7 @@ describe("a large import", () => {
     } finally {
       reopened.close();
     }
-    expect(rollupMismatches(sqlite)).toEqual([]);
+    expect(derivedMismatches(sqlite)).toEqual([]);
   });
 
   it("10,000 rows: timed (printed), every row in, derived tables exact", async () => {
@@ -337,7 +334,7 @@ describe("a large import", () => {
       + `validate + write ${((t2 - t1) / 1000).toFixed(2)} s, total ${seconds.toFixed(2)} s = ${Math.round(10_000 / seconds)} rows/s`);
     expect(report).toMatchObject({ committed: true, creates: 10_000, rejected: [] });
     expect(counts(sqlite).cases).toBe(before.cases + 10_000);
-    expect(rollupMismatches(sqlite)).toEqual([]);
+    expect(derivedMismatches(sqlite)).toEqual([]);
   });
 
   it("the CLI prints the report and exits 1 on a rejected row, 0 with --skip-invalid, 2 for usage", async () => {

@@ -14,7 +14,7 @@ import {
   type RightHolderInput,
 } from "../../db/mutations/reference";
 import { listAuditEntries } from "../../db/queries/audit";
-import { rollupMismatches } from "../../db/rollup";
+import { derivedMismatches } from "../../db/aggregate/check";
 import { industries } from "../../lib/enums";
 import { toMatchExpression } from "../../lib/search";
 import { seedDatabase } from "../../seed/run";
@@ -117,12 +117,12 @@ describe("right holders", () => {
     expect(Object.keys(JSON.parse(entry.after)).sort()).toEqual(["name", "nameZh"]);
   });
 
-  it("changing a right holder's industry re-keys its cases in the cube exactly", () => {
+  it("changing a right holder's industry moves its cases in the industry figures exactly", () => {
     const was = inputOf(remove).industry;
     const other = industries.values.find((i) => i !== was && i !== inputOf(keep).industry)!;
     const result = updateRightHolder(sqlite(), remove, { ...inputOf(remove), industry: other }, adminId);
     expect(result.cases).toBe(liveCasesNaming(remove).length);
-    expect(rollupMismatches(sqlite())).toEqual([]);
+    expect(derivedMismatches(sqlite())).toEqual([]);
     const entry = lastAudit("right_holder");
     expect([JSON.parse(entry.before), JSON.parse(entry.after)]).toEqual([{ industry: was }, { industry: other }]);
   });
@@ -154,7 +154,7 @@ describe("right holders", () => {
     const byKeptName = searchHolders(keptName);
     for (const id of liveCasesNaming(keep)) expect(byKeptName).toContain(id);
 
-    expect(rollupMismatches(sqlite())).toEqual([]);
+    expect(derivedMismatches(sqlite())).toEqual([]);
 
     // one audit entry, on the kept holder, holding the removed one as it was
     expect(one<{ n: number }>("select count(*) as n from audit_log").n).toBe(auditBefore + 1);
@@ -173,7 +173,7 @@ describe("right holders", () => {
     expect(named).toContain(keep);
     expect(named).not.toContain(remove);
     expect(searchHolders(holder(keep)!.name)).toContain(deletedCase);
-    expect(rollupMismatches(sqlite())).toEqual([]);
+    expect(derivedMismatches(sqlite())).toEqual([]);
   });
 });
 
@@ -220,7 +220,7 @@ describe("customs offices", () => {
     expect(one("select * from customs_offices where id = ?", office.id)).toEqual(before);
     const kunming = districtOf("8600");
     expect(refusal(() => updateOffice(sqlite(), kunming, { nameEn: "Kunming", nameZh: "昆明海关", province: "Yunnan", districtId: other }, adminId)).code).toBe("district_fixed");
-    expect(rollupMismatches(sqlite())).toEqual([]);
+    expect(derivedMismatches(sqlite())).toEqual([]);
   });
 });
 

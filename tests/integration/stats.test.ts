@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { softDeleteCase } from "../../db/mutations/cases";
-import { rollupMismatches } from "../../db/rollup";
+import { derivedMismatches } from "../../db/aggregate/check";
 import { sql } from "drizzle-orm";
 import { casesWhere, type FilterOptions } from "../../db/case-filters";
 import { facetCounts, getDashboardStats, holderFigures, type DashboardStats, type Kpis } from "../../db/queries/stats";
@@ -14,9 +14,9 @@ import { seedDatabase } from "../../seed/run";
 import { freshDb } from "../support/db";
 
 // Every figure of the dashboard (getDashboardStats) against aggregates written by hand over
-// the base tables (cases, customs_offices, case_right_holders, right_holders). The app reads
-// whole years of some filters from the case_stats cube and everything else from the cases;
-// the filters below take both paths and their mixtures.
+// the base tables (cases, customs_offices, case_right_holders, right_holders). The aggregate
+// store reads whole years of a filter of dates alone from its year tallies and scans its rows
+// for everything else; the filters below take both paths and their mixtures.
 
 const TODAY = new Date("2025-05-10T12:00:00Z");
 
@@ -295,7 +295,7 @@ describe("every figure of the dashboard equals an independent aggregate over the
     }
   });
 
-  it("covers both the cube and the case rows, with cases in most filters", () => {
+  it("covers both the year tallies and the row scan, with cases in most filters", () => {
     const nonEmpty = Object.keys(SPECS).filter((label) => getDashboardStats(t.db, SPECS[label]!.filters(), {}, TODAY).kpis.cases > 0);
     expect(nonEmpty.length).toBeGreaterThanOrEqual(Object.keys(SPECS).length - 2);
   });
@@ -363,8 +363,8 @@ describe("a deleted case", () => {
     }
   });
 
-  it("has left the rollups and the case_stats cube in step with the cases", () => {
-    expect(rollupMismatches(t.db.$client)).toEqual([]);
+  it("has left every derived figure in step with the cases", () => {
+    expect(derivedMismatches(t.db.$client)).toEqual([]);
   });
 
   it("is not found by its own case number", () => {

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { derivedMismatches } from "../../db/aggregate/check";
+import { caseStore } from "../../db/aggregate/store";
+import { openDb, type Db } from "../../db/open";
+import { getDashboardStats, forgetKeptAnswers } from "../../db/queries/stats";
+import { searchIndexWriter } from "../../db/search-index";
+import { DuplicateCaseNoError, loadStoredCase, writeCases, type CaseWrite } from "../../db/writer";
+import { EMPTY_FILTERS } from "../../lib/filters";
+import { seedDatabase } from "../../seed/run";
+import { freshDb } from "../support/db";
+
+// The one check of the derived data (db/aggregate/check.ts) finds what it is there to find:
+// a store that missed a change, a search document gone or wrong. And the writer's bulk-load
+// mode (derived: "rebuild": the change log paused — its triggers dropped inside the load's
+// transaction and created again — and one "everything changed" row at the end)
+// reaches every store — of the connection that wrote and of another one — at its next read.
+
+let t: ReturnType<typeof freshDb>;
+beforeAll(() => {
+  t = freshDb("derived-check");
+  seedDatabase(t.db.$client, { cases: 3_000, seed: 5 });
+});
+afterAll(() => t.close());
+
+const kpis = (db: Db) => {
+  forgetKeptAnswers(db);
+  const k = getDashboardStats(db, EMPTY_FILTERS).kpis;
+  return { cases: k.cases, pieces: k.pieces, valueFen: k.valueFen };
+};
+const sqlKpis = (db: Db) =>
+  db.$client.prepare("select count(*) as cases, sum(pieces) as pieces, sum(value_fen) as valueFen from cases where deleted_at is null").get();
+const liveIds = (db: Db, n: number) => db.$client.prepare("select id from cases where deleted_at is null order by id limit ?").pluck().all(n) as number[];
+
+describe("the derived-figures check", () => {
+  it("finds nothing after the seed", () => {
+    expect(derivedMismatches(t.db)).toEqual([]);
+  });
+
+  it("finds a change the store of the writing connection missed (written with the log paused, no marker)", () => {
+    const sqlite = t.db.$client;
+    kpis(t.db); // this connection's store is loaded
+    const [id] = liveIds(t.db, 1);
+    const { year, holders } = sqlite.prepare(`select substr(seized_on, 1, 4) as year,
+      (select group_concat(right_holder_id) from case_right_holders where case_id = c.id) as holders from cases c where id = ?`).get(id) as { year: string; holders: string };
+    sqlite.transaction(() => {
+      sqlite.prepare("insert into app_meta (key, value) values ('case_changes', 'paused')").run();
+      sqlite.prepare("update cases set value_fen = value_fen + 12345, status = 'closed' where id = ?").run(id);
+      sqlite.prepare("delete from app_meta where key = 'case_changes'").run();
+    })();
+    const found = derivedMismatches(t.db);
+    // only this connection's store is behind (a fresh one loads the cases as they are), in
+    // both ways of reading it, for the totals, the year, the status and the case's holders
+    expect(new Set(found.map((m) => m.source))).toEqual(new Set(["store (this connection)"]));
+    const figures = new Set(found.map((m) => m.figure));
+    for (const how of ["year tallies", "row scan"]) {
+      for (const figure of ["all", "year", "status", "holder", "industry"]) expect(figures, `${figure} (${how})`).toContain(`${figure} (${how})`);
+    }
+    expect(found).toContainEqual(expect.objectContaining({ figure: "year (row scan)", key: year }));
+    expect(found.filter((m) => m.figure === "holder (row scan)").map((m) => m.key).sort()).toEqual(holders.split(",").sort());
+    // the marker a bulk load leaves: the store loads again, and all agrees
+    sqlite.prepare("insert into case_changes (case_id) values (0)").run();
+    expect(derivedMismatches(t.db)).toEqual([]);
+  });
+
+  it("finds a search document gone, and one whose words differ from the case's", () => {
+    const sqlite = t.db.$client;
+    const [gone, wrong] = liveIds(t.db, 2);
+    sqlite.prepare("delete from cases_redacted_fts where rowid = ?").run(gone);
+    sqlite.prepare("delete from cases_fts where rowid = ?").run(wrong);
+    sqlite.prepare("insert into cases_fts (rowid, case_no, goods, holders) values (?, 'X-1', 'planted words', '')").run(wrong);
+    const ids = derivedMismatches(t.db);
+    expect(ids).toEqual([{ source: "cases_redacted_fts", figure: "document", key: String(gone), derived: "none", base: "live case" }]);
+    // the ids agree again; the terms of the planted document do not
+    const search = searchIndexWriter(sqlite);
+    const stored = (id: number) => loadStoredCase(sqlite, id)!;
+    const names = (id: number) => sqlite.prepare(`select h.name || ' ' || coalesce(h.name_zh, '') from case_right_holders l
+      join right_holders h on h.id = l.right_holder_id where l.case_id = ? order by h.id`).pluck().all(id) as string[];
+    search.put({ caseId: gone!, caseNo: stored(gone!).caseNo, goods: stored(gone!).goodsDescription, holderNames: names(gone!) });
+    const terms = derivedMismatches(t.db);
+    expect(terms.length).toBeGreaterThan(0);
+    expect(terms.every((m) => m.source === "cases_fts" && m.key === String(wrong))).toBe(true);
+    expect(terms).toContainEqual(expect.objectContaining({ figure: "term in goods", derived: "planted at 0", base: "none" }));
+    expect(derivedMismatches(t.db, { text: false })).toEqual([]);
+    search.put({ caseId: wrong!, caseNo: stored(wrong!).caseNo, goods: stored(wrong!).goodsDescription, holderNames: names(wrong!) });
+    expect(derivedMismatches(t.db)).toEqual([]);
+  });
+});
+
+describe("a bulk load through the writer (derived: 'rebuild')", () => {
+  /** Copies of existing cases under new case numbers. */
+  const copies = (db: Db, n: number, prefix: string): CaseWrite[] =>
+    liveIds(db, n).map((id, i) => {
+      const { version: _v, updatedBy: _u, updatedAt: _a, deletedAt: _d, ...values } = loadStoredCase(db.$client, id)!;
+      return { op: "create", input: { ...values, caseNo: `${prefix}-${String(i).padStart(5, "0")}` } };
+    });
+
+  it("logs one row, and every store — this connection's and another's — sees the new figures at its next read", () => {
+    const other = openDb(`file:${t.file}`);
+    try {
+      const before = kpis(t.db);
+      expect(kpis(other)).toEqual(before);
+      const seq = caseStore(t.db).seq;
+      const writes = copies(t.db, 600, "BULK");
+      writeCases(t.db.$client, writes, { userId: null, derived: "rebuild" });
+      expect(t.db.$client.prepare("select case_id from case_changes where seq > ?").pluck().all(seq)).toEqual([0]);
+      // the log is live again: the next write is logged
+      const [edited] = liveIds(t.db, 1);
+      const last = t.db.$client.prepare("select max(seq) from case_changes").pluck().get() as number;
+      t.db.$client.prepare("update cases set pieces = pieces + 1 where id = ?").run(edited);
+      expect(t.db.$client.prepare("select case_id from case_changes where seq > ?").pluck().all(last)).toEqual([edited]);
+      expect(kpis(other)).toEqual(sqlKpis(other));
+      expect(kpis(t.db)).toEqual(sqlKpis(t.db));
+      expect(kpis(t.db).cases).toBe(before.cases + 600);
+      expect(derivedMismatches(other)).toEqual([]);
+      expect(derivedMismatches(t.db)).toEqual([]);
+    } finally {
+      other.$client.close();
+    }
+  });
+
+  it("a bulk load that fails leaves the log live: nothing of it logged, the next write logged", () => {
+    const sqlite = t.db.$client;
+    const writes = copies(t.db, 3, "FAIL");
+    const duplicate = { ...writes[0]!, input: { ...(writes[0] as { input: object }).input } } as CaseWrite;
+    const seq = sqlite.prepare("select max(seq) from case_changes").pluck().get() as number;
+    expect(() => writeCases(sqlite, [...writes, duplicate], { userId: null, derived: "rebuild" })).toThrow(DuplicateCaseNoError);
+    expect(sqlite.prepare("select count(*) from case_changes where seq > ?").pluck().get(seq)).toBe(0);
+    const [id] = liveIds(t.db, 1);
+    sqlite.prepare("update cases set pieces = pieces + 1 where id = ?").run(id);
+    expect(sqlite.prepare("select case_id from case_changes where seq > ?").pluck().all(seq)).toEqual([id]);
+    expect(derivedMismatches(t.db)).toEqual([]);
+  });
+});
