@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Reference } from "../seed/generate";
-import { withChangeLogPaused } from "./change-log";
+import { withChangeLogPaused } from "./sqlite/change-log";
 
 // The demo seed's housekeeping: is the database empty, wipe it, load the reference data
 // (offices, right holders, campaigns), mark it as demo data. The seed's cases go through the

@@ -1,8 +1,9 @@
 import { and, between, gte, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Filters } from "../lib/filters";
 import { phraseMatches, phraseOf, searchWords, toMatchExpression } from "../lib/search";
-import type { Db } from "./open";
-import { caseRightHolders, cases, campaigns, customsOffices, rightHolders } from "./schema";
+import type { Db } from "./sqlite/open";
+import { caseRightHolders, cases, campaigns, customsOffices, rightHolders } from "./sqlite/schema";
+import { searchIndexMatch } from "./sqlite/search-index";
 
 // The one function from Filters to a where-clause over `cases`. Every query that filters
 // cases — table, totals, facets, exports, API, dashboard — goes through it.
@@ -127,7 +128,7 @@ export function textMatch(db: Db, q: string, own: number[] | null): SQL | "nothi
 /** Text over case numbers, goods and right-holder names; a query with no searchable token matches nothing. */
 function textSearch(q: string): SQL | "nothing" {
   const match = toMatchExpression(q);
-  return match ? sql`select rowid from cases_fts where cases_fts match ${match}` : "nothing";
+  return match ? searchIndexMatch("cases_fts", match) : "nothing";
 }
 
 /**
@@ -145,5 +146,5 @@ function memberSearch(db: Db, q: string, own: number[]): SQL | "nothing" | null 
   const rest = words.filter((parts) => !ownNames.some((name) => phraseMatches(parts, name)));
   if (!rest.length) return null;
   const match = rest.map(phraseOf).join(" AND ");
-  return sql`select rowid from cases_redacted_fts where cases_redacted_fts match ${match}`;
+  return searchIndexMatch("cases_redacted_fts", match);
 }

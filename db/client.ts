@@ -1,6 +1,6 @@
 import "server-only";
 import { authSecret, createAuth, type Auth } from "./auth";
-import { drizzleOf, openSqlite, withServerCache, type Db } from "./open";
+import { drizzleOf, openSqlite, withServerCache, type Db } from "./sqlite/open";
 import { databasePath } from "../lib/env";
 
 // One connection per server process (kept across hot reloads in development), and the

@@ -6,9 +6,10 @@ import { columnOfHeader } from "../lib/import/columns";
 import type { Industry } from "../lib/enums";
 import type { CaseInput } from "../lib/case-definition";
 import { createRightHolder } from "./mutations/reference";
-import type { Db } from "./open";
+import type { Db } from "./sqlite/open";
 import { loadsWhole } from "./aggregate/store";
 import { writeCases, type CaseWrite } from "./writer";
+import { jsonValues, writeTransaction } from "./sqlite/engine";
 
 // Bulk import of cases from a parsed spreadsheet (lib/import). planImport says what a
 // commit would do without writing; commitImport writes every accepted row through the one
@@ -52,7 +53,7 @@ type HolderInfo = { name: string; nameZh: string | null; industry: Industry };
 function existingCases(sqlite: Sqlite, parsedCaseNos: string[]): ExistingCases {
   const rows = sqlite
     .prepare(`select c.case_no as caseNo, c.id, c.version, c.deleted_at is not null as deleted
-      from json_each(?) j join cases c on c.case_no = j.value`)
+      from ${jsonValues("j")} join cases c on c.case_no = j.value`)
     .all(JSON.stringify(parsedCaseNos)) as { caseNo: string; id: number; version: number; deleted: number }[];
   return new Map(rows.map((r) => [r.caseNo, { id: r.id, version: r.version, deleted: r.deleted === 1 }]));
 }
@@ -113,7 +114,7 @@ function bulkLoad(sqlite: Sqlite, writes: CaseWrite[]): boolean {
  */
 export function commitImport(db: Db | Sqlite, parsed: ParsedFile, options: ImportOptions, userId: string | null): ImportReport {
   const sqlite = sqliteOf(db);
-  return sqlite.transaction((): ImportReport => {
+  return writeTransaction(sqlite, (): ImportReport => {
     const { validation } = validate(sqlite, parsed, options);
     if (validation.rejected.length && !options.skipInvalid) return reportOf(validation, false);
 
@@ -137,5 +138,5 @@ export function commitImport(db: Db | Sqlite, parsed: ParsedFile, options: Impor
     });
     writeCases(sqlite, writes, { userId, audit: "import", validated: true, derived: bulkLoad(sqlite, writes) ? "rebuild" : "delta" });
     return { ...reportOf(validation, true), caseNos };
-  }).immediate();
+  });
 }

@@ -1,23 +1,21 @@
-import type { Db } from "./open";
+import { changeCounter } from "./sqlite/engine";
+import type { Db } from "./sqlite/open";
 
 // Answers kept until the database changes: every reader of the same question gets the same
 // answer until something is committed, so answers are kept per connection and per kind,
-// keyed by the question, and thrown away the moment the database changes: PRAGMA
-// data_version moves when another connection (another server process, an import, a script)
-// commits, and total_changes() when this one writes. Never inside a transaction (it may roll
-// back). Least recently used answers go first once a kind holds `limit` of them.
+// keyed by the question, and thrown away the moment the database changes (the engine's
+// change counter, db/sqlite/engine.ts: another connection's commit or this one's write).
+// Never inside a transaction (it may roll back). Least recently used answers go first once a kind holds `limit` of them.
 
 type Store = { version: string; answers: Map<string, unknown> };
-type PerConnection = { versionOf: () => string; stores: Map<string, Store> };
+type PerConnection = { stores: Map<string, Store> };
 const perConnection = new WeakMap<object, PerConnection>();
 
 function connection(db: Db): PerConnection {
   let found = perConnection.get(db.$client);
   if (!found) {
-    const sqlite = db.$client;
-    const changes = sqlite.prepare("select total_changes()").pluck();
-    found = { versionOf: () => `${sqlite.pragma("data_version", { simple: true })}:${changes.get()}`, stores: new Map() };
-    perConnection.set(sqlite, found);
+    found = { stores: new Map() };
+    perConnection.set(db.$client, found);
   }
   return found;
 }
@@ -28,7 +26,7 @@ export function keptAnswer<T>(db: Db, kind: string, limit: number, key: string, 
   const conn = connection(db);
   let store = conn.stores.get(kind);
   if (!store) conn.stores.set(kind, (store = { version: "", answers: new Map() }));
-  const version = conn.versionOf();
+  const version = changeCounter(db.$client);
   if (version !== store.version) {
     store.answers.clear();
     store.version = version;

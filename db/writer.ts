@@ -1,8 +1,9 @@
 import type Database from "better-sqlite3";
 import { CASE_COLUMN_FIELDS, CASE_INPUT_KEYS, caseFromRow, caseRowArray, withBlanks, type CaseInput, type CaseValues } from "../lib/case-definition";
 import { writeAudit } from "./audit";
-import { withChangeLogPaused } from "./change-log";
-import { holderIndexName, searchIndexWriter } from "./search-index";
+import { withChangeLogPaused } from "./sqlite/change-log";
+import { holderIndexName, searchIndexWriter } from "./sqlite/search-index";
+import { jsonValues, withCaseIndexesDeferred, writeTransaction } from "./sqlite/engine";
 
 // THE writer of cases. Every change to cases goes through writeCases — create, edit, delete,
 // restore (the admin's forms, db/mutations/cases.ts), the import (db/import.ts), the merge of
@@ -15,7 +16,7 @@ import { holderIndexName, searchIndexWriter } from "./search-index";
 // batch from the change log `case_changes`, which triggers on cases and their links fill
 // (migration 0011), so by default the writer has nothing of its own to write for them. With
 // `derived: "rebuild"` (the seed, a large import) the log is paused for the batch and one
-// "everything changed" row is appended at its end (db/change-log.ts): every store loads again
+// "everything changed" row is appended at its end (db/sqlite/change-log.ts): every store loads again
 // once instead of reading one log row per case and link; and when `cases` held no row at the
 // start (the seed), its secondary indexes are dropped during the batch and built again after
 // it (one sort per index; on a full table that would sort every existing row again). The
@@ -111,7 +112,7 @@ function prepare(sqlite: Database.Database) {
     officeExists: sqlite.prepare("select 1 from customs_offices where id = ?").pluck(),
     campaignExists: sqlite.prepare("select 1 from campaigns where id = ?").pluck(),
     // ids of a JSON array without a right holder, each looked up by primary key
-    unknownHolders: sqlite.prepare(`select j.value from json_each(?) j
+    unknownHolders: sqlite.prepare(`select j.value from ${jsonValues("j")}
       where not exists (select 1 from right_holders h where h.id = j.value) order by j.value`).pluck(),
     insert: sqlite.prepare(`insert into cases (id, ${COLUMNS}, created_at, created_by, updated_at, updated_by, version)
       values (?, ${VALUES}, ?, ?, ?, ?, 1)`),
@@ -192,7 +193,7 @@ function changes(was: CaseValues, now: CaseValues): { before: Record<string, unk
  * the first write that cannot be made, having written nothing of the batch.
  */
 export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite>, options: WriteOptions): BatchResult {
-  return sqlite.transaction((): BatchResult => {
+  return writeTransaction(sqlite, (): BatchResult => {
     const rebuild = options.derived === "rebuild";
     const result: BatchResult = { cases: [], relinked: 0 };
     const st = statementsOf(sqlite);
@@ -325,21 +326,7 @@ export function writeCases(sqlite: Database.Database, writes: Iterable<CaseWrite
       for (const w of writes) apply(w);
     }
     return result;
-  }).immediate();
-}
-
-/**
- * Runs a bulk load with the secondary indexes of `cases` dropped, and builds them again
- * afterwards: one sort per index instead of a million random inserts into each.
- */
-export function withCaseIndexesDeferred<T>(sqlite: Database.Database, load: () => T): T {
-  const indexes = sqlite
-    .prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'cases' and sql is not null")
-    .all() as { name: string; sql: string }[];
-  for (const { name } of indexes) sqlite.prepare(`drop index "${name.replace(/"/g, '""')}"`).run();
-  const result = load();
-  for (const { sql } of indexes) sqlite.prepare(sql).run();
-  return result;
+  });
 }
 
 // ---- the cases of a right holder, for a whole set of cases at once ----------------------------

@@ -67,7 +67,7 @@ export const DB_FAULT_MESSAGES: Record<DbFault, string> = {
 /** Seconds a client should wait before trying again (Retry-After), by fault. */
 export const DB_FAULT_RETRY_AFTER: Record<DbFault, number> = { busy: 1, read_only: 60, disk_full: 60, unavailable: 30 };
 
-/** How long SQLite itself waits for the write lock (PRAGMA busy_timeout in db/open.ts). */
+/** How long SQLite itself waits for the write lock (PRAGMA busy_timeout in db/sqlite/open.ts). */
 export const BUSY_TIMEOUT_MS = 5000;
 
 /**

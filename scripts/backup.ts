@@ -2,8 +2,8 @@
 // A consistent copy of the database at DATABASE_URL, taken with SQLite's online backup: safe
 // while the server (or anything else) writes to it.
 import fs from "node:fs";
-import { BackupError, backupDatabase } from "../db/backup";
-import { openSqlite } from "../db/open";
+import { BackupError, backupDatabase } from "../db/sqlite/backup";
+import { openSqlite } from "../db/sqlite/open";
 import { ConfigError, databasePathFromUrl } from "../lib/env";
 
 const USAGE = `usage: npm run backup -- FILE.db [--force]

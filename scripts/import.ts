@@ -4,7 +4,7 @@
 // exits 1 when a row was rejected and not skipped (or the file cannot be read), 2 for usage.
 import fs from "node:fs";
 import { commitImport, planImport } from "../db/import";
-import { migrateDb, openDb } from "../db/open";
+import { migrateDb, openDb } from "../db/sqlite/open";
 import { ConfigError } from "../lib/env";
 import { ImportFileError, checkImportSize, parseImportFile } from "../lib/import/parse";
 import { formatReport } from "../lib/import/report";

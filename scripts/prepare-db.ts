@@ -1,6 +1,6 @@
 import { ensureDemoAccounts } from "../db/auth";
 import { isEmpty } from "../db/bulk";
-import { migrateDb, openDb } from "../db/open";
+import { migrateDb, openDb } from "../db/sqlite/open";
 import { ConfigError, databasePathFromUrl, isDefaultDatabase } from "../lib/env";
 import { seedDatabase } from "../seed/run";
 

@@ -3,7 +3,7 @@
 // database of this application. Stop the server first: a database in use is refused.
 import path from "node:path";
 import readline from "node:readline/promises";
-import { BackupError, planRestore, restoreDatabase } from "../db/backup";
+import { BackupError, planRestore, restoreDatabase } from "../db/sqlite/backup";
 import { ConfigError, databasePathFromUrl } from "../lib/env";
 
 const USAGE = `usage: npm run restore -- FILE.db [--yes]

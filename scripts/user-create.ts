@@ -3,7 +3,7 @@
 // generated and printed once.
 import { randomBytes } from "node:crypto";
 import { AccountError, createAccount, createAuth, MIN_PASSWORD_LENGTH } from "../db/auth";
-import { migrateDb, openDb } from "../db/open";
+import { migrateDb, openDb } from "../db/sqlite/open";
 import { isRole, roles } from "../lib/enums";
 import { ConfigError } from "../lib/env";
 

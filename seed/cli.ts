@@ -1,5 +1,5 @@
 import { ensureDemoAccounts } from "../db/auth";
-import { migrateDb, openDb } from "../db/open";
+import { migrateDb, openDb } from "../db/sqlite/open";
 import { ConfigError } from "../lib/env";
 import { SEED_USAGE, UsageError, parseSeedArgs } from "./args";
 import { NotEmptyError, seedDatabase } from "./run";

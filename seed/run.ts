@@ -3,6 +3,7 @@ import { deleteAllData, insertReference, isEmpty, markDemo } from "../db/bulk";
 import { writeCases, type CaseWrite } from "../db/writer";
 import { withBlanks } from "../lib/case-definition";
 import { buildReference, generateCases, type GeneratedCase } from "./generate";
+import { refreshPlannerStatistics } from "../db/sqlite/engine";
 
 export class NotEmptyError extends Error {
   override name = "NotEmptyError";
@@ -47,10 +48,7 @@ export function seedDatabase(sqlite: Database.Database, options: { cases: number
     lap("derived");
     markDemo(sqlite, { cases: count, seed: options.seed });
   })();
-  // planner statistics from a sample of each index: seconds faster at a million cases, and
-  // as good for choosing between the indexes these queries have
-  sqlite.pragma("analysis_limit = 2000");
-  sqlite.exec("analyze");
+  refreshPlannerStatistics(sqlite);
   lap("analyze");
   return { cases: count, milliseconds: performance.now() - started, phases };
 }

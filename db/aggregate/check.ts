@@ -1,9 +1,7 @@
 import Database from "better-sqlite3";
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
-import type { HolderNames } from "../../lib/redact";
-import { toIndexText } from "../../lib/search";
-import { drizzleOf, type Db } from "../open";
-import { holderIndexName, redactedGoods } from "../search-index";
+import { drizzleOf, type Db } from "../sqlite/open";
+import { searchIndexMismatches } from "../sqlite/search-index";
 import { STATS_DIMS, tally, type Collected, type Figures, type StatsDim } from "./plan";
 import { DIMS, DIM_VALUES } from "./store";
 
@@ -100,75 +98,6 @@ function storeMismatches(db: Db, source: string, base: Map<string, Map<string, F
   ];
 }
 
-/** The search indexes against the live cases (see the top of this file). */
-function searchMismatches(sqlite: Database.Database, options: CheckOptions): DerivedMismatch[] {
-  const out: DerivedMismatch[] = [];
-  for (const index of ["cases_fts", "cases_redacted_fts"]) {
-    const ids = (sql: string) => sqlite.prepare(sql).pluck().all() as number[];
-    for (const id of ids(`select id from cases where deleted_at is null except select rowid from ${index}`)) {
-      out.push({ source: index, figure: "document", key: String(id), derived: "none", base: "live case" });
-    }
-    for (const id of ids(`select rowid from ${index} except select id from cases where deleted_at is null`)) {
-      out.push({ source: index, figure: "document", key: String(id), derived: "present", base: "no live case" });
-    }
-  }
-  if (options.text === false || out.length) return out;
-
-  // the documents written afresh into temporary twins of both indexes (same definition), then
-  // every term instance (term, case, column, position) compared both ways
-  const holders = new Map(
-    (sqlite.prepare("select id, name, name_zh as nameZh from right_holders").all() as ({ id: number } & HolderNames)[]).map((h) => [h.id, h]),
-  );
-  const links = new Map<number, HolderNames[]>();
-  for (const l of sqlite.prepare("select case_id as c, right_holder_id as h from case_right_holders order by case_id, right_holder_id").iterate() as Iterable<{ c: number; h: number }>) {
-    const h = holders.get(l.h)!;
-    const list = links.get(l.c);
-    if (list) list.push(h);
-    else links.set(l.c, [h]);
-  }
-  const definitions = new Map(
-    (sqlite.prepare("select name, sql from sqlite_master where name in ('cases_fts', 'cases_redacted_fts')").all() as { name: string; sql: string }[]).map((r) => [r.name, r.sql]),
-  );
-  sqlite.exec("drop table if exists temp.expected_cases_fts; drop table if exists temp.expected_cases_redacted_fts");
-  for (const [name, sql] of definitions) sqlite.exec(sql.replace(/^CREATE VIRTUAL TABLE\s+[`"]?\w+[`"]?/i, `CREATE VIRTUAL TABLE temp.expected_${name}`));
-  const insert = sqlite.prepare("insert into temp.expected_cases_fts (rowid, case_no, goods, holders) values (?, ?, ?, ?)");
-  const insertRedacted = sqlite.prepare("insert into temp.expected_cases_redacted_fts (rowid, case_no, goods) values (?, ?, ?)");
-  const chunk = sqlite.prepare("select id, case_no as caseNo, goods_description as goods from cases where deleted_at is null and id > ? order by id limit 10000");
-  const fill = sqlite.transaction(() => {
-    for (let after = 0; ; ) {
-      const rows = chunk.all(after) as { id: number; caseNo: string; goods: string }[];
-      if (!rows.length) break;
-      for (const c of rows) {
-        const hs = links.get(c.id) ?? [];
-        insert.run(c.id, toIndexText(c.caseNo), toIndexText(c.goods), toIndexText(hs.map(holderIndexName).join(" ; ")));
-        insertRedacted.run(c.id, toIndexText(c.caseNo), toIndexText(redactedGoods(c.goods, hs)));
-      }
-      after = rows[rows.length - 1]!.id;
-    }
-  });
-  try {
-    fill();
-    for (const name of definitions.keys()) {
-      sqlite.exec(`drop table if exists temp.vocab_actual; drop table if exists temp.vocab_expected;
-        create virtual table temp.vocab_actual using fts5vocab(main, ${name}, instance);
-        create virtual table temp.vocab_expected using fts5vocab(temp, expected_${name}, instance)`);
-      const differ = (a: string, b: string) =>
-        sqlite.prepare(`select term, doc, col, offset from temp.${a} except select term, doc, col, offset from temp.${b} limit 100`).all() as
-          { term: string; doc: number; col: string; offset: number }[];
-      for (const r of differ("vocab_actual", "vocab_expected")) {
-        out.push({ source: name, figure: `term in ${r.col}`, key: `${r.doc}`, derived: `${r.term} at ${r.offset}`, base: "none" });
-      }
-      for (const r of differ("vocab_expected", "vocab_actual")) {
-        out.push({ source: name, figure: `term in ${r.col}`, key: `${r.doc}`, derived: "none", base: `${r.term} at ${r.offset}` });
-      }
-    }
-  } finally {
-    sqlite.exec(`drop table if exists temp.vocab_actual; drop table if exists temp.vocab_expected;
-      drop table if exists temp.expected_cases_fts; drop table if exists temp.expected_cases_redacted_fts`);
-  }
-  return out;
-}
-
 /**
  * Every difference between the derived data and the base tables (empty when all agree):
  * `connection` is the one the caller wrote through; a fresh connection to the same file is
@@ -186,6 +115,6 @@ export function derivedMismatches(connection: Db | Database.Database, options: C
   } finally {
     fresh.$client.close();
   }
-  out.push(...searchMismatches(sqlite, options));
+  out.push(...searchIndexMismatches(sqlite, options));
   return out;
 }

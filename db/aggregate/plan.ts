@@ -1,7 +1,7 @@
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { FACET_NAMES, type FacetName, type Filters } from "../../lib/filters";
 import { campaignIdsOfCodes, officeIdsOfCodes, officeIdsOfDistricts, textMatch, type FilterOptions } from "../case-filters";
-import type { Db } from "../open";
+import type { Db } from "../sqlite/open";
 import { caseStore, DIMS, DIM_VALUES, INDUSTRIES, postings, yearTallies, type CaseStore, type Dim } from "./store";
 
 // The one planner over the aggregate store (./store.ts): the one Filters (with the member

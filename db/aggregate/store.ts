@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import { ENUM_FILTERS, type EnumFilterName } from "../../lib/filters";
 import { industries } from "../../lib/enums";
-import type { Db } from "../open";
+import type { Db } from "../sqlite/open";
+import { changeCounter, IN_JSON_LIST } from "../sqlite/engine";
 
 // The aggregate store: a columnar read model of the live cases, one per connection (so one
 // per server or reader process), from which the planner (./plan.ts) computes every figure of
@@ -10,8 +11,8 @@ import type { Db } from "../open";
 //
 // Loaded by one read of the needed columns at first use; then kept in step with every commit
 // of any connection or process through the change log `case_changes`, which SQLite triggers
-// fill (migration 0011): on a read, when the database changed (PRAGMA data_version moves on
-// another connection's commit, total_changes() on this one's), the rows after the store's last
+// fill (migration 0011): on a read, when the database changed (the engine's change counter,
+// db/sqlite/engine.ts, moves on any connection's commit), the rows after the store's last
 // seq name the cases to load again with their links. A store too far behind (more than
 // RELOAD_AFTER changes, or past the oldest row the log still keeps) loads everything again.
 // Another engine (PostgreSQL, several app servers) keeps the same log with the same triggers.
@@ -62,7 +63,7 @@ export type CaseStore = {
   maxCampaign: number;
   /** the last change-log row applied */
   seq: number;
-  /** data_version:total_changes when last checked */
+  /** the engine's change counter when last checked */
   version: string;
   /** moves on every change applied (derived structures such as postings key on it) */
   generation: number;
@@ -279,11 +280,11 @@ function reloadCases(sqlite: Database.Database, s: CaseStore, ids: number[]) {
     }
   }
   const rows = sqlite
-    .prepare(`select ${CASE_COLUMNS} from cases where deleted_at is null and id in (select value from json_each(?))`)
+    .prepare(`select ${CASE_COLUMNS} from cases where deleted_at is null and id ${IN_JSON_LIST}`)
     .raw(true)
     .all(list) as CaseRowRaw[];
   const links = sqlite
-    .prepare("select case_id, right_holder_id from case_right_holders where case_id in (select value from json_each(?)) order by case_id, right_holder_id")
+    .prepare(`select case_id, right_holder_id from case_right_holders where case_id ${IN_JSON_LIST} order by case_id, right_holder_id`)
     .raw(true)
     .all(list) as [number, number][];
   const liveIds = new Set<number>();
@@ -378,18 +379,7 @@ export function yearTallies(s: CaseStore): Map<number, YearBlock> {
   return s.years;
 }
 
-type Watch = { versionOf: () => string };
-const watches = new WeakMap<Database.Database, Watch>();
-
-function versionOf(sqlite: Database.Database): string {
-  let w = watches.get(sqlite);
-  if (!w) {
-    const changes = sqlite.prepare("select total_changes()").pluck();
-    w = { versionOf: () => `${sqlite.pragma("data_version", { simple: true })}:${changes.get()}` };
-    watches.set(sqlite, w);
-  }
-  return w.versionOf();
-}
+const versionOf = changeCounter;
 
 /** Brings the store up to date with the log (or loads it again); see the comment at the top. */
 function catchUp(sqlite: Database.Database, s: CaseStore): CaseStore {

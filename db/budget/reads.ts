@@ -1,6 +1,6 @@
 import type { CaseQuery, Filters, Sort } from "../../lib/filters";
 import type { FilterOptions } from "../case-filters";
-import type { Db } from "../open";
+import type { Db } from "../sqlite/open";
 import { caseTotals, listCases } from "../queries/cases";
 import { openExportCursor } from "../queries/export";
 import { getMarketView } from "../queries/market";

@@ -6,7 +6,7 @@
 // Started by db/budget/pool.ts with `node --conditions=react-server --import tsx`.
 import { databasePath } from "../../lib/env";
 import { warmCaseStore } from "../aggregate/store";
-import { drizzleOf, openSqlite, withServerCache, type Db } from "../open";
+import { drizzleOf, openSqlite, withServerCache, type Db } from "../sqlite/open";
 import { toWire, type FromReader, type ToReader } from "./protocol";
 import { READS, STREAMS } from "./reads";
 

@@ -2,10 +2,11 @@ import type Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import type { Industry, Role } from "../../lib/enums";
 import { checkAccount } from "../auth";
-import type { Db } from "../open";
+import type { Db } from "../sqlite/open";
 import { writeAudit } from "../audit";
-import { users } from "../schema";
+import { users } from "../sqlite/schema";
 import { collectAffected, countAffected, dropAffected, reindexAffected, writeCases } from "../writer";
+import { writeTransaction } from "../sqlite/engine";
 
 // Writes to the reference data (right holders, customs offices) and to accounts, each in one
 // synchronous transaction with its audit entry and whatever derived data depends on it:
@@ -82,7 +83,7 @@ function checkHolderName(sqlite: Database.Database, name: string, exceptId: numb
 const holderParams = (input: RightHolderInput) => ({ ...input, foreignInvested: input.foreignInvested ? 1 : 0, qbpcMember: input.qbpcMember ? 1 : 0 });
 
 export function createRightHolder(sqlite: Database.Database, input: RightHolderInput, userId: string | null): { id: number } {
-  return sqlite.transaction(() => {
+  return writeTransaction(sqlite, () => {
     checkHolderName(sqlite, input.name, 0);
     const id = Number(
       sqlite
@@ -92,7 +93,7 @@ export function createRightHolder(sqlite: Database.Database, input: RightHolderI
     );
     audit(sqlite, { userId, action: "create", entity: "right_holder", entityId: id, before: null, after: input });
     return { id };
-  }).immediate();
+  });
 }
 
 /**
@@ -101,7 +102,7 @@ export function createRightHolder(sqlite: Database.Database, input: RightHolderI
  * Returns how many live cases were touched.
  */
 export function updateRightHolder(sqlite: Database.Database, id: number, input: RightHolderInput, userId: string | null): { changed: boolean; cases: number } {
-  return sqlite.transaction(() => {
+  return writeTransaction(sqlite, () => {
     const stored = loadHolder(sqlite, id);
     if (!stored) throw new ReferenceFieldError("_form", "not_found");
     checkHolderName(sqlite, input.name, id);
@@ -121,7 +122,7 @@ export function updateRightHolder(sqlite: Database.Database, id: number, input: 
     dropAffected(sqlite);
     audit(sqlite, { userId, action: "update", entity: "right_holder", entityId: id, before, after });
     return { changed: true, cases };
-  }).immediate();
+  });
 }
 
 export type MergeResult = { keptId: number; removedId: number; cases: number; members: number };
@@ -135,7 +136,7 @@ export type MergeResult = { keptId: number; removedId: number; cases: number; me
  */
 export function mergeRightHolders(sqlite: Database.Database, keepId: number, removeId: number, userId: string | null): MergeResult {
   if (keepId === removeId) throw new ReferenceFieldError("removeId", "same_holder");
-  return sqlite.transaction(() => {
+  return writeTransaction(sqlite, () => {
     const kept = loadHolder(sqlite, keepId);
     if (!kept) throw new ReferenceFieldError("keepId", "unknown", { value: keepId });
     const removed = loadHolder(sqlite, removeId);
@@ -159,7 +160,7 @@ export function mergeRightHolders(sqlite: Database.Database, keepId: number, rem
       after: { kept: { id: kept.id, name: kept.name }, cases: casesAfter, movedCases: casesBefore.removed, movedMembers: members },
     });
     return { keptId: keepId, removedId: removeId, cases: casesAfter, members: members.length };
-  }).immediate();
+  });
 }
 
 // ---- customs offices -----------------------------------------------------------------------
@@ -191,7 +192,7 @@ export function officeCaseCount(sqlite: Database.Database, officeId: number): nu
 
 /** Creates a subordinate customs under a customs district. */
 export function createOffice(sqlite: Database.Database, input: OfficeInput, userId: string | null): { id: number } {
-  return sqlite.transaction(() => {
+  return writeTransaction(sqlite, () => {
     if (!/^\d{4}$/.test(input.code)) throw new ReferenceFieldError("code", "code_format");
     const taken = sqlite.prepare("select name_en from customs_offices where code = ?").pluck().get(input.code) as string | undefined;
     if (taken !== undefined) throw new ReferenceFieldError("code", "code_taken", { code: input.code, name: taken });
@@ -203,7 +204,7 @@ export function createOffice(sqlite: Database.Database, input: OfficeInput, user
     );
     audit(sqlite, { userId, action: "create", entity: "customs_office", entityId: id, before: null, after: input });
     return { id };
-  }).immediate();
+  });
 }
 
 /**
@@ -212,7 +213,7 @@ export function createOffice(sqlite: Database.Database, input: OfficeInput, user
  * a customs district stays a district.
  */
 export function updateOffice(sqlite: Database.Database, id: number, input: OfficeEdit, userId: string | null): { changed: boolean } {
-  return sqlite.transaction(() => {
+  return writeTransaction(sqlite, () => {
     const stored = loadOffice(sqlite, id);
     if (!stored) throw new ReferenceFieldError("_form", "not_found");
     if (stored.districtId === null) {
@@ -230,7 +231,7 @@ export function updateOffice(sqlite: Database.Database, id: number, input: Offic
       .run({ ...input, id });
     audit(sqlite, { userId, action: "update", entity: "customs_office", entityId: id, before: { code: stored.code, ...before }, after: { code: stored.code, ...after } });
     return { changed: true };
-  }).immediate();
+  });
 }
 
 // ---- accounts ------------------------------------------------------------------------------
@@ -269,7 +270,7 @@ export type AccountEdit = { name: string; role: Role; holderId: number | null };
 /** Changes an account's name, role and company. An admin cannot demote themself (someone must stay admin). */
 export function updateAccount(db: Db, accountId: string, input: AccountEdit, actorId: string): { changed: boolean } {
   const sqlite = db.$client;
-  return sqlite.transaction(() => {
+  return writeTransaction(sqlite, () => {
     const stored = loadAccount(sqlite, accountId);
     if (!stored) throw new ReferenceFieldError("_form", "not_found");
     if (accountId === actorId && stored.role === "admin" && input.role !== "admin") throw new ReferenceFieldError("role", "self_demote");
@@ -281,14 +282,14 @@ export function updateAccount(db: Db, accountId: string, input: AccountEdit, act
     const who = { id: stored.id, email: stored.email };
     audit(sqlite, { userId: actorId, action: "update", entity: "user", entityId: stored.rowid, before: { ...who, ...before }, after: { ...who, ...after } });
     return { changed: true };
-  }).immediate();
+  });
 }
 
 /** Deletes an account with its sessions and password; an admin cannot delete themself. */
 export function deleteAccount(db: Db, accountId: string, actorId: string): { email: string } {
   const sqlite = db.$client;
   if (accountId === actorId) throw new ReferenceFieldError("_form", "self_delete");
-  return sqlite.transaction(() => {
+  return writeTransaction(sqlite, () => {
     const stored = loadAccount(sqlite, accountId);
     if (!stored) throw new ReferenceFieldError("_form", "not_found");
     // sessions and the password (account rows) go with it: ON DELETE CASCADE
@@ -296,5 +297,5 @@ export function deleteAccount(db: Db, accountId: string, actorId: string): { ema
     const { rowid, ...before } = stored;
     audit(sqlite, { userId: actorId, action: "delete", entity: "user", entityId: rowid, before, after: null });
     return { email: stored.email };
-  }).immediate();
+  });
 }

@@ -2,11 +2,11 @@ import "server-only";
 import { asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Role } from "../../lib/enums";
 import { officeCaseCount } from "../mutations/reference";
-import type { Db } from "../open";
+import type { Db } from "../sqlite/open";
 import { EMPTY_FILTERS } from "../../lib/filters";
 import { tally } from "../aggregate/plan";
 import { keptAnswer } from "../kept";
-import { customsOffices, rightHolders, users } from "../schema";
+import { customsOffices, rightHolders, users } from "../sqlite/schema";
 import type { RightHolderFacts } from "./reference";
 
 // Reads for the admin pages: accounts, right holders with their cases and members, offices

@@ -1,7 +1,7 @@
 import "server-only";
 import { asc, count, desc, eq, isNotNull, sql } from "drizzle-orm";
-import type { Db } from "../open";
-import { campaigns, cases, customsOffices, rightHolders } from "../schema";
+import type { Db } from "../sqlite/open";
+import { campaigns, cases, customsOffices, rightHolders } from "../sqlite/schema";
 import { districtJoin, officeJoin, placeColumns } from "./places";
 
 // Reads for the admin's case entry: the choices of the case form, the names that history

@@ -1,8 +1,8 @@
 import "server-only";
 import { and, asc, count, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
 import type { AuditAction } from "../../lib/enums";
-import type { Db } from "../open";
-import { auditLog, campaigns, cases, customsOffices, rightHolders, users } from "../schema";
+import type { Db } from "../sqlite/open";
+import { auditLog, campaigns, cases, customsOffices, rightHolders, users } from "../sqlite/schema";
 
 // The audit log for the admin page: every entry, newest first, a page at a time, with filters
 // by who, what was done, to which kind of record and when (calendar days in China's time).

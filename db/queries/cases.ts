@@ -4,10 +4,11 @@ import { EMPTY_FILTERS, type CaseQuery, type Filters, type SortKey } from "../..
 import { casesWhere, type FilterOptions } from "../case-filters";
 import { countCases } from "./totals";
 export { caseTotals, countCases, type CaseTotals } from "./totals";
-import type { Db } from "../open";
+import type { Db } from "../sqlite/open";
 import { namesToRedact, redact, type HolderNames } from "../../lib/redact";
-import { auditLog, campaigns, caseRightHolders, cases, customsOffices, rightHolders } from "../schema";
+import { auditLog, campaigns, caseRightHolders, cases, customsOffices, rightHolders } from "../sqlite/schema";
 import { districtJoin, office, officeJoin, placeColumns } from "./places";
+import { indexedBy } from "../sqlite/engine";
 
 export type Named = { code: string; nameEn: string; nameZh: string };
 export type HolderRef = { id: number; name: string; nameZh: string | null };
@@ -147,7 +148,7 @@ export function listCases(db: Db, query: CaseQuery, options: FilterOptions = {})
     (query.sort.key === "seizedOn" && f.campaign.length > 0);
   const pageIds = (extra: SQL, forced: boolean) =>
     (
-      db.all(sql`select ${cases.id} as id from ${cases}${forced ? sql.raw(` indexed by ${SORT_INDEXES[query.sort.key]}`) : sql``}
+      db.all(sql`select ${cases.id} as id from ${cases}${forced ? indexedBy(SORT_INDEXES[query.sort.key]) : sql``}
                  where ${where}${extra} order by ${column} ${dir}, ${cases.id} ${dir} limit ${query.size} offset ${offset}`) as { id: number }[]
     ).map((r) => r.id);
   let ids: number[] | null = null;
@@ -159,7 +160,7 @@ export function listCases(db: Db, query: CaseQuery, options: FilterOptions = {})
     // index-only: the partial indexes imply `deleted_at is null`; the case-number index is
     // not partial, and there a deleted row only moves the bound by one entry
     const live = query.sort.key === "caseNo" ? sql`` : sql`where ${cases.deletedAt} is null`;
-    const bound = db.get(sql`select ${column} as v from ${cases} indexed by ${sql.raw(SORT_INDEXES[query.sort.key])}
+    const bound = db.get(sql`select ${column} as v from ${cases}${indexedBy(SORT_INDEXES[query.sort.key])}
       ${live} order by ${column} ${dir} limit 1 offset ${WALK_LIMIT}`) as { v: string | number } | undefined;
     const within = bound ? sql` and ${column} ${sql.raw(query.sort.dir === "asc" ? "<=" : ">=")} ${bound.v}` : sql``;
     const walked = pageIds(within, true);

@@ -7,8 +7,8 @@ import type { ExportRow } from "../../lib/export-columns";
 import { databasePath } from "../../lib/env";
 import { casesWhere, type FilterOptions } from "../case-filters";
 import { namesToRedact, redact, type HolderNames } from "../../lib/redact";
-import { drizzleOf, openSqlite } from "../open";
-import { campaigns, caseRightHolders, cases } from "../schema";
+import { drizzleOf, openSqlite } from "../sqlite/open";
+import { campaigns, caseRightHolders, cases } from "../sqlite/schema";
 import { districtJoin, officeJoin, placeColumns } from "./places";
 
 

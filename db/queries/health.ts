@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb } from "../client";
+import { tableExists } from "../sqlite/engine";
 
 // What GET /api/health reports of the database: whether it answers, and the newest migration
 // drizzle recorded. Cheap: one read of drizzle's tiny migrations table, no scan of the cases.
@@ -8,8 +9,7 @@ import { getDb } from "../client";
 export function newestAppliedMigration(): number | null {
   const client = getDb().$client;
   client.prepare("select 1").get();
-  const table = client.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
-  if (!table) return null;
+  if (!tableExists(client, "__drizzle_migrations")) return null;
   const row = client.prepare("select max(created_at) as last from __drizzle_migrations").get() as { last: number | string | null };
   return row.last === null ? null : Number(row.last);
 }

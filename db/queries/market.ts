@@ -6,8 +6,8 @@ import {
   type CountedCell, type MarketRow, type MarketSource, type MarketView, type Release,
 } from "../../lib/suppression";
 import { keptAnswer } from "../kept";
-import type { Db } from "../open";
-import { customsOffices } from "../schema";
+import type { Db } from "../sqlite/open";
+import { customsOffices } from "../sqlite/schema";
 import { marketCounts } from "../aggregate/plan";
 
 // The market section: a fixed set of published tables about all live cases — figures by

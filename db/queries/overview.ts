@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "../open";
+import type { Db } from "../sqlite/open";
 import { isDemo } from "../bulk";
 
 /** Whether the database holds the generated demo data (the UI then says so). */

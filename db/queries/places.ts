@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { cases, customsOffices } from "../schema";
+import { cases, customsOffices } from "../sqlite/schema";
 
 // Where a case was detained, as every case listing shows it: the office that found the goods
 // and the customs district it belongs to (a district's own cases have the district as office).

@@ -2,8 +2,8 @@ import "server-only";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { FilterOptions } from "../case-filters";
 import { alias } from "drizzle-orm/sqlite-core";
-import type { Db } from "../open";
-import { customsOffices, rightHolders } from "../schema";
+import type { Db } from "../sqlite/open";
+import { customsOffices, rightHolders } from "../sqlite/schema";
 
 // Reference data for the right-holder and customs-district pages. Their figures come from
 // the dashboard's queries (getDashboardStats, holderFigures) under the same filters and scope.

@@ -4,8 +4,8 @@ import { ENUM_FILTERS, FACET_NAMES, type FacetName, type Filters } from "../../l
 import { previousPeriod } from "../../lib/period";
 import type { FilterOptions } from "../case-filters";
 import { forgetKept, keptAnswer } from "../kept";
-import type { Db } from "../open";
-import { campaigns, customsOffices } from "../schema";
+import type { Db } from "../sqlite/open";
+import { campaigns, customsOffices } from "../sqlite/schema";
 import { STATS_DIMS, tally, type Collected, type Figures, type StatsDim, type Tally, type Want } from "../aggregate/plan";
 
 // Every figure of the dashboard for one filter, from the aggregate store through its one

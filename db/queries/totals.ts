@@ -3,7 +3,7 @@ import type { Filters } from "../../lib/filters";
 import { tally } from "../aggregate/plan";
 import type { FilterOptions } from "../case-filters";
 import { keptAnswer } from "../kept";
-import type { Db } from "../open";
+import type { Db } from "../sqlite/open";
 
 // The totals bar and the table's count: the cases, pieces and value of the filtered set, from
 // the aggregate store through its one planner (db/aggregate), for any filter, and kept until

@@ -1,5 +1,5 @@
 import "server-only";
-import journal from "../migrations/meta/_journal.json";
+import journal from "../sqlite/migrations/meta/_journal.json";
 import { newestAppliedMigration } from "../queries/health";
 
 // What GET /api/health reports of the database: whether it answers, and whether it carries

@@ -1,6 +1,6 @@
 // The reader process of the bench's filter-combination search: the server's reads, each
 // computed afresh (the kept answers forgotten first), so that every time is the work itself.
-import type { Db } from "../../db/open";
+import type { Db } from "../../db/sqlite/open";
 import { READS, STREAMS } from "../../db/budget/reads";
 import { serveReads } from "../../db/budget/worker";
 import { forgetKeptAnswers } from "../../db/queries/stats";

@@ -1,7 +1,7 @@
 // The filters issue 14 measured as slow (any filter the old cube did not hold read every
 // matching row into JavaScript): the dashboard's data, the facet counts and the totals, each
 // computed afresh. Used by `npm run bench`; alone: tsx --conditions=react-server tests/bench/broad.ts
-import type { Db } from "../../db/open";
+import type { Db } from "../../db/sqlite/open";
 import { caseTotals } from "../../db/queries/cases";
 import { facetCounts, forgetKeptAnswers, getDashboardStats } from "../../db/queries/stats";
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
@@ -44,7 +44,7 @@ export function broadLines(db: Db): void {
 }
 
 if (process.argv[1] && /broad\.ts$/.test(process.argv[1])) {
-  const { openDb, withServerCache } = await import("../../db/open");
+  const { openDb, withServerCache } = await import("../../db/sqlite/open");
   const db = openDb(process.env.DATABASE_URL?.trim() || "file:data/bench-1000000.db");
   withServerCache(db.$client);
   broadLines(db);

@@ -9,7 +9,7 @@
 //   tsx --conditions=react-server tests/bench/combinations.ts   (this section alone; DATABASE_URL as for npm run bench, BENCH_COMBO_SIZES=2,3)
 import path from "node:path";
 import { ReaderPool } from "../../db/budget/pool";
-import type { Db } from "../../db/open";
+import type { Db } from "../../db/sqlite/open";
 import { listCases } from "../../db/queries/cases";
 import { getDashboardStats } from "../../db/queries/stats";
 import { DEFAULT_SORT, EMPTY_FILTERS, type Filters } from "../../lib/filters";
@@ -104,7 +104,7 @@ export async function combinationSearch(db: Db, url: string, floorMs: number): P
 
 // this section alone
 if (process.argv[1] && /combinations\.ts$/.test(process.argv[1])) {
-  const { openDb } = await import("../../db/open");
+  const { openDb } = await import("../../db/sqlite/open");
   const url = process.env.DATABASE_URL?.trim() || "file:data/bench-1000000.db";
   const db = openDb(url);
   for (let i = 0; i < 2; i++) db.$client.prepare("select sum(pieces) from cases").get();

@@ -16,7 +16,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import type { Db } from "../../db/open";
+import type { Db } from "../../db/sqlite/open";
 import { forgetKeptAnswers, getDashboardStats, type DashboardStats } from "../../db/queries/stats";
 import { caseStore, caseStoreBytes } from "../../db/aggregate/store";
 import { textMatch } from "../../db/case-filters";
@@ -279,7 +279,7 @@ export async function duckdbComparison(db: Db): Promise<boolean> {
 
 // this section alone
 if (process.argv[1] && /duckdb\.ts$/.test(process.argv[1])) {
-  const { openDb, migrateDb, withServerCache } = await import("../../db/open");
+  const { openDb, migrateDb, withServerCache } = await import("../../db/sqlite/open");
   const db = openDb(process.env.DATABASE_URL?.trim() || "file:data/bench-1000000.db");
   migrateDb(db);
   withServerCache(db.$client);

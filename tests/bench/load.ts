@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import autocannon from "autocannon";
 import { ensureDemoAccounts } from "../../db/auth";
-import { migrateDb, openDb } from "../../db/open";
+import { migrateDb, openDb } from "../../db/sqlite/open";
 import { derivedMismatches } from "../../db/aggregate/check";
 import { buildIfNeeded } from "../../scripts/build-if-needed";
 import { startAppServer, stopAppServer } from "../support/server";

@@ -7,7 +7,7 @@ import { forgetKeptAnswers, getDashboardStats, holderFigures } from "../../db/qu
 import { openExportCursor } from "../../db/queries/export";
 import { isEmpty } from "../../db/bulk";
 import { derivedMismatches } from "../../db/aggregate/check";
-import { migrateDb, openDb, withServerCache } from "../../db/open";
+import { migrateDb, openDb, withServerCache } from "../../db/sqlite/open";
 import { csvLine } from "../../lib/csv";
 import { exportCells } from "../../lib/export-columns";
 import { DEFAULT_SORT, EMPTY_FILTERS, type CaseQuery, type Filters, type Sort } from "../../lib/filters";

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createAccount, createAuth } from "../../db/auth";
-import { drizzleOf } from "../../db/open";
+import { drizzleOf } from "../../db/sqlite/open";
 import { DEMO_PASSWORD, baseURL, demoEmail, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, sessionCookie } from "./support";
 
 // Signing in and out, the login page, slowing down guesses, password change, and what a

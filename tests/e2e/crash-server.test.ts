@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openSqlite } from "../../db/open";
+import { openSqlite } from "../../db/sqlite/open";
 import { derivedMismatches } from "../../db/aggregate/check";
 import { csvLine, UTF8_BOM } from "../../lib/csv";
 import { exportHeader } from "../../lib/export-columns";

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { migrateDb, openDb } from "../../db/open";
+import { migrateDb, openDb } from "../../db/sqlite/open";
 import { buildIfNeeded } from "../../scripts/build-if-needed";
 import { findChromium } from "../../scripts/ensure-chromium.mjs";
 import { seedDatabase } from "../../seed/run";

@@ -2,7 +2,7 @@ import net from "node:net";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createAccount, createAuth, SIGN_IN_FREE_FAILURES } from "../../db/auth";
-import { drizzleOf } from "../../db/open";
+import { drizzleOf } from "../../db/sqlite/open";
 import { xlsxZipBomb } from "../support/zip-bomb";
 import { baseURL, launchBrowser, sqlGet, sessionCookie } from "./support";
 

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseStore, dropCaseStore } from "../../db/aggregate/store";
-import { openDb, type Db } from "../../db/open";
+import { openDb, type Db } from "../../db/sqlite/open";
 import { caseTotals } from "../../db/queries/cases";
 import { facetCounts, forgetKeptAnswers, getDashboardStats, holderFigures } from "../../db/queries/stats";
 import {

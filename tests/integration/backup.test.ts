@@ -4,9 +4,9 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { knownMigrations } from "../../db/backup";
+import { knownMigrations } from "../../db/sqlite/backup";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { migrateDb, openDb } from "../../db/open";
+import { migrateDb, openDb } from "../../db/sqlite/open";
 import { derivedMismatches } from "../../db/aggregate/check";
 import { seedDatabase } from "../../seed/run";
 import { ROOT, TSX, tempDir } from "../support/db";
@@ -270,9 +270,9 @@ describe("npm run restore", () => {
   });
 
   it("brings a backup of an older version up to date: the missing migrations are applied", () => {
-    // a database as an older version left it: only the first migrations of db/migrations
+    // a database as an older version left it: only the first migrations of db/sqlite/migrations
     const folder = path.join(dir, "old-migrations");
-    fs.cpSync(path.join(ROOT, "db", "migrations"), folder, { recursive: true });
+    fs.cpSync(path.join(ROOT, "db", "sqlite", "migrations"), folder, { recursive: true });
     const journalFile = path.join(folder, "meta", "_journal.json");
     const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as { entries: unknown[] };
     const all = journal.entries.length;

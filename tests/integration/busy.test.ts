@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCase, type CaseInput } from "../../db/mutations/cases";
-import { drizzleOf, migrateDb, openDb, openSqlite, type Db } from "../../db/open";
+import { drizzleOf, migrateDb, openDb, openSqlite, type Db } from "../../db/sqlite/open";
 import { listCases } from "../../db/queries/cases";
 import { getDashboardStats } from "../../db/queries/stats";
 import { derivedMismatches } from "../../db/aggregate/check";
@@ -14,7 +14,7 @@ import { ROOT, tempDir } from "../support/db";
 
 // Another process holding the write lock (BEGIN IMMEDIATE … COMMIT, as an import, a restore or
 // a second server would): in WAL mode readers never wait for it and see the last committed
-// state; writers wait for it (busy_timeout 5000 in db/open.ts), and a write that waited out
+// state; writers wait for it (busy_timeout 5000 in db/sqlite/open.ts), and a write that waited out
 // the timeout becomes "busy, try again" rather than an error page.
 //
 // No durations are measured: the holder keeps the lock until the test tells it to let go, so

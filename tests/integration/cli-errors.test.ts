@@ -189,7 +189,7 @@ describe("npm run user:create", () => {
     expect(password?.length).toBeGreaterThanOrEqual(10);
     // the stored hash is better-auth's and verifies against the printed password
     const { createAuth } = await import("../../db/auth");
-    const { openDb } = await import("../../db/open");
+    const { openDb } = await import("../../db/sqlite/open");
     const db = openDb(url());
     const row = db.$client.prepare(`select u.role, a.password from user u join account a on a.user_id = u.id where u.email = 'first.admin@example.cn'`).get() as { role: string; password: string };
     expect(row.role).toBe("admin");

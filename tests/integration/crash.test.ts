@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCase } from "../../db/mutations/cases";
-import { migrateDb, openDb, openSqlite } from "../../db/open";
+import { migrateDb, openDb, openSqlite } from "../../db/sqlite/open";
 import { derivedMismatches } from "../../db/aggregate/check";
 import { seedDatabase } from "../../seed/run";
 import { ROOT, tempDir } from "../support/db";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivedMismatches } from "../../db/aggregate/check";
 import { caseStore } from "../../db/aggregate/store";
-import { openDb, type Db } from "../../db/open";
+import { openDb, type Db } from "../../db/sqlite/open";
 import { getDashboardStats, forgetKeptAnswers } from "../../db/queries/stats";
-import { searchIndexWriter } from "../../db/search-index";
+import { searchIndexWriter } from "../../db/sqlite/search-index";
 import { DuplicateCaseNoError, loadStoredCase, writeCases, type CaseWrite } from "../../db/writer";
 import { EMPTY_FILTERS } from "../../lib/filters";
 import { seedDatabase } from "../../seed/run";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCase, softDeleteCase } from "../../db/mutations/cases";
-import { openDb, type Db } from "../../db/open";
+import { openDb, type Db } from "../../db/sqlite/open";
 import { facetCounts, getDashboardStats, holderFigures } from "../../db/queries/stats";
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
 import { seedDatabase } from "../../seed/run";

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCase, restoreCase, softDeleteCase, updateCase, type CaseInput } from "../../db/mutations/cases";
 import { getCase, listCases } from "../../db/queries/cases";
-import { ensureSearchIndexes, rebuildRedactedIndex } from "../../db/search-index";
+import { ensureSearchIndexes, rebuildRedactedIndex } from "../../db/sqlite/search-index";
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
 import { seedDatabase } from "../../seed/run";
 import { freshDb } from "../support/db";
 
 // A member's text search (db/case-filters.ts) over the redacted search index
-// (cases_redacted_fts, db/search-index.ts): case number, its own company's names and the goods
+// (cases_redacted_fts, db/sqlite/search-index.ts): case number, its own company's names and the goods
 // text with every right holder of the case blotted out — never another company's name. The
 // index is kept by the one writer (create, edit, delete, restore) and rebuilt on migration.
 

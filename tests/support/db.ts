@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { migrateDb, openDb, type Db } from "../../db/open";
+import { migrateDb, openDb, type Db } from "../../db/sqlite/open";
 
 /** A new, migrated SQLite file in a temporary folder; `close()` removes it. */
 export function freshDb(label = "test"): { db: Db; file: string; close: () => void } {

@@ -3,7 +3,7 @@
 // that better-sqlite3 cannot interrupt), a write on the read-only connection (a real
 // SQLITE_READONLY), and the reader's pid. Never loaded by the app.
 import Database from "better-sqlite3";
-import type { Db } from "../../db/open";
+import type { Db } from "../../db/sqlite/open";
 import { READS, STREAMS } from "../../db/budget/reads";
 import { serveReads } from "../../db/budget/worker";
 

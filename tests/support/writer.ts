@@ -17,7 +17,7 @@
 // pipe (and reaches the parent) even when this process is killed right after.
 import fs from "node:fs";
 import { createCase, restoreCase, softDeleteCase, type CaseInput } from "../../db/mutations/cases";
-import { openSqlite } from "../../db/open";
+import { openSqlite } from "../../db/sqlite/open";
 
 const [file, mode, ...rest] = process.argv.slice(2);
 if (!file || !mode) throw new Error("usage: writer.ts <file> cases <prefix> [seconds] | hold <ms> <caseNo>");

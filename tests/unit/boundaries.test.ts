@@ -49,6 +49,15 @@ const VALUE_FROM_DB = /^\s*import\s+(?!type\b)[^;]*from\s+["'](@\/db\/|(\.\.\/)+
 /** An import from db/ other than db/repo/* (types aside). */
 const NOT_REPO = /^\s*import\s+(?!type\b)[^;]*from\s+["'](@\/db\/(?!repo\/)|(\.\.\/)+db\/(?!repo\/))/;
 
+/**
+ * SQLite's own SQL and driver calls (the next engine says them differently): they are written
+ * in db/sqlite/ (the connection, schema, migrations, search indexes, change log, backup and
+ * engine.ts) and nowhere else. Comment lines are not code.
+ */
+const SQLITE_ONLY = /\bindexed by\b|data_version|total_changes|\.immediate\(|\bfts5|\bjson_each\b|sqlite_master|\.pragma\(|\.backup\(|\bmatch \$\{/i;
+const codeLines = (file: string) =>
+  fs.readFileSync(path.join(ROOT, file), "utf8").split("\n").map((line) => (/^\s*(\/\/|\*|\/\*)/.test(line) ? "" : line)).join("\n");
+
 describe("the data layer's boundary", () => {
   it("finds the files it checks", () => {
     expect(OUTSIDE_DB.length).toBeGreaterThan(50);
@@ -81,6 +90,13 @@ describe("the data layer's boundary", () => {
     expect(offending(COMPONENTS, VALUE_FROM_DB)).toEqual([]);
   });
 
+  it("SQLite-only SQL and driver calls are in db/sqlite/ alone", () => {
+    const elsewhere = sources("db", "lib", "app", "components", "seed", "scripts", "proxy.ts").filter((f) => !f.startsWith("db/sqlite/"));
+    expect(elsewhere).toContain("db/writer.ts");
+    expect(elsewhere.flatMap((file) => matching(file, codeLines(file), SQLITE_ONLY))).toEqual([]);
+    expect(sources("db/sqlite").flatMap((file) => matching(file, codeLines(file), SQLITE_ONLY)).length).toBeGreaterThan(5);
+  });
+
   it("every db/repo module is server-only", () => {
     const repo = sources("db/repo");
     expect(repo.length).toBeGreaterThan(5);
@@ -103,5 +119,15 @@ describe("the data layer's boundary", () => {
     expect(matching("probe", imports, DB_INTERNALS).map((l) => l.split(":")[1])).toEqual(["1", "2", "3", "4"]);
     expect(matching("probe", imports, NOT_REPO).map((l) => l.split(":")[1])).toEqual(["1", "2", "3"]);
     expect(matching("probe", imports, VALUE_FROM_DB).map((l) => l.split(":")[1])).toEqual(["1", "2", "3", "5"]);
+    const engine = [
+      "sqlite.transaction(work).immediate();",
+      "select rowid from cases_fts where cases_fts match ${match}",
+      "select value from json_each(?)",
+      "// PRAGMA data_version moves on a commit",
+      "select name from sqlite_master",
+      "db.pragma('journal_mode = WAL')",
+      "select * from cases where status = 'closed'",
+    ].join("\n");
+    expect(matching("probe", engine, SQLITE_ONLY).map((l) => l.split(":")[1])).toEqual(["1", "2", "3", "4", "5", "6"]);
   });
 });

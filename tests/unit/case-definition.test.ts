@@ -2,7 +2,7 @@ import { getTableColumns } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import en from "../../messages/en.json";
 import zh from "../../messages/zh.json";
-import { cases } from "../../db/schema";
+import { cases } from "../../db/sqlite/schema";
 import {
   CASE_COLUMN_FIELDS, CASE_EXPORT_HEADERS, CASE_FIELDS, CASE_FORM_FIELDS, CASE_INPUT_KEYS, ENUM_FIELDS, caseFromRow, caseRowArray, caseRowValues,
   enumFieldsOf, formNameOf, importColumnOf, withBlanks, type CaseFieldDef, type CaseInput,

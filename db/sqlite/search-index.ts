@@ -1,6 +1,9 @@
 import type Database from "better-sqlite3";
-import { namesToRedact, redactor, type HolderNames } from "../lib/redact";
-import { toIndexText } from "../lib/search";
+import { namesToRedact, redactor, type HolderNames } from "../../lib/redact";
+import { toIndexText } from "../../lib/search";
+import { sql, type SQL } from "drizzle-orm";
+import { writeTransaction } from "./engine";
+import type { CheckOptions, DerivedMismatch } from "../aggregate/check";
 
 // Keeps the search indexes in step with cases: every write path that changes a case number,
 // its goods or its right holders calls these inside its own transaction.
@@ -87,7 +90,7 @@ const REDACTED_INDEX_KEY = "redacted_search_version";
 
 /** Writes the redacted index afresh from the live cases, their links and their right holders' names. */
 export function rebuildRedactedIndex(sqlite: Database.Database): void {
-  sqlite.transaction(() => {
+  writeTransaction(sqlite, () => {
     sqlite.prepare("delete from cases_redacted_fts").run();
     const holders = new Map(
       (sqlite.prepare("select id, name, name_zh as nameZh from right_holders").all() as ({ id: number } & HolderNames)[]).map((h) => [h.id, h]),
@@ -107,7 +110,7 @@ export function rebuildRedactedIndex(sqlite: Database.Database): void {
     sqlite
       .prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value")
       .run(REDACTED_INDEX_KEY, REDACTED_INDEX_VERSION);
-  }).immediate();
+  });
 }
 
 /** Fills the redacted index when the database predates it (or its definition changed). */
@@ -121,4 +124,81 @@ export function ensureSearchIndexes(sqlite: Database.Database): boolean {
 /** A right holder's names as a case's search document holds them. */
 export function holderIndexName(h: HolderNames): string {
   return `${h.name} ${h.nameZh ?? ""}`;
+}
+
+/** The search indexes against the live cases (db/aggregate/check.ts, derivedMismatches, says how). */
+export function searchIndexMismatches(sqlite: Database.Database, options: CheckOptions): DerivedMismatch[] {
+  const out: DerivedMismatch[] = [];
+  for (const index of ["cases_fts", "cases_redacted_fts"]) {
+    const ids = (sql: string) => sqlite.prepare(sql).pluck().all() as number[];
+    for (const id of ids(`select id from cases where deleted_at is null except select rowid from ${index}`)) {
+      out.push({ source: index, figure: "document", key: String(id), derived: "none", base: "live case" });
+    }
+    for (const id of ids(`select rowid from ${index} except select id from cases where deleted_at is null`)) {
+      out.push({ source: index, figure: "document", key: String(id), derived: "present", base: "no live case" });
+    }
+  }
+  if (options.text === false || out.length) return out;
+
+  // the documents written afresh into temporary twins of both indexes (same definition), then
+  // every term instance (term, case, column, position) compared both ways
+  const holders = new Map(
+    (sqlite.prepare("select id, name, name_zh as nameZh from right_holders").all() as ({ id: number } & HolderNames)[]).map((h) => [h.id, h]),
+  );
+  const links = new Map<number, HolderNames[]>();
+  for (const l of sqlite.prepare("select case_id as c, right_holder_id as h from case_right_holders order by case_id, right_holder_id").iterate() as Iterable<{ c: number; h: number }>) {
+    const h = holders.get(l.h)!;
+    const list = links.get(l.c);
+    if (list) list.push(h);
+    else links.set(l.c, [h]);
+  }
+  const definitions = new Map(
+    (sqlite.prepare("select name, sql from sqlite_master where name in ('cases_fts', 'cases_redacted_fts')").all() as { name: string; sql: string }[]).map((r) => [r.name, r.sql]),
+  );
+  sqlite.exec("drop table if exists temp.expected_cases_fts; drop table if exists temp.expected_cases_redacted_fts");
+  for (const [name, sql] of definitions) sqlite.exec(sql.replace(/^CREATE VIRTUAL TABLE\s+[`"]?\w+[`"]?/i, `CREATE VIRTUAL TABLE temp.expected_${name}`));
+  const insert = sqlite.prepare("insert into temp.expected_cases_fts (rowid, case_no, goods, holders) values (?, ?, ?, ?)");
+  const insertRedacted = sqlite.prepare("insert into temp.expected_cases_redacted_fts (rowid, case_no, goods) values (?, ?, ?)");
+  const chunk = sqlite.prepare("select id, case_no as caseNo, goods_description as goods from cases where deleted_at is null and id > ? order by id limit 10000");
+  const fill = sqlite.transaction(() => {
+    for (let after = 0; ; ) {
+      const rows = chunk.all(after) as { id: number; caseNo: string; goods: string }[];
+      if (!rows.length) break;
+      for (const c of rows) {
+        const hs = links.get(c.id) ?? [];
+        insert.run(c.id, toIndexText(c.caseNo), toIndexText(c.goods), toIndexText(hs.map(holderIndexName).join(" ; ")));
+        insertRedacted.run(c.id, toIndexText(c.caseNo), toIndexText(redactedGoods(c.goods, hs)));
+      }
+      after = rows[rows.length - 1]!.id;
+    }
+  });
+  try {
+    fill();
+    for (const name of definitions.keys()) {
+      sqlite.exec(`drop table if exists temp.vocab_actual; drop table if exists temp.vocab_expected;
+        create virtual table temp.vocab_actual using fts5vocab(main, ${name}, instance);
+        create virtual table temp.vocab_expected using fts5vocab(temp, expected_${name}, instance)`);
+      const differ = (a: string, b: string) =>
+        sqlite.prepare(`select term, doc, col, offset from temp.${a} except select term, doc, col, offset from temp.${b} limit 100`).all() as
+          { term: string; doc: number; col: string; offset: number }[];
+      for (const r of differ("vocab_actual", "vocab_expected")) {
+        out.push({ source: name, figure: `term in ${r.col}`, key: `${r.doc}`, derived: `${r.term} at ${r.offset}`, base: "none" });
+      }
+      for (const r of differ("vocab_expected", "vocab_actual")) {
+        out.push({ source: name, figure: `term in ${r.col}`, key: `${r.doc}`, derived: "none", base: `${r.term} at ${r.offset}` });
+      }
+    }
+  } finally {
+    sqlite.exec(`drop table if exists temp.vocab_actual; drop table if exists temp.vocab_expected;
+      drop table if exists temp.expected_cases_fts; drop table if exists temp.expected_cases_redacted_fts`);
+  }
+  return out;
+}
+
+/**
+ * The ids of the cases whose document in `index` matches an FTS5 query (lib/search.ts
+ * toMatchExpression): cases_fts for staff, cases_redacted_fts for a member's scope.
+ */
+export function searchIndexMatch(index: "cases_fts" | "cases_redacted_fts", match: string): SQL {
+  return sql`select rowid from ${sql.raw(index)} where ${sql.raw(index)} match ${match}`;
 }

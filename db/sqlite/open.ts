@@ -3,7 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { ConfigError, databasePath, databasePathFromUrl, isDefaultDatabase } from "../lib/env";
+import { ConfigError, databasePath, databasePathFromUrl, isDefaultDatabase } from "../../lib/env";
 import { ensureSearchIndexes } from "./search-index";
 import * as schema from "./schema";
 

@@ -20,7 +20,7 @@ import {
   protectionModes,
   roles,
   transports,
-} from "../lib/enums";
+} from "../../lib/enums";
 
 // `column IN ('a','b',…)` from an enum list: the database refuses what the app would refuse.
 function oneOf(column: AnySQLiteColumn, values: readonly string[]): SQL {
