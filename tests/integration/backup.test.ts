@@ -76,7 +76,7 @@ function caseCount(file: string): number {
 /** A writer in another process: creates cases through createCase, printing "committed N" after each commit. */
 const WRITER = `
 import { createCase } from ${JSON.stringify(path.join(ROOT, "db", "mutations", "cases.ts"))};
-import { openSqlite } from ${JSON.stringify(path.join(ROOT, "db", "open.ts"))};
+import { openSqlite } from ${JSON.stringify(path.join(ROOT, "db", "sqlite", "open.ts"))};
 const sqlite = openSqlite(process.argv[2]);
 const one = (q) => sqlite.prepare(q).get();
 const officeId = one("select id from customs_offices where code = '8601'").id;
