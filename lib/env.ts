@@ -20,6 +20,7 @@ export function databasePathFromUrl(url: string | undefined, cwd = process.cwd()
   let file = raw;
   if (raw.startsWith("file://")) file = raw.slice("file://".length);
   else if (raw.startsWith("file:")) file = raw.slice("file:".length);
+  else if (POSTGRES_URL.test(raw)) throw new ConfigError(POSTGRES_NOT_YET);
   else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
     throw new ConfigError(`DATABASE_URL "${raw}" is not a SQLite file URL: use file:path/to/ipr.db.`);
   }
@@ -28,6 +29,28 @@ export function databasePathFromUrl(url: string | undefined, cwd = process.cwd()
     throw new ConfigError(`DATABASE_URL "${raw}" names no file: use file:path/to/ipr.db.`);
   }
   return path.resolve(cwd, file);
+}
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/i;
+
+/** Why the app refuses a PostgreSQL DATABASE_URL today (issue 15 lands in cuts). */
+export const POSTGRES_NOT_YET =
+  "DATABASE_URL names a PostgreSQL database, but the app itself does not run on PostgreSQL yet: today PostgreSQL takes the migrations and the data of `npm run db:copy -- --from file:data/ipr.db --to postgres://…`, and the app runs on a SQLite file (file:path/to/ipr.db).";
+
+export type DatabaseTarget = { engine: "sqlite"; file: string } | { engine: "postgres"; url: string };
+
+/** DATABASE_URL for the tools that work on both engines (db:copy): a SQLite file, or a postgres:// / postgresql:// URL. */
+export function databaseTargetFromUrl(url: string | undefined, cwd = process.cwd()): DatabaseTarget {
+  const raw = (url ?? "").trim();
+  if (POSTGRES_URL.test(raw)) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError(`"${raw}" is not a valid PostgreSQL URL: use postgres://user@host:5432/database.`);
+    }
+    return { engine: "postgres", url: raw };
+  }
+  return { engine: "sqlite", file: databasePathFromUrl(raw, cwd) };
 }
 
 /** Whether `file` is the default database (data/ipr.db): the only one that start-up creates and fills with demo data. */
