@@ -26,7 +26,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): PgDb 
 }
 
 /** The advisory lock key of the migrations: any fixed bigint, the same on every server. */
-const MIGRATION_LOCK = 0x1b2_0001_5;
+export const MIGRATION_LOCK = 0x1b2_0001_5;
 
 export const POSTGRES_MIGRATIONS = path.join(path.dirname(new URL(import.meta.url).pathname), "migrations");
 
