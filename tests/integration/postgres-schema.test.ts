@@ -159,13 +159,12 @@ describe("PostgreSQL migrations", () => {
 });
 
 describe("the change log on PostgreSQL", () => {
-  /** One script of writes, run on both engines, each statement as its own SQL with ? placeholders. */
-  const caseRow = (id: number, no: string) =>
-    [
+  /** One script of writes, run on both engines statement by statement. */
+  const caseRow = (id: number, no: string): string[] => [
       `insert into cases (id, case_no, office_id, seized_on, infringement_type, goods_category, goods_description, pieces, value_fen, direction, channel, transport, protection_mode, status, created_at, updated_at)
        values (${id}, '${no}', 1, '2024-03-01', '${infringementTypes.values[0]}', '${goodsCategories.values[0]}', 'bags', 10, 12345, '${directions.values[0]}', '${channels.values[0]}', '${transports.values[0]}', '${protectionModes.values[0]}', '${caseStatuses.values[0]}', 1700000000000, 1700000000000)`,
-    ] as const;
-  const script = (yes: string) => [
+  ];
+  const script = (yes: string): string[] => [
     "insert into customs_offices (id, code, name_en, name_zh, province) values (1, '0100', 'Beijing', '北京', 'Beijing')",
     `insert into right_holders (id, name, country, industry) values (1, 'Acme', 'CN', '${industries.values[0]}'), (2, 'Bolt', 'US', '${industries.values[0]}')`,
     ...caseRow(10, "C-10"),
