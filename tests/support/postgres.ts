@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import pg from "pg";
 import { inject } from "vitest";
 import { migratePostgres, openPostgres, type PgDb } from "../../db/postgres/open";
+import { ensurePostgres, serverUrl } from "../../scripts/ensure-postgres";
+
+export { ensurePostgres, serverUrl };
 
 // PostgreSQL for the tests, never skipped: the server at TEST_DATABASE_URL, or the local
 // default; when none answers and we are root, Debian's cluster is started (and the package
@@ -14,62 +15,13 @@ import { migratePostgres, openPostgres, type PgDb } from "../../db/postgres/open
 // Names carry the process id and random letters, so parallel files and several checkouts on
 // one server never collide, and a later run drops what a killed run left behind.
 
-export const DEFAULT_TEST_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const PREFIX = "ipr_test_";
-
-export function serverUrl(): string {
-  return process.env.TEST_DATABASE_URL?.trim() || DEFAULT_TEST_DATABASE_URL;
-}
 
 /** The URL of database `name` on the same server as `url`. */
 export function databaseUrl(name: string, url = serverUrl()): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
-}
-
-async function answers(url: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-    await client.query("select 1");
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const sh = (command: string) => spawnSync("sh", ["-c", command], { stdio: "ignore" }).status === 0;
-
-/** Makes sure a PostgreSQL server answers at serverUrl(), starting or installing Debian's when it can. */
-export async function ensurePostgres(): Promise<string> {
-  const url = serverUrl();
-  const first = await answers(url);
-  if (first === null) return url;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  const how = "start PostgreSQL (`pg_ctlcluster --skip-systemctl-redirect 15 main start`, or `apt-get install -y postgresql`) or set TEST_DATABASE_URL to a server the tests may create databases on";
-  if (process.env.TEST_DATABASE_URL || !isRoot) throw new Error(`PostgreSQL does not answer at ${url} (${first}): ${how}.`);
-  if (!fs.existsSync("/etc/postgresql") || fs.readdirSync("/etc/postgresql").length === 0) {
-    if (!sh("command -v apt-get")) throw new Error(`PostgreSQL is not installed and there is no apt-get: ${how}.`);
-    console.log("PostgreSQL was not found: installing Debian's postgresql package (apt-get)…");
-    execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-    execFileSync("apt-get", ["install", "-y", "-qq", "postgresql"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-    // the tests connect as postgres over TCP without a password, as on the CI machines
-    for (const version of fs.readdirSync("/etc/postgresql")) {
-      const hba = `/etc/postgresql/${version}/main/pg_hba.conf`;
-      if (fs.existsSync(hba)) fs.writeFileSync(hba, `host all postgres 127.0.0.1/32 trust\n${fs.readFileSync(hba, "utf8")}`);
-    }
-  }
-  for (const version of fs.readdirSync("/etc/postgresql")) {
-    spawnSync("pg_ctlcluster", ["--skip-systemctl-redirect", version, "main", "start"], { stdio: "ignore" });
-  }
-  for (let i = 0; i < 30; i++) {
-    if ((await answers(url)) === null) return url;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`PostgreSQL does not answer at ${url} even after pg_ctlcluster start: ${how}.`);
 }
 
 export const uniqueName = (kind: "tpl" | "db") => `${PREFIX}${kind}_${process.pid}_${randomBytes(4).toString("hex")}`;
