@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
@@ -5,7 +7,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { HolderNames } from "../../lib/redact";
 import { ConfigError } from "../../lib/env";
 import { COPY_TABLES, figuresOf, IDENTITY_COLUMNS, PAUSE_KEY, PER_DISTRICT_SQL, PER_YEAR_SQL, SEARCH_TABLE, TOTALS_SQL, type CopyTable, type Figures, type Row } from "../copy-plan";
-import { migratePostgres, redactUrl } from "./open";
+import { migratePostgres, POSTGRES_MIGRATIONS, redactUrl } from "./open";
 import { searchVectors } from "./search-index";
 
 // PostgreSQL's side of `npm run db:copy` (db/copy.ts): rows read through a cursor in batches,
@@ -37,6 +39,12 @@ export class PostgresCopySource {
 
   static async open(url: string): Promise<PostgresCopySource> {
     const client = await connect(url);
+    const journal = JSON.parse(fs.readFileSync(path.join(POSTGRES_MIGRATIONS, "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
+    const { rows } = await client.query("select case when to_regclass('drizzle.__drizzle_migrations') is null then 0 else (select count(*) from drizzle.__drizzle_migrations) end as n");
+    if (Number(rows[0].n) < journal.entries.length) {
+      await client.end();
+      throw new ConfigError(`The source ${redactUrl(url)} has ${rows[0].n} of the ${journal.entries.length} migrations: db:copy reads only a migrated database.`);
+    }
     // one snapshot: every table and figure from the same moment, while the app may write
     await client.query("begin isolation level repeatable read read only");
     return new PostgresCopySource(client);
@@ -94,8 +102,29 @@ export class PostgresCopyTarget {
     return new PostgresCopyTarget(client, url);
   }
 
+  private skippedChecks = false;
+  private deferredIndexes: string[] = [];
+
   async begin(): Promise<void> {
     await this.client.query("begin");
+    // As a superuser, the copy writes without firing triggers row by row (the change log's and
+    // the foreign keys' checks: most of the time of a million cases); the references are then
+    // checked all at once before the commit (checkReferences).
+    const { rows } = await this.client.query<{ rolsuper: boolean }>("select rolsuper from pg_roles where rolname = current_user");
+    if (rows[0]?.rolsuper) {
+      await this.client.query("set local session_replication_role = replica");
+      this.skippedChecks = true;
+    }
+    // The indexes that back no constraint are built after the rows are in, in one sorted pass
+    // each, instead of a million inserts into each (the same definitions, read back here).
+    const indexes = await this.client.query<{ name: string; definition: string }>(`
+      select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
+      from pg_index i join pg_class t on t.oid = i.indrelid
+      where t.relnamespace = 'public'::regnamespace
+        and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`);
+    this.deferredIndexes = indexes.rows.map((r) => r.definition);
+    for (const r of indexes.rows) await this.client.query(`drop index ${r.name}`);
+    await this.client.query("set local maintenance_work_mem = '256MB'");
     // the triggers log nothing while the copy writes cases and links (migration change_log)
     await this.client.query("insert into app_meta (key, value) values ($1, 'paused')", [PAUSE_KEY]);
   }
@@ -144,8 +173,27 @@ export class PostgresCopyTarget {
     await this.client.query("close search_rows");
   }
 
+  /** Every foreign key of the schema, checked over the copied rows in one query each (when begin skipped the per-row checks). */
+  async checkReferences(): Promise<void> {
+    if (!this.skippedChecks) return;
+    const { rows: keys } = await this.client.query<{ child: string; column: string; parent: string; key: string }>(`
+      select c.conrelid::regclass::text as child, a.attname as column, c.confrelid::regclass::text as parent, pa.attname as key
+      from pg_constraint c
+      join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+      join pg_attribute pa on pa.attrelid = c.confrelid and pa.attnum = c.confkey[1]
+      where c.contype = 'f' and c.connamespace = 'public'::regnamespace and array_length(c.conkey, 1) = 1`);
+    for (const k of keys) {
+      const { rows } = await this.client.query(
+        `select count(*) as n from ${k.child} x where x.${quoted(k.column)} is not null and not exists (select 1 from ${k.parent} p where p.${quoted(k.key)} = x.${quoted(k.column)})`,
+      );
+      if (Number(rows[0].n) > 0) throw new ConfigError(`The source's ${k.child}.${k.column} names ${rows[0].n} rows of ${k.parent} that do not exist: nothing was copied.`);
+    }
+  }
+
   /** Moves the id sequences past the copied ids, lifts the pause and commits. */
   async commit(): Promise<void> {
+    for (const definition of this.deferredIndexes) await this.client.query(definition);
+    await this.checkReferences();
     for (const [table, column] of IDENTITY_COLUMNS) {
       await this.client.query(
         `select setval(pg_get_serial_sequence('${quoted(table)}', '${column}'), coalesce((select max(${quoted(column)}) from ${quoted(table)}), 0) + 1, false)`,

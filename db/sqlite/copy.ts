@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import type Database from "better-sqlite3";
 import type { HolderNames } from "../../lib/redact";
 import { ConfigError } from "../../lib/env";
@@ -19,6 +20,14 @@ export class SqliteCopySource {
   static open(file: string): SqliteCopySource {
     if (!fs.existsSync(file)) throw new ConfigError(`The SQLite database ${file} does not exist.`);
     const sqlite = openSqlite(file, { readonly: true });
+    const journal = JSON.parse(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), "migrations", "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
+    const applied = sqlite.prepare("select count(*) from sqlite_master where name = '__drizzle_migrations'").pluck().get()
+      ? (sqlite.prepare("select count(*) from __drizzle_migrations").pluck().get() as number)
+      : 0;
+    if (applied < journal.entries.length) {
+      sqlite.close();
+      throw new ConfigError(`The source ${file} has ${applied} of the ${journal.entries.length} migrations: migrate it first with DATABASE_URL=file:${file} npm run db:migrate.`);
+    }
     // one read transaction: every table and figure from the same moment, while the app may write
     sqlite.exec("begin");
     return new SqliteCopySource(sqlite);
