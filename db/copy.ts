@@ -21,7 +21,11 @@ function describe(target: DatabaseTarget): string {
   return target.engine === "sqlite" ? target.file : "PostgreSQL";
 }
 
-export async function copyDatabase(options: { from: string; to: string; log?: (line: string) => void }): Promise<CopyResult> {
+/**
+ * `rowChecks` keeps PostgreSQL's per-row triggers and foreign-key checks as a superuser too
+ * (the path of a role that is not one); by default a superuser's copy checks the keys at the end.
+ */
+export async function copyDatabase(options: { from: string; to: string; log?: (line: string) => void; rowChecks?: boolean }): Promise<CopyResult> {
   const log = options.log ?? (() => {});
   const from = databaseTargetFromUrl(options.from);
   const to = databaseTargetFromUrl(options.to);
@@ -36,7 +40,7 @@ export async function copyDatabase(options: { from: string; to: string; log?: (l
     if (to.engine === "postgres") {
       const pgTarget = await PostgresCopyTarget.open(to.url);
       try {
-        await pgTarget.begin();
+        await pgTarget.begin({ rowChecks: options.rowChecks });
         for (const table of COPY_TABLES) {
           const t0 = performance.now();
           rowsPerTable[table.name] = await pgTarget.copy(table, source.batches(table, BATCH));

@@ -105,13 +105,14 @@ export class PostgresCopyTarget {
   private skippedChecks = false;
   private deferredIndexes: string[] = [];
 
-  async begin(): Promise<void> {
+  /** `rowChecks`: keep the per-row triggers and foreign-key checks even as a superuser. */
+  async begin(options: { rowChecks?: boolean } = {}): Promise<void> {
     await this.client.query("begin");
     // As a superuser, the copy writes without firing triggers row by row (the change log's and
     // the foreign keys' checks: most of the time of a million cases); the references are then
     // checked all at once before the commit (checkReferences).
     const { rows } = await this.client.query<{ rolsuper: boolean }>("select rolsuper from pg_roles where rolname = current_user");
-    if (rows[0]?.rolsuper) {
+    if (rows[0]?.rolsuper && !options.rowChecks) {
       await this.client.query("set local session_replication_role = replica");
       this.skippedChecks = true;
     }

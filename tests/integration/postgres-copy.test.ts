@@ -80,6 +80,20 @@ describe("db:copy", () => {
     expect(tricky).toContain(`${TRICKY}\r\n`);
   });
 
+  it("copies the same with the per-row triggers and key checks on (a role that is not a superuser): the paused change log logs nothing", async () => {
+    const other = await freshPostgres();
+    try {
+      const result = await copyDatabase({ from: `file:${source.file}`, to: other.url, rowChecks: true });
+      expect(result.target).toEqual(result.source);
+      const logged = await other.db.$client.query({ text: "select seq, case_id from case_changes order by seq desc", rowMode: "array" });
+      expect(logged.rows).toEqual(rowsOf(source.file, "case_changes"));
+      const paused = await other.db.$client.query("select count(*)::int as n from app_meta where key = 'case_changes'");
+      expect(paused.rows[0].n).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("the copied search on PostgreSQL finds what FTS5 finds, for staff and for members", async () => {
     const s = source.db.$client;
     const holder = s.prepare("select name, name_zh from right_holders where id = (select right_holder_id from case_right_holders where case_id = 5 limit 1)").get() as { name: string; name_zh: string | null };
