@@ -6,9 +6,11 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import pg from "pg";
 
-export const DEFAULT_TEST_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+import { DEFAULT_TEST_DATABASE_URL, testDatabaseUrl } from "../lib/env";
+
+/** TEST_DATABASE_URL, or the local default. */
 export function serverUrl(): string {
-  return process.env.TEST_DATABASE_URL?.trim() || DEFAULT_TEST_DATABASE_URL;
+  return testDatabaseUrl();
 }
 
 async function answers(url: string): Promise<string | null> {
@@ -33,7 +35,7 @@ export async function ensurePostgres(): Promise<string> {
   if (first === null) return url;
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   const how = "start PostgreSQL (`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, or `apt-get install -y postgresql`) or set TEST_DATABASE_URL to a server the tests may create databases on";
-  if (process.env.TEST_DATABASE_URL || !isRoot) throw new Error(`PostgreSQL does not answer at ${url} (${first}): ${how}.`);
+  if (url !== DEFAULT_TEST_DATABASE_URL || !isRoot) throw new Error(`PostgreSQL does not answer at ${url} (${first}): ${how}.`);
   if (!fs.existsSync("/etc/postgresql") || fs.readdirSync("/etc/postgresql").length === 0) {
     if (!sh("command -v apt-get")) throw new Error(`PostgreSQL is not installed and there is no apt-get: ${how}.`);
     console.log("PostgreSQL was not found: installing Debian's postgresql package (apt-get)…");
