@@ -1,4 +1,5 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import os from "node:os";
 import pg from "pg";
 import { inject } from "vitest";
 import { migratePostgres, openPostgres, type PgDb } from "../../db/postgres/open";
@@ -24,7 +25,10 @@ export function databaseUrl(name: string, url = serverUrl()): string {
   return u.toString();
 }
 
-export const uniqueName = (kind: "tpl" | "db") => `${PREFIX}${kind}_${process.pid}_${randomBytes(4).toString("hex")}`;
+/** This machine, so that a run drops only leftovers of its own machine's dead processes (one server may serve several). */
+const HOST = createHash("sha256").update(os.hostname()).digest("hex").slice(0, 6);
+
+export const uniqueName = (kind: "tpl" | "db") => `${PREFIX}${kind}_${HOST}_${process.pid}_${randomBytes(4).toString("hex")}`;
 
 async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -41,7 +45,9 @@ export async function dropLeftovers(url = serverUrl()): Promise<void> {
   await admin(url, async (client) => {
     const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname like $1", [`${PREFIX}%`]);
     for (const { datname } of rows) {
-      const pid = Number(/_(\d+)_[0-9a-f]+$/.exec(datname)?.[1]);
+      const [, host, id] = /_([0-9a-f]{6})_(\d+)_[0-9a-f]+$/.exec(datname) ?? [];
+      const pid = Number(id);
+      if (host !== HOST) continue;
       if (!pid || processAlive(pid)) continue;
       await client.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
     }
