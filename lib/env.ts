@@ -13,6 +13,8 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_DATABASE_URL = "file:data/ipr.db";
+/** The PostgreSQL server of the tests when TEST_DATABASE_URL is unset (the development and CI machines run one). */
+export const DEFAULT_TEST_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** Turns DATABASE_URL (`file:data/ipr.db`, `file:///abs/x.db` or a plain path) into an absolute file path. */
 export function databasePathFromUrl(url: string | undefined, cwd = process.cwd()): string {
@@ -20,6 +22,7 @@ export function databasePathFromUrl(url: string | undefined, cwd = process.cwd()
   let file = raw;
   if (raw.startsWith("file://")) file = raw.slice("file://".length);
   else if (raw.startsWith("file:")) file = raw.slice("file:".length);
+  else if (POSTGRES_URL.test(raw)) throw new ConfigError(POSTGRES_NOT_YET);
   else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
     throw new ConfigError(`DATABASE_URL "${raw}" is not a SQLite file URL: use file:path/to/ipr.db.`);
   }
@@ -28,6 +31,28 @@ export function databasePathFromUrl(url: string | undefined, cwd = process.cwd()
     throw new ConfigError(`DATABASE_URL "${raw}" names no file: use file:path/to/ipr.db.`);
   }
   return path.resolve(cwd, file);
+}
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/i;
+
+/** Why the app refuses a PostgreSQL DATABASE_URL today (issue 15 lands in cuts). */
+export const POSTGRES_NOT_YET =
+  "DATABASE_URL names a PostgreSQL database, but the app itself does not run on PostgreSQL yet: today PostgreSQL takes the migrations and the data of `npm run db:copy -- --from file:data/ipr.db --to postgres://…`, and the app runs on a SQLite file (file:path/to/ipr.db).";
+
+export type DatabaseTarget = { engine: "sqlite"; file: string } | { engine: "postgres"; url: string };
+
+/** DATABASE_URL for the tools that work on both engines (db:copy): a SQLite file, or a postgres:// / postgresql:// URL. */
+export function databaseTargetFromUrl(url: string | undefined, cwd = process.cwd()): DatabaseTarget {
+  const raw = (url ?? "").trim();
+  if (POSTGRES_URL.test(raw)) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError(`"${raw}" is not a valid PostgreSQL URL: use postgres://user@host:5432/database.`);
+    }
+    return { engine: "postgres", url: raw };
+  }
+  return { engine: "sqlite", file: databasePathFromUrl(raw, cwd) };
 }
 
 /** Whether `file` is the default database (data/ipr.db): the only one that start-up creates and fills with demo data. */
@@ -120,6 +145,12 @@ export const envSchema = z.object({
   TRUST_PROXY: flag("TRUST_PROXY", "a reverse proxy appends the client's address to X-Forwarded-For"),
   MARKET_MIN_CASES: wholeNumber("MARKET_MIN_CASES", () => DEFAULT_MARKET_MIN_CASES, ...MARKET_MIN_CASES_RANGE),
   CHROME_PATH: variable((value) => (isBlank(value) ? undefined : value.trim())),
+  TEST_DATABASE_URL: variable((value) => {
+    if (isBlank(value)) return DEFAULT_TEST_DATABASE_URL;
+    const target = databaseTargetFromUrl(value);
+    if (target.engine !== "postgres") throw new ConfigError(`TEST_DATABASE_URL must be a PostgreSQL URL such as ${DEFAULT_TEST_DATABASE_URL} (got "${value}").`);
+    return target.url;
+  }),
   QUERY_BUDGET_MS: wholeNumber("QUERY_BUDGET_MS", () => DEFAULT_QUERY_BUDGET_MS, 1, 3_600_000),
   EXPORT_BUDGET_MS: wholeNumber("EXPORT_BUDGET_MS", () => DEFAULT_EXPORT_BUDGET_MS, 1, 24 * 3_600_000),
   QUERY_READERS: wholeNumber("QUERY_READERS", () => DEFAULT_QUERY_READERS, 1, 32),
@@ -141,6 +172,7 @@ function current(): Source {
     TRUST_PROXY: process.env.TRUST_PROXY,
     MARKET_MIN_CASES: process.env.MARKET_MIN_CASES,
     CHROME_PATH: process.env.CHROME_PATH,
+    TEST_DATABASE_URL: process.env.TEST_DATABASE_URL,
     QUERY_BUDGET_MS: process.env.QUERY_BUDGET_MS,
     EXPORT_BUDGET_MS: process.env.EXPORT_BUDGET_MS,
     QUERY_READERS: process.env.QUERY_READERS,
@@ -181,6 +213,8 @@ export const trustProxy = (env?: Source) => read("TRUST_PROXY", env);
 export const marketMinCases = (env?: Source) => read("MARKET_MIN_CASES", env);
 /** CHROME_PATH: the Chromium the browser tests drive, or undefined. */
 export const chromePath = (env?: Source) => read("CHROME_PATH", env);
+/** TEST_DATABASE_URL: the PostgreSQL server the tests make their databases on. */
+export const testDatabaseUrl = (env?: Source) => read("TEST_DATABASE_URL", env);
 /** QUERY_BUDGET_MS: milliseconds one read may work (default 5000). */
 export const queryBudgetMs = (env?: Source) => read("QUERY_BUDGET_MS", env);
 /** EXPORT_BUDGET_MS: milliseconds a streamed export may last in all (default 15 minutes). */

@@ -22,6 +22,15 @@ function foldedTokens(term: string): string[] {
   return tokens(term.normalize("NFKD").replace(/\p{M}+/gu, "").normalize("NFKC"));
 }
 
+/**
+ * The tokens of a text as the search index holds them, in order: toIndexText's output split
+ * as unicode61 splits it, lower case, diacritics removed (remove_diacritics 2). The
+ * PostgreSQL index (db/postgres/search-index.ts) stores exactly these.
+ */
+export function indexTokens(text: string): string[] {
+  return foldedTokens(text);
+}
+
 /** A user's words, each as the tokens of its phrase; words without a searchable token are left out. */
 export function searchWords(query: string): string[][] {
   return query.normalize("NFKC").split(/\s+/).filter(Boolean).map(tokens).filter((parts) => parts.length > 0);

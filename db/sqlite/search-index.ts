@@ -1,9 +1,12 @@
 import type Database from "better-sqlite3";
-import { namesToRedact, redactor, type HolderNames } from "../../lib/redact";
+import type { HolderNames } from "../../lib/redact";
+import { holderIndexName, redactedGoods } from "../search-document";
 import { toIndexText } from "../../lib/search";
 import { sql, type SQL } from "drizzle-orm";
 import { writeTransaction } from "./engine";
 import type { CheckOptions, DerivedMismatch } from "../aggregate/check";
+
+export { holderIndexName, redactedGoods };
 
 // Keeps the search indexes in step with cases: every write path that changes a case number,
 // its goods or its right holders calls these inside its own transaction.
@@ -20,39 +23,6 @@ export type SearchDocument = {
   /** the case's right holders' names, for the redacted goods; read from the links when absent */
   holders?: HolderNames[];
 };
-
-// each right holder's redaction, compiled once (compiling one per case was most of the cost
-// of filling the index)
-type Redaction = { needles: string[]; apply: (text: string) => string };
-const redactors = new Map<string, Redaction>();
-
-function redactorOf(holder: HolderNames): Redaction {
-  const key = `${holder.name}\u0000${holder.nameZh ?? ""}`;
-  let found = redactors.get(key);
-  if (!found) {
-    if (redactors.size >= 10_000) redactors.clear();
-    const names = namesToRedact([holder]);
-    found = { needles: names.map((n) => n.toLowerCase()), apply: redactor(names) };
-    redactors.set(key, found);
-  }
-  return found;
-}
-
-/**
- * Goods text as a member's search sees it: no right holder's name of the case in it. The
- * holders with the longest names go first, so that a name containing another holder's brand
- * is blotted out whole, as one pattern of all their names would.
- */
-export function redactedGoods(goods: string, holders: HolderNames[]): string {
-  const lower = goods.toLowerCase();
-  // most goods texts name one holder at most: a plain substring test skips the others' patterns
-  const named = holders.filter((h) => redactorOf(h).needles.some((n) => lower.includes(n)));
-  if (!named.length) return goods;
-  const longest = (h: HolderNames) => Math.max(h.name.length, h.nameZh?.length ?? 0);
-  let text = goods;
-  for (const h of named.sort((a, b) => longest(b) - longest(a))) text = redactorOf(h).apply(text);
-  return text;
-}
 
 export function searchIndexWriter(sqlite: Database.Database) {
   const insert = sqlite.prepare("insert into cases_fts (rowid, case_no, goods, holders) values (?, ?, ?, ?)");
@@ -119,11 +89,6 @@ export function ensureSearchIndexes(sqlite: Database.Database): boolean {
   if (row?.value === REDACTED_INDEX_VERSION) return false;
   rebuildRedactedIndex(sqlite);
   return true;
-}
-
-/** A right holder's names as a case's search document holds them. */
-export function holderIndexName(h: HolderNames): string {
-  return `${h.name} ${h.nameZh ?? ""}`;
 }
 
 /** The search indexes against the live cases (db/aggregate/check.ts, derivedMismatches, says how). */

@@ -56,12 +56,23 @@ describe("npm start with a bad configuration", () => {
   });
 
   it("stops with one sentence for a non-SQLite URL and for a bad PORT", () => {
-    const url = run("scripts/start.mjs", [], { DATABASE_URL: "postgres://localhost/ipr" });
+    const url = run("scripts/start.mjs", [], { DATABASE_URL: "mysql://localhost/ipr" });
     expect(url.status).toBe(1);
     expectOneClearSentence(url.stderr, /is not a SQLite file URL/);
     const port = run("scripts/start.mjs", [], { PORT: "web", DATABASE_URL: `file:${path.join(dir, "p.db")}` });
     expect(port.status).toBe(1);
     expectOneClearSentence(port.stderr, /^Cannot start: PORT must be a number \(got "web"\)\.$/);
+  });
+
+  it("refuses a PostgreSQL URL with one sentence: the app does not run on PostgreSQL yet, migrations and db:copy do", () => {
+    for (const url of ["postgres://postgres@127.0.0.1:5432/postgres", "postgresql://app@db.example.cn/ipr"]) {
+      const r = run("scripts/start.mjs", [], { DATABASE_URL: url, PORT: "3999" });
+      expect(r.status).toBe(1);
+      expectOneClearSentence(
+        r.stderr,
+        /^Cannot start: DATABASE_URL names a PostgreSQL database, but the app itself does not run on PostgreSQL yet: today PostgreSQL takes the migrations and the data of `npm run db:copy -- --from file:data\/ipr\.db --to postgres:\/\/…`, and the app runs on a SQLite file \(file:path\/to\/ipr\.db\)\.$/,
+      );
+    }
   });
 
   it("stops with one sentence for a bad value of any variable of the README's table (lib/env.ts), before touching the database", () => {

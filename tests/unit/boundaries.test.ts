@@ -55,6 +55,8 @@ const NOT_REPO = /^\s*import\s+(?!type\b)[^;]*from\s+["'](@\/db\/(?!repo\/)|(\.\
  * engine.ts) and nowhere else. Comment lines are not code.
  */
 const SQLITE_ONLY = /\bindexed by\b|data_version|total_changes|\.immediate\(|\bfts5|\bjson_each\b|sqlite_master|\.pragma\(|\.backup\(|\bmatch \$\{/i;
+/** PostgreSQL's own SQL and driver (the second engine): in db/postgres/ alone, like SQLite's in db/sqlite/. */
+const POSTGRES_ONLY = /pg_advisory|::tsquery|\bto_tsvector\b|\bsetval\(|from stdin|no scroll cursor|from\s+["'](pg|pg-copy-streams|drizzle-orm\/node-postgres[^"']*|drizzle-orm\/pg-core)["']/i;
 const codeLines = (file: string) =>
   fs.readFileSync(path.join(ROOT, file), "utf8").split("\n").map((line) => (/^\s*(\/\/|\*|\/\*)/.test(line) ? "" : line)).join("\n");
 
@@ -95,6 +97,12 @@ describe("the data layer's boundary", () => {
     expect(elsewhere).toContain("db/writer.ts");
     expect(elsewhere.flatMap((file) => matching(file, codeLines(file), SQLITE_ONLY))).toEqual([]);
     expect(sources("db/sqlite").flatMap((file) => matching(file, codeLines(file), SQLITE_ONLY)).length).toBeGreaterThan(5);
+  });
+
+  it("PostgreSQL-only SQL and driver imports are in db/postgres/ alone (scripts call its functions)", () => {
+    const elsewhere = sources("db", "lib", "app", "components", "seed", "proxy.ts").filter((f) => !f.startsWith("db/postgres/"));
+    expect(elsewhere.flatMap((file) => matching(file, codeLines(file), POSTGRES_ONLY))).toEqual([]);
+    expect(sources("db/postgres").flatMap((file) => matching(file, codeLines(file), POSTGRES_ONLY)).length).toBeGreaterThan(5);
   });
 
   it("every db/repo module is server-only", () => {

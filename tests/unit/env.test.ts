@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  authBaseUrl, checkEnv, ConfigError, databasePathFromUrl, envSchema, exportBudgetMs, marketMinCases, portFromEnv, queryBudgetMs, queryReaders, secureCookies,
+  authBaseUrl, checkEnv, ConfigError, databasePathFromUrl, databaseTargetFromUrl, envSchema, exportBudgetMs, marketMinCases, portFromEnv, queryBudgetMs, queryReaders, secureCookies,
 } from "../../lib/env";
 
 describe("DATABASE_URL", () => {
@@ -17,9 +17,17 @@ describe("DATABASE_URL", () => {
     expect(databasePathFromUrl("/var/lib/ipr.db", "/srv/app")).toBe("/var/lib/ipr.db");
   });
 
+  it("is a PostgreSQL database for the tools that work on both engines (db:copy), a file otherwise", () => {
+    expect(databaseTargetFromUrl("postgres://postgres@127.0.0.1:5432/ipr")).toEqual({ engine: "postgres", url: "postgres://postgres@127.0.0.1:5432/ipr" });
+    expect(databaseTargetFromUrl("postgresql://db/ipr")).toEqual({ engine: "postgres", url: "postgresql://db/ipr" });
+    expect(databaseTargetFromUrl("file:x/ipr.db", "/srv")).toEqual({ engine: "sqlite", file: "/srv/x/ipr.db" });
+    expect(() => databaseTargetFromUrl("mysql://db/ipr")).toThrow(/is not a SQLite file URL/);
+  });
+
   it("refuses URLs that name no SQLite file, with a sentence", () => {
     expect(() => databasePathFromUrl("postgres://db/ipr")).toThrow(ConfigError);
-    expect(() => databasePathFromUrl("postgres://db/ipr")).toThrow(/is not a SQLite file URL/);
+    expect(() => databasePathFromUrl("mysql://db/ipr")).toThrow(/is not a SQLite file URL/);
+    expect(() => databasePathFromUrl("postgres://db/ipr")).toThrow(/does not run on PostgreSQL yet/);
     expect(() => databasePathFromUrl("file::memory:")).toThrow(/names no file/);
   });
 });
@@ -108,7 +116,8 @@ describe("the one environment schema (lib/env.ts), checked by npm start", () => 
 
   it("refuses each bad value with one sentence that names the variable and the value", () => {
     const cases: [Record<string, string>, RegExp][] = [
-      [{ DATABASE_URL: "postgres://db/ipr" }, /^DATABASE_URL "postgres:\/\/db\/ipr" is not a SQLite file URL/],
+      [{ DATABASE_URL: "mysql://db/ipr" }, /^DATABASE_URL "mysql:\/\/db\/ipr" is not a SQLite file URL/],
+      [{ DATABASE_URL: "postgres://db/ipr" }, /^DATABASE_URL names a PostgreSQL database, but the app itself does not run on PostgreSQL yet: .*npm run db:copy/],
       [{ PORT: "http" }, /^PORT must be a number \(got "http"\)\.$/],
       [{ BETTER_AUTH_SECRET: "short" }, /^BETTER_AUTH_SECRET must be at least 32 characters \(it has 5\)/],
       [{ BETTER_AUTH_URL: "ipr.example.cn" }, /^BETTER_AUTH_URL must be an http or https address .*\(got "ipr\.example\.cn"\)\.$/],

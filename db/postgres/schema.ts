@@ -1,0 +1,316 @@
+import { sql, type SQL } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  json,
+  pgTable,
+  primaryKey,
+  text,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
+import {
+  auditActions,
+  caseStatuses,
+  channels,
+  directions,
+  disposals,
+  goodsCategories,
+  industries,
+  infringementTypes,
+  protectionModes,
+  roles,
+  transports,
+} from "../../lib/enums";
+
+// The same tables as db/sqlite/schema.ts, column for column and name for name, in PostgreSQL's
+// types (tests/integration/postgres-schema.test.ts holds the two side by side):
+// - SQLite's 64-bit integers: ids and counts `integer`/`bigint`, money in fen `bigint` read
+//   as a JavaScript number (2^53 fen is 90 trillion yuan);
+// - timestamps as SQLite stores them: milliseconds since 1970 in a `bigint`, read as a Date
+//   (so SQL that compares or subtracts them says the same on both engines);
+// - SQLite's 0/1 booleans: `boolean`; the audit entries' JSON: `json` (kept as written);
+// - the text search (SQLite's FTS5 tables cases_fts and cases_redacted_fts): the table
+//   cases_search, one row per live case with two tsvectors (db/postgres/search-index.ts).
+
+/** Milliseconds since 1970 in a bigint, as a Date: what SQLite's integer timestamp_ms holds. */
+const epochMs = customType<{ data: Date; driverData: string | number }>({
+  dataType: () => "bigint",
+  toDriver: (value) => value.getTime(),
+  fromDriver: (value) => new Date(Number(value)),
+});
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+/** `column IN ('a','b',…)` from an enum list: the database refuses what the app would refuse. */
+function oneOf(column: AnyPgColumn, values: readonly string[]): SQL {
+  const list = values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ");
+  return sql`${column} in (${sql.raw(list)})`;
+}
+
+const id = () => integer("id").primaryKey().generatedByDefaultAsIdentity();
+const live = sql`deleted_at is null`;
+
+export const customsOffices = pgTable(
+  "customs_offices",
+  {
+    id: id(),
+    code: text("code").notNull().unique(),
+    nameEn: text("name_en").notNull(),
+    nameZh: text("name_zh").notNull(),
+    province: text("province").notNull(),
+    districtId: integer("district_id").references((): AnyPgColumn => customsOffices.id),
+  },
+  (t) => [
+    check("customs_offices_code_ck", sql`${t.code} ~ '^[0-9]{4}$'`),
+    index("customs_offices_district_idx").on(t.districtId),
+  ],
+);
+
+export const rightHolders = pgTable(
+  "right_holders",
+  {
+    id: id(),
+    name: text("name").notNull().unique(),
+    nameZh: text("name_zh"),
+    country: text("country").notNull(),
+    industry: text("industry", { enum: industries.values }).notNull(),
+    foreignInvested: boolean("foreign_invested").notNull().default(false),
+    qbpcMember: boolean("qbpc_member").notNull().default(false),
+  },
+  (t) => [
+    check("right_holders_country_ck", sql`${t.country} ~ '^[A-Z]{2}$'`),
+    check("right_holders_industry_ck", oneOf(t.industry, industries.values)),
+    index("right_holders_industry_idx").on(t.industry),
+  ],
+);
+
+export const campaigns = pgTable(
+  "campaigns",
+  {
+    id: id(),
+    code: text("code").notNull().unique(),
+    nameEn: text("name_en").notNull(),
+    nameZh: text("name_zh").notNull(),
+    startsOn: text("starts_on").notNull(),
+    endsOn: text("ends_on"),
+  },
+  (t) => [check("campaigns_dates_ck", sql`${t.endsOn} is null or ${t.endsOn} >= ${t.startsOn}`)],
+);
+
+export const cases = pgTable(
+  "cases",
+  {
+    id: id(),
+    caseNo: text("case_no").notNull().unique(),
+    officeId: integer("office_id")
+      .notNull()
+      .references(() => customsOffices.id),
+    seizedOn: text("seized_on").notNull(), // ISO date, YYYY-MM-DD, as on SQLite (sorts and groups by substring alike)
+    infringementType: text("infringement_type", { enum: infringementTypes.values }).notNull(),
+    goodsCategory: text("goods_category", { enum: goodsCategories.values }).notNull(),
+    goodsDescription: text("goods_description").notNull(),
+    pieces: bigint("pieces", { mode: "number" }).notNull(),
+    valueFen: bigint("value_fen", { mode: "number" }).notNull(),
+    direction: text("direction", { enum: directions.values }).notNull(),
+    channel: text("channel", { enum: channels.values }).notNull(),
+    transport: text("transport", { enum: transports.values }).notNull(),
+    protectionMode: text("protection_mode", { enum: protectionModes.values }).notNull(),
+    originCountry: text("origin_country"),
+    destinationCountry: text("destination_country"),
+    campaignId: integer("campaign_id").references(() => campaigns.id),
+    status: text("status", { enum: caseStatuses.values }).notNull(),
+    disposal: text("disposal", { enum: disposals.values }),
+    hearingHeld: boolean("hearing_held").notNull().default(false),
+    referredToPolice: boolean("referred_to_police").notNull().default(false),
+    penaltyFen: bigint("penalty_fen", { mode: "number" }),
+    notes: text("notes"),
+    createdAt: epochMs("created_at").notNull(),
+    createdBy: text("created_by"),
+    updatedAt: epochMs("updated_at").notNull(),
+    updatedBy: text("updated_by"),
+    version: integer("version").notNull().default(1),
+    deletedAt: epochMs("deleted_at"),
+  },
+  (t) => [
+    check("cases_pieces_ck", sql`${t.pieces} >= 1`),
+    check("cases_value_ck", sql`${t.valueFen} >= 0`),
+    check("cases_penalty_ck", sql`${t.penaltyFen} is null or ${t.penaltyFen} >= 0`),
+    check("cases_seized_on_ck", sql`${t.seizedOn} ~ '^[0-9]{4}-[0-1][0-9]-[0-3][0-9]$'`),
+    check("cases_type_ck", oneOf(t.infringementType, infringementTypes.values)),
+    check("cases_category_ck", oneOf(t.goodsCategory, goodsCategories.values)),
+    check("cases_direction_ck", oneOf(t.direction, directions.values)),
+    check("cases_channel_ck", oneOf(t.channel, channels.values)),
+    check("cases_transport_ck", oneOf(t.transport, transports.values)),
+    check("cases_mode_ck", oneOf(t.protectionMode, protectionModes.values)),
+    check("cases_status_ck", oneOf(t.status, caseStatuses.values)),
+    check("cases_disposal_ck", sql`${t.disposal} is null or ${oneOf(t.disposal, disposals.values)}`),
+    check("cases_version_ck", sql`${t.version} >= 1`),
+    // the partial sort and filter indexes of the SQLite migrations (0002, 0003, 0005), same names
+    index("cases_office_seized_idx").on(t.officeId, t.seizedOn).where(live),
+    index("cases_seized_idx").on(t.seizedOn).where(live),
+    index("cases_campaign_idx").on(t.campaignId, t.seizedOn).where(live),
+    index("cases_value_idx").on(t.valueFen).where(live),
+    index("cases_pieces_idx").on(t.pieces).where(live),
+    index("cases_type_idx").on(t.infringementType, t.seizedOn).where(live),
+    index("cases_category_idx").on(t.goodsCategory, t.seizedOn).where(live),
+    index("cases_status_idx").on(t.status, t.seizedOn).where(live),
+    index("cases_channel_idx").on(t.channel, t.transport, t.seizedOn).where(live),
+    index("cases_direction_idx").on(t.direction, t.protectionMode, t.seizedOn).where(live),
+    index("cases_deleted_idx").on(t.deletedAt).where(sql`deleted_at is not null`),
+  ],
+);
+
+export const caseRightHolders = pgTable(
+  "case_right_holders",
+  {
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    rightHolderId: integer("right_holder_id")
+      .notNull()
+      .references(() => rightHolders.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.rightHolderId] }),
+    index("case_right_holders_holder_idx").on(t.rightHolderId, t.caseId),
+  ],
+);
+
+/**
+ * The text search of live cases, what FTS5's cases_fts and cases_redacted_fts are on SQLite:
+ * one row per live case, written by the transaction that writes the case. Both vectors hold
+ * the tokens of lib/search.ts's toIndexText output, folded as SQLite's unicode61 tokenizer
+ * folds them (lower case, no diacritics, Han characters one token each), with positions, and
+ * one weight per column (A case number, B goods, C right-holder names) so that a phrase
+ * matches inside one column as on FTS5. `doc` is for staff; `redacted_doc` holds the case
+ * number and the goods with every right holder's name of the case blotted out, for members.
+ */
+export const casesSearch = pgTable(
+  "cases_search",
+  {
+    caseId: integer("case_id")
+      .primaryKey()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    doc: tsvector("doc").notNull(),
+    redactedDoc: tsvector("redacted_doc").notNull(),
+  },
+  (t) => [index("cases_search_doc_idx").using("gin", t.doc), index("cases_search_redacted_doc_idx").using("gin", t.redactedDoc)],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: id(),
+    at: epochMs("at").notNull(),
+    userId: text("user_id"),
+    action: text("action", { enum: auditActions.values }).notNull(),
+    entity: text("entity").notNull(),
+    entityId: integer("entity_id").notNull(),
+    before: json("before"),
+    after: json("after"),
+  },
+  (t) => [
+    check("audit_log_action_ck", oneOf(t.action, auditActions.values)),
+    index("audit_log_entity_idx").on(t.entity, t.entityId, t.at),
+    index("audit_log_at_idx").on(t.at),
+  ],
+);
+
+// The change log of cases (db/aggregate), appended by the PL/pgSQL triggers of the migration
+// change_log with the contract of SQLite's migration 0011 (see there).
+export const caseChanges = pgTable("case_changes", {
+  seq: bigint("seq", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+  caseId: integer("case_id").notNull(),
+});
+
+export const appMeta = pgTable("app_meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+// ---- accounts (better-auth's tables, as on SQLite)
+
+export const users = pgTable(
+  "user",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    email: text("email").notNull().unique(),
+    emailVerified: boolean("email_verified").notNull().default(false),
+    image: text("image"),
+    createdAt: epochMs("created_at").notNull(),
+    updatedAt: epochMs("updated_at").notNull(),
+    role: text("role", { enum: roles.values }).notNull().default("analyst"),
+    holderId: integer("holder_id").references(() => rightHolders.id),
+  },
+  (t) => [
+    check("user_role_ck", oneOf(t.role, roles.values)),
+    check("user_member_holder_ck", sql`(${t.role} = 'member') = (${t.holderId} is not null)`),
+  ],
+);
+
+export const sessions = pgTable(
+  "session",
+  {
+    id: text("id").primaryKey(),
+    expiresAt: epochMs("expires_at").notNull(),
+    token: text("token").notNull().unique(),
+    createdAt: epochMs("created_at").notNull(),
+    updatedAt: epochMs("updated_at").notNull(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [index("session_user_idx").on(t.userId)],
+);
+
+export const accounts = pgTable(
+  "account",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    accessToken: text("access_token"),
+    refreshToken: text("refresh_token"),
+    idToken: text("id_token"),
+    accessTokenExpiresAt: epochMs("access_token_expires_at"),
+    refreshTokenExpiresAt: epochMs("refresh_token_expires_at"),
+    scope: text("scope"),
+    password: text("password"),
+    createdAt: epochMs("created_at").notNull(),
+    updatedAt: epochMs("updated_at").notNull(),
+  },
+  (t) => [index("account_user_idx").on(t.userId)],
+);
+
+export const verifications = pgTable("verification", {
+  id: text("id").primaryKey(),
+  identifier: text("identifier").notNull(),
+  value: text("value").notNull(),
+  expiresAt: epochMs("expires_at").notNull(),
+  createdAt: epochMs("created_at"),
+  updatedAt: epochMs("updated_at"),
+});
+
+export const rateLimits = pgTable("rate_limit", {
+  id: text("id").primaryKey(),
+  key: text("key").notNull().unique(),
+  count: integer("count").notNull(),
+  lastRequest: bigint("last_request", { mode: "number" }).notNull(),
+});
+
+export const signInFailures = pgTable("sign_in_failures", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  firstAt: bigint("first_at", { mode: "number" }).notNull(),
+  lastAt: bigint("last_at", { mode: "number" }).notNull(),
+});

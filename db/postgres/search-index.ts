@@ -1,0 +1,64 @@
+import type { HolderNames } from "../../lib/redact";
+import { indexTokens, searchWords } from "../../lib/search";
+import { holderIndexName, redactedGoods } from "../search-document";
+
+// The text search on PostgreSQL: the table cases_search (db/postgres/schema.ts) holds, per
+// live case, the same documents as SQLite's cases_fts and cases_redacted_fts, as tsvectors
+// written here, token by token (lib/search.ts indexTokens: unicode61's split and folding),
+// so that PostgreSQL's own parser never splits a text differently from FTS5. Each column has
+// its weight (A case number, B goods, C right-holder names) and its own positions, so that a
+// phrase matches within one column, as FTS5's phrases do.
+
+export type SearchSource = { caseId: number; caseNo: string; goods: string; holders: HolderNames[] };
+
+/** tsvector positions go up to 16,383; later tokens share the last one. */
+const MAX_POSITION = 16_383;
+/** PostgreSQL refuses lexemes longer than 2,047 bytes. */
+const MAX_LEXEME_BYTES = 2_047;
+
+const quote = (lexeme: string) => `'${lexeme.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+
+/** A tsvector literal of weighted columns: each column's tokens at consecutive positions. */
+function vector(columns: [weight: "A" | "B" | "C", text: string][]): string {
+  const positions = new Map<string, string[]>();
+  let position = 0;
+  for (const [weight, text] of columns) {
+    for (const token of indexTokens(text)) {
+      position = Math.min(position + 1, MAX_POSITION);
+      if (Buffer.byteLength(token) > MAX_LEXEME_BYTES) continue;
+      const list = positions.get(token);
+      if (list) list.push(`${position}${weight}`);
+      else positions.set(token, [`${position}${weight}`]);
+    }
+  }
+  return [...positions].map(([lexeme, at]) => `${quote(lexeme)}:${at.join(",")}`).join(" ");
+}
+
+/** A case's two documents: `doc` for staff, `redactedDoc` for members (no right holder's name in its goods). */
+export function searchVectors(source: SearchSource): { doc: string; redactedDoc: string } {
+  return {
+    doc: vector([
+      ["A", source.caseNo],
+      ["B", source.goods],
+      ["C", source.holders.map(holderIndexName).join(" ; ")],
+    ]),
+    redactedDoc: vector([
+      ["A", source.caseNo],
+      ["B", redactedGoods(source.goods, source.holders)],
+    ]),
+  };
+}
+
+/**
+ * A user's words as a tsquery with FTS5's meaning (lib/search.ts toMatchExpression): every
+ * word must match; a word is a phrase of its tokens inside one column, its last token a
+ * prefix. Null when the query holds no searchable token.
+ */
+export function toTsQuery(query: string, index: "doc" | "redacted_doc"): string | null {
+  const weights = index === "doc" ? ["A", "B", "C"] : ["A", "B"];
+  const words = searchWords(query).map((parts) => parts.flatMap((p) => indexTokens(p)));
+  const phrases = words
+    .filter((tokens) => tokens.length > 0)
+    .map((tokens) => `(${weights.map((w) => tokens.map((t, i) => `${quote(t)}:${i === tokens.length - 1 ? "*" : ""}${w}`).join(" <-> ")).join(" | ")})`);
+  return phrases.length ? phrases.join(" & ") : null;
+}
