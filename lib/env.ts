@@ -66,6 +66,8 @@ export function isDefaultDatabase(file: string, cwd = process.cwd()): boolean {
 export const DEFAULT_QUERY_BUDGET_MS = 5000;
 export const DEFAULT_EXPORT_BUDGET_MS = 15 * 60_000;
 export const DEFAULT_QUERY_READERS = 2;
+/** Page and read requests (GET, HEAD) in flight per server process; the rest wait their turn (scripts/serve.mjs). */
+export const DEFAULT_READ_CONCURRENCY = 2;
 /** The default least number of cases in a published market cell (lib/suppression.ts). */
 export const DEFAULT_MARKET_MIN_CASES = 10;
 export const MARKET_MIN_CASES_RANGE = [3, 1000] as const;
@@ -154,6 +156,7 @@ export const envSchema = z.object({
   QUERY_BUDGET_MS: wholeNumber("QUERY_BUDGET_MS", () => DEFAULT_QUERY_BUDGET_MS, 1, 3_600_000),
   EXPORT_BUDGET_MS: wholeNumber("EXPORT_BUDGET_MS", () => DEFAULT_EXPORT_BUDGET_MS, 1, 24 * 3_600_000),
   QUERY_READERS: wholeNumber("QUERY_READERS", () => DEFAULT_QUERY_READERS, 1, 32),
+  READ_CONCURRENCY: wholeNumber("READ_CONCURRENCY", () => DEFAULT_READ_CONCURRENCY, 1, 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -176,6 +179,7 @@ function current(): Source {
     QUERY_BUDGET_MS: process.env.QUERY_BUDGET_MS,
     EXPORT_BUDGET_MS: process.env.EXPORT_BUDGET_MS,
     QUERY_READERS: process.env.QUERY_READERS,
+    READ_CONCURRENCY: process.env.READ_CONCURRENCY,
   };
 }
 
@@ -221,3 +225,5 @@ export const queryBudgetMs = (env?: Source) => read("QUERY_BUDGET_MS", env);
 export const exportBudgetMs = (env?: Source) => read("EXPORT_BUDGET_MS", env);
 /** QUERY_READERS: reader processes per server process (default 2). */
 export const queryReaders = (env?: Source) => read("QUERY_READERS", env);
+/** READ_CONCURRENCY: page and read requests in flight per server process (default 2); writes never wait for them. */
+export const readConcurrency = (env?: Source) => read("READ_CONCURRENCY", env);

@@ -18,7 +18,9 @@
 // address, the socket's peer (or, with TRUST_PROXY=1, the last address the proxy appended),
 // and X-Real-IP removed, so a client cannot choose the key its sign-in failures are counted
 // under (db/auth.ts signInKeys) or better-auth's rate limit.
+import { AsyncLocalStorage } from "node:async_hooks";
 import cluster from "node:cluster";
+import crypto from "node:crypto";
 import http from "node:http";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -49,6 +51,107 @@ const trustProxy = process.env.TRUST_PROXY === "1";
 envNumber("QUERY_BUDGET_MS", 5000, 1, 3_600_000);
 envNumber("EXPORT_BUDGET_MS", 900_000, 1, 86_400_000);
 envNumber("QUERY_READERS", 2, 1, 32);
+const readSlots = envNumber("READ_CONCURRENCY", 2, 1, 1024);
+
+// ---- admission: readers must not starve writers (issue 15, item 6) --------------------------
+// Rendering a page costs this process's one event loop 12–20 ms; with dozens of page and read
+// requests in flight at once, every step of a write (its action, its commit, its answer) waits
+// its turn behind all of them, and a 1 ms write took 2.4 s at the median under npm run load.
+// So reads — GET and HEAD, which includes pages, RSC fetches and the JSON API's reads — pass
+// through a limiter: at most READ_CONCURRENCY in flight per process, the rest wait in arrival
+// order. Writes (any other method: server actions, which Next sends as POST with a Next-Action
+// header, and the API's POST/PUT/PATCH/DELETE) and /api/health are not queued: they start at
+// once and share the event loop with at most READ_CONCURRENCY renders. A read that has waited
+// QUEUE_WAIT_MS, or finds QUEUE_LIMIT already waiting, is answered 503 with Retry-After rather
+// than piling up; one whose client hangs up while it waits leaves the queue.
+const QUEUE_WAIT_MS = 10_000;
+const QUEUE_LIMIT = 1000;
+
+// A server action that redirects (createCaseAction → /cases/<id>) has Next fetch the target
+// page over HTTP from this same server (port and all, so possibly from the other process) and
+// send it in the action's answer: that GET belongs to the write and must not queue behind
+// the readers either. The server marks each action request with a header holding a secret the
+// primary gives every process (Next copies the action's request headers into that fetch); a
+// GET carrying it is served at once. A client's own copy of the header is removed, so no one
+// outside can jump the queue.
+const AFTER_WRITE_HEADER = "x-ipr-after-write";
+let afterWriteSecret = "";
+
+/** True for a GET that Next makes on behalf of a server action (see AFTER_WRITE_HEADER), after removing the header from what the client sent. */
+function markWrites(req) {
+  const mark = req.headers[AFTER_WRITE_HEADER];
+  delete req.headers[AFTER_WRITE_HEADER];
+  if (!afterWriteSecret) return false;
+  if (req.headers["next-action"] !== undefined && req.method === "POST") req.headers[AFTER_WRITE_HEADER] = afterWriteSecret;
+  return mark === afterWriteSecret;
+}
+
+function isQueued(req) {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  return !/^\/api\/health(?:[/?]|$)/.test(req.url ?? "");
+}
+
+function refuseBusy(res, why) {
+  if (res.headersSent || res.writableEnded) return;
+  res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "2", "cache-control": "no-store" });
+  res.end(`The server is busy (${why}); try again in a moment.\n`);
+}
+
+/** The limiter: run(req, res, start) calls start() now or once a slot is free. */
+function createAdmission(slots) {
+  let running = 0;
+  /** @type {{ res: import("node:http").ServerResponse, start: () => void, timer: NodeJS.Timeout, gone: () => void }[]} */
+  const waiting = [];
+  let draining = false;
+  const release = () => {
+    running--;
+    next();
+  };
+  const launch = (res, start) => {
+    running++;
+    res.once("close", release);
+    start();
+  };
+  const next = () => {
+    while (running < slots && waiting.length) {
+      const entry = waiting.shift();
+      clearTimeout(entry.timer);
+      entry.res.off("close", entry.gone);
+      launch(entry.res, entry.start);
+    }
+  };
+  return {
+    run(res, start) {
+      if (draining) return refuseBusy(res, "stopping");
+      if (running < slots) return launch(res, start);
+      if (waiting.length >= QUEUE_LIMIT) return refuseBusy(res, "too many requests waiting");
+      const entry = { res, start, timer: undefined, gone: undefined };
+      const leave = () => {
+        const i = waiting.indexOf(entry);
+        if (i >= 0) waiting.splice(i, 1);
+        clearTimeout(entry.timer);
+        res.off("close", entry.gone);
+      };
+      entry.gone = leave; // the client hung up while waiting
+      entry.timer = setTimeout(() => {
+        leave();
+        refuseBusy(res, `waited ${QUEUE_WAIT_MS / 1000} s for a turn`);
+      }, QUEUE_WAIT_MS);
+      res.once("close", entry.gone);
+      waiting.push(entry);
+    },
+    /** On stop: whatever still waits is refused with 503 (and its connection closed), so that it neither hangs nor holds the stop up. */
+    refuseWaiting() {
+      draining = true;
+      for (const entry of waiting.splice(0)) {
+        clearTimeout(entry.timer);
+        entry.res.off("close", entry.gone);
+        entry.res.setHeader("connection", "close");
+        refuseBusy(entry.res, "stopping");
+      }
+    },
+  };
+}
 
 // ---- long addresses (issue 13) --------------------------------------------------------------
 // An address longer than this is answered 414 at once and its connection closed: the page it
@@ -95,17 +198,21 @@ async function exit(code) {
 }
 
 async function worker() {
+  process.on("message", (message) => {
+    if (message && typeof message.afterWriteSecret === "string") afterWriteSecret = message.afterWriteSecret;
+  });
+  process.send?.({ wantAfterWriteSecret: true });
   process.env.NODE_ENV = "production";
   const nextModule = require("next");
   const createNext = nextModule.default ?? nextModule;
   const app = createNext({ dev: false, dir: process.cwd(), hostname: "localhost", port });
   const handle = app.getRequestHandler();
   await app.prepare();
-  const server = http.createServer((req, res) => {
-    if (refuseLongUrl(req, res)) return; // issue 13: see MAX_URL_BYTES
-    const forwarded = req.headers["x-forwarded-for"];
-    req.headers["x-forwarded-for"] = clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(",") : forwarded, trustProxy);
-    delete req.headers["x-real-ip"];
+  const admission = createAdmission(readSlots);
+  // a write's reads in the reader processes go ahead of the readers' (db/budget/pool.ts writeFirst)
+  const writeFirst = new AsyncLocalStorage();
+  globalThis.iprWriteFirst = writeFirst;
+  const serve = (req, res) =>
     handle(req, res).catch((error) => {
       console.error(error);
       if (!res.headersSent) {
@@ -114,6 +221,15 @@ async function worker() {
       }
       res.end("Internal Server Error");
     });
+  const server = http.createServer((req, res) => {
+    if (refuseLongUrl(req, res)) return; // issue 13: see MAX_URL_BYTES
+    const forwarded = req.headers["x-forwarded-for"];
+    req.headers["x-forwarded-for"] = clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(",") : forwarded, trustProxy);
+    delete req.headers["x-real-ip"];
+    const afterWrite = markWrites(req);
+    if (!afterWrite && isQueued(req)) admission.run(res, () => serve(req, res));
+    else if (afterWrite || (req.method !== "GET" && req.method !== "HEAD")) writeFirst.run(true, () => serve(req, res));
+    else serve(req, res);
   });
   let stopping = false;
   const stop = () => {
@@ -121,6 +237,8 @@ async function worker() {
     stopping = true;
     // no new connections; the callback runs once every open connection has ended
     server.close(() => exit(0));
+    // reads still waiting for a turn are refused (503, connection closed); those in flight finish
+    admission.refuseWaiting();
     // a kept-alive connection is closed as soon as it has no request in flight
     server.closeIdleConnections();
     setInterval(() => server.closeIdleConnections(), 100).unref();
@@ -144,7 +262,12 @@ function primary() {
   let listening = 0;
   // the workers run this file, also when the primary is scripts/start.mjs (npm start)
   cluster.setupPrimary({ exec: fileURLToPath(import.meta.url) });
+  const secret = crypto.randomBytes(24).toString("base64url"); // see AFTER_WRITE_HEADER
   const fork = () => cluster.fork();
+  // asked for by each process once it listens for it (a message sent at fork may come before that)
+  cluster.on("message", (w, message) => {
+    if (message?.wantAfterWriteSecret) w.send({ afterWriteSecret: secret });
+  });
   for (let i = 0; i < processes; i++) fork();
   cluster.on("listening", (w) => {
     listening++;

@@ -117,6 +117,8 @@ class Reader {
 }
 
 type Job = {
+  /** a read made for a write (see writeFirst): it goes ahead of the readers' */
+  first?: boolean;
   name: string;
   args: unknown[];
   budgetMs: number;
@@ -134,6 +136,17 @@ function hash(text: string): number {
 }
 
 export type Stream<R> = { next: () => Promise<{ rows: R[]; done: boolean }>; close: () => void };
+
+/**
+ * Whether the code running now serves a write: scripts/serve.mjs runs server actions, the API's
+ * writes and the page Next fetches for an action's redirect inside globalThis.iprWriteFirst (an
+ * AsyncLocalStorage) with the value true. Their reads (the new case's page, say) go ahead of the
+ * queued page reads, so that readers cannot starve a writer here either (issue 15, item 6).
+ */
+function writeFirst(): boolean {
+  const store = (globalThis as { iprWriteFirst?: { getStore(): unknown } }).iprWriteFirst;
+  return store?.getStore() === true;
+}
 
 export class ReaderPool {
   private readers: Reader[] = [];
@@ -179,7 +192,7 @@ export class ReaderPool {
   run(name: string, args: unknown[], budgetMs = this.options.budgetMs): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error("The reader pool is closed."));
     return new Promise((resolve, reject) => {
-      const job: Job = { name, args, budgetMs, key: hash(name + JSON.stringify(args)), resolve, reject };
+      const job: Job = { first: writeFirst(), name, args, budgetMs, key: hash(name + JSON.stringify(args)), resolve, reject };
       // waiting for a free reader has the same limit as the work, and the time to start one
       // while none has started yet
       const cold = !this.readers.some((r) => r.started && !r.dead);
@@ -187,7 +200,11 @@ export class ReaderPool {
         this.queue = this.queue.filter((j) => j !== job);
         reject(new QueryTimeoutError(name, budgetMs, "queued"));
       }, budgetMs + (cold ? (this.options.startMs ?? 60_000) : 0));
-      this.queue.push(job);
+      if (job.first) {
+        // behind the other writes' reads, ahead of every reader's
+        const at = this.queue.findIndex((j) => !j.first);
+        this.queue.splice(at < 0 ? this.queue.length : at, 0, job);
+      } else this.queue.push(job);
       this.warm();
       this.dispatch();
     });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  authBaseUrl, checkEnv, ConfigError, databasePathFromUrl, databaseTargetFromUrl, envSchema, exportBudgetMs, marketMinCases, portFromEnv, queryBudgetMs, queryReaders, secureCookies,
+  authBaseUrl, checkEnv, ConfigError, databasePathFromUrl, databaseTargetFromUrl, envSchema, exportBudgetMs, marketMinCases, portFromEnv, queryBudgetMs, queryReaders, readConcurrency, secureCookies,
 } from "../../lib/env";
 
 describe("DATABASE_URL", () => {
@@ -50,6 +50,8 @@ describe("QUERY_BUDGET_MS, EXPORT_BUDGET_MS, QUERY_READERS", () => {
     expect(queryBudgetMs({})).toBe(5000);
     expect(exportBudgetMs({ EXPORT_BUDGET_MS: " " })).toBe(900_000);
     expect(queryReaders({})).toBe(2);
+    expect(readConcurrency({})).toBe(2); // page and read requests at once per server process (scripts/serve.mjs)
+    expect(readConcurrency({ READ_CONCURRENCY: "6" })).toBe(6);
     expect(queryBudgetMs({ QUERY_BUDGET_MS: "250" })).toBe(250);
   });
 
@@ -73,6 +75,7 @@ describe("the one environment schema (lib/env.ts), checked by npm start", () => 
       QUERY_BUDGET_MS: 5000,
       EXPORT_BUDGET_MS: 900_000,
       QUERY_READERS: 2,
+      READ_CONCURRENCY: 2,
     });
     // unset and without a default: a secret made once and kept in the database, each request's origin, no test browser
     expect([env.BETTER_AUTH_SECRET, env.BETTER_AUTH_URL, env.CHROME_PATH]).toEqual([undefined, undefined, undefined]);
@@ -100,6 +103,7 @@ describe("the one environment schema (lib/env.ts), checked by npm start", () => 
       MARKET_MIN_CASES: "25",
       CHROME_PATH: "/usr/bin/chromium",
       QUERY_READERS: "4",
+      READ_CONCURRENCY: "8",
     });
     expect(env).toMatchObject({
       DATABASE_URL: "/var/lib/ipr.db",
@@ -111,6 +115,7 @@ describe("the one environment schema (lib/env.ts), checked by npm start", () => 
       MARKET_MIN_CASES: 25,
       CHROME_PATH: "/usr/bin/chromium",
       QUERY_READERS: 4,
+      READ_CONCURRENCY: 8,
     });
   });
 
@@ -128,6 +133,7 @@ describe("the one environment schema (lib/env.ts), checked by npm start", () => 
       [{ MARKET_MIN_CASES: "2" }, /^MARKET_MIN_CASES must be a whole number from 3 to 1000 \(got "2"\)\.$/],
       [{ EXPORT_BUDGET_MS: "1.5" }, /^EXPORT_BUDGET_MS must be a whole number/],
       [{ QUERY_READERS: "33" }, /^QUERY_READERS must be a whole number from 1 to 32 \(got "33"\)\.$/],
+      [{ READ_CONCURRENCY: "0" }, /^READ_CONCURRENCY must be a whole number from 1 to 1024 \(got "0"\)\.$/],
     ];
     for (const [env, message] of cases) {
       expect(() => checkEnv(env), JSON.stringify(env)).toThrow(ConfigError);
