@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3";
+import type { Connection } from "../db/sqlite/open";
 import { deleteAllData, insertReference, isEmpty, markDemo } from "../db/bulk";
 import { writeCases, type CaseWrite } from "../db/writer";
 import { withBlanks } from "../lib/case-definition";
@@ -18,7 +18,7 @@ function seedWrite(c: GeneratedCase): CaseWrite {
 }
 
 /** Seeds demo data into a migrated database in one transaction: all of it, or nothing. */
-export function seedDatabase(sqlite: Database.Database, options: { cases: number; seed: number; reset?: boolean }): SeedResult {
+export function seedDatabase(sqlite: Connection, options: { cases: number; seed: number; reset?: boolean }): SeedResult {
   const started = performance.now();
   if (!options.reset && !isEmpty(sqlite)) {
     throw new NotEmptyError("The database already holds data; run the seed with --reset to replace it.");

@@ -8,6 +8,8 @@ import { ensureSearchIndexes } from "./search-index";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** The engine's raw connection (a better-sqlite3 database), for tools that take one: the seed, the bench. */
+export type Connection = Database.Database;
 
 const SQLITE_HEADER = "SQLite format 3\0";
 
