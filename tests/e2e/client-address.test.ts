@@ -3,9 +3,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIGN_IN_FREE_FAILURES } from "../../db/auth";
 import { startAppServer, stopAppServer } from "../support/server";
+import { copyTestDatabase } from "./support";
 
 // Whose failures a sign-in counts under (db/auth.ts signInKeys, and better-auth's rate limit):
 // the server (scripts/serve.mjs) sets X-Forwarded-For to the socket's peer, so a client cannot
@@ -17,12 +18,7 @@ const file = path.join(dir, "ipr.db");
 const servers: ChildProcess[] = [];
 
 beforeAll(async () => {
-  const from = new Database(inject("databaseFile"), { readonly: true, fileMustExist: true });
-  try {
-    await from.backup(file);
-  } finally {
-    from.close();
-  }
+  await copyTestDatabase(file);
   const db = new Database(file);
   // the copy starts with no sign-in counted: neither the app's throttle nor better-auth's rate
   // limit (rate_limit) may carry over the other test files' sign-ins from 127.0.0.1

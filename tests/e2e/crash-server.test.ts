@@ -10,6 +10,7 @@ import { derivedMismatches } from "../../db/aggregate/check";
 import { csvLine, UTF8_BOM } from "../../lib/csv";
 import { exportHeader } from "../../lib/export-columns";
 import { killGroup, startAppServer } from "../support/server";
+import { copyTestDatabase } from "./support";
 
 // kill -9 of the production server (scripts/serve.mjs over the existing build, as npm start runs it) while admins' imports
 // commit over HTTP: every import answered 200 is in the database afterwards, the file is
@@ -56,12 +57,7 @@ async function importCase(baseURL: string, cookie: string, caseNo: string): Prom
 
 beforeAll(async () => {
   const source = process.env.CRASH_E2E_DATABASE ?? inject("databaseFile");
-  const from = new Database(source, { readonly: true, fileMustExist: true });
-  try {
-    await from.backup(file); // a consistent copy while the shared server may be writing
-  } finally {
-    from.close();
-  }
+  await copyTestDatabase(file, source);
   const db = new Database(file, { readonly: true });
   office = (db.prepare("select code from customs_offices where district_id is not null order by code limit 1").get() as { code: string }).code;
   holder = (db.prepare("select name from right_holders order by id limit 1 offset 5").get() as { name: string }).name;

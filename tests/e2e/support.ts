@@ -43,6 +43,16 @@ export function openTestDatabase(): Database.Database {
   return new Database(inject("databaseFile"), { readonly: true, fileMustExist: true });
 }
 
+/** A consistent copy of a database (by default the e2e one) at `file`, made while the shared server may be writing, for a test's own server. */
+export async function copyTestDatabase(file: string, source: string = inject("databaseFile")): Promise<void> {
+  const from = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    await from.backup(file);
+  } finally {
+    from.close();
+  }
+}
+
 /** Every row a query gives on the server's database (a connection of its own, closed again). */
 export function sqlAll<T>(query: string, ...params: unknown[]): T[] {
   const db = openTestDatabase();

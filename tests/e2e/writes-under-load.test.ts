@@ -5,8 +5,9 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, startAppServer, stopAppServer } from "../support/server";
+import { copyTestDatabase } from "./support";
 
 // Readers must not starve writers (issue 15, item 6): scripts/serve.mjs lets at most
 // READ_CONCURRENCY page and read requests work at once per process and queues the rest, while
@@ -28,12 +29,7 @@ let office = 0;
 let holder = 0;
 
 beforeAll(async () => {
-  const from = new Database(inject("databaseFile"), { readonly: true, fileMustExist: true });
-  try {
-    await from.backup(file); // a consistent copy while the shared server may be writing
-  } finally {
-    from.close();
-  }
+  await copyTestDatabase(file);
   const db = new Database(file, { readonly: true });
   office = (db.prepare("select id from customs_offices where code = '0100'").get() as { id: number }).id;
   holder = (db.prepare("select min(id) as id from right_holders").get() as { id: number }).id;
