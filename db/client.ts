@@ -1,15 +1,25 @@
 import "server-only";
 import { authSecret, createAuth, type Auth } from "./auth";
+import type { Engine } from "./engine";
+import { openEngine } from "./open";
 import { drizzleOf, openSqlite, withServerCache, type Db } from "./sqlite/open";
 import { databasePath } from "../lib/env";
 
-// One connection per server process (kept across hot reloads in development), and the
-// authentication on top of it.
-const globalForDb = globalThis as unknown as { iprDb?: Db; iprAuth?: Auth; iprAuthSecret?: string };
+// One engine per server process (kept across hot reloads in development): SQLite or
+// PostgreSQL as DATABASE_URL says (db/open.ts), and the authentication on top of it.
+const globalForDb = globalThis as unknown as { iprEngine?: Engine; iprDb?: Db; iprAuth?: Auth; iprAuthSecret?: string };
 
+/** This process's engine: every repository function (db/repo) reads and writes through it. */
+export function getEngine(): Engine {
+  globalForDb.iprEngine ??= openEngine(process.env.DATABASE_URL, { server: true });
+  return globalForDb.iprEngine;
+}
+
+/** @deprecated SQLite only, while db/ moves to getEngine(): the SQLite connection of this process. */
 export function getDb(): Db {
   if (!globalForDb.iprDb) {
-    globalForDb.iprDb = drizzleOf(withServerCache(openSqlite(databasePath())));
+    const e = globalForDb.iprEngine;
+    globalForDb.iprDb = e && e.dialect === "sqlite" ? e.db : drizzleOf(withServerCache(openSqlite(databasePath())));
   }
   return globalForDb.iprDb;
 }
