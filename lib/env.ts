@@ -16,15 +16,20 @@ export const DEFAULT_DATABASE_URL = "file:data/ipr.db";
 /** The PostgreSQL server of the tests when TEST_DATABASE_URL is unset (the development and CI machines run one). */
 export const DEFAULT_TEST_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
-/** Turns DATABASE_URL (`file:data/ipr.db`, `file:///abs/x.db` or a plain path) into an absolute file path. */
+/**
+ * Turns DATABASE_URL (`file:data/ipr.db`, `file:///abs/x.db` or a plain path) into an absolute
+ * file path: for what works on a SQLite file alone. A PostgreSQL URL is refused with a sentence
+ * (the app and its scripts take either engine through databaseTargetFromUrl).
+ */
 export function databasePathFromUrl(url: string | undefined, cwd = process.cwd()): string {
   const raw = (url ?? "").trim() || DEFAULT_DATABASE_URL;
   let file = raw;
   if (raw.startsWith("file://")) file = raw.slice("file://".length);
   else if (raw.startsWith("file:")) file = raw.slice("file:".length);
-  else if (POSTGRES_URL.test(raw)) throw new ConfigError(POSTGRES_NOT_YET);
-  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
-    throw new ConfigError(`DATABASE_URL "${raw}" is not a SQLite file URL: use file:path/to/ipr.db.`);
+  else if (POSTGRES_SCHEME.test(raw)) {
+    throw new ConfigError(`DATABASE_URL names a PostgreSQL database, but this needs a SQLite file (file:path/to/ipr.db).`);
+  } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    throw new ConfigError(`DATABASE_URL "${raw}" is neither a SQLite file nor a PostgreSQL URL: use file:path/to/ipr.db or postgres://user@host:5432/database.`);
   }
   file = file.split("?")[0]!;
   if (!file || file === ":memory:") {
@@ -33,26 +38,35 @@ export function databasePathFromUrl(url: string | undefined, cwd = process.cwd()
   return path.resolve(cwd, file);
 }
 
-const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/i;
-
-/** Why the app refuses a PostgreSQL DATABASE_URL today (issue 15 lands in cuts). */
-export const POSTGRES_NOT_YET =
-  "DATABASE_URL names a PostgreSQL database, but the app itself does not run on PostgreSQL yet: today PostgreSQL takes the migrations and the data of `npm run db:copy -- --from file:data/ipr.db --to postgres://…`, and the app runs on a SQLite file (file:path/to/ipr.db).";
+const POSTGRES_SCHEME = /^postgres(ql)?:/i;
 
 export type DatabaseTarget = { engine: "sqlite"; file: string } | { engine: "postgres"; url: string };
 
-/** DATABASE_URL for the tools that work on both engines (db:copy): a SQLite file, or a postgres:// / postgresql:// URL. */
+/**
+ * DATABASE_URL as the engine it names: a SQLite file (file:…, a plain path, or unset: data/ipr.db)
+ * or a PostgreSQL database (postgres://user:password@host:5432/database or postgresql://…).
+ * A URL that is neither, or a PostgreSQL URL that does not parse, is refused with one sentence.
+ */
 export function databaseTargetFromUrl(url: string | undefined, cwd = process.cwd()): DatabaseTarget {
   const raw = (url ?? "").trim();
-  if (POSTGRES_URL.test(raw)) {
+  if (POSTGRES_SCHEME.test(raw)) {
+    let parsed: URL | null = null;
     try {
-      new URL(raw);
+      parsed = new URL(raw);
     } catch {
-      throw new ConfigError(`"${raw}" is not a valid PostgreSQL URL: use postgres://user@host:5432/database.`);
+      parsed = null;
+    }
+    if (!parsed || !/^\/\//.test(raw.replace(POSTGRES_SCHEME, "")) || /\s/.test(raw)) {
+      throw new ConfigError(`DATABASE_URL "${redactPassword(raw)}" is not a valid PostgreSQL URL: use postgres://user:password@host:5432/database.`);
     }
     return { engine: "postgres", url: raw };
   }
   return { engine: "sqlite", file: databasePathFromUrl(raw, cwd) };
+}
+
+/** A database URL without its password, for messages and logs. */
+export function redactPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/i, "$1:***@");
 }
 
 /** Whether `file` is the default database (data/ipr.db): the only one that start-up creates and fills with demo data. */
@@ -119,8 +133,8 @@ const port = variable((value) => {
 
 /** Every variable of the README's configuration table, with its default. */
 export const envSchema = z.object({
-  /** the SQLite file, as an absolute path */
-  DATABASE_URL: variable((value) => databasePathFromUrl(value)),
+  /** the database: a SQLite file (as an absolute path) or a PostgreSQL URL */
+  DATABASE_URL: variable((value) => databaseTargetFromUrl(value)),
   PORT: port,
   BETTER_AUTH_SECRET: variable((value) => {
     if (isBlank(value)) return undefined;
@@ -199,8 +213,14 @@ function read<N extends EnvName>(name: N, env: Source = current()): Env[N] {
 
 // ---- accessors ----------------------------------------------------------------------------
 
-/** DATABASE_URL as an absolute file path (default data/ipr.db under the working folder). */
-export const databasePath = (env?: Source) => read("DATABASE_URL", env);
+/** DATABASE_URL as the engine it names: a SQLite file (default data/ipr.db under the working folder) or a PostgreSQL URL. */
+export const databaseTarget = (env?: Source) => read("DATABASE_URL", env);
+/** DATABASE_URL as an absolute SQLite file path, for what works on SQLite alone; a PostgreSQL URL is refused with a sentence. */
+export const databasePath = (env?: Source): string => {
+  const target = databaseTarget(env);
+  if (target.engine === "sqlite") return target.file;
+  return databasePathFromUrl(target.url);
+};
 /** PORT: the port `npm start` serves on (default 3000). */
 export const portFromEnv = (value: string | undefined) => read("PORT", { PORT: value });
 /** BETTER_AUTH_SECRET, or undefined (a secret is then made once and kept in the database). */

@@ -1,21 +1,39 @@
 import { ensureDemoAccounts } from "../db/auth";
 import { isEmpty } from "../db/bulk";
+import { closeEngine, migrateEngine, openEngine } from "../db/open";
+import { isEmptyDatabase } from "../db/prepare";
 import { migrateDb, openDb } from "../db/sqlite/open";
-import { ConfigError, databasePathFromUrl, isDefaultDatabase } from "../lib/env";
+import { ConfigError, databaseTargetFromUrl, isDefaultDatabase, redactPassword } from "../lib/env";
 import { seedDatabase } from "../seed/run";
 
 export const DEFAULT_DEMO = { cases: 100_000, seed: 1 };
 
 /**
  * Migrates the database and makes sure a demo has its accounts. One rule for where data comes
- * from: only the default database (data/ipr.db) is created with its folder and, when empty,
- * seeded with the demo data; any other must already exist (its folder, for SQLite), is
- * migrated, and gets demo data only from `npm run seed`.
+ * from, on both engines: only the default database (data/ipr.db) is created with its folder
+ * and, when empty, seeded with the demo data; any other must already exist (a SQLite file's
+ * folder; a PostgreSQL database made with createdb), is migrated, and gets demo data only from
+ * `npm run seed`. An empty PostgreSQL database is served empty, and the start says so.
+ * PostgreSQL's migrations run under an advisory lock (db/postgres/open.ts migratePostgres):
+ * of several servers starting together one migrates, the others wait and find nothing to do.
  */
 export async function prepareDatabase(options: { seed: boolean; log?: (line: string) => void; demo?: { cases: number; seed: number } }): Promise<void> {
   const demo = options.demo ?? DEFAULT_DEMO;
   const log = options.log ?? console.log;
-  const file = databasePathFromUrl(process.env.DATABASE_URL);
+  const target = databaseTargetFromUrl(process.env.DATABASE_URL);
+  if (target.engine === "postgres") {
+    await migrateEngine(target.url); // "Cannot connect to the PostgreSQL database …" when it does not answer
+    const e = openEngine(target.url, { poolSize: 1 });
+    try {
+      if (options.seed && (await isEmptyDatabase(e))) {
+        log(`The PostgreSQL database ${redactPassword(target.url)} is empty: \`npm run seed\` (with the same DATABASE_URL) fills it with demo data, \`npm run user:create\` makes the first account.`);
+      }
+    } finally {
+      await closeEngine(e);
+    }
+    return;
+  }
+  const file = target.file;
   const db = openDb(`file:${file}`);
   try {
     migrateDb(db);

@@ -1,7 +1,9 @@
 // The production server: the existing build (`next build`) served by several Node processes
 // on one port, so that page rendering (CPU-bound, one event loop per process) uses every
 // core. SQLite in WAL mode lets each process read while another writes; writes queue on the
-// database's lock (busy_timeout, then a retry: lib/db-errors.ts).
+// database's lock (busy_timeout, then a retry: lib/db-errors.ts). On PostgreSQL
+// (DATABASE_URL=postgres://…) each process has a pool of connections, and several machines
+// may serve the same database (README, Deployment).
 //
 //   node scripts/serve.mjs            (npm start imports it after preparing the database)
 //
@@ -178,8 +180,9 @@ function clientAddress(socketAddress, forwardedFor, trust) {
 
 /**
  * Stops this process's reader processes (db/budget keeps their pool as globalThis.iprReaders),
- * then closes its own database connection (db/client.ts keeps it as globalThis.iprDb), so that
- * it is the last connection and SQLite checkpoints and removes its WAL, and exits.
+ * then closes its own database engine (db/client.ts keeps it as globalThis.iprEngine): on
+ * SQLite the connection, so that it is the last one and SQLite checkpoints and removes its
+ * WAL; on PostgreSQL the pool, so that the server sees its connections end. Then exits.
  */
 async function exit(code) {
   try {
@@ -188,8 +191,12 @@ async function exit(code) {
     console.error(`Server process ${process.pid}: stopping the reader processes failed: ${error instanceof Error ? error.message : error}`);
   }
   try {
-    const sqlite = globalThis.iprDb?.$client;
-    if (sqlite?.open) sqlite.close();
+    const engine = globalThis.iprEngine;
+    const client = engine?.db?.$client;
+    if (engine?.dialect === "postgres") {
+      // a pool whose server is gone must not hold the stop up
+      await Promise.race([client?.end(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    } else if (client?.open) client.close();
   } catch (error) {
     console.error(`Server process ${process.pid}: closing the database failed: ${error instanceof Error ? error.message : error}`);
     code = 1;

@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
-import { checkEnv, ConfigError } from "../lib/env";
+import { checkEnv, ConfigError, redactPassword } from "../lib/env";
 import { buildIsStale, nextBuildCommand } from "./build-if-needed";
 import { prepareDatabase } from "./prepare-db";
 
 // `npm start`, before serving (scripts/start.mjs): check the environment, prepare the
-// database (scripts/prepare-db.ts: only the default one is created and seeded), build if
-// needed. A bad value stops here with one sentence.
+// database (scripts/prepare-db.ts: migrate it — PostgreSQL under an advisory lock — and only
+// the default SQLite one is created and seeded), build if needed. A bad value, or a
+// PostgreSQL server that does not answer, stops here with one sentence.
 
 function cannotStart(message: string): never {
   console.error(`Cannot start: ${message}`);
@@ -34,13 +35,15 @@ function build(): Promise<void> {
 /** Everything `npm start` does before it serves; on return the environment is checked and set for scripts/serve.mjs. */
 export async function prepareToServe(): Promise<void> {
   let port: number;
-  let databaseFile: string;
+  let database: string;
   try {
     // every variable of the README's table, with its default; the first bad one stops the start
     const env = checkEnv();
     port = env.PORT;
-    databaseFile = env.DATABASE_URL;
-    process.env.DATABASE_URL = `file:${databaseFile}`;
+    const target = env.DATABASE_URL;
+    // a SQLite file by its absolute path; PostgreSQL: migrated under an advisory lock, never seeded here
+    process.env.DATABASE_URL = target.engine === "sqlite" ? `file:${target.file}` : target.url;
+    database = target.engine === "sqlite" ? target.file : `the PostgreSQL database ${redactPassword(target.url)}`;
     await prepareDatabase({ seed: true });
   } catch (error) {
     if (error instanceof ConfigError) cannotStart(error.message);
@@ -49,5 +52,5 @@ export async function prepareToServe(): Promise<void> {
   if (buildIsStale()) await build();
   process.env.PORT = String(port);
   process.env.NEXT_TELEMETRY_DISABLED = "1";
-  console.log(`Serving ${databaseFile} at http://localhost:${port} (Ctrl-C or SIGTERM stops it)`);
+  console.log(`Serving ${database} at http://localhost:${port} (Ctrl-C or SIGTERM stops it)`);
 }

@@ -36,7 +36,8 @@ export const POSTGRES_MIGRATIONS = path.join(path.dirname(new URL(import.meta.ur
  * The lock belongs to the connection: a migrator that dies releases it with its connection.
  */
 export async function migratePostgres(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+  // a server that does not answer at all (a dropped packet, not a refusal) is given up after 10 s
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
   } catch (error) {

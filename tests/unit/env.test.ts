@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  authBaseUrl, checkEnv, ConfigError, databasePathFromUrl, databaseTargetFromUrl, envSchema, exportBudgetMs, marketMinCases, portFromEnv, queryBudgetMs, queryReaders, readConcurrency, secureCookies,
+  authBaseUrl, checkEnv, ConfigError, databasePath, databasePathFromUrl, databaseTarget, databaseTargetFromUrl, envSchema, exportBudgetMs, marketMinCases, portFromEnv, queryBudgetMs, queryReaders, readConcurrency, secureCookies,
 } from "../../lib/env";
 
 describe("DATABASE_URL", () => {
@@ -17,18 +17,31 @@ describe("DATABASE_URL", () => {
     expect(databasePathFromUrl("/var/lib/ipr.db", "/srv/app")).toBe("/var/lib/ipr.db");
   });
 
-  it("is a PostgreSQL database for the tools that work on both engines (db:copy), a file otherwise", () => {
+  it("names a PostgreSQL database (the app, its scripts and db:copy run on it) or a SQLite file", () => {
     expect(databaseTargetFromUrl("postgres://postgres@127.0.0.1:5432/ipr")).toEqual({ engine: "postgres", url: "postgres://postgres@127.0.0.1:5432/ipr" });
     expect(databaseTargetFromUrl("postgresql://db/ipr")).toEqual({ engine: "postgres", url: "postgresql://db/ipr" });
+    expect(databaseTargetFromUrl("postgres://app:s3cret@[::1]:5433/ipr?sslmode=require").engine).toBe("postgres");
     expect(databaseTargetFromUrl("file:x/ipr.db", "/srv")).toEqual({ engine: "sqlite", file: "/srv/x/ipr.db" });
-    expect(() => databaseTargetFromUrl("mysql://db/ipr")).toThrow(/is not a SQLite file URL/);
+    expect(databaseTargetFromUrl(undefined, "/srv")).toEqual({ engine: "sqlite", file: "/srv/data/ipr.db" });
   });
 
-  it("refuses URLs that name no SQLite file, with a sentence", () => {
+  it("refuses a URL of another kind, or a PostgreSQL URL that does not parse, with one sentence (no password in it)", () => {
+    expect(() => databaseTargetFromUrl("mysql://db/ipr")).toThrow(/^DATABASE_URL "mysql:\/\/db\/ipr" is neither a SQLite file nor a PostgreSQL URL: use file:path\/to\/ipr\.db or postgres:\/\/user@host:5432\/database\.$/);
+    for (const bad of ["postgres://db:99999/ipr", "postgresql://a b/ipr", "postgres:ipr"]) {
+      expect(() => databaseTargetFromUrl(bad), bad).toThrow(ConfigError);
+      expect(() => databaseTargetFromUrl(bad), bad).toThrow(/is not a valid PostgreSQL URL: use postgres:\/\/user:password@host:5432\/database\.$/);
+    }
+    expect(() => databaseTargetFromUrl("postgres://app:s3cret@db:99999/ipr")).toThrow(/^DATABASE_URL "postgres:\/\/app:\*\*\*@db:99999\/ipr" is not a valid/);
+  });
+
+  it("as a SQLite file only (SQLite-only tools): refuses a PostgreSQL URL, and URLs that name no file, with a sentence", () => {
     expect(() => databasePathFromUrl("postgres://db/ipr")).toThrow(ConfigError);
-    expect(() => databasePathFromUrl("mysql://db/ipr")).toThrow(/is not a SQLite file URL/);
-    expect(() => databasePathFromUrl("postgres://db/ipr")).toThrow(/does not run on PostgreSQL yet/);
+    expect(() => databasePathFromUrl("postgres://db/ipr")).toThrow(/^DATABASE_URL names a PostgreSQL database, but this needs a SQLite file \(file:path\/to\/ipr\.db\)\.$/);
+    expect(() => databasePathFromUrl("mysql://db/ipr")).toThrow(/is neither a SQLite file nor a PostgreSQL URL/);
     expect(() => databasePathFromUrl("file::memory:")).toThrow(/names no file/);
+    expect(databasePath({ DATABASE_URL: "file:///var/lib/ipr.db" })).toBe("/var/lib/ipr.db");
+    expect(() => databasePath({ DATABASE_URL: "postgres://db/ipr" })).toThrow(/this needs a SQLite file/);
+    expect(databaseTarget({ DATABASE_URL: "postgres://db/ipr" })).toEqual({ engine: "postgres", url: "postgres://db/ipr" });
   });
 });
 
@@ -79,7 +92,7 @@ describe("the one environment schema (lib/env.ts), checked by npm start", () => 
     });
     // unset and without a default: a secret made once and kept in the database, each request's origin, no test browser
     expect([env.BETTER_AUTH_SECRET, env.BETTER_AUTH_URL, env.CHROME_PATH]).toEqual([undefined, undefined, undefined]);
-    expect(env.DATABASE_URL).toBe(databasePathFromUrl(undefined));
+    expect(env.DATABASE_URL).toEqual({ engine: "sqlite", file: databasePathFromUrl(undefined) });
     expect(env.WEB_CONCURRENCY).toBeGreaterThanOrEqual(1);
     expect(env.WEB_CONCURRENCY).toBeLessThanOrEqual(4);
   });
@@ -106,7 +119,7 @@ describe("the one environment schema (lib/env.ts), checked by npm start", () => 
       READ_CONCURRENCY: "8",
     });
     expect(env).toMatchObject({
-      DATABASE_URL: "/var/lib/ipr.db",
+      DATABASE_URL: { engine: "sqlite", file: "/var/lib/ipr.db" },
       PORT: 8080,
       BETTER_AUTH_URL: "https://ipr.example.cn",
       AUTH_SECURE_COOKIES: true,
@@ -121,8 +134,8 @@ describe("the one environment schema (lib/env.ts), checked by npm start", () => 
 
   it("refuses each bad value with one sentence that names the variable and the value", () => {
     const cases: [Record<string, string>, RegExp][] = [
-      [{ DATABASE_URL: "mysql://db/ipr" }, /^DATABASE_URL "mysql:\/\/db\/ipr" is not a SQLite file URL/],
-      [{ DATABASE_URL: "postgres://db/ipr" }, /^DATABASE_URL names a PostgreSQL database, but the app itself does not run on PostgreSQL yet: .*npm run db:copy/],
+      [{ DATABASE_URL: "mysql://db/ipr" }, /^DATABASE_URL "mysql:\/\/db\/ipr" is neither a SQLite file nor a PostgreSQL URL/],
+      [{ DATABASE_URL: "postgres://db:0x/ipr" }, /^DATABASE_URL "postgres:\/\/db:0x\/ipr" is not a valid PostgreSQL URL/],
       [{ PORT: "http" }, /^PORT must be a number \(got "http"\)\.$/],
       [{ BETTER_AUTH_SECRET: "short" }, /^BETTER_AUTH_SECRET must be at least 32 characters \(it has 5\)/],
       [{ BETTER_AUTH_URL: "ipr.example.cn" }, /^BETTER_AUTH_URL must be an http or https address .*\(got "ipr\.example\.cn"\)\.$/],
@@ -139,6 +152,10 @@ describe("the one environment schema (lib/env.ts), checked by npm start", () => 
       expect(() => checkEnv(env), JSON.stringify(env)).toThrow(ConfigError);
       expect(() => checkEnv(env), JSON.stringify(env)).toThrow(message);
     }
+  });
+
+  it("accepts a PostgreSQL DATABASE_URL for the app (npm start migrates it and serves)", () => {
+    expect(checkEnv({ DATABASE_URL: "postgres://ipr:secret@db.internal:5432/ipr" }).DATABASE_URL).toEqual({ engine: "postgres", url: "postgres://ipr:secret@db.internal:5432/ipr" });
   });
 
   it("gives the accessors the same answers as the whole check", () => {
