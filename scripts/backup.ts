@@ -1,14 +1,16 @@
-// npm run backup -- path.db [--force]
-// A consistent copy of the database at DATABASE_URL, taken with SQLite's online backup: safe
-// while the server (or anything else) writes to it.
+// npm run backup -- FILE [--force]
+// A consistent copy of the database at DATABASE_URL, safe while the server (or anything else)
+// writes to it: SQLite's online backup of a SQLite file, `pg_dump -Fc` of a PostgreSQL database.
 import fs from "node:fs";
+import { backupPostgres } from "../db/postgres/backup";
 import { BackupError, backupDatabase } from "../db/sqlite/backup";
 import { openSqlite } from "../db/sqlite/open";
-import { ConfigError, databasePathFromUrl } from "../lib/env";
+import { ConfigError, databaseTargetFromUrl, redactPassword } from "../lib/env";
 
 const USAGE = `usage: npm run backup -- FILE.db [--force]
-  copies the database at DATABASE_URL (default file:data/ipr.db) to FILE.db while it may be in use;
-  an existing FILE.db is refused unless --force is given.`;
+  copies the database at DATABASE_URL (default file:data/ipr.db) to FILE.db while it may be in use
+  (a PostgreSQL DATABASE_URL: a pg_dump -Fc dump, e.g. FILE.dump); an existing FILE is refused
+  unless --force is given.`;
 
 class UsageError extends Error {}
 
@@ -46,7 +48,15 @@ async function main(): Promise<number> {
     return 0;
   }
   try {
-    const source = databasePathFromUrl(process.env.DATABASE_URL);
+    const target = databaseTargetFromUrl(process.env.DATABASE_URL);
+    if (target.engine === "postgres") {
+      const result = await backupPostgres(target.url, args.file, { force: args.force });
+      console.log(
+        `Backed up the PostgreSQL database ${redactPassword(target.url)} to ${result.file} (pg_dump -Fc): ${formatBytes(result.bytes)}, ${result.cases.toLocaleString("en-US")} cases, in ${(result.milliseconds / 1000).toFixed(2)} s.`,
+      );
+      return 0;
+    }
+    const source = target.file;
     if (!fs.existsSync(source)) throw new BackupError(`There is no database at ${source} to back up.`);
     const sqlite = openSqlite(source, { readonly: true });
     try {

@@ -1,14 +1,19 @@
-// npm run restore -- path.db [--yes]
-// Replaces the database at DATABASE_URL with a backup, after checking that the file is a
-// database of this application. Stop the server first: a database in use is refused.
+// npm run restore -- FILE [--yes]
+// SQLite: replaces the database at DATABASE_URL with a backup, after checking that the file is
+// a database of this application. Stop the server first: a database in use is refused.
+// PostgreSQL: restores a pg_dump -Fc of this application into the EMPTY database at
+// DATABASE_URL with pg_restore. A backup of the other engine is refused, saying what to do.
 import path from "node:path";
 import readline from "node:readline/promises";
+import { backupFileKind, planPostgresRestore, restorePostgres } from "../db/postgres/backup";
 import { BackupError, planRestore, restoreDatabase } from "../db/sqlite/backup";
-import { ConfigError, databasePathFromUrl } from "../lib/env";
+import { ConfigError, databaseTargetFromUrl, redactPassword, type DatabaseTarget } from "../lib/env";
 
 const USAGE = `usage: npm run restore -- FILE.db [--yes]
   replaces the database at DATABASE_URL (default file:data/ipr.db) with FILE.db, a backup of this
-  application; stop the server first. --yes replaces without asking.`;
+  application; stop the server first. With a PostgreSQL DATABASE_URL, FILE is a dump of
+  npm run backup (pg_dump -Fc), restored into that database, which must be empty.
+  --yes restores without asking.`;
 
 class UsageError extends Error {}
 
@@ -37,6 +42,40 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/** A backup of one engine cannot be restored into the other: one sentence saying what to do instead. */
+function refuseOtherEngine(file: string, database: DatabaseTarget): void {
+  const kind = backupFileKind(file);
+  if (database.engine === "sqlite" && kind === "pg_dump") {
+    throw new BackupError(
+      `The file ${file} is a PostgreSQL dump (pg_dump), but DATABASE_URL names a SQLite database: restore it into an empty PostgreSQL database (DATABASE_URL=postgres://… npm run restore -- ${file}), then copy that with npm run db:copy -- --from postgres://… --to file:….`,
+    );
+  }
+  if (database.engine === "postgres" && kind === "sqlite") {
+    throw new BackupError(
+      `The file ${file} is a SQLite backup, but DATABASE_URL names a PostgreSQL database: restore it into a SQLite file (DATABASE_URL=file:… npm run restore -- ${file}), then copy that into an empty PostgreSQL database with npm run db:copy -- --from file:… --to postgres://….`,
+    );
+  }
+  if (database.engine === "postgres" && kind === "other") {
+    throw new BackupError(`The file ${file} is neither a PostgreSQL dump in pg_dump's custom format (pg_dump -Fc) nor a SQLite backup.`);
+  }
+}
+
+async function restoreIntoPostgres(file: string, url: string, yes: boolean): Promise<number> {
+  const plan = await planPostgresRestore(file, url);
+  if (!yes) {
+    if (!process.stdin.isTTY) throw new BackupError(`Restoring fills the PostgreSQL database ${plan.target}; add --yes to do it without a question.`);
+    const ok = await confirm(`Restore ${plan.source} into the empty PostgreSQL database ${plan.target}? [y/N] `);
+    if (!ok) {
+      console.log("Nothing was changed.");
+      return 1;
+    }
+  }
+  const result = await restorePostgres(file, url);
+  const migrated = result.migrated ? `, ${result.migrated} newer migration${result.migrated === 1 ? "" : "s"} applied` : "";
+  console.log(`Restored ${path.resolve(file)} into the PostgreSQL database ${redactPassword(url)}: ${count(result.cases)}${migrated}, in ${(result.milliseconds / 1000).toFixed(2)} s.`);
+  return 0;
+}
+
 async function main(): Promise<number> {
   let args;
   try {
@@ -51,7 +90,10 @@ async function main(): Promise<number> {
     return 0;
   }
   try {
-    const target = databasePathFromUrl(process.env.DATABASE_URL);
+    const database = databaseTargetFromUrl(process.env.DATABASE_URL);
+    refuseOtherEngine(args.file, database);
+    if (database.engine === "postgres") return await restoreIntoPostgres(args.file, database.url, args.yes);
+    const target = database.file;
     if (!args.yes) {
       const plan = await planRestore(args.file, target);
       if (!process.stdin.isTTY) {

@@ -9,10 +9,19 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { migrateDb, openDb } from "../../db/sqlite/open";
 import { derivedMismatches } from "../../db/aggregate/check";
 import { seedDatabase } from "../../seed/run";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import { copyDatabase } from "../../db/copy";
+import { findPgTool } from "../../db/postgres/backup";
+import { postgresFigures } from "../../db/postgres/copy";
+import { POSTGRES_MIGRATIONS } from "../../db/postgres/open";
 import { ROOT, TSX, tempDir } from "../support/db";
+import { emptyDatabase, ensurePostgres, freshPostgres } from "../support/postgres";
 
-// npm run backup while another process writes, and npm run restore of good and bad files,
-// all on SQLite files in a temporary folder (never data/ipr.db).
+// npm run backup while another process writes, and npm run restore of good and bad files:
+// on SQLite files in a temporary folder (never data/ipr.db), and on PostgreSQL databases of
+// the test server (pg_dump / pg_restore), each made for this file and dropped at its end.
 
 const dir = tempDir("backup");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -294,5 +303,201 @@ describe("npm run restore", () => {
     } finally {
       restored.close();
     }
+  });
+});
+
+// ---- PostgreSQL: npm run backup is pg_dump -Fc, npm run restore is pg_restore into an empty database ----
+
+describe("on PostgreSQL: npm run backup (pg_dump -Fc) while another connection writes, and npm run restore (pg_restore)", () => {
+  const WRITER_ENTITY = "backup-writer";
+  const dumpFile = path.join(dir, "backups", "pg-during-writes.dump");
+  let source: Awaited<ReturnType<typeof freshPostgres>>;
+  const dropLater: (() => Promise<void>)[] = [];
+  let reportedCases = -1;
+  let writtenBefore = -1;
+  let writtenTotal = 0;
+
+  /** An empty database on the test server (not migrated), dropped at the end. */
+  async function empty(): Promise<string> {
+    const db = await emptyDatabase();
+    dropLater.push(db.drop);
+    return db.url;
+  }
+
+  function pgCli(script: "backup" | "restore", args: string[], url: string) {
+    const result = spawnSync(TSX, [path.join(ROOT, "scripts", `${script}.ts`), ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, encoding: "utf8", timeout: 60_000 });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
+  }
+
+  async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  const writerRows = (url: string) =>
+    withClient(url, async (c) => (await c.query<{ n: number; top: number | null }>(`select count(*)::int as n, max(entity_id) as top from audit_log where entity = $1`, [WRITER_ENTITY])).rows[0]!);
+
+  beforeAll(async () => {
+    await ensurePostgres();
+    // the source: a migrated database of its own, holding a seeded deployment (copied from SQLite by db:copy)
+    source = await freshPostgres();
+    const seededFile = path.join(dir, "pg-source", "ipr.db");
+    seeded(seededFile, 1_500, 31);
+    await copyDatabase({ from: `file:${seededFile}`, to: source.url });
+
+    // a writer on its own connection appends audit rows 1, 2, 3… while the dump runs
+    const writer = new pg.Client({ connectionString: source.url });
+    await writer.connect();
+    let committed = 0;
+    let stop = false;
+    const writing = (async () => {
+      for (let n = 1; !stop; n++) {
+        await writer.query(`insert into audit_log (at, action, entity, entity_id) values ($1, 'create', $2, $3)`, [Date.now(), WRITER_ENTITY, n]);
+        committed = n;
+      }
+    })();
+    try {
+      while (committed < 100) await new Promise((r) => setTimeout(r, 10));
+      writtenBefore = committed;
+      const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+        const child = spawn(TSX, [path.join(ROOT, "scripts", "backup.ts"), dumpFile], { cwd: ROOT, env: { ...process.env, DATABASE_URL: source.url } });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr: stderr.trim() }));
+      });
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      const match = /^Backed up the PostgreSQL database postgres:\/\/\S+ to .*pg-during-writes\.dump \(pg_dump -Fc\): [\d.]+ (MB|KB), ([\d,]+) cases, in [\d.]+ s\.$/m.exec(result.stdout);
+      expect(match, result.stdout).toBeTruthy();
+      reportedCases = Number(match![2]!.replace(/,/g, ""));
+      const afterBackup = committed;
+      while (committed < afterBackup + 50) await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      stop = true;
+      await writing;
+      await writer.end();
+    }
+    writtenTotal = committed;
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const drop of dropLater) await drop();
+    await source?.close();
+  });
+
+  it("writes a pg_dump custom-format file whose restore holds one snapshot: every row committed before it began, none missing in between", async () => {
+    expect(fs.readFileSync(dumpFile).subarray(0, 5).toString("latin1")).toBe("PGDMP");
+    expect(reportedCases).toBe(1_500);
+    const target = await empty();
+    const r = pgCli("restore", [dumpFile, "--yes"], target);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Restored .*pg-during-writes\.dump into the PostgreSQL database postgres:\/\/\S+: 1,500 cases, in [\d.]+ s\.$/m);
+    const written = await writerRows(target);
+    expect(written.n).toBeGreaterThanOrEqual(writtenBefore);
+    expect(written.n).toBeLessThan(writtenTotal); // taken in the middle of the writing
+    expect(written.top).toBe(written.n); // rows 1…N, none missing
+    // every table, the search documents and the dashboard totals as in the source, the writer's rows aside
+    const [restored, original] = await Promise.all([target, source.url].map((url) => withClient(url, (c) => postgresFigures(c))));
+    expect({ ...restored, rows: { ...restored!.rows, audit_log: 0 } }).toEqual({ ...original!, rows: { ...original!.rows, audit_log: 0 } });
+    // the migrations, the triggers of the change log and the id sequences came along: a new case goes on past the old ids
+    const migrations = await withClient(target, async (c) => (await c.query<{ n: number }>("select count(*)::int as n from drizzle.__drizzle_migrations")).rows[0]!.n);
+    expect(migrations).toBe(knownMigrations(POSTGRES_MIGRATIONS).length);
+    await withClient(target, async (c) => {
+      const before = (await c.query<{ n: number }>("select count(*)::int as n from case_changes")).rows[0]!.n;
+      await c.query("update cases set pieces = pieces + 1 where id = (select min(id) from cases)");
+      expect((await c.query<{ n: number }>("select count(*)::int as n from case_changes")).rows[0]!.n).toBeGreaterThan(before);
+      const next = await c.query<{ id: number }>(`insert into audit_log (at, action, entity, entity_id) values (0, 'create', 'probe', 0) returning id`);
+      expect(next.rows[0]!.id).toBeGreaterThan((await c.query<{ n: number }>("select max(id)::int as n from audit_log where entity <> 'probe'")).rows[0]!.n);
+    });
+  });
+
+  it("refuses to overwrite an existing dump unless --force", () => {
+    const before = sha256(dumpFile);
+    const again = pgCli("backup", [dumpFile], source.url);
+    expect(again.status).toBe(1);
+    expectOneClearSentence(again.stderr, /^backup: The file .*pg-during-writes\.dump exists already; add --force to overwrite it\.$/);
+    expect(sha256(dumpFile)).toBe(before);
+    const unreachable = pgCli("backup", [path.join(dir, "x.dump")], "postgres://postgres@127.0.0.1:1/ipr");
+    expect(unreachable.status).toBe(1);
+    expectOneClearSentence(unreachable.stderr, /^backup: Cannot connect to the PostgreSQL database postgres:\/\/postgres@127\.0\.0\.1:1\/ipr: .*ECONNREFUSED.*\.$/);
+  });
+
+  it("refuses what it cannot restore, with one sentence, changing nothing: another engine's backup, a random file, a database that is not empty, a dump of another schema or of a newer version", async () => {
+    const target = await empty();
+    const random = path.join(dir, "random.bin");
+    fs.writeFileSync(random, Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 7919) % 251)));
+    // a dump of a database that is not this application's
+    const foreign = await empty();
+    await withClient(foreign, (c) => c.query("create table foo (id int primary key, name text); insert into foo values (1, 'bar')"));
+    const foreignDump = path.join(dir, "foreign.dump");
+    expect(pgCli("backup", [foreignDump], foreign).status).toBe(1); // npm run backup counts cases: not an app database
+    const dumped = spawnSync(findPgTool("pg_dump")!, ["-Fc", "-f", foreignDump, foreign], { encoding: "utf8" });
+    expect(dumped.status, dumped.stderr).toBe(0);
+    // a dump made by a newer version of the application: a migration this code does not know
+    const newer = await empty();
+    await copyDatabase({ from: `file:${path.join(dir, "pg-source", "ipr.db")}`, to: newer });
+    await withClient(newer, (c) => c.query("insert into drizzle.__drizzle_migrations (hash, created_at) values ($1, $2)", ["f".repeat(64), Date.now() + 86_400_000]));
+    const newerDump = path.join(dir, "newer.dump");
+    expect(pgCli("backup", [newerDump], newer).status).toBe(0);
+
+    const cases: [string, string, RegExp][] = [
+      [backupFile, target, /^restore: The file .*during-writes\.db is a SQLite backup, but DATABASE_URL names a PostgreSQL database: restore it into a SQLite file \(.*\), then copy that into an empty PostgreSQL database with npm run db:copy -- --from file:… --to postgres:\/\/…\.$/],
+      [random, target, /^restore: The file .*random\.bin is neither a PostgreSQL dump in pg_dump's custom format \(pg_dump -Fc\) nor a SQLite backup\.$/],
+      [dumpFile, source.url, /^restore: The PostgreSQL database postgres:\/\/\S+ is not empty \(it has \d+ tables or sequences, such as [\w.]+\); a dump is restored only into an empty database: create one \(createdb\) and point DATABASE_URL at it\.$/],
+      [foreignDump, target, /^restore: The file .*foreign\.dump is a PostgreSQL dump, but not one of this application: it has no migrations table\.$/],
+      [newerDump, target, /^restore: The file .*newer\.dump was made by a newer version of this application .*; update the application first\.$/],
+      [path.join(dir, "missing.dump"), target, /^restore: The file .*missing\.dump does not exist\.$/],
+    ];
+    const sourceBefore = await withClient(source.url, (c) => postgresFigures(c));
+    for (const [file, url, message] of cases) {
+      const r = pgCli("restore", [file, "--yes"], url);
+      expect(r.status, file).toBe(1);
+      expectOneClearSentence(r.stderr, message);
+    }
+    const tables = await withClient(target, async (c) => (await c.query<{ n: number }>("select count(*)::int as n from pg_tables where schemaname not in ('pg_catalog', 'information_schema')")).rows[0]!.n);
+    expect(tables).toBe(0); // nothing was half restored
+    expect(await withClient(source.url, (c) => postgresFigures(c))).toEqual(sourceBefore);
+
+    // and without --yes when nobody can be asked
+    const unasked = pgCli("restore", [dumpFile], target);
+    expect(unasked.status).toBe(1);
+    expectOneClearSentence(unasked.stderr, /^restore: Restoring fills the PostgreSQL database .*; add --yes to do it without a question\.$/);
+  });
+
+  it("refuses a pg dump where DATABASE_URL names a SQLite file, leaving the file untouched", () => {
+    const before = sha256(targetFile);
+    const r = cli("restore", [dumpFile, "--yes"], targetFile);
+    expect(r.status).toBe(1);
+    expectOneClearSentence(r.stderr, /^restore: The file .*pg-during-writes\.dump is a PostgreSQL dump \(pg_dump\), but DATABASE_URL names a SQLite database: restore it into an empty PostgreSQL database \(.*\), then copy that with npm run db:copy -- --from postgres:\/\/… --to file:…\.$/);
+    expect(sha256(targetFile)).toBe(before);
+  });
+
+  it("brings a dump of an older version up to date: the missing migrations are applied", async () => {
+    const folder = path.join(dir, "old-pg-migrations");
+    fs.cpSync(POSTGRES_MIGRATIONS, folder, { recursive: true });
+    const journalFile = path.join(folder, "meta", "_journal.json");
+    const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as { entries: unknown[] };
+    const all = journal.entries.length;
+    journal.entries = journal.entries.slice(0, all - 1);
+    fs.writeFileSync(journalFile, JSON.stringify(journal));
+    const old = await empty();
+    await withClient(old, (c) => migratePg(drizzlePg(c), { migrationsFolder: folder }));
+    const oldDump = path.join(dir, "old-version.dump");
+    expect(spawnSync(findPgTool("pg_dump")!, ["-Fc", "-f", oldDump, old]).status).toBe(0);
+    const target = await empty();
+    const r = pgCli("restore", [oldDump, "--yes"], target);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/: 0 cases, 1 newer migration applied, in [\d.]+ s\.$/m);
+    expect(await withClient(target, async (c) => (await c.query<{ n: number }>("select count(*)::int as n from drizzle.__drizzle_migrations")).rows[0]!.n)).toBe(all);
   });
 });
