@@ -1,12 +1,17 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { POSTGRES_MIGRATIONS } from "../../db/postgres/open";
+import { knownMigrations } from "../../db/sqlite/backup";
 import { ROOT, TSX, tempDir } from "../support/db";
+import { databaseUrl, emptyDatabase, ensurePostgres } from "../support/postgres";
 
 const dir = tempDir("cli");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+beforeAll(() => ensurePostgres());
 
 function run(script: string, args: string[], env: Record<string, string>) {
   // npm start is `node scripts/start.mjs`; the other scripts run through tsx
@@ -18,6 +23,35 @@ function run(script: string, args: string[], env: Record<string, string>) {
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
+}
+
+/** The same, without blocking this process (so that several run at once). */
+function runAsync(script: string, args: string[], env: Record<string, string>) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(TSX, [path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr: stderr.trim() }));
+  });
+}
+
+/** Migrations applied, cases and accounts of a PostgreSQL database. */
+async function pgCounts(url: string): Promise<{ migrations: number; cases: number; users: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const one = async (q: string) => (await client.query<{ n: number }>(q)).rows[0]!.n;
+    return {
+      migrations: await one("select count(*)::int as n from drizzle.__drizzle_migrations"),
+      cases: await one("select count(*)::int as n from cases"),
+      users: await one(`select count(*)::int as n from "user"`),
+    };
+  } finally {
+    await client.end();
+  }
 }
 
 function expectOneClearSentence(stderr: string, pattern: RegExp) {
@@ -55,23 +89,26 @@ describe("npm start with a bad configuration", () => {
     expect(fs.readFileSync(file, "utf8")).toMatch(/^these are not/); // untouched
   });
 
-  it("stops with one sentence for a non-SQLite URL and for a bad PORT", () => {
+  it("stops with one sentence for a URL of another engine and for a bad PORT", () => {
     const url = run("scripts/start.mjs", [], { DATABASE_URL: "mysql://localhost/ipr" });
     expect(url.status).toBe(1);
-    expectOneClearSentence(url.stderr, /is not a SQLite file URL/);
+    expectOneClearSentence(url.stderr, /^Cannot start: DATABASE_URL "mysql:\/\/localhost\/ipr" is neither a SQLite file nor a PostgreSQL URL: use file:path\/to\/ipr\.db or postgres:\/\/user@host:5432\/database\.$/);
     const port = run("scripts/start.mjs", [], { PORT: "web", DATABASE_URL: `file:${path.join(dir, "p.db")}` });
     expect(port.status).toBe(1);
     expectOneClearSentence(port.stderr, /^Cannot start: PORT must be a number \(got "web"\)\.$/);
   });
 
-  it("refuses a PostgreSQL URL with one sentence: the app does not run on PostgreSQL yet, migrations and db:copy do", () => {
-    for (const url of ["postgres://postgres@127.0.0.1:5432/postgres", "postgresql://app@db.example.cn/ipr"]) {
+  it("with a PostgreSQL URL: stops with one sentence when the server does not answer, the database does not exist or the URL does not parse, without the password", async () => {
+    const missing = databaseUrl(`ipr_missing_${process.pid}`);
+    for (const [url, sentence] of [
+      ["postgres://app:s3cret@127.0.0.1:1/ipr", /^Cannot start: Cannot connect to the PostgreSQL database postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/ipr: connect ECONNREFUSED 127\.0\.0\.1:1\.$/],
+      [missing, new RegExp(`^Cannot start: Cannot connect to the PostgreSQL database .*: database "ipr_missing_${process.pid}" does not exist\\.$`)],
+      ["postgresql://app:s3cret@db.example.cn:99999/ipr", /^Cannot start: DATABASE_URL "postgresql:\/\/app:\*\*\*@db\.example\.cn:99999\/ipr" is not a valid PostgreSQL URL: use postgres:\/\/user:password@host:5432\/database\.$/],
+    ] as const) {
       const r = run("scripts/start.mjs", [], { DATABASE_URL: url, PORT: "3999" });
-      expect(r.status).toBe(1);
-      expectOneClearSentence(
-        r.stderr,
-        /^Cannot start: DATABASE_URL names a PostgreSQL database, but the app itself does not run on PostgreSQL yet: today PostgreSQL takes the migrations and the data of `npm run db:copy -- --from file:data\/ipr\.db --to postgres:\/\/…`, and the app runs on a SQLite file \(file:path\/to\/ipr\.db\)\.$/,
-      );
+      expect(r.status, url).toBe(1);
+      expectOneClearSentence(r.stderr, sentence);
+      expect(r.stderr + r.stdout).not.toContain("s3cret");
     }
   });
 
@@ -135,6 +172,35 @@ describe("which database start-up creates and fills", () => {
     const seeded = run("seed/cli.ts", ["--cases", "1000", "--seed", "3"], { DATABASE_URL: `file:${file}` });
     expect(seeded.status).toBe(0);
     expect(tables(file).cases).toBe(1000);
+  });
+
+  it("a PostgreSQL database: migrated, never seeded; an empty one is served empty and the start says to run npm run seed", async () => {
+    const db = await emptyDatabase();
+    try {
+      const lines = await prepare(db.url);
+      expect(lines.join("\n")).toMatch(/^The PostgreSQL database postgres:\/\/\S+ is empty: `npm run seed` \(with the same DATABASE_URL\) fills it with demo data, `npm run user:create` makes the first account\.$/);
+      const counts = await pgCounts(db.url);
+      expect(counts).toEqual({ migrations: knownMigrations(POSTGRES_MIGRATIONS).length, cases: 0, users: 0 });
+      // a second start finds it migrated (nothing to apply) and still empty: the same sentence, nothing written
+      expect(await prepare(db.url)).toEqual(lines);
+      expect(await pgCounts(db.url)).toEqual(counts);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it("two servers starting together on one PostgreSQL database: both start, the migrations are applied once (the advisory lock)", async () => {
+    const db = await emptyDatabase();
+    try {
+      const starts = await Promise.all([0, 1].map(() => runAsync("scripts/prepare-db.ts", ["--no-seed"], { DATABASE_URL: db.url })));
+      for (const r of starts) {
+        expect(r.stderr).toBe("");
+        expect(r.status).toBe(0);
+      }
+      expect(await pgCounts(db.url)).toEqual({ migrations: knownMigrations(POSTGRES_MIGRATIONS).length, cases: 0, users: 0 });
+    } finally {
+      await db.drop();
+    }
   });
 
   it("the default database (data/ipr.db): its folder and file are created and filled with the demo data and accounts", async () => {
