@@ -13,7 +13,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
 /** The product's code: what runs in the app, the start and the scripts (tests and the bench excluded). */
 const CODE = ["app", "components", "db", "lib", "i18n", "scripts", "seed", "proxy.ts", "next.config.js"];
 /** Set by the platform, not by whoever runs the app. */
-const STANDARD = new Set(["NODE_ENV"]);
+const STANDARD = new Set(["NODE_ENV", "PATH"]); // PATH: where PostgreSQL's pg_dump/pg_restore are looked for (db/postgres/backup.ts)
 
 function files(entry: string): string[] {
   const full = path.join(ROOT, entry);
