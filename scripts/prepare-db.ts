@@ -1,8 +1,7 @@
 import { ensureDemoAccounts } from "../db/auth";
-import { isEmpty } from "../db/bulk";
+import { sqliteConnectionOf } from "../db/engine";
 import { closeEngine, migrateEngine, openEngine } from "../db/open";
 import { isEmptyDatabase } from "../db/prepare";
-import { migrateDb, openDb } from "../db/sqlite/open";
 import { ConfigError, databaseTargetFromUrl, isDefaultDatabase, redactPassword } from "../lib/env";
 import { seedDatabase } from "../seed/run";
 
@@ -21,35 +20,32 @@ export async function prepareDatabase(options: { seed: boolean; log?: (line: str
   const demo = options.demo ?? DEFAULT_DEMO;
   const log = options.log ?? console.log;
   const target = databaseTargetFromUrl(process.env.DATABASE_URL);
-  if (target.engine === "postgres") {
-    await migrateEngine(target.url); // "Cannot connect to the PostgreSQL database …" when it does not answer
-    const e = openEngine(target.url, { poolSize: 1 });
-    try {
-      if (options.seed && (await isEmptyDatabase(e))) {
-        log(`The PostgreSQL database ${redactPassword(target.url)} is empty: \`npm run seed\` (with the same DATABASE_URL) fills it with demo data, \`npm run user:create\` makes the first account.`);
-      }
-    } finally {
-      await closeEngine(e);
-    }
-    return;
-  }
-  const file = target.file;
-  const db = openDb(`file:${file}`);
+  const url = target.engine === "sqlite" ? `file:${target.file}` : target.url;
+  // SQLite: the default file (and its folder) is created here; PostgreSQL: "Cannot connect to
+  // the PostgreSQL database …" when it does not answer, and the advisory lock around the migrations
+  await migrateEngine(url);
+  const e = openEngine(url, { poolSize: 1 });
   try {
-    migrateDb(db);
-    if (isEmpty(db.$client)) {
-      if (options.seed && isDefaultDatabase(file)) {
+    const sqlite = sqliteConnectionOf(e);
+    if (await isEmptyDatabase(e)) {
+      if (options.seed && sqlite && target.engine === "sqlite" && isDefaultDatabase(target.file)) {
         log(`The database is empty: seeding ${demo.cases.toLocaleString("en-US")} demo cases…`);
-        const result = seedDatabase(db.$client, demo);
+        const result = seedDatabase(sqlite, demo);
         log(`Seeded ${result.cases.toLocaleString("en-US")} cases in ${(result.milliseconds / 1000).toFixed(1)} s.`);
       } else if (options.seed) {
-        log(`The database ${file} is empty: \`npm run seed\` fills it with demo data, \`npm run user:create\` makes the first account.`);
+        const name = target.engine === "sqlite" ? `The database ${target.file}` : `The PostgreSQL database ${redactPassword(target.url)}`;
+        const same = target.engine === "sqlite" ? "" : " (with the same DATABASE_URL)";
+        log(`${name} is empty: \`npm run seed\`${same} fills it with demo data, \`npm run user:create\` makes the first account.`);
       }
     }
-    const created = await ensureDemoAccounts(db);
-    if (created) log(`Created ${created} demo accounts (password demo-password): admin@demo.test, analyst@demo.test, member@demo.test.`);
+    // a SQLite demo database gets its three accounts back if they are missing; on PostgreSQL
+    // `npm run seed` makes them (and db:copy copies a deployment's accounts)
+    if (e.dialect === "sqlite") {
+      const created = await ensureDemoAccounts(e.db);
+      if (created) log(`Created ${created} demo accounts (password demo-password): admin@demo.test, analyst@demo.test, member@demo.test.`);
+    }
   } finally {
-    db.$client.close();
+    await closeEngine(e);
   }
 }
 
