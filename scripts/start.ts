@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { checkEnv, ConfigError, redactPassword } from "../lib/env";
+import { checkEnv, ConfigError, redactPassword, type Env } from "../lib/env";
 import { buildIsStale, nextBuildCommand } from "./build-if-needed";
 import { prepareDatabase } from "./prepare-db";
 
@@ -32,6 +32,16 @@ function build(): Promise<void> {
   });
 }
 
+/** What several servers on one PostgreSQL database should set and this one has not (README, Deployment). */
+export function severalServersUnset(env: Pick<Env, "BETTER_AUTH_SECRET" | "BETTER_AUTH_URL">): string[] {
+  const unset: string[] = [];
+  // unset, the secret is made once and kept in the database: shared, but in every backup
+  if (!env.BETTER_AUTH_SECRET) unset.push("BETTER_AUTH_SECRET");
+  // unset, each request's own host is taken, which behind a load balancer is not the public address
+  if (!env.BETTER_AUTH_URL) unset.push("BETTER_AUTH_URL");
+  return unset;
+}
+
 /** Everything `npm start` does before it serves; on return the environment is checked and set for scripts/serve.mjs. */
 export async function prepareToServe(): Promise<void> {
   let port: number;
@@ -45,6 +55,10 @@ export async function prepareToServe(): Promise<void> {
     process.env.DATABASE_URL = target.engine === "sqlite" ? `file:${target.file}` : target.url;
     database = target.engine === "sqlite" ? target.file : `the PostgreSQL database ${redactPassword(target.url)}`;
     await prepareDatabase({ seed: true });
+    if (target.engine === "postgres") {
+      const unset = severalServersUnset(env);
+      if (unset.length) console.log(`On PostgreSQL, with several servers on one database, set ${unset.join(" and ")} alike on every server (README, Deployment).`);
+    }
   } catch (error) {
     if (error instanceof ConfigError) cannotStart(error.message);
     throw error;

@@ -17,6 +17,9 @@ import { findPgTool } from "../../db/postgres/backup";
 import { postgresFigures } from "../../db/postgres/copy";
 import { POSTGRES_MIGRATIONS } from "../../db/postgres/open";
 import { ROOT, TSX, tempDir } from "../support/db";
+import type { Engine } from "../../db/engine";
+import { closeEngine } from "../../db/open";
+import { ENGINES } from "../support/engines";
 import { emptyDatabase, ensurePostgres, freshPostgres } from "../support/postgres";
 
 // npm run backup while another process writes, and npm run restore of good and bad files:
@@ -499,5 +502,42 @@ describe("on PostgreSQL: npm run backup (pg_dump -Fc) while another connection w
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/: 0 cases, 1 newer migration applied, in [\d.]+ s\.$/m);
     expect(await withClient(target, async (c) => (await c.query<{ n: number }>("select count(*)::int as n from drizzle.__drizzle_migrations")).rows[0]!.n)).toBe(all);
+  });
+});
+
+describe.each(ENGINES)("the admin's download (db/repo/backup.ts, GET /api/admin/backup) on %s", (dialect) => {
+  it("is a fresh backup of the engine's own kind, named by the day, with its case count", async () => {
+    const file = path.join(dir, `download-${dialect}`, "ipr.db");
+    seeded(file, 1_000, 41);
+    let url = `file:${file}`;
+    let drop: (() => Promise<void>) | undefined;
+    if (dialect === "postgres") {
+      const db = await emptyDatabase();
+      url = db.url;
+      drop = db.drop;
+      await copyDatabase({ from: `file:${file}`, to: url });
+    }
+    const saved = process.env.DATABASE_URL;
+    const processEngine = globalThis as { iprEngine?: Engine };
+    const tmp = tempDir("download");
+    process.env.DATABASE_URL = url;
+    try {
+      const { backupDatabaseToTemp, backupUnavailable } = await import("../../db/repo/backup");
+      expect(backupUnavailable()).toBeNull(); // pg_dump is installed here
+      const result = await backupDatabaseToTemp(tmp, new Date("2026-05-01T10:00:00Z"));
+      expect(processEngine.iprEngine?.dialect).toBe(dialect); // the process's engine, by DATABASE_URL
+      expect(result.cases).toBe(1_000);
+      expect(result.fileName).toBe(dialect === "sqlite" ? "ipr-backup-2026-05-01.db" : "ipr-backup-2026-05-01.dump");
+      expect(result.contentType).toBe(dialect === "sqlite" ? "application/vnd.sqlite3" : "application/octet-stream");
+      expect(fs.readFileSync(result.file).subarray(0, 5).toString("latin1")).toBe(dialect === "sqlite" ? "SQLit" : "PGDMP");
+      expect(result.bytes).toBe(fs.statSync(result.file).size);
+    } finally {
+      if (processEngine.iprEngine) await closeEngine(processEngine.iprEngine);
+      delete processEngine.iprEngine;
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+      fs.rmSync(tmp, { recursive: true, force: true });
+      await drop?.();
+    }
   });
 });
