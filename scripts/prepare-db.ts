@@ -30,7 +30,7 @@ export async function prepareDatabase(options: { seed: boolean; log?: (line: str
     if (await isEmptyDatabase(e)) {
       if (options.seed && sqlite && target.engine === "sqlite" && isDefaultDatabase(target.file)) {
         log(`The database is empty: seeding ${demo.cases.toLocaleString("en-US")} demo cases…`);
-        const result = seedDatabase(sqlite, demo);
+        const result = await seedDatabase(sqlite, demo);
         log(`Seeded ${result.cases.toLocaleString("en-US")} cases in ${(result.milliseconds / 1000).toFixed(1)} s.`);
       } else if (options.seed) {
         const name = target.engine === "sqlite" ? `The database ${target.file}` : `The PostgreSQL database ${redactPassword(target.url)}`;
