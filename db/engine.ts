@@ -4,6 +4,7 @@ import type { PgDb } from "./postgres/open";
 import * as pgSchema from "./postgres/schema";
 import type { Connection, Db } from "./sqlite/open";
 import * as sqliteSchema from "./sqlite/schema";
+import { sqliteSays } from "./sqlite/engine";
 
 // THE engine interface: every function of db/ that reads or writes takes an Engine and is
 // async, and runs unchanged on SQLite (better-sqlite3, the embedded default) and PostgreSQL
@@ -67,25 +68,6 @@ export type Dialectal = {
 export function parseJson<T>(value: unknown): T {
   return (typeof value === "string" ? JSON.parse(value) : value) as T;
 }
-
-const sqliteSays: Dialectal = {
-  never: sql`0`,
-  jsonArrayOf(fields, orderBy) {
-    const pairs = sql.join(Object.entries(fields).map(([k, v]) => sql`'${sql.raw(k)}', ${v}`), sql`, `);
-    // SQLite's json_group_array takes the rows in the order the subquery yields them
-    void orderBy;
-    return sql`coalesce(json_group_array(json_object(${pairs})), '[]')`;
-  },
-  inList(column, values) {
-    return sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
-  },
-  ilike(column, pattern) {
-    return sql`${column} like ${pattern}`;
-  },
-  bool(value) {
-    return value ? sql`1` : sql`0`;
-  },
-};
 
 const postgresSays: Dialectal = {
   never: sql`false`,
