@@ -1,7 +1,7 @@
 import { databaseReadUrls, databaseTargetFromUrl, isDefaultDatabase } from "../lib/env";
 import { postgresEngine, sqliteEngine, type Engine } from "./engine";
 import { migratePostgres, openPostgres } from "./postgres/open";
-import { closeReplicated, replicatedEngine } from "./replicas";
+import { closeReplicated, replicatedEngine } from "./postgres/replicas";
 import { drizzleOf, migrateDb, openSqlite, withServerCache } from "./sqlite/open";
 
 // Opens the engine that a DATABASE_URL names: file:… (or a path) → SQLite, postgres://… →

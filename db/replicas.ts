@@ -1,16 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { SQL } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/node-postgres";
-import { withReplicas } from "drizzle-orm/pg-core";
-import pg from "pg";
-import { ConfigError } from "../lib/env";
-import { postgresEngine, type Engine, type RunResult } from "./engine";
-import { isPostgresUrl, redactUrl, type PgDb } from "./postgres/open";
-import * as schema from "./postgres/schema";
-import type { Db } from "./sqlite/open";
+import { redactUrl } from "./postgres/open";
 
 // Read replicas on PostgreSQL (issue 15, item 4; DATABASE_READ_URLS in lib/env.ts): an Engine
-// over a primary and its streaming replicas.
+// over a primary and its streaming replicas (db/postgres/replicas.ts: the pools and drizzle;
+// here: where each query goes, the request context, and the faults).
 //
 // - Reads go to a replica: `e.all`, `e.get` and the builder's selects (`e.db.select()…`, through
 //   drizzle's `withReplicas`) outside a transaction. Replicas are taken in turn.
@@ -112,7 +105,7 @@ function isReadOnlyRefusal(error: unknown): boolean {
  * more, so raw reads throw them as they are (a builder select keeps drizzle's wrapper, with
  * ours as its `cause`, which lib/db-errors.ts follows).
  */
-async function unwrapped<T>(work: Promise<T>): Promise<T> {
+export async function unwrapped<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
@@ -144,82 +137,28 @@ function servingAWrite(): boolean {
 /** The key of reads outside any reader context (scripts; requests without a named reader). */
 const NOBODY = "\u0000process";
 
-// ---- the servers ----------------------------------------------------------------------------
+// ---- where each query goes ------------------------------------------------------------------
 
-type Server = { url: string; pool: pg.Pool; replica: boolean; downUntil: number };
+/** One database server: the primary or a replica, with its client (a pool). */
+export type Server<C> = { url: string; client: C; replica: boolean; downUntil: number };
 
-function pool(url: string, max: number): pg.Pool {
-  if (!isPostgresUrl(url)) throw new ConfigError(`"${redactUrl(url)}" is not a PostgreSQL URL: use postgres://user@host:5432/database.`);
-  const p = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  // an idle connection that the server drops must not crash the process: the next query says so
-  p.on("error", () => {});
-  return p;
-}
-
-type QueryConfig = { text: string; name?: string; rowMode?: string; types?: unknown };
-
-/**
- * What drizzle's node-postgres session sees as its client for reads: each query goes to the
- * first server of the engine's read order that answers.
- */
-class ReadRouter {
-  constructor(private readonly engine: ReplicatedEngine) {}
-
-  query(config: QueryConfig, values?: unknown[]): Promise<pg.QueryResult> {
-    return this.engine.read((p) => p.query(config as pg.QueryConfig, values));
-  }
-}
-
-class ReplicatedEngine implements Engine {
-  readonly dialect = "postgres" as const;
-  readonly inTransaction = false;
-  readonly db: Db;
-  private readonly primary: Server;
-  private readonly replicas: Server[];
-  private readonly primaryEngine: Engine;
-  private readonly readDb: PgDb;
+/** The routing of one replicated engine: its servers, and its writers' `primaryUntil`. */
+export class Routing<C> {
   private readonly primaryUntil = new Map<string, number>();
   private turn = 0;
 
-  constructor(primaryUrl: string, readUrls: readonly string[], poolSize: number) {
-    this.primary = { url: primaryUrl, pool: pool(primaryUrl, poolSize), replica: false, downUntil: 0 };
-    this.replicas = readUrls.map((url) => ({ url, pool: pool(url, poolSize), replica: true, downUntil: 0 }));
-    const primaryDb = drizzle(this.primary.pool, { schema }) as PgDb;
-    this.primaryEngine = postgresEngine(primaryDb);
-    this.readDb = drizzle({ client: new ReadRouter(this) as unknown as pg.Pool, schema }) as unknown as PgDb;
-    // selects (and the relational `query`) through the read router; insert/update/delete/execute/transaction on the primary
-    this.db = withReplicas(primaryDb, [this.readDb], () => this.readDb) as unknown as Db;
-  }
-
-  get t() {
-    return this.primaryEngine.t;
-  }
-
-  get say() {
-    return this.primaryEngine.say;
-  }
-
-  async all<T>(query: SQL): Promise<T[]> {
-    return (await unwrapped(this.readDb.execute(query))).rows as T[];
-  }
-
-  async get<T>(query: SQL): Promise<T | undefined> {
-    return (await unwrapped(this.readDb.execute(query))).rows[0] as T | undefined;
-  }
-
-  run(query: SQL): Promise<RunResult> {
-    return this.write(() => this.primaryEngine.run(query));
-  }
-
-  transaction<T>(work: (tx: Engine) => Promise<T>): Promise<T> {
-    return this.write(() => this.primaryEngine.transaction(work));
+  constructor(
+    readonly primary: Server<C>,
+    readonly replicas: readonly Server<C>[],
+  ) {
+    if (!replicas.length) throw new Error("Read routing needs at least one replica.");
   }
 
   /** Runs a write on the primary; a primary that does not answer is a PrimaryUnavailableError. */
-  private async write<T>(work: () => Promise<T>): Promise<T> {
+  async write<T>(work: (client: C) => Promise<T>): Promise<T> {
     this.noteWrite();
     try {
-      const result = await work();
+      const result = await work(this.primary.client);
       this.primary.downUntil = 0;
       return result;
     } catch (error) {
@@ -227,6 +166,25 @@ class ReplicatedEngine implements Engine {
       this.primary.downUntil = Date.now() + DOWN_FOR_MS;
       throw new PrimaryUnavailableError(redactUrl(this.primary.url), error);
     }
+  }
+
+  /** Runs one read on the first server of the read order that answers. */
+  async read<R>(query: (client: C) => Promise<R>): Promise<R> {
+    let last: unknown = null;
+    for (const server of this.readOrder()) {
+      try {
+        const result = await query(server.client);
+        server.downUntil = 0;
+        return result;
+      } catch (error) {
+        // a statement that writes (say, a CTE that inserts) belongs to the primary
+        if (server.replica && isReadOnlyRefusal(error)) return this.write(query);
+        if (!isConnectionError(error)) throw error;
+        server.downUntil = Date.now() + DOWN_FOR_MS;
+        last = error;
+      }
+    }
+    throw new NoDatabaseAnswersError([this.primary, ...this.replicas].map((s) => redactUrl(s.url)), last);
   }
 
   /** The reader's (or, outside a context, this process's) next reads go to the primary. */
@@ -250,8 +208,8 @@ class ReplicatedEngine implements Engine {
     return key !== undefined && (this.primaryUntil.get(key) ?? 0) > Date.now();
   }
 
-  /** The servers a read tries, in order: those that answered lately first, the others last. */
-  private readOrder(): Server[] {
+  /** The servers a read tries, in order (replicas in turn): those not left aside first, the others last. */
+  private readOrder(): Server<C>[] {
     const now = Date.now();
     const n = this.replicas.length;
     const start = this.turn++ % n;
@@ -259,45 +217,4 @@ class ReplicatedEngine implements Engine {
     const servers = this.readsOwnWrites() ? [this.primary, ...replicas] : [...replicas, this.primary];
     return [...servers.filter((s) => s.downUntil <= now), ...servers.filter((s) => s.downUntil > now)];
   }
-
-  /** Runs one read on the first server that answers. */
-  async read<R>(query: (pool: pg.Pool) => Promise<R>): Promise<R> {
-    let last: unknown = null;
-    for (const server of this.readOrder()) {
-      try {
-        const result = await query(server.pool);
-        server.downUntil = 0;
-        return result;
-      } catch (error) {
-        // a statement that writes (say, a CTE that inserts) belongs to the primary
-        if (server.replica && isReadOnlyRefusal(error)) {
-          return this.write(() => query(this.primary.pool));
-        }
-        if (!isConnectionError(error)) throw error;
-        server.downUntil = Date.now() + DOWN_FOR_MS;
-        last = error;
-      }
-    }
-    throw new NoDatabaseAnswersError([this.primary, ...this.replicas].map((s) => redactUrl(s.url)), last);
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([this.primary, ...this.replicas].map((s) => s.pool.end()));
-  }
-}
-
-/**
- * The engine over a PostgreSQL primary and its read replicas (DATABASE_READ_URLS): reads on
- * the replicas, writes and a writer's own next reads on the primary (see above).
- */
-export function replicatedEngine(primaryUrl: string, readUrls: readonly string[], options: { poolSize?: number } = {}): Engine {
-  if (!readUrls.length) throw new ConfigError("A replicated engine needs at least one read replica URL (DATABASE_READ_URLS).");
-  return new ReplicatedEngine(primaryUrl, readUrls, options.poolSize ?? 4);
-}
-
-/** Closes a replicated engine's pools (the primary's and every replica's); false for any other engine. */
-export async function closeReplicated(e: Engine): Promise<boolean> {
-  if (!(e instanceof ReplicatedEngine)) return false;
-  await e.close();
-  return true;
 }
