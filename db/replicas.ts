@@ -71,7 +71,7 @@ export class NoDatabaseAnswersError extends Error {
 function reasonOf(error: unknown): string {
   for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof code === "string" && typeof message === "string" && message) return `${code}: ${message}`;
+    if (typeof code === "string" && typeof message === "string" && message) return message.includes(code) ? message : `${code}: ${message}`;
     if (!(e as { cause?: unknown }).cause && typeof message === "string" && message) return message;
   }
   return String(error);

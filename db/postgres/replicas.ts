@@ -16,8 +16,10 @@ import * as schema from "./schema";
 function pool(url: string, max: number): pg.Pool {
   if (!isPostgresUrl(url)) throw new ConfigError(`"${redactUrl(url)}" is not a PostgreSQL URL: use postgres://user@host:5432/database.`);
   const p = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  // an idle connection that the server drops must not crash the process: the next query says so
+  // a connection that the server drops must not crash the process, idle in the pool or in a
+  // transaction's hands (between two statements): the next query on it says so
   p.on("error", () => {});
+  p.on("connect", (client) => client.on("error", () => {}));
   return p;
 }
 

@@ -6,7 +6,8 @@ import { closeEngine, openEngine } from "../../db/open";
 import { migratePostgres } from "../../db/postgres/open";
 import { closeReplicated, replicatedEngine } from "../../db/postgres/replicas";
 import { asReader, NoDatabaseAnswersError, PrimaryUnavailableError } from "../../db/replicas";
-import { classifyDbError, DB_FAULT_RETRY_AFTER } from "../../lib/db-errors";
+import { guarded } from "../../app/api/respond";
+import { classifyDbError, DB_FAULT_MESSAGES, DB_FAULT_RETRY_AFTER } from "../../lib/db-errors";
 import { checkEnv, ConfigError, databaseReadUrls } from "../../lib/env";
 import { startReplicaPair, type ReplicaPair } from "../support/replica";
 
@@ -160,7 +161,16 @@ describe("read replicas on PostgreSQL", () => {
   it("when the primary stops, writes fail with the unavailable fault (503) while reads keep coming from the replica", async () => {
     await asReader("officer-f", () => remember("before-stop", "kept"));
     await pair.caughtUp();
-    await pair.stopPrimary();
+    // the primary stops in the middle of a write: the write fails, and nothing of it stays
+    const cut = await asReader("officer-f", () =>
+      e.transaction(async (tx) => {
+        await tx.run(sql`insert into app_meta (key, value) values ('during-stop', 'half')`);
+        await pair.stopPrimary();
+        await tx.run(sql`insert into app_meta (key, value) values ('during-stop-2', 'half')`);
+      }),
+    ).catch((error: unknown) => error);
+    expect(cut).toBeInstanceOf(PrimaryUnavailableError);
+    expect(await e.all(sql`select key from app_meta where key like 'during-stop%'`)).toEqual([]);
 
     const failed = await asReader("officer-f", () => remember("after-stop", "lost")).catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(PrimaryUnavailableError);
@@ -168,7 +178,13 @@ describe("read replicas on PostgreSQL", () => {
     expect((failed as Error).message).toMatch(/reads are still served by the read replicas/);
     // what the API (app/api/respond.ts dbFault) and the forms answer: 503 "unavailable", Retry-After
     expect(classifyDbError(failed)).toBe("unavailable");
-    expect(DB_FAULT_RETRY_AFTER.unavailable).toBeGreaterThan(0);
+    const answer = await guarded(async () => {
+      await asReader("officer-f", () => remember("after-stop", "lost"));
+      return new Response("written");
+    });
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get("retry-after")).toBe(String(DB_FAULT_RETRY_AFTER.unavailable));
+    expect(await answer.json()).toEqual({ error: "unavailable", message: DB_FAULT_MESSAGES.unavailable });
     const run = await e.run(sql`delete from app_meta`).catch((error: unknown) => error);
     expect(run).toBeInstanceOf(PrimaryUnavailableError);
 
