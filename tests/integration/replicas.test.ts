@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import fs from "node:fs";
+import net from "node:net";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Engine } from "../../db/engine";
+import { postgresPoolOf, type Engine } from "../../db/engine";
 import { closeEngine, openEngine } from "../../db/open";
 import { migratePostgres } from "../../db/postgres/open";
 import { closeReplicated, replicatedEngine } from "../../db/postgres/replicas";
@@ -33,7 +35,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (e) await closeEngine(e);
-  await pair?.close();
+  if (!pair) return;
+  await pair.close();
+  // no leftovers: the folder is gone, and nothing listens on the servers' ports any more
+  expect(fs.existsSync(pair.folder)).toBe(false);
+  for (const port of [pair.primaryPort, pair.replicaPort]) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1", () => (socket.destroy(), resolve(false))).once("error", () => resolve(true));
+    });
+    expect(refused, `port ${port}`).toBe(true);
+  }
 });
 
 const where = async (engine = e) => (await engine.get<Where>(WHERE))!;
@@ -62,6 +73,8 @@ describe("read replicas on PostgreSQL", () => {
     // another reader: the replica answers, and it has the write (streamed)
     const seen = await asReader("officer-b", () => recall("replica-test"));
     expect(seen).toEqual({ value: "one", port: pair.replicaPort, standby: true });
+    // the tools that take the engine's pool (COPY of the seed, backups) get the primary's
+    expect((await postgresPoolOf(e)!.query("select inet_server_port() as port")).rows).toEqual([{ port: pair.primaryPort }]);
   });
 
   it("serves a writer's own reads from the primary: in the request that wrote, and in their next request", async () => {
@@ -111,11 +124,10 @@ describe("read replicas on PostgreSQL", () => {
 
   it("passes over a replica that does not answer: the primary answers the reads", async () => {
     // a replica URL on a port where nothing listens: one the system gave us, then took back
-    const { createServer } = await import("node:net");
     const dead = new URL(pair.replicaUrl);
     dead.port = String(
       await new Promise<number>((resolve, reject) => {
-        const probe = createServer().once("error", reject);
+        const probe = net.createServer().once("error", reject);
         probe.listen(0, "127.0.0.1", () => {
           const { port } = probe.address() as { port: number };
           probe.close(() => resolve(port));
@@ -200,6 +212,11 @@ describe("read replicas on PostgreSQL", () => {
       expect(error).toBeInstanceOf(NoDatabaseAnswersError);
       expect((error as Error).message).toMatch(/^No database server answers/);
       expect(classifyDbError(error)).toBe("unavailable");
+      // a builder select: drizzle's "Failed query" error carries it as its cause
+      const { appMeta } = nothing.t;
+      const builder = await nothing.db.select().from(appMeta).catch((error: unknown) => error);
+      expect((builder as Error).cause).toBeInstanceOf(NoDatabaseAnswersError);
+      expect(classifyDbError(builder)).toBe("unavailable");
     } finally {
       await closeReplicated(nothing);
     }

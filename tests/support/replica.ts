@@ -13,8 +13,8 @@ import pg from "pg";
 // command runs as the `postgres` user (runuser), in a folder that user owns.
 //
 // No leftovers: `close()` stops both servers and removes the folder; a failure while making
-// them stops what had started; the process's exit stops them too (SIGQUIT to the postmaster:
-// PostgreSQL's immediate shutdown); and a later run stops the servers and removes the folders
+// them stops what had started; the process's exit, or the signal a test runner ends its worker
+// with, stops them too (SIGQUIT to the postmaster: PostgreSQL's immediate shutdown); and a later run stops the servers and removes the folders
 // that a killed run (a process that no longer lives) left in the temporary folder.
 
 const BIN = "/usr/lib/postgresql/15/bin";
@@ -26,6 +26,8 @@ export type ReplicaPair = {
   replicaUrl: string;
   primaryPort: number;
   replicaPort: number;
+  /** the temporary folder of both servers (gone after close) */
+  folder: string;
   /** Stops the primary (fast shutdown): the replica keeps answering reads. */
   stopPrimary(): Promise<void>;
   /** Waits until the replica has replayed everything the primary has written so far. */
@@ -148,8 +150,16 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
   const onExit = () => {
     killServer(replicaDir);
     killServer(primaryDir);
+    fs.rmSync(base, { recursive: true, force: true });
+  };
+  // a test runner ends its workers with a signal rather than exit: stop the servers then too
+  const onSignal = (signal: NodeJS.Signals) => {
+    onExit();
+    process.off(signal, onSignal);
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   };
   process.on("exit", onExit);
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, onSignal);
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -159,6 +169,7 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
     }
     onExit();
     process.off("exit", onExit);
+    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.off(signal, onSignal);
     fs.rmSync(base, { recursive: true, force: true });
   };
 
@@ -208,6 +219,7 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
     replicaUrl: urlOf(replicaPort),
     primaryPort,
     replicaPort,
+    folder: base,
     async stopPrimary() {
       await asPostgres("pg_ctl", ["-D", primaryDir, "-m", "fast", "-w", "stop"], base);
     },
