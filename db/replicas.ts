@@ -27,6 +27,11 @@ import { redactUrl } from "./postgres/open";
 //        that was made outside a reader context: coarse but never stale.
 //   The timestamps live in this process: with several servers, a user's next request should
 //   reach the server of their write (sticky sessions) for (2) to hold; (1) and (3) hold anywhere.
+//   Name the reader at every entry point or at none: a write in a reader's context does not pin
+//   the context-less reads of (4). Today the app names none, so (3) and (4) apply.
+// - The builder's insert/update/delete outside a transaction go to the primary (withReplicas)
+//   but do not pin reads nor turn a dead primary into PrimaryUnavailableError: writes belong
+//   in `e.transaction`.
 // - Faults: a replica that does not answer is left aside for DOWN_FOR_MS and its reads go to
 //   the next replica, then to the primary. When the primary does not answer, a write fails
 //   with PrimaryUnavailableError (lib/db-errors.ts classifies it as the "unavailable" fault: a
