@@ -182,6 +182,14 @@ export const releaseGrounds = defineEnum({
 });
 export type ReleaseGround = (typeof releaseGrounds.values)[number];
 
+/** The periods an open step of the procedure runs against (Regulations Arts. 16, 20, 24). */
+export const procedureDeadlines = defineEnum({
+  answer: { en: "Right holder's answer (3 working days)", zh: "权利人答复（3个工作日）" },
+  determination: { en: "Investigation and determination (30 working days)", zh: "调查认定（30个工作日）" },
+  court_order: { en: "Court order", zh: "法院协助执行通知" },
+});
+export type ProcedureDeadlineKind = (typeof procedureDeadlines.values)[number];
+
 /** Why lib/procedure.ts refuses a step: codes the UI shows in either language. */
 export const transitionRefusals = defineEnum({
   invalid_step: { en: "The step is incomplete or malformed", zh: "步骤信息不完整或格式有误" },
