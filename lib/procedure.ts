@@ -216,7 +216,8 @@ export interface OpenDeadline extends Deadline {
 
 function lastOf<K extends ProcedureStepKind>(history: readonly ProcedureStep[], kind: K) {
   for (let i = history.length - 1; i >= 0; i--) {
-    if (history[i].kind === kind) return history[i] as Extract<ProcedureStep, { kind: K }>;
+    const step = history[i];
+    if (step?.kind === kind) return step as Extract<ProcedureStep, { kind: K }>;
   }
   return undefined;
 }
@@ -452,8 +453,8 @@ export function checkTransition(
 export function checkHistory(
   history: readonly ProcedureStep[], overrides?: WorkingDayOverrides,
 ): { ok: true; state: ProcedureState; status: CaseStatus | null } | (Extract<TransitionCheck, { ok: false }> & { index: number }) {
-  for (let i = 0; i < history.length; i++) {
-    const check = checkTransition(history.slice(0, i), history[i], overrides);
+  for (const [i, step] of history.entries()) {
+    const check = checkTransition(history.slice(0, i), step, overrides);
     if (!check.ok) return { ...check, index: i };
   }
   return { ok: true, state: stateOf(history), status: statusOf(history) };

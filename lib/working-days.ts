@@ -21,6 +21,14 @@ const PACKAGE_WORKDAYS: Readonly<Record<string, string>> = arrangement.workdays;
 /** The years whose arrangement the package carries (2004–2026 in chinese-days 1.5.7). */
 export const PACKAGE_YEARS: ReadonlySet<number> = new Set(Object.keys(PACKAGE_HOLIDAYS).map((d) => Number(d.slice(0, 4))));
 
+export type IsoDate = string;
+export type DayOverride = "work" | "holiday";
+/** The admin table's entries. Entering any date of a year declares that year's arrangement:
+ *  from then on its unlisted weekdays count as working days and its unlisted weekends as rest days. */
+export type WorkingDayOverrides =
+  | ReadonlyMap<IsoDate, DayOverride>
+  | Readonly<Record<IsoDate, DayOverride>>;
+
 const BEIJING_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86_400_000;
 /** No arrangement has ever had more than 9 rest days in a row; a search longer than this is a bad calendar. */
@@ -44,15 +52,15 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Whether `value` is a real calendar date written 'YYYY-MM-DD'. */
 export function isIsoDate(value: unknown): value is IsoDate {
   if (typeof value !== "string") return false;
-  const m = ISO.exec(value);
-  if (!m) return false;
-  const t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
+  if (!ISO.test(value)) return false;
+  const t = Date.UTC(Number(value.slice(0, 4)), Number(value.slice(5, 7)) - 1, Number(value.slice(8, 10)));
+  // years 0000–0099 are read by Date.UTC as 1900–1999, so they fail the round trip as they should
   return new Date(t).toISOString().slice(0, 10) === value;
 }
 
 function parse(date: IsoDate): { y: number; m: number; d: number; t: number } {
   if (!isIsoDate(date)) throw new RangeError(`Not a calendar date (YYYY-MM-DD): ${JSON.stringify(date)}`);
-  const [y, m, d] = date.split("-").map(Number);
+  const y = Number(date.slice(0, 4)), m = Number(date.slice(5, 7)), d = Number(date.slice(8, 10));
   return { y, m, d, t: Date.UTC(y, m - 1, d) };
 }
 

@@ -243,7 +243,7 @@ describe("hand-written transitions", () => {
     expect(checkTransition(PATHS.investigating, { ...S.infringing, decision: "probably" as never })).toMatchObject({ ok: false, code: "invalid_step", params: { field: "decision" } });
     expect(checkTransition(PATHS.penalised, { ...S.disposal, disposal: "burnt" as never })).toMatchObject({ ok: false, code: "invalid_step", params: { field: "disposal" } });
     expect(checkTransition(PATHS.detained_ex_officio, { ...S.courtOrder, court: "" })).toMatchObject({ ok: false, code: "invalid_step", params: { field: "court" } });
-    expect(checkTransition(PATHS.no_answer, { ...released("no_answer", t("2024-10-10T01:00:00Z")), ground: "because" as never })).toMatchObject({ ok: false, code: "invalid_step", params: { field: "ground" } });
+    expect(checkTransition(PATHS.no_answer, { kind: "released", at: t("2024-10-10T01:00:00Z"), by: "officer-1", ground: "because" as never })).toMatchObject({ ok: false, code: "invalid_step", params: { field: "ground" } });
   });
 
   it("a step dated before the latest one is refused", () => {
