@@ -201,6 +201,7 @@ export const transitionRefusals = defineEnum({
   deadline_not_passed: { en: "The deadline has not passed yet", zh: "期限尚未届满" },
   bond_required: { en: "A request for detention needs a bond", zh: "申请扣留须提供担保" },
   bond_not_allowed: { en: "A bond goes only with a request for detention", zh: "仅申请扣留时提供担保" },
+  bond_below_required: { en: "The bond is below the amount the Measures require", zh: "担保金额低于规定数额" },
   document_no_required: { en: "The document number is required", zh: "须填写文书编号" },
   release_ground_not_allowed: { en: "This ground for release does not fit the procedure", zh: "该放行理由与程序不符" },
   holiday_calendar_unknown: { en: "The holiday arrangement of that year is not known: enter it in the calendar table", zh: "该年度节假日安排未知，请在日历表中录入" },

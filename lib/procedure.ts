@@ -30,6 +30,21 @@ export const PERIODS = {
   courtOrderExOfficio: 50,
 } as const;
 
+/**
+ * The bond a right holder gives with a request for detention after an ex officio notice
+ * (Measures Art. 23), in fen, from the goods' value in fen (the value customs sets, Measures Art. 39):
+ * below RMB 20,000 the value itself; RMB 20,000–200,000 half the value, at least RMB 20,000;
+ * above RMB 200,000, RMB 100,000. A general bond lodged with GACC (Art. 24) replaces it.
+ */
+export function requiredBondFen(goodsValueFen: number): number {
+  if (!Number.isSafeInteger(goodsValueFen) || goodsValueFen < 0) {
+    throw new RangeError(`The goods' value must be whole fen, 0 or more, not ${goodsValueFen}`);
+  }
+  if (goodsValueFen < 2_000_000) return goodsValueFen;
+  if (goodsValueFen <= 20_000_000) return Math.max(Math.ceil(goodsValueFen / 2), 2_000_000);
+  return 10_000_000;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Steps: what each records
 
@@ -395,11 +410,27 @@ function iso(instant: Date) {
  * On refusal: a code from transitionRefusals (labels in both languages), an English message with
  * the detail, and params for a translated message.
  */
+export interface TransitionContext {
+  /** The goods' value in fen, when the case has one: a request's bond is checked against Measures Art. 23. */
+  goodsValueFen?: number | null;
+}
+
 export function checkTransition(
-  history: readonly ProcedureStep[], step: ProcedureStep, overrides?: WorkingDayOverrides,
+  history: readonly ProcedureStep[], step: ProcedureStep, overrides?: WorkingDayOverrides, context?: TransitionContext,
 ): TransitionCheck {
   const bad = malformed(step);
   if (bad) return bad;
+  if (
+    step.kind === "holder_answered" && step.answer === "requests_detention" && step.bondKind !== "general_bond" &&
+    context?.goodsValueFen != null
+  ) {
+    const required = requiredBondFen(context.goodsValueFen);
+    if ((step.bondFen ?? 0) < required) {
+      return refuse("bond_below_required", `goods worth ${context.goodsValueFen} fen need a bond of ${required} fen (Measures Art. 23)`, {
+        field: "bondFen", required, goodsValueFen: context.goodsValueFen,
+      });
+    }
+  }
   const state = stateOf(history);
   const allowed = TRANSITIONS[state];
   if (!allowed.includes(step.kind)) {
@@ -451,10 +482,10 @@ export function checkTransition(
 
 /** Checks a whole history step by step; the first refusal with its index, or ok with the final state. */
 export function checkHistory(
-  history: readonly ProcedureStep[], overrides?: WorkingDayOverrides,
+  history: readonly ProcedureStep[], overrides?: WorkingDayOverrides, context?: TransitionContext,
 ): { ok: true; state: ProcedureState; status: CaseStatus | null } | (Extract<TransitionCheck, { ok: false }> & { index: number }) {
   for (const [i, step] of history.entries()) {
-    const check = checkTransition(history.slice(0, i), step, overrides);
+    const check = checkTransition(history.slice(0, i), step, overrides, context);
     if (!check.ok) return { ...check, index: i };
   }
   return { ok: true, state: stateOf(history), status: statusOf(history) };

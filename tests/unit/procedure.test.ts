@@ -5,7 +5,7 @@ import {
 } from "../../lib/enums";
 import {
   DOCUMENT_REQUIRED, RELEASE_GROUNDS, TRANSITIONS, checkHistory, checkTransition, dueAction, modeOf, nextSteps,
-  openDeadline, procedureStates, releaseGroundsFor, stateOf, statusOf, statusOfStep, viewOf,
+  openDeadline, procedureStates, releaseGroundsFor, requiredBondFen, stateOf, statusOf, statusOfStep, viewOf,
   type ProcedureState, type ProcedureStep,
 } from "../../lib/procedure";
 
@@ -217,6 +217,26 @@ describe("hand-written transitions", () => {
     expect(checkTransition(notice, { ...S.declines, bondFen: 100 })).toMatchObject({ ok: false, code: "bond_not_allowed" });
     expect(checkTransition(notice, { ...S.declines, bondKind: "deposit" })).toMatchObject({ ok: false, code: "bond_not_allowed" });
     expect(checkTransition([], { ...S.application, bondFen: 0 })).toMatchObject({ ok: false, code: "bond_required" });
+  });
+
+  it("the bond follows the goods' value (Measures Art. 23) when the case knows the value", () => {
+    expect(requiredBondFen(0)).toBe(0);
+    expect(requiredBondFen(1_999_999)).toBe(1_999_999); // below RMB 20,000: the value
+    expect(requiredBondFen(2_000_000)).toBe(2_000_000); // RMB 20,000: half is 10,000, at least 20,000
+    expect(requiredBondFen(6_000_001)).toBe(3_000_001); // half, rounded up to the fen
+    expect(requiredBondFen(20_000_000)).toBe(10_000_000); // RMB 200,000: half
+    expect(requiredBondFen(20_000_001)).toBe(10_000_000); // above: RMB 100,000
+    expect(requiredBondFen(999_000_000_00)).toBe(10_000_000);
+    expect(() => requiredBondFen(-1)).toThrow(/whole fen/);
+    expect(() => requiredBondFen(1.5)).toThrow(/whole fen/);
+    const notice = PATHS.notice_sent;
+    // S.requests gives RMB 20,000
+    expect(checkTransition(notice, S.requests, undefined, { goodsValueFen: 4_000_000 })).toMatchObject({ ok: true });
+    expect(checkTransition(notice, S.requests, undefined, { goodsValueFen: 5_000_000 })).toMatchObject({
+      ok: false, code: "bond_below_required", params: { required: 2_500_000 },
+    });
+    expect(checkTransition(notice, { ...S.requests, bondFen: 0, bondKind: "general_bond" }, undefined, { goodsValueFen: 5_000_000 })).toMatchObject({ ok: true });
+    expect(checkTransition(notice, S.requests, undefined, { goodsValueFen: null })).toMatchObject({ ok: true });
   });
 
   it("document numbers are required where the step is a document", () => {
