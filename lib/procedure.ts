@@ -311,22 +311,37 @@ export interface ProcedureView {
   releaseGrounds: readonly ReleaseGround[];
   deadline: (OpenDeadline & { workingDaysLeft: number; passed: boolean }) | null;
   due: DueAction | null;
+  /** Set when the open deadline runs into a year whose holiday arrangement nobody knows: the
+   *  deadline (and what is due) cannot be computed until that year is entered in the calendar table. */
+  unknownHolidayYear: number | null;
 }
 
-/** Everything a page or an inbox row shows about a case's procedure at `now`. */
+/**
+ * Everything a page or an inbox row shows about a case's procedure at `now`. Never throws for an
+ * unknown holiday year (one row must not break a list): `unknownHolidayYear` says so instead.
+ */
 export function viewOf(history: readonly ProcedureStep[], now: Date, overrides?: WorkingDayOverrides): ProcedureView {
-  const deadline = openDeadline(history, overrides);
-  return {
+  const view = {
     mode: modeOf(history),
     state: stateOf(history),
     status: statusOf(history),
     next: nextSteps(history),
     releaseGrounds: releaseGroundsFor(history),
-    deadline: deadline
-      ? { ...deadline, workingDaysLeft: workingDaysLeft(now, deadline, overrides), passed: isPast(now, deadline) }
-      : null,
-    due: dueAction(history, now, overrides),
   };
+  try {
+    const deadline = openDeadline(history, overrides);
+    return {
+      ...view,
+      deadline: deadline
+        ? { ...deadline, workingDaysLeft: workingDaysLeft(now, deadline, overrides), passed: isPast(now, deadline) }
+        : null,
+      due: dueAction(history, now, overrides),
+      unknownHolidayYear: null,
+    };
+  } catch (e) {
+    if (!(e instanceof UnknownHolidayYearError)) throw e;
+    return { ...view, deadline: null, due: null, unknownHolidayYear: e.year };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -420,17 +435,6 @@ export function checkTransition(
 ): TransitionCheck {
   const bad = malformed(step);
   if (bad) return bad;
-  if (
-    step.kind === "holder_answered" && step.answer === "requests_detention" && step.bondKind !== "general_bond" &&
-    context?.goodsValueFen != null
-  ) {
-    const required = requiredBondFen(context.goodsValueFen);
-    if ((step.bondFen ?? 0) < required) {
-      return refuse("bond_below_required", `goods worth ${context.goodsValueFen} fen need a bond of ${required} fen (Measures Art. 23)`, {
-        field: "bondFen", required, goodsValueFen: context.goodsValueFen,
-      });
-    }
-  }
   const state = stateOf(history);
   const allowed = TRANSITIONS[state];
   if (!allowed.includes(step.kind)) {
@@ -453,6 +457,17 @@ export function checkTransition(
     if (!grounds.includes(step.ground)) {
       return refuse("release_ground_not_allowed", `${step.ground} does not fit ${state}; allowed: ${grounds.join(", ")}`, {
         ground: step.ground, state, allowed: grounds.join(","),
+      });
+    }
+  }
+  if (
+    step.kind === "holder_answered" && step.answer === "requests_detention" && step.bondKind !== "general_bond" &&
+    context?.goodsValueFen != null
+  ) {
+    const required = requiredBondFen(context.goodsValueFen);
+    if ((step.bondFen ?? 0) < required) {
+      return refuse("bond_below_required", `goods worth ${context.goodsValueFen} fen need a bond of ${required} fen (Measures Art. 23)`, {
+        field: "bondFen", required, goodsValueFen: context.goodsValueFen,
       });
     }
   }

@@ -237,6 +237,8 @@ describe("hand-written transitions", () => {
     });
     expect(checkTransition(notice, { ...S.requests, bondFen: 0, bondKind: "general_bond" }, undefined, { goodsValueFen: 5_000_000 })).toMatchObject({ ok: true });
     expect(checkTransition(notice, S.requests, undefined, { goodsValueFen: null })).toMatchObject({ ok: true });
+    // the order of the checks: a step out of place is refused as such, whatever its bond
+    expect(checkTransition(PATHS.detained_ex_officio, S.requests, undefined, { goodsValueFen: 5_000_000 })).toMatchObject({ ok: false, code: "not_allowed_after" });
   });
 
   it("document numbers are required where the step is a document", () => {
@@ -288,6 +290,8 @@ describe("hand-written transitions", () => {
     const noAnswer = { ...S.noAnswer, at: t("2027-01-10T02:00:00Z") };
     expect(checkTransition(late, noAnswer)).toMatchObject({ ok: false, code: "holiday_calendar_unknown", params: { year: 2027 } });
     expect(() => openDeadline(late)).toThrow(/2027/);
+    expect(viewOf(late, t("2026-12-31T02:00:00Z"))).toMatchObject({ state: "notice_sent", deadline: null, due: null, unknownHolidayYear: 2027 });
+    expect(viewOf(late, t("2026-12-31T02:00:00Z"), { "2027-01-01": "holiday" })).toMatchObject({ deadline: { lastDay: "2027-01-05", workingDaysLeft: 3 }, unknownHolidayYear: null });
     const y2027 = { "2027-01-01": "holiday" } as const; // 12-31, 01-04, 01-05
     expect(openDeadline(late, y2027)?.lastDay).toBe("2027-01-05");
     expect(checkTransition(late, noAnswer, y2027)).toMatchObject({ ok: true });
@@ -377,7 +381,7 @@ describe("deadlines and what their passing does", () => {
     });
     expect(viewOf(PATHS.notice_sent, t("2024-09-29T04:00:00Z")).deadline?.workingDaysLeft).toBe(4);
     expect(viewOf(PATHS.notice_sent, t("2024-10-10T04:00:00Z"))).toMatchObject({ deadline: { workingDaysLeft: 0, passed: true }, due: { kind: "record_no_answer" } });
-    expect(viewOf([], t("2024-10-10T04:00:00Z"))).toMatchObject({ state: "not_started", status: null, deadline: null, next: ["suspected", "application_filed"] });
+    expect(viewOf([], t("2024-10-10T04:00:00Z"))).toMatchObject({ state: "not_started", status: null, deadline: null, next: ["suspected", "application_filed"], unknownHolidayYear: null });
   });
 });
 
