@@ -420,16 +420,16 @@ function iso(instant: Date) {
   return instant.toISOString();
 }
 
-/**
- * Whether `step` may be recorded after `history` (which checkTransition accepted step by step).
- * On refusal: a code from transitionRefusals (labels in both languages), an English message with
- * the detail, and params for a translated message.
- */
 export interface TransitionContext {
   /** The goods' value in fen, when the case has one: a request's bond is checked against Measures Art. 23. */
   goodsValueFen?: number | null;
 }
 
+/**
+ * Whether `step` may be recorded after `history` (which checkTransition accepted step by step).
+ * On refusal: a code from transitionRefusals (labels in both languages), an English message with
+ * the detail, and params for a translated message.
+ */
 export function checkTransition(
   history: readonly ProcedureStep[], step: ProcedureStep, overrides?: WorkingDayOverrides, context?: TransitionContext,
 ): TransitionCheck {
