@@ -1,9 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { sql, type SQL } from "drizzle-orm";
+import { is, SQL, sql } from "drizzle-orm";
 import type { PgDb } from "./postgres/open";
 import * as pgSchema from "./postgres/schema";
 import type { Connection, Db } from "./sqlite/open";
 import * as sqliteSchema from "./sqlite/schema";
+import { sqliteSays } from "./sqlite/engine";
 
 // THE engine interface: every function of db/ that reads or writes takes an Engine and is
 // async, and runs unchanged on SQLite (better-sqlite3, the embedded default) and PostgreSQL
@@ -68,25 +69,6 @@ export function parseJson<T>(value: unknown): T {
   return (typeof value === "string" ? JSON.parse(value) : value) as T;
 }
 
-const sqliteSays: Dialectal = {
-  never: sql`0`,
-  jsonArrayOf(fields, orderBy) {
-    const pairs = sql.join(Object.entries(fields).map(([k, v]) => sql`'${sql.raw(k)}', ${v}`), sql`, `);
-    // SQLite's json_group_array takes the rows in the order the subquery yields them
-    void orderBy;
-    return sql`coalesce(json_group_array(json_object(${pairs})), '[]')`;
-  },
-  inList(column, values) {
-    return sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
-  },
-  ilike(column, pattern) {
-    return sql`${column} like ${pattern}`;
-  },
-  bool(value) {
-    return value ? sql`1` : sql`0`;
-  },
-};
-
 const postgresSays: Dialectal = {
   never: sql`false`,
   jsonArrayOf(fields, orderBy) {
@@ -121,13 +103,17 @@ class SqliteEngine implements Engine {
   readonly say = sqliteSays;
   private readonly lock: SqliteLock;
 
+  /** drizzle's builder over the connection, its queries waiting their turn like `all/get/run` */
+  readonly db: Db;
+
   constructor(
-    readonly db: Db,
+    private readonly raw: Db,
     private readonly depth = 0,
   ) {
-    let lock = sqliteLocks.get(db.$client);
-    if (!lock) sqliteLocks.set(db.$client, (lock = { held: false, queue: [], scope: new AsyncLocalStorage<number>() }));
+    let lock = sqliteLocks.get(raw.$client);
+    if (!lock) sqliteLocks.set(raw.$client, (lock = { held: false, queue: [], scope: new AsyncLocalStorage<number>() }));
     this.lock = lock;
+    this.db = waitingTurn(raw, () => this.turn());
   }
 
   get inTransaction(): boolean {
@@ -143,27 +129,27 @@ class SqliteEngine implements Engine {
 
   async all<T>(query: SQL): Promise<T[]> {
     await this.turn();
-    return this.db.all(query) as T[];
+    return this.raw.all(query) as T[];
   }
 
   async get<T>(query: SQL): Promise<T | undefined> {
     await this.turn();
-    return this.db.get(query) as T | undefined;
+    return this.raw.get(query) as T | undefined;
   }
 
   async run(query: SQL): Promise<RunResult> {
     await this.turn();
-    return { changes: this.db.run(query).changes };
+    return { changes: this.raw.run(query).changes };
   }
 
   async transaction<T>(work: (tx: Engine) => Promise<T>): Promise<T> {
-    const client = this.db.$client;
+    const client = this.raw.$client;
     if (this.lock.scope.getStore() !== undefined) {
       // nested inside this request's own transaction: a savepoint
       const name = `sp${this.depth + 1}`;
       client.exec(`savepoint ${name}`);
       try {
-        const result = await work(new SqliteEngine(this.db, this.depth + 1));
+        const result = await work(new SqliteEngine(this.raw, this.depth + 1));
         client.exec(`release ${name}`);
         return result;
       } catch (error) {
@@ -178,7 +164,7 @@ class SqliteEngine implements Engine {
       return await this.lock.scope.run(1, async () => {
         client.exec("begin immediate");
         try {
-          const result = await work(new SqliteEngine(this.db, 1));
+          const result = await work(new SqliteEngine(this.raw, 1));
           client.exec("commit");
           return result;
         } catch (error) {
@@ -191,6 +177,32 @@ class SqliteEngine implements Engine {
       for (const wake of this.lock.queue.splice(0)) wake();
     }
   }
+}
+
+/**
+ * drizzle's builder over a SQLite connection whose queries, when awaited, first wait for
+ * `turn` (another request's open transaction to end): a builder chain is wrapped link by
+ * link, and a link's `then` (what `await` calls, and what runs the query) waits first. SQL
+ * fragments and arrays pass through unwrapped; methods run on the real objects.
+ */
+function waitingTurn<T extends object>(target: T, turn: () => Promise<void>): T {
+  const proxy: T = new Proxy(target, {
+    get(obj, prop) {
+      const value = Reflect.get(obj, prop, obj) as unknown;
+      if (typeof value !== "function" || prop === "constructor") return prop === "query" && value && typeof value === "object" ? waitingTurn(value, turn) : value;
+      if (prop === "then") {
+        return (onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) =>
+          turn().then(() => (value as (a?: unknown, b?: unknown) => unknown).call(obj, onFulfilled, onRejected), onRejected);
+      }
+      return (...args: unknown[]) => {
+        const result = (value as (...a: unknown[]) => unknown).apply(obj, args);
+        if (result === obj) return proxy;
+        if (result && typeof result === "object" && !Array.isArray(result) && !is(result, SQL) && !(result instanceof Promise)) return waitingTurn(result, turn);
+        return result;
+      };
+    },
+  });
+  return proxy;
 }
 
 /** The engine over a SQLite connection (drizzle over better-sqlite3). */

@@ -43,6 +43,11 @@ export function sqliteCode(error: unknown): string | null {
 
 /** Which database fault an error is, or null for anything else (a bug: a plain 500). */
 export function classifyDbError(error: unknown): DbFault | null {
+  // an error that names its fault itself (db/replicas.ts: the primary, or every server, does not answer)
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const named = (e as { dbFault?: unknown }).dbFault;
+    if (typeof named === "string" && Object.hasOwn(DB_FAULT_RETRY_AFTER, named)) return named as DbFault;
+  }
   const code = sqliteCode(error);
   if (code) {
     // SQLITE_IOERR_NOMEM etc. keep their primary code before the second underscore

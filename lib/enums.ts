@@ -126,6 +126,88 @@ export const disposalFilterValues = defineEnum({
 });
 export type DisposalFilter = (typeof disposalFilterValues.values)[number];
 
+// The detention procedure (issue 16; docs/procedure.md gives the article behind each step).
+// lib/procedure.ts is the state machine over these values.
+export const procedureSteps = defineEnum({
+  suspected: { en: "Release suspended (suspected infringement)", zh: "发现侵权嫌疑（中止放行）" },
+  application_filed: { en: "Right holder's application for detention", zh: "权利人申请扣留" },
+  notice_sent: { en: "Notice sent to the right holder", zh: "书面通知权利人" },
+  holder_answered: { en: "Right holder answered", zh: "权利人答复" },
+  no_answer: { en: "No answer in time", zh: "权利人逾期未答复" },
+  detained: { en: "Goods detained", zh: "扣留货物" },
+  investigation_started: { en: "Investigation opened", zh: "开始调查" },
+  determination: { en: "Determination", zh: "侵权认定" },
+  court_order: { en: "Court order received", zh: "收到法院协助执行通知" },
+  hearing: { en: "Hearing held", zh: "举行听证" },
+  penalty: { en: "Administrative penalty", zh: "行政处罚" },
+  referral_to_police: { en: "Referred to police", zh: "移交公安机关" },
+  released: { en: "Goods released", zh: "放行货物" },
+  disposal: { en: "Goods disposed of", zh: "处置货物" },
+});
+export type ProcedureStepKind = (typeof procedureSteps.values)[number];
+
+/** The right holder's answer to a detention notice (Measures Art. 22). */
+export const holderAnswers = defineEnum({
+  requests_detention: { en: "Requests detention", zh: "申请扣留" },
+  declines: { en: "Declines (no detention)", zh: "不申请扣留" },
+});
+export type HolderAnswer = (typeof holderAnswers.values)[number];
+
+/** The form of the right holder's bond (Measures Arts. 23, 24, 38). */
+export const bondKinds = defineEnum({
+  deposit: { en: "Cash deposit", zh: "保证金" },
+  bank_guarantee: { en: "Letter of guarantee", zh: "保函" },
+  general_bond: { en: "General bond", zh: "总担保" },
+});
+export type BondKind = (typeof bondKinds.values)[number];
+
+/** Customs' finding after investigation (Regulations Art. 20). */
+export const determinations = defineEnum({
+  infringing: { en: "Infringing", zh: "认定侵权" },
+  not_infringing: { en: "Not infringing", zh: "认定不侵权" },
+  not_determinable: { en: "Cannot be determined", zh: "不能认定" },
+});
+export type Determination = (typeof determinations.values)[number];
+
+/** Why goods were released (Regulations Arts. 16 and 24). */
+export const releaseGrounds = defineEnum({
+  holder_declined: { en: "Right holder did not ask for detention", zh: "权利人不申请扣留" },
+  no_answer: { en: "Right holder did not answer in time", zh: "权利人逾期未答复" },
+  not_infringing: { en: "Found not infringing", zh: "认定不侵权" },
+  no_court_order_in_time: { en: "No court order in time", zh: "期限内未收到法院协助执行通知" },
+  counter_bond: { en: "Consignee gave a counter-bond (patent)", zh: "收发货人提供等值担保（专利）" },
+  consignee_evidence: { en: "Consignee proved the goods genuine", zh: "收发货人证明未侵权" },
+  application_withdrawn: { en: "Right holder withdrew the application", zh: "权利人撤回扣留申请" },
+  court_decision: { en: "Court decision", zh: "法院裁判" },
+});
+export type ReleaseGround = (typeof releaseGrounds.values)[number];
+
+/** The periods an open step of the procedure runs against (Regulations Arts. 16, 20, 24). */
+export const procedureDeadlines = defineEnum({
+  answer: { en: "Right holder's answer (3 working days)", zh: "权利人答复（3个工作日）" },
+  determination: { en: "Investigation and determination (30 working days)", zh: "调查认定（30个工作日）" },
+  court_order: { en: "Court order", zh: "法院协助执行通知" },
+});
+export type ProcedureDeadlineKind = (typeof procedureDeadlines.values)[number];
+
+/** Why lib/procedure.ts refuses a step: codes the UI shows in either language. */
+export const transitionRefusals = defineEnum({
+  invalid_step: { en: "The step is incomplete or malformed", zh: "步骤信息不完整或格式有误" },
+  must_start_procedure: { en: "A procedure starts with a suspension of release or a right holder's application", zh: "程序须以中止放行或权利人申请扣留开始" },
+  not_allowed_after: { en: "This step cannot follow the latest step", zh: "该步骤不能接在最近一步之后" },
+  procedure_ended: { en: "The procedure has ended", zh: "程序已终结" },
+  before_previous_step: { en: "The step is dated before the latest step", zh: "该步骤时间早于最近一步" },
+  answer_deadline_passed: { en: "The answer came after the deadline", zh: "答复已超过期限" },
+  deadline_not_passed: { en: "The deadline has not passed yet", zh: "期限尚未届满" },
+  bond_required: { en: "A request for detention needs a bond", zh: "申请扣留须提供担保" },
+  bond_not_allowed: { en: "A bond goes only with a request for detention", zh: "仅申请扣留时提供担保" },
+  bond_below_required: { en: "The bond is below the amount the Measures require", zh: "担保金额低于规定数额" },
+  document_no_required: { en: "The document number is required", zh: "须填写文书编号" },
+  release_ground_not_allowed: { en: "This ground for release does not fit the procedure", zh: "该放行理由与程序不符" },
+  holiday_calendar_unknown: { en: "The holiday arrangement of that year is not known: enter it in the calendar table", zh: "该年度节假日安排未知，请在日历表中录入" },
+});
+export type TransitionRefusal = (typeof transitionRefusals.values)[number];
+
 export const auditActions = defineEnum({
   create: { en: "Created", zh: "创建" },
   update: { en: "Edited", zh: "修改" },

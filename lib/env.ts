@@ -39,6 +39,8 @@ export function databasePathFromUrl(url: string | undefined, cwd = process.cwd()
 }
 
 const POSTGRES_SCHEME = /^postgres(ql)?:/i;
+/** A whole postgres:// or postgresql:// URL (the form DATABASE_READ_URLS takes). */
+const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/i;
 
 export type DatabaseTarget = { engine: "sqlite"; file: string } | { engine: "postgres"; url: string };
 
@@ -131,6 +133,34 @@ const port = variable((value) => {
   return n;
 });
 
+/** Why DATABASE_READ_URLS cannot go with a SQLite DATABASE_URL. */
+export const READ_URLS_NEED_POSTGRES =
+  "DATABASE_READ_URLS lists read replicas of a PostgreSQL database, but DATABASE_URL names a SQLite file, which has none: set DATABASE_URL to the primary's postgres:// URL, or unset DATABASE_READ_URLS.";
+
+/** DATABASE_READ_URLS: comma-separated postgres:// URLs of the primary's streaming replicas (db/replicas.ts). */
+const readUrls = variable((value): string[] => {
+  if (isBlank(value)) return [];
+  const urls = value.split(",").map((url) => url.trim());
+  for (const url of urls) {
+    let valid = POSTGRES_URL.test(url);
+    try {
+      if (valid) new URL(url);
+    } catch {
+      valid = false;
+    }
+    if (!valid) {
+      const shown = url.replace(/\/\/([^:/@]*):[^@]*@/, "//$1:***@");
+      throw new ConfigError(
+        `DATABASE_READ_URLS must be PostgreSQL URLs separated by commas, such as postgres://reader@replica1:5432/ipr,postgres://reader@replica2:5432/ipr (${url ? `"${shown}" is not one` : "one of them is empty"}).`,
+      );
+    }
+  }
+  return urls;
+});
+
+/** Whether DATABASE_URL names a PostgreSQL database (read replicas need one). */
+const isPostgresDatabase = (value: Raw) => POSTGRES_URL.test((value ?? "").trim());
+
 /** Every variable of the README's configuration table, with its default. */
 export const envSchema = z.object({
   /** the database: a SQLite file (as an absolute path) or a PostgreSQL URL */
@@ -171,6 +201,7 @@ export const envSchema = z.object({
   EXPORT_BUDGET_MS: wholeNumber("EXPORT_BUDGET_MS", () => DEFAULT_EXPORT_BUDGET_MS, 1, 24 * 3_600_000),
   QUERY_READERS: wholeNumber("QUERY_READERS", () => DEFAULT_QUERY_READERS, 1, 32),
   READ_CONCURRENCY: wholeNumber("READ_CONCURRENCY", () => DEFAULT_READ_CONCURRENCY, 1, 1024),
+  DATABASE_READ_URLS: readUrls,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -194,6 +225,7 @@ function current(): Source {
     EXPORT_BUDGET_MS: process.env.EXPORT_BUDGET_MS,
     QUERY_READERS: process.env.QUERY_READERS,
     READ_CONCURRENCY: process.env.READ_CONCURRENCY,
+    DATABASE_READ_URLS: process.env.DATABASE_READ_URLS,
   };
 }
 
@@ -201,6 +233,7 @@ function current(): Source {
 export function checkEnv(env: Source = current()): Env {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error.issues[0]!.message);
+  if (parsed.data.DATABASE_READ_URLS.length && !isPostgresDatabase(env.DATABASE_URL)) throw new ConfigError(READ_URLS_NEED_POSTGRES);
   return parsed.data;
 }
 
@@ -247,3 +280,9 @@ export const exportBudgetMs = (env?: Source) => read("EXPORT_BUDGET_MS", env);
 export const queryReaders = (env?: Source) => read("QUERY_READERS", env);
 /** READ_CONCURRENCY: page and read requests in flight per server process (default 2); writes never wait for them. */
 export const readConcurrency = (env?: Source) => read("READ_CONCURRENCY", env);
+/** DATABASE_READ_URLS: the read replicas of a PostgreSQL DATABASE_URL (none by default); refused with a SQLite DATABASE_URL. */
+export const databaseReadUrls = (env: Source = current()) => {
+  const urls = read("DATABASE_READ_URLS", env);
+  if (urls.length && !isPostgresDatabase(env.DATABASE_URL)) throw new ConfigError(READ_URLS_NEED_POSTGRES);
+  return urls;
+};

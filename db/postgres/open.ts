@@ -22,6 +22,8 @@ export function openPostgres(url: string, options: { max?: number } = {}): PgDb 
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4 });
   // an idle connection that the server drops must not crash the process: the next query says so
   pool.on("error", () => {});
+  // …nor one that the server drops in the middle of a query or transaction: that query fails
+  pool.on("connect", (client) => client.on("error", () => {}));
   return drizzle(pool, { schema }) as PgDb;
 }
 

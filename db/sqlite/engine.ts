@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { sql, type SQL } from "drizzle-orm";
+import type { Dialectal } from "../engine";
 
 // SQLite's own words, in one place: what another engine (PostgreSQL, the next issue) says
 // differently is said here once, and the rest of db/ calls these by name. A unit test
@@ -76,3 +77,23 @@ export function refreshPlannerStatistics(sqlite: Sqlite): void {
   sqlite.pragma("analysis_limit = 2000");
   sqlite.exec("analyze");
 }
+
+/** SQLite's side of the words the engines say differently (db/engine.ts Dialectal). */
+export const sqliteSays: Dialectal = {
+  never: sql`0`,
+  jsonArrayOf(fields, orderBy) {
+    const pairs = sql.join(Object.entries(fields).map(([k, v]) => sql`'${sql.raw(k)}', ${v}`), sql`, `);
+    // SQLite's json_group_array takes the rows in the order the subquery yields them
+    void orderBy;
+    return sql`coalesce(json_group_array(json_object(${pairs})), '[]')`;
+  },
+  inList(column, values) {
+    return sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
+  },
+  ilike(column, pattern) {
+    return sql`${column} like ${pattern}`;
+  },
+  bool(value) {
+    return value ? sql`1` : sql`0`;
+  },
+};

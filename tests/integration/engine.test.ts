@@ -79,10 +79,17 @@ describe.each(ENGINES)("the engine interface on %s", (dialect) => {
       throw new Error("undo");
     });
     await entered;
-    // a read outside the transaction must not see its uncommitted change
+    // reads outside the transaction, raw and through the builder (better-auth's way), must
+    // not see its uncommitted change
     const read = e.get<{ country: string }>(sql`select country from ${h} where name = 'Brio'`);
+    const built = first(e.db.select({ country: h.country }).from(h).where(sql`${h.name} = 'Brio'`));
+    const inserted = e.db.insert(h).values({ name: "Outside", country: "US", industry: "luxury" }).returning({ id: h.id });
     release();
     await expect(writer).rejects.toThrow("undo");
     expect(await read).toEqual({ country: "DE" });
+    expect(await built).toEqual({ country: "DE" });
+    // a write outside it is not rolled back with it
+    expect((await inserted).length).toBe(1);
+    expect(await e.get(sql`select name from ${h} where name = 'Outside'`)).toEqual({ name: "Outside" });
   });
 });
