@@ -3,6 +3,7 @@ import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { ADMIN_SECTIONS } from "@/components/admin/AdminNav";
 import { adminCounts } from "@/db/repo/admin";
+import { backupKind } from "@/db/repo/backup";
 import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { requirePageUser } from "../session";
@@ -54,7 +55,7 @@ export default async function AdminPage() {
             {tb("download")}
           </a>
         </p>
-        <p className="admin-card-text">{tb.rich("restore", { code: (chunks) => <code>{chunks}</code> })}</p>
+        <p className="admin-card-text">{tb.rich(backupKind() === "postgres" ? "restorePostgres" : "restore", { code: (chunks) => <code>{chunks}</code> })}</p>
       </section>
     </>
   );

@@ -12,6 +12,11 @@ export type { BackupResult };
 
 export type BackupDownload = BackupResult & { fileName: string; contentType: string };
 
+/** What the download is: a SQLite file, or a PostgreSQL dump (restored differently: the admin page says how). */
+export function backupKind(): "sqlite" | "postgres" {
+  return databaseTarget().engine;
+}
+
 /** Why a PostgreSQL backup cannot be made here (pg_dump is missing), with the command to run instead; null when it can. */
 export function backupUnavailable(): string | null {
   const target = databaseTarget();

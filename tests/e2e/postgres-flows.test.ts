@@ -248,6 +248,10 @@ describe("the main flows on PostgreSQL, in Chromium", () => {
       const body = await response.body();
       expect(body.subarray(0, 5).toString("latin1")).toBe("PGDMP");
       expect(Number(response.headers()["x-backup-cases"])).toBe(await count("select count(*) as n from cases"));
+      // the admin page says how a dump comes back (pg_restore into an empty database), not the SQLite way
+      const html = await (await context.request.get(`${base}/admin`, { headers: { "accept-language": "en" } })).text();
+      expect(html).toContain("npm run restore -- FILE.dump");
+      expect(html).not.toContain("npm run restore -- FILE.db");
     } finally {
       await context.close();
     }
