@@ -45,7 +45,7 @@ async function startOnPostgres(): Promise<void> {
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, [path.join(ROOT, "scripts", "start.mjs")], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: pgUrl, PORT: String(port), WEB_CONCURRENCY: "2", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, DATABASE_URL: pgUrl, PORT: String(port), WEB_CONCURRENCY: "2", NEXT_TELEMETRY_DISABLED: "1", BETTER_AUTH_SECRET: "", BETTER_AUTH_URL: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   server.stdout!.on("data", (d) => (serverLog += d));
@@ -96,6 +96,9 @@ afterAll(async () => {
 describe("npm start on PostgreSQL", () => {
   it("migrated the database and serves it: /api/health answers 200 with the migrations current", async () => {
     expect(serverLog).toMatch(/Serving the PostgreSQL database postgres:\/\/\S+ at http:\/\/localhost:\d+/);
+    // what several servers on one database need, said at the start (README, Deployment)
+    expect(serverLog).toContain("On PostgreSQL, with several servers on one database, set BETTER_AUTH_SECRET and BETTER_AUTH_URL alike on every server");
+    expect(serverLog).not.toMatch(/is empty: `npm run seed`/); // it holds the copied demo data
     const response = await fetch(`${base}/api/health`);
     const body = (await response.json()) as { status: string; database: { reachable: boolean; migrations: { current: boolean } } };
     expect(response.status, JSON.stringify(body)).toBe(200);
