@@ -1,5 +1,6 @@
 import type { CaseQuery, Filters, Sort } from "../../lib/filters";
 import type { FilterOptions } from "../case-filters";
+import { sqliteEngine, type Engine } from "../engine";
 import type { Db } from "../sqlite/open";
 import { caseTotals, listCases } from "../queries/cases";
 import { openExportCursor } from "../queries/export";
@@ -15,22 +16,22 @@ export const READS = {
   dashboardStats: (db: Db, filters: Filters, options?: FilterOptions, today?: Date) => getDashboardStats(db, filters, options, today),
   facetCounts: (db: Db, filters: Filters, options?: FilterOptions) => facetCounts(db, filters, options),
   holderFigures: (db: Db, filters: Filters, options?: FilterOptions) => holderFigures(db, filters, options),
-  listCases: (db: Db, query: CaseQuery, options?: FilterOptions) => listCases(db, query, options),
-  caseTotals: (db: Db, filters: Filters, options?: FilterOptions) => caseTotals(db, filters, options),
-  marketView: (db: Db, holderId: number | null, fromYear: number, toYear: number) => getMarketView(db, holderId, fromYear, toYear),
+  listCases: (db: Db, query: CaseQuery, options?: FilterOptions) => listCases(sqliteEngine(db), query, options),
+  caseTotals: (db: Db, filters: Filters, options?: FilterOptions) => caseTotals(sqliteEngine(db), filters, options),
+  marketView: (db: Db, holderId: number | null, fromYear: number, toYear: number) => getMarketView(sqliteEngine(db), holderId, fromYear, toYear),
 } satisfies Record<string, (db: Db, ...args: never[]) => unknown>;
 
-/** Streamed reads: rows produced a chunk at a time (exports). They open their own connection. */
+/** Streamed reads: rows produced a chunk at a time (exports), over the reader's engine. */
 export const STREAMS = {
-  exportRows: (filters: Filters, sort: Sort, options?: FilterOptions) => openExportCursor(filters, sort, options),
-} satisfies Record<string, (...args: never[]) => { rows: Iterator<unknown>; close: () => void }>;
+  exportRows: (e: Engine, filters: Filters, sort: Sort, options?: FilterOptions) => openExportCursor(e, filters, sort, options),
+} satisfies Record<string, (e: Engine, ...args: never[]) => Promise<{ rows: AsyncIterator<unknown>; close: () => void }>>;
 
 export type Reads = typeof READS;
 export type ReadName = keyof Reads;
 export type ReadArgs<N extends ReadName> = Parameters<Reads[N]> extends [Db, ...infer A] ? A : never;
-export type ReadResult<N extends ReadName> = ReturnType<Reads[N]>;
+export type ReadResult<N extends ReadName> = Awaited<ReturnType<Reads[N]>>;
 
 export type Streams = typeof STREAMS;
 export type StreamName = keyof Streams;
-export type StreamArgs<N extends StreamName> = Parameters<Streams[N]>;
-export type StreamRow<N extends StreamName> = ReturnType<Streams[N]>["rows"] extends Iterator<infer R> ? R : never;
+export type StreamArgs<N extends StreamName> = Parameters<Streams[N]> extends [Engine, ...infer A] ? A : never;
+export type StreamRow<N extends StreamName> = Awaited<ReturnType<Streams[N]>>["rows"] extends AsyncIterator<infer R> ? R : never;

@@ -6,12 +6,13 @@
 // Started by db/budget/pool.ts with `node --conditions=react-server --import tsx`.
 import { databasePath } from "../../lib/env";
 import { warmCaseStore } from "../aggregate/store";
+import { sqliteEngine } from "../engine";
 import { drizzleOf, openSqlite, withServerCache, type Db } from "../sqlite/open";
 import { toWire, type FromReader, type ToReader } from "./protocol";
 import { READS, STREAMS } from "./reads";
 
 type AnyRead = (db: Db, ...args: unknown[]) => unknown;
-type AnyStream = (...args: unknown[]) => { rows: Iterator<unknown>; close: () => void };
+type AnyStream = (...args: unknown[]) => Promise<{ rows: AsyncIterator<unknown>; close: () => void }>;
 
 export function serveReads(reads: Record<string, AnyRead>, streams: Record<string, AnyStream>): void {
   const send = (message: FromReader) => process.send!(message);
@@ -30,17 +31,17 @@ export function serveReads(reads: Record<string, AnyRead>, streams: Record<strin
   } catch {
     // the read that needs the store reports it
   }
-  const open = new Map<number, { rows: Iterator<unknown>; close: () => void }>();
-  process.on("message", (message: ToReader) => {
+  const open = new Map<number, { rows: AsyncIterator<unknown>; close: () => void }>();
+  process.on("message", async (message: ToReader) => {
     try {
       if (message.t === "run") {
         const read = reads[message.name];
         if (!read) throw new Error(`No read named "${message.name}".`);
-        send({ t: "done", id: message.id, value: read(db, ...message.args) });
+        send({ t: "done", id: message.id, value: await read(db, ...message.args) });
       } else if (message.t === "open") {
         const stream = streams[message.name];
         if (!stream) throw new Error(`No stream named "${message.name}".`);
-        open.set(message.id, stream(...message.args));
+        open.set(message.id, await stream(sqliteEngine(db), ...message.args));
         send({ t: "rows", id: message.id, keys: [], json: "[]", done: false });
       } else if (message.t === "pull") {
         const cursor = open.get(message.id);
@@ -48,7 +49,7 @@ export function serveReads(reads: Record<string, AnyRead>, streams: Record<strin
         const rows: unknown[] = [];
         let done = false;
         while (rows.length < message.rows) {
-          const next = cursor.rows.next();
+          const next = await cursor.rows.next();
           if (next.done) {
             done = true;
             break;
