@@ -483,7 +483,7 @@ const PG_LINKS = `select case_id, right_holder_id from case_right_holders where 
 
 /** Every live case, link and right holder, and the log's newest seq, from one snapshot. */
 async function loadAllFrom(rows: SnapshotRows): Promise<CaseStore> {
-  const [[seq, count]] = (await rows("select (select coalesce(max(seq), 0) from case_changes), (select count(*) from cases where deleted_at is null)")) as [number, number][];
+  const [seq, count] = ((await rows("select (select coalesce(max(seq), 0) from case_changes) as seq, (select count(*) from cases where deleted_at is null) as n")) as [number, number][])[0]!;
   const s = emptyStore(Number(count) + 1024);
   s.seq = Number(seq);
   let after = 0;
