@@ -293,3 +293,61 @@ describe.each(ENGINES)("the aggregate store on %s", (dialect) => {
     });
   });
 });
+
+describe("on PostgreSQL, two writers on two connections", () => {
+  let t: SameData;
+  beforeAll(async () => {
+    t = await sameData("postgres", "aggregate-order", (s) => seedDatabase(s, { cases: 1_000, seed: 3 }));
+  }, 120_000);
+  afterAll(() => t?.close());
+
+  const one = async <T>(x: Engine, query: ReturnType<typeof sql>) => Object.values((await x.get<Record<string, T>>(query))!)[0] as T;
+  const lastTaken = (x: Engine) => one<number>(x, sql`select last_value from pg_sequences where sequencename = 'case_changes_seq_seq'`);
+
+  it("log in seq order: the second takes its seq only after the first has committed, and a reader between them misses neither", async () => {
+    const first = secondEngine(t.e, t.file);
+    const second = secondEngine(t.e, t.file);
+    const reader = secondEngine(t.e, t.file);
+    try {
+      forgetKeptAnswers(reader.e);
+      const before = (await getDashboardStats(reader.e, EMPTY_FILTERS, {}, TODAY)).kpis;
+      const [x, y] = (await reader.e.all<{ id: number }>(sql`select id from cases where deleted_at is null order by id limit 2`)).map((r) => r.id);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => (entered = resolve));
+      const one1 = first.e.transaction(async (tx) => {
+        await tx.run(sql`update cases set pieces = pieces + 11 where id = ${x}`);
+        entered();
+        await held;
+      });
+      await inside;
+      const taken = Number(await lastTaken(reader.e));
+      const two = second.e.transaction(async (tx) => {
+        await tx.run(sql`update cases set pieces = pieces + 22 where id = ${y}`);
+      });
+      // the second writer waits for the log's lock (held by the first until its commit)…
+      const waiting = sql`select count(*) from pg_locks where locktype = 'advisory' and not granted
+        and database = (select oid from pg_database where datname = current_database())`;
+      while (Number(await one(reader.e, waiting)) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      // …having taken no seq: a reader cannot see a seq after one still open
+      expect(Number(await lastTaken(reader.e))).toBe(taken);
+      // a reader meanwhile does not wait, and sees neither change
+      forgetKeptAnswers(reader.e);
+      expect((await getDashboardStats(reader.e, EMPTY_FILTERS, {}, TODAY)).kpis.pieces).toBe(before.pieces);
+      release();
+      await one1;
+      await two;
+      const logged = await reader.e.all<{ id: number }>(sql`select case_id as id from case_changes where seq > ${taken - 1} order by seq`);
+      expect(logged.map((r) => r.id)).toEqual([x, y]);
+      // the reader's next read has both
+      const after = (await getDashboardStats(reader.e, EMPTY_FILTERS, {}, TODAY)).kpis;
+      expect(after.pieces).toBe(before.pieces + 33);
+      expect({ cases: after.cases, pieces: after.pieces, valueFen: after.valueFen }).toEqual(await sqlTotals(reader.e));
+    } finally {
+      await first.close();
+      await second.close();
+      await reader.close();
+    }
+  });
+});
