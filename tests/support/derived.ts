@@ -33,11 +33,11 @@ export function derivedDigest(sqlite: Database.Database): string {
 export function secondEngine(e: Engine, file: string): { e: Engine; close: () => Promise<void> } {
   if (e.dialect === "sqlite") {
     const db = openDb(`file:${file}`);
-    return { e: sqliteEngine(db), close: async () => db.$client.close() };
+    return { e: sqliteEngine(db), close: async () => void db.$client.close() };
   }
   const url = (postgresPoolOf(e) as unknown as { options: { connectionString: string } }).options.connectionString;
   const db = openPostgres(url);
-  return { e: postgresEngine(db), close: () => db.$client.end() };
+  return { e: postgresEngine(db), close: async () => void (await db.$client.end()) };
 }
 
 /** The live cases' totals by plain SQL through the engine (the same text on both). */

@@ -44,7 +44,7 @@ if (process.argv[1] && /test-reader\.ts$/.test(process.argv[1])) {
             return { done: false, value: memory ? memory.prepare(SQLITE_ENDLESS).get() : await endless(e) };
           },
         };
-        return { rows, close: () => memory?.close() };
+        return { rows, close: () => void memory?.close() };
       },
     },
   );
