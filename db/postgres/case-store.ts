@@ -28,7 +28,7 @@ export async function inSnapshot<T>(pool: pg.Pool, work: (rows: SnapshotRows, co
     const rows: SnapshotRows = async (text, params) => (await client.query({ text, values: params, rowMode: "array" })).rows as unknown[][];
     const copyOn = (c: pg.PoolClient): SnapshotCopy => (query) => integerRows(c.query(copyTo(`copy (${query}) to stdout (format binary)`)));
     if ((pool.options.max ?? 10) >= 2 && pool.idleCount + (pool.options.max ?? 10) - pool.totalCount >= 1) {
-      const [{ snapshot }] = (await client.query<{ snapshot: string }>("select pg_export_snapshot() as snapshot")).rows;
+      const { snapshot } = (await client.query<{ snapshot: string }>("select pg_export_snapshot() as snapshot")).rows[0]!;
       second = await pool.connect();
       await second.query("begin isolation level repeatable read read only");
       await second.query(`set transaction snapshot '${snapshot!.replace(/'/g, "''")}'`);
@@ -58,7 +58,7 @@ const BATCH = 8192;
 
 /** Parses COPY's binary format of integer columns as the stream delivers it. */
 async function* integerRows(stream: AsyncIterable<Buffer>): AsyncGenerator<(number | null)[][]> {
-  let buffer = Buffer.alloc(0);
+  let buffer: Buffer = Buffer.alloc(0);
   let at = 0;
   let header = false;
   let batch: (number | null)[][] = [];
