@@ -2,9 +2,11 @@
 // PostgreSQL pool), opened from DATABASE_URL (db/open.ts), that runs the named reads of
 // db/budget/reads.ts for its server process, one at a time. The server kills it when a read
 // outlives its budget (better-sqlite3 cannot interrupt a statement, and a worker thread
-// cannot be stopped inside one) and starts another; on PostgreSQL every statement of the
-// reader also stops at the budget on the server's side (statement_timeout), so that a killed
-// reader leaves no server process working on, and its sessions are read-only.
+// cannot be stopped inside one) and starts another; on PostgreSQL the reader's server process
+// then stops its statement within a quarter of a second (it checks that its client is still
+// there; statement_timeout a second past the budget is the backstop), so that a killed reader
+// leaves no server process working on (db/postgres/statement-limit.ts), and its sessions are
+// read-only.
 //
 // Started by db/budget/pool.ts with `node --conditions=react-server --import tsx`.
 import { sql } from "drizzle-orm";
