@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { ENUM_FILTERS, type EnumFilterName } from "../../lib/filters";
 import { industries } from "../../lib/enums";
 import { postgresPoolOf, sqliteConnectionOf, type Engine } from "../engine";
-import { inSnapshot, type SnapshotCopy, type SnapshotRows } from "../postgres/case-store";
+import { inSnapshot, type SnapshotCopy, type SnapshotRows } from "../postgres/aggregate-load";
 import { postgresChangeCounter } from "../postgres/change-counter";
 import { changeCounter, IN_JSON_LIST } from "../sqlite/engine";
 
@@ -22,7 +22,7 @@ import { changeCounter, IN_JSON_LIST } from "../sqlite/engine";
 // On PostgreSQL (several app servers on one database) the same log is kept by PL/pgSQL
 // triggers, and it commits in seq order (migration 0002_change_log_order: a writer takes seqs
 // only after the previous writer's commit is visible), so the same "rows after my seq" rule
-// holds. One store per pool, loaded in chunks by key in one snapshot (db/postgres/case-store.ts);
+// holds. One store per pool, loaded in chunks by key in one snapshot (db/postgres/aggregate-load.ts);
 // one catch-up at a time per store (reads queue behind it, each then sees every commit made
 // before it asked). Rows with case_id -1 say only that reference data changed (the right
 // holders' industries are read again on any change). Inside a PostgreSQL transaction the store
@@ -526,7 +526,7 @@ async function loadAllFrom(rows: SnapshotRows, copy?: SnapshotCopy, beside?: Sna
   const s = emptyStore(Number(count) + 1024);
   s.seq = Number(seq);
   if (copy) {
-    // the whole tables as streams (db/postgres/case-store.ts), in batches; the links on a
+    // the whole tables as streams (db/postgres/aggregate-load.ts), in batches; the links on a
     // second connection in the same snapshot meanwhile, when there is one
     const LINKS = "select case_id, right_holder_id from case_right_holders order by case_id, right_holder_id";
     const early = beside ? (async () => {
