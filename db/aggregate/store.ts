@@ -22,7 +22,7 @@ import { changeCounter, IN_JSON_LIST } from "../sqlite/engine";
 // On PostgreSQL (several app servers on one database) the same log is kept by PL/pgSQL
 // triggers, and it commits in seq order (migration 0002_change_log_order: a writer takes seqs
 // only after the previous writer's commit is visible), so the same "rows after my seq" rule
-// holds. One store per pool, loaded in chunks by key in one snapshot (db/postgres/aggregate-load.ts);
+// holds. One store per pool, loaded through COPY in one snapshot (db/postgres/aggregate-load.ts);
 // one catch-up at a time per store (reads queue behind it, each then sees every commit made
 // before it asked). Rows with case_id -1 say only that reference data changed (the right
 // holders' industries are read again on any change). Inside a PostgreSQL transaction the store
