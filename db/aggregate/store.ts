@@ -529,10 +529,19 @@ async function loadAllFrom(rows: SnapshotRows, copy?: SnapshotCopy, beside?: Sna
     // the whole tables as streams (db/postgres/aggregate-load.ts), in batches; the links on a
     // second connection in the same snapshot meanwhile, when there is one
     const LINKS = "select case_id, right_holder_id from case_right_holders order by case_id, right_holder_id";
+    // (held as two integer arrays until the cases are in: a million small arrays would not do)
     const early = beside ? (async () => {
-      const batches: [number, number][][] = [];
-      for await (const batch of beside(LINKS)) batches.push(batch as [number, number][]);
-      return batches;
+      let pairs = new Int32Array(1 << 16);
+      let n = 0;
+      for await (const batch of beside(LINKS)) {
+        if ((n + batch.length) * 2 > pairs.length) pairs = grow(pairs, (n + batch.length) * 2);
+        for (const [caseId, holder] of batch as [number, number][]) {
+          pairs[n * 2] = caseId;
+          pairs[n * 2 + 1] = holder;
+          n++;
+        }
+      }
+      return { pairs, n };
     })() : null;
     early?.catch(() => {}); // awaited below
     try {
@@ -541,7 +550,15 @@ async function loadAllFrom(rows: SnapshotRows, copy?: SnapshotCopy, beside?: Sna
       await early?.catch(() => {});
     }
     const cursor = { after: 0, lastRow: -1 };
-    if (early) for (const batch of await early) appendLinkRows(s, batch, batch.length, cursor);
+    if (early) {
+      const { pairs, n } = await early;
+      const batch: [number, number][] = [];
+      for (let i = 0; i < n; i += CHUNK) {
+        batch.length = 0;
+        for (let j = i; j < Math.min(n, i + CHUNK); j++) batch.push([pairs[j * 2]!, pairs[j * 2 + 1]!]);
+        appendLinkRows(s, batch, batch.length, cursor);
+      }
+    }
     else for await (const batch of copy(LINKS)) appendLinkRows(s, batch as [number, number][], batch.length, cursor);
   } else {
     let after = 0;
