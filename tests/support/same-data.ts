@@ -12,10 +12,15 @@ import { freshPostgres } from "./postgres";
 
 export type SameData = { e: Engine; sqlite: Database.Database; file: string; close: () => Promise<void> };
 
-export async function sameData(dialect: Dialect, label: string, fill: (sqlite: Database.Database) => void): Promise<SameData> {
+/** `fill` writes the SQLite file through its connection or its engine (the writer's functions take either, as they move to the engine). */
+export async function sameData(
+  dialect: Dialect,
+  label: string,
+  fill: (sqlite: Database.Database, e: Engine) => void | Promise<void>,
+): Promise<SameData> {
   const source = freshDb(label);
   try {
-    fill(source.db.$client);
+    await fill(source.db.$client, sqliteEngine(source.db));
   } catch (error) {
     source.close();
     throw error;
