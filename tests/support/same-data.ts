@@ -16,7 +16,7 @@ export type SameData = { e: Engine; sqlite: Database.Database; file: string; clo
 export async function sameData(
   dialect: Dialect,
   label: string,
-  fill: (sqlite: Database.Database, e: Engine) => void | Promise<void>,
+  fill: (sqlite: Database.Database, e: Engine) => unknown,
 ): Promise<SameData> {
   const source = freshDb(label);
   try {
