@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { softDeleteCase } from "../../db/mutations/cases";
+import { newestAppliedMigration } from "../../db/queries/health";
 import { isDemoDatabase } from "../../db/queries/overview";
+import postgresJournal from "../../db/postgres/migrations/meta/_journal.json";
+import sqliteJournal from "../../db/sqlite/migrations/meta/_journal.json";
 import { getDashboardStats } from "../../db/queries/stats";
 import { EMPTY_FILTERS } from "../../lib/filters";
 import { seedDatabase } from "../../seed/run";
@@ -37,6 +40,11 @@ describe.each(ENGINES)("the dashboard on an empty and on a demo database on %s",
     expect(s.byType.every((r) => r.cases === 0)).toBe(true);
     expect(s.byType.map((r) => r.value)).toContain("trademark");
     expect(await isDemoDatabase(empty.e)).toBe(false);
+  });
+
+  it("answers the health check with the newest migration of the engine's own journal", async () => {
+    const journal = dialect === "postgres" ? postgresJournal : sqliteJournal;
+    expect(await newestAppliedMigration(empty.e)).toBe(Math.max(...journal.entries.map((m) => m.when)));
   });
 
   it("is marked as a demo once seeded, ranks districts with their subordinate customs, and leaves out deleted cases", async () => {
