@@ -142,6 +142,17 @@ describe.each(ENGINES)("hostile queries on %s", (dialect) => {
       }
     });
 
+    it("takes holder ids beyond any row id (beyond PostgreSQL's integer too) as naming no company", async () => {
+      for (const holder of [2 ** 31, 2 ** 40, 999_999_999_999_999]) {
+        const filters = parseCaseQuery(new URLSearchParams([["holder", String(holder)], ["district", pools.districts[0]!]])).query.filters;
+        expect(filters.holder).toEqual([holder]);
+        expect(await countCases(t.e, filters)).toBe(0);
+        expect((await listCases(t.e, { filters, page: 1, size: 10, sort: { key: "caseNo", dir: "asc" } })).rows).toEqual([]);
+        const plain = parseCaseQuery(new URLSearchParams([["holder", String(holder)]])).query.filters;
+        expect((await listCases(t.e, { filters: plain, page: 1, size: 10, sort: { key: "caseNo", dir: "asc" } })).total).toBe(0);
+      }
+    });
+
     it("reads one case for any id — huge, negative, fractional, not a number — without throwing or writing", async () => {
       const before = await fingerprint();
       const id = fc.oneof(
