@@ -75,11 +75,13 @@ export async function casesWhere(e: Engine, filters: Filters, options: FilterOpt
   const narrowed = f.district.length > 0 || f.office.length > 0 || f.campaign.length > 0;
   // (SQLite only: PostgreSQL's planner needs no such hint, and `+` is no operator on a column there)
   const probe = e.dialect === "sqlite" ? sql`+l.right_holder_id` : sql`l.right_holder_id`;
+  // a URL's holder ids may lie beyond PostgreSQL's integer: there they are bound as one bigint[]
+  const anyOf = (column: SQL, list: number[]) => (e.dialect === "sqlite" ? sql`${column} in ${list}` : e.say.inList(column, list));
   const byHolders = (holderIds: number[]) => {
     const list = holderIds.length ? holderIds : [-1];
     return narrowed
-      ? sql`exists (select 1 from ${caseRightHolders} l where l.case_id = ${cases.id} and ${e.say.inList(probe, list)})`
-      : inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where ${e.say.inList(sql`l.right_holder_id`, list)})`);
+      ? sql`exists (select 1 from ${caseRightHolders} l where l.case_id = ${cases.id} and ${anyOf(probe, list)})`
+      : inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where ${anyOf(sql`l.right_holder_id`, list)})`);
   };
   const own = options.restrictToHolders ? (options.restrictToHolders.length ? options.restrictToHolders : [-1]) : null;
   // a member's holder and industry filters act on its own links only: another company's id
@@ -87,9 +89,9 @@ export async function casesWhere(e: Engine, filters: Filters, options: FilterOpt
   const allowed = (holderIds: number[]) => (own ? holderIds.filter((id) => own.includes(id)) : holderIds);
   if (f.holder.length) parts.push(byHolders(allowed(f.holder)));
   if (f.industry.length) {
-    parts.push(byHolders(allowed(await ids(e, sql`select h.id from ${rightHolders} h where ${e.say.inList(sql`h.industry`, f.industry)}`))));
+    parts.push(byHolders(allowed(await ids(e, sql`select h.id as id from ${rightHolders} h where h.industry in ${f.industry}`))));
   }
-  if (own) parts.push(inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where ${e.say.inList(sql`l.right_holder_id`, own)})`));
+  if (own) parts.push(inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where ${anyOf(sql`l.right_holder_id`, own)})`));
   if (f.q) {
     const text = await textMatch(e, f.q, own);
     if (text === "nothing") parts.push(e.say.never);
@@ -104,19 +106,19 @@ export async function casesWhere(e: Engine, filters: Filters, options: FilterOpt
 export async function officeIdsOfDistricts(e: Engine, codes: string[]): Promise<number[]> {
   if (!codes.length) return [];
   const { customsOffices } = e.t;
-  return ids(e, sql`select o.id as id from ${customsOffices} o where ${e.say.inList(sql`o.code`, codes)}
-    or o.district_id in (select d.id from ${customsOffices} d where ${e.say.inList(sql`d.code`, codes)})`);
+  return ids(e, sql`select o.id as id from ${customsOffices} o where o.code in ${codes}
+    or o.district_id in (select d.id from ${customsOffices} d where d.code in ${codes})`);
 }
 
 /** The offices with these codes (a district's code names the district's own office only). */
 export async function officeIdsOfCodes(e: Engine, codes: string[]): Promise<number[]> {
   if (!codes.length) return [];
-  return ids(e, sql`select o.id as id from ${e.t.customsOffices} o where ${e.say.inList(sql`o.code`, codes)}`);
+  return ids(e, sql`select o.id as id from ${e.t.customsOffices} o where o.code in ${codes}`);
 }
 
 export async function campaignIdsOfCodes(e: Engine, codes: string[]): Promise<number[]> {
   if (!codes.length) return [];
-  return ids(e, sql`select c.id as id from ${e.t.campaigns} c where ${e.say.inList(sql`c.code`, codes)}`);
+  return ids(e, sql`select c.id as id from ${e.t.campaigns} c where c.code in ${codes}`);
 }
 
 /**
@@ -150,7 +152,7 @@ async function memberSearch(e: Engine, q: string, own: number[]): Promise<SQL | 
   if (!words.length) return "nothing";
   const ownNames = (
     await e.all<{ name: string; nameZh: string | null }>(
-      sql`select h.name as name, h.name_zh as "nameZh" from ${e.t.rightHolders} h where ${e.say.inList(sql`h.id`, own)}`,
+      sql`select h.name as name, h.name_zh as "nameZh" from ${e.t.rightHolders} h where h.id in ${own}`,
     )
   ).flatMap((h) => [h.name, h.nameZh ?? ""]);
   const rest = words.filter((parts) => !ownNames.some((name) => phraseMatches(parts, name)));

@@ -230,9 +230,17 @@ export type CaseDetail = CaseRow & {
  */
 export type HistoryEntry = { id: number; at: number; action: string; userId?: string | null; before?: unknown; after?: unknown };
 
+/** PostgreSQL's ids are `integer` (SQLite's any safe integer): a larger one names no row and must not reach the server (it refuses it). */
+const MAX_POSTGRES_ID = 2_147_483_647;
+
+/** Whether `id` can name a row of this engine's tables: a positive safe integer, within PostgreSQL's `integer` there. */
+export function isRowId(e: Engine, id: number): boolean {
+  return Number.isSafeInteger(id) && id >= 1 && (e.dialect !== "postgres" || id <= MAX_POSTGRES_ID);
+}
+
 /** One case with every field, or null when it does not exist, is deleted, or is out of reach. */
 export async function getCase(e: Engine, id: number, options: FilterOptions = {}): Promise<CaseDetail | null> {
-  if (!Number.isSafeInteger(id) || id < 1) return null;
+  if (!isRowId(e, id)) return null;
   const { cases, caseRightHolders, campaigns, auditLog } = e.t;
   const { office, officeJoin, districtJoin } = placesOf(e);
   const restriction = options.restrictToHolders

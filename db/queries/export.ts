@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import { asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { CASE_FIELDS, type CaseFieldDef } from "../../lib/case-definition";
 import type { Filters, Sort, SortKey } from "../../lib/filters";
@@ -12,8 +12,8 @@ import { placesOf } from "./places";
 /** The export row's key that holds each sort's column (the keyset of the chunks). */
 const SORT_KEY: Record<SortKey, "seizedOn" | "caseNo" | "pieces" | "valueFen"> = { seizedOn: "seizedOn", caseNo: "caseNo", pieces: "pieces", value: "valueFen" };
 
-/** Rows read per query. */
-export const EXPORT_CHUNK = 1_000;
+/** Rows read per chunk (two queries: the keys, then their rows). */
+export const EXPORT_CHUNK = 5_000;
 
 export type ExportCursor = { rows: AsyncIterator<ExportRow>; close: () => void };
 
@@ -24,7 +24,7 @@ export type ExportCursor = { rows: AsyncIterator<ExportRow>; close: () => void }
  * never holds the connection others share). A case changed while the export runs is read as
  * its chunk finds it; no case is read twice, and none that stays in the set is left out.
  */
-export async function openExportCursor(e: Engine, filters: Filters, sort: Sort, options: FilterOptions = {}): Promise<ExportCursor> {
+export async function openExportCursor(e: Engine, filters: Filters, sort: Sort, options: FilterOptions = {}, chunkSize = EXPORT_CHUNK): Promise<ExportCursor> {
   const { cases, campaigns, caseRightHolders, rightHolders } = e.t;
   const { placeColumns, officeJoin, districtJoin } = placesOf(e);
   const where = await casesWhere(e, filters, options);
@@ -58,16 +58,32 @@ export async function openExportCursor(e: Engine, filters: Filters, sort: Sort, 
   const after = sort.dir === "asc" ? sql.raw(">") : sql.raw("<");
   const order = sort.dir === "asc" ? [asc(column), asc(cases.id)] : [desc(column), desc(cases.id)];
 
-  const chunkAfter = (last: { v: unknown; id: number } | null) =>
+  // a chunk's ids first, by the sort and the keyset alone (the sort's index walks to them),
+  // then their rows with the joins: one query with both lets SQLite start from a joined table
+  // and sort the whole set again for every chunk
+  type Key = { v: unknown; id: number };
+  const keysAfter = (last: Key | null): Promise<Key[]> =>
     e.db
+      .select({ v: column, id: cases.id })
+      .from(cases)
+      .where(last ? sql`${where} and (${column}, ${cases.id}) ${after} (${last.v}, ${last.id})` : where)
+      .orderBy(...order)
+      .limit(chunkSize);
+  const chunkAfter = async (last: Key | null) => {
+    const keys = await keysAfter(last);
+    if (!keys.length) return { keys, rows: [] as Record<string, unknown>[] };
+    const ids = keys.map((k) => k.id);
+    const rows = (await e.db
       .select(selection)
       .from(cases)
       .innerJoin(...officeJoin)
       .innerJoin(...districtJoin)
       .leftJoin(campaigns, eq(campaigns.id, cases.campaignId))
-      .where(last ? sql`${where} and (${column}, ${cases.id}) ${after} (${last.v}, ${last.id})` : where)
-      .orderBy(...order)
-      .limit(EXPORT_CHUNK) as unknown as Promise<Record<string, unknown>[]>;
+      .where(e.say.inList(sql`${cases.id}`, ids))) as Record<string, unknown>[];
+    const byId = new Map(rows.map((r) => [r.exportId as number, r]));
+    // a case deleted between the two reads is left out
+    return { keys, rows: ids.flatMap((id): Record<string, unknown>[] => { const row = byId.get(id); return row ? [row] : []; }) };
+  };
 
   const toExportRow = (row: Record<string, unknown>): ExportRow => {
     delete row.exportId;
@@ -91,15 +107,15 @@ export async function openExportCursor(e: Engine, filters: Filters, sort: Sort, 
 
   let closed = false;
   async function* rows(): AsyncGenerator<ExportRow> {
-    let last: { v: unknown; id: number } | null = null;
+    let last: Key | null = null;
     while (!closed) {
       const chunk = await chunkAfter(last);
-      for (const row of chunk) {
+      for (const row of chunk.rows) {
         if (closed) return;
-        last = { v: row[key], id: row.exportId as number };
         yield toExportRow(row);
       }
-      if (chunk.length < EXPORT_CHUNK) return;
+      if (chunk.keys.length < chunkSize) return;
+      last = chunk.keys[chunk.keys.length - 1]!;
     }
   }
   return {

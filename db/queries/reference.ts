@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { FilterOptions } from "../case-filters";
 import { alias } from "drizzle-orm/sqlite-core";
 import { first, type Engine, type Tables } from "../engine";
+import { isRowId } from "./cases";
 import type { rightHolders } from "../sqlite/schema";
 
 // Reference data for the right-holder and customs-district pages. Their figures come from
@@ -40,7 +41,7 @@ export async function listRightHolderFacts(e: Engine, options: FilterOptions = {
 
 /** One right holder, or null when there is none with this id (or it is outside the scope). */
 export async function getRightHolder(e: Engine, id: number, options: FilterOptions = {}): Promise<RightHolderFacts | null> {
-  if (!Number.isSafeInteger(id) || id < 1) return null;
+  if (!isRowId(e, id)) return null;
   const { rightHolders } = e.t;
   return (await first(e.db.select(holderColumns(e.t)).from(rightHolders).where(and(eq(rightHolders.id, id), inScope(e.t, options))))) ?? null;
 }

@@ -10,18 +10,25 @@ import { freshPostgres } from "./postgres";
 // open as `sqlite` for the test's own hand-written SQL (tests/support/sql.ts): the figures it
 // gives hold for the copy too.
 
-export type SameData = { e: Engine; sqlite: Database.Database; file: string; close: () => Promise<void> };
+/** `e`: the engine under test; `sqlite` and `source`: the SQLite file (connection, engine) the data came from. */
+export type SameData = { e: Engine; sqlite: Database.Database; source: Engine; file: string; close: () => Promise<void> };
 
-export async function sameData(dialect: Dialect, label: string, fill: (sqlite: Database.Database) => void): Promise<SameData> {
+/** `fill` writes the SQLite file through its connection or its engine (the writer's functions take either, as they move to the engine). */
+export async function sameData(
+  dialect: Dialect,
+  label: string,
+  fill: (sqlite: Database.Database, e: Engine) => unknown,
+): Promise<SameData> {
   const source = freshDb(label);
+  const sourceEngine = sqliteEngine(source.db);
   try {
-    fill(source.db.$client);
+    await fill(source.db.$client, sourceEngine);
   } catch (error) {
     source.close();
     throw error;
   }
   if (dialect === "sqlite") {
-    return { e: sqliteEngine(source.db), sqlite: source.db.$client, file: source.file, close: async () => source.close() };
+    return { e: sourceEngine, sqlite: source.db.$client, source: sourceEngine, file: source.file, close: async () => source.close() };
   }
   const target = await freshPostgres();
   try {
@@ -34,6 +41,7 @@ export async function sameData(dialect: Dialect, label: string, fill: (sqlite: D
   return {
     e: postgresEngine(target.db),
     sqlite: source.db.$client,
+    source: sourceEngine,
     file: source.file,
     close: async () => {
       source.close();
