@@ -16,6 +16,8 @@ type Store = { version: string; answers: Map<string, unknown> };
 type PerConnection = { stores: Map<string, Store> };
 const perConnection = new WeakMap<object, PerConnection>();
 
+const sqlOne = sql`select 1`;
+
 /** A value that moves whenever data whose answers are kept may have changed (compare it between reads). */
 export async function changeCounter(e: Engine): Promise<string> {
   const sqlite = sqliteConnectionOf(e);
@@ -26,8 +28,6 @@ export async function changeCounter(e: Engine): Promise<string> {
   }
   return postgresChangeCounter(e);
 }
-const sqlOne = sql`select 1`;
-
 /** What answers are kept under: the SQLite connection or the PostgreSQL pool; null inside a transaction. */
 function keyOf(e: Engine): object | null {
   if (e.inTransaction) return null;

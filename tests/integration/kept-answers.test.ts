@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "../../db/engine";
+import { changeCounter } from "../../db/kept";
 import { caseTotals } from "../../db/queries/totals";
 import { facetCounts, getDashboardStats, holderFigures } from "../../db/queries/stats";
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
@@ -103,6 +104,21 @@ describe.each(ENGINES)("kept dashboard answers on %s", (dialect) => {
     expect(chart).toBe(facets.industry.get(target) ?? 0);
     await other.e.transaction(async (tx) => void (await tx.run(sql`update right_holders set industry = ${holder.industry} where id = ${holder.id}`)));
     expect((await facetCounts(e, f({}))).industry.get(target)).toBe(facets.industry.get(target));
+  });
+
+  it("the change counter moves with another server's commit to the cases or the reference data, and not with reads", async () => {
+    const a = await changeCounter(e);
+    await getDashboardStats(other.e, f({ district: ["8600"] }));
+    await facetCounts(e, f({}));
+    expect(await changeCounter(e)).toBe(a);
+    await other.e.transaction(async (tx) => void (await tx.run(sql`update campaigns set name_en = name_en || '.' where id = (select min(id) from campaigns)`)));
+    const b = await changeCounter(e);
+    expect(b).not.toBe(a);
+    const id = await newCase(other.e, "5300-2020-9004");
+    const c = await changeCounter(e);
+    expect(c).not.toBe(b);
+    await softDelete(other.e, id);
+    expect(await changeCounter(e)).not.toBe(c);
   });
 
   it("are not kept from inside a transaction that rolls back", async () => {
