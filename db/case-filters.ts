@@ -1,9 +1,9 @@
 import { and, between, gte, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Filters } from "../lib/filters";
 import { phraseMatches, phraseOf, searchWords, toMatchExpression } from "../lib/search";
-import type { Db } from "./sqlite/open";
-import { caseRightHolders, cases, campaigns, customsOffices, rightHolders } from "./sqlite/schema";
+import type { Engine } from "./engine";
 import { searchIndexMatch } from "./sqlite/search-index";
+import { searchTableMatch } from "./postgres/search-match";
 
 // The one function from Filters to a where-clause over `cases`. Every query that filters
 // cases — table, totals, facets, exports, API, dashboard — goes through it.
@@ -22,11 +22,12 @@ export type FilterOptions = {
  * Codes and industries become literal id lists first (the reference tables are small), so
  * that SQLite's planner sees real values and can weigh an index against the sort order.
  */
-function ids(db: Db, query: SQL): number[] {
-  return (db.all(query) as { id: number }[]).map((r) => r.id);
+async function ids(e: Engine, query: SQL): Promise<number[]> {
+  return (await e.all<{ id: number }>(query)).map((r) => r.id);
 }
 
-export function casesWhere(db: Db, filters: Filters, options: FilterOptions = {}): SQL {
+export async function casesWhere(e: Engine, filters: Filters, options: FilterOptions = {}): Promise<SQL> {
+  const { cases, caseRightHolders, rightHolders } = e.t;
   const f = { ...filters };
   if (options.except) (f as Record<string, unknown>)[options.except] = Array.isArray(f[options.except]) ? [] : null;
   const parts: (SQL | undefined)[] = [isNull(cases.deletedAt)];
@@ -36,11 +37,11 @@ export function casesWhere(db: Db, filters: Filters, options: FilterOptions = {}
   else if (f.to) parts.push(lte(cases.seizedOn, f.to));
 
   if (f.district.length) {
-    const offices = officeIdsOfDistricts(db, f.district);
+    const offices = await officeIdsOfDistricts(e, f.district);
     parts.push(inArray(cases.officeId, offices.length ? offices : [-1]));
   }
   if (f.office.length) {
-    const offices = officeIdsOfCodes(db, f.office);
+    const offices = await officeIdsOfCodes(e, f.office);
     parts.push(inArray(cases.officeId, offices.length ? offices : [-1]));
   }
   if (f.type.length) parts.push(inArray(cases.infringementType, f.type));
@@ -62,7 +63,7 @@ export function casesWhere(db: Db, filters: Filters, options: FilterOptions = {}
     );
   }
   if (f.campaign.length) {
-    const found = campaignIdsOfCodes(db, f.campaign);
+    const found = await campaignIdsOfCodes(e, f.campaign);
     parts.push(inArray(cases.campaignId, found.length ? found : [-1]));
   }
   // Right-holder conditions: where a place or campaign already narrows cases through an index,
@@ -72,11 +73,15 @@ export function casesWhere(db: Db, filters: Filters, options: FilterOptions = {}
   // holder list on the index's second column SQLite seeks once per listed holder, and beside
   // a text search it ran for minutes (issue 13).
   const narrowed = f.district.length > 0 || f.office.length > 0 || f.campaign.length > 0;
+  // (SQLite only: PostgreSQL's planner needs no such hint, and `+` is no operator on a column there)
+  const probe = e.dialect === "sqlite" ? sql`+l.right_holder_id` : sql`l.right_holder_id`;
+  // a URL's holder ids may lie beyond PostgreSQL's integer: there they are bound as one bigint[]
+  const anyOf = (column: SQL, list: number[]) => (e.dialect === "sqlite" ? sql`${column} in ${list}` : e.say.inList(column, list));
   const byHolders = (holderIds: number[]) => {
     const list = holderIds.length ? holderIds : [-1];
     return narrowed
-      ? sql`exists (select 1 from ${caseRightHolders} l where l.case_id = ${cases.id} and +l.right_holder_id in ${list})`
-      : inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where l.right_holder_id in ${list})`);
+      ? sql`exists (select 1 from ${caseRightHolders} l where l.case_id = ${cases.id} and ${anyOf(probe, list)})`
+      : inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where ${anyOf(sql`l.right_holder_id`, list)})`);
   };
   const own = options.restrictToHolders ? (options.restrictToHolders.length ? options.restrictToHolders : [-1]) : null;
   // a member's holder and industry filters act on its own links only: another company's id
@@ -84,12 +89,12 @@ export function casesWhere(db: Db, filters: Filters, options: FilterOptions = {}
   const allowed = (holderIds: number[]) => (own ? holderIds.filter((id) => own.includes(id)) : holderIds);
   if (f.holder.length) parts.push(byHolders(allowed(f.holder)));
   if (f.industry.length) {
-    parts.push(byHolders(allowed(ids(db, sql`select h.id from ${rightHolders} h where h.industry in ${f.industry}`))));
+    parts.push(byHolders(allowed(await ids(e, sql`select h.id as id from ${rightHolders} h where h.industry in ${f.industry}`))));
   }
-  if (own) parts.push(inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where l.right_holder_id in ${own})`));
+  if (own) parts.push(inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where ${anyOf(sql`l.right_holder_id`, own)})`));
   if (f.q) {
-    const text = textMatch(db, f.q, own);
-    if (text === "nothing") parts.push(sql`0`);
+    const text = await textMatch(e, f.q, own);
+    if (text === "nothing") parts.push(e.say.never);
     else if (text) parts.push(inArray(cases.id, sql`(${text})`));
   }
   return and(...parts)!;
@@ -98,35 +103,39 @@ export function casesWhere(db: Db, filters: Filters, options: FilterOptions = {}
 // ---- the pieces of a filter that the aggregate planner (db/aggregate) shares with casesWhere ----
 
 /** The offices of these districts: a district includes its subordinate customs. */
-export function officeIdsOfDistricts(db: Db, codes: string[]): number[] {
+export async function officeIdsOfDistricts(e: Engine, codes: string[]): Promise<number[]> {
   if (!codes.length) return [];
-  return ids(db, sql`select o.id from ${customsOffices} o where o.code in ${codes}
+  const { customsOffices } = e.t;
+  return ids(e, sql`select o.id as id from ${customsOffices} o where o.code in ${codes}
     or o.district_id in (select d.id from ${customsOffices} d where d.code in ${codes})`);
 }
 
 /** The offices with these codes (a district's code names the district's own office only). */
-export function officeIdsOfCodes(db: Db, codes: string[]): number[] {
+export async function officeIdsOfCodes(e: Engine, codes: string[]): Promise<number[]> {
   if (!codes.length) return [];
-  return ids(db, sql`select o.id from ${customsOffices} o where o.code in ${codes}`);
+  return ids(e, sql`select o.id as id from ${e.t.customsOffices} o where o.code in ${codes}`);
 }
 
-export function campaignIdsOfCodes(db: Db, codes: string[]): number[] {
+export async function campaignIdsOfCodes(e: Engine, codes: string[]): Promise<number[]> {
   if (!codes.length) return [];
-  return ids(db, sql`select c.id from ${campaigns} c where c.code in ${codes}`);
+  return ids(e, sql`select c.id as id from ${e.t.campaigns} c where c.code in ${codes}`);
 }
 
 /**
  * What `q` matches: a select of case ids from the search index (the member-redacted one for a
  * member's scope `own`), "nothing" when the text has no searchable token, or null when it
- * restricts nothing (a member's words that all match its own company's names).
+ * restricts nothing (a member's words that all match its own company's names). The select
+ * yields one column of case ids (SQLite: the FTS5 tables; PostgreSQL: cases_search's tsvectors,
+ * which find the same cases for the same words, db/postgres/search-match.ts).
  */
-export function textMatch(db: Db, q: string, own: number[] | null): SQL | "nothing" | null {
-  if (own) return memberSearch(db, q, own);
-  return textSearch(q);
+export async function textMatch(e: Engine, q: string, own: number[] | null): Promise<SQL | "nothing" | null> {
+  if (own) return memberSearch(e, q, own);
+  return textSearch(e, q);
 }
 
 /** Text over case numbers, goods and right-holder names; a query with no searchable token matches nothing. */
-function textSearch(q: string): SQL | "nothing" {
+function textSearch(e: Engine, q: string): SQL | "nothing" {
+  if (e.dialect === "postgres") return searchTableMatch("doc", searchWords(q)) ?? "nothing";
   const match = toMatchExpression(q);
   return match ? searchIndexMatch("cases_fts", match) : "nothing";
 }
@@ -138,13 +147,17 @@ function textSearch(q: string): SQL | "nothing" {
  * matches the company's own names holds for all of them; the other words must match the
  * case number or the redacted goods. Never the names of the other companies on a case.
  */
-function memberSearch(db: Db, q: string, own: number[]): SQL | "nothing" | null {
+async function memberSearch(e: Engine, q: string, own: number[]): Promise<SQL | "nothing" | null> {
   const words = searchWords(q);
   if (!words.length) return "nothing";
-  const ownNames = (db.all(sql`select h.name as name, h.name_zh as nameZh from ${rightHolders} h where h.id in ${own}`) as { name: string; nameZh: string | null }[])
-    .flatMap((h) => [h.name, h.nameZh ?? ""]);
+  const ownNames = (
+    await e.all<{ name: string; nameZh: string | null }>(
+      sql`select h.name as name, h.name_zh as "nameZh" from ${e.t.rightHolders} h where h.id in ${own}`,
+    )
+  ).flatMap((h) => [h.name, h.nameZh ?? ""]);
   const rest = words.filter((parts) => !ownNames.some((name) => phraseMatches(parts, name)));
   if (!rest.length) return null;
+  if (e.dialect === "postgres") return searchTableMatch("redacted_doc", rest) ?? "nothing";
   const match = rest.map(phraseOf).join(" AND ");
   return searchIndexMatch("cases_redacted_fts", match);
 }

@@ -1,5 +1,8 @@
 import Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
+import { postgresEngine, postgresPoolOf, sqliteConnectionOf, sqliteEngine, type Engine } from "../engine";
+import { anotherPool } from "../postgres/aggregate-load";
 import { drizzleOf, type Db } from "../sqlite/open";
 import { searchIndexMismatches } from "../sqlite/search-index";
 import { STATS_DIMS, tally, type Collected, type Figures, type StatsDim } from "./plan";
@@ -36,37 +39,37 @@ export type CheckOptions = {
 type Row = { k: string | number; cases: number; pieces: number; value: number };
 const text = (f: Figures | undefined) => (f ? `${f.cases}/${f.pieces}/${f.valueFen}` : "none");
 
-/** Every figure the store tallies, by plain SQL over the base tables. */
-function baseFigures(sqlite: Database.Database): Map<string, Map<string, Figures>> {
+/** Every figure the store tallies, by plain SQL over the base tables (the same text on both engines). */
+async function baseFigures(e: Engine): Promise<Map<string, Map<string, Figures>>> {
   const live = "from cases c where c.deleted_at is null";
-  const sums = "count(*) as cases, coalesce(sum(c.pieces), 0) as pieces, coalesce(sum(c.value_fen), 0) as value";
-  const group = (key: string, from = live, extra = "") =>
+  const sums = "count(*) as cases, cast(coalesce(sum(c.pieces), 0) as bigint) as pieces, cast(coalesce(sum(c.value_fen), 0) as bigint) as value";
+  const group = async (key: string | null, from = live, extra = "") =>
     new Map(
-      (sqlite.prepare(`select ${key} as k, ${sums} ${from} ${extra} group by 1`).all() as Row[])
-        .filter((r) => r.cases > 0)
-        .map((r) => [String(r.k), { cases: r.cases, pieces: r.pieces, valueFen: r.value }]),
+      (await e.all<Row>(sql.raw(key === null ? `select '' as k, ${sums} ${from} ${extra}` : `select ${key} as k, ${sums} ${from} ${extra} group by ${key}`)))
+        .filter((r) => Number(r.cases) > 0)
+        .map((r) => [String(r.k), { cases: Number(r.cases), pieces: Number(r.pieces), valueFen: Number(r.value) }]),
     );
   const out = new Map<string, Map<string, Figures>>();
-  out.set("all", group("''"));
-  out.set("year", group("cast(substr(c.seized_on, 1, 4) as integer)"));
-  out.set("office", group("c.office_id"));
-  out.set("campaign", group("c.campaign_id", live, "and c.campaign_id is not null"));
+  out.set("all", await group(null));
+  out.set("year", await group("cast(substr(c.seized_on, 1, 4) as integer)"));
+  out.set("office", await group("c.office_id"));
+  out.set("campaign", await group("c.campaign_id", live, "and c.campaign_id is not null"));
   const columns: Record<(typeof DIMS)[number], string> = {
     type: "c.infringement_type", category: "c.goods_category", direction: "c.direction", channel: "c.channel",
     transport: "c.transport", mode: "c.protection_mode", status: "c.status", disposal: "coalesce(c.disposal, 'none')",
   };
-  for (const d of DIMS) out.set(d, group(columns[d]));
-  out.set("holder", group("l.right_holder_id", "from cases c join case_right_holders l on l.case_id = c.id where c.deleted_at is null"));
+  for (const d of DIMS) out.set(d, await group(columns[d]));
+  out.set("holder", await group("l.right_holder_id", "from cases c join case_right_holders l on l.case_id = c.id where c.deleted_at is null"));
   // a case counts once per industry among its right holders
-  out.set("industry", group("c.industry", `from (select distinct x.id, h.industry, x.pieces, x.value_fen
+  out.set("industry", await group("c.industry", `from (select distinct x.id, h.industry, x.pieces, x.value_fen
     from cases x join case_right_holders l on l.case_id = x.id join right_holders h on h.id = l.right_holder_id
     where x.deleted_at is null) c`));
   return out;
 }
 
 /** The store's figures as the planner reads them, keyed as baseFigures keys them. */
-function storeFigures(db: Db, filters: Filters): Map<string, Map<string, Figures>> {
-  const c: Collected = tally(db, filters, {}, { dims: STATS_DIMS, year: true, office: true, campaign: true });
+async function storeFigures(e: Engine, filters: Filters): Promise<Map<string, Map<string, Figures>>> {
+  const c: Collected = await tally(e, filters, {}, { dims: STATS_DIMS, year: true, office: true, campaign: true });
   const keyed = <K>(t: Map<K, Figures>) => new Map([...t].map(([k, f]) => [String(k), f]));
   const out = new Map<string, Map<string, Figures>>();
   for (const d of STATS_DIMS) out.set(d, keyed(c.dims.get(d as StatsDim) ?? new Map()));
@@ -91,30 +94,54 @@ function compare(source: string, how: string, derived: Map<string, Map<string, F
 /** A filter every case passes, so that the planner scans the rows instead of the year tallies. */
 const EVERY_STATUS: Filters = { ...EMPTY_FILTERS, status: [...DIM_VALUES[DIMS.indexOf("status")]!] as Filters["status"] };
 
-function storeMismatches(db: Db, source: string, base: Map<string, Map<string, Figures>>): DerivedMismatch[] {
+async function storeMismatches(e: Engine, source: string, base: Map<string, Map<string, Figures>>): Promise<DerivedMismatch[]> {
   return [
-    ...compare(source, "year tallies", storeFigures(db, EMPTY_FILTERS), base),
-    ...compare(source, "row scan", storeFigures(db, EVERY_STATUS), base),
+    ...compare(source, "year tallies", await storeFigures(e, EMPTY_FILTERS), base),
+    ...compare(source, "row scan", await storeFigures(e, EVERY_STATUS), base),
   ];
+}
+
+/** PostgreSQL's search table against the live cases, by case id (its text is db/postgres/search-index.ts's to check). */
+async function searchTableMismatches(e: Engine): Promise<DerivedMismatch[]> {
+  const rows = await e.all<{ id: number; indexed: number }>(sql`
+    select coalesce(c.id, s.case_id) as id, case when s.case_id is null then 0 else 1 end as indexed
+    from (select id from cases where deleted_at is null) c full join cases_search s on s.case_id = c.id
+    where c.id is null or s.case_id is null order by 1`);
+  return rows.map((r) => ({
+    source: "cases_search", figure: "case ids", key: String(r.id),
+    derived: Number(r.indexed) ? "indexed" : "missing", base: Number(r.indexed) ? "no live case" : "live case",
+  }));
 }
 
 /**
  * Every difference between the derived data and the base tables (empty when all agree):
- * `connection` is the one the caller wrote through; a fresh connection to the same file is
- * opened (and closed) for the second store.
+ * `e` is the engine the caller wrote through; a fresh connection (SQLite) or pool
+ * (PostgreSQL) to the same database is opened (and closed) for the second store.
  */
-export function derivedMismatches(connection: Db | Database.Database, options: CheckOptions = {}): DerivedMismatch[] {
-  const db = "$client" in connection ? connection : drizzleOf(connection);
-  const sqlite = db.$client;
-  const base = baseFigures(sqlite);
-  const out = storeMismatches(db, "store (this connection)", base);
-  // opened as the caller's was (read-only or not), without the server's pragmas: a backup file stays in its journal mode
-  const fresh = drizzleOf(new Database(sqlite.name, { readonly: sqlite.readonly, fileMustExist: true }));
-  try {
-    out.push(...storeMismatches(fresh, "store (fresh connection)", baseFigures(fresh.$client)));
-  } finally {
-    fresh.$client.close();
+export async function derivedMismatches(e: Engine | Db | Database.Database, options: CheckOptions = {}): Promise<DerivedMismatch[]> {
+  const engine = "say" in e ? e : sqliteEngine("$client" in e ? e : drizzleOf(e));
+  const base = await baseFigures(engine);
+  const out = await storeMismatches(engine, "store (this connection)", base);
+  const sqlite = sqliteConnectionOf(engine);
+  if (sqlite) {
+    // opened as the caller's was (read-only or not), without the server's pragmas: a backup file stays in its journal mode
+    const fresh = new Database(sqlite.name, { readonly: sqlite.readonly, fileMustExist: true });
+    try {
+      const other = sqliteEngine(drizzleOf(fresh));
+      out.push(...(await storeMismatches(other, "store (fresh connection)", await baseFigures(other))));
+    } finally {
+      fresh.close();
+    }
+    out.push(...searchIndexMismatches(sqlite, options));
+  } else {
+    const pool = anotherPool(postgresPoolOf(engine)!);
+    try {
+      const other = postgresEngine(pool);
+      out.push(...(await storeMismatches(other, "store (fresh connection)", await baseFigures(other))));
+    } finally {
+      await pool.$client.end();
+    }
+    out.push(...(await searchTableMismatches(engine)));
   }
-  out.push(...searchIndexMismatches(sqlite, options));
   return out;
 }

@@ -1,7 +1,6 @@
-import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { FACET_NAMES, type FacetName, type Filters } from "../../lib/filters";
 import { campaignIdsOfCodes, officeIdsOfCodes, officeIdsOfDistricts, textMatch, type FilterOptions } from "../case-filters";
-import type { Db } from "../sqlite/open";
+import type { Engine } from "../engine";
 import { caseStore, DIMS, DIM_VALUES, INDUSTRIES, postings, yearTallies, type CaseStore, type Dim } from "./store";
 
 // The one planner over the aggregate store (./store.ts): the one Filters (with the member
@@ -43,7 +42,6 @@ export type Collected = {
   except: Map<FacetName, Collected>;
 };
 
-const DIALECT = new SQLiteSyncDialect();
 const DIM_INDEX = new Map<string, number>(DIMS.map((d, i) => [d, i]));
 const YEAR0 = 1000;
 const YEARS = 9000;
@@ -98,20 +96,41 @@ function postingsSize(s: CaseStore, holders: Uint8Array): number {
   return total;
 }
 
-/** Filters + options → a plan over the store. */
-export function planFilters(db: Db, s: CaseStore, filters: Filters, options: FilterOptions, want: Want): Plan {
+/** What of the filters the database answers (ids of codes, the text search's case ids), read before the store. */
+type Resolved = { f: Filters; district: number[]; office: number[]; campaign: number[]; text: "nothing" | number[] | null };
+
+async function resolveFilters(e: Engine, filters: Filters, options: FilterOptions): Promise<Resolved> {
   const f = { ...filters };
   if (options.except) (f as Record<string, unknown>)[options.except] = Array.isArray(f[options.except]) ? [] : null;
+  const own = options.restrictToHolders ?? null;
+  let text: Resolved["text"] = null;
+  if (f.q) {
+    const match = await textMatch(e, f.q, own ? (own.length ? own : [-1]) : null);
+    if (match === "nothing") text = "nothing";
+    else if (match) text = (await e.all<Record<string, unknown>>(match)).map((r) => Number(Object.values(r)[0]));
+  }
+  return {
+    f,
+    district: f.district.length ? await officeIdsOfDistricts(e, f.district) : [],
+    office: f.office.length ? await officeIdsOfCodes(e, f.office) : [],
+    campaign: f.campaign.length ? await campaignIdsOfCodes(e, f.campaign) : [],
+    text,
+  };
+}
+
+/** Filters + options → a plan over the store. */
+function planFilters(s: CaseStore, resolved: Resolved, options: FilterOptions, want: Want): Plan {
+  const f = resolved.f;
   const plan: Plan = {
     nothing: false,
     lo: f.from ? ymdOf(f.from) : -Infinity,
     hi: f.to ? ymdOf(f.to) : Infinity,
     prevLo: want.previous ? ymdOf(want.previous.from) : 1,
     prevHi: want.previous ? ymdOf(want.previous.to) : 0,
-    district: f.district.length ? mark(s.maxOffice, officeIdsOfDistricts(db, f.district)) : null,
-    office: f.office.length ? mark(s.maxOffice, officeIdsOfCodes(db, f.office)) : null,
+    district: f.district.length ? mark(s.maxOffice, resolved.district) : null,
+    office: f.office.length ? mark(s.maxOffice, resolved.office) : null,
     dimMask: new Int32Array(DIMS.length).fill(-1),
-    campaign: f.campaign.length ? mark(s.maxCampaign, campaignIdsOfCodes(db, f.campaign)) : null,
+    campaign: f.campaign.length ? mark(s.maxCampaign, resolved.campaign) : null,
     holder: null,
     industry: null,
     own: null,
@@ -137,12 +156,10 @@ export function planFilters(db: Db, s: CaseStore, filters: Filters, options: Fil
     for (let h = 0; h <= s.maxHolder; h++) if (s.industryOf[h]! >= 0 && codes.has(s.industryOf[h]!)) ids.push(h);
     plan.industry = mark(s.maxHolder, allowed(ids));
   }
-  if (f.q) {
-    const text = textMatch(db, f.q, own ? (own.length ? own : [-1]) : null);
-    if (text === "nothing") plan.nothing = true;
-    else if (text) {
-      const query = DIALECT.sqlToQuery(text);
-      const ids = db.$client.prepare(query.sql).pluck().all(...(query.params as unknown[])) as number[];
+  if (resolved.text === "nothing") plan.nothing = true;
+  else if (resolved.text) {
+    const ids = resolved.text;
+    {
       const rows: number[] = [];
       for (const id of ids) {
         const r = id < s.rowOf.length ? s.rowOf[id]! - 1 : -1;
@@ -193,9 +210,11 @@ const F_DISTRICT = 0, F_OFFICE = 1, F_DIM0 = 2, F_CAMPAIGN = 2 + DIMS.length, F_
 const FACET_OF_SLOT: FacetName[] = ["district", "office", ...DIMS, "campaign", "holder", "industry"];
 
 /** The wanted tallies of the cases matching filters (one scan of the store). */
-export function tally(db: Db, filters: Filters, options: FilterOptions, want: Want): Collected {
-  const s = caseStore(db);
-  const plan = planFilters(db, s, filters, options, want);
+export async function tally(e: Engine, filters: Filters, options: FilterOptions, want: Want): Promise<Collected> {
+  const resolved = await resolveFilters(e, filters, options);
+  // the store last: nothing awaits between its catch-up and the scan
+  const s = await caseStore(e);
+  const plan = planFilters(s, resolved, options, want);
   const out = emptyCollected();
   for (const d of want.dims) out.dims.set(d, new Map());
   const facets = want.facets === true;
@@ -534,8 +553,8 @@ export type MarketCounts = {
 };
 
 /** Every live case by year × office, type, category and direction, and the cases naming one holder. */
-export function marketCounts(db: Db, holderId: number | null): MarketCounts {
-  const s = caseStore(db);
+export async function marketCounts(e: Engine, holderId: number | null): Promise<MarketCounts> {
+  const s = await caseStore(e);
   const { ymd, office, dims, pieces, value, live } = s;
   const kType = DIM_INDEX.get("type")!, kCategory = DIM_INDEX.get("category")!, kDirection = DIM_INDEX.get("direction")!;
   const nType = DIM_VALUES[kType]!.length, nCategory = DIM_VALUES[kCategory]!.length, nDirection = DIM_VALUES[kDirection]!.length;

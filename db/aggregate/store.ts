@@ -1,7 +1,10 @@
 import type Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
 import { ENUM_FILTERS, type EnumFilterName } from "../../lib/filters";
 import { industries } from "../../lib/enums";
-import type { Db } from "../sqlite/open";
+import { postgresPoolOf, sqliteConnectionOf, type Engine } from "../engine";
+import { inSnapshot, type SnapshotCopy, type SnapshotRows } from "../postgres/aggregate-load";
+import { postgresChangeCounter } from "../postgres/change-counter";
 import { changeCounter, IN_JSON_LIST } from "../sqlite/engine";
 
 // The aggregate store: a columnar read model of the live cases, one per connection (so one
@@ -15,7 +18,15 @@ import { changeCounter, IN_JSON_LIST } from "../sqlite/engine";
 // db/sqlite/engine.ts, moves on any connection's commit), the rows after the store's last
 // seq name the cases to load again with their links. A store too far behind (more than
 // RELOAD_AFTER changes, or past the oldest row the log still keeps) loads everything again.
-// Another engine (PostgreSQL, several app servers) keeps the same log with the same triggers.
+//
+// On PostgreSQL (several app servers on one database) the same log is kept by PL/pgSQL
+// triggers, and it commits in seq order (migration 0002_change_log_order: a writer takes seqs
+// only after the previous writer's commit is visible), so the same "rows after my seq" rule
+// holds. One store per pool, loaded through COPY in one snapshot (db/postgres/aggregate-load.ts);
+// one catch-up at a time per store (reads queue behind it, each then sees every commit made
+// before it asked). Rows with case_id -1 say only that reference data changed (the right
+// holders' industries are read again on any change). Inside a PostgreSQL transaction the store
+// is loaded whole from the transaction (its own writes seen) and not kept.
 
 /** The enumerated columns of a case, each held as a Uint8 code in lib/enums.ts order. */
 export const DIMS = ["type", "category", "direction", "channel", "transport", "mode", "status", "disposal"] as const satisfies readonly EnumFilterName[];
@@ -99,9 +110,12 @@ const DIM_COLUMNS = ["infringement_type", "goods_category", "direction", "channe
 // the enumerations arrive as their codes (SQLite compares the few strings; no string reaches JavaScript)
 const codeOf = (column: string, values: readonly string[]) =>
   `case ${column} ${values.map((v, i) => `when '${v}' then ${i}`).join(" ")} else -1 end`;
-const CASE_COLUMNS = `id, cast(replace(seized_on, '-', '') as integer), office_id, coalesce(campaign_id, 0),
-  ${DIM_COLUMNS.map((c, k) => codeOf(c, DIM_VALUES[k]!)).join(", ")},
-  pieces, value_fen`;
+// (each column named c0 … c13: read as objects, on PostgreSQL inside a transaction, they keep their order)
+const CASE_COLUMNS = [
+  "id", "cast(replace(seized_on, '-', '') as integer)", "office_id", "coalesce(campaign_id, 0)",
+  ...DIM_COLUMNS.map((c, k) => codeOf(c, DIM_VALUES[k]!)),
+  "pieces", "value_fen",
+].map((c, i) => `${c} as c${i}`).join(", ");
 type CaseRowRaw = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
 
 function emptyStore(capacity: number): CaseStore {
@@ -180,8 +194,13 @@ function indexRow(s: CaseStore, id: number, r: number) {
   s.rowOf[id] = r + 1;
 }
 
+const HOLDERS_SQL = "select id, industry from right_holders";
+
 function loadHolders(sqlite: Database.Database, s: CaseStore) {
-  const rows = sqlite.prepare("select id, industry from right_holders").raw(true).all() as [number, string][];
+  setHolders(s, sqlite.prepare(HOLDERS_SQL).raw(true).all() as [number, string][]);
+}
+
+function setHolders(s: CaseStore, rows: [number, string][]) {
   let max = 0;
   for (const [id] of rows) if (id > max) max = id;
   const industryOf = new Int8Array(max + 1).fill(-1);
@@ -205,6 +224,54 @@ function lastSeq(sqlite: Database.Database): number {
   return (sqlite.prepare("select coalesce(max(seq), 0) from case_changes").pluck().get() as number) || 0;
 }
 
+/** Appends a chunk of cases (in id order) to the store; the last id. */
+function appendCases(s: CaseStore, rows: CaseRowRaw[]): number {
+  ensureRows(s, s.n + rows.length);
+  const last = rows[rows.length - 1]![0];
+  if (last >= s.rowOf.length) s.rowOf = grow(s.rowOf, last + 1);
+  for (const c of rows) {
+    setRow(s, s.n, c);
+    s.rowOf[c[0]] = s.n + 1;
+    s.n++;
+  }
+  return last;
+}
+
+/**
+ * Appends a chunk of links (in case order) to the store; false at the end. A chunk may end
+ * inside one case: its remaining links come with the next, so the limit is applied to whole
+ * cases by starting the next chunk after the last complete one (cursor.after).
+ */
+function appendLinks(s: CaseStore, rows: [number, number][], cursor: { after: number; lastRow: number }): boolean {
+  if (!rows.length) return false;
+  let end = rows.length;
+  if (rows.length === CHUNK) {
+    const lastCase = rows[end - 1]![0];
+    while (end > 0 && rows[end - 1]![0] === lastCase) end--;
+    if (end === 0) end = rows.length; // one case with more links than a chunk (not in practice)
+  }
+  appendLinkRows(s, rows, end, cursor);
+  cursor.after = rows[end - 1]![0];
+  return true;
+}
+
+/** Appends the first `end` links of `rows` (in case order, continuing the rows before them). */
+function appendLinkRows(s: CaseStore, rows: [number, number][], end: number, cursor: { lastRow: number }) {
+  if (s.linksUsed + end > s.links.length) s.links = grow(s.links, s.linksUsed + end);
+  for (let i = 0; i < end; i++) {
+    const [caseId, holder] = rows[i]!;
+    const r = caseId < s.rowOf.length ? s.rowOf[caseId]! - 1 : -1;
+    if (r < 0) continue; // a deleted case's links
+    if (r !== cursor.lastRow) {
+      s.linkStart[r] = s.linksUsed;
+      s.linkCount[r] = 0;
+      cursor.lastRow = r;
+    }
+    s.links[s.linksUsed++] = holder;
+    s.linkCount[r]!++;
+  }
+}
+
 /** Loads every live case and its links, in chunks of ids (bounded memory), in one read transaction. */
 function loadAll(sqlite: Database.Database): CaseStore {
   const readAll = () => {
@@ -217,45 +284,14 @@ function loadAll(sqlite: Database.Database): CaseStore {
     for (;;) {
       const rows = chunk.all(after) as CaseRowRaw[];
       if (!rows.length) break;
-      ensureRows(s, s.n + rows.length);
-      const last = rows[rows.length - 1]![0];
-      if (last >= s.rowOf.length) s.rowOf = grow(s.rowOf, last + 1);
-      for (const c of rows) {
-        setRow(s, s.n, c);
-        s.rowOf[c[0]] = s.n + 1;
-        s.n++;
-      }
-      after = last;
+      after = appendCases(s, rows);
     }
     // links in case order: each row's links are contiguous (CSR)
     const links = sqlite.prepare(`select case_id, right_holder_id from case_right_holders where case_id > ? order by case_id, right_holder_id limit ${CHUNK}`).raw(true);
-    after = 0;
-    let lastRow = -1;
+    const cursor = { after: 0, lastRow: -1 };
     for (;;) {
-      const rows = links.all(after) as [number, number][];
-      if (!rows.length) break;
-      // a chunk may end inside one case: its remaining links come with the next, so the limit
-      // is applied to whole cases by starting the next chunk after the last complete one
-      let end = rows.length;
-      if (rows.length === CHUNK) {
-        const lastCase = rows[end - 1]![0];
-        while (end > 0 && rows[end - 1]![0] === lastCase) end--;
-        if (end === 0) end = rows.length; // one case with more links than a chunk (not in practice)
-      }
-      if (s.linksUsed + end > s.links.length) s.links = grow(s.links, s.linksUsed + end);
-      for (let i = 0; i < end; i++) {
-        const [caseId, holder] = rows[i]!;
-        const r = caseId < s.rowOf.length ? s.rowOf[caseId]! - 1 : -1;
-        if (r < 0) continue; // a deleted case's links
-        if (r !== lastRow) {
-          s.linkStart[r] = s.linksUsed;
-          s.linkCount[r] = 0;
-          lastRow = r;
-        }
-        s.links[s.linksUsed++] = holder;
-        s.linkCount[r]!++;
-      }
-      after = rows[end - 1]![0];
+      const rows = links.all(cursor.after) as [number, number][];
+      if (!appendLinks(s, rows, cursor)) break;
     }
     loadHolders(sqlite, s);
     return s;
@@ -272,13 +308,6 @@ function loadAll(sqlite: Database.Database): CaseStore {
 /** Loads these cases again (live ones with their links; the others leave the store). */
 function reloadCases(sqlite: Database.Database, s: CaseStore, ids: number[]) {
   const list = JSON.stringify(ids);
-  // the year tallies: out with the rows as they were (in again below, as they are)
-  if (s.years) {
-    for (const id of ids) {
-      const r = id < s.rowOf.length ? s.rowOf[id]! - 1 : -1;
-      if (r >= 0 && s.live[r] === 1 && !addToYears(s, r, -1)) break;
-    }
-  }
   const rows = sqlite
     .prepare(`select ${CASE_COLUMNS} from cases where deleted_at is null and id ${IN_JSON_LIST}`)
     .raw(true)
@@ -287,6 +316,18 @@ function reloadCases(sqlite: Database.Database, s: CaseStore, ids: number[]) {
     .prepare(`select case_id, right_holder_id from case_right_holders where case_id ${IN_JSON_LIST} order by case_id, right_holder_id`)
     .raw(true)
     .all(list) as [number, number][];
+  applyReload(s, ids, rows, links);
+}
+
+/** Puts the cases `ids` into the store as `rows` and `links` say (ids without a row leave it). */
+function applyReload(s: CaseStore, ids: number[], rows: CaseRowRaw[], links: [number, number][]) {
+  // the year tallies: out with the rows as they were (in again below, as they are)
+  if (s.years) {
+    for (const id of ids) {
+      const r = id < s.rowOf.length ? s.rowOf[id]! - 1 : -1;
+      if (r >= 0 && s.live[r] === 1 && !addToYears(s, r, -1)) break;
+    }
+  }
   const liveIds = new Set<number>();
   for (const c of rows) {
     liveIds.add(c[0]);
@@ -427,9 +468,8 @@ function catchUp(sqlite: Database.Database, s: CaseStore): CaseStore {
   return s;
 }
 
-/** This connection's store, up to date with every commit (loaded at first use). */
-export function caseStore(db: Db): CaseStore {
-  const sqlite = db.$client;
+/** A SQLite connection's store, up to date with every commit (loaded at first use). */
+function sqliteCaseStore(sqlite: Database.Database): CaseStore {
   let s = stores.get(sqlite);
   if (!s || (s.provisional && !sqlite.inTransaction)) {
     s = loadAll(sqlite);
@@ -441,16 +481,180 @@ export function caseStore(db: Db): CaseStore {
   return s;
 }
 
+// ---- PostgreSQL ------------------------------------------------------------------------------
+
+const PG_CASES = `select ${CASE_COLUMNS} from cases where deleted_at is null and id > $1 order by id limit ${CHUNK}`;
+const PG_LINKS = `select case_id, right_holder_id from case_right_holders where case_id > $1 order by case_id, right_holder_id limit ${CHUNK}`;
+
+// A full load through COPY (PostgreSQL) reads the eight enumeration codes packed four to an
+// integer (a byte each, 255 for a value the enumerations do not list): 40% fewer bytes.
+const packed = (from: number) =>
+  DIM_COLUMNS.slice(from, from + 4)
+    .map((c, j) => `((case ${c} ${DIM_VALUES[from + j]!.map((v, i) => `when '${v}' then ${i}`).join(" ")} else 255 end) << ${8 * j})`)
+    .join(" | ");
+const PACKED_COLUMNS = `id, cast(replace(seized_on, '-', '') as integer), office_id, coalesce(campaign_id, 0), ${packed(0)}, ${packed(4)}, pieces, value_fen`;
+type PackedRow = [number, number, number, number, number, number, number, number];
+
+/** Appends a batch of packed cases (in id order). */
+function appendPackedCases(s: CaseStore, rows: PackedRow[]) {
+  ensureRows(s, s.n + rows.length);
+  const last = rows[rows.length - 1]![0];
+  if (last >= s.rowOf.length) s.rowOf = grow(s.rowOf, last + 1);
+  for (const c of rows) {
+    const r = s.n++;
+    s.id[r] = c[0];
+    s.ymd[r] = c[1];
+    s.office[r] = c[2];
+    s.campaign[r] = c[3];
+    for (let k = 0; k < DIMS.length; k++) {
+      const code = (c[4 + (k >> 2)]! >>> (8 * (k & 3))) & 255;
+      if (code === 255) throw new Error(`The case ${c[0]} has a ${DIMS[k]} that the enumerations do not list.`);
+      s.dims[k]![r] = code;
+    }
+    s.pieces[r] = c[6];
+    s.value[r] = c[7];
+    s.live[r] = 1;
+    if (c[2] > s.maxOffice) s.maxOffice = c[2];
+    if (c[3] > s.maxCampaign) s.maxCampaign = c[3];
+    s.rowOf[c[0]] = r + 1;
+  }
+}
+
+/** Every live case, link and right holder, and the log's newest seq, from one snapshot. */
+async function loadAllFrom(rows: SnapshotRows, copy?: SnapshotCopy, beside?: SnapshotCopy | null): Promise<CaseStore> {
+  const [seq, count] = ((await rows("select (select coalesce(max(seq), 0) from case_changes) as seq, (select count(*) from cases where deleted_at is null) as n")) as [number, number][])[0]!;
+  const s = emptyStore(Number(count) + 1024);
+  s.seq = Number(seq);
+  if (copy) {
+    // the whole tables as streams (db/postgres/aggregate-load.ts), in batches; the links on a
+    // second connection in the same snapshot meanwhile, when there is one
+    const LINKS = "select case_id, right_holder_id from case_right_holders order by case_id, right_holder_id";
+    // (held as two integer arrays until the cases are in: a million small arrays would not do)
+    const early = beside ? (async () => {
+      let pairs = new Int32Array(1 << 16);
+      let n = 0;
+      for await (const batch of beside(LINKS)) {
+        if ((n + batch.length) * 2 > pairs.length) pairs = grow(pairs, (n + batch.length) * 2);
+        for (const [caseId, holder] of batch as [number, number][]) {
+          pairs[n * 2] = caseId;
+          pairs[n * 2 + 1] = holder;
+          n++;
+        }
+      }
+      return { pairs, n };
+    })() : null;
+    early?.catch(() => {}); // awaited below
+    try {
+      for await (const batch of copy(`select ${PACKED_COLUMNS} from cases where deleted_at is null order by id`)) appendPackedCases(s, batch as PackedRow[]);
+    } finally {
+      await early?.catch(() => {});
+    }
+    const cursor = { after: 0, lastRow: -1 };
+    if (early) {
+      const { pairs, n } = await early;
+      const batch: [number, number][] = [];
+      for (let i = 0; i < n; i += CHUNK) {
+        batch.length = 0;
+        for (let j = i; j < Math.min(n, i + CHUNK); j++) batch.push([pairs[j * 2]!, pairs[j * 2 + 1]!]);
+        appendLinkRows(s, batch, batch.length, cursor);
+      }
+    }
+    else for await (const batch of copy(LINKS)) appendLinkRows(s, batch as [number, number][], batch.length, cursor);
+  } else {
+    let after = 0;
+    for (;;) {
+      const chunk = (await rows(PG_CASES, [after])) as CaseRowRaw[];
+      if (!chunk.length) break;
+      after = appendCases(s, chunk);
+    }
+    const cursor = { after: 0, lastRow: -1 };
+    while (appendLinks(s, (await rows(PG_LINKS, [cursor.after])) as [number, number][], cursor));
+  }
+  setHolders(s, (await rows(HOLDERS_SQL)) as [number, string][]);
+  return s;
+}
+
+/** Raw rows through the engine (inside a transaction, where the pool is not ours to use). */
+function rowsThrough(e: Engine): SnapshotRows {
+  return async (text, params = []) => {
+    // $1 … $n of the texts above as bound values
+    const parts = text.split(/\$(\d+)/);
+    const chunks = parts.map((part, i) => (i % 2 ? sql`${params[Number(part) - 1]}` : sql.raw(part)));
+    return (await e.all<Record<string, unknown>>(sql.join(chunks, sql``))).map((r) => Object.values(r));
+  };
+}
+
+type PgSlot = { store: CaseStore | null; tail: Promise<unknown> };
+const pgSlots = new WeakMap<object, PgSlot>();
+
+/** Brings a pool's store up to date (or loads it); the caller holds the slot. */
+async function refreshPostgres(e: Engine, pool: NonNullable<ReturnType<typeof postgresPoolOf>>, slot: PgSlot): Promise<CaseStore> {
+  const version = await postgresChangeCounter(e);
+  let s = slot.store;
+  if (s && version === s.version) return s;
+  const whole = async () => {
+    const fresh = await inSnapshot(pool, loadAllFrom);
+    fresh.version = String(fresh.seq);
+    fresh.generation = (s?.generation ?? 0) + 1;
+    return (slot.store = fresh);
+  };
+  if (!s) return whole();
+  const span = await e.get<{ oldest: number | null; newest: number | null }>(sql`select min(seq) as oldest, max(seq) as newest from case_changes`);
+  const newest = span?.newest ?? 0;
+  const oldest = span?.oldest ?? newest + 1;
+  if ((s.seq + 1 < oldest && newest > s.seq) || loadsWhole(newest - s.seq, s.n) || newest < s.seq) return whole();
+  if (newest > s.seq) {
+    // every seq up to `newest` is final: the log commits in seq order (see the top)
+    const ids = (await e.all<{ id: number }>(sql`select distinct case_id as id from case_changes where seq > ${s.seq} and seq <= ${newest}`)).map((r) => Number(r.id));
+    if (ids.includes(0)) return whole(); // a bulk load paused the log and left "everything changed"
+    const cases = ids.filter((id) => id > 0);
+    if (cases.length) {
+      const rows = (await rowsThrough(e)(`select ${CASE_COLUMNS} from cases where deleted_at is null and id = any($1::int[])`, [`{${cases.join(",")}}`])) as CaseRowRaw[];
+      const links = (await rowsThrough(e)("select case_id, right_holder_id from case_right_holders where case_id = any($1::int[]) order by case_id, right_holder_id", [`{${cases.join(",")}}`])) as [number, number][];
+      applyReload(s, cases, rows, links);
+      s.generation++;
+    }
+    // right holders are few: their industries are read again whenever anything changed
+    setHolders(s, (await rowsThrough(e)(HOLDERS_SQL)) as [number, string][]);
+    s.seq = newest;
+  }
+  s.version = String(newest);
+  return s;
+}
+
+/** This connection's (SQLite) or pool's (PostgreSQL) store, up to date with every commit (loaded at first use). */
+export async function caseStore(e: Engine): Promise<CaseStore> {
+  const sqlite = sqliteConnectionOf(e);
+  if (sqlite) {
+    // outside a transaction, wait while another request's transaction holds the connection
+    if (!e.inTransaction) await e.get(sql`select 1`);
+    return sqliteCaseStore(sqlite);
+  }
+  const pool = postgresPoolOf(e);
+  if (e.inTransaction || !pool) return loadAllFrom(rowsThrough(e));
+  let slot = pgSlots.get(pool);
+  if (!slot) pgSlots.set(pool, (slot = { store: null, tail: Promise.resolve() }));
+  const held = slot;
+  // one catch-up at a time; each read catches up after those before it, so it sees every
+  // commit made before it asked
+  const run = held.tail.then(() => refreshPostgres(e, pool, held));
+  held.tail = run.catch(() => {});
+  return run;
+}
+
 /** Loads the store now (a reader process at start), so that the first read does not wait for it. */
-export function warmCaseStore(db: Db): void {
-  const s = caseStore(db);
+export async function warmCaseStore(e: Engine): Promise<void> {
+  const s = await caseStore(e);
   postings(s);
   yearTallies(s);
 }
 
 /** Drops this connection's store: the next read loads it whole (tests, the bench). */
-export function dropCaseStore(db: Db): void {
-  stores.delete(db.$client);
+export function dropCaseStore(e: Engine): void {
+  const sqlite = sqliteConnectionOf(e);
+  if (sqlite) stores.delete(sqlite);
+  const slot = pgSlots.get(postgresPoolOf(e) ?? {});
+  if (slot) slot.store = null;
 }
 
 /** Bytes held by the store's arrays. */

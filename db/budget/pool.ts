@@ -55,7 +55,8 @@ class Reader {
       execArgv: ["--conditions=react-server", "--import", "tsx"],
       serialization: "advanced",
       cwd: options.cwd ?? process.cwd(),
-      env: options.env ?? process.env,
+      // the reader's own statements stop at the same budget (PostgreSQL: statement_timeout)
+      env: { ...(options.env ?? process.env), QUERY_BUDGET_MS: String(Math.ceil(options.budgetMs)) },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.ready = new Promise<void>((resolve, reject) => {

@@ -2,14 +2,13 @@ import "server-only";
 import { and, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { EMPTY_FILTERS, type CaseQuery, type Filters, type SortKey } from "../../lib/filters";
 import { casesWhere, type FilterOptions } from "../case-filters";
+import { first, parseJson, type Engine, type Tables } from "../engine";
 import { countCases } from "./totals";
 export { caseTotals, countCases, type CaseTotals } from "./totals";
-import type { Db } from "../sqlite/open";
 import { namesToRedact, redact, type HolderNames } from "../../lib/redact";
-import { auditLog, campaigns, caseRightHolders, cases, customsOffices, rightHolders } from "../sqlite/schema";
-import { districtJoin, office, officeJoin, placeColumns } from "./places";
+import type { cases } from "../sqlite/schema";
+import { placesOf } from "./places";
 import { indexedBy } from "../sqlite/engine";
-
 export type Named = { code: string; nameEn: string; nameZh: string };
 export type HolderRef = { id: number; name: string; nameZh: string | null };
 
@@ -37,27 +36,32 @@ export type CaseRow = {
 export type CasePage = { total: number; page: number; size: number; rows: CaseRow[] };
 
 // Sorting by a whitelist: each key maps to an indexed column; ties break on id.
-const SORT_COLUMNS: Record<SortKey, typeof cases.seizedOn | typeof cases.caseNo | typeof cases.pieces | typeof cases.valueFen> = {
-  seizedOn: cases.seizedOn,
-  caseNo: cases.caseNo,
-  pieces: cases.pieces,
-  value: cases.valueFen,
-};
-
-
-function holdersJson(restrictToHolders?: number[]): SQL<string> {
-  const only = restrictToHolders ? sql` and h.id in ${restrictToHolders.length ? restrictToHolders : [-1]}` : sql``;
-  return sql<string>`(select coalesce(json_group_array(json_object('id', h.id, 'name', h.name, 'nameZh', h.name_zh)), '[]')
-    from ${caseRightHolders} l join ${rightHolders} h on h.id = l.right_holder_id
-    where l.case_id = ${cases.id}${only} order by h.name)`;
+function sortColumn(t: Tables, key: SortKey) {
+  const { cases } = t;
+  return { seizedOn: cases.seizedOn, caseNo: cases.caseNo, pieces: cases.pieces, value: cases.valueFen }[key];
 }
 
-function rowSelection(options: FilterOptions) {
+/** The case's right holders (in a member's scope, its own only) as a JSON array. */
+function holdersJson(e: Engine, restrictToHolders?: number[]): SQL<unknown> {
+  const { cases, caseRightHolders, rightHolders } = e.t;
+  const only = restrictToHolders ? sql` and ${e.say.inList(sql`h.id`, restrictToHolders.length ? restrictToHolders : [-1])}` : sql``;
+  return sql`(select ${e.say.jsonArrayOf({ id: sql`h.id`, name: sql`h.name`, nameZh: sql`h.name_zh` }, sql`h.name, h.id`)}
+    from ${caseRightHolders} l join ${rightHolders} h on h.id = l.right_holder_id
+    where l.case_id = ${cases.id}${only})`;
+}
+
+/** By name, then id, by code point: the same order whatever the engine aggregated. */
+function byName(a: HolderRef, b: HolderRef): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id;
+}
+
+function rowSelection(e: Engine, options: FilterOptions) {
+  const { cases, campaigns } = e.t;
   return {
     id: cases.id,
     caseNo: cases.caseNo,
     seizedOn: cases.seizedOn,
-    ...placeColumns,
+    ...placesOf(e).placeColumns,
     infringementType: cases.infringementType,
     goodsCategory: cases.goodsCategory,
     goodsDescription: cases.goodsDescription,
@@ -72,7 +76,7 @@ function rowSelection(options: FilterOptions) {
     campaignCode: campaigns.code,
     campaignNameEn: campaigns.nameEn,
     campaignNameZh: campaigns.nameZh,
-    holders: holdersJson(options.restrictToHolders),
+    holders: holdersJson(e, options.restrictToHolders),
   };
 }
 
@@ -99,20 +103,22 @@ function toCaseRow(r: RawRow): CaseRow {
     campaign: r.campaignCode
       ? { code: r.campaignCode as string, nameEn: r.campaignNameEn as string, nameZh: r.campaignNameZh as string }
       : null,
-    rightHolders: JSON.parse(r.holders as string) as HolderRef[],
+    rightHolders: parseJson<HolderRef[]>(r.holders).sort(byName),
   };
 }
 
-function selectCaseRows(db: Db, options: FilterOptions) {
-  return db
-    .select(rowSelection(options))
+function selectCaseRows(e: Engine, options: FilterOptions) {
+  const { cases, campaigns } = e.t;
+  const { officeJoin, districtJoin } = placesOf(e);
+  return e.db
+    .select(rowSelection(e, options))
     .from(cases)
     .innerJoin(...officeJoin)
     .innerJoin(...districtJoin)
     .leftJoin(campaigns, eq(campaigns.id, cases.campaignId));
 }
 
-// The index that yields each sort order, used when walking it is cheaper than sorting.
+// The index that yields each sort order, used when walking it is cheaper than sorting (SQLite).
 const SORT_INDEXES: Record<SortKey, string> = {
   seizedOn: "cases_seized_idx",
   caseNo: "cases_case_no_unique",
@@ -126,58 +132,59 @@ const WALK_LIMIT = 30_000;
 
 /**
  * One page of the filtered, sorted cases with the total of the filtered set.
- * The total comes first; it tells how dense the matches are. A dense set (many matches)
- * is paged by walking the sort order's index, stopping after `offset + size` hits; a sparse
- * one lets SQLite find the matches through a filter index and sort them. Either way the ids
- * come first and the joined rows are read for those ids only.
+ * The total comes first; it tells how dense the matches are. On SQLite a dense set (many
+ * matches) is paged by walking the sort order's index, stopping after `offset + size` hits; a
+ * sparse one lets SQLite find the matches through a filter index and sort them. PostgreSQL's
+ * planner makes that choice itself: there the page is a plain `order by … limit … offset`.
+ * Either way the ids come first and the joined rows are read for those ids only.
  */
-export function listCases(db: Db, query: CaseQuery, options: FilterOptions = {}): CasePage {
-  const where = casesWhere(db, query.filters, options);
-  const total = countCases(db, query.filters, options);
+export async function listCases(e: Engine, query: CaseQuery, options: FilterOptions = {}): Promise<CasePage> {
+  const { cases } = e.t;
+  const where = await casesWhere(e, query.filters, options);
+  const total = await countCases(e, query.filters, options);
   if (total === 0) return { total, page: query.page, size: query.size, rows: [] };
-  const column = SORT_COLUMNS[query.sort.key];
+  const column = sortColumn(e.t, query.sort.key);
   const dir = query.sort.dir === "asc" ? sql.raw("asc") : sql.raw("desc");
   const offset = (query.page - 1) * query.size;
-  const everything = countCases(db, EMPTY_FILTERS);
-  const expectedScan = ((offset + query.size) * everything) / total;
-  // Density says little where the filter clusters along the sort order: case numbers start with
-  // the district code, and a campaign spans a few years of seizure dates.
-  const f = query.filters;
-  const clustered =
-    (query.sort.key === "caseNo" && (f.district.length > 0 || f.office.length > 0)) ||
-    (query.sort.key === "seizedOn" && f.campaign.length > 0);
-  const pageIds = (extra: SQL, forced: boolean) =>
+  const pageIds = async (extra: SQL, forced: boolean) =>
     (
-      db.all(sql`select ${cases.id} as id from ${cases}${forced ? indexedBy(SORT_INDEXES[query.sort.key]) : sql``}
-                 where ${where}${extra} order by ${column} ${dir}, ${cases.id} ${dir} limit ${query.size} offset ${offset}`) as { id: number }[]
+      await e.all<{ id: number }>(sql`select ${cases.id} as id from ${cases}${forced ? indexedBy(SORT_INDEXES[query.sort.key]) : sql``}
+                 where ${where}${extra} order by ${column} ${dir}, ${cases.id} ${dir} limit ${query.size} offset ${offset}`)
     ).map((r) => r.id);
   let ids: number[] | null = null;
-  if (!clustered && expectedScan <= MAX_EXPECTED_SCAN) {
-    // Walk the sort index, but no further than a fixed number of entries: the value there is
-    // a bound. Filters that correlate with the sort (cheap goods and value) can make matches
-    // rarer near the top than on average; then the bounded walk comes up short and SQLite
-    // plans the query itself.
-    // index-only: the partial indexes imply `deleted_at is null`; the case-number index is
-    // not partial, and there a deleted row only moves the bound by one entry
-    const live = query.sort.key === "caseNo" ? sql`` : sql`where ${cases.deletedAt} is null`;
-    const bound = db.get(sql`select ${column} as v from ${cases}${indexedBy(SORT_INDEXES[query.sort.key])}
-      ${live} order by ${column} ${dir} limit 1 offset ${WALK_LIMIT}`) as { v: string | number } | undefined;
-    const within = bound ? sql` and ${column} ${sql.raw(query.sort.dir === "asc" ? "<=" : ">=")} ${bound.v}` : sql``;
-    const walked = pageIds(within, true);
-    if (walked.length === query.size || !bound || offset + walked.length >= total) ids = walked;
+  if (e.dialect === "sqlite") {
+    const everything = await countCases(e, EMPTY_FILTERS);
+    const expectedScan = ((offset + query.size) * everything) / total;
+    // Density says little where the filter clusters along the sort order: case numbers start with
+    // the district code, and a campaign spans a few years of seizure dates.
+    const f = query.filters;
+    const clustered =
+      (query.sort.key === "caseNo" && (f.district.length > 0 || f.office.length > 0)) ||
+      (query.sort.key === "seizedOn" && f.campaign.length > 0);
+    if (!clustered && expectedScan <= MAX_EXPECTED_SCAN) {
+      // Walk the sort index, but no further than a fixed number of entries: the value there is
+      // a bound. Filters that correlate with the sort (cheap goods and value) can make matches
+      // rarer near the top than on average; then the bounded walk comes up short and SQLite
+      // plans the query itself.
+      // index-only: the partial indexes imply `deleted_at is null`; the case-number index is
+      // not partial, and there a deleted row only moves the bound by one entry
+      const live = query.sort.key === "caseNo" ? sql`` : sql`where ${cases.deletedAt} is null`;
+      const bound = await e.get<{ v: string | number }>(sql`select ${column} as v from ${cases}${indexedBy(SORT_INDEXES[query.sort.key])}
+        ${live} order by ${column} ${dir} limit 1 offset ${WALK_LIMIT}`);
+      const within = bound ? sql` and ${column} ${sql.raw(query.sort.dir === "asc" ? "<=" : ">=")} ${bound.v}` : sql``;
+      const walked = await pageIds(within, true);
+      if (walked.length === query.size || !bound || offset + walked.length >= total) ids = walked;
+    }
   }
-  ids ??= pageIds(sql``, false);
+  ids ??= await pageIds(sql``, false);
   if (!ids.length) return { total, page: query.page, size: query.size, rows: [] };
-  const others = otherHolderNames(db, ids, options);
+  const others = await otherHolderNames(e, ids, options);
   const byId = new Map(
-    selectCaseRows(db, options)
-      .where(inArray(cases.id, ids))
-      .all()
-      .map((r) => {
-        const row = toCaseRow(r);
-        if (others) row.goodsDescription = redact(row.goodsDescription, others.get(row.id) ?? []) ?? "";
-        return [row.id, row];
-      }),
+    (await selectCaseRows(e, options).where(inArray(cases.id, ids))).map((r) => {
+      const row = toCaseRow(r);
+      if (others) row.goodsDescription = redact(row.goodsDescription, others.get(row.id) ?? []) ?? "";
+      return [row.id, row];
+    }),
   );
   return { total, page: query.page, size: query.size, rows: ids.map((id) => byId.get(id)!) };
 }
@@ -186,12 +193,14 @@ export function listCases(db: Db, query: CaseQuery, options: FilterOptions = {})
  * For a restricted (member) reader: per case, the names of its OTHER right holders, which
  * its free text must not show. Null for readers who may see every name.
  */
-export function otherHolderNames(db: Db, caseIds: number[], options: FilterOptions): Map<number, string[]> | null {
+export async function otherHolderNames(e: Engine, caseIds: number[], options: FilterOptions): Promise<Map<number, string[]> | null> {
   if (!options.restrictToHolders) return null;
+  const { caseRightHolders, rightHolders } = e.t;
   const own = options.restrictToHolders.length ? options.restrictToHolders : [-1];
-  const rows = db.all(sql`select l.case_id as caseId, h.name, h.name_zh as nameZh from ${caseRightHolders} l
+  const rows = await e.all<{ caseId: number } & HolderNames>(sql`select l.case_id as "caseId", h.name as name, h.name_zh as "nameZh" from ${caseRightHolders} l
       join ${rightHolders} h on h.id = l.right_holder_id
-      where l.case_id in ${caseIds.length ? caseIds : [-1]} and l.right_holder_id not in ${own}`) as ({ caseId: number } & HolderNames)[];
+      where ${e.say.inList(sql`l.case_id`, caseIds.length ? caseIds : [-1])} and not ${e.say.inList(sql`l.right_holder_id`, own)}
+      order by l.case_id, l.right_holder_id`);
   const byCase = new Map<number, HolderNames[]>();
   for (const r of rows) byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);
   return new Map([...byCase].map(([id, holders]) => [id, namesToRedact(holders)]));
@@ -221,46 +230,56 @@ export type CaseDetail = CaseRow & {
  */
 export type HistoryEntry = { id: number; at: number; action: string; userId?: string | null; before?: unknown; after?: unknown };
 
+/** PostgreSQL's ids are `integer` (SQLite's any safe integer): a larger one names no row and must not reach the server (it refuses it). */
+const MAX_POSTGRES_ID = 2_147_483_647;
+
+/** Whether `id` can name a row of this engine's tables: a positive safe integer, within PostgreSQL's `integer` there. */
+export function isRowId(e: Engine, id: number): boolean {
+  return Number.isSafeInteger(id) && id >= 1 && (e.dialect !== "postgres" || id <= MAX_POSTGRES_ID);
+}
+
 /** One case with every field, or null when it does not exist, is deleted, or is out of reach. */
-export function getCase(db: Db, id: number, options: FilterOptions = {}): CaseDetail | null {
-  if (!Number.isSafeInteger(id) || id < 1) return null;
+export async function getCase(e: Engine, id: number, options: FilterOptions = {}): Promise<CaseDetail | null> {
+  if (!isRowId(e, id)) return null;
+  const { cases, caseRightHolders, campaigns, auditLog } = e.t;
+  const { office, officeJoin, districtJoin } = placesOf(e);
   const restriction = options.restrictToHolders
-    ? sql`${cases.id} in (select case_id from ${caseRightHolders} where right_holder_id in ${options.restrictToHolders.length ? options.restrictToHolders : [-1]})`
+    ? sql`${cases.id} in (select case_id from ${caseRightHolders} where ${e.say.inList(sql`right_holder_id`, options.restrictToHolders.length ? options.restrictToHolders : [-1])})`
     : undefined;
-  const raw = db
-    .select({
-      ...rowSelection(options),
-      province: office.province,
-      originCountry: cases.originCountry,
-      destinationCountry: cases.destinationCountry,
-      hearingHeld: cases.hearingHeld,
-      referredToPolice: cases.referredToPolice,
-      penaltyFen: cases.penaltyFen,
-      notes: cases.notes,
-      createdAt: sql<number>`${cases.createdAt}`,
-      updatedAt: sql<number>`${cases.updatedAt}`,
-      createdBy: cases.createdBy,
-      updatedBy: cases.updatedBy,
-      version: cases.version,
-    })
-    .from(cases)
-    .innerJoin(...officeJoin)
-    .innerJoin(...districtJoin)
-    .leftJoin(campaigns, eq(campaigns.id, cases.campaignId))
-    .where(and(eq(cases.id, id), isNull(cases.deletedAt), restriction))
-    .get();
+  const raw = await first(
+    e.db
+      .select({
+        ...rowSelection(e, options),
+        province: office.province,
+        originCountry: cases.originCountry,
+        destinationCountry: cases.destinationCountry,
+        hearingHeld: cases.hearingHeld,
+        referredToPolice: cases.referredToPolice,
+        penaltyFen: cases.penaltyFen,
+        notes: cases.notes,
+        createdAt: sql<number>`${cases.createdAt}`.mapWith(Number),
+        updatedAt: sql<number>`${cases.updatedAt}`.mapWith(Number),
+        createdBy: cases.createdBy,
+        updatedBy: cases.updatedBy,
+        version: cases.version,
+      })
+      .from(cases)
+      .innerJoin(...officeJoin)
+      .innerJoin(...districtJoin)
+      .leftJoin(campaigns, eq(campaigns.id, cases.campaignId))
+      .where(and(eq(cases.id, id), isNull(cases.deletedAt), restriction)),
+  );
   if (!raw) return null;
   const row = toCaseRow(raw);
-  const others = otherHolderNames(db, [id], options)?.get(id) ?? [];
+  const others = (await otherHolderNames(e, [id], options))?.get(id) ?? [];
   row.goodsDescription = redact(row.goodsDescription, others) ?? "";
   raw.notes = redact(raw.notes, others);
   const restricted = options.restrictToHolders !== undefined;
-  const entries = db
-    .select({ id: auditLog.id, at: sql<number>`${auditLog.at}`, action: auditLog.action, userId: auditLog.userId, before: auditLog.before, after: auditLog.after })
-    .from(auditLog)
-    .where(and(eq(auditLog.entity, "case"), eq(auditLog.entityId, id)))
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
-    .all();
+  const entries = await e.db
+      .select({ id: auditLog.id, at: sql<number>`${auditLog.at}`.mapWith(Number), action: auditLog.action, userId: auditLog.userId, before: auditLog.before, after: auditLog.after })
+      .from(auditLog)
+      .where(and(eq(auditLog.entity, "case"), eq(auditLog.entityId, id)))
+      .orderBy(desc(auditLog.at), desc(auditLog.id));
   const history: HistoryEntry[] = restricted ? entries.map(({ id, at, action }) => ({ id, at, action })) : entries;
   return {
     ...row,
@@ -281,53 +300,65 @@ export function getCase(db: Db, id: number, options: FilterOptions = {}): CaseDe
   };
 }
 
-export function getRightHolderNames(db: Db, ids: number[]): HolderRef[] {
+export async function getRightHolderNames(e: Engine, ids: number[]): Promise<HolderRef[]> {
   if (!ids.length) return [];
-  return db
+  const { rightHolders } = e.t;
+  return e.db
     .select({ id: rightHolders.id, name: rightHolders.name, nameZh: rightHolders.nameZh })
     .from(rightHolders)
-    .where(sql`${rightHolders.id} in ${ids}`)
-    .all();
+    .where(e.say.inList(sql`${rightHolders.id}`, ids))
+    .orderBy(rightHolders.id);
 }
 
 /** The right holders by name; in a member's scope, its own company only. */
-export function listRightHolders(db: Db, options: FilterOptions = {}): HolderRef[] {
+export async function listRightHolders(e: Engine, options: FilterOptions = {}): Promise<HolderRef[]> {
+  const { rightHolders } = e.t;
   const only = options.restrictToHolders ? inArray(rightHolders.id, options.restrictToHolders.length ? options.restrictToHolders : [-1]) : undefined;
-  return db.select({ id: rightHolders.id, name: rightHolders.name, nameZh: rightHolders.nameZh }).from(rightHolders).where(only).orderBy(rightHolders.name).all();
+  return e.db.select({ id: rightHolders.id, name: rightHolders.name, nameZh: rightHolders.nameZh }).from(rightHolders).where(only).orderBy(rightHolders.name, rightHolders.id);
 }
 
-export function listCampaigns(db: Db): Named[] {
-  return db.select({ code: campaigns.code, nameEn: campaigns.nameEn, nameZh: campaigns.nameZh }).from(campaigns).orderBy(campaigns.startsOn).all();
+export async function listCampaigns(e: Engine): Promise<Named[]> {
+  const { campaigns } = e.t;
+  return e.db.select({ code: campaigns.code, nameEn: campaigns.nameEn, nameZh: campaigns.nameZh }).from(campaigns).orderBy(campaigns.startsOn, campaigns.code);
 }
 
-export function listDistricts(db: Db): Named[] {
-  return db
+export async function listDistricts(e: Engine): Promise<Named[]> {
+  const { customsOffices } = e.t;
+  return e.db
     .select({ code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh })
     .from(customsOffices)
     .where(isNull(customsOffices.districtId))
-    .orderBy(customsOffices.code)
-    .all();
+    .orderBy(customsOffices.code);
 }
 
 /**
  * Names for the codes and ids a filter refers to, for chips and export sheets. In a member's
  * scope only its own company is named: another id in the URL stays a bare id.
  */
-export function filterNames(db: Db, filters: Filters, options: FilterOptions = {}): import("../../lib/filter-labels").FilterNames {
+export async function filterNames(e: Engine, filters: Filters, options: FilterOptions = {}): Promise<import("../../lib/filter-labels").FilterNames> {
+  const { customsOffices, campaigns } = e.t;
   const names: import("../../lib/filter-labels").FilterNames = { district: {}, office: {}, holder: {}, campaign: {} };
   const codes = [...new Set([...filters.district, ...filters.office])];
   if (codes.length) {
-    for (const o of db.select({ code: customsOffices.code, en: customsOffices.nameEn, zh: customsOffices.nameZh }).from(customsOffices).where(sql`${customsOffices.code} in ${codes}`).all()) {
+    const offices = await e.db
+      .select({ code: customsOffices.code, en: customsOffices.nameEn, zh: customsOffices.nameZh })
+      .from(customsOffices)
+      .where(e.say.inList(sql`${customsOffices.code}`, codes))
+      .orderBy(customsOffices.code);
+    for (const o of offices) {
       if (filters.district.includes(o.code)) names.district[o.code] = { en: o.en, zh: o.zh };
       if (filters.office.includes(o.code)) names.office[o.code] = { en: o.en, zh: o.zh };
     }
   }
   const holderIds = options.restrictToHolders ? filters.holder.filter((id) => options.restrictToHolders!.includes(id)) : filters.holder;
-  for (const h of getRightHolderNames(db, holderIds)) names.holder[String(h.id)] = { en: h.name, zh: h.nameZh ?? h.name };
+  for (const h of await getRightHolderNames(e, holderIds)) names.holder[String(h.id)] = { en: h.name, zh: h.nameZh ?? h.name };
   if (filters.campaign.length) {
-    for (const c of db.select({ code: campaigns.code, en: campaigns.nameEn, zh: campaigns.nameZh }).from(campaigns).where(sql`${campaigns.code} in ${filters.campaign}`).all()) {
-      names.campaign[c.code] = { en: c.en, zh: c.zh };
-    }
+    const found = await e.db
+      .select({ code: campaigns.code, en: campaigns.nameEn, zh: campaigns.nameZh })
+      .from(campaigns)
+      .where(e.say.inList(sql`${campaigns.code}`, filters.campaign))
+      .orderBy(campaigns.code);
+    for (const c of found) names.campaign[c.code] = { en: c.en, zh: c.zh };
   }
   return names;
 }

@@ -1,41 +1,45 @@
 import "server-only";
-import { asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import { asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { CASE_FIELDS, type CaseFieldDef } from "../../lib/case-definition";
-import type { Filters, Sort } from "../../lib/filters";
+import type { Filters, Sort, SortKey } from "../../lib/filters";
 import type { ExportRow } from "../../lib/export-columns";
-import { databasePath } from "../../lib/env";
 import { casesWhere, type FilterOptions } from "../case-filters";
+import type { Engine } from "../engine";
 import { namesToRedact, redact, type HolderNames } from "../../lib/redact";
-import { drizzleOf, openSqlite } from "../sqlite/open";
-import { campaigns, caseRightHolders, cases } from "../sqlite/schema";
-import { districtJoin, officeJoin, placeColumns } from "./places";
+import { placesOf } from "./places";
 
+/** The export row's key that holds each sort's column (the keyset of the chunks). */
+const SORT_KEY: Record<SortKey, "seizedOn" | "caseNo" | "pieces" | "valueFen"> = { seizedOn: "seizedOn", caseNo: "caseNo", pieces: "pieces", value: "valueFen" };
 
-const SORT = { seizedOn: cases.seizedOn, caseNo: cases.caseNo, pieces: cases.pieces, value: cases.valueFen } as const;
+/** Rows read per chunk (two queries: the keys, then their rows). */
+export const EXPORT_CHUNK = 5_000;
 
-export type ExportCursor = { rows: IterableIterator<ExportRow>; close: () => void };
+export type ExportCursor = { rows: AsyncIterator<ExportRow>; close: () => void };
 
 /**
- * Every case of the filtered set, read row by row on a connection of its own: a long export
- * keeps one consistent snapshot (WAL) and never blocks the shared connection's other queries.
+ * Every case of the filtered set in the sort's order, read a chunk at a time by keyset: each
+ * chunk is the next `EXPORT_CHUNK` rows after the last one's (sort value, id), on either
+ * engine, with no server-side cursor and no statement left open between chunks (a long export
+ * never holds the connection others share). A case changed while the export runs is read as
+ * its chunk finds it; no case is read twice, and none that stays in the set is left out.
  */
-export function openExportCursor(filters: Filters, sort: Sort, options: FilterOptions = {}): ExportCursor {
-  const sqlite = openSqlite(databasePath(), { readonly: true });
-  const db = drizzleOf(sqlite);
+export async function openExportCursor(e: Engine, filters: Filters, sort: Sort, options: FilterOptions = {}, chunkSize = EXPORT_CHUNK): Promise<ExportCursor> {
+  const { cases, campaigns, caseRightHolders, rightHolders } = e.t;
+  const { placeColumns, officeJoin, districtJoin } = placesOf(e);
+  const where = await casesWhere(e, filters, options);
   // right-holder names by id, joined in JavaScript: cheaper per row than a sorted subquery
-  const holderNames = new Map(
-    (sqlite.prepare("select id, name from right_holders").all() as { id: number; name: string }[]).map((h) => [h.id, h.name]),
-  );
+  const holders = await e.db.select({ id: rightHolders.id, name: rightHolders.name, nameZh: rightHolders.nameZh }).from(rightHolders);
+  const holderNames = new Map(holders.map((h) => [h.id, h.name]));
   const allowed = options.restrictToHolders ? new Set(options.restrictToHolders) : null;
   // a member's export blots out the names of the other right holders in a case's free text
-  const redactionNames = allowed
-    ? new Map(
-        (sqlite.prepare("select id, name, name_zh as nameZh from right_holders").all() as ({ id: number } & HolderNames)[]).map((h) => [h.id, namesToRedact([h])]),
-      )
-    : null;
+  const redactionNames = allowed ? new Map(holders.map((h) => [h.id, namesToRedact([h as HolderNames])])) : null;
   // the case definition's fields in its order (lib/case-definition.ts), with names for the office,
   // the campaign and the right holders
+  const holderIdsOfCase =
+    e.dialect === "postgres"
+      ? sql<string | null>`(select string_agg(l.right_holder_id::text, ',') from ${caseRightHolders} l where l.case_id = ${cases.id})`
+      : sql<string | null>`(select group_concat(l.right_holder_id) from ${caseRightHolders} l where l.case_id = ${cases.id})`;
   const selection: Record<string, SQLiteColumn | SQL> = {};
   for (const f of CASE_FIELDS as readonly CaseFieldDef[]) {
     if (f.kind === "office") {
@@ -43,55 +47,81 @@ export function openExportCursor(filters: Filters, sort: Sort, options: FilterOp
     } else if (f.kind === "campaign") {
       Object.assign(selection, { campaignCode: campaigns.code, campaignNameEn: campaigns.nameEn, campaignNameZh: campaigns.nameZh });
     } else if (f.kind === "holders") {
-      selection.rightHolders = sql<string | null>`(select group_concat(l.right_holder_id) from ${caseRightHolders} l where l.case_id = ${cases.id})`;
+      selection.rightHolders = holderIdsOfCase;
     } else {
       selection[f.key] = (cases as unknown as Record<string, SQLiteColumn>)[f.key]!;
     }
   }
-  const keys = Object.keys(selection) as (keyof ExportRow)[];
-  const column = SORT[sort.key];
-  const query = db
-    .select(selection)
-    .from(cases)
-    .innerJoin(...officeJoin)
-    .innerJoin(...districtJoin)
-    .leftJoin(campaigns, eq(campaigns.id, cases.campaignId))
-    .where(casesWhere(db, filters, options))
-    .orderBy(...(sort.dir === "asc" ? [asc(column), asc(cases.id)] : [desc(column), desc(cases.id)]))
-    .toSQL();
-  const statement = sqlite.prepare(query.sql).raw(true);
-  const iterator = statement.iterate(...(query.params as unknown[])) as IterableIterator<unknown[]>;
-  let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    iterator.return?.();
-    sqlite.close();
+  selection.exportId = cases.id;
+  const key = SORT_KEY[sort.key];
+  const column = (cases as unknown as Record<string, SQLiteColumn>)[key]!;
+  const after = sort.dir === "asc" ? sql.raw(">") : sql.raw("<");
+  const order = sort.dir === "asc" ? [asc(column), asc(cases.id)] : [desc(column), desc(cases.id)];
+
+  // a chunk's ids first, by the sort and the keyset alone (the sort's index walks to them),
+  // then their rows with the joins: one query with both lets SQLite start from a joined table
+  // and sort the whole set again for every chunk
+  type Key = { v: unknown; id: number };
+  const keysAfter = (last: Key | null): Promise<Key[]> =>
+    e.db
+      .select({ v: column, id: cases.id })
+      .from(cases)
+      .where(last ? sql`${where} and (${column}, ${cases.id}) ${after} (${last.v}, ${last.id})` : where)
+      .orderBy(...order)
+      .limit(chunkSize);
+  const chunkAfter = async (last: Key | null) => {
+    const keys = await keysAfter(last);
+    if (!keys.length) return { keys, rows: [] as Record<string, unknown>[] };
+    const ids = keys.map((k) => k.id);
+    const rows = (await e.db
+      .select(selection)
+      .from(cases)
+      .innerJoin(...officeJoin)
+      .innerJoin(...districtJoin)
+      .leftJoin(campaigns, eq(campaigns.id, cases.campaignId))
+      .where(e.say.inList(sql`${cases.id}`, ids))) as Record<string, unknown>[];
+    const byId = new Map(rows.map((r) => [r.exportId as number, r]));
+    // a case deleted between the two reads is left out
+    return { keys, rows: ids.flatMap((id): Record<string, unknown>[] => { const row = byId.get(id); return row ? [row] : []; }) };
   };
-  function* rows(): Generator<ExportRow> {
-    try {
-      for (const values of iterator) {
-        const row = {} as Record<string, unknown>;
-        for (let i = 0; i < keys.length; i++) row[keys[i]!] = values[i];
-        const holderIds = row.rightHolders ? String(row.rightHolders).split(",").map(Number) : [];
-        if (allowed && redactionNames) {
-          const hidden = holderIds.filter((id) => !allowed.has(id)).flatMap((id) => redactionNames.get(id) ?? []);
-          if (hidden.length) {
-            hidden.sort((a, b) => b.length - a.length);
-            row.goodsDescription = redact(row.goodsDescription as string | null, hidden);
-            row.notes = redact(row.notes as string | null, hidden);
-          }
-        }
-        row.rightHolders = holderIds
-          .filter((id) => !allowed || allowed.has(id))
-          .map((id) => holderNames.get(id) ?? String(id))
-          .sort()
-          .join("; ") || null;
-        yield row as ExportRow;
+
+  const toExportRow = (row: Record<string, unknown>): ExportRow => {
+    delete row.exportId;
+    const holderIds = row.rightHolders ? String(row.rightHolders).split(",").map(Number) : [];
+    if (allowed && redactionNames) {
+      const hidden = holderIds.filter((id) => !allowed.has(id)).flatMap((id) => redactionNames.get(id) ?? []);
+      if (hidden.length) {
+        hidden.sort((a, b) => b.length - a.length);
+        row.goodsDescription = redact(row.goodsDescription as string | null, hidden);
+        row.notes = redact(row.notes as string | null, hidden);
       }
-    } finally {
-      close();
+    }
+    row.rightHolders =
+      holderIds
+        .filter((id) => !allowed || allowed.has(id))
+        .map((id) => holderNames.get(id) ?? String(id))
+        .sort()
+        .join("; ") || null;
+    return row as ExportRow;
+  };
+
+  let closed = false;
+  async function* rows(): AsyncGenerator<ExportRow> {
+    let last: Key | null = null;
+    while (!closed) {
+      const chunk = await chunkAfter(last);
+      for (const row of chunk.rows) {
+        if (closed) return;
+        yield toExportRow(row);
+      }
+      if (chunk.keys.length < chunkSize) return;
+      last = chunk.keys[chunk.keys.length - 1]!;
     }
   }
-  return { rows: rows(), close };
+  return {
+    rows: rows(),
+    close: () => {
+      closed = true;
+    },
+  };
 }

@@ -6,8 +6,7 @@ import {
   type CountedCell, type MarketRow, type MarketSource, type MarketView, type Release,
 } from "../../lib/suppression";
 import { keptAnswer } from "../kept";
-import type { Db } from "../sqlite/open";
-import { customsOffices } from "../sqlite/schema";
+import type { Engine } from "../engine";
 import { marketCounts } from "../aggregate/plan";
 
 // The market section: a fixed set of published tables about all live cases — figures by
@@ -32,13 +31,14 @@ const enumRows = (e: { values: readonly string[]; labels: Record<string, { en: s
   e.values.map((v) => ({ key: v, en: e.labels[v]!.en, zh: e.labels[v]!.zh }));
 
 /** Everything the release is made of: national figures and the holder's own case counts, from the aggregate store. */
-function countMarket(db: Db, holderId: number | null): MarketSource {
-  const counted = marketCounts(db, holderId);
+async function countMarket(e: Engine, holderId: number | null): Promise<MarketSource> {
+  const counted = await marketCounts(e, holderId);
 
-  const offices = db
+  const { customsOffices } = e.t;
+  const offices = await e.db
     .select({ id: customsOffices.id, code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh, districtId: customsOffices.districtId })
     .from(customsOffices)
-    .all();
+    .orderBy(customsOffices.id);
   const districtOf = new Map(offices.map((o) => [o.id, o.districtId ?? o.id]));
   const districts = offices.filter((o) => o.districtId === null).sort((a, b) => a.code.localeCompare(b.code));
 
@@ -98,11 +98,11 @@ const KEPT_RELEASES = 50;
  * The whole release for a requester: `holderId` is the member's company (its cases count
  * for the dominance rule), null for analysts and admins (no company of their own).
  */
-export function marketRelease(db: Db, holderId: number | null, threshold: number = marketThreshold()): Release {
-  return keptAnswer(db, "market", KEPT_RELEASES, `${holderId ?? "-"}:${threshold}`, () => buildRelease(countMarket(db, holderId), threshold));
+export async function marketRelease(e: Engine, holderId: number | null, threshold: number = marketThreshold()): Promise<Release> {
+  return keptAnswer(e, "market", KEPT_RELEASES, `${holderId ?? "-"}:${threshold}`, async () => buildRelease(await countMarket(e, holderId), threshold));
 }
 
 /** The published market tables of the whole years fromYear … toYear, for a requester (see marketRelease). */
-export function getMarketView(db: Db, holderId: number | null, fromYear: number, toYear: number, threshold?: number): MarketView {
-  return viewPeriod(marketRelease(db, holderId, threshold), fromYear, toYear);
+export async function getMarketView(e: Engine, holderId: number | null, fromYear: number, toYear: number, threshold?: number): Promise<MarketView> {
+  return viewPeriod(await marketRelease(e, holderId, threshold), fromYear, toYear);
 }

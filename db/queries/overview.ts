@@ -1,8 +1,9 @@
 import "server-only";
-import type { Db } from "../sqlite/open";
-import { isDemo } from "../bulk";
+import { sql } from "drizzle-orm";
+import { DEMO_META_KEY } from "../bulk";
+import type { Engine } from "../engine";
 
 /** Whether the database holds the generated demo data (the UI then says so). */
-export function isDemoDatabase(db: Db): boolean {
-  return isDemo(db.$client);
+export async function isDemoDatabase(e: Engine): Promise<boolean> {
+  return (await e.get(sql`select 1 as one from ${e.t.appMeta} where key = ${DEMO_META_KEY}`)) !== undefined;
 }

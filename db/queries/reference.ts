@@ -2,8 +2,9 @@ import "server-only";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { FilterOptions } from "../case-filters";
 import { alias } from "drizzle-orm/sqlite-core";
-import type { Db } from "../sqlite/open";
-import { customsOffices, rightHolders } from "../sqlite/schema";
+import { first, type Engine, type Tables } from "../engine";
+import { isRowId } from "./cases";
+import type { rightHolders } from "../sqlite/schema";
 
 // Reference data for the right-holder and customs-district pages. Their figures come from
 // the dashboard's queries (getDashboardStats, holderFigures) under the same filters and scope.
@@ -19,7 +20,7 @@ export type RightHolderFacts = {
   qbpcMember: boolean;
 };
 
-const holderColumns = {
+const holderColumns = ({ rightHolders }: Tables) => ({
   id: rightHolders.id,
   name: rightHolders.name,
   nameZh: rightHolders.nameZh,
@@ -27,37 +28,38 @@ const holderColumns = {
   industry: rightHolders.industry,
   foreignInvested: rightHolders.foreignInvested,
   qbpcMember: rightHolders.qbpcMember,
-};
+});
 
-const inScope = (options: FilterOptions) =>
+const inScope = ({ rightHolders }: Tables, options: FilterOptions) =>
   options.restrictToHolders ? inArray(rightHolders.id, options.restrictToHolders.length ? options.restrictToHolders : [-1]) : undefined;
 
 /** Every right holder (in the scope) with its facts, by name. */
-export function listRightHolderFacts(db: Db, options: FilterOptions = {}): RightHolderFacts[] {
-  return db.select(holderColumns).from(rightHolders).where(inScope(options)).orderBy(asc(rightHolders.name)).all();
+export async function listRightHolderFacts(e: Engine, options: FilterOptions = {}): Promise<RightHolderFacts[]> {
+  const { rightHolders } = e.t;
+  return e.db.select(holderColumns(e.t)).from(rightHolders).where(inScope(e.t, options)).orderBy(asc(rightHolders.name), asc(rightHolders.id));
 }
 
 /** One right holder, or null when there is none with this id (or it is outside the scope). */
-export function getRightHolder(db: Db, id: number, options: FilterOptions = {}): RightHolderFacts | null {
-  if (!Number.isSafeInteger(id) || id < 1) return null;
-  return db.select(holderColumns).from(rightHolders).where(and(eq(rightHolders.id, id), inScope(options))).get() ?? null;
+export async function getRightHolder(e: Engine, id: number, options: FilterOptions = {}): Promise<RightHolderFacts | null> {
+  if (!isRowId(e, id)) return null;
+  const { rightHolders } = e.t;
+  return (await first(e.db.select(holderColumns(e.t)).from(rightHolders).where(and(eq(rightHolders.id, id), inScope(e.t, options))))) ?? null;
 }
 
 export type OfficeFacts = { code: string; nameEn: string; nameZh: string; province: string };
 export type DistrictFacts = OfficeFacts & { subordinates: OfficeFacts[] };
 
-const district = alias(customsOffices, "district");
-
 /** The customs districts by code, each with its subordinate customs by code. */
-export function listDistrictsWithOffices(db: Db): DistrictFacts[] {
+export async function listDistrictsWithOffices(e: Engine): Promise<DistrictFacts[]> {
+  const { customsOffices } = e.t;
+  const district = alias(customsOffices, "district");
   const columns = { code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh, province: customsOffices.province };
-  const districts = db.select(columns).from(customsOffices).where(isNull(customsOffices.districtId)).orderBy(asc(customsOffices.code)).all();
-  const subordinates = db
+  const districts = await e.db.select(columns).from(customsOffices).where(isNull(customsOffices.districtId)).orderBy(asc(customsOffices.code));
+  const subordinates = await e.db
     .select({ ...columns, districtCode: district.code })
     .from(customsOffices)
     .innerJoin(district, eq(district.id, customsOffices.districtId))
-    .orderBy(asc(customsOffices.code))
-    .all();
+    .orderBy(asc(customsOffices.code));
   return districts.map((d) => ({
     ...d,
     subordinates: subordinates.filter((s) => s.districtCode === d.code).map(({ districtCode: _, ...s }) => s),
@@ -65,20 +67,21 @@ export function listDistrictsWithOffices(db: Db): DistrictFacts[] {
 }
 
 /** One customs district with its subordinate customs; null for an unknown or a subordinate code. */
-export function getDistrict(db: Db, code: string): DistrictFacts | null {
+export async function getDistrict(e: Engine, code: string): Promise<DistrictFacts | null> {
   if (!/^\d{4}$/.test(code)) return null;
-  const d = db
+  const { customsOffices } = e.t;
+  const d = await first(
+    e.db
     .select({ id: customsOffices.id, code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh, province: customsOffices.province })
     .from(customsOffices)
-    .where(and(eq(customsOffices.code, code), isNull(customsOffices.districtId)))
-    .get();
+    .where(and(eq(customsOffices.code, code), isNull(customsOffices.districtId))),
+  );
   if (!d) return null;
-  const subordinates = db
+  const subordinates = await e.db
     .select({ code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh, province: customsOffices.province })
     .from(customsOffices)
     .where(eq(customsOffices.districtId, d.id))
-    .orderBy(asc(customsOffices.code))
-    .all();
+    .orderBy(asc(customsOffices.code));
   const { id: _, ...facts } = d;
   return { ...facts, subordinates };
 }

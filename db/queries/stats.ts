@@ -3,9 +3,8 @@ import { sql } from "drizzle-orm";
 import { ENUM_FILTERS, FACET_NAMES, type FacetName, type Filters } from "../../lib/filters";
 import { previousPeriod } from "../../lib/period";
 import type { FilterOptions } from "../case-filters";
+import type { Engine } from "../engine";
 import { forgetKept, keptAnswer } from "../kept";
-import type { Db } from "../sqlite/open";
-import { campaigns, customsOffices } from "../sqlite/schema";
 import { STATS_DIMS, tally, type Collected, type Figures, type StatsDim, type Tally, type Want } from "../aggregate/plan";
 
 // Every figure of the dashboard for one filter, from the aggregate store through its one
@@ -27,9 +26,9 @@ const zero = (): Figures => ({ cases: 0, pieces: 0, valueFen: 0 });
 const KEPT_ANSWERS = 200;
 
 /** Forgets this connection's kept answers (the bench measures the work itself with it). */
-export function forgetKeptAnswers(db: Db): void {
-  forgetKept(db, "tallies");
-  forgetKept(db, "totals");
+export function forgetKeptAnswers(e: Engine): void {
+  forgetKept(e, "tallies");
+  forgetKept(e, "totals");
 }
 
 function freeze(c: Collected): Collected {
@@ -41,14 +40,13 @@ function freeze(c: Collected): Collected {
 }
 
 /** Collects the wanted tallies (see computeTallies), or gives the same answer again while the database is unchanged. */
-function collect(db: Db, filters: Filters, want: Want, options: FilterOptions = {}): Collected {
-  if (db.$client.inTransaction) return computeTallies(db, filters, want, options);
-  return keptAnswer(db, "tallies", KEPT_ANSWERS, JSON.stringify([filters, options, want]), () => freeze(computeTallies(db, filters, want, options)));
+function collect(e: Engine, filters: Filters, want: Want, options: FilterOptions = {}): Promise<Collected> {
+  return keptAnswer(e, "tallies", KEPT_ANSWERS, JSON.stringify([filters, options, want]), async () => freeze(await computeTallies(e, filters, want, options)));
 }
 
 /** Computes the wanted tallies: one plan, one scan of the aggregate store. */
-function computeTallies(db: Db, filters: Filters, want: Want, options: FilterOptions = {}): Collected {
-  return tally(db, filters, options, want);
+function computeTallies(e: Engine, filters: Filters, want: Want, options: FilterOptions = {}): Promise<Collected> {
+  return tally(e, filters, options, want);
 }
 
 export type Kpis = Figures & {
@@ -102,11 +100,11 @@ function byCasesThenCode<T extends Figures & { code: string }>(a: T, b: T): numb
 }
 
 /** Every customs office (districts too) by id; an office's district is officesById.get(districtId ?? id). */
-function officesById(db: Db) {
-  const offices = db
+async function officesById(e: Engine) {
+  const { customsOffices } = e.t;
+  const offices = await e.db
     .select({ id: customsOffices.id, code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh, districtId: customsOffices.districtId })
-    .from(customsOffices)
-    .all();
+    .from(customsOffices);
   return new Map(offices.map((o) => [o.id, o]));
 }
 
@@ -114,10 +112,10 @@ function officesById(db: Db) {
 const EVERYTHING: Want = { dims: [...STATS_DIMS], year: true, office: true, campaign: true };
 
 /** The dashboard's data for one filter: KPIs with the previous period, and every chart. */
-export function getDashboardStats(db: Db, filters: Filters, options: FilterOptions = {}, today: Date = new Date()): DashboardStats {
+export async function getDashboardStats(e: Engine, filters: Filters, options: FilterOptions = {}, today: Date = new Date()): Promise<DashboardStats> {
   // the previous period is counted in the same scan (the same filters, its own dates)
   const period = previousPeriod(filters.from, filters.to, today);
-  const c = collect(db, filters, { ...EVERYTHING, previous: period }, options);
+  const c = await collect(e, filters, { ...EVERYTHING, previous: period }, options);
   const previous = period && c.previous ? { ...period, kpis: previousKpis(c.previous) } : null;
 
   const years = [...c.year.entries()].filter(([, f]) => f.cases > 0).map(([y]) => y);
@@ -126,7 +124,7 @@ export function getDashboardStats(db: Db, filters: Filters, options: FilterOptio
     for (let y = Math.min(...years); y <= Math.max(...years); y++) byYear.push({ year: y, ...(c.year.get(y) ?? zero()) });
   }
 
-  const officeById = officesById(db);
+  const officeById = await officesById(e);
   const districts = new Map<number, Figures & Named>();
   const byOffice: DashboardStats["byOffice"] = [];
   for (const [officeId, f] of c.office) {
@@ -162,8 +160,8 @@ export function getDashboardStats(db: Db, filters: Filters, options: FilterOptio
 }
 
 /** Cases, pieces and value per right holder under a filter (a case counts for each holder it names). */
-export function holderFigures(db: Db, filters: Filters, options: FilterOptions = {}): Map<number, Figures> {
-  const c = collect(db, filters, { dims: ["holder"], year: false, office: false }, options);
+export async function holderFigures(e: Engine, filters: Filters, options: FilterOptions = {}): Promise<Map<number, Figures>> {
+  const c = await collect(e, filters, { dims: ["holder"], year: false, office: false }, options);
   return new Map([...c.dims.get("holder")!].filter(([, f]) => f.cases > 0).map(([k, f]) => [Number(k), f]));
 }
 
@@ -175,10 +173,10 @@ export type FacetCounts = Record<FacetName, Map<string, number>>;
  * the aggregate store (db/aggregate/plan.ts: a case that fails exactly one facet's filter
  * counts for that facet alone).
  */
-export function facetCounts(db: Db, filters: Filters, options: FilterOptions = {}): FacetCounts {
+export async function facetCounts(e: Engine, filters: Filters, options: FilterOptions = {}): Promise<FacetCounts> {
   const out = Object.fromEntries(FACET_NAMES.map((f) => [f, new Map<string, number>()])) as FacetCounts;
-  const offices = officesById(db);
-  const campaignCodes = new Map((db.all(sql`select id, code from ${campaigns}`) as { id: number; code: string }[]).map((c) => [c.id, c.code]));
+  const offices = await officesById(e);
+  const campaignCodes = new Map((await e.all<{ id: number; code: string }>(sql`select id, code from ${e.t.campaigns}`)).map((c) => [c.id, c.code]));
   const add = (tally: Map<string, number>, key: string, n: number) => tally.set(key, (tally.get(key) ?? 0) + n);
 
   const fill = (facets: FacetName[], c: Collected) => {
@@ -207,7 +205,7 @@ export function facetCounts(db: Db, filters: Filters, options: FilterOptions = {
   // one scan: the facets without a choice of their own from the matching cases, each facet
   // with a choice from the cases that fail its filter alone or none
   const unset = FACET_NAMES.filter((f) => filters[f].length === 0 || options.except === f);
-  const c = collect(db, filters, { ...want(unset), facets: true }, options);
+  const c = await collect(e, filters, { ...want(unset), facets: true }, options);
   if (unset.length) fill(unset, c);
   for (const [facet, except] of c.except) fill([facet], except);
   return out;

@@ -1,6 +1,6 @@
 import "server-only";
 import { budgetedRead, budgetedRows } from "../budget";
-import { getDb } from "../client";
+import { getDb, getEngine } from "../client";
 import {
   createCase as writeNewCase, getCaseForEdit as loadCaseForEdit, restoreCase as writeRestore,
   softDeleteCase, updateCase as writeUpdate, type CaseForEdit,
@@ -31,12 +31,12 @@ export function listCases(scope: Scope, query: CaseQuery): Promise<CasePage> {
 
 /** One case with its history, or null when missing, deleted or outside the scope. */
 export async function getCase(scope: Scope, id: number): Promise<CaseDetail | null> {
-  return loadCase(getDb(), id, scope);
+  return loadCase(getEngine(), id, scope);
 }
 
 /** The names the filter chips show for the codes and ids in the filters (a member: its own company's only). */
 export function filterNames(scope: Scope, filters: Filters): Promise<FilterNames> {
-  return started((async () => loadFilterNames(getDb(), filters, scope))());
+  return started(loadFilterNames(getEngine(), filters, scope));
 }
 
 /**

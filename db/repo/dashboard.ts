@@ -1,6 +1,6 @@
 import "server-only";
 import { budgetedRead } from "../budget";
-import { getDb } from "../client";
+import { getEngine } from "../client";
 import { listCampaigns, listRightHolders, type HolderRef, type Named } from "../queries/cases";
 import { isDemoDatabase as isDemo } from "../queries/overview";
 import { listDistrictsWithOffices, type DistrictFacts } from "../queries/reference";
@@ -44,13 +44,13 @@ export function facetData(scope: Scope, filters: Filters): Promise<FacetData> {
   return started(
     (async () => {
       const counts = await budgetedRead("facetCounts", filters, scope);
-      const db = getDb();
-      return { counts, districts: listDistrictsWithOffices(db), campaigns: listCampaigns(db), holders: listRightHolders(db, scope) };
+      const e = getEngine();
+      return { counts, districts: await listDistrictsWithOffices(e), campaigns: await listCampaigns(e), holders: await listRightHolders(e, scope) };
     })(),
   );
 }
 
 /** Whether the database holds the generated demo data (the UI then says so). */
 export async function isDemoDatabase(): Promise<boolean> {
-  return isDemo(getDb());
+  return isDemo(getEngine());
 }

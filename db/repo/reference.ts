@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb } from "../client";
+import { getEngine } from "../client";
 import {
   getDistrict as loadDistrict, getRightHolder as loadRightHolder, listDistrictsWithOffices as loadDistricts, listRightHolderFacts as loadHolders,
   type DistrictFacts, type OfficeFacts, type RightHolderFacts,
@@ -12,20 +12,20 @@ export type { DistrictFacts, OfficeFacts, RightHolderFacts };
 
 /** Every customs district with its subordinate offices, in code order. */
 export async function listDistrictsWithOffices(): Promise<DistrictFacts[]> {
-  return loadDistricts(getDb());
+  return loadDistricts(getEngine());
 }
 
 /** A district (with its offices) by its code, or null. */
 export async function getDistrict(code: string): Promise<DistrictFacts | null> {
-  return loadDistrict(getDb(), code);
+  return loadDistrict(getEngine(), code);
 }
 
 /** The right holders the reader may see (a member: its own company only). */
 export async function listRightHolderFacts(scope: Scope): Promise<RightHolderFacts[]> {
-  return loadHolders(getDb(), scope);
+  return loadHolders(getEngine(), scope);
 }
 
 /** A right holder by id, or null when missing or outside the reader's scope. */
 export async function getRightHolder(scope: Scope, id: number): Promise<RightHolderFacts | null> {
-  return loadRightHolder(getDb(), id, scope);
+  return loadRightHolder(getEngine(), id, scope);
 }

@@ -162,8 +162,9 @@ export function searchIndexMismatches(sqlite: Database.Database, options: CheckO
 
 /**
  * The ids of the cases whose document in `index` matches an FTS5 query (lib/search.ts
- * toMatchExpression): cases_fts for staff, cases_redacted_fts for a member's scope.
+ * toMatchExpression): cases_fts for staff, cases_redacted_fts for a member's scope. One
+ * column, `id` (as db/postgres/search-match.ts's select names it).
  */
 export function searchIndexMatch(index: "cases_fts" | "cases_redacted_fts", match: string): SQL {
-  return sql`select rowid from ${sql.raw(index)} where ${sql.raw(index)} match ${match}`;
+  return sql`select rowid as id from ${sql.raw(index)} where ${sql.raw(index)} match ${match}`;
 }

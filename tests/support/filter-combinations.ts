@@ -71,10 +71,11 @@ export function plainTotals(sqlite: Database.Database, kinds: FilterKind[]): { c
 export type RecordedPlan = { sql: string; plan: { id: number; parent: number; detail: string }[] };
 
 /**
- * Runs `work` and returns the query plan (EXPLAIN QUERY PLAN, with the same bound values) of
- * every statement it ran that reads the cases.
+ * Runs `work` (and waits for it) and returns the query plan (EXPLAIN QUERY PLAN, with the same
+ * bound values) of every statement it ran that reads the cases. Nothing else may use the
+ * connection meanwhile: its statements would be recorded too.
  */
-export function recordPlans(sqlite: Database.Database, work: () => void): RecordedPlan[] {
+export async function recordPlans(sqlite: Database.Database, work: () => unknown): Promise<RecordedPlan[]> {
   const recorded: RecordedPlan[] = [];
   const original = sqlite.prepare;
   const explain = (source: string, args: unknown[]) =>
@@ -102,7 +103,7 @@ export function recordPlans(sqlite: Database.Database, work: () => void): Record
     return proxy;
   } as typeof sqlite.prepare;
   try {
-    work();
+    await work();
   } finally {
     sqlite.prepare = original;
   }
