@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
 import { postgresEngine, postgresPoolOf, sqliteConnectionOf, sqliteEngine, type Engine } from "../engine";
-import { anotherPool } from "../postgres/case-store";
+import { anotherPool } from "../postgres/aggregate-load";
 import { drizzleOf, type Db } from "../sqlite/open";
 import { searchIndexMismatches } from "../sqlite/search-index";
 import { STATS_DIMS, tally, type Collected, type Figures, type StatsDim } from "./plan";

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { ENUM_FILTERS, type EnumFilterName } from "../../lib/filters";
 import { industries } from "../../lib/enums";
 import { postgresPoolOf, sqliteConnectionOf, type Engine } from "../engine";
-import { inSnapshot, type SnapshotRows } from "../postgres/case-store";
+import { inSnapshot, type SnapshotCopy, type SnapshotRows } from "../postgres/aggregate-load";
 import { postgresChangeCounter } from "../postgres/change-counter";
 import { changeCounter, IN_JSON_LIST } from "../sqlite/engine";
 
@@ -22,7 +22,7 @@ import { changeCounter, IN_JSON_LIST } from "../sqlite/engine";
 // On PostgreSQL (several app servers on one database) the same log is kept by PL/pgSQL
 // triggers, and it commits in seq order (migration 0002_change_log_order: a writer takes seqs
 // only after the previous writer's commit is visible), so the same "rows after my seq" rule
-// holds. One store per pool, loaded in chunks by key in one snapshot (db/postgres/case-store.ts);
+// holds. One store per pool, loaded through COPY in one snapshot (db/postgres/aggregate-load.ts);
 // one catch-up at a time per store (reads queue behind it, each then sees every commit made
 // before it asked). Rows with case_id -1 say only that reference data changed (the right
 // holders' industries are read again on any change). Inside a PostgreSQL transaction the store
@@ -250,6 +250,13 @@ function appendLinks(s: CaseStore, rows: [number, number][], cursor: { after: nu
     while (end > 0 && rows[end - 1]![0] === lastCase) end--;
     if (end === 0) end = rows.length; // one case with more links than a chunk (not in practice)
   }
+  appendLinkRows(s, rows, end, cursor);
+  cursor.after = rows[end - 1]![0];
+  return true;
+}
+
+/** Appends the first `end` links of `rows` (in case order, continuing the rows before them). */
+function appendLinkRows(s: CaseStore, rows: [number, number][], end: number, cursor: { lastRow: number }) {
   if (s.linksUsed + end > s.links.length) s.links = grow(s.links, s.linksUsed + end);
   for (let i = 0; i < end; i++) {
     const [caseId, holder] = rows[i]!;
@@ -263,8 +270,6 @@ function appendLinks(s: CaseStore, rows: [number, number][], cursor: { after: nu
     s.links[s.linksUsed++] = holder;
     s.linkCount[r]!++;
   }
-  cursor.after = rows[end - 1]![0];
-  return true;
 }
 
 /** Loads every live case and its links, in chunks of ids (bounded memory), in one read transaction. */
@@ -481,19 +486,73 @@ function sqliteCaseStore(sqlite: Database.Database): CaseStore {
 const PG_CASES = `select ${CASE_COLUMNS} from cases where deleted_at is null and id > $1 order by id limit ${CHUNK}`;
 const PG_LINKS = `select case_id, right_holder_id from case_right_holders where case_id > $1 order by case_id, right_holder_id limit ${CHUNK}`;
 
+// A full load through COPY (PostgreSQL) reads the eight enumeration codes packed four to an
+// integer (a byte each, 255 for a value the enumerations do not list): 40% fewer bytes.
+const packed = (from: number) =>
+  DIM_COLUMNS.slice(from, from + 4)
+    .map((c, j) => `((case ${c} ${DIM_VALUES[from + j]!.map((v, i) => `when '${v}' then ${i}`).join(" ")} else 255 end) << ${8 * j})`)
+    .join(" | ");
+const PACKED_COLUMNS = `id, cast(replace(seized_on, '-', '') as integer), office_id, coalesce(campaign_id, 0), ${packed(0)}, ${packed(4)}, pieces, value_fen`;
+type PackedRow = [number, number, number, number, number, number, number, number];
+
+/** Appends a batch of packed cases (in id order). */
+function appendPackedCases(s: CaseStore, rows: PackedRow[]) {
+  ensureRows(s, s.n + rows.length);
+  const last = rows[rows.length - 1]![0];
+  if (last >= s.rowOf.length) s.rowOf = grow(s.rowOf, last + 1);
+  for (const c of rows) {
+    const r = s.n++;
+    s.id[r] = c[0];
+    s.ymd[r] = c[1];
+    s.office[r] = c[2];
+    s.campaign[r] = c[3];
+    for (let k = 0; k < DIMS.length; k++) {
+      const code = (c[4 + (k >> 2)]! >>> (8 * (k & 3))) & 255;
+      if (code === 255) throw new Error(`The case ${c[0]} has a ${DIMS[k]} that the enumerations do not list.`);
+      s.dims[k]![r] = code;
+    }
+    s.pieces[r] = c[6];
+    s.value[r] = c[7];
+    s.live[r] = 1;
+    if (c[2] > s.maxOffice) s.maxOffice = c[2];
+    if (c[3] > s.maxCampaign) s.maxCampaign = c[3];
+    s.rowOf[c[0]] = r + 1;
+  }
+}
+
 /** Every live case, link and right holder, and the log's newest seq, from one snapshot. */
-async function loadAllFrom(rows: SnapshotRows): Promise<CaseStore> {
-  const [[seq, count]] = (await rows("select (select coalesce(max(seq), 0) from case_changes), (select count(*) from cases where deleted_at is null)")) as [number, number][];
+async function loadAllFrom(rows: SnapshotRows, copy?: SnapshotCopy, beside?: SnapshotCopy | null): Promise<CaseStore> {
+  const [seq, count] = ((await rows("select (select coalesce(max(seq), 0) from case_changes) as seq, (select count(*) from cases where deleted_at is null) as n")) as [number, number][])[0]!;
   const s = emptyStore(Number(count) + 1024);
   s.seq = Number(seq);
-  let after = 0;
-  for (;;) {
-    const chunk = (await rows(PG_CASES, [after])) as CaseRowRaw[];
-    if (!chunk.length) break;
-    after = appendCases(s, chunk);
+  if (copy) {
+    // the whole tables as streams (db/postgres/aggregate-load.ts), in batches; the links on a
+    // second connection in the same snapshot meanwhile, when there is one
+    const LINKS = "select case_id, right_holder_id from case_right_holders order by case_id, right_holder_id";
+    const early = beside ? (async () => {
+      const batches: [number, number][][] = [];
+      for await (const batch of beside(LINKS)) batches.push(batch as [number, number][]);
+      return batches;
+    })() : null;
+    early?.catch(() => {}); // awaited below
+    try {
+      for await (const batch of copy(`select ${PACKED_COLUMNS} from cases where deleted_at is null order by id`)) appendPackedCases(s, batch as PackedRow[]);
+    } finally {
+      await early?.catch(() => {});
+    }
+    const cursor = { after: 0, lastRow: -1 };
+    if (early) for (const batch of await early) appendLinkRows(s, batch, batch.length, cursor);
+    else for await (const batch of copy(LINKS)) appendLinkRows(s, batch as [number, number][], batch.length, cursor);
+  } else {
+    let after = 0;
+    for (;;) {
+      const chunk = (await rows(PG_CASES, [after])) as CaseRowRaw[];
+      if (!chunk.length) break;
+      after = appendCases(s, chunk);
+    }
+    const cursor = { after: 0, lastRow: -1 };
+    while (appendLinks(s, (await rows(PG_LINKS, [cursor.after])) as [number, number][], cursor));
   }
-  const cursor = { after: 0, lastRow: -1 };
-  while (appendLinks(s, (await rows(PG_LINKS, [cursor.after])) as [number, number][], cursor));
   setHolders(s, (await rows(HOLDERS_SQL)) as [number, string][]);
   return s;
 }

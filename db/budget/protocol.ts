@@ -20,6 +20,9 @@ export type WireError = { kind: "sqlite" | "config" | "other"; name: string; mes
 
 export function toWire(error: unknown): WireError {
   if (!(error instanceof Error)) return { kind: "other", name: "Error", message: String(error) };
+  // a driver's error wrapped by drizzle (DrizzleQueryError): the driver's own, with its code
+  const cause = (error as { cause?: unknown }).cause;
+  if ((error as { code?: unknown }).code === undefined && cause instanceof Error && typeof (cause as { code?: unknown }).code === "string") return toWire(cause);
   const code = (error as { code?: unknown }).code;
   const sqlite = typeof code === "string" && code.startsWith("SQLITE_");
   return {

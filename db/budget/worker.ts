@@ -2,16 +2,19 @@
 // PostgreSQL pool), opened from DATABASE_URL (db/open.ts), that runs the named reads of
 // db/budget/reads.ts for its server process, one at a time. The server kills it when a read
 // outlives its budget (better-sqlite3 cannot interrupt a statement, and a worker thread
-// cannot be stopped inside one) and starts another; on PostgreSQL every statement of the
-// reader also stops at the budget on the server's side (statement_timeout), so that a killed
-// reader leaves no server process working on, and its sessions are read-only.
+// cannot be stopped inside one) and starts another; on PostgreSQL the reader's server process
+// then stops its statement within a quarter of a second (it checks that its client is still
+// there; statement_timeout a second past the budget is the backstop), so that a killed reader
+// leaves no server process working on (db/postgres/statement-limit.ts), and its sessions are
+// read-only.
 //
 // Started by db/budget/pool.ts with `node --conditions=react-server --import tsx`.
 import { sql } from "drizzle-orm";
-import { queryBudgetMs } from "../../lib/env";
+import { ConfigError, queryBudgetMs } from "../../lib/env";
 import { warmCaseStore } from "../aggregate/store";
 import { postgresPoolOf, type Engine } from "../engine";
 import { closeEngine, openEngine } from "../open";
+import { isPostgresUrl, redactUrl } from "../postgres/open";
 import { readerSessions } from "../postgres/statement-limit";
 import { toWire, type FromReader, type ToReader } from "./protocol";
 import { READS, STREAMS, type Cursor } from "./reads";
@@ -29,7 +32,7 @@ export async function serveReads(reads: Record<string, AnyRead>, streams: Record
     // a database that cannot be reached says so now, not at the first read
     await e.get(sql`select 1`);
   } catch (error) {
-    send({ t: "fatal", error: toWire(error) });
+    send({ t: "fatal", error: toWire(cannotOpen(error)) });
     process.disconnect();
     return;
   }
@@ -97,6 +100,15 @@ export async function serveReads(reads: Record<string, AnyRead>, streams: Record
     })();
   });
   send({ t: "ready" });
+}
+
+/** A database that cannot be reached is a configuration fault (503 unavailable), said in one sentence. */
+function cannotOpen(error: unknown): unknown {
+  const url = process.env.DATABASE_URL ?? "";
+  if (error instanceof ConfigError || !isPostgresUrl(url)) return error;
+  const cause = (error as { cause?: { message?: string } }).cause;
+  const reason = (cause?.message ?? (error as Error).message ?? String(error)).replace(/\.$/, "");
+  return new ConfigError(`Cannot connect to the PostgreSQL database ${redactUrl(url)}: ${reason}.`);
 }
 
 if (process.argv[1] && /db[\\/]budget[\\/]worker\.ts$/.test(process.argv[1])) {

@@ -2,15 +2,17 @@ import type pg from "pg";
 
 /**
  * A reader process's pool (db/budget/worker.ts): every connection it opens is read-only
- * (default_transaction_read_only, as the reader's SQLite connection is), stops any statement
- * after `ms` (statement_timeout) and notices within a second that its client went away
- * (client_connection_check_interval): a reader process killed for its time budget
- * (db/budget/pool.ts) leaves no server process working on for it.
+ * (default_transaction_read_only, as the reader's SQLite connection is), and its server
+ * process stops a read that outlives the budget `ms` however the reader fares. The reader's
+ * server (db/budget/pool.ts) kills the reader at the budget; the server process notices within
+ * a quarter of a second that its client went away (client_connection_check_interval) and stops
+ * the statement. statement_timeout, a second past the budget, stops it should the client's end go
+ * unnoticed (the kill stays the one answer the request gets: QueryTimeoutError, not this).
  */
 export function readerSessions(pool: pg.Pool, ms: number): void {
-  const limit = Math.max(1, Math.round(ms));
+  const limit = Math.max(1, Math.round(ms)) + 1000;
   pool.on("connect", (client) => {
     // queued ahead of the first query the pool hands this connection out for
-    client.query(`set default_transaction_read_only = on; set statement_timeout = ${limit}; set client_connection_check_interval = 1000`).catch(() => {});
+    client.query(`set default_transaction_read_only = on; set statement_timeout = ${limit}; set client_connection_check_interval = 250`).catch(() => {});
   });
 }

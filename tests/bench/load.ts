@@ -125,7 +125,7 @@ async function main() {
       ? (after.$client.prepare(`select count(*) as n from cases where case_no in (${acknowledged.map(() => "?").join(",")})`).get(...acknowledged) as { n: number }).n
       : 0;
     console.log(`\nwrites acknowledged: ${acknowledged.length}, present afterwards: ${present}${present === acknowledged.length ? " (none lost)" : " — LOST WRITES"}`);
-    const mismatches = derivedMismatches(after.$client, { text: false }); // search indexes by case id: term by term takes minutes at a million cases
+    const mismatches = await derivedMismatches(after.$client, { text: false }); // search indexes by case id: term by term takes minutes at a million cases
     console.log(`derived figures against the base tables: ${mismatches.length === 0 ? "equal in every figure" : `${mismatches.length} differ`}`);
     // the load test's cases leave again, so the bench database stays as seeded
     const remove = after.$client.prepare("select id from cases where case_no = ?");

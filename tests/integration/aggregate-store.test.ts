@@ -1,9 +1,11 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import type Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseStore, dropCaseStore } from "../../db/aggregate/store";
-import { openDb, type Db } from "../../db/sqlite/open";
-import { caseTotals } from "../../db/queries/cases";
+import type { Engine } from "../../db/engine";
+import { caseTotals } from "../../db/queries/totals";
 import { facetCounts, forgetKeptAnswers, getDashboardStats, holderFigures } from "../../db/queries/stats";
 import {
   caseStatuses, channels, directions, disposalFilterValues, goodsCategories, industries, infringementTypes, protectionModes, transports,
@@ -13,21 +15,20 @@ import { previousPeriod } from "../../lib/period";
 import { createRandom } from "../../lib/prng";
 import { phraseOf, searchWords, toMatchExpression } from "../../lib/search";
 import { seedDatabase } from "../../seed/run";
-import { freshDb, ROOT, TSX } from "../support/db";
+import { ROOT, TSX } from "../support/db";
+import { secondEngine, sqlTotals } from "../support/derived";
+import { ENGINES } from "../support/engines";
+import { sameData, type SameData } from "../support/same-data";
 
 // The aggregate store (db/aggregate) against SQL written by hand over the base tables, for
-// random filter combinations of every kind, a member's scope among them; then the store
-// learning of writes made by another connection and another process, from the change log the
-// triggers fill, and after the log was pruned past it (a full load).
+// random filter combinations of every kind, a member's scope among them — on both engines:
+// the data is seeded into a SQLite file (which the hand-written SQL reads) and, for
+// PostgreSQL, copied whole into a fresh PostgreSQL database whose store is read. Then the
+// store learning of writes made by another connection (another pool: another app server) and
+// another process, from the change log the triggers fill, and after the log was pruned past it
+// (a full load); on PostgreSQL, two writers whose log rows commit in seq order.
 
 const TODAY = new Date("2025-05-10T12:00:00Z");
-let t: ReturnType<typeof freshDb>;
-
-beforeAll(() => {
-  t = freshDb("aggregate");
-  seedDatabase(t.db.$client, { cases: 8_000, seed: 23 });
-});
-afterAll(() => t.close());
 
 const ENUM_COLUMNS = {
   type: ["infringement_type", infringementTypes.values], category: ["goods_category", goodsCategories.values],
@@ -65,8 +66,7 @@ function where(f: Filters, own: number[] | null): string {
 const FROM = "from cases c join customs_offices o on o.id = c.office_id left join customs_offices d on d.id = o.district_id";
 type Fig = { cases: number; pieces: number; valueFen: number };
 
-function sqlFigures(db: Db, f: Filters, own: number[] | null) {
-  const s = db.$client;
+function sqlFigures(s: Database.Database, f: Filters, own: number[] | null) {
   const w = where(f, own);
   const group = (key: string) =>
     new Map((s.prepare(`select ${key} as k, count(*) as cases, sum(c.pieces) as pieces, sum(c.value_fen) as valueFen ${FROM} where ${w} group by 1`).all() as (Fig & { k: string })[])
@@ -85,7 +85,7 @@ function sqlFigures(db: Db, f: Filters, own: number[] | null) {
   };
 }
 
-function sqlFacet(db: Db, f: Filters, own: number[] | null, facet: FacetName): Map<string, number> {
+function sqlFacet(s: Database.Database, f: Filters, own: number[] | null, facet: FacetName): Map<string, number> {
   const w = where({ ...f, [facet]: [] }, own);
   const ownLinks = own ? `and l.right_holder_id in ${list(own)}` : "";
   const q =
@@ -96,15 +96,14 @@ function sqlFacet(db: Db, f: Filters, own: number[] | null, facet: FacetName): M
     : facet === "industry" ? `select k, count(*) as n from (select distinct c.id, h.industry as k ${FROM} join case_right_holders l on l.case_id = c.id
         join right_holders h on h.id = l.right_holder_id where ${w} ${ownLinks}) group by 1`
     : `select ${col(facet as EnumName)} as k, count(*) as n ${FROM} where ${w} group by 1`;
-  return new Map((db.$client.prepare(q).all() as { k: string | number; n: number }[]).map((r) => [String(r.k), r.n]));
+  return new Map((s.prepare(q).all() as { k: string | number; n: number }[]).map((r) => [String(r.k), r.n]));
 }
 
 const nonZero = (rows: (Fig & Record<string, unknown>)[], key: string) =>
   new Map(rows.filter((r) => r.cases > 0).map((r) => [String(r[key]), { cases: r.cases, pieces: r.pieces, valueFen: r.valueFen }]));
 
 /** Random filters of every kind with real values (seeded), a member's scope in a third of them. */
-function combinations(db: Db, n: number): { label: string; filters: Filters; own: number[] | null }[] {
-  const s = db.$client;
+function combinations(s: Database.Database, n: number): { label: string; filters: Filters; own: number[] | null }[] {
   const pluck = <T>(q: string) => s.prepare(q).pluck().all() as T[];
   const districts = pluck<string>("select code from customs_offices where district_id is null");
   const offices = pluck<string>("select distinct o.code from cases c join customs_offices o on o.id = c.office_id where o.district_id is not null");
@@ -138,16 +137,24 @@ function combinations(db: Db, n: number): { label: string; filters: Filters; own
   return out;
 }
 
-describe("the aggregate store against plain SQL, for random combinations of every filter kind", () => {
-  it("gives the dashboard, facets, holder figures and totals of 66 combinations (a third in a member's scope)", () => {
-    const combos = combinations(t.db, 66);
+describe.each(ENGINES)("the aggregate store on %s", (dialect) => {
+  let t: SameData;
+  let e: Engine;
+  beforeAll(async () => {
+    t = await sameData(dialect, "aggregate", (s) => seedDatabase(s, { cases: 8_000, seed: 23 }));
+    e = t.e;
+  }, 180_000);
+  afterAll(() => t?.close());
+
+  it("gives the dashboard, facets, holder figures and totals of 66 combinations (a third in a member's scope), as plain SQL does", async () => {
+    const combos = combinations(t.sqlite, 66);
     expect(new Set(combos.flatMap((c) => Object.entries(c.filters).filter(([, v]) => (Array.isArray(v) ? v.length : v)).map(([k]) => k))).size).toBe(16);
     let nonEmpty = 0;
     for (const { label, filters, own } of combos) {
       const options = own ? { restrictToHolders: own } : {};
-      forgetKeptAnswers(t.db);
-      const stats = getDashboardStats(t.db, filters, options, TODAY);
-      const sql = sqlFigures(t.db, filters, own);
+      forgetKeptAnswers(e);
+      const stats = await getDashboardStats(e, filters, options, TODAY);
+      const sql = sqlFigures(t.sqlite, filters, own);
       if (sql.total.cases > 0) nonEmpty++;
       expect({ cases: stats.kpis.cases, pieces: stats.kpis.pieces, valueFen: stats.kpis.valueFen }, label).toEqual(sql.total);
       expect(stats.kpis.rightHolders, label).toBe(sql.holders.size);
@@ -155,119 +162,192 @@ describe("the aggregate store against plain SQL, for random combinations of ever
       expect(nonZero(stats.byOffice, "code"), label).toEqual(sql.office);
       expect(nonZero(stats.byDistrict, "code"), label).toEqual(sql.district);
       expect(nonZero(stats.byIndustry, "value"), label).toEqual(sql.industries);
-      for (const [e, rows] of [["type", stats.byType], ["category", stats.byCategory], ["direction", stats.byDirection], ["channel", stats.byChannel],
+      for (const [k, rows] of [["type", stats.byType], ["category", stats.byCategory], ["direction", stats.byDirection], ["channel", stats.byChannel],
         ["transport", stats.byTransport], ["mode", stats.byMode], ["status", stats.byStatus], ["disposal", stats.byDisposal]] as const) {
-        expect(nonZero(rows, "value"), `${label} ${e}`).toEqual(sql.dims[e]);
+        expect(nonZero(rows, "value"), `${label} ${k}`).toEqual(sql.dims[k]);
       }
       const period = previousPeriod(filters.from, filters.to, TODAY);
       if (period) {
-        const prev = sqlFigures(t.db, { ...filters, ...period }, own);
+        const prev = sqlFigures(t.sqlite, { ...filters, ...period }, own);
         expect(stats.previous?.kpis, `${label} previous`).toMatchObject({ ...prev.total, rightHolders: prev.holders.size });
       } else expect(stats.previous).toBeNull();
-      expect(holderFigures(t.db, filters, options), label).toEqual(sql.holders);
-      expect(caseTotals(t.db, filters, options), label).toEqual(sql.total);
-      const facets = facetCounts(t.db, filters, options);
-      for (const facet of FACET_NAMES) expect(facets[facet], `${label} facet ${facet}`).toEqual(sqlFacet(t.db, filters, own, facet));
+      expect(await holderFigures(e, filters, options), label).toEqual(sql.holders);
+      expect(await caseTotals(e, filters, options), label).toEqual(sql.total);
+      const facets = await facetCounts(e, filters, options);
+      for (const facet of FACET_NAMES) expect(facets[facet], `${label} facet ${facet}`).toEqual(sqlFacet(t.sqlite, filters, own, facet));
     }
     // the sample is not all empty sets
     expect(nonEmpty).toBeGreaterThan(30);
   });
+
+  describe("the store learns of every commit", () => {
+    const kpis = async (x: Engine, filters: Filters = EMPTY_FILTERS) => {
+      forgetKeptAnswers(x);
+      const k = (await getDashboardStats(x, filters, {}, TODAY)).kpis;
+      return k;
+    };
+    const figures = (k: { cases: number; pieces: number; valueFen: number }) => ({ cases: k.cases, pieces: k.pieces, valueFen: k.valueFen });
+    const one = async <T>(x: Engine, query: ReturnType<typeof sql>) => Object.values((await x.get<Record<string, T>>(query))!)[0] as T;
+
+    it("sees writes of another connection (plain SQL: the triggers log them)" + (dialect === "sqlite" ? " and of another process" : ""), async () => {
+      const reader = secondEngine(e, t.file);
+      const writer = secondEngine(e, t.file);
+      try {
+        const before = await kpis(reader.e);
+        expect((await caseStore(reader.e)).n).toBeGreaterThan(0);
+        // another connection: an edit of an aggregated column, a deleted case, a right-holder link
+        const [a, b] = (await writer.e.all<{ id: number }>(sql`select id from cases where deleted_at is null order by id limit 2`)).map((r) => r.id);
+        const holder = await one<number>(writer.e, sql`select id from right_holders where id not in (select right_holder_id from case_right_holders where case_id = ${a}) order by id limit 1`);
+        await writer.e.transaction(async (tx) => {
+          await tx.run(sql`update cases set pieces = pieces + 1000, status = 'closed' where id = ${a}`);
+          await tx.run(sql`update cases set deleted_at = 1 where id = ${b}`);
+          await tx.run(sql`insert into case_right_holders (case_id, right_holder_id) values (${a}, ${holder})`);
+        });
+        const after = await kpis(reader.e);
+        expect(after.cases).toBe(before.cases - 1);
+        expect(figures(after)).toEqual(await sqlTotals(writer.e));
+        const holderCases = Number(await one(writer.e, sql`select count(*) from cases c join case_right_holders l on l.case_id = c.id
+          where c.deleted_at is null and l.right_holder_id = ${holder}`));
+        expect((await holderFigures(reader.e, { ...EMPTY_FILTERS, holder: [holder] })).get(holder)?.cases).toBe(holderCases);
+
+        if (dialect === "sqlite") {
+          // another process, through the app's writer
+          const created = spawnSync(TSX, [path.join(ROOT, "tests/support/writer.ts"), t.file, "write", "create", "PROC-2024-0001"], { encoding: "utf8", cwd: ROOT });
+          expect(created.stdout).toContain("written");
+          const later = await kpis(reader.e);
+          expect(later.cases).toBe(after.cases + 1);
+          expect(figures(later)).toEqual(await sqlTotals(writer.e));
+          expect((await kpis(reader.e, { ...EMPTY_FILTERS, q: "PROC-2024-0001" })).cases).toBe(1);
+        }
+      } finally {
+        await reader.close();
+        await writer.close();
+      }
+    });
+
+    it("loads everything again when the log was pruned past it", async () => {
+      const reader = secondEngine(e, t.file);
+      const writer = secondEngine(e, t.file);
+      try {
+        await kpis(reader.e);
+        const seqBefore = (await caseStore(reader.e)).seq;
+        const id = await one<number>(writer.e, sql`select max(id) from cases where deleted_at is null`);
+        await writer.e.transaction(async (tx) => {
+          await tx.run(sql`update cases set value_fen = value_fen + 777 where id = ${id}`);
+        });
+        // 200,000 more log rows: the pruning trigger (newest 100,000 kept) drops every row the reader has not read
+        await writer.e.transaction(async (tx) => {
+          await tx.run(
+            dialect === "sqlite"
+              ? sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < 200000) insert into case_changes (case_id) select 0 from n`
+              : sql`insert into case_changes (case_id) select 0 from generate_series(1, 200000)`,
+          );
+        });
+        const oldest = Number(await one(writer.e, sql`select min(seq) from case_changes`));
+        expect(oldest).toBeGreaterThan(seqBefore + 1);
+        const after = await kpis(reader.e);
+        expect((await caseStore(reader.e)).seq).toBeGreaterThanOrEqual(oldest);
+        expect(figures(after)).toEqual(await sqlTotals(writer.e));
+      } finally {
+        await reader.close();
+        await writer.close();
+      }
+    });
+
+    it("loads everything again after a bulk load that paused the log and left its marker", async () => {
+      const reader = secondEngine(e, t.file);
+      const writer = secondEngine(e, t.file);
+      try {
+        await kpis(reader.e);
+        const seq = (await caseStore(reader.e)).seq;
+        await writer.e.transaction(async (tx) => {
+          await tx.run(sql`insert into app_meta (key, value) values ('case_changes', 'paused')`);
+          await tx.run(sql`update cases set pieces = pieces + 5 where deleted_at is null and id % 7 = 0`);
+          await tx.run(sql`delete from app_meta where key = 'case_changes'`);
+          await tx.run(sql`insert into case_changes (case_id) values (0)`);
+        });
+        // the paused writes logged nothing but the marker
+        expect(Number(await one(writer.e, sql`select count(*) from case_changes where seq > ${seq}`))).toBe(1);
+        const after = await kpis(reader.e);
+        expect(figures(after)).toEqual(await sqlTotals(writer.e));
+      } finally {
+        await reader.close();
+        await writer.close();
+      }
+    });
+
+    it("forgets what it read inside a transaction that rolled back", async () => {
+      const before = await kpis(e);
+      const rollback = new Error("roll back");
+      await expect(
+        e.transaction(async (tx) => {
+          await tx.run(sql`update cases set deleted_at = 1 where id = (select max(id) from cases where deleted_at is null)`);
+          // inside: it sees its own write
+          expect((await kpis(tx)).cases).toBe(before.cases - 1);
+          throw rollback;
+        }),
+      ).rejects.toThrow(rollback);
+      expect(await kpis(e)).toEqual(before);
+      dropCaseStore(e);
+      expect(await kpis(e)).toEqual(before);
+    });
+  });
 });
 
-describe("the store learns of every commit", () => {
-  const kpis = (db: Db, filters: Filters = EMPTY_FILTERS) => {
-    forgetKeptAnswers(db);
-    return getDashboardStats(db, filters, {}, TODAY).kpis;
-  };
-  const sqlTotal = (db: Db, filters: Filters = EMPTY_FILTERS) => sqlFigures(db, filters, null).total;
+describe("on PostgreSQL, two writers on two connections", () => {
+  let t: SameData;
+  beforeAll(async () => {
+    t = await sameData("postgres", "aggregate-order", (s) => seedDatabase(s, { cases: 1_000, seed: 3 }));
+  }, 120_000);
+  afterAll(() => t?.close());
 
-  it("sees writes of another connection (plain SQL: the triggers log them) and of another process", () => {
-    const reader = openDb(`file:${t.file}`);
-    const writer = openDb(`file:${t.file}`);
+  const one = async <T>(x: Engine, query: ReturnType<typeof sql>) => Object.values((await x.get<Record<string, T>>(query))!)[0] as T;
+  const lastTaken = (x: Engine) => one<number>(x, sql`select last_value from pg_sequences where sequencename = 'case_changes_seq_seq'`);
+
+  it("log in seq order: the second takes its seq only after the first has committed, and a reader between them misses neither", async () => {
+    const first = secondEngine(t.e, t.file);
+    const second = secondEngine(t.e, t.file);
+    const reader = secondEngine(t.e, t.file);
     try {
-      const before = kpis(reader);
-      expect(caseStore(reader).n).toBeGreaterThan(0);
-      // another connection: an edit of an aggregated column, a deleted case, a right-holder link
-      const [a, b] = writer.$client.prepare("select id from cases where deleted_at is null order by id limit 2").pluck().all() as number[];
-      writer.$client.prepare("update cases set pieces = pieces + 1000, status = 'closed' where id = ?").run(a);
-      writer.$client.prepare("update cases set deleted_at = 1 where id = ?").run(b);
-      const holder = writer.$client.prepare("select id from right_holders where id not in (select right_holder_id from case_right_holders where case_id = ?) limit 1").pluck().get(a) as number;
-      writer.$client.prepare("insert into case_right_holders (case_id, right_holder_id) values (?, ?)").run(a, holder);
-      const after = kpis(reader);
-      expect(after.cases).toBe(before.cases - 1);
-      expect({ cases: after.cases, pieces: after.pieces, valueFen: after.valueFen }).toEqual(sqlTotal(writer));
-      expect(holderFigures(reader, { ...EMPTY_FILTERS, holder: [holder] }).get(holder)?.cases).toBe(sqlFigures(writer, { ...EMPTY_FILTERS, holder: [holder] }, null).total.cases);
-
-      // another process, through the app's writer
-      const created = spawnSync(TSX, [path.join(ROOT, "tests/support/writer.ts"), t.file, "write", "create", "PROC-2024-0001"], { encoding: "utf8", cwd: ROOT });
-      expect(created.stdout).toContain("written");
-      const later = kpis(reader);
-      expect(later.cases).toBe(after.cases + 1);
-      expect({ cases: later.cases, pieces: later.pieces, valueFen: later.valueFen }).toEqual(sqlTotal(writer));
-      expect(kpis(reader, { ...EMPTY_FILTERS, q: "PROC-2024-0001" }).cases).toBe(1);
+      forgetKeptAnswers(reader.e);
+      const before = (await getDashboardStats(reader.e, EMPTY_FILTERS, {}, TODAY)).kpis;
+      const [x, y] = (await reader.e.all<{ id: number }>(sql`select id from cases where deleted_at is null order by id limit 2`)).map((r) => r.id);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => (entered = resolve));
+      const one1 = first.e.transaction(async (tx) => {
+        await tx.run(sql`update cases set pieces = pieces + 11 where id = ${x}`);
+        entered();
+        await held;
+      });
+      await inside;
+      const taken = Number(await lastTaken(reader.e));
+      const two = second.e.transaction(async (tx) => {
+        await tx.run(sql`update cases set pieces = pieces + 22 where id = ${y}`);
+      });
+      // the second writer waits for the log's lock (held by the first until its commit)…
+      const waiting = sql`select count(*) from pg_locks where locktype = 'advisory' and not granted
+        and database = (select oid from pg_database where datname = current_database())`;
+      while (Number(await one(reader.e, waiting)) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      // …having taken no seq: a reader cannot see a seq after one still open
+      expect(Number(await lastTaken(reader.e))).toBe(taken);
+      // a reader meanwhile does not wait, and sees neither change
+      forgetKeptAnswers(reader.e);
+      expect((await getDashboardStats(reader.e, EMPTY_FILTERS, {}, TODAY)).kpis.pieces).toBe(before.pieces);
+      release();
+      await one1;
+      await two;
+      const logged = await reader.e.all<{ id: number }>(sql`select case_id as id from case_changes where seq > ${taken - 1} order by seq`);
+      expect(logged.map((r) => r.id)).toEqual([x, y]);
+      // the reader's next read has both
+      const after = (await getDashboardStats(reader.e, EMPTY_FILTERS, {}, TODAY)).kpis;
+      expect(after.pieces).toBe(before.pieces + 33);
+      expect({ cases: after.cases, pieces: after.pieces, valueFen: after.valueFen }).toEqual(await sqlTotals(reader.e));
     } finally {
-      reader.$client.close();
-      writer.$client.close();
-    }
-  });
-
-  it("loads everything again when the log was pruned past it", () => {
-    const reader = openDb(`file:${t.file}`);
-    const writer = openDb(`file:${t.file}`);
-    try {
-      kpis(reader);
-      const seqBefore = caseStore(reader).seq;
-      const id = writer.$client.prepare("select id from cases where deleted_at is null order by id desc limit 1").pluck().get() as number;
-      writer.$client.prepare("update cases set value_fen = value_fen + 777 where id = ?").run(id);
-      // 200,000 more log rows: the pruning trigger (newest 100,000 kept) drops every row the reader has not read
-      writer.$client.exec(`with recursive n(i) as (select 1 union all select i + 1 from n where i < 200000)
-        insert into case_changes (case_id) select 0 from n`);
-      const oldest = writer.$client.prepare("select min(seq) from case_changes").pluck().get() as number;
-      expect(oldest).toBeGreaterThan(seqBefore + 1);
-      const after = kpis(reader);
-      expect(caseStore(reader).seq).toBeGreaterThanOrEqual(oldest);
-      expect({ cases: after.cases, pieces: after.pieces, valueFen: after.valueFen }).toEqual(sqlTotal(writer));
-    } finally {
-      reader.$client.close();
-      writer.$client.close();
-    }
-  });
-
-  it("loads everything again after a bulk load that paused the log and left its marker", () => {
-    const reader = openDb(`file:${t.file}`);
-    const writer = openDb(`file:${t.file}`);
-    try {
-      kpis(reader);
-      const seq = caseStore(reader).seq;
-      writer.$client.transaction(() => {
-        writer.$client.prepare("insert into app_meta (key, value) values ('case_changes', 'paused')").run();
-        writer.$client.prepare("update cases set pieces = pieces + 5 where deleted_at is null and id % 7 = 0").run();
-        writer.$client.prepare("delete from app_meta where key = 'case_changes'").run();
-        writer.$client.prepare("insert into case_changes (case_id) values (0)").run();
-      })();
-      // the paused writes logged nothing but the marker
-      expect(writer.$client.prepare("select count(*) from case_changes where seq > ?").pluck().get(seq)).toBe(1);
-      const after = kpis(reader);
-      expect({ cases: after.cases, pieces: after.pieces, valueFen: after.valueFen }).toEqual(sqlTotal(writer));
-    } finally {
-      reader.$client.close();
-      writer.$client.close();
-    }
-  });
-
-  it("forgets what it read inside a transaction that rolled back", () => {
-    const db = openDb(`file:${t.file}`);
-    try {
-      const before = kpis(db);
-      db.$client.exec("begin");
-      db.$client.prepare("update cases set deleted_at = 1 where id = (select max(id) from cases where deleted_at is null)").run();
-      expect(kpis(db).cases).toBe(before.cases - 1);
-      db.$client.exec("rollback");
-      expect(kpis(db)).toEqual(before);
-      dropCaseStore(db);
-      expect(kpis(db)).toEqual(before);
-    } finally {
-      db.$client.close();
+      await first.close();
+      await second.close();
+      await reader.close();
     }
   });
 });

@@ -1,30 +1,38 @@
 import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import type { Dialect } from "../../db/engine";
 import { seedDatabase } from "../../seed/run";
-import { freshDb } from "../support/db";
+import { ENGINES } from "../support/engines";
+import { sameData, type SameData } from "../support/same-data";
 
-const opened: ReturnType<typeof freshDb>[] = [];
-afterAll(() => opened.forEach((t) => t.close()));
+// The demo generator gives the same data for the same --cases and --seed, on either engine
+// (on PostgreSQL, the seeded file copied by db:copy): every row of the cases, their links and
+// the reference tables, read back through the engine.
 
-function dumpHash(cases: number, seed: number): string {
-  const t = freshDb("determinism");
+const opened: SameData[] = [];
+afterAll(async () => {
+  for (const t of opened) await t.close();
+});
+
+async function dumpHash(dialect: Dialect, cases: number, seed: number): Promise<string> {
+  const t = await sameData(dialect, "determinism", (s) => seedDatabase(s, { cases, seed }));
   opened.push(t);
-  seedDatabase(t.db.$client, { cases, seed });
   const hash = createHash("sha256");
-  // every case column except the upkeep timestamps of the row itself, in id order, plus links
-  for (const row of t.db.$client.prepare("select * from cases order by id").raw().iterate()) hash.update(JSON.stringify(row));
-  for (const row of t.db.$client.prepare("select * from case_right_holders order by case_id, right_holder_id").raw().iterate()) hash.update(JSON.stringify(row));
-  for (const table of ["customs_offices", "right_holders", "campaigns"]) {
-    for (const row of t.db.$client.prepare(`select * from ${table} order by id`).raw().iterate()) hash.update(JSON.stringify(row));
+  const tables: [string, string][] = [
+    ["cases", "id"], ["case_right_holders", "case_id, right_holder_id"], ["customs_offices", "id"], ["right_holders", "id"], ["campaigns", "id"],
+  ];
+  for (const [table, order] of tables) {
+    for (const row of await t.e.all(sql.raw(`select * from ${table} order by ${order}`))) hash.update(JSON.stringify(row));
   }
   return hash.digest("hex");
 }
 
-describe("the demo generator", () => {
-  it("produces identical data for the same --cases and --seed, and different data for another seed", () => {
-    const first = dumpHash(5_000, 42);
-    const second = dumpHash(5_000, 42);
-    const other = dumpHash(5_000, 43);
+describe.each(ENGINES)("the demo generator on %s", (dialect) => {
+  it("produces identical data for the same --cases and --seed, and different data for another seed", async () => {
+    const first = await dumpHash(dialect, 5_000, 42);
+    const second = await dumpHash(dialect, 5_000, 42);
+    const other = await dumpHash(dialect, 5_000, 43);
     expect(second).toBe(first);
     expect(other).not.toBe(first);
   });

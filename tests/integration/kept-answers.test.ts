@@ -1,86 +1,120 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCase, softDeleteCase } from "../../db/mutations/cases";
-import { openDb, type Db } from "../../db/sqlite/open";
+import type { Engine } from "../../db/engine";
+import { caseTotals } from "../../db/queries/totals";
 import { facetCounts, getDashboardStats, holderFigures } from "../../db/queries/stats";
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
 import { seedDatabase } from "../../seed/run";
-import { freshDb } from "../support/db";
+import { secondEngine } from "../support/derived";
+import { ENGINES } from "../support/engines";
+import { sameData, type SameData } from "../support/same-data";
 
 // The dashboard's tallies are kept between requests (db/queries/stats.ts) and must never be
-// one commit behind: a write through this connection, a commit by another connection (another
-// server process, an import) and a rolled-back transaction each show, or not, at once.
+// one commit behind: a write through this engine, a commit by another connection or pool —
+// another app server on the same database — and a rolled-back transaction each show, or
+// not, at that server's next read. On PostgreSQL the two "servers" are two pools on one
+// database, each with its own aggregate store and kept answers, agreeing through the change
+// counter (the change log's newest seq, which reference writes move too).
 
-let t: ReturnType<typeof freshDb>;
-let other: Db;
 const f = (over: Partial<Filters>): Filters => ({ ...EMPTY_FILTERS, ...over });
 const FILTERS: Filters[] = [f({}), f({ district: ["5300"] }), f({ from: "2020-01-01", to: "2020-12-31" }), f({ category: ["toys"] })];
 
-function newCase(caseNo: string) {
-  const s = t.db.$client;
-  const office = (s.prepare("select id from customs_offices where code = '5300'").get() as { id: number }).id;
-  const holder = (s.prepare("select min(id) as id from right_holders").get() as { id: number }).id;
-  return {
-    caseNo, officeId: office, seizedOn: "2020-06-01", infringementType: "trademark" as const, goodsCategory: "toys" as const,
-    goodsDescription: "kept-answers test", pieces: 7, valueFen: 12_345, direction: "export" as const, channel: "postal" as const,
-    transport: "post" as const, protectionMode: "ex_officio" as const, originCountry: null, destinationCountry: null, campaignId: null,
-    status: "detained" as const, disposal: null, hearingHeld: false, referredToPolice: false, penaltyFen: null, notes: null,
-    rightHolderIds: [holder],
-  };
-}
+describe.each(ENGINES)("kept dashboard answers on %s", (dialect) => {
+  let t: SameData;
+  let e: Engine;
+  let other: ReturnType<typeof secondEngine>;
+  beforeAll(async () => {
+    t = await sameData(dialect, "kept", (s) => seedDatabase(s, { cases: 3_000, seed: 5 }));
+    e = t.e;
+    other = secondEngine(e, t.file);
+  }, 180_000);
+  afterAll(async () => {
+    await other?.close();
+    await t?.close();
+  });
 
-const cases = (db: Db, filters: Filters) => getDashboardStats(db, filters).kpis.cases;
+  const cases = async (x: Engine, filters: Filters) => (await getDashboardStats(x, filters)).kpis.cases;
+  const counts = (x: Engine) => Promise.all(FILTERS.map((filters) => cases(x, filters)));
 
-beforeAll(() => {
-  t = freshDb("kept");
-  seedDatabase(t.db.$client, { cases: 3_000, seed: 5 });
-  other = openDb(`file:${t.file}`);
-});
-afterAll(() => {
-  other?.$client.close();
-  t?.close();
-});
+  /** Creates a case (Kunming 5300, 2020, toys, one right holder) through `x`, as one transaction; its id. */
+  async function newCase(x: Engine, caseNo: string): Promise<number> {
+    return x.transaction(async (tx) => {
+      const { cases: c, caseRightHolders: l, customsOffices, rightHolders } = tx.t;
+      const office = (await tx.get<{ id: number }>(sql`select id from ${customsOffices} where code = '5300'`))!.id;
+      const holder = (await tx.get<{ id: number }>(sql`select min(id) as id from ${rightHolders}`))!.id;
+      const now = new Date();
+      const [row] = await tx.db.insert(c).values({
+        caseNo, officeId: office, seizedOn: "2020-06-01", infringementType: "trademark", goodsCategory: "toys", goodsDescription: "kept-answers test",
+        pieces: 7, valueFen: 12_345, direction: "export", channel: "postal", transport: "post", protectionMode: "ex_officio",
+        status: "detained", createdAt: now, updatedAt: now,
+      }).returning({ id: c.id });
+      await tx.db.insert(l).values({ caseId: row!.id, rightHolderId: holder });
+      return row!.id;
+    });
+  }
+  const softDelete = (x: Engine, id: number) => x.transaction(async (tx) => void (await tx.run(sql`update cases set deleted_at = ${Date.now()} where id = ${id}`)));
 
-describe("kept dashboard answers", () => {
-  it("are the same object again while nothing changes, frozen", () => {
-    const a = getDashboardStats(t.db, FILTERS[1]!);
-    const b = getDashboardStats(t.db, FILTERS[1]!);
+  it("are the same answer again while nothing changes, frozen", async () => {
+    const a = await getDashboardStats(e, FILTERS[1]!);
+    const b = await getDashboardStats(e, FILTERS[1]!);
     expect(b).toEqual(a);
-    const figures = holderFigures(t.db, FILTERS[1]!);
+    const figures = await holderFigures(e, FILTERS[1]!);
     const first = figures.values().next().value!;
     expect(() => {
       first.cases += 1;
     }).toThrow(TypeError);
   });
 
-  it("follow a write on the same connection at once", () => {
-    const before = FILTERS.map((x) => cases(t.db, x));
-    const facetsBefore = facetCounts(t.db, f({}));
-    const { id } = createCase(t.db.$client, newCase("5300-2020-9001"), null);
-    expect(FILTERS.map((x) => cases(t.db, x))).toEqual(before.map((n) => n + 1));
-    expect(facetCounts(t.db, f({})).category.get("toys")).toBe((facetsBefore.category.get("toys") ?? 0) + 1);
-    softDeleteCase(t.db.$client, id, null);
-    expect(FILTERS.map((x) => cases(t.db, x))).toEqual(before);
+  it("follow a write through the same engine at once", async () => {
+    const before = await counts(e);
+    const facetsBefore = await facetCounts(e, f({}));
+    const id = await newCase(e, "5300-2020-9001");
+    expect(await counts(e)).toEqual(before.map((n) => n + 1));
+    expect((await facetCounts(e, f({}))).category.get("toys")).toBe((facetsBefore.category.get("toys") ?? 0) + 1);
+    await softDelete(e, id);
+    expect(await counts(e)).toEqual(before);
   });
 
-  it("follow a commit by another connection at once", () => {
-    const before = FILTERS.map((x) => cases(t.db, x));
-    const { id } = createCase(other.$client, newCase("5300-2020-9002"), null);
-    expect(FILTERS.map((x) => cases(t.db, x))).toEqual(before.map((n) => n + 1));
-    softDeleteCase(other.$client, id, null);
-    expect(FILTERS.map((x) => cases(t.db, x))).toEqual(before);
+  it("follow a commit by another server at its next read: cases, and reference data (a right holder's industry)", async () => {
+    const before = await counts(e);
+    const totalsBefore = await caseTotals(e, FILTERS[1]!);
+    // the other server reads (and keeps) too
+    expect(await counts(other.e)).toEqual(before);
+    const id = await newCase(other.e, "5300-2020-9002");
+    expect(await counts(e)).toEqual(before.map((n) => n + 1));
+    expect(await caseTotals(e, FILTERS[1]!)).toEqual({ cases: totalsBefore.cases + 1, pieces: totalsBefore.pieces + 7, valueFen: totalsBefore.valueFen + 12_345 });
+    await softDelete(other.e, id);
+    expect(await counts(e)).toEqual(before);
+    expect(await counts(other.e)).toEqual(before);
+
+    // a right holder moves to another industry on the other server: this one's industry facet and chart follow
+    const holder = (await e.get<{ id: number; industry: string }>(sql`select h.id as id, h.industry as industry from right_holders h
+      where exists (select 1 from case_right_holders l join cases c on c.id = l.case_id where l.right_holder_id = h.id and c.deleted_at is null)
+      order by h.id limit 1`))!;
+    const target = holder.industry === "lighting" ? "toys" : "lighting";
+    const facets = await facetCounts(e, f({}));
+    const chart = (await getDashboardStats(e, f({}))).byIndustry.find((r) => r.value === target)!.cases;
+    await other.e.transaction(async (tx) => void (await tx.run(sql`update right_holders set industry = ${target} where id = ${holder.id}`)));
+    const expected = Number((await e.get<{ n: number }>(sql`select count(distinct l.case_id) as n from case_right_holders l
+      join cases c on c.id = l.case_id join right_holders h on h.id = l.right_holder_id where c.deleted_at is null and h.industry = ${target}`))!.n);
+    expect(expected).toBeGreaterThan(facets.industry.get(target) ?? 0);
+    expect((await facetCounts(e, f({}))).industry.get(target)).toBe(expected);
+    expect((await getDashboardStats(e, f({}))).byIndustry.find((r) => r.value === target)!.cases).toBe(expected);
+    expect(chart).toBe(facets.industry.get(target) ?? 0);
+    await other.e.transaction(async (tx) => void (await tx.run(sql`update right_holders set industry = ${holder.industry} where id = ${holder.id}`)));
+    expect((await facetCounts(e, f({}))).industry.get(target)).toBe(facets.industry.get(target));
   });
 
-  it("are not kept from inside a transaction that rolls back", () => {
-    const before = cases(t.db, FILTERS[0]!);
-    const s = t.db.$client;
+  it("are not kept from inside a transaction that rolls back", async () => {
+    const before = await cases(e, FILTERS[0]!);
     const rollback = new Error("roll back");
-    expect(() =>
-      s.transaction(() => {
-        createCase(s, newCase("5300-2020-9003"), null);
-        expect(cases(t.db, FILTERS[0]!)).toBe(before + 1); // inside: sees its own write
+    await expect(
+      e.transaction(async (tx) => {
+        await newCase(tx, "5300-2020-9003");
+        expect(await cases(tx, FILTERS[0]!)).toBe(before + 1); // inside: sees its own write
         throw rollback;
-      })(),
-    ).toThrow(rollback);
-    expect(cases(t.db, FILTERS[0]!)).toBe(before);
+      }),
+    ).rejects.toThrow(rollback);
+    expect(await cases(e, FILTERS[0]!)).toBe(before);
   });
 });

@@ -1,8 +1,11 @@
+import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { softDeleteCase } from "../../db/mutations/cases";
 import { derivedMismatches } from "../../db/aggregate/check";
 import { sql } from "drizzle-orm";
 import { casesWhere, type FilterOptions } from "../../db/case-filters";
+import { sqliteEngine, type Engine } from "../../db/engine";
+import { drizzleOf } from "../../db/sqlite/open";
 import { facetCounts, getDashboardStats, holderFigures, type DashboardStats, type Kpis } from "../../db/queries/stats";
 import {
   caseStatuses, channels, directions, disposalFilterValues, goodsCategories, industries, infringementTypes, protectionModes, transports,
@@ -11,16 +14,22 @@ import { EMPTY_FILTERS, FACET_NAMES, type FacetName, type Filters } from "../../
 import { previousPeriod } from "../../lib/period";
 import { toMatchExpression } from "../../lib/search";
 import { seedDatabase } from "../../seed/run";
-import { freshDb } from "../support/db";
+import { ENGINES } from "../support/engines";
+import { sameData, type SameData } from "../support/same-data";
 
 // Every figure of the dashboard (getDashboardStats) against aggregates written by hand over
 // the base tables (cases, customs_offices, case_right_holders, right_holders). The aggregate
 // store reads whole years of a filter of dates alone from its year tallies and scans its rows
-// for everything else; the filters below take both paths and their mixtures.
+// for everything else; the filters below take both paths and their mixtures. On both engines:
+// the data is seeded into a SQLite file, which the hand-written aggregates read, and for
+// PostgreSQL copied whole into a fresh PostgreSQL database, whose dashboard is read.
 
 const TODAY = new Date("2025-05-10T12:00:00Z");
 
-let t: ReturnType<typeof freshDb>;
+let t: SameData;
+let e: Engine;
+/** The SQLite file the data was seeded into: the independent aggregates read it. */
+let oracle: Database.Database;
 /** Values looked up in the seeded data (before the tests run). */
 const ref = {
   subordinateOffice: "",
@@ -44,10 +53,9 @@ const includesDeleted = (): [string, Filters][] => [
   ["holder", f({ holder: [ref.medianHolder] })],
 ];
 
-beforeAll(() => {
-  t = freshDb("stats");
-  seedDatabase(t.db.$client, { cases: 20_000, seed: 9 });
-  const s = t.db.$client;
+function fill(s: Database.Database) {
+  oracle = s;
+  seedDatabase(s, { cases: 20_000, seed: 9 });
   // a subordinate customs with cases
   ref.subordinateOffice = (s
     .prepare(`select o.code from customs_offices o join cases c on c.office_id = o.id
@@ -81,10 +89,22 @@ beforeAll(() => {
       .get() as typeof ref.deleted;
     ref.medianHolder = (s.prepare("select min(right_holder_id) as id from case_right_holders where case_id = ?").get(ref.deleted.id) as { id: number }).id;
   }
-  for (const [label, filters] of includesDeleted()) ref.beforeDelete.set(label, getDashboardStats(t.db, filters, {}, TODAY).kpis);
+  // the figures before the delete, by the independent aggregates below
+  for (const [label, filters] of includesDeleted()) {
+    const w = SPECS_WHERE_OF(filters);
+    ref.beforeDelete.set(label, expectedKpis(w, filters.from, filters.to));
+  }
   softDeleteCase(s, ref.deleted.id, null);
-});
-afterAll(() => t?.close());
+}
+
+/** The hand-written condition of the filters of includesDeleted() (dates go separately). */
+function SPECS_WHERE_OF(filters: Filters): string {
+  const parts = ["1"];
+  if (filters.district.length) parts.push(`(${filters.district.map(inDistrict).join(" or ")})`);
+  if (filters.type.length) parts.push(`c.infringement_type in (${filters.type.map((x) => `'${x}'`).join(", ")})`);
+  if (filters.holder.length) parts.push(filters.holder.map(ofHolder).join(" and "));
+  return parts.join(" and ");
+}
 
 // ---- the independent aggregates --------------------------------------------------------
 
@@ -104,7 +124,7 @@ function matching(where: string, from: string | null, to: string | null): string
 }
 
 function all<T>(query: string): T[] {
-  return t.db.$client.prepare(query).all() as T[];
+  return oracle.prepare(query).all() as T[];
 }
 
 const FIGS = "count(*) as cases, coalesce(sum(m.pieces), 0) as pieces, coalesce(sum(m.value_fen), 0) as valueFen";
@@ -276,186 +296,196 @@ const SPECS: Record<string, Spec> = {
   ),
 };
 
-describe("every figure of the dashboard equals an independent aggregate over the base tables", () => {
-  it.each(Object.keys(SPECS))("%s", (label) => {
-    const s = SPECS[label]!;
-    const filters = s.filters();
-    const where = s.where();
-    const got = getDashboardStats(t.db, filters, {}, TODAY);
-    const expected = expectedStats(where, filters.from, filters.to);
-    const { previous, ...rest } = got;
-    // one chart at a time, so a failure names the chart
-    for (const key of Object.keys(expected) as (keyof typeof expected)[]) expect(rest[key], `${label}: ${key}`).toEqual(expected[key]);
-    expect(Object.keys(rest).sort()).toEqual(Object.keys(expected).sort());
+describe.each(ENGINES)("the dashboard's figures on %s", (dialect) => {
+  beforeAll(async () => {
+    t = await sameData(dialect, "stats", fill);
+    e = t.e;
+  }, 180_000);
+  afterAll(() => t?.close());
 
-    const period = previousPeriod(filters.from, filters.to, TODAY);
-    if (!period) expect(previous).toBeNull();
-    else {
-      expect(previous, `${label}: previous`).toEqual({ ...period, kpis: expectedKpis(where, period.from, period.to) });
-    }
+  describe("every figure of the dashboard equals an independent aggregate over the base tables", () => {
+    it.each(Object.keys(SPECS))("%s", async (label) => {
+      const s = SPECS[label]!;
+      const filters = s.filters();
+      const where = s.where();
+      const got = await getDashboardStats(e, filters, {}, TODAY);
+      const expected = expectedStats(where, filters.from, filters.to);
+      const { previous, ...rest } = got;
+      // one chart at a time, so a failure names the chart
+      for (const key of Object.keys(expected) as (keyof typeof expected)[]) expect(rest[key], `${label}: ${key}`).toEqual(expected[key]);
+      expect(Object.keys(rest).sort()).toEqual(Object.keys(expected).sort());
+
+      const period = previousPeriod(filters.from, filters.to, TODAY);
+      if (!period) expect(previous).toBeNull();
+      else {
+        expect(previous, `${label}: previous`).toEqual({ ...period, kpis: expectedKpis(where, period.from, period.to) });
+      }
+    });
+
+    it("covers both the year tallies and the row scan, with cases in most filters", async () => {
+      const nonEmpty: string[] = [];
+      for (const label of Object.keys(SPECS)) if ((await getDashboardStats(e, SPECS[label]!.filters(), {}, TODAY)).kpis.cases > 0) nonEmpty.push(label);
+      expect(nonEmpty.length).toBeGreaterThanOrEqual(Object.keys(SPECS).length - 2);
+    });
   });
 
-  it("covers both the year tallies and the row scan, with cases in most filters", () => {
-    const nonEmpty = Object.keys(SPECS).filter((label) => getDashboardStats(t.db, SPECS[label]!.filters(), {}, TODAY).kpis.cases > 0);
-    expect(nonEmpty.length).toBeGreaterThanOrEqual(Object.keys(SPECS).length - 2);
-  });
-});
-
-// A member (lib/roles.ts caseScope): the same figures over the cases that name its company,
-// with only its own links counted, so no other company's industry or id enters any figure.
-const MEMBER_SPECS = [
-  "no filter",
-  "a partial-year range (2016-03-15 … 2018-07-31)",
-  "district 5300 + trademark",
-  "campaign qingfeng, 2015–2017",
-  "industries luxury + automotive, district 5300, 2020",
-  "q: a case-number prefix (5300-2021)",
-  "everything at once",
-];
-
-describe("a member's dashboard equals the same aggregates over its own cases and its own links", () => {
-  it.each(MEMBER_SPECS)("%s", (label) => {
-    const s = SPECS[label]!;
-    const filters = s.filters();
-    const own = [ref.topHolder];
-    const got = getDashboardStats(t.db, filters, { restrictToHolders: own }, TODAY);
-    const { previous: _, ...rest } = got;
-    const where = `(${s.where()}) and ${ofHolder(ref.topHolder)}`;
-    const ownIndustry = (t.db.$client.prepare("select industry from right_holders where id = ?").get(ref.topHolder) as { industry: string }).industry;
-    // "industries …" names industries; a member's industry filter matches only its own industry
-    const expected = label.startsWith("industries") && !["luxury", "automotive"].includes(ownIndustry)
-      ? expectedStats("0", filters.from, filters.to, own)
-      : expectedStats(where, filters.from, filters.to, own);
-    for (const key of Object.keys(expected) as (keyof typeof expected)[]) expect(rest[key], `${label}: ${key}`).toEqual(expected[key]);
-    // its own company is the only right holder, and only its own industry has figures
-    expect(got.kpis.rightHolders).toBe(got.kpis.cases ? 1 : 0);
-    expect(got.byIndustry.filter((r) => r.cases > 0).map((r) => r.value)).toEqual(got.kpis.cases ? [ownIndustry] : []);
-  });
-
-  it("has cases shared with other companies, whose industries stay out of its figures", () => {
-    const shared = all<{ n: number }>(`select count(*) as n from case_right_holders a join case_right_holders b
-      on a.case_id = b.case_id and b.right_holder_id <> a.right_holder_id where a.right_holder_id = ${ref.topHolder}`)[0]!.n;
-    expect(shared).toBeGreaterThan(0);
-  });
-
-  it("another company's id or industry as a filter selects none of its cases", () => {
-    const own = [ref.topHolder];
-    const other = all<{ id: number; industry: string }>(`select h.id, h.industry from case_right_holders a join case_right_holders b
-      on a.case_id = b.case_id and b.right_holder_id <> a.right_holder_id join right_holders h on h.id = b.right_holder_id
-      where a.right_holder_id = ${ref.topHolder} and h.industry <> (select industry from right_holders where id = ${ref.topHolder}) limit 1`)[0]!;
-    expect(getDashboardStats(t.db, f({ holder: [other.id] }), { restrictToHolders: own }, TODAY).kpis.cases).toBe(0);
-    expect(getDashboardStats(t.db, f({ industry: [other.industry as Filters["industry"][number]] }), { restrictToHolders: own }, TODAY).kpis.cases).toBe(0);
-    expect([...holderFigures(t.db, f({}), { restrictToHolders: own }).keys()]).toEqual([ref.topHolder]);
-  });
-});
-
-describe("a deleted case", () => {
-  it("leaves every figure that included it, by exactly its cases, pieces and value", () => {
-    expect(ref.deleted.id).toBeGreaterThan(0);
-    for (const [label, filters] of includesDeleted()) {
-      const before = ref.beforeDelete.get(label)!;
-      const after = getDashboardStats(t.db, filters, {}, TODAY).kpis;
-      expect({ cases: after.cases, pieces: after.pieces, valueFen: after.valueFen }, label).toEqual({
-        cases: before.cases - 1,
-        pieces: before.pieces - ref.deleted.pieces,
-        valueFen: before.valueFen - ref.deleted.valueFen,
-      });
-    }
-  });
-
-  it("has left every derived figure in step with the cases", () => {
-    expect(derivedMismatches(t.db.$client)).toEqual([]);
-  });
-
-  it("is not found by its own case number", () => {
-    const stats = getDashboardStats(t.db, f({ q: ref.deleted.caseNo }), {}, TODAY);
-    expect(stats.kpis).toEqual({ cases: 0, pieces: 0, valueFen: 0, rightHolders: 0, avgValueFen: null });
-    expect(stats.byYear).toEqual([]);
-    expect(stats.byDistrict).toEqual([]);
-    expect(stats.byOffice).toEqual([]);
-  });
-});
-
-describe("the published figures of DESIGN.md through getDashboardStats", () => {
-  it("district 8600, 2016-01-01 … 2017-06-07: 63 cases, RMB 6,250,000.00, 300,000–400,000 pieces, more than 90 right holders", () => {
-    const { kpis } = getDashboardStats(t.db, f({ district: ["8600"], from: "2016-01-01", to: "2017-06-07" }), {}, TODAY);
-    expect(kpis.cases).toBe(63);
-    expect(kpis.valueFen).toBe(625_000_000);
-    expect(kpis.pieces).toBeGreaterThanOrEqual(300_001);
-    expect(kpis.pieces).toBeLessThanOrEqual(399_999);
-    expect(kpis.rightHolders).toBeGreaterThan(90);
-  });
-
-  it("district 8600, 2014: 96 cases, RMB 7,000,000.00, 544,000 pieces", () => {
-    const { kpis } = getDashboardStats(t.db, f({ district: ["8600"], from: "2014-01-01", to: "2014-12-31" }), {}, TODAY);
-    expect(kpis).toMatchObject({ cases: 96, valueFen: 700_000_000, pieces: 544_000 });
-  });
-
-  it("Qingfeng in district 8600, 2015–2017: 214 cases, RMB 14,720,000.00, more than 630,000 pieces, 276 right holders", () => {
-    const { kpis } = getDashboardStats(t.db, f({ district: ["8600"], campaign: ["qingfeng"], from: "2015-01-01", to: "2017-12-31" }), {}, TODAY);
-    expect(kpis).toMatchObject({ cases: 214, valueFen: 1_472_000_000, rightHolders: 276 });
-    expect(kpis.pieces).toBeGreaterThan(630_000);
-  });
-});
-
-describe("holderFigures", () => {
-  it.each([
+  // A member (lib/roles.ts caseScope): the same figures over the cases that name its company,
+  // with only its own links counted, so no other company's industry or id enters any figure.
+  const MEMBER_SPECS = [
     "no filter",
-    "district 8600, 2016-01-01 … 2017-06-07",
+    "a partial-year range (2016-03-15 … 2018-07-31)",
+    "district 5300 + trademark",
+    "campaign qingfeng, 2015–2017",
     "industries luxury + automotive, district 5300, 2020",
-    "campaign longteng + trademark, 2019-03-01 … 2021-06-30",
-  ])("%s: per-holder cases, pieces and value equal the SQL aggregate", (label) => {
-    const s = SPECS[label]!;
-    const filters = s.filters();
-    const got = [...holderFigures(t.db, filters)].sort(([a], [b]) => a - b);
-    expect(got.length).toBeGreaterThan(0);
-    expect(got).toEqual(expectedHolderFigures(s.where(), filters.from, filters.to));
-  });
-});
+    "q: a case-number prefix (5300-2021)",
+    "everything at once",
+  ];
 
-// ---- the filter bar's facets -------------------------------------------------------------
+  describe("a member's dashboard equals the same aggregates over its own cases and its own links", () => {
+    it.each(MEMBER_SPECS)("%s", async (label) => {
+      const s = SPECS[label]!;
+      const filters = s.filters();
+      const own = [ref.topHolder];
+      const got = await getDashboardStats(e, filters, { restrictToHolders: own }, TODAY);
+      const { previous: _, ...rest } = got;
+      const where = `(${s.where()}) and ${ofHolder(ref.topHolder)}`;
+      const ownIndustry = all<{ industry: string }>(`select industry from right_holders where id = ${ref.topHolder}`)[0]!.industry;
+      // "industries …" names industries; a member's industry filter matches only its own industry
+      const expected = label.startsWith("industries") && !["luxury", "automotive"].includes(ownIndustry)
+        ? expectedStats("0", filters.from, filters.to, own)
+        : expectedStats(where, filters.from, filters.to, own);
+      for (const key of Object.keys(expected) as (keyof typeof expected)[]) expect(rest[key], `${label}: ${key}`).toEqual(expected[key]);
+      // its own company is the only right holder, and only its own industry has figures
+      expect(got.kpis.rightHolders).toBe(got.kpis.cases ? 1 : 0);
+      expect(got.byIndustry.filter((r) => r.cases > 0).map((r) => r.value)).toEqual(got.kpis.cases ? [ownIndustry] : []);
+    });
 
-/** What a facet's GROUP BY over the cases gives, under every filter but its own (the table's where-clause). */
-function expectedFacet(filters: Filters, facet: FacetName, options: FilterOptions): Map<string, number> {
-  const where = casesWhere(t.db, filters, { ...options, except: facet });
-  const key: Record<FacetName, string> = {
-    district: "coalesce(d.code, o.code)",
-    office: "case when o.district_id is null then null else o.code end",
-    type: "cases.infringement_type",
-    category: "cases.goods_category",
-    direction: "cases.direction",
-    channel: "cases.channel",
-    transport: "cases.transport",
-    mode: "cases.protection_mode",
-    status: "cases.status",
-    disposal: "coalesce(cases.disposal, 'none')",
-    industry: "h.industry",
-    holder: "cast(l.right_holder_id as text)",
-    campaign: "cp.code",
-  };
-  const links = facet === "industry" || facet === "holder"
-    ? `join case_right_holders l on l.case_id = cases.id${ownLinks(options.restrictToHolders)} join right_holders h on h.id = l.right_holder_id` : "";
-  const rows = t.db.all(sql`select ${sql.raw(key[facet])} as value, count(distinct cases.id) as n from cases
-    join customs_offices o on o.id = cases.office_id left join customs_offices d on d.id = o.district_id
-    left join campaigns cp on cp.id = cases.campaign_id ${sql.raw(links)}
-    where ${where} group by 1`) as { value: string | null; n: number }[];
-  return new Map(rows.filter((r) => r.value !== null).map((r) => [r.value!, r.n]));
-}
+    it("has cases shared with other companies, whose industries stay out of its figures", async () => {
+      const shared = all<{ n: number }>(`select count(*) as n from case_right_holders a join case_right_holders b
+        on a.case_id = b.case_id and b.right_holder_id <> a.right_holder_id where a.right_holder_id = ${ref.topHolder}`)[0]!.n;
+      expect(shared).toBeGreaterThan(0);
+    });
 
-describe("the filter bar's facet counts equal a GROUP BY over the cases, each without its own filter", () => {
-  it.each(Object.keys(SPECS))("%s", (label) => {
-    const filters = SPECS[label]!.filters();
-    const got = facetCounts(t.db, filters);
-    for (const facet of FACET_NAMES) expect(got[facet], `${label}: ${facet}`).toEqual(expectedFacet(filters, facet, {}));
+    it("another company's id or industry as a filter selects none of its cases", async () => {
+      const own = [ref.topHolder];
+      const other = all<{ id: number; industry: string }>(`select h.id, h.industry from case_right_holders a join case_right_holders b
+        on a.case_id = b.case_id and b.right_holder_id <> a.right_holder_id join right_holders h on h.id = b.right_holder_id
+        where a.right_holder_id = ${ref.topHolder} and h.industry <> (select industry from right_holders where id = ${ref.topHolder}) limit 1`)[0]!;
+      expect((await getDashboardStats(e, f({ holder: [other.id] }), { restrictToHolders: own }, TODAY)).kpis.cases).toBe(0);
+      expect((await getDashboardStats(e, f({ industry: [other.industry as Filters["industry"][number]] }), { restrictToHolders: own }, TODAY)).kpis.cases).toBe(0);
+      expect([...(await holderFigures(e, f({}), { restrictToHolders: own })).keys()]).toEqual([ref.topHolder]);
+    });
   });
 
-  it("for a member, counting only the cases of their own company", () => {
-    const options = { restrictToHolders: [ref.topHolder] };
-    for (const label of ["no filter", "district 5300 + trademark", "campaign qingfeng, 2015–2017", "q: a right holder's name word"]) {
+  describe("a deleted case", () => {
+    it("leaves every figure that included it, by exactly its cases, pieces and value", async () => {
+      expect(ref.deleted.id).toBeGreaterThan(0);
+      for (const [label, filters] of includesDeleted()) {
+        const before = ref.beforeDelete.get(label)!;
+        const after = (await getDashboardStats(e, filters, {}, TODAY)).kpis;
+        expect({ cases: after.cases, pieces: after.pieces, valueFen: after.valueFen }, label).toEqual({
+          cases: before.cases - 1,
+          pieces: before.pieces - ref.deleted.pieces,
+          valueFen: before.valueFen - ref.deleted.valueFen,
+        });
+      }
+    });
+
+    it("has left every derived figure in step with the cases", async () => {
+      expect(await derivedMismatches(e)).toEqual([]);
+    });
+
+    it("is not found by its own case number", async () => {
+      const stats = await getDashboardStats(e, f({ q: ref.deleted.caseNo }), {}, TODAY);
+      expect(stats.kpis).toEqual({ cases: 0, pieces: 0, valueFen: 0, rightHolders: 0, avgValueFen: null });
+      expect(stats.byYear).toEqual([]);
+      expect(stats.byDistrict).toEqual([]);
+      expect(stats.byOffice).toEqual([]);
+    });
+  });
+
+  describe("the published figures of DESIGN.md through getDashboardStats", () => {
+    it("district 8600, 2016-01-01 … 2017-06-07: 63 cases, RMB 6,250,000.00, 300,000–400,000 pieces, more than 90 right holders", async () => {
+      const { kpis } = await getDashboardStats(e, f({ district: ["8600"], from: "2016-01-01", to: "2017-06-07" }), {}, TODAY);
+      expect(kpis.cases).toBe(63);
+      expect(kpis.valueFen).toBe(625_000_000);
+      expect(kpis.pieces).toBeGreaterThanOrEqual(300_001);
+      expect(kpis.pieces).toBeLessThanOrEqual(399_999);
+      expect(kpis.rightHolders).toBeGreaterThan(90);
+    });
+
+    it("district 8600, 2014: 96 cases, RMB 7,000,000.00, 544,000 pieces", async () => {
+      const { kpis } = await getDashboardStats(e, f({ district: ["8600"], from: "2014-01-01", to: "2014-12-31" }), {}, TODAY);
+      expect(kpis).toMatchObject({ cases: 96, valueFen: 700_000_000, pieces: 544_000 });
+    });
+
+    it("Qingfeng in district 8600, 2015–2017: 214 cases, RMB 14,720,000.00, more than 630,000 pieces, 276 right holders", async () => {
+      const { kpis } = await getDashboardStats(e, f({ district: ["8600"], campaign: ["qingfeng"], from: "2015-01-01", to: "2017-12-31" }), {}, TODAY);
+      expect(kpis).toMatchObject({ cases: 214, valueFen: 1_472_000_000, rightHolders: 276 });
+      expect(kpis.pieces).toBeGreaterThan(630_000);
+    });
+  });
+
+  describe("holderFigures", () => {
+    it.each([
+      "no filter",
+      "district 8600, 2016-01-01 … 2017-06-07",
+      "industries luxury + automotive, district 5300, 2020",
+      "campaign longteng + trademark, 2019-03-01 … 2021-06-30",
+    ])("%s: per-holder cases, pieces and value equal the SQL aggregate", async (label) => {
+      const s = SPECS[label]!;
+      const filters = s.filters();
+      const got = [...(await holderFigures(e, filters))].sort(([a], [b]) => a - b);
+      expect(got.length).toBeGreaterThan(0);
+      expect(got).toEqual(expectedHolderFigures(s.where(), filters.from, filters.to));
+    });
+  });
+
+  // ---- the filter bar's facets -------------------------------------------------------------
+
+  /** What a facet's GROUP BY over the cases gives, under every filter but its own (the table's where-clause). */
+  async function expectedFacet(filters: Filters, facet: FacetName, options: FilterOptions): Promise<Map<string, number>> {
+    const lite = sqliteEngine(drizzleOf(oracle));
+    const where = await casesWhere(lite, filters, { ...options, except: facet });
+    const key: Record<FacetName, string> = {
+      district: "coalesce(d.code, o.code)",
+      office: "case when o.district_id is null then null else o.code end",
+      type: "cases.infringement_type",
+      category: "cases.goods_category",
+      direction: "cases.direction",
+      channel: "cases.channel",
+      transport: "cases.transport",
+      mode: "cases.protection_mode",
+      status: "cases.status",
+      disposal: "coalesce(cases.disposal, 'none')",
+      industry: "h.industry",
+      holder: "cast(l.right_holder_id as text)",
+      campaign: "cp.code",
+    };
+    const links = facet === "industry" || facet === "holder"
+      ? `join case_right_holders l on l.case_id = cases.id${ownLinks(options.restrictToHolders)} join right_holders h on h.id = l.right_holder_id` : "";
+    const rows = (await lite.all(sql`select ${sql.raw(key[facet])} as value, count(distinct cases.id) as n from cases
+      join customs_offices o on o.id = cases.office_id left join customs_offices d on d.id = o.district_id
+      left join campaigns cp on cp.id = cases.campaign_id ${sql.raw(links)}
+      where ${where} group by 1`)) as { value: string | null; n: number }[];
+    return new Map(rows.filter((r) => r.value !== null).map((r) => [r.value!, r.n]));
+  }
+
+  describe("the filter bar's facet counts equal a GROUP BY over the cases, each without its own filter", () => {
+    it.each(Object.keys(SPECS))("%s", async (label) => {
       const filters = SPECS[label]!.filters();
-      const got = facetCounts(t.db, filters, options);
-      for (const facet of FACET_NAMES) expect(got[facet], `${label}: ${facet}`).toEqual(expectedFacet(filters, facet, options));
-      expect([...got.holder.keys()]).toContain(String(ref.topHolder));
-    }
+      const got = await facetCounts(e, filters);
+      for (const facet of FACET_NAMES) expect(got[facet], `${label}: ${facet}`).toEqual(await expectedFacet(filters, facet, {}));
+    });
+
+    it("for a member, counting only the cases of their own company", async () => {
+      const options = { restrictToHolders: [ref.topHolder] };
+      for (const label of ["no filter", "district 5300 + trademark", "campaign qingfeng, 2015–2017", "q: a right holder's name word"]) {
+        const filters = SPECS[label]!.filters();
+        const got = await facetCounts(e, filters, options);
+        for (const facet of FACET_NAMES) expect(got[facet], `${label}: ${facet}`).toEqual(await expectedFacet(filters, facet, options));
+        expect([...got.holder.keys()]).toContain(String(ref.topHolder));
+      }
+    });
   });
 });

@@ -10,6 +10,10 @@
 -- cases from their first logged row to their commit, as SQLite's one writer does; reads never
 -- wait for it. (Chosen over re-reading a window of seqs, which is right only while no writer
 -- runs longer than the window, and over comparing xmin with pg_snapshot_xmin on every read.)
+-- The app's writers log at their first statement (the case's own row), so none holds other
+-- rows while it waits here; a transaction that did (rows locked, then a logged write) could
+-- deadlock with the holder, and PostgreSQL would stop one of the two with an error, all of
+-- it rolled back.
 --
 -- Reference data whose answers are kept (right holders' names and industries, offices,
 -- campaigns) logs too, one row with case_id -1 per writing statement ("no case changed; the
