@@ -34,11 +34,14 @@ export function pgClientOf(tx: Engine): pg.ClientBase {
 type Value = string | number | boolean | null;
 type Row = Value[];
 
+const COPY_SPECIAL = /[\\\n\r\t]/;
+
 /** A value in COPY's text format. */
 function copyText(value: Value): string {
   if (value === null) return "\\N";
   if (typeof value === "number") return String(value);
   if (typeof value === "boolean") return value ? "t" : "f";
+  if (!COPY_SPECIAL.test(value)) return value;
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
 }
 
@@ -67,6 +70,18 @@ function caseValues(values: Parameters<typeof caseRowArray>[0]): Value[] {
   return caseRowArray(values).map((v, i) => (FLAG[i] ? v === 1 : v));
 }
 
+/** A refusal of the unique index on case numbers as DuplicateCaseNoError, naming the number the database names (else `caseNo`). */
+function duplicateOf(error: unknown, caseNo: string | null): unknown {
+  if (error instanceof DuplicateCaseNoError) return error;
+  const e = error as { code?: string; constraint?: string; detail?: string };
+  if (e?.code === "23505" && e.constraint === "cases_case_no_unique") {
+    const named = /\(case_no\)=\((.*)\) already exists/.exec(e.detail ?? "")?.[1];
+    const number = named ?? caseNo;
+    if (number !== null) return new DuplicateCaseNoError(number);
+  }
+  return error;
+}
+
 /** How many rows a chunk gathers before it is sent. */
 const CHUNK = 10_000;
 
@@ -91,26 +106,47 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
     return ids.shift()!;
   };
 
+  // In a bulk load a chunk's COPY runs while the next chunk is made (the server parses and
+  // indexes one chunk while this process generates the next); otherwise each send is awaited.
+  let sending: Promise<void> = Promise.resolve();
   const flush = async () => {
-    if (cases.length) await copyRows(client, "cases", CASE_COLUMNS, cases);
-    if (links.length) await copyRows(client, "case_right_holders", ["case_id", "right_holder_id"], links);
-    if (search.length) await copyRows(client, "cases_search", ["case_id", "doc", "redacted_doc"], search);
-    if (audit.length) await copyRows(client, "audit_log", ["at", "user_id", "action", "entity", "entity_id", "before", "after"], audit);
+    const batch = { cases, links, search, audit, explicitMax };
     cases = [];
     links = [];
     search = [];
     audit = [];
-    if (explicitMax > 0) {
+    explicitMax = 0;
+    const previous = sending;
+    sending = (async () => {
+      await previous;
+      try {
+        await send(batch);
+      } catch (error) {
+        // a second case number among the gathered rows: the database names it
+        throw duplicateOf(error, null);
+      }
+    })();
+    sending.catch(() => {}); // awaited below or by the next read or flush
+    if (!options.bulk) await sending;
+  };
+  /** Everything gathered sent, and every send finished. */
+  const settle = async () => {
+    if (gathered()) await flush();
+    await sending;
+  };
+  const send = async (b: { cases: Row[]; links: Row[]; search: Row[]; audit: Row[]; explicitMax: number }) => {
+    if (b.cases.length) await copyRows(client, "cases", CASE_COLUMNS, b.cases);
+    if (b.links.length) await copyRows(client, "case_right_holders", ["case_id", "right_holder_id"], b.links);
+    if (b.search.length) await copyRows(client, "cases_search", ["case_id", "doc", "redacted_doc"], b.search);
+    if (b.audit.length) await copyRows(client, "audit_log", ["at", "user_id", "action", "entity", "entity_id", "before", "after"], b.audit);
+    if (b.explicitMax > 0) {
       // ids the caller chose (the seed): the sequence moves past them
-      await q("select setval(pg_get_serial_sequence('cases', 'id'), greatest($1::bigint, (select last_value from cases_id_seq)))", [explicitMax]);
-      explicitMax = 0;
+      await client.query("select setval(pg_get_serial_sequence('cases', 'id'), greatest($1::bigint, (select last_value from cases_id_seq)))", [b.explicitMax]);
     }
   };
   const gathered = () => cases.length + links.length + search.length + audit.length > 0;
   /** reads see the batch's own writes */
-  const read = async () => {
-    if (gathered()) await flush();
-  };
+  const read = settle;
   const maybeFlush = async () => {
     if (cases.length >= CHUNK || search.length >= CHUNK || audit.length >= CHUNK) await flush();
   };
@@ -218,16 +254,8 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
       if (!emptyAtStart || !options.bulk) return withPostgresChangeLogPaused(tx, work);
       return withPostgresChangeLogPaused(tx, () => bulkLoad(client, work));
     },
-    flush,
-    asDuplicate(error, caseNo) {
-      const e = error as { code?: string; constraint?: string; detail?: string };
-      if (e?.code === "23505" && e.constraint === "cases_case_no_unique") {
-        // a COPY of many cases: the number the database names
-        const named = /\(case_no\)=\((.*)\) already exists/.exec(e.detail ?? "")?.[1];
-        return new DuplicateCaseNoError(named ?? caseNo);
-      }
-      return error;
-    },
+    flush: settle,
+    asDuplicate: (error, caseNo) => duplicateOf(error, caseNo),
   };
 }
 
