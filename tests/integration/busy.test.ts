@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sqliteEngine } from "../../db/engine";
 import { createCase, type CaseInput } from "../../db/mutations/cases";
 import { drizzleOf, migrateDb, openDb, openSqlite, type Db } from "../../db/sqlite/open";
 import { listCases } from "../../db/queries/cases";
@@ -28,10 +29,10 @@ let officeId: number;
 let holders: number[];
 const children: ChildProcess[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   const seeding = openDb(`file:${file}`);
   migrateDb(seeding);
-  seedDatabase(seeding.$client, { cases: 5_000, seed: 41 });
+  await seedDatabase(seeding.$client, { cases: 5_000, seed: 41 });
   seeding.$client.close();
   db = drizzleOf(openSqlite(file));
   officeId = (db.$client.prepare("select id from customs_offices order by id limit 1").get() as { id: number }).id;
@@ -133,13 +134,14 @@ describe("another process holds the write lock", () => {
   });
 
   it("a write that waits out busy_timeout fails as 'busy' (nothing written), not as a crash", async () => {
-    const short = openSqlite(file);
-    short.pragma("busy_timeout = 300"); // this test's connection only: the server keeps 5000
+    const shortConnection = openSqlite(file);
+    shortConnection.pragma("busy_timeout = 300"); // this test's connection only: the server keeps 5000
+    const short = sqliteEngine(drizzleOf(shortConnection));
     try {
       const lock = await holdWriteLock("HOLD-2");
       let caught: unknown;
       try {
-        createCase(short, input("BUSY-REFUSED"), null); // the lock stays held, however long this takes
+        await createCase(short, input("BUSY-REFUSED"), null); // the lock stays held, however long this takes
       } catch (error) {
         caught = error;
       }
@@ -157,10 +159,10 @@ describe("another process holds the write lock", () => {
       expect(calls).toBe(1);
       await lock.release();
       expect(exists("BUSY-REFUSED")).toBe(false);
-      createCase(short, input("BUSY-REFUSED"), null); // and works once the lock is free
+      await createCase(short, input("BUSY-REFUSED"), null); // and works once the lock is free
       expect(exists("BUSY-REFUSED")).toBe(true);
     } finally {
-      short.close();
+      shortConnection.close();
     }
   });
 
