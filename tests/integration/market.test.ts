@@ -159,7 +159,7 @@ describe.each(ENGINES)("the market tables on a seeded database on %s", (dialect)
     expect(await marketRelease(t.e, null, 10)).toBe(before); // kept while nothing changed
     const victim = t.sqlite.prepare("select id from cases where deleted_at is null order by id limit 1").get() as { id: number };
     // the truth's file, and on PostgreSQL the copy too (another process's delete, as the change log sees it)
-    softDeleteCase(t.sqlite, victim.id, null);
+    await softDeleteCase(t.source, victim.id, null);
     if (t.e.dialect === "postgres") {
       await t.e.transaction((tx) => tx.run(sql`update cases set deleted_at = ${Date.now()}, version = version + 1 where id = ${victim.id}`));
     }

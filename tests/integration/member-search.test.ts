@@ -53,18 +53,19 @@ describe.each(ENGINES)("a member's search on %s", (dialect) => {
   const found = finder(() => t.e, () => own);
 
   beforeAll(async () => {
-    t = await sameData(dialect, "member-search", (s) => {
-      seedDatabase(s, { cases: 2_000, seed: 3 });
+    t = await sameData(dialect, "member-search", async (s, e) => {
+      await seedDatabase(s, { cases: 2_000, seed: 3 });
       ({ own, co } = holdersOf(s));
-      caseId = createCase(s, inputOf(s, { own, co }, {}), null).id;
+      caseId = (await createCase(e, inputOf(s, { own, co }, {}), null)).id;
       // a second case edited, a third deleted, a fourth deleted and restored: the index the
       // engine holds (on PostgreSQL, built by the copy) has each as the writer left it
-      const second = createCase(s, inputOf(s, { own, co }, { caseNo: "0200-2023-9902", goodsDescription: `Belts with ${co.name} buckles and numbat tags` }), null);
-      updateCase(s, second.id, second.version, inputOf(s, { own, co }, { caseNo: "0200-2023-9902", goodsDescription: `Belts with ${co.name} buckles and bilby tags` }), null);
-      softDeleteCase(s, createCase(s, inputOf(s, { own, co }, { caseNo: "0200-2023-9903", goodsDescription: "Caps with dugong tags" }), null).id, null);
-      const fourth = createCase(s, inputOf(s, { own, co }, { caseNo: "0200-2023-9904", goodsDescription: "Scarves with potoroo tags" }), null).id;
-      softDeleteCase(s, fourth, null);
-      restoreCase(s, fourth, null);
+      const second = await createCase(e, inputOf(s, { own, co }, { caseNo: "0200-2023-9902", goodsDescription: `Belts with ${co.name} buckles and numbat tags` }), null);
+      await updateCase(e, second.id, second.version, inputOf(s, { own, co }, { caseNo: "0200-2023-9902", goodsDescription: `Belts with ${co.name} buckles and bilby tags` }), null);
+      const third = await createCase(e, inputOf(s, { own, co }, { caseNo: "0200-2023-9903", goodsDescription: "Caps with dugong tags" }), null);
+      await softDeleteCase(e, third.id, null);
+      const fourth = (await createCase(e, inputOf(s, { own, co }, { caseNo: "0200-2023-9904", goodsDescription: "Scarves with potoroo tags" }), null)).id;
+      await softDeleteCase(e, fourth, null);
+      await restoreCase(e, fourth, null);
     });
   }, 120_000);
   afterAll(() => t?.close());
@@ -117,23 +118,23 @@ describe("on SQLite, the redacted index follows the writer and its rebuild", () 
   const found = finder(e, () => own);
   const input = (over: Partial<CaseInput>) => inputOf(t.db.$client, { own, co }, over);
 
-  beforeAll(() => {
+  beforeAll(async () => {
     t = freshDb("member-search-writes");
-    seedDatabase(t.db.$client, { cases: 2_000, seed: 3 });
+    await seedDatabase(t.db.$client, { cases: 2_000, seed: 3 });
     ({ own, co } = holdersOf(t.db.$client));
-    caseId = createCase(t.db.$client, input({}), null).id;
+    caseId = (await createCase(e(), input({}), null)).id;
   });
   afterAll(() => t?.close());
 
   it("follows edits, deletion and restoring through the one writer", async () => {
     expect(await found("quokka")).toEqual([caseNo]);
-    updateCase(t.db.$client, caseId, 1, input({ goodsDescription: `Wallets with ${co.name} logos and wombat tags` }), null);
+    await updateCase(e(), caseId, 1, input({ goodsDescription: `Wallets with ${co.name} logos and wombat tags` }), null);
     expect(await found("quokka")).toEqual([]);
     expect(await found("wombat")).toEqual([caseNo]);
     expect(await found(`${co.name} wombat`)).toEqual([]);
-    softDeleteCase(t.db.$client, caseId, null);
+    await softDeleteCase(e(), caseId, null);
     expect(await found("wombat")).toEqual([]);
-    restoreCase(t.db.$client, caseId, null);
+    await restoreCase(e(), caseId, null);
     expect(await found("wombat")).toEqual([caseNo]);
   });
 
