@@ -109,11 +109,11 @@ const query = { filters: EMPTY_FILTERS, page: 1, size: 50, sort: { key: "caseNo"
 
 describe("another process holds the write lock", () => {
   it("reads answer while it is held, with the committed state; a write waits for the lock and succeeds after it", async () => {
-    const before = listCases(db, query).total;
+    const before = (await listCases(sqliteEngine(db), query)).total;
     const lock = await holdWriteLock("HOLD-1");
     // readers answer while the lock is held (it is never let go without the test), and do not see the uncommitted case
-    const page = listCases(db, query);
-    const stats = getDashboardStats(db, EMPTY_FILTERS);
+    const page = await listCases(sqliteEngine(db), query);
+    const stats = await getDashboardStats(sqliteEngine(db), EMPTY_FILTERS);
     expect(page.total).toBe(before);
     expect(stats.kpis.cases).toBe(before);
     expect(exists("HOLD-1")).toBe(false);
@@ -129,8 +129,8 @@ describe("another process holds the write lock", () => {
     expect(await write.exited).toBe(0);
     expect(exists("HOLD-1")).toBe(true);
     expect(exists("BUSY-WAITED")).toBe(true);
-    expect(listCases(db, query).total).toBe(before + 2);
-    expect(derivedMismatches(db.$client)).toEqual([]);
+    expect((await listCases(sqliteEngine(db), query)).total).toBe(before + 2);
+    expect(await derivedMismatches(db.$client)).toEqual([]);
   });
 
   it("a write that waits out busy_timeout fails as 'busy' (nothing written), not as a crash", async () => {
@@ -177,7 +177,7 @@ describe("another process holds the write lock", () => {
       expect(await write.exited).toBe(0);
       expect(deletedAt(victim) === null).toBe(what === "restore");
     }
-    expect(derivedMismatches(db.$client)).toEqual([]);
+    expect(await derivedMismatches(db.$client)).toEqual([]);
   });
 
   it("a deferred read-then-write transaction gets SQLITE_BUSY at once; retryingBusy tries it again until it succeeds", async () => {

@@ -59,7 +59,7 @@ async function exportBytes(db: Fresh, filters: Filters, format: "csv" | "xlsx", 
   const previous = process.env.DATABASE_URL;
   process.env.DATABASE_URL = `file:${db.file}`;
   try {
-    const cursor = openExportCursor(filters, { key: "caseNo", dir: "asc" });
+    const cursor = await openExportCursor(sqliteEngine(db.db), filters, { key: "caseNo", dir: "asc" });
     const stream = format === "csv"
       ? csvStream(cursor.rows, locale, cursor.close)
       : xlsxStream(cursor.rows, locale, { title: "Filters", lines: [], exportedAtLabel: "At", rowsLabel: "Rows", sheetName: locale === "zh" ? "案件" : "Cases", filtersSheetName: "Filters" }, cursor.close);
