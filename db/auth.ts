@@ -7,6 +7,7 @@ import type { Role } from "../lib/enums";
 import type { Db } from "./sqlite/open";
 import { accounts, appMeta, caseRightHolders, cases, customsOffices, rightHolders, sessions, rateLimits, signInFailures, users, verifications } from "./sqlite/schema";
 import { isDemo } from "./bulk";
+import { sqliteEngine } from "./engine";
 import { authBaseUrl, authSecretFromEnv, secureCookies } from "../lib/env";
 import { signValue, verifySigned } from "../lib/signed-cookie";
 
@@ -181,7 +182,7 @@ export function demoMemberHolder(db: Db): number | null {
 
 /** In a demo database, makes sure the three demo accounts exist (with the demo password). */
 export async function ensureDemoAccounts(db: Db, auth: Auth = createAuth(db)): Promise<number> {
-  if (!isDemo(db.$client)) return 0;
+  if (!(await isDemo(sqliteEngine(db)))) return 0;
   let created = 0;
   for (const account of DEMO_ACCOUNTS) {
     if (db.select({ id: users.id }).from(users).where(eq(users.email, account.email)).get()) continue;

@@ -18,20 +18,55 @@ const MAX_LEXEME_BYTES = 2_047;
 
 const quote = (lexeme: string) => `'${lexeme.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
 
-/** A tsvector literal of weighted columns: each column's tokens at consecutive positions. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const NOT_ALPHANUMERIC = /[^a-z0-9]+/;
+
+// Goods texts, right-holder names and lexemes repeat across cases (a seed of a million cases
+// has a few tens of thousands of goods texts): their tokens and quoted forms are kept, a
+// bounded number of them. Printable ASCII is split directly: for it indexTokens'
+// normalisations change nothing and it splits on anything but a-z and 0-9, after lower-casing.
+const keptTokens = new Map<string, string[]>();
+const keptQuoted = new Map<string, string>();
+
+function split(text: string): string[] {
+  return PRINTABLE_ASCII.test(text) ? text.toLowerCase().split(NOT_ALPHANUMERIC).filter(Boolean) : indexTokens(text);
+}
+
+function tokensOf(text: string, keep: boolean): string[] {
+  if (!keep) return split(text);
+  let found = keptTokens.get(text);
+  if (!found) {
+    if (keptTokens.size >= 100_000) keptTokens.clear();
+    keptTokens.set(text, (found = split(text)));
+  }
+  return found;
+}
+
+function quotedOf(lexeme: string): string {
+  let found = keptQuoted.get(lexeme);
+  if (found === undefined) {
+    if (keptQuoted.size >= 100_000) keptQuoted.clear();
+    keptQuoted.set(lexeme, (found = quote(lexeme)));
+  }
+  return found;
+}
+
+/** A tsvector literal of weighted columns: each column's tokens at consecutive positions (the first column's text is not kept: a case number). */
 function vector(columns: [weight: "A" | "B" | "C", text: string][]): string {
-  const positions = new Map<string, string[]>();
+  const positions = new Map<string, string>();
   let position = 0;
-  for (const [weight, text] of columns) {
-    for (const token of indexTokens(text)) {
+  for (let c = 0; c < columns.length; c++) {
+    const [weight, text] = columns[c]!;
+    for (const token of tokensOf(text, c > 0)) {
       position = Math.min(position + 1, MAX_POSITION);
-      if (Buffer.byteLength(token) > MAX_LEXEME_BYTES) continue;
+      if (token.length * 3 > MAX_LEXEME_BYTES && Buffer.byteLength(token) > MAX_LEXEME_BYTES) continue;
       const list = positions.get(token);
-      if (list) list.push(`${position}${weight}`);
-      else positions.set(token, [`${position}${weight}`]);
+      positions.set(token, list === undefined ? `${position}${weight}` : `${list},${position}${weight}`);
     }
   }
-  return [...positions].map(([lexeme, at]) => `${quote(lexeme)}:${at.join(",")}`).join(" ");
+  let out = "";
+  for (const [lexeme, at] of positions) out += (out ? " " : "") + quotedOf(lexeme) + ":" + at;
+  return out;
 }
 
 /** A case's two documents: `doc` for staff, `redactedDoc` for members (no right holder's name in its goods). */

@@ -1,6 +1,7 @@
 import "server-only";
 import { asc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Role } from "../../lib/enums";
+import { sqliteEngine } from "../engine";
 import { officeCaseCount } from "../mutations/reference";
 import type { Db } from "../sqlite/open";
 import { EMPTY_FILTERS } from "../../lib/filters";
@@ -134,11 +135,11 @@ export function districtOptions(db: Db): { id: number; code: string; nameEn: str
 }
 
 /** One office for the edit form, with all its cases (live and deleted: either keeps its district). */
-export function getOfficeForAdmin(db: Db, id: number): (Omit<AdminOffice, "cases"> & { cases: number }) | null {
+export async function getOfficeForAdmin(db: Db, id: number): Promise<(Omit<AdminOffice, "cases"> & { cases: number }) | null> {
   if (!Number.isSafeInteger(id) || id < 1) return null;
   const office = db.select(officeColumns).from(customsOffices).where(eq(customsOffices.id, id)).get();
   if (!office) return null;
-  return { ...office, cases: officeCaseCount(db.$client, id) };
+  return { ...office, cases: await officeCaseCount(sqliteEngine(db), id) };
 }
 
 /** How many records each admin page keeps, for the admin index. */

@@ -4,7 +4,8 @@ import {
   clearSignInFailures, createAccount as writeNewAccount, newDeviceCookie, recordSignInFailure, setAccountPassword as writePassword, signInDelay,
   signInKeys, userLabels as loadUserLabels, type AccountInput,
 } from "../auth";
-import { getAuth, getAuthSecret, getDb } from "../client";
+import { getAuth, getAuthSecret, getDb, getEngine } from "../client";
+import { sqliteEngine } from "../engine";
 import { auditAccountCreated, auditPasswordReset, deleteAccount as writeDeleteAccount, updateAccount as writeAccount, type AccountEdit } from "../mutations/reference";
 
 // Accounts and sessions: who is signed in, signing in and out (slowed down after repeated
@@ -75,22 +76,22 @@ export async function signInSucceeded(attempt: SignInAttempt): Promise<string> {
 /** Creates an account (the password hashed first) and its audit entry in one transaction; returns its id. */
 export async function createAccount(input: AccountInput, actorId: string | null): Promise<string> {
   const db = getDb();
-  return writeNewAccount(db, getAuth(), input, (id) => auditAccountCreated(db, id, actorId));
+  return writeNewAccount(db, getAuth(), input, (id) => void auditAccountCreated(sqliteEngine(db), id, actorId));
 }
 
 /** Sets a new password for an account (an admin's reset), ending its sessions, and records it. */
 export async function resetAccountPassword(accountId: string, password: string, actorId: string | null): Promise<void> {
   const db = getDb();
   await writePassword(db, getAuth(), accountId, password);
-  auditPasswordReset(db, accountId, actorId);
+  await auditPasswordReset(sqliteEngine(db), accountId, actorId);
 }
 
 export async function updateAccount(accountId: string, input: AccountEdit, actorId: string): Promise<{ changed: boolean }> {
-  return writeAccount(getDb(), accountId, input, actorId);
+  return writeAccount(getEngine(), accountId, input, actorId);
 }
 
 export async function deleteAccount(accountId: string, actorId: string): Promise<{ email: string }> {
-  return writeDeleteAccount(getDb(), accountId, actorId);
+  return writeDeleteAccount(getEngine(), accountId, actorId);
 }
 
 /** How users are named in messages and history: their email, or the id when the account is gone. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb } from "../client";
+import { getDb, getEngine } from "../client";
 import {
   createOffice as writeNewOffice, createRightHolder as writeNewHolder, mergeRightHolders as writeMerge, updateOffice as writeOffice,
   updateRightHolder as writeHolder, type MergeResult, type OfficeEdit, type OfficeInput, type RightHolderInput,
@@ -21,69 +21,69 @@ export type { AccountRow, AdminDistrict, AdminHolderRow, AdminOffice, HolderOpti
 
 /** How many of each the admin overview counts. */
 export async function adminCounts(): Promise<{ accounts: number; holders: number; offices: number; audit: number; deleted: number }> {
-  return loadCounts(getDb());
+  return await loadCounts(getDb());
 }
 
 export async function listAccounts(): Promise<AccountRow[]> {
-  return loadAccounts(getDb());
+  return await loadAccounts(getDb());
 }
 
 /** One account by id, or null. */
 export async function getAccount(id: string): Promise<AccountRow | null> {
-  return loadAccounts(getDb()).find((a) => a.id === id) ?? null;
+  return (await loadAccounts(getDb())).find((a) => a.id === id) ?? null;
 }
 
 /** The right holders an account form offers for a member. */
 export async function holderOptions(): Promise<HolderOption[]> {
-  return loadHolderOptions(getDb());
+  return await loadHolderOptions(getDb());
 }
 
 /** Right holders with their case and member counts, optionally those matching `query`. */
 export async function listHoldersForAdmin(query = ""): Promise<AdminHolderRow[]> {
-  return loadHolders(getDb(), query);
+  return await loadHolders(getDb(), query);
 }
 
 export async function getHolderForAdmin(id: number): Promise<AdminHolderRow | null> {
-  return loadHolder(getDb(), id);
+  return await loadHolder(getDb(), id);
 }
 
 export async function listOfficesForAdmin(): Promise<AdminDistrict[]> {
-  return loadOffices(getDb());
+  return await loadOffices(getDb());
 }
 
 /** The districts an office form offers as its parent. */
 export async function districtOptions(): Promise<{ id: number; code: string; nameEn: string; nameZh: string }[]> {
-  return loadDistrictOptions(getDb());
+  return await loadDistrictOptions(getDb());
 }
 
 export async function getOfficeForAdmin(id: number): Promise<(Omit<AdminOffice, "cases"> & { cases: number }) | null> {
-  return loadOffice(getDb(), id);
+  return await loadOffice(getDb(), id);
 }
 
 /** A real office and right holder for the import template's example row. */
 export async function templateReferences(): Promise<{ office: TemplateOffice | undefined; holder: string | undefined }> {
-  return loadTemplateReferences(getDb());
+  return await loadTemplateReferences(getDb());
 }
 
 // ---- writes (each one transaction with its audit entry) ----------------------------------
 
 export async function createRightHolder(input: RightHolderInput, userId: string | null): Promise<{ id: number }> {
-  return writeNewHolder(getDb().$client, input, userId);
+  return writeNewHolder(getEngine(), input, userId);
 }
 
 export async function updateRightHolder(id: number, input: RightHolderInput, userId: string | null): Promise<{ changed: boolean; cases: number }> {
-  return writeHolder(getDb().$client, id, input, userId);
+  return writeHolder(getEngine(), id, input, userId);
 }
 
 /** Moves every case and member of `removeId` to `keepId` and removes it. */
 export async function mergeRightHolders(keepId: number, removeId: number, userId: string | null): Promise<MergeResult> {
-  return writeMerge(getDb().$client, keepId, removeId, userId);
+  return writeMerge(getEngine(), keepId, removeId, userId);
 }
 
 export async function createOffice(input: OfficeInput, userId: string | null): Promise<{ id: number }> {
-  return writeNewOffice(getDb().$client, input, userId);
+  return writeNewOffice(getEngine(), input, userId);
 }
 
 export async function updateOffice(id: number, input: OfficeEdit, userId: string | null): Promise<{ changed: boolean }> {
-  return writeOffice(getDb().$client, id, input, userId);
+  return writeOffice(getEngine(), id, input, userId);
 }

@@ -11,6 +11,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { ensureDemoAccounts } from "../../db/auth";
 import { migrateDb, openDb } from "../../db/sqlite/open";
+import { sqliteEngine } from "../../db/engine";
 import { derivedMismatches } from "../../db/aggregate/check";
 import { buildIfNeeded } from "../../scripts/build-if-needed";
 import { startAppServer, stopAppServer } from "../support/server";
@@ -132,7 +133,7 @@ async function main() {
     const { softDeleteCase } = await import("../../db/mutations/cases");
     for (const no of acknowledged) {
       const row = remove.get(no) as { id: number } | undefined;
-      if (row) softDeleteCase(after.$client, row.id, null);
+      if (row) await softDeleteCase(sqliteEngine(after), row.id, null);
     }
     after.$client.prepare("delete from cases where case_no like '0100-2026-%' and deleted_at is not null").run();
     after.$client.close();

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sqliteEngine } from "../../db/engine";
 import { createCase, type CaseInput } from "../../db/mutations/cases";
 import { drizzleOf, migrateDb, openDb, openSqlite, type Db } from "../../db/sqlite/open";
 import { listCases } from "../../db/queries/cases";
@@ -28,10 +29,10 @@ let officeId: number;
 let holders: number[];
 const children: ChildProcess[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   const seeding = openDb(`file:${file}`);
   migrateDb(seeding);
-  seedDatabase(seeding.$client, { cases: 5_000, seed: 41 });
+  await seedDatabase(seeding.$client, { cases: 5_000, seed: 41 });
   seeding.$client.close();
   db = drizzleOf(openSqlite(file));
   officeId = (db.$client.prepare("select id from customs_offices order by id limit 1").get() as { id: number }).id;
@@ -108,11 +109,11 @@ const query = { filters: EMPTY_FILTERS, page: 1, size: 50, sort: { key: "caseNo"
 
 describe("another process holds the write lock", () => {
   it("reads answer while it is held, with the committed state; a write waits for the lock and succeeds after it", async () => {
-    const before = listCases(db, query).total;
+    const before = (await listCases(sqliteEngine(db), query)).total;
     const lock = await holdWriteLock("HOLD-1");
     // readers answer while the lock is held (it is never let go without the test), and do not see the uncommitted case
-    const page = listCases(db, query);
-    const stats = getDashboardStats(db, EMPTY_FILTERS);
+    const page = await listCases(sqliteEngine(db), query);
+    const stats = await getDashboardStats(sqliteEngine(db), EMPTY_FILTERS);
     expect(page.total).toBe(before);
     expect(stats.kpis.cases).toBe(before);
     expect(exists("HOLD-1")).toBe(false);
@@ -128,18 +129,19 @@ describe("another process holds the write lock", () => {
     expect(await write.exited).toBe(0);
     expect(exists("HOLD-1")).toBe(true);
     expect(exists("BUSY-WAITED")).toBe(true);
-    expect(listCases(db, query).total).toBe(before + 2);
-    expect(derivedMismatches(db.$client)).toEqual([]);
+    expect((await listCases(sqliteEngine(db), query)).total).toBe(before + 2);
+    expect(await derivedMismatches(db.$client)).toEqual([]);
   });
 
   it("a write that waits out busy_timeout fails as 'busy' (nothing written), not as a crash", async () => {
-    const short = openSqlite(file);
-    short.pragma("busy_timeout = 300"); // this test's connection only: the server keeps 5000
+    const shortConnection = openSqlite(file);
+    shortConnection.pragma("busy_timeout = 300"); // this test's connection only: the server keeps 5000
+    const short = sqliteEngine(drizzleOf(shortConnection));
     try {
       const lock = await holdWriteLock("HOLD-2");
       let caught: unknown;
       try {
-        createCase(short, input("BUSY-REFUSED"), null); // the lock stays held, however long this takes
+        await createCase(short, input("BUSY-REFUSED"), null); // the lock stays held, however long this takes
       } catch (error) {
         caught = error;
       }
@@ -157,10 +159,10 @@ describe("another process holds the write lock", () => {
       expect(calls).toBe(1);
       await lock.release();
       expect(exists("BUSY-REFUSED")).toBe(false);
-      createCase(short, input("BUSY-REFUSED"), null); // and works once the lock is free
+      await createCase(short, input("BUSY-REFUSED"), null); // and works once the lock is free
       expect(exists("BUSY-REFUSED")).toBe(true);
     } finally {
-      short.close();
+      shortConnection.close();
     }
   });
 
@@ -175,7 +177,7 @@ describe("another process holds the write lock", () => {
       expect(await write.exited).toBe(0);
       expect(deletedAt(victim) === null).toBe(what === "restore");
     }
-    expect(derivedMismatches(db.$client)).toEqual([]);
+    expect(await derivedMismatches(db.$client)).toEqual([]);
   });
 
   it("a deferred read-then-write transaction gets SQLITE_BUSY at once; retryingBusy tries it again until it succeeds", async () => {

@@ -17,11 +17,11 @@ import { sameData, type SameData } from "../support/same-data";
 describe.each(ENGINES)("case queries on %s", (dialect) => {
   let t: SameData;
   beforeAll(async () => {
-    t = await sameData(dialect, "queries", (s) => {
-      seedDatabase(s, { cases: 20_000, seed: 9 });
-      softDeleteCase(s, 778, null);
-      softDeleteCase(s, 779, null);
-      restoreCase(s, 779, null);
+    t = await sameData(dialect, "queries", async (s, e) => {
+      await seedDatabase(s, { cases: 20_000, seed: 9 });
+      await softDeleteCase(e, 778, null);
+      await softDeleteCase(e, 779, null);
+      await restoreCase(e, 779, null);
     });
   }, 300_000);
   afterAll(() => t?.close());

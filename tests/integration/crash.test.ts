@@ -1,12 +1,16 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCase } from "../../db/mutations/cases";
-import { migrateDb, openDb, openSqlite } from "../../db/sqlite/open";
+import { drizzleOf, migrateDb, openDb, openSqlite } from "../../db/sqlite/open";
+import { sqliteEngine } from "../../db/engine";
 import { derivedMismatches } from "../../db/aggregate/check";
 import { seedDatabase } from "../../seed/run";
 import { ROOT, tempDir } from "../support/db";
+import { freshEngine, type FreshEngine } from "../support/engines";
+import { searchMismatches } from "../support/written";
 
 // kill -9 of a process in the middle of writing (WAL, synchronous=NORMAL): every write it
 // acknowledged (printed after its commit returned) is in the database when it is opened
@@ -18,21 +22,21 @@ const dir = tempDir("crash");
 const file = path.join(dir, "ipr.db");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-beforeAll(() => {
+beforeAll(async () => {
   const db = openDb(`file:${file}`);
   migrateDb(db);
-  seedDatabase(db.$client, { cases: 2_000, seed: 31 });
+  await seedDatabase(db.$client, { cases: 2_000, seed: 31 });
   db.$client.close();
 });
 
 type Round = { acknowledged: number; present: number; walBytes: number; ms: number };
 
 /** Starts the writer, kills it with SIGKILL `afterMs` after its first commit, and returns what it acknowledged. */
-function writeAndKill(prefix: string, afterMs: number): Promise<{ acknowledged: number; signal: NodeJS.Signals | null }> {
+function writeAndKill(prefix: string, afterMs: number, target = file): Promise<{ acknowledged: number; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     // node itself with tsx's loader, not the tsx binary: that one runs node as a child, which
     // a SIGKILL of the binary would leave running
-    const writer = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "tests", "support", "writer.ts"), file, "cases", prefix], {
+    const writer = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "tests", "support", "writer.ts"), target, "cases", prefix], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -93,7 +97,7 @@ describe("kill -9 during writes", () => {
       // restarts cleanly: the next write works
       const holders = (sqlite.prepare("select id from right_holders order by id limit 1").all() as { id: number }[]).map((r) => r.id);
       const officeId = (sqlite.prepare("select id from customs_offices order by id limit 1").get() as { id: number }).id;
-      const { id } = createCase(sqlite, {
+      const { id } = await createCase(sqliteEngine(drizzleOf(sqlite)), {
         caseNo: `${prefix}-AFTER`, officeId, seizedOn: "2024-05-07", infringementType: "copyright", goodsCategory: "apparel_footwear",
         goodsDescription: "Written after the crash", pieces: 3, valueFen: 300, direction: "import", channel: "general_freight",
         transport: "sea", protectionMode: "on_application", originCountry: null, destinationCountry: null, campaignId: null,
@@ -110,5 +114,32 @@ describe("kill -9 during writes", () => {
 
   afterAll(() => {
     for (const r of rounds) console.log(`crash round: ${r.acknowledged} acknowledged, ${r.present} present, WAL ${r.walBytes} bytes at reopen, ${r.ms} ms`);
+  });
+});
+
+// PostgreSQL: a writer killed with -9 loses its connection; the server rolls back what it had
+// not committed, and every acknowledged commit stays, each with its audit entry and search document.
+describe("kill -9 during writes on PostgreSQL", () => {
+  let pg: FreshEngine;
+  beforeAll(async () => {
+    pg = await freshEngine("postgres", "crash");
+    await seedDatabase(pg.e, { cases: 2_000, seed: 31 });
+  }, 120_000);
+  afterAll(() => pg?.close());
+
+  it("keeps every acknowledged case, and nothing half-written", async () => {
+    const prefix = "PGCRASH";
+    const { acknowledged, signal } = await writeAndKill(prefix, 800, pg.url);
+    expect(signal).toBe("SIGKILL");
+    expect(acknowledged).toBeGreaterThan(10);
+    const numbers = (await pg.e.all<{ caseNo: string }>(sql`select case_no as "caseNo" from cases where case_no like ${`${prefix}-%`}`))
+      .map((r) => Number(r.caseNo.slice(prefix.length + 1)))
+      .sort((a, b) => a - b);
+    expect(numbers.length).toBeGreaterThanOrEqual(acknowledged);
+    expect(numbers.length).toBeLessThanOrEqual(acknowledged + 1);
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+    const audits = await pg.e.get<{ n: number }>(sql`select count(*) as n from audit_log a join cases c on c.id = a.entity_id and a.entity = 'case' where c.case_no like ${`${prefix}-%`}`);
+    expect(Number(audits!.n)).toBe(numbers.length);
+    expect(await searchMismatches(pg.e)).toEqual([]);
   });
 });

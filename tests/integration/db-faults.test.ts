@@ -4,6 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guarded } from "../../app/api/respond";
+import { sqliteEngine } from "../../db/engine";
 import { createCase, type CaseInput } from "../../db/mutations/cases";
 import { drizzleOf, migrateDb, openDb, openSqlite } from "../../db/sqlite/open";
 import { derivedMismatches } from "../../db/aggregate/check";
@@ -23,10 +24,10 @@ const file = path.join(dir, "ipr.db");
 let officeId: number;
 let holders: number[];
 
-beforeAll(() => {
+beforeAll(async () => {
   const db = openDb(`file:${file}`);
   migrateDb(db);
-  seedDatabase(db.$client, { cases: 1_000, seed: 51 });
+  await seedDatabase(db.$client, { cases: 1_000, seed: 51 });
   officeId = (db.$client.prepare("select id from customs_offices order by id limit 1").get() as { id: number }).id;
   holders = (db.$client.prepare("select id from right_holders order by id limit 2").all() as { id: number }[]).map((r) => r.id);
   db.$client.close();
@@ -50,6 +51,17 @@ const caught = (fn: () => unknown): unknown => {
   }
   throw new Error("expected an error");
 };
+/** The same error, from a write that returns a promise. */
+const caughtAsync = async (fn: () => Promise<unknown>): Promise<unknown> => {
+  try {
+    await fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an error");
+};
+/** The connection as its engine (the writer takes one). */
+const engineOf = (sqlite: Database.Database) => sqliteEngine(drizzleOf(sqlite));
 const count = (sqlite: Database.Database) => (sqlite.prepare("select count(*) as n from cases").get() as { n: number }).n;
 
 /** What guarded() answers for an error thrown by a route handler. */
@@ -66,7 +78,7 @@ describe("a read-only database", () => {
     const ro = openSqlite(file, { readonly: true });
     try {
       const before = count(ro);
-      const error = caught(() => createCase(ro, input("RO-1"), null));
+      const error = await caughtAsync(() => createCase(engineOf(ro), input("RO-1"), null));
       expect(sqliteCode(error)).toBe("SQLITE_READONLY");
       expect(classifyDbError(error)).toBe("read_only");
       expect(count(ro)).toBe(before);
@@ -84,14 +96,14 @@ describe("a read-only database", () => {
     }
   });
 
-  it("PRAGMA query_only (a replica or a maintenance switch) gives the same answer", () => {
+  it("PRAGMA query_only (a replica or a maintenance switch) gives the same answer", async () => {
     const sqlite = openSqlite(file);
     try {
       sqlite.pragma("query_only = 1");
-      const error = caught(() => createCase(sqlite, input("RO-2"), null));
+      const error = await caughtAsync(() => createCase(engineOf(sqlite), input("RO-2"), null));
       expect(classifyDbError(error)).toBe("read_only");
       sqlite.pragma("query_only = 0");
-      createCase(sqlite, input("RO-2"), null);
+      await createCase(engineOf(sqlite), input("RO-2"), null);
       expect(derivedMismatches(sqlite)).toEqual([]);
     } finally {
       sqlite.close();
@@ -111,7 +123,7 @@ describe("a full disk", () => {
       let error: unknown;
       for (let n = 1; n < 5000 && !error; n++) {
         try {
-          createCase(sqlite, input(`FULL-${n}`, "x".repeat(3000)), null);
+          await createCase(engineOf(sqlite), input(`FULL-${n}`, "x".repeat(3000)), null);
         } catch (e) {
           error = e;
         }
@@ -127,7 +139,7 @@ describe("a full disk", () => {
       expect(answer.body).toEqual({ error: "disk_full", message: expect.stringMatching(/cannot be written: the disk is full/) });
       // room again: writing goes on
       sqlite.pragma(`max_page_count = ${pages * 100}`);
-      createCase(sqlite, input("FULL-AFTER"), null);
+      await createCase(engineOf(sqlite), input("FULL-AFTER"), null);
     } finally {
       sqlite.close();
     }
@@ -185,7 +197,7 @@ describe("a real file system: a full tmpfs, then a read-only mount (needs root)"
       while (!error && n < 10_000) {
         n++;
         try {
-          createCase(sqlite, input(`TMPFS-${n}`, "x".repeat(3000)), null);
+          await createCase(engineOf(sqlite), input(`TMPFS-${n}`, "x".repeat(3000)), null);
         } catch (e) {
           error = e;
         }
@@ -200,7 +212,7 @@ describe("a real file system: a full tmpfs, then a read-only mount (needs root)"
       expect(derivedMismatches(sqlite)).toEqual([]);
       // room again (the disk grown): the same connection writes
       mount("-o", "remount,size=64m", mountPoint);
-      createCase(sqlite, input(`TMPFS-${n}`), null);
+      await createCase(engineOf(sqlite), input(`TMPFS-${n}`), null);
       expect(count(sqlite)).toBe(before + n);
     } finally {
       sqlite.close();

@@ -36,8 +36,8 @@ let memberHolder: Holder;
 beforeAll(async () => {
   source = freshDb("agree");
   const s = source.db.$client;
-  seedDatabase(s, { cases: CASES, seed: 11 });
-  softDeleteCase(s, 9, null);
+  await seedDatabase(s, { cases: CASES, seed: 11 });
+  await softDeleteCase(sqliteEngine(source.db), 9, null);
   postgres = await freshPostgres();
   await copyDatabase({ from: `file:${source.file}`, to: postgres.url });
   lite = sqliteEngine(source.db);

@@ -18,12 +18,12 @@ describe.each(ENGINES)("the dashboard on an empty and on a demo database on %s",
   let demo: SameData;
   beforeAll(async () => {
     empty = await freshEngine(dialect, "overview");
-    demo = await sameData(dialect, "overview-demo", (s) => {
-      seedDatabase(s, { cases: 10_000, seed: 3 });
+    demo = await sameData(dialect, "overview-demo", async (s, e) => {
+      await seedDatabase(s, { cases: 10_000, seed: 3 });
       // one of Kunming's cases deleted: it counts nowhere
       const kunmingCase = s.prepare(`select c.id from cases c join customs_offices o on o.id = c.office_id
         where coalesce(o.district_id, o.id) = (select id from customs_offices where code = '8600') order by c.id limit 1`).pluck().get() as number;
-      softDeleteCase(s, kunmingCase, null);
+      await softDeleteCase(e, kunmingCase, null);
     });
   }, 300_000);
   afterAll(async () => {

@@ -1,5 +1,8 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, createAuth, type Auth } from "../../db/auth";
+import { derivedMismatches } from "../../db/aggregate/check";
+import { sqliteConnectionOf, sqliteEngine, type Engine } from "../../db/engine";
 import { restoreCase, softDeleteCase } from "../../db/mutations/cases";
 import {
   ReferenceFieldError,
@@ -14,53 +17,58 @@ import {
   type RightHolderInput,
 } from "../../db/mutations/reference";
 import { listAuditEntries } from "../../db/queries/audit";
-import { derivedMismatches } from "../../db/aggregate/check";
 import { industries } from "../../lib/enums";
-import { toMatchExpression } from "../../lib/search";
 import { seedDatabase } from "../../seed/run";
 import { freshDb } from "../support/db";
+import { ENGINES, freshEngine, type FreshEngine } from "../support/engines";
+import { searchIds, searchMismatches } from "../support/written";
 
-// Right holders, offices and accounts as the admin pages write them, against a seeded file:
-// every write keeps the cases, the search index and the derived tables exact.
+// Right holders, offices and accounts as the admin pages write them, against a seeded
+// database: every write keeps the cases, the search index and the derived tables exact.
+// Right holders and offices on both engines; accounts (db/auth.ts: better-auth on SQLite's
+// connection until its own port) and the audit page's query on SQLite.
 
-let t: ReturnType<typeof freshDb>;
-let auth: Auth;
-let adminId: string;
+describe.each(ENGINES)("reference data on %s", (dialect) => {
+let fresh: FreshEngine;
+let e: Engine;
+const adminId = "admin-of-reference-writes";
 beforeAll(async () => {
-  t = freshDb("reference-writes");
-  seedDatabase(t.db.$client, { cases: 5_000, seed: 5 });
-  auth = createAuth(t.db);
-  adminId = await createAccount(t.db, auth, { email: "boss@example.test", name: "Boss", role: "admin", holderId: null, password: "a-long-password" });
-});
-afterAll(() => t.close());
+  fresh = await freshEngine(dialect, "reference-writes");
+  e = fresh.e;
+  await seedDatabase(e, { cases: 5_000, seed: 5 });
+}, 120_000);
+afterAll(() => fresh?.close());
 
-const sqlite = () => t.db.$client;
-const all = <T>(query: string, ...params: unknown[]) => sqlite().prepare(query).all(...params) as T[];
-const one = <T>(query: string, ...params: unknown[]) => sqlite().prepare(query).get(...params) as T;
-const ids = (query: string, ...params: unknown[]) => (sqlite().prepare(query).pluck().all(...params) as number[]).sort((a, b) => a - b);
-const holder = (id: number) =>
-  one<(Omit<RightHolderInput, "foreignInvested" | "qbpcMember"> & { id: number; foreignInvested: number; qbpcMember: number }) | undefined>(
-    "select id, name, name_zh as nameZh, country, industry, foreign_invested as foreignInvested, qbpc_member as qbpcMember from right_holders where id = ?",
-    id,
+const all = <T>(query: ReturnType<typeof sql>) => e.all<T>(query);
+const one = async <T>(query: ReturnType<typeof sql>) => (await e.get<T>(query)) as T;
+const ids = async (query: ReturnType<typeof sql>) => (await e.all<{ id: number }>(query)).map((r) => Number(r.id)).sort((a, b) => a - b);
+const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
+const holder = async (id: number) => {
+  const h = await one<(Omit<RightHolderInput, "foreignInvested" | "qbpcMember"> & { id: number; foreignInvested: number | boolean; qbpcMember: number | boolean }) | undefined>(
+    sql`select id, name, name_zh as "nameZh", country, industry, foreign_invested as "foreignInvested", qbpc_member as "qbpcMember" from right_holders where id = ${id}`,
   );
-const inputOf = (id: number): RightHolderInput => {
-  const h = holder(id)!;
-  return { name: h.name, nameZh: h.nameZh, country: h.country, industry: h.industry, foreignInvested: h.foreignInvested === 1, qbpcMember: h.qbpcMember === 1 };
+  return h && { ...h, foreignInvested: Boolean(h.foreignInvested), qbpcMember: Boolean(h.qbpcMember) };
+};
+const inputOf = async (id: number): Promise<RightHolderInput> => {
+  const h = (await holder(id))!;
+  return { name: h.name, nameZh: h.nameZh, country: h.country, industry: h.industry, foreignInvested: h.foreignInvested, qbpcMember: h.qbpcMember };
 };
 /** Live cases whose search document's right-holder names match the words (and only that column). */
-const searchHolders = (words: string) =>
-  ids("select rowid from cases_fts where cases_fts match ?", `holders : (${toMatchExpression(words)!.replace(/\*/g, "")})`);
+const searchHolders = (words: string) => searchIds(e, words, "holders");
 const liveCasesNaming = (holderId: number) =>
-  ids("select c.id from cases c join case_right_holders l on l.case_id = c.id where l.right_holder_id = ? and c.deleted_at is null", holderId);
-const casesNaming = (holderId: number) => ids("select case_id from case_right_holders where right_holder_id = ?", holderId);
+  ids(sql`select c.id from cases c join case_right_holders l on l.case_id = c.id where l.right_holder_id = ${holderId} and c.deleted_at is null`);
+const casesNaming = (holderId: number) => ids(sql`select case_id as id from case_right_holders where right_holder_id = ${holderId}`);
 const lastAudit = (entity: string) =>
-  one<{ action: string; entityId: number; userId: string; before: string; after: string }>(
-    "select action, entity_id as entityId, user_id as userId, before, after from audit_log where entity = ? order by id desc limit 1",
-    entity,
+  one<{ action: string; entityId: number; userId: string; before: unknown; after: unknown }>(
+    sql`select action, entity_id as "entityId", user_id as "userId", before, after from audit_log where entity = ${entity} order by id desc limit 1`,
   );
-const refusal = (fn: () => unknown): ReferenceFieldError => {
+const mismatches = async () => [
+  ...(await searchMismatches(e)),
+  ...(dialect === "sqlite" ? derivedMismatches(sqliteConnectionOf(e)!).map((m) => JSON.stringify(m)) : []),
+];
+const refusal = async (fn: () => Promise<unknown>): Promise<ReferenceFieldError> => {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (error instanceof ReferenceFieldError) return error;
     throw error;
@@ -75,11 +83,11 @@ describe("right holders", () => {
   let both: number[];
   let either: number[];
   let deletedCase: number;
-  let memberId: string;
+  const memberId = "member-of-the-duplicate";
 
   beforeAll(async () => {
-    const pair = one<{ a: number; b: number }>(
-      `select l1.right_holder_id as a, l2.right_holder_id as b from case_right_holders l1
+    const pair = await one<{ a: number; b: number }>(
+      sql`select l1.right_holder_id as a, l2.right_holder_id as b from case_right_holders l1
        join case_right_holders l2 on l2.case_id = l1.case_id and l2.right_holder_id > l1.right_holder_id
        join right_holders h1 on h1.id = l1.right_holder_id join right_holders h2 on h2.id = l2.right_holder_id
        where h1.industry <> h2.industry
@@ -87,142 +95,183 @@ describe("right holders", () => {
     );
     keep = pair.a;
     remove = pair.b;
-    both = casesNaming(keep).filter((id) => casesNaming(remove).includes(id));
-    either = [...new Set([...casesNaming(keep), ...casesNaming(remove)])].sort((a, b) => a - b);
+    const removedCases = await casesNaming(remove);
+    both = (await casesNaming(keep)).filter((id) => removedCases.includes(id));
+    either = [...new Set([...(await casesNaming(keep)), ...removedCases])].sort((a, b) => a - b);
     expect(both.length).toBeGreaterThan(0);
-    // a deleted case of the duplicate alone, and a member of the duplicate
-    deletedCase = casesNaming(remove).find((id) => !both.includes(id))!;
-    softDeleteCase(sqlite(), deletedCase, adminId);
-    memberId = await createAccount(t.db, auth, { email: "dup.member@example.test", name: "Member", role: "member", holderId: remove, password: "a-long-password" });
+    // a deleted case of the duplicate alone, and a member of the duplicate (the account row as better-auth writes it)
+    deletedCase = removedCases.find((id) => !both.includes(id))!;
+    await softDeleteCase(e, deletedCase, adminId);
+    await e.run(sql`insert into "user" (id, name, email, email_verified, created_at, updated_at, role, holder_id)
+      values (${memberId}, 'Member', 'dup.member@example.test', ${e.say.bool(false)}, 0, 0, 'member', ${remove})`);
   });
 
-  it("creates a right holder with an audit entry, and refuses a name taken in any letter case", () => {
+  it("creates a right holder with an audit entry, and refuses a name taken in any letter case", async () => {
     const input: RightHolderInput = { name: "Brand New Holder Ltd", nameZh: "全新权利人有限公司", country: "DE", industry: "automotive", foreignInvested: true, qbpcMember: false };
-    const { id } = createRightHolder(sqlite(), input, adminId);
-    expect(holder(id)).toMatchObject({ name: input.name, country: "DE", industry: "automotive", foreignInvested: 1, qbpcMember: 0 });
-    expect(lastAudit("right_holder")).toMatchObject({ action: "create", entityId: id, userId: adminId });
-    const taken = refusal(() => createRightHolder(sqlite(), { ...input, name: "BRAND NEW HOLDER LTD" }, adminId));
+    const { id } = await createRightHolder(e, input, adminId);
+    expect(await holder(id)).toMatchObject({ name: input.name, country: "DE", industry: "automotive", foreignInvested: true, qbpcMember: false });
+    expect(await lastAudit("right_holder")).toMatchObject({ action: "create", entityId: id, userId: adminId });
+    const taken = await refusal(() => createRightHolder(e, { ...input, name: "BRAND NEW HOLDER LTD" }, adminId));
     expect([taken.field, taken.code]).toEqual(["name", "taken"]);
-    const renamedOnto = refusal(() => updateRightHolder(sqlite(), keep, { ...inputOf(keep), name: input.name }, adminId));
+    const renamedOnto = await refusal(async () => updateRightHolder(e, keep, { ...(await inputOf(keep)), name: input.name }, adminId));
     expect([renamedOnto.field, renamedOnto.code]).toEqual(["name", "taken"]);
   });
 
-  it("renaming a right holder rewrites the search documents of its live cases", () => {
-    const live = liveCasesNaming(remove);
-    updateRightHolder(sqlite(), remove, { ...inputOf(remove), name: "Zyxwv Duplicate Holder", nameZh: "重复权利人" }, adminId);
-    expect(searchHolders("Zyxwv Duplicate Holder")).toEqual(live);
-    expect(searchHolders("重复权利人")).toEqual(live);
-    const entry = lastAudit("right_holder");
+  it("renaming a right holder rewrites the search documents of its live cases", async () => {
+    const live = await liveCasesNaming(remove);
+    await updateRightHolder(e, remove, { ...(await inputOf(remove)), name: "Zyxwv Duplicate Holder", nameZh: "重复权利人" }, adminId);
+    expect(await searchHolders("Zyxwv Duplicate Holder")).toEqual(live);
+    expect(await searchHolders("重复权利人")).toEqual(live);
+    const entry = await lastAudit("right_holder");
     expect(entry.action).toBe("update");
-    expect(Object.keys(JSON.parse(entry.after)).sort()).toEqual(["name", "nameZh"]);
+    expect(Object.keys(json(entry.after)).sort()).toEqual(["name", "nameZh"]);
+    expect(await mismatches()).toEqual([]);
   });
 
-  it("changing a right holder's industry moves its cases in the industry figures exactly", () => {
-    const was = inputOf(remove).industry;
-    const other = industries.values.find((i) => i !== was && i !== inputOf(keep).industry)!;
-    const result = updateRightHolder(sqlite(), remove, { ...inputOf(remove), industry: other }, adminId);
-    expect(result.cases).toBe(liveCasesNaming(remove).length);
-    expect(derivedMismatches(sqlite())).toEqual([]);
-    const entry = lastAudit("right_holder");
-    expect([JSON.parse(entry.before), JSON.parse(entry.after)]).toEqual([{ industry: was }, { industry: other }]);
+  it("changing a right holder's industry moves its cases in the industry figures exactly", async () => {
+    const was = (await inputOf(remove)).industry;
+    const keptIndustry = (await inputOf(keep)).industry;
+    const target = industries.values.find((i) => i !== was && i !== keptIndustry)!;
+    const result = await updateRightHolder(e, remove, { ...(await inputOf(remove)), industry: target }, adminId);
+    expect(result.cases).toBe((await liveCasesNaming(remove)).length);
+    expect(await mismatches()).toEqual([]);
+    const entry = await lastAudit("right_holder");
+    expect([json(entry.before), json(entry.after)]).toEqual([{ industry: was }, { industry: target }]);
   });
 
-  it("refuses to merge a holder into itself or into one that does not exist", () => {
-    expect(refusal(() => mergeRightHolders(sqlite(), keep, keep, adminId)).code).toBe("same_holder");
-    expect(refusal(() => mergeRightHolders(sqlite(), keep, 999_999, adminId)).field).toBe("removeId");
-    expect(holder(remove)).toBeDefined();
+  it("refuses to merge a holder into itself or into one that does not exist", async () => {
+    expect((await refusal(() => mergeRightHolders(e, keep, keep, adminId))).code).toBe("same_holder");
+    expect((await refusal(() => mergeRightHolders(e, keep, 999_999, adminId))).field).toBe("removeId");
+    expect(await holder(remove)).toBeDefined();
   });
 
-  it("merging keeps every case, once, moves the members, and leaves search and derived tables exact", () => {
-    const keptName = holder(keep)!.name;
-    const auditBefore = one<{ n: number }>("select count(*) as n from audit_log").n;
-    const result = mergeRightHolders(sqlite(), keep, remove, adminId);
+  it("merging keeps every case, once, moves the members, and leaves search and derived tables exact", async () => {
+    const keptName = (await holder(keep))!.name;
+    const auditBefore = Number((await one<{ n: number }>(sql`select count(*) as n from audit_log`)).n);
+    const result = await mergeRightHolders(e, keep, remove, adminId);
 
     // every case naming either now names the kept one, each exactly once
-    expect(casesNaming(keep)).toEqual(either);
+    expect(await casesNaming(keep)).toEqual(either);
     expect(result.cases).toBe(either.length);
-    expect(casesNaming(remove)).toEqual([]);
-    expect(all("select case_id, count(*) from case_right_holders where right_holder_id = ? group by case_id having count(*) > 1", keep)).toEqual([]);
-    for (const id of both) expect(ids("select right_holder_id from case_right_holders where case_id = ?", id).filter((h) => h === keep)).toHaveLength(1);
-    expect(holder(remove)).toBeUndefined();
-    expect(one<{ holderId: number }>("select holder_id as holderId from user where id = ?", memberId).holderId).toBe(keep);
+    expect(await casesNaming(remove)).toEqual([]);
+    expect(await all(sql`select case_id, count(*) from case_right_holders where right_holder_id = ${keep} group by case_id having count(*) > 1`)).toEqual([]);
+    expect(await holder(remove)).toBeUndefined();
+    expect((await one<{ holderId: number }>(sql`select holder_id as "holderId" from "user" where id = ${memberId}`)).holderId).toBe(keep);
     expect(result.members).toBe(1);
 
     // search finds the moved cases under the kept name, and nothing under the removed one
-    expect(searchHolders("Zyxwv Duplicate Holder")).toEqual([]);
-    expect(searchHolders("重复权利人")).toEqual([]);
-    const byKeptName = searchHolders(keptName);
-    for (const id of liveCasesNaming(keep)) expect(byKeptName).toContain(id);
+    expect(await searchHolders("Zyxwv Duplicate Holder")).toEqual([]);
+    expect(await searchHolders("重复权利人")).toEqual([]);
+    const byKeptName = await searchHolders(keptName);
+    for (const id of await liveCasesNaming(keep)) expect(byKeptName).toContain(id);
 
-    expect(derivedMismatches(sqlite())).toEqual([]);
+    expect(await mismatches()).toEqual([]);
 
     // one audit entry, on the kept holder, holding the removed one as it was
-    expect(one<{ n: number }>("select count(*) as n from audit_log").n).toBe(auditBefore + 1);
-    const entry = lastAudit("right_holder");
+    expect(Number((await one<{ n: number }>(sql`select count(*) as n from audit_log`)).n)).toBe(auditBefore + 1);
+    const entry = await lastAudit("right_holder");
     expect(entry).toMatchObject({ action: "merge", entityId: keep, userId: adminId });
-    expect(JSON.parse(entry.before).removed).toMatchObject({ id: remove, name: "Zyxwv Duplicate Holder" });
-    expect(JSON.parse(entry.after)).toMatchObject({ cases: either.length, movedMembers: ["dup.member@example.test"] });
-    const listed = listAuditEntries(t.db, { action: "merge" });
-    expect(listed.total).toBe(1);
-    expect(listed.rows[0]).toMatchObject({ entity: "right_holder", entityId: keep, userLabel: "boss@example.test" });
+    expect(json(entry.before).removed).toMatchObject({ id: remove, name: "Zyxwv Duplicate Holder" });
+    expect(json(entry.after)).toMatchObject({ cases: either.length, movedMembers: ["dup.member@example.test"] });
   });
 
-  it("a deleted case of the removed holder comes back naming the kept one", () => {
-    restoreCase(sqlite(), deletedCase, adminId);
-    const named = ids("select right_holder_id from case_right_holders where case_id = ?", deletedCase);
+  it("a deleted case of the removed holder comes back naming the kept one", async () => {
+    await restoreCase(e, deletedCase, adminId);
+    const named = await ids(sql`select right_holder_id as id from case_right_holders where case_id = ${deletedCase}`);
     expect(named).toContain(keep);
     expect(named).not.toContain(remove);
-    expect(searchHolders(holder(keep)!.name)).toContain(deletedCase);
-    expect(derivedMismatches(sqlite())).toEqual([]);
+    expect(await searchHolders((await holder(keep))!.name)).toContain(deletedCase);
+    expect(await mismatches()).toEqual([]);
   });
 });
 
 describe("customs offices", () => {
-  const districtOf = (code: string) => one<{ id: number }>("select id from customs_offices where code = ? and district_id is null", code).id;
+  const districtOf = async (code: string) => (await one<{ id: number }>(sql`select id from customs_offices where code = ${code} and district_id is null`)).id;
   const officeWithCases = () =>
     one<{ id: number; districtId: number }>(
-      "select o.id, o.district_id as districtId from customs_offices o where o.district_id is not null and exists (select 1 from cases c where c.office_id = o.id) limit 1",
+      sql`select o.id, o.district_id as "districtId" from customs_offices o where o.district_id is not null and exists (select 1 from cases c where c.office_id = o.id) order by o.id limit 1`,
     );
-  const freeCode = () => {
-    for (let n = 9999; ; n--) if (!one("select 1 from customs_offices where code = ?", String(n))) return String(n);
+  const freeCode = async () => {
+    for (let n = 9999; ; n--) if (!(await e.get(sql`select 1 from customs_offices where code = ${String(n)}`))) return String(n);
   };
 
-  it("creates a subordinate customs under a district, with an audit entry, and refuses a taken or malformed code", () => {
-    const code = freeCode();
-    const kunming = districtOf("8600");
-    const { id } = createOffice(sqlite(), { code, nameEn: "Test Customs", nameZh: "测试海关", province: "Yunnan", districtId: kunming }, adminId);
-    expect(one("select code, district_id as districtId from customs_offices where id = ?", id)).toEqual({ code, districtId: kunming });
-    expect(lastAudit("customs_office")).toMatchObject({ action: "create", entityId: id });
-    const taken = refusal(() => createOffice(sqlite(), { code: "8600", nameEn: "X", nameZh: "某", province: "Yunnan", districtId: kunming }, adminId));
+  it("creates a subordinate customs under a district, with an audit entry, and refuses a taken or malformed code", async () => {
+    const code = await freeCode();
+    const kunming = await districtOf("8600");
+    const { id } = await createOffice(e, { code, nameEn: "Test Customs", nameZh: "测试海关", province: "Yunnan", districtId: kunming }, adminId);
+    expect(await one(sql`select code, district_id as "districtId" from customs_offices where id = ${id}`)).toEqual({ code, districtId: kunming });
+    expect(await lastAudit("customs_office")).toMatchObject({ action: "create", entityId: id });
+    const taken = await refusal(() => createOffice(e, { code: "8600", nameEn: "X", nameZh: "某", province: "Yunnan", districtId: kunming }, adminId));
     expect([taken.field, taken.code]).toEqual(["code", "code_taken"]);
-    expect(refusal(() => createOffice(sqlite(), { code: "86a0", nameEn: "X", nameZh: "某", province: "Yunnan", districtId: kunming }, adminId)).code).toBe("code_format");
+    expect((await refusal(() => createOffice(e, { code: "86a0", nameEn: "X", nameZh: "某", province: "Yunnan", districtId: kunming }, adminId))).code).toBe("code_format");
     // a subordinate belongs to a district, not to another subordinate
-    expect(refusal(() => createOffice(sqlite(), { code: freeCode(), nameEn: "X", nameZh: "某", province: "Yunnan", districtId: id }, adminId)).field).toBe("districtId");
+    const another = await freeCode();
+    expect((await refusal(() => createOffice(e, { code: another, nameEn: "X", nameZh: "某", province: "Yunnan", districtId: id }, adminId))).field).toBe("districtId");
   });
 
-  it("edits names and province, and moves an office without cases to another district", () => {
-    const { id } = one<{ id: number }>("select id from customs_offices where name_en = 'Test Customs'");
-    updateOffice(sqlite(), id, { nameEn: "Test Customs Office", nameZh: "测试海关办事处", province: "Yunnan", districtId: districtOf("8600") }, adminId);
-    expect(JSON.parse(lastAudit("customs_office").after)).toMatchObject({ nameEn: "Test Customs Office", nameZh: "测试海关办事处" });
-    const shanghai = districtOf("2200");
-    updateOffice(sqlite(), id, { nameEn: "Test Customs Office", nameZh: "测试海关办事处", province: "Shanghai", districtId: shanghai }, adminId);
-    expect(one<{ d: number }>("select district_id as d from customs_offices where id = ?", id).d).toBe(shanghai);
+  it("edits names and province, and moves an office without cases to another district", async () => {
+    const { id } = await one<{ id: number }>(sql`select id from customs_offices where name_en = 'Test Customs'`);
+    await updateOffice(e, id, { nameEn: "Test Customs Office", nameZh: "测试海关办事处", province: "Yunnan", districtId: await districtOf("8600") }, adminId);
+    expect(json((await lastAudit("customs_office")).after)).toMatchObject({ nameEn: "Test Customs Office", nameZh: "测试海关办事处" });
+    const shanghai = await districtOf("2200");
+    await updateOffice(e, id, { nameEn: "Test Customs Office", nameZh: "测试海关办事处", province: "Shanghai", districtId: shanghai }, adminId);
+    expect((await one<{ d: number }>(sql`select district_id as d from customs_offices where id = ${id}`)).d).toBe(shanghai);
   });
 
-  it("refuses to move an office with cases to another district, or to make a district subordinate", () => {
-    const office = officeWithCases();
-    const other = one<{ id: number }>("select id from customs_offices where district_id is null and id <> ? limit 1", office.districtId).id;
-    const before = one("select * from customs_offices where id = ?", office.id);
-    const refused = refusal(() => updateOffice(sqlite(), office.id, { ...one<{ nameEn: string; nameZh: string; province: string }>("select name_en as nameEn, name_zh as nameZh, province from customs_offices where id = ?", office.id), districtId: other }, adminId));
+  it("refuses to move an office with cases to another district, or to make a district subordinate", async () => {
+    const office = await officeWithCases();
+    const other = (await one<{ id: number }>(sql`select id from customs_offices where district_id is null and id <> ${office.districtId} order by id limit 1`)).id;
+    const before = await one(sql`select * from customs_offices where id = ${office.id}`);
+    const names = await one<{ nameEn: string; nameZh: string; province: string }>(sql`select name_en as "nameEn", name_zh as "nameZh", province from customs_offices where id = ${office.id}`);
+    const refused = await refusal(() => updateOffice(e, office.id, { ...names, districtId: other }, adminId));
     expect(refused.field).toBe("districtId");
     expect(refused.code).toBe("has_cases");
     expect(Number(refused.params.cases)).toBeGreaterThan(0);
-    expect(one("select * from customs_offices where id = ?", office.id)).toEqual(before);
-    const kunming = districtOf("8600");
-    expect(refusal(() => updateOffice(sqlite(), kunming, { nameEn: "Kunming", nameZh: "昆明海关", province: "Yunnan", districtId: other }, adminId)).code).toBe("district_fixed");
-    expect(derivedMismatches(sqlite())).toEqual([]);
+    expect(await one(sql`select * from customs_offices where id = ${office.id}`)).toEqual(before);
+    const kunming = await districtOf("8600");
+    expect((await refusal(() => updateOffice(e, kunming, { nameEn: "Kunming", nameZh: "昆明海关", province: "Yunnan", districtId: other }, adminId))).code).toBe("district_fixed");
+    expect(await mismatches()).toEqual([]);
   });
 });
+});
+
+// ---- accounts and the audit page's query: SQLite (better-auth's adapter on its connection) ----
+
+describe("accounts and the audit log on sqlite", () => {
+let t: ReturnType<typeof freshDb>;
+let e: Engine;
+let auth: Auth;
+let adminId: string;
+beforeAll(async () => {
+  t = freshDb("reference-accounts");
+  e = sqliteEngine(t.db);
+  await seedDatabase(e, { cases: 1_000, seed: 5 });
+  auth = createAuth(t.db);
+  adminId = await createAccount(t.db, auth, { email: "boss@example.test", name: "Boss", role: "admin", holderId: null, password: "a-long-password" });
+  await e.transaction(async (tx) => {
+    await createRightHolder(tx, { name: "Audit Trail Holder", nameZh: null, country: "DE", industry: "luxury", foreignInvested: false, qbpcMember: false }, adminId);
+    const office = await tx.get<{ id: number }>(sql`select id from customs_offices where district_id is null order by id limit 1`);
+    await createOffice(tx, { code: "9998", nameEn: "Audit Customs", nameZh: "审计海关", province: "Yunnan", districtId: office!.id }, adminId);
+  });
+});
+afterAll(() => t.close());
+
+const sqlite = () => t.db.$client;
+const one = <T>(query: string, ...params: unknown[]) => sqlite().prepare(query).get(...params) as T;
+const lastAudit = (entity: string) =>
+  one<{ action: string; entityId: number; userId: string; before: string; after: string }>(
+    "select action, entity_id as entityId, user_id as userId, before, after from audit_log where entity = ? order by id desc limit 1",
+    entity,
+  );
+const refusal = async (fn: () => Promise<unknown>): Promise<ReferenceFieldError> => {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof ReferenceFieldError) return error;
+    throw error;
+  }
+  throw new Error("the write was not refused");
+};
 
 describe("accounts", () => {
   let analystId: string;
@@ -230,7 +279,7 @@ describe("accounts", () => {
 
   beforeAll(async () => {
     analystId = await createAccount(t.db, auth, { email: "analyst.two@example.test", name: "Analyst Two", role: "analyst", holderId: null, password: "a-long-password" });
-    auditAccountCreated(t.db, analystId, adminId);
+    await auditAccountCreated(e, analystId, adminId);
   });
 
   it("a created account has an audit entry keyed by its rowid, naming its id and email", () => {
@@ -239,10 +288,10 @@ describe("accounts", () => {
     expect(JSON.parse(entry.after)).toMatchObject({ id: analystId, email: "analyst.two@example.test", role: "analyst" });
   });
 
-  it("changes a role and a company, with an audit entry; a member needs a right holder", () => {
+  it("changes a role and a company, with an audit entry; a member needs a right holder", async () => {
     const holderId = one<{ id: number }>("select id from right_holders order by id limit 1").id;
-    expect(() => updateAccount(t.db, analystId, { name: "Analyst Two", role: "member", holderId: null }, adminId)).toThrow(/right holder/);
-    updateAccount(t.db, analystId, { name: "Analyst Two", role: "member", holderId }, adminId);
+    await expect(updateAccount(e, analystId, { name: "Analyst Two", role: "member", holderId: null }, adminId)).rejects.toThrow(/right holder/);
+    await updateAccount(e, analystId, { name: "Analyst Two", role: "member", holderId }, adminId);
     expect(one("select role, holder_id as holderId from user where id = ?", analystId)).toEqual({ role: "member", holderId });
     const entry = lastAudit("user");
     expect(entry.entityId).toBe(rowid(analystId));
@@ -250,15 +299,15 @@ describe("accounts", () => {
     expect(JSON.parse(entry.after)).toEqual({ id: analystId, email: "analyst.two@example.test", role: "member", holderId });
   });
 
-  it("an admin can neither demote nor delete themself", () => {
-    expect(refusal(() => updateAccount(t.db, adminId, { name: "Boss", role: "analyst", holderId: null }, adminId)).code).toBe("self_demote");
-    expect(refusal(() => deleteAccount(t.db, adminId, adminId)).code).toBe("self_delete");
+  it("an admin can neither demote nor delete themself", async () => {
+    expect((await refusal(() => updateAccount(e, adminId, { name: "Boss", role: "analyst", holderId: null }, adminId))).code).toBe("self_demote");
+    expect((await refusal(() => deleteAccount(e, adminId, adminId))).code).toBe("self_delete");
     expect(one("select role from user where id = ?", adminId)).toEqual({ role: "admin" });
   });
 
-  it("deletes another account with its password and sessions, leaving an audit entry that names it", () => {
+  it("deletes another account with its password and sessions, leaving an audit entry that names it", async () => {
     const id = rowid(analystId);
-    deleteAccount(t.db, analystId, adminId);
+    await deleteAccount(e, analystId, adminId);
     expect(one("select 1 from user where id = ?", analystId)).toBeUndefined();
     expect(one<{ n: number }>("select count(*) as n from account where user_id = ?", analystId).n).toBe(0);
     const entry = lastAudit("user");
@@ -283,4 +332,5 @@ describe("the audit log query", () => {
     // a page past the end is the last page
     expect(listAuditEntries(t.db, {}, 99, 5).page).toBe(everything.pageCount);
   });
+});
 });
