@@ -4,7 +4,7 @@ import type Database from "better-sqlite3";
 // holders, customs offices and accounts through db/mutations/reference.ts) records itself here,
 // inside the transaction of the write.
 
-export type AuditEntity = "case" | "right_holder" | "customs_office" | "user";
+export type AuditEntity = "case" | "right_holder" | "customs_office" | "user" | "recordation";
 
 export type AuditEntry = {
   userId: string | null;
