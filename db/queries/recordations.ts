@@ -270,7 +270,7 @@ export async function createRecordation(e: Engine, writer: Writer, input: Record
   if (holderId === undefined || holderId === null) throw new RecordationFieldError("holderId", "required");
   return e.transaction(async (tx) => {
     if (!(await holderExists(tx, holderId))) throw new RecordationFieldError("holderId", "unknown", { value: holderId });
-    if (await numberTaken(tx, input.number)) throw new RecordationFieldError("number", "taken", { number: input.number });
+    if (await numberTaken(tx, input.number)) throw new RecordationFieldError("number", "number_taken", { number: input.number });
     const { recordations: r } = tx.t;
     const now = Date.now();
     const values = {
@@ -301,7 +301,7 @@ export async function updateRecordation(e: Engine, writer: Writer, id: number, v
     const before = await forWrite(tx, writer, id, version);
     const holderId = input.holderId ?? before.holderId;
     if (!(await holderExists(tx, holderId))) throw new RecordationFieldError("holderId", "unknown", { value: holderId });
-    if (await numberTaken(tx, input.number, id)) throw new RecordationFieldError("number", "taken", { number: input.number });
+    if (await numberTaken(tx, input.number, id)) throw new RecordationFieldError("number", "number_taken", { number: input.number });
     const beforeParties = await partiesOf(tx, id);
     const set = {
       number: input.number, holderId, kind: input.kind, rightNo: input.rightNo, titleEn: input.titleEn, titleZh: input.titleZh,
