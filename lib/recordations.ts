@@ -147,8 +147,8 @@ export const recordationInput = recordationFields
     if (classes === null) ctx.addIssue({ code: "custom", path: ["classes"], message: "classes" });
     else if (v.kind === "trademark" && classes.length === 0) ctx.addIssue({ code: "custom", path: ["classes"], message: "classes_required" });
     if (v.validTo !== null && isIsoDate(v.validFrom)) {
+      // (a new one's ten-year limit is checked on creation: a renewed one spans several terms)
       if (v.validTo < v.validFrom) ctx.addIssue({ code: "custom", path: ["validTo"], message: "before_start" });
-      else if (v.validTo > defaultValidTo(v.validFrom)) ctx.addIssue({ code: "custom", path: ["validTo"], message: "over_ten_years" });
     }
   })
   .transform((v) => ({

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, desc, eq, gt, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import { first, type Engine } from "../engine";
 import { CaseNotFoundError, VersionConflictError } from "../writer";
@@ -5,7 +6,7 @@ import type { AuditEntry } from "../audit";
 import type { Scope } from "../../lib/roles";
 import type { InfringementType, RecordationApproval, RecordationPartyKind, RecordationState } from "../../lib/enums";
 import {
-  classesFromText, classesToText, expiringHorizon, recordationState, renewable, renewedValidTo,
+  classesFromText, classesToText, defaultValidTo, expiringHorizon, recordationState, renewable, renewedValidTo,
   type PartyInput, type RecordationFilters, type RecordationInput,
 } from "../../lib/recordations";
 
@@ -268,6 +269,7 @@ export async function createRecordation(e: Engine, writer: Writer, input: Record
   const holders = scopeHolders(writer.scope);
   const holderId = holders ? holders[0] : input.holderId;
   if (holderId === undefined || holderId === null) throw new RecordationFieldError("holderId", "required");
+  if (input.validTo > defaultValidTo(input.validFrom)) throw new RecordationFieldError("validTo", "over_ten_years");
   return e.transaction(async (tx) => {
     if (!(await holderExists(tx, holderId))) throw new RecordationFieldError("holderId", "unknown", { value: holderId });
     if (await numberTaken(tx, input.number)) throw new RecordationFieldError("number", "number_taken", { number: input.number });
