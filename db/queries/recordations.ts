@@ -194,7 +194,7 @@ export async function recordationHistory(e: Engine, scope: Scope, id: number): P
     const before = (typeof row.before === "string" ? JSON.parse(row.before) : row.before) as Record<string, unknown> | null;
     const after = (typeof row.after === "string" ? JSON.parse(row.after) : row.after) as Record<string, unknown> | null;
     const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
-    const changed = [...keys].filter((k) => JSON.stringify(before?.[k]) !== JSON.stringify(after?.[k]));
+    const changed = before === null ? [] : [...keys].filter((k) => JSON.stringify(before?.[k]) !== JSON.stringify(after?.[k]));
     return { at: new Date(row.at as unknown as Date | number).getTime(), action: row.action, user: member ? null : (row.email ?? null), changed };
   });
 }

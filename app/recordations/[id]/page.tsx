@@ -149,7 +149,7 @@ export default async function RecordationPage({ params }: { params: Promise<{ id
             {history.map((h, i) => (
               <li key={i}>
                 <time dateTime={new Date(h.at).toISOString()}>{dateTime.format(h.at)}</time> — {auditActions.is(h.action) ? auditActions.label(h.action, locale) : h.action}
-                {h.changed.length > 0 && <> ({h.changed.join(", ")})</>}
+                {h.changed.length > 0 && <> ({h.changed.map((k) => (t.has(`fields.${k}`) ? t(`fields.${k}`) : k)).join(locale === "zh" ? "、" : ", ")})</>}
                 {h.user && <> · {h.user}</>}
               </li>
             ))}
