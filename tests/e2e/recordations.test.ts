@@ -74,6 +74,7 @@ describe("recordations in Chromium", () => {
     await form.getByRole("button", { name: "Record" }).click();
     await expect.poll(() => form.locator(".field-error").first().textContent()).toContain("a letter, the year and five digits");
     expect(row()).toBeUndefined();
+    await memberPage.screenshot({ path: "/tmp/recordation-form-refused.png", fullPage: true });
     // what was typed is still there; the number corrected, the image chosen again
     expect(await form.getByLabel("Mark or title (English)").inputValue()).toBe("E2E MARK");
     await form.getByLabel("Recordation number").fill(number);
