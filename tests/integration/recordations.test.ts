@@ -9,6 +9,7 @@ import {
 import { VersionConflictError } from "../../db/writer";
 import { createRandom } from "../../lib/prng";
 import { recordationInput, type RecordationInput } from "../../lib/recordations";
+import { prepareImage } from "../../db/repo/recordations";
 import { generateRecordations } from "../../seed/recordations";
 import { ENGINES, freshEngine, type FreshEngine } from "../support/engines";
 
@@ -204,5 +205,36 @@ describe.each(ENGINES)("recordations on %s", (dialect) => {
     });
     const listed = await listRecordations(e, admin.scope, { page: 1 }, TODAY);
     expect(listed.total).toBeGreaterThanOrEqual(made.length);
+  });
+});
+
+describe("mark images on upload", () => {
+  const refusal = (p: Promise<unknown>) => p.then(() => null, (error: unknown) => (error instanceof RecordationFieldError ? error.code : error));
+
+  it("takes PNG, JPEG and WebP by their bytes, re-encoded without their metadata", async () => {
+    const sharp = (await import("sharp")).default;
+    const jpeg = await sharp({ create: { width: 40, height: 20, channels: 3, background: "#c00" } })
+      .jpeg()
+      .withMetadata({ exif: { IFD0: { Copyright: "secret-exif-marker", Artist: "someone" } } })
+      .toBuffer();
+    expect(jpeg.includes("secret-exif-marker")).toBe(true);
+    // the browser's claimed type is not trusted: the bytes are
+    const out = (await prepareImage(new File([new Uint8Array(jpeg)], "mark.png", { type: "image/png" })))!;
+    expect(out.contentType).toBe("image/jpeg");
+    expect(Buffer.from(out.bytes).includes("secret-exif-marker")).toBe(false);
+    expect(await sharp(out.bytes).metadata()).toMatchObject({ width: 40, height: 20, format: "jpeg" });
+    const webp = await sharp({ create: { width: 8, height: 8, channels: 4, background: "#0c0" } }).webp().toBuffer();
+    expect((await prepareImage(new File([new Uint8Array(webp)], "m.webp")))!.contentType).toBe("image/webp");
+    expect(await prepareImage(new File([], "empty.png"))).toBeNull();
+    expect(await prepareImage(null)).toBeNull();
+  });
+
+  it("refuses other types, more than 2 MB, and bytes that only start like an image", async () => {
+    expect(await refusal(prepareImage(new File(['<svg xmlns="http://www.w3.org/2000/svg"/>'], "m.svg", { type: "image/svg+xml" })))).toBe("image_type");
+    expect(await refusal(prepareImage(new File(["GIF89a......"], "m.gif", { type: "image/gif" })))).toBe("image_type");
+    const big = new Uint8Array(2 * 1024 * 1024 + 1);
+    big.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(await refusal(prepareImage(new File([big], "big.png", { type: "image/png" })))).toBe("image_too_large");
+    expect(await refusal(prepareImage(new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])], "broken.jpg")))).toBe("image_unreadable");
   });
 });
