@@ -84,7 +84,6 @@ export default async function RecordationPage({ params }: { params: Promise<{ id
         <section className="panel" aria-labelledby="rec-image-title">
           <h2 id="rec-image-title">{t("image")}</h2>
           {r.hasImage ? (
-            // eslint-disable-next-line @next/next/no-img-element -- served by the access-checked route, not optimised
             <img className="rec-image" src={`/api/recordations/${r.id}/image?v=${r.version}`} alt={t("imageAlt", { number: r.number, title: r.titleEn })} data-testid="recordation-image" />
           ) : (
             <p>{t("noImage")}</p>
