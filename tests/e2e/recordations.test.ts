@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, addMonths, defaultValidTo, renewedValidTo, todayInBeijing } from "../../lib/recordations";
 import { ensureRecordationFixtures, PNG_1x1, type RecordationFixtures } from "./recordation-fixtures";
-import { baseURL, expectNoSeriousAxeViolations, launchBrowser, signInAs, sqlGet, waitForHydration } from "./support";
+import { baseURL, expectNoSeriousAxeViolations, launchBrowser, sessionCookie, signInAs, sqlAll, sqlGet, waitForHydration } from "./support";
 
 // Recordations in Chromium: a member records a right of its company (with the mark's image),
 // an admin approves it, the member renews it in its last six months; the list filters by the
@@ -139,6 +139,19 @@ describe("recordations in Chromium", () => {
     const staff = await admin.request.get(`${baseURL()}/api/recordations/${fx.other}/image`);
     expect(staff.status()).toBe(200);
     expect(staff.headers()["content-type"]).toBe("image/png");
+  });
+
+  it("no page of recordations a member reaches names another company, in either language", async () => {
+    const others = sqlAll<{ name: string; nameZh: string | null }>("select name, name_zh as nameZh from right_holders where id <> ?", fx.memberHolder)
+      .flatMap((h) => [h.name, h.nameZh ?? ""])
+      .filter((n) => n.length >= 4);
+    const cookie = await sessionCookie("member");
+    for (const locale of ["en", "zh"]) {
+      for (const path of ["/recordations", `/recordations?holder=${fx.otherHolder}`, "/recordations?state=valid", "/recordations/new", `/recordations/${fx.own}`, `/recordations/${fx.other}`]) {
+        const body = await (await fetch(`${baseURL()}${path}`, { headers: { cookie: `${cookie}; NEXT_LOCALE=${locale}` } })).text();
+        expect(others.filter((n) => body.includes(n)), `${path} (${locale})`).toEqual([]);
+      }
+    }
   });
 
   it("the list in Chinese", async () => {
