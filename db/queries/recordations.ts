@@ -116,7 +116,7 @@ export async function listRecordations(
   const holders = scopeHolders(scope);
   const where = and(
     holders ? e.say.inList(sql`${r.holderId}`, holders) : undefined,
-    filters.holder !== undefined ? eq(r.holderId, filters.holder) : undefined,
+    filters.holder !== undefined ? (filters.holder <= 2_147_483_647 ? eq(r.holderId, filters.holder) : e.say.never) : undefined,
     filters.kind ? eq(r.kind, filters.kind) : undefined,
     filters.state ? stateCondition(e, filters.state, today) : undefined,
   );
@@ -143,7 +143,8 @@ export async function recordationHolderChoices(e: Engine, scope: Scope): Promise
 }
 
 async function loadRaw(e: Engine, scope: Scope, id: number) {
-  if (!Number.isSafeInteger(id) || id < 1) return undefined;
+  // an id beyond PostgreSQL's integer is none (not a database error)
+  if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) return undefined;
   const { recordations: r, rightHolders: h } = e.t;
   const holders = scopeHolders(scope);
   return first(

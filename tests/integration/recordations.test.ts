@@ -108,6 +108,8 @@ describe.each(ENGINES)("recordations on %s", (dialect) => {
     expect(await listRecordations(e, memberA.scope, { page: 1, holder: holderB }, TODAY)).toMatchObject({ total: 0, rows: [] });
     expect(await recordationHolderChoices(e, memberA.scope)).toEqual([{ id: holderA, name: "Acme Corp" }]);
     expect(await getRecordation(e, memberA.scope, otherId, TODAY)).toBeNull();
+    expect(await getRecordation(e, admin.scope, 99_999_999_999, TODAY)).toBeNull();
+    expect(await getRecordationImage(e, admin.scope, 2 ** 31)).toBeNull();
     expect(await getRecordationImage(e, memberA.scope, otherId)).toBeNull();
     expect(await recordationHistory(e, memberA.scope, otherId)).toEqual([]);
     const other = (await getRecordation(e, admin.scope, otherId, TODAY))!;
