@@ -128,7 +128,7 @@ export function partiesOf(input: { licensees: string[]; consignors: string[] }):
 
 const recordationFields = z.object({
   number: recordationNumber,
-  holderId: z.preprocess(blankToNull, z.coerce.number().int("required").positive("required").nullable()),
+  holderId: z.preprocess(blankToNull, z.coerce.number().int("required").positive("required").max(2_147_483_647, "unknown").nullable()),
   kind: z.enum(infringementTypes.values, { error: "choose" }),
   rightNo: requiredText(60),
   titleEn: requiredText(200),

@@ -14,8 +14,8 @@ import { FieldProblem, defineAction, defineAsyncAction, formToObject, type Actio
 // scope of its session is the scope of the write, so another company's id is "not found".
 
 const writerOf = (user: SessionUser) => ({ id: user.id, scope: caseScope(user) });
-const id = z.coerce.number({ error: "required" }).int("required").positive("required");
-const version = z.coerce.number({ error: "required" }).int("required").positive("required");
+const id = z.coerce.number({ error: "required" }).int("required").positive("required").max(2_147_483_647, "not_found");
+const version = z.coerce.number({ error: "required" }).int("required").positive("required").max(2_147_483_647, "conflict");
 const confirmed = z.literal("yes", { error: "confirm" });
 
 async function refusing<T>(write: () => Promise<T>): Promise<T> {
