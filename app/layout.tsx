@@ -43,6 +43,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <li>
                 <Link href="/districts">{t("nav.districts")}</Link>
               </li>
+              <li>
+                <Link href="/recordations">{t("nav.recordations")}</Link>
+              </li>
               {can(user.role, "write") && (
                 <li>
                   <Link href="/admin">{t("nav.admin")}</Link>

@@ -218,6 +218,31 @@ export const auditActions = defineEnum({
 });
 export type AuditAction = (typeof auditActions.values)[number];
 
+// Customs IP recordations (Reg. Arts. 7-10): the approval state stored; validity derived from the dates.
+export const recordationApprovals = defineEnum({
+  pending: { en: "Awaiting approval", zh: "待审批" },
+  approved: { en: "Approved", zh: "已核准" },
+  revoked: { en: "Revoked", zh: "已撤销" },
+});
+export type RecordationApproval = (typeof recordationApprovals.values)[number];
+
+/** What a reader sees: derived from the approval state, the dates and today (never stored). */
+export const recordationStates = defineEnum({
+  pending: { en: "Awaiting approval", zh: "待审批" },
+  valid: { en: "Valid", zh: "有效" },
+  expiring: { en: "Expiring within 6 months", zh: "6个月内到期" },
+  expired: { en: "Expired", zh: "已过期" },
+  revoked: { en: "Revoked", zh: "已撤销" },
+});
+export type RecordationState = (typeof recordationStates.values)[number];
+
+/** The parties of a recordation whose goods are genuine (Measures Art. 7). */
+export const recordationPartyKinds = defineEnum({
+  licensee: { en: "Licensee", zh: "被许可人" },
+  consignor: { en: "Authorised consignor", zh: "授权收发货人" },
+});
+export type RecordationPartyKind = (typeof recordationPartyKinds.values)[number];
+
 // Who a signed-in user is, for the access rules of DESIGN.md (lib/roles.ts).
 export const roles = defineEnum({
   admin: { en: "Admin", zh: "管理员" },

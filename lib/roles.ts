@@ -13,7 +13,11 @@ export const PERMISSIONS = {
   readCases: ["admin", "analyst", "member"],
   /** exports of the case table */
   exportCases: ["admin", "analyst", "member"],
-  /** create, edit, delete and restore cases; right holders and offices; accounts; the audit log */
+  /** customs IP recordations: staff read all, a member its own company's (see caseScope) */
+  readRecordations: ["admin", "analyst", "member"],
+  /** record a right, renew it, name its licensees and consignors: a member for its own company; admins for any */
+  keepRecordations: ["admin", "member"],
+  /** create, edit, delete and restore cases; approve, revoke and edit recordations; right holders and offices; accounts; the audit log */
   write: ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;

@@ -107,6 +107,8 @@ export function AuditRecord({ row, t }: { row: AuditRow; t: Translate }) {
       : `${String(a.name ?? b.name ?? "")} #${row.entityId}`.trim();
   } else if (row.entity === "customs_office") {
     what = row.officeCode !== null ? <Link href={`/admin/offices/${row.entityId}`}>{row.officeCode}</Link> : String(a.code ?? b.code ?? `#${row.entityId}`);
+  } else if (row.entity === "recordation") {
+    what = <Link href={`/recordations/${row.entityId}`}>{String(a.number ?? b.number ?? `#${row.entityId}`)}</Link>;
   } else if (row.entity === "user") {
     what = String(a.email ?? b.email ?? `#${row.entityId}`);
   }

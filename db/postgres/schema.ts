@@ -22,6 +22,8 @@ import {
   industries,
   infringementTypes,
   protectionModes,
+  recordationApprovals,
+  recordationPartyKinds,
   roles,
   transports,
 } from "../../lib/enums";
@@ -313,4 +315,75 @@ export const signInFailures = pgTable("sign_in_failures", {
   failures: integer("failures").notNull(),
   firstAt: bigint("first_at", { mode: "number" }).notNull(),
   lastAt: bigint("last_at", { mode: "number" }).notNull(),
+});
+
+// Customs IP recordations (知识产权海关保护备案, Reg. Arts. 7-10): a right holder's right recorded
+// with GACC, valid 10 years and renewable. `status` is the approval state only; whether one is
+// valid, expiring (within 6 months) or expired is derived from the dates and today
+// (lib/recordations.ts). Dates are 'YYYY-MM-DD' text, timestamps ms since 1970.
+export const recordations = pgTable(
+  "recordations",
+  {
+    id: id(),
+    number: text("number").notNull().unique(),
+    holderId: integer("holder_id")
+      .notNull()
+      .references(() => rightHolders.id),
+    kind: text("kind", { enum: infringementTypes.values }).notNull(),
+    rightNo: text("right_no").notNull(),
+    titleEn: text("title_en").notNull(),
+    titleZh: text("title_zh"),
+    /** Nice classes, comma-separated in ascending order ("9,25"); empty for rights without classes */
+    classes: text("classes").notNull().default(""),
+    validFrom: text("valid_from").notNull(),
+    validTo: text("valid_to").notNull(),
+    status: text("status", { enum: recordationApprovals.values }).notNull().default("pending"),
+    revokedReason: text("revoked_reason"),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    createdBy: text("created_by"),
+    updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+    updatedBy: text("updated_by"),
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [
+    check("recordations_number_ck", sql`${t.number} ~ '^[A-Z][0-9]{4}-[0-9]{5}$'`),
+    check("recordations_kind_ck", oneOf(t.kind, infringementTypes.values)),
+    check("recordations_status_ck", oneOf(t.status, recordationApprovals.values)),
+    check("recordations_dates_ck", sql`${t.validFrom} <= ${t.validTo}`),
+    check("recordations_valid_from_ck", sql`${t.validFrom} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`),
+    check("recordations_valid_to_ck", sql`${t.validTo} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`),
+    index("recordations_holder_idx").on(t.holderId, t.validTo),
+    index("recordations_valid_to_idx").on(t.validTo),
+  ],
+);
+
+/** Licensees and authorised consignors of a recordation: goods of theirs are genuine. */
+export const recordationParties = pgTable(
+  "recordation_parties",
+  {
+    id: id(),
+    recordationId: integer("recordation_id")
+      .notNull()
+      .references(() => recordations.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: recordationPartyKinds.values }).notNull(),
+    name: text("name").notNull(),
+  },
+  (t) => [
+    check("recordation_parties_kind_ck", oneOf(t.kind, recordationPartyKinds.values)),
+    index("recordation_parties_recordation_idx").on(t.recordationId),
+  ],
+);
+
+/**
+ * The image of a recorded mark, in the database (several app servers share it): the bytes
+ * as re-encoded on upload (metadata stripped), base64 text so both engines hold the same type.
+ */
+export const recordationImages = pgTable("recordation_images", {
+  recordationId: integer("recordation_id")
+    .primaryKey()
+    .references(() => recordations.id, { onDelete: "cascade" }),
+  contentType: text("content_type").notNull(),
+  dataBase64: text("data_base64").notNull(),
+  bytes: integer("bytes").notNull(),
+  updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
 });

@@ -18,6 +18,8 @@ import {
   industries,
   infringementTypes,
   protectionModes,
+  recordationApprovals,
+  recordationPartyKinds,
   roles,
   transports,
 } from "../../lib/enums";
@@ -292,4 +294,75 @@ export const signInFailures = sqliteTable("sign_in_failures", {
   failures: integer("failures").notNull(),
   firstAt: integer("first_at").notNull(),
   lastAt: integer("last_at").notNull(),
+});
+
+// Customs IP recordations (知识产权海关保护备案, Reg. Arts. 7-10): a right holder's right recorded
+// with GACC, valid 10 years and renewable. `status` is the approval state only; whether one is
+// valid, expiring (within 6 months) or expired is derived from the dates and today
+// (lib/recordations.ts). Dates are 'YYYY-MM-DD' text, timestamps ms since 1970.
+export const recordations = sqliteTable(
+  "recordations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    number: text("number").notNull().unique(),
+    holderId: integer("holder_id")
+      .notNull()
+      .references(() => rightHolders.id),
+    kind: text("kind", { enum: infringementTypes.values }).notNull(),
+    rightNo: text("right_no").notNull(),
+    titleEn: text("title_en").notNull(),
+    titleZh: text("title_zh"),
+    /** Nice classes, comma-separated in ascending order ("9,25"); empty for rights without classes */
+    classes: text("classes").notNull().default(""),
+    validFrom: text("valid_from").notNull(),
+    validTo: text("valid_to").notNull(),
+    status: text("status", { enum: recordationApprovals.values }).notNull().default("pending"),
+    revokedReason: text("revoked_reason"),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by"),
+    updatedAt: integer("updated_at").notNull(),
+    updatedBy: text("updated_by"),
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [
+    check("recordations_number_ck", sql`${t.number} glob '[A-Z][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9]'`),
+    check("recordations_kind_ck", oneOf(t.kind, infringementTypes.values)),
+    check("recordations_status_ck", oneOf(t.status, recordationApprovals.values)),
+    check("recordations_dates_ck", sql`${t.validFrom} <= ${t.validTo}`),
+    check("recordations_valid_from_ck", sql`${t.validFrom} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'`),
+    check("recordations_valid_to_ck", sql`${t.validTo} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'`),
+    index("recordations_holder_idx").on(t.holderId, t.validTo),
+    index("recordations_valid_to_idx").on(t.validTo),
+  ],
+);
+
+/** Licensees and authorised consignors of a recordation: goods of theirs are genuine. */
+export const recordationParties = sqliteTable(
+  "recordation_parties",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    recordationId: integer("recordation_id")
+      .notNull()
+      .references(() => recordations.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: recordationPartyKinds.values }).notNull(),
+    name: text("name").notNull(),
+  },
+  (t) => [
+    check("recordation_parties_kind_ck", oneOf(t.kind, recordationPartyKinds.values)),
+    index("recordation_parties_recordation_idx").on(t.recordationId),
+  ],
+);
+
+/**
+ * The image of a recorded mark, in the database (several app servers share it): the bytes
+ * as re-encoded on upload (metadata stripped), base64 text so both engines hold the same type.
+ */
+export const recordationImages = sqliteTable("recordation_images", {
+  recordationId: integer("recordation_id")
+    .primaryKey()
+    .references(() => recordations.id, { onDelete: "cascade" }),
+  contentType: text("content_type").notNull(),
+  dataBase64: text("data_base64").notNull(),
+  bytes: integer("bytes").notNull(),
+  updatedAt: integer("updated_at").notNull(),
 });

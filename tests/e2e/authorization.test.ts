@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ensureRecordationFixtures, type RecordationFixtures } from "./recordation-fixtures";
 import { baseURL, openTestDatabase, sessionCookie, type DemoRole } from "./support";
 
 // The authorisation matrix over real HTTP against the started server: every page, route
@@ -16,8 +17,10 @@ let ownCase = 0;
 let otherCase = 0;
 let holderId = 0;
 let otherHolderId = 0;
+let rec: RecordationFixtures;
 
 beforeAll(async () => {
+  rec = ensureRecordationFixtures();
   const db = openTestDatabase();
   holderId = (db.prepare("select holder_id as id from user where email = 'member@demo.test'").get() as { id: number }).id;
   ownCase = (db.prepare(`select min(case_id) as id from case_right_holders l join cases c on c.id = l.case_id
@@ -63,6 +66,12 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["admin: offices", () => "/admin/offices", adminsOnly],
   ["admin: deleted cases", () => "/admin/deleted", adminsOnly],
   ["admin: import", () => "/admin/import", adminsOnly],
+  ["recordations", () => "/recordations", everyone(200)],
+  ["recordations, filtered", () => "/recordations?state=expiring&kind=trademark", everyone(200)],
+  ["own company's recordation", () => `/recordations/${rec.own}`, everyone(200)],
+  ["another company's recordation", () => `/recordations/${rec.other}`, { anonymous: "login", member: 404, analyst: 200, admin: 200 }],
+  ["new recordation form", () => "/recordations/new", { anonymous: "login", member: 200, analyst: 403, admin: 200 }],
+  ["edit recordation form", () => `/recordations/${rec.own}/edit`, adminsOnly],
   ["login page", () => "/login", { anonymous: 200, member: 307, analyst: 307, admin: 307 }],
 ];
 
@@ -75,6 +84,8 @@ const APIS: [string, () => string, Record<Who, Outcome>][] = [
   ["GET /api/stats", () => "/api/stats?district=8600", api(200)],
   ["GET /api/market", () => "/api/market?from=2016-01-01&to=2017-12-31", api(200)],
   ["GET /api/market (another filter: 400)", () => "/api/market?district=8600", api(400, 400)],
+  ["GET /api/recordations/{other company's}/image", () => `/api/recordations/${rec.other}/image`, api(404)],
+  ["GET /api/recordations/{none}/image", () => "/api/recordations/99999999/image", api(404, 404)],
   ["GET /api/auth/get-session", () => "/api/auth/get-session", { anonymous: 200, member: 200, analyst: 200, admin: 200 }],
   ["GET /api/admin/backup", () => "/api/admin/backup", { anonymous: 401, member: 403, analyst: 403, admin: 200 }],
   ["GET /api/admin/import/template (csv, en)", () => "/api/admin/import/template?format=csv&locale=en", { anonymous: 401, member: 403, analyst: 403, admin: 200 }],
@@ -229,7 +240,10 @@ describe("server actions", () => {
       "changePassword", "createAccountAction", "createCaseAction", "createHolderAction", "createOfficeAction",
       "deleteAccountAction", "deleteCaseAction", "mergeHoldersAction", "resetPasswordAction", "restoreCaseAction",
       "setLocale", "signIn", "signOut", "updateAccountAction", "updateCaseAction", "updateHolderAction", "updateOfficeAction",
-    ]);
+      // recordations
+      "approveRecordationAction", "createRecordationAction", "renewRecordationAction", "revokeRecordationAction",
+      "setRecordationPartiesAction", "updateRecordationAction",
+    ].sort());
   });
 
   /** Runs a write action as each user (admin last) and checks it was written exactly for the admin. */
@@ -338,6 +352,70 @@ describe("server actions", () => {
       (who) => ({ id: String(subordinate), nameEn: `Matrix renamed by ${who}`, nameZh: "矩阵测试", province: "Beijing", districtId: district }),
       (who) => one<{ name: string }>("select name_en as name from customs_offices where id = ?", subordinate).name === `Matrix renamed by ${who}`,
     );
+  });
+
+  describe("recordations", () => {
+    const recNumber = (who: Who) => `T2026-8${WHO.indexOf(who)}${suffix.slice(-3)}`;
+    const recFields = (who: Who, holder: number) => ({
+      number: recNumber(who), holderId: String(holder), kind: "trademark", rightNo: "555", titleEn: `Matrix ${who}`, titleZh: "",
+      classes: "9", validFrom: "2026-01-01", validTo: "", licensees: "", consignors: "",
+    });
+    const recRow = (id: number) => one<{ status: string; version: number; validTo: string; parties: number; holderId: number }>(
+      `select status, version, valid_to as validTo, holder_id as holderId,
+         (select count(*) from recordation_parties p where p.recordation_id = r.id) as parties
+       from recordations r where id = ?`, id);
+    const onPage = (id: number) => `/recordations/${id}`;
+    const run = async (name: string, who: Who, fields: Record<string, string>, path: string) => verdict(await invoke(actions.get(name)!, who, fields, path));
+
+    it("createRecordationAction: members (for their own company) and admins", async () => {
+      const got: Record<string, string> = {};
+      for (const who of WHO) {
+        // everyone names another company: a member's recordation is its own company's all the same
+        got[who] = await run("createRecordationAction", who, recFields(who, otherHolderId), "/recordations/new");
+        const made = one<{ holderId: number; status: string } | undefined>("select holder_id as holderId, status from recordations where number = ?", recNumber(who));
+        if (who === "member") expect(made).toEqual({ holderId, status: "pending" });
+        else if (who === "admin") expect(made).toEqual({ holderId: otherHolderId, status: "pending" });
+        else expect(made, `created by ${who}`).toBeUndefined();
+      }
+      expect(got).toEqual({ anonymous: "login", member: "ran", analyst: "forbidden", admin: "ran" });
+    });
+
+    it("setRecordationPartiesAction and renewRecordationAction: a member on its own company's only, admins on any", async () => {
+      const got: Record<string, string> = {};
+      for (const who of WHO) {
+        const before = recRow(rec.own);
+        got[who] = await run("setRecordationPartiesAction", who, { id: String(rec.own), version: String(before.version), licensees: `Licensee of ${who}`, consignors: "" }, onPage(rec.own));
+        expect(recRow(rec.own).parties, `parties by ${who}`).toBe(who === "member" || who === "admin" ? 1 : before.parties);
+      }
+      expect(got).toEqual({ anonymous: "login", member: "ran", analyst: "forbidden", admin: "ran" });
+      // another company's: the member's write finds nothing (the answer is "not found"), nothing changes
+      const other = recRow(rec.other);
+      const answer = await invoke(actions.get("setRecordationPartiesAction")!, "member", { id: String(rec.other), version: String(other.version), licensees: "Taken over", consignors: "" }, onPage(rec.own));
+      expect(answer.body).toMatch(/"error":"not_found"/);
+      const renew = await invoke(actions.get("renewRecordationAction")!, "member", { id: String(rec.other), version: String(other.version), confirm: "yes" }, onPage(rec.own));
+      expect(renew.body).toMatch(/"error":"not_found"/);
+      expect(recRow(rec.other)).toEqual(other);
+      // renewing the member's own one (not within its last six months) is refused as too early, by the write itself
+      const own = recRow(rec.own);
+      const early = await invoke(actions.get("renewRecordationAction")!, "member", { id: String(rec.own), version: String(own.version), confirm: "yes" }, onPage(rec.own));
+      expect(early.body).toMatch(/"code":"too_early"/);
+      for (const who of ["anonymous", "analyst"] as const) {
+        expect(await run("renewRecordationAction", who, { id: String(rec.own), version: String(own.version), confirm: "yes" }, onPage(rec.own))).toBe(who === "anonymous" ? "login" : "forbidden");
+      }
+      expect(recRow(rec.own)).toEqual(own);
+    });
+
+    it("approveRecordationAction, updateRecordationAction, revokeRecordationAction: admin only", async () => {
+      const id = one<{ id: number }>("select id from recordations where number = ?", recNumber("admin")).id;
+      const version = () => String(recRow(id).version);
+      await writeMatrix("approveRecordationAction", () => ({ id: String(id), version: version(), confirm: "yes" }), () => recRow(id).status === "approved");
+      await writeMatrix(
+        "updateRecordationAction",
+        (who) => ({ ...recFields("admin", otherHolderId), id: String(id), version: version(), titleEn: `Edited by ${who}` }),
+        (who) => one<{ t: string }>("select title_en as t from recordations where id = ?", id).t === `Edited by ${who}`,
+      );
+      await writeMatrix("revokeRecordationAction", () => ({ id: String(id), version: version(), confirm: "yes", reason: "Matrix" }), () => recRow(id).status === "revoked");
+    });
   });
 
   it("setLocale and signIn: anyone, on the login page too; changePassword and signOut: only with a session", async () => {
