@@ -23,9 +23,9 @@ import { freshDb, ROOT, TSX } from "../support/db";
 const TODAY = new Date("2025-05-10T12:00:00Z");
 let t: ReturnType<typeof freshDb>;
 
-beforeAll(() => {
+beforeAll(async () => {
   t = freshDb("aggregate");
-  seedDatabase(t.db.$client, { cases: 8_000, seed: 23 });
+  await seedDatabase(t.db.$client, { cases: 8_000, seed: 23 });
 });
 afterAll(() => t.close());
 

@@ -6,11 +6,12 @@ import { EMPTY_FILTERS, type CaseQuery, type Filters } from "../../lib/filters";
 import { formatMoney } from "../../lib/format";
 import { seedDatabase } from "../../seed/run";
 import { freshDb } from "../support/db";
+import { sqliteEngine } from "../../db/engine";
 
 let t: ReturnType<typeof freshDb>;
-beforeAll(() => {
+beforeAll(async () => {
   t = freshDb("queries");
-  seedDatabase(t.db.$client, { cases: 20_000, seed: 9 });
+  await seedDatabase(t.db.$client, { cases: 20_000, seed: 9 });
 });
 afterAll(() => t.close());
 
@@ -165,19 +166,19 @@ describe("one case", () => {
     expect(c.version).toBe(1);
   });
 
-  it("is null for an unknown or a deleted id", () => {
+  it("is null for an unknown or a deleted id", async () => {
     expect(getCase(t.db, 99_999_999)).toBeNull();
     expect(getCase(t.db, 0)).toBeNull();
     const caseNo = getCase(t.db, 778)!.caseNo;
     const holder = getCase(t.db, 778)!.rightHolders[0]!.id;
     const holderTotal = listCases(t.db, all(f({ holder: [holder] }))).total;
-    softDeleteCase(t.db.$client, 778, null);
+    await softDeleteCase(sqliteEngine(t.db), 778, null);
     expect(listCases(t.db, all(f({ holder: [holder] }))).total).toBe(holderTotal - 1);
     expect(getCase(t.db, 778)).toBeNull();
     expect(listCases(t.db, all(f({}))).total).toBe(19_999);
     expect(listCases(t.db, all(f({ q: caseNo }))).total).toBe(0);
     expect(derivedMismatches(t.db.$client)).toEqual([]);
-    restoreCase(t.db.$client, 778, null);
+    await restoreCase(sqliteEngine(t.db), 778, null);
     expect(getCase(t.db, 778)!.history.map((h) => h.action)).toEqual(["restore", "delete"]);
     expect(listCases(t.db, all(f({ q: caseNo }))).rows.map((r) => r.id)).toEqual([778]);
     expect(derivedMismatches(t.db.$client)).toEqual([]);

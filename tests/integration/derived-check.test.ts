@@ -8,6 +8,7 @@ import { DuplicateCaseNoError, loadStoredCase, writeCases, type CaseWrite } from
 import { EMPTY_FILTERS } from "../../lib/filters";
 import { seedDatabase } from "../../seed/run";
 import { freshDb } from "../support/db";
+import { sqliteEngine } from "../../db/engine";
 
 // The one check of the derived data (db/aggregate/check.ts) finds what it is there to find:
 // a store that missed a change, a search document gone or wrong. And the writer's bulk-load
@@ -16,9 +17,9 @@ import { freshDb } from "../support/db";
 // reaches every store — of the connection that wrote and of another one — at its next read.
 
 let t: ReturnType<typeof freshDb>;
-beforeAll(() => {
+beforeAll(async () => {
   t = freshDb("derived-check");
-  seedDatabase(t.db.$client, { cases: 3_000, seed: 5 });
+  await seedDatabase(t.db.$client, { cases: 3_000, seed: 5 });
 });
 afterAll(() => t.close());
 
@@ -62,7 +63,7 @@ describe("the derived-figures check", () => {
     expect(derivedMismatches(t.db)).toEqual([]);
   });
 
-  it("finds a search document gone, and one whose words differ from the case's", () => {
+  it("finds a search document gone, and one whose words differ from the case's", async () => {
     const sqlite = t.db.$client;
     const [gone, wrong] = liveIds(t.db, 2);
     sqlite.prepare("delete from cases_redacted_fts where rowid = ?").run(gone);
@@ -72,7 +73,8 @@ describe("the derived-figures check", () => {
     expect(ids).toEqual([{ source: "cases_redacted_fts", figure: "document", key: String(gone), derived: "none", base: "live case" }]);
     // the ids agree again; the terms of the planted document do not
     const search = searchIndexWriter(sqlite);
-    const stored = (id: number) => loadStoredCase(sqlite, id)!;
+    const storedCases = new Map(await Promise.all([gone!, wrong!].map(async (id) => [id, (await loadStoredCase(sqliteEngine(t.db), id))!] as const)));
+    const stored = (id: number) => storedCases.get(id)!;
     const names = (id: number) => sqlite.prepare(`select h.name || ' ' || coalesce(h.name_zh, '') from case_right_holders l
       join right_holders h on h.id = l.right_holder_id where l.case_id = ? order by h.id`).pluck().all(id) as string[];
     search.put({ caseId: gone!, caseNo: stored(gone!).caseNo, goods: stored(gone!).goodsDescription, holderNames: names(gone!) });
@@ -88,20 +90,20 @@ describe("the derived-figures check", () => {
 
 describe("a bulk load through the writer (derived: 'rebuild')", () => {
   /** Copies of existing cases under new case numbers. */
-  const copies = (db: Db, n: number, prefix: string): CaseWrite[] =>
-    liveIds(db, n).map((id, i) => {
-      const { version: _v, updatedBy: _u, updatedAt: _a, deletedAt: _d, ...values } = loadStoredCase(db.$client, id)!;
+  const copies = (db: Db, n: number, prefix: string): Promise<CaseWrite[]> =>
+    Promise.all(liveIds(db, n).map(async (id, i): Promise<CaseWrite> => {
+      const { version: _v, updatedBy: _u, updatedAt: _a, deletedAt: _d, ...values } = (await loadStoredCase(sqliteEngine(db), id))!;
       return { op: "create", input: { ...values, caseNo: `${prefix}-${String(i).padStart(5, "0")}` } };
-    });
+    }));
 
-  it("logs one row, and every store — this connection's and another's — sees the new figures at its next read", () => {
+  it("logs one row, and every store — this connection's and another's — sees the new figures at its next read", async () => {
     const other = openDb(`file:${t.file}`);
     try {
       const before = kpis(t.db);
       expect(kpis(other)).toEqual(before);
       const seq = caseStore(t.db).seq;
-      const writes = copies(t.db, 600, "BULK");
-      writeCases(t.db.$client, writes, { userId: null, derived: "rebuild" });
+      const writes = await copies(t.db, 600, "BULK");
+      await writeCases(sqliteEngine(t.db), writes, { userId: null, derived: "rebuild" });
       expect(t.db.$client.prepare("select case_id from case_changes where seq > ?").pluck().all(seq)).toEqual([0]);
       // the log is live again: the next write is logged
       const [edited] = liveIds(t.db, 1);
@@ -118,12 +120,12 @@ describe("a bulk load through the writer (derived: 'rebuild')", () => {
     }
   });
 
-  it("a bulk load that fails leaves the log live: nothing of it logged, the next write logged", () => {
+  it("a bulk load that fails leaves the log live: nothing of it logged, the next write logged", async () => {
     const sqlite = t.db.$client;
-    const writes = copies(t.db, 3, "FAIL");
+    const writes = await copies(t.db, 3, "FAIL");
     const duplicate = { ...writes[0]!, input: { ...(writes[0] as { input: object }).input } } as CaseWrite;
     const seq = sqlite.prepare("select max(seq) from case_changes").pluck().get() as number;
-    expect(() => writeCases(sqlite, [...writes, duplicate], { userId: null, derived: "rebuild" })).toThrow(DuplicateCaseNoError);
+    await expect(writeCases(sqliteEngine(t.db), [...writes, duplicate], { userId: null, derived: "rebuild" })).rejects.toThrow(DuplicateCaseNoError);
     expect(sqlite.prepare("select count(*) from case_changes where seq > ?").pluck().get(seq)).toBe(0);
     const [id] = liveIds(t.db, 1);
     sqlite.prepare("update cases set pieces = pieces + 1 where id = ?").run(id);

@@ -17,9 +17,9 @@ import {
 
 let t: ReturnType<typeof freshDb>;
 let kinds: FilterKind[];
-beforeAll(() => {
+beforeAll(async () => {
   t = freshDb("plans");
-  seedDatabase(t.db.$client, { cases: 20_000, seed: 13 });
+  await seedDatabase(t.db.$client, { cases: 20_000, seed: 13 });
   kinds = filterKinds(t.db.$client);
 }, 120_000);
 afterAll(() => t.close());

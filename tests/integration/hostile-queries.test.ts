@@ -16,9 +16,9 @@ let liveCases = 0;
 let maxId = 0;
 let pools: { districts: string[]; offices: string[]; holders: string[]; campaigns: string[]; words: string[] };
 
-beforeAll(() => {
+beforeAll(async () => {
   t = freshDb("hostile");
-  seedDatabase(t.db.$client, { cases: 5_000, seed: 17 });
+  await seedDatabase(t.db.$client, { cases: 5_000, seed: 17 });
   const s = t.db.$client;
   const col = (sql: string) => (s.prepare(sql).raw().all() as unknown[][]).map((r) => String(r[0]));
   pools = {

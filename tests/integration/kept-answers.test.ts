@@ -5,6 +5,7 @@ import { facetCounts, getDashboardStats, holderFigures } from "../../db/queries/
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
 import { seedDatabase } from "../../seed/run";
 import { freshDb } from "../support/db";
+import { sqliteEngine } from "../../db/engine";
 
 // The dashboard's tallies are kept between requests (db/queries/stats.ts) and must never be
 // one commit behind: a write through this connection, a commit by another connection (another
@@ -30,9 +31,9 @@ function newCase(caseNo: string) {
 
 const cases = (db: Db, filters: Filters) => getDashboardStats(db, filters).kpis.cases;
 
-beforeAll(() => {
+beforeAll(async () => {
   t = freshDb("kept");
-  seedDatabase(t.db.$client, { cases: 3_000, seed: 5 });
+  await seedDatabase(t.db.$client, { cases: 3_000, seed: 5 });
   other = openDb(`file:${t.file}`);
 });
 afterAll(() => {
@@ -52,35 +53,34 @@ describe("kept dashboard answers", () => {
     }).toThrow(TypeError);
   });
 
-  it("follow a write on the same connection at once", () => {
+  it("follow a write on the same connection at once", async () => {
     const before = FILTERS.map((x) => cases(t.db, x));
     const facetsBefore = facetCounts(t.db, f({}));
-    const { id } = createCase(t.db.$client, newCase("5300-2020-9001"), null);
+    const { id } = await createCase(sqliteEngine(t.db), newCase("5300-2020-9001"), null);
     expect(FILTERS.map((x) => cases(t.db, x))).toEqual(before.map((n) => n + 1));
     expect(facetCounts(t.db, f({})).category.get("toys")).toBe((facetsBefore.category.get("toys") ?? 0) + 1);
-    softDeleteCase(t.db.$client, id, null);
+    await softDeleteCase(sqliteEngine(t.db), id, null);
     expect(FILTERS.map((x) => cases(t.db, x))).toEqual(before);
   });
 
-  it("follow a commit by another connection at once", () => {
+  it("follow a commit by another connection at once", async () => {
     const before = FILTERS.map((x) => cases(t.db, x));
-    const { id } = createCase(other.$client, newCase("5300-2020-9002"), null);
+    const { id } = await createCase(sqliteEngine(other), newCase("5300-2020-9002"), null);
     expect(FILTERS.map((x) => cases(t.db, x))).toEqual(before.map((n) => n + 1));
-    softDeleteCase(other.$client, id, null);
+    await softDeleteCase(sqliteEngine(other), id, null);
     expect(FILTERS.map((x) => cases(t.db, x))).toEqual(before);
   });
 
-  it("are not kept from inside a transaction that rolls back", () => {
+  it("are not kept from inside a transaction that rolls back", async () => {
     const before = cases(t.db, FILTERS[0]!);
-    const s = t.db.$client;
     const rollback = new Error("roll back");
-    expect(() =>
-      s.transaction(() => {
-        createCase(s, newCase("5300-2020-9003"), null);
+    await expect(
+      sqliteEngine(t.db).transaction(async (tx) => {
+        await createCase(tx, newCase("5300-2020-9003"), null);
         expect(cases(t.db, FILTERS[0]!)).toBe(before + 1); // inside: sees its own write
         throw rollback;
-      })(),
-    ).toThrow(rollback);
+      }),
+    ).rejects.toThrow(rollback);
     expect(cases(t.db, FILTERS[0]!)).toBe(before);
   });
 });

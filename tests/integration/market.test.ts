@@ -7,6 +7,7 @@ import { isSensitive, type Figures, type MarketView } from "../../lib/suppressio
 import { seedDatabase } from "../../seed/run";
 import { freshDb, ROOT } from "../support/db";
 import { recoverable } from "../support/disclosure";
+import { sqliteEngine } from "../../db/engine";
 
 // The market tables on a real seeded database: what they show equals plain GROUP BYs over
 // all live cases; what they hide is hidden by the rules (threshold, dominance of the
@@ -17,9 +18,9 @@ let t: ReturnType<typeof freshDb>;
 let topHolder = 0;
 let smallHolder = 0;
 
-beforeAll(() => {
+beforeAll(async () => {
   t = freshDb("market");
-  seedDatabase(t.db.$client, { cases: 20_000, seed: 9 });
+  await seedDatabase(t.db.$client, { cases: 20_000, seed: 9 });
   const holders = t.db.$client
     .prepare("select right_holder_id as id, count(*) as n from case_right_holders group by 1 order by n desc, id")
     .all() as { id: number; n: number }[];
@@ -151,11 +152,11 @@ describe("the market tables on a seeded database", () => {
     }
   });
 
-  it("is computed again when the data changes", () => {
+  it("is computed again when the data changes", async () => {
     const before = marketRelease(t.db, null, 10);
     expect(marketRelease(t.db, null, 10)).toBe(before); // kept while nothing changed
     const victim = t.db.$client.prepare("select id from cases where deleted_at is null order by id limit 1").get() as { id: number };
-    softDeleteCase(t.db.$client, victim.id, null);
+    await softDeleteCase(sqliteEngine(t.db), victim.id, null);
     const after = marketRelease(t.db, null, 10);
     expect(after).not.toBe(before);
     expect(after.byYear.reduce((s, y) => s + y.cases, 0)).toBe(before.byYear.reduce((s, y) => s + y.cases, 0) - 1);

@@ -5,6 +5,7 @@ import { ensureSearchIndexes, rebuildRedactedIndex } from "../../db/sqlite/searc
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
 import { seedDatabase } from "../../seed/run";
 import { freshDb } from "../support/db";
+import { sqliteEngine } from "../../db/engine";
 
 // A member's text search (db/case-filters.ts) over the redacted search index
 // (cases_redacted_fts, db/sqlite/search-index.ts): case number, its own company's names and the goods
@@ -34,13 +35,13 @@ function input(over: Partial<CaseInput>): CaseInput {
   };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   t = freshDb("member-search");
-  seedDatabase(t.db.$client, { cases: 2_000, seed: 3 });
+  await seedDatabase(t.db.$client, { cases: 2_000, seed: 3 });
   const holders = t.db.$client.prepare("select id, name, name_zh as nameZh, industry from right_holders order by id").all() as Holder[];
   own = holders[0]!;
   co = holders.find((h) => h.industry !== own.industry && !h.name.split(" ").some((w) => own.name.includes(w)))!;
-  caseId = createCase(t.db.$client, input({}), null).id;
+  caseId = (await createCase(sqliteEngine(t.db), input({}), null)).id;
 });
 afterAll(() => t?.close());
 
@@ -68,14 +69,14 @@ describe("a member's q", () => {
     expect(getCase(t.db, caseId)!.history[0]).toMatchObject({ action: "create", before: null });
   });
 
-  it("follows edits, deletion and restoring through the one writer", () => {
-    updateCase(t.db.$client, caseId, 1, input({ goodsDescription: `Wallets with ${co.name} logos and wombat tags` }), null);
+  it("follows edits, deletion and restoring through the one writer", async () => {
+    await updateCase(sqliteEngine(t.db), caseId, 1, input({ goodsDescription: `Wallets with ${co.name} logos and wombat tags` }), null);
     expect(found("quokka")).toEqual([]);
     expect(found("wombat")).toEqual([caseNo]);
     expect(found(`${co.name} wombat`)).toEqual([]);
-    softDeleteCase(t.db.$client, caseId, null);
+    await softDeleteCase(sqliteEngine(t.db), caseId, null);
     expect(found("wombat")).toEqual([]);
-    restoreCase(t.db.$client, caseId, null);
+    await restoreCase(sqliteEngine(t.db), caseId, null);
     expect(found("wombat")).toEqual([caseNo]);
   });
 

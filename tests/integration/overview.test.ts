@@ -12,7 +12,7 @@ beforeAll(() => {
 afterAll(() => t.close());
 
 describe("the dashboard on an empty and on a demo database", () => {
-  it("is all zeros on an empty database, which is not a demo", () => {
+  it("is all zeros on an empty database, which is not a demo", async () => {
     const s = getDashboardStats(t.db, EMPTY_FILTERS);
     expect(s.kpis).toEqual({ cases: 0, pieces: 0, valueFen: 0, rightHolders: 0, avgValueFen: null });
     expect(s.previous).toBeNull();
@@ -20,12 +20,12 @@ describe("the dashboard on an empty and on a demo database", () => {
     expect(s.byDistrict).toEqual([]);
     expect(s.byType.every((r) => r.cases === 0)).toBe(true);
     expect(s.byType.map((r) => r.value)).toContain("trademark");
-    expect(isDemoDatabase(t.db)).toBe(false);
+    expect(await isDemoDatabase(t.db)).toBe(false);
   });
 
-  it("is marked as a demo once seeded, ranks districts with their subordinate customs, and leaves out deleted cases", () => {
-    seedDatabase(t.db.$client, { cases: 10_000, seed: 3 });
-    expect(isDemoDatabase(t.db)).toBe(true);
+  it("is marked as a demo once seeded, ranks districts with their subordinate customs, and leaves out deleted cases", async () => {
+    await seedDatabase(t.db.$client, { cases: 10_000, seed: 3 });
+    expect(await isDemoDatabase(t.db)).toBe(true);
     const before = getDashboardStats(t.db, EMPTY_FILTERS);
     expect(before.kpis.cases).toBe(10_000);
     expect(before.byDistrict[0]!.code).toBe("5300");

@@ -46,8 +46,8 @@ async function gone(pid: number) {
   return true;
 }
 
-beforeAll(() => {
-  seedDatabase(fixture.db.$client, { cases: 3_000, seed: 23 });
+beforeAll(async () => {
+  await seedDatabase(fixture.db.$client, { cases: 3_000, seed: 23 });
 }, 120_000);
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.close()));

@@ -12,6 +12,7 @@ import { previousPeriod } from "../../lib/period";
 import { toMatchExpression } from "../../lib/search";
 import { seedDatabase } from "../../seed/run";
 import { freshDb } from "../support/db";
+import { sqliteEngine } from "../../db/engine";
 
 // Every figure of the dashboard (getDashboardStats) against aggregates written by hand over
 // the base tables (cases, customs_offices, case_right_holders, right_holders). The aggregate
@@ -44,9 +45,9 @@ const includesDeleted = (): [string, Filters][] => [
   ["holder", f({ holder: [ref.medianHolder] })],
 ];
 
-beforeAll(() => {
+beforeAll(async () => {
   t = freshDb("stats");
-  seedDatabase(t.db.$client, { cases: 20_000, seed: 9 });
+  await seedDatabase(t.db.$client, { cases: 20_000, seed: 9 });
   const s = t.db.$client;
   // a subordinate customs with cases
   ref.subordinateOffice = (s
@@ -82,7 +83,7 @@ beforeAll(() => {
     ref.medianHolder = (s.prepare("select min(right_holder_id) as id from case_right_holders where case_id = ?").get(ref.deleted.id) as { id: number }).id;
   }
   for (const [label, filters] of includesDeleted()) ref.beforeDelete.set(label, getDashboardStats(t.db, filters, {}, TODAY).kpis);
-  softDeleteCase(s, ref.deleted.id, null);
+  await softDeleteCase(sqliteEngine(t.db), ref.deleted.id, null);
 });
 afterAll(() => t?.close());
 
