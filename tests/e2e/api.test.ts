@@ -4,20 +4,22 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createCase } from "../../db/mutations/cases";
 import { parseCsv } from "../../lib/csv";
 import { baseURL, sessionCookie } from "./support";
+import { sqliteEngine } from "../../db/engine";
+import { drizzleOf } from "../../db/sqlite/open";
 
 // read as the demo analyst (who may read every case)
 const get = async (path: string) => fetch(`${baseURL()}${path}`, { headers: { cookie: await sessionCookie("analyst") } });
 const KUNMING = "district=8600&from=2016-01-01&to=2017-06-07";
 
 let formulaCaseNo = "";
-beforeAll(() => {
+beforeAll(async () => {
   // a case whose goods text is a spreadsheet formula, written through the app's write path
   const db = new Database(inject("databaseFile"));
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   const base = db.prepare("select office_id as officeId from cases where id = 1").get() as { officeId: number };
   formulaCaseNo = "0100-2025-9901";
-  createCase(db, {
+  await createCase(sqliteEngine(drizzleOf(db)), {
     caseNo: formulaCaseNo, officeId: base.officeId, seizedOn: "2025-12-01", infringementType: "trademark", goodsCategory: "other",
     goodsDescription: "=1+1", pieces: 3, valueFen: 12345, direction: "export", channel: "postal", transport: "post",
     protectionMode: "ex_officio", originCountry: null, destinationCountry: null, campaignId: null, status: "detained", disposal: null,

@@ -30,7 +30,7 @@ export default async function setup(project: TestProject) {
   const databaseFile = path.join(dir, "ipr.db");
   const db = openDb(`file:${databaseFile}`);
   migrateDb(db);
-  seedDatabase(db.$client, E2E_SEED);
+  await seedDatabase(db.$client, E2E_SEED);
   await ensureDemoAccounts(db);
   db.$client.close();
 

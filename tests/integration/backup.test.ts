@@ -35,11 +35,11 @@ const backupFile = path.join(dir, "backups", "during-writes.db");
 let committedBeforeBackup = -1;
 let writerTotal = 0;
 
-function seeded(file: string, cases: number, seed: number): void {
+async function seeded(file: string, cases: number, seed: number): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true }); // only the default database's folder is made by openDb
   const db = openDb(`file:${file}`);
   migrateDb(db);
-  seedDatabase(db.$client, { cases, seed });
+  await seedDatabase(db.$client, { cases, seed });
   db.$client.close();
 }
 
@@ -88,14 +88,16 @@ function caseCount(file: string): number {
 /** A writer in another process: creates cases through createCase, printing "committed N" after each commit. */
 const WRITER = `
 import { createCase } from ${JSON.stringify(path.join(ROOT, "db", "mutations", "cases.ts"))};
-import { openSqlite } from ${JSON.stringify(path.join(ROOT, "db", "sqlite", "open.ts"))};
+import { drizzleOf, openSqlite } from ${JSON.stringify(path.join(ROOT, "db", "sqlite", "open.ts"))};
+import { sqliteEngine } from ${JSON.stringify(path.join(ROOT, "db", "engine.ts"))};
 const sqlite = openSqlite(process.argv[2]);
+const e = sqliteEngine(drizzleOf(sqlite));
 const one = (q) => sqlite.prepare(q).get();
 const officeId = one("select id from customs_offices where code = '8601'").id;
 const holders = sqlite.prepare("select id from right_holders order by id limit 2").all().map((r) => r.id);
 const deadline = Date.now() + 30_000;
-for (let n = 1; Date.now() < deadline; n++) {
-  createCase(sqlite, {
+void (async () => { for (let n = 1; Date.now() < deadline; n++) {
+  await createCase(e, {
     caseNo: "WRITER-" + n, officeId, seizedOn: "2024-05-06", infringementType: "trademark", goodsCategory: "toys",
     goodsDescription: "Toys written during a backup", pieces: n, valueFen: 100 * n, direction: "export", channel: "postal",
     transport: "post", protectionMode: "ex_officio", originCountry: "CN", destinationCountry: "MM", campaignId: null,
@@ -103,12 +105,12 @@ for (let n = 1; Date.now() < deadline; n++) {
     rightHolderIds: holders,
   }, null);
   process.stdout.write("committed " + n + "\\n");
-}
+} })();
 `;
 
 beforeAll(async () => {
-  seeded(liveFile, 3_000, 21);
-  seeded(targetFile, 1_000, 22);
+  await seeded(liveFile, 3_000, 21);
+  await seeded(targetFile, 1_000, 22);
   fs.mkdirSync(path.dirname(backupFile), { recursive: true });
   const writerFile = path.join(dir, "writer.ts");
   fs.writeFileSync(writerFile, WRITER);

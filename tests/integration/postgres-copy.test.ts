@@ -12,6 +12,7 @@ import { toMatchExpression } from "../../lib/search";
 import { seedDatabase } from "../../seed/run";
 import { freshDb, ROOT, TSX, tempDir } from "../support/db";
 import { freshPostgres } from "../support/postgres";
+import { sqliteEngine } from "../../db/engine";
 
 // `npm run db:copy`: a seeded SQLite deployment (with accounts, sessions, audit entries, rate
 // limits, a soft-deleted case, text that COPY must escape) copied into PostgreSQL and back
@@ -27,10 +28,11 @@ const TRICKY = "Bags\twith a tab, a back\\slash, \\N, 'quotes', a new\nline, 中
 beforeAll(async () => {
   source = freshDb("pg-copy-source");
   const s = source.db.$client;
-  seedDatabase(s, { cases: 3_000, seed: 7 });
-  const edit = getCaseForEdit(s, 5)!;
-  updateCase(s, 5, edit.version, { ...edit, goodsDescription: TRICKY, notes: `${TRICKY}\r\n` }, null);
-  softDeleteCase(s, 9, null);
+  await seedDatabase(s, { cases: 3_000, seed: 7 });
+  const e = sqliteEngine(source.db);
+  const { version, updatedBy: _by, updatedAt: _at, ...edit } = (await getCaseForEdit(e, 5))!;
+  await updateCase(e, 5, version, { ...edit, goodsDescription: TRICKY, notes: `${TRICKY}\r\n` }, null);
+  await softDeleteCase(e, 9, null);
   const now = 1_764_500_000_123;
   const user = "u-analyst";
   s.prepare("insert into user (id, name, email, email_verified, created_at, updated_at, role) values (?, 'Li Wei 李伟', 'li@demo.test', 1, ?, ?, 'analyst')").run(user, now, now);

@@ -86,6 +86,7 @@ async function main(e: Engine): Promise<void> {
     process.stdout.write("written\n");
   } else if (mode === "edit") {
     const [id, version, user, hold] = rest;
+    sqliteConnectionOf(e)?.pragma("busy_timeout = 600000");
     try {
       const result = await e.transaction(async (tx) => {
         const { cases } = tx.t;
