@@ -1,4 +1,5 @@
 import { ensureDemoAccounts } from "../db/auth";
+import { sqliteEngine } from "../db/engine";
 import { isEmpty } from "../db/bulk";
 import { migrateDb, openDb } from "../db/sqlite/open";
 import { ConfigError, databasePathFromUrl, isDefaultDatabase } from "../lib/env";
@@ -28,7 +29,7 @@ export async function prepareDatabase(options: { seed: boolean; log?: (line: str
         log(`The database ${file} is empty: \`npm run seed\` fills it with demo data, \`npm run user:create\` makes the first account.`);
       }
     }
-    const created = await ensureDemoAccounts(db);
+    const created = await ensureDemoAccounts(sqliteEngine(db));
     if (created) log(`Created ${created} demo accounts (password demo-password): admin@demo.test, analyst@demo.test, member@demo.test.`);
   } finally {
     db.$client.close();

@@ -1,4 +1,5 @@
 import { ensureDemoAccounts } from "../db/auth";
+import { sqliteEngine } from "../db/engine";
 import { migrateDb, openDb } from "../db/sqlite/open";
 import { ConfigError } from "../lib/env";
 import { SEED_USAGE, UsageError, parseSeedArgs } from "./args";
@@ -23,7 +24,7 @@ async function main(): Promise<number> {
     const db = openDb();
     migrateDb(db);
     const result = seedDatabase(db.$client, args);
-    await ensureDemoAccounts(db);
+    await ensureDemoAccounts(sqliteEngine(db));
     db.$client.close();
     const phases = Object.entries(result.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(", ");
     console.log(`seeded ${result.cases.toLocaleString("en-US")} cases (seed ${args.seed}) in ${(result.milliseconds / 1000).toFixed(1)} s (${phases})`);

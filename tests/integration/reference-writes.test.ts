@@ -1,19 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, createAuth, type Auth } from "../../db/auth";
 import { restoreCase, softDeleteCase } from "../../db/mutations/cases";
+import { sqliteEngine } from "../../db/engine";
+import { listAuditEntries } from "../../db/queries/audit";
 import {
   ReferenceFieldError,
-  auditAccountCreated,
   createOffice,
   createRightHolder,
-  deleteAccount,
   mergeRightHolders,
-  updateAccount,
   updateOffice,
   updateRightHolder,
   type RightHolderInput,
 } from "../../db/mutations/reference";
-import { listAuditEntries } from "../../db/queries/audit";
 import { derivedMismatches } from "../../db/aggregate/check";
 import { industries } from "../../lib/enums";
 import { toMatchExpression } from "../../lib/search";
@@ -29,8 +27,8 @@ let adminId: string;
 beforeAll(async () => {
   t = freshDb("reference-writes");
   seedDatabase(t.db.$client, { cases: 5_000, seed: 5 });
-  auth = createAuth(t.db);
-  adminId = await createAccount(t.db, auth, { email: "boss@example.test", name: "Boss", role: "admin", holderId: null, password: "a-long-password" });
+  auth = await createAuth(sqliteEngine(t.db));
+  adminId = await createAccount(sqliteEngine(t.db), auth, { email: "boss@example.test", name: "Boss", role: "admin", holderId: null, password: "a-long-password" });
 });
 afterAll(() => t.close());
 
@@ -93,7 +91,7 @@ describe("right holders", () => {
     // a deleted case of the duplicate alone, and a member of the duplicate
     deletedCase = casesNaming(remove).find((id) => !both.includes(id))!;
     softDeleteCase(sqlite(), deletedCase, adminId);
-    memberId = await createAccount(t.db, auth, { email: "dup.member@example.test", name: "Member", role: "member", holderId: remove, password: "a-long-password" });
+    memberId = await createAccount(sqliteEngine(t.db), auth, { email: "dup.member@example.test", name: "Member", role: "member", holderId: remove, password: "a-long-password" });
   });
 
   it("creates a right holder with an audit entry, and refuses a name taken in any letter case", () => {
@@ -133,7 +131,7 @@ describe("right holders", () => {
     expect(holder(remove)).toBeDefined();
   });
 
-  it("merging keeps every case, once, moves the members, and leaves search and derived tables exact", () => {
+  it("merging keeps every case, once, moves the members, and leaves search and derived tables exact", async () => {
     const keptName = holder(keep)!.name;
     const auditBefore = one<{ n: number }>("select count(*) as n from audit_log").n;
     const result = mergeRightHolders(sqlite(), keep, remove, adminId);
@@ -162,7 +160,7 @@ describe("right holders", () => {
     expect(entry).toMatchObject({ action: "merge", entityId: keep, userId: adminId });
     expect(JSON.parse(entry.before).removed).toMatchObject({ id: remove, name: "Zyxwv Duplicate Holder" });
     expect(JSON.parse(entry.after)).toMatchObject({ cases: either.length, movedMembers: ["dup.member@example.test"] });
-    const listed = listAuditEntries(t.db, { action: "merge" });
+    const listed = await listAuditEntries(sqliteEngine(t.db), { action: "merge" });
     expect(listed.total).toBe(1);
     expect(listed.rows[0]).toMatchObject({ entity: "right_holder", entityId: keep, userLabel: "boss@example.test" });
   });
@@ -224,63 +222,4 @@ describe("customs offices", () => {
   });
 });
 
-describe("accounts", () => {
-  let analystId: string;
-  const rowid = (id: string) => one<{ rowid: number }>("select rowid from user where id = ?", id).rowid;
-
-  beforeAll(async () => {
-    analystId = await createAccount(t.db, auth, { email: "analyst.two@example.test", name: "Analyst Two", role: "analyst", holderId: null, password: "a-long-password" });
-    auditAccountCreated(t.db, analystId, adminId);
-  });
-
-  it("a created account has an audit entry keyed by its rowid, naming its id and email", () => {
-    const entry = lastAudit("user");
-    expect(entry).toMatchObject({ action: "create", entityId: rowid(analystId), userId: adminId });
-    expect(JSON.parse(entry.after)).toMatchObject({ id: analystId, email: "analyst.two@example.test", role: "analyst" });
-  });
-
-  it("changes a role and a company, with an audit entry; a member needs a right holder", () => {
-    const holderId = one<{ id: number }>("select id from right_holders order by id limit 1").id;
-    expect(() => updateAccount(t.db, analystId, { name: "Analyst Two", role: "member", holderId: null }, adminId)).toThrow(/right holder/);
-    updateAccount(t.db, analystId, { name: "Analyst Two", role: "member", holderId }, adminId);
-    expect(one("select role, holder_id as holderId from user where id = ?", analystId)).toEqual({ role: "member", holderId });
-    const entry = lastAudit("user");
-    expect(entry.entityId).toBe(rowid(analystId));
-    expect(JSON.parse(entry.before)).toEqual({ id: analystId, email: "analyst.two@example.test", role: "analyst", holderId: null });
-    expect(JSON.parse(entry.after)).toEqual({ id: analystId, email: "analyst.two@example.test", role: "member", holderId });
-  });
-
-  it("an admin can neither demote nor delete themself", () => {
-    expect(refusal(() => updateAccount(t.db, adminId, { name: "Boss", role: "analyst", holderId: null }, adminId)).code).toBe("self_demote");
-    expect(refusal(() => deleteAccount(t.db, adminId, adminId)).code).toBe("self_delete");
-    expect(one("select role from user where id = ?", adminId)).toEqual({ role: "admin" });
-  });
-
-  it("deletes another account with its password and sessions, leaving an audit entry that names it", () => {
-    const id = rowid(analystId);
-    deleteAccount(t.db, analystId, adminId);
-    expect(one("select 1 from user where id = ?", analystId)).toBeUndefined();
-    expect(one<{ n: number }>("select count(*) as n from account where user_id = ?", analystId).n).toBe(0);
-    const entry = lastAudit("user");
-    expect(entry).toMatchObject({ action: "delete", entityId: id });
-    expect(JSON.parse(entry.before)).toMatchObject({ id: analystId, email: "analyst.two@example.test" });
-    expect(listAuditEntries(t.db, { entity: "user", action: "delete" }).rows[0]).toMatchObject({ entityId: id, userLabel: "boss@example.test" });
-  });
-});
-
-describe("the audit log query", () => {
-  it("pages newest first and filters by user, action, entity and China-time dates", () => {
-    const everything = listAuditEntries(t.db, {}, 1, 5);
-    expect(everything.rows).toHaveLength(5);
-    const ats = everything.rows.map((r) => r.at);
-    expect([...ats].sort((a, b) => b - a)).toEqual(ats);
-    expect(listAuditEntries(t.db, { userId: adminId }).total).toBe(everything.total);
-    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
-    expect(listAuditEntries(t.db, { from: today, to: today }).total).toBe(everything.total);
-    expect(listAuditEntries(t.db, { to: "2000-01-01" }).total).toBe(0);
-    const offices = listAuditEntries(t.db, { entity: "customs_office" });
-    expect(offices.rows.every((r) => r.entity === "customs_office" && r.officeCode !== null)).toBe(true);
-    // a page past the end is the last page
-    expect(listAuditEntries(t.db, {}, 99, 5).page).toBe(everything.pageCount);
-  });
-});
+// accounts and the audit log query: tests/integration/accounts.test.ts (on both engines)
