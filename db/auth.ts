@@ -110,6 +110,9 @@ export class AccountError extends Error {
   }
 }
 
+/** The largest id a table's integer key holds on both engines (PostgreSQL's integer). */
+const MAX_ID = 2 ** 31 - 1;
+
 function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -124,7 +127,7 @@ export async function checkAccount(e: Engine, input: Omit<AccountInput, "passwor
   if (!input.name.trim()) throw new AccountError("name", "A name is required.");
   if (input.role === "member") {
     if (input.holderId === null) throw new AccountError("holderId", "A member account needs the right holder it belongs to.");
-    if (!Number.isSafeInteger(input.holderId) || !(await first(e.db.select({ id: rightHolders.id }).from(rightHolders).where(eq(rightHolders.id, input.holderId))))) {
+    if (!Number.isSafeInteger(input.holderId) || input.holderId < 1 || input.holderId > MAX_ID || !(await first(e.db.select({ id: rightHolders.id }).from(rightHolders).where(eq(rightHolders.id, input.holderId))))) {
       throw new AccountError("holderId", `There is no right holder with id ${input.holderId}.`);
     }
   } else if (input.holderId !== null) {
