@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -16,6 +18,7 @@ import {
 } from "../../db/queries/admin-reference";
 import { auditFilterOptions, auditNames, listAuditEntries } from "../../db/queries/audit";
 import { channels, directions, goodsCategories, infringementTypes, protectionModes, transports, caseStatuses } from "../../lib/enums";
+import { ROOT, TSX } from "../support/db";
 import { ENGINES, freshEngine, type FreshEngine } from "../support/engines";
 
 // Accounts and sessions on both engines, each database served by two "servers" (two engines
@@ -312,6 +315,23 @@ describe.each(ENGINES)("accounts on %s", (dialect) => {
       expect(ids.size).toBe(1);
       expect((await refusal(() => deleteAccount(e, analystId, adminId)) as ReferenceFieldError).code).toBe("not_found");
       await expect(otherAuth.api.signInEmail({ body: { email: "analyst@example.test", password: "a-new-long-password" }, headers: new Headers() })).rejects.toMatchObject({ statusCode: 401 });
+    });
+
+    it("npm run user:create makes an account in the database DATABASE_URL names, and it signs in on a server", async () => {
+      const holder = String(ref.cato);
+      const run = (...args: string[]) =>
+        spawnSync(TSX, [path.join(ROOT, "scripts/user-create.ts"), ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: fresh.url }, encoding: "utf8", timeout: 60_000 });
+      const made = run("--email", "Cli.Member@Example.test", "--role", "member", "--holder", holder, "--password", "cli-long-password");
+      expect(made.stderr).toBe("");
+      expect(made.stdout).toMatch(/^Created member account cli\.member@example\.test\.$/m);
+      expect(made.status).toBe(0);
+      expect(await sessionUser(otherAuth, await signIn(auth, "cli.member@example.test", "cli-long-password"))).toMatchObject({ role: "member", holderId: ref.cato });
+      const again = run("--email", "cli.member@example.test", "--role", "analyst");
+      expect(again.status).toBe(1);
+      expect(again.stderr.trim()).toBe("user:create: An account for cli.member@example.test exists already.");
+      await e.transaction(async (tx) => {
+        await tx.db.delete(tx.t.users).where(sql`email = 'cli.member@example.test'`);
+      });
     });
 
     it("names users by email, or by id when the account is gone", async () => {
