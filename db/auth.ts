@@ -4,7 +4,7 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { nextCookies } from "better-auth/next-js";
 import { and, eq, sql } from "drizzle-orm";
 import type { Role } from "../lib/enums";
-import { DEMO_META_KEY } from "./bulk";
+import { isDemo } from "./bulk";
 import { first, type Engine } from "./engine";
 import { authBaseUrl, authSecretFromEnv, secureCookies } from "../lib/env";
 import { signValue, verifySigned } from "../lib/signed-cookie";
@@ -229,15 +229,9 @@ export async function demoMemberHolder(e: Engine): Promise<number | null> {
   return row ? Number(row.id) : null;
 }
 
-/** Whether the database holds generated demo data (the seed marks it in app_meta). */
-async function isDemoDatabase(e: Engine): Promise<boolean> {
-  const { appMeta } = e.t;
-  return (await first(e.db.select({ key: appMeta.key }).from(appMeta).where(eq(appMeta.key, DEMO_META_KEY)))) !== undefined;
-}
-
 /** In a demo database, makes sure the three demo accounts exist (with the demo password). */
 export async function ensureDemoAccounts(e: Engine, auth?: Auth): Promise<number> {
-  if (!(await isDemoDatabase(e))) return 0;
+  if (!(await isDemo(e))) return 0;
   const { users } = e.t;
   auth ??= await createAuth(e);
   let created = 0;

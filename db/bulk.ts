@@ -1,72 +1,81 @@
-import type Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
 import type { Reference } from "../seed/generate";
-import { withChangeLogPaused } from "./sqlite/change-log";
+import type { Engine } from "./engine";
+import { withPostgresChangeLogPaused } from "./postgres/change-log";
+import { restartPostgresIdentities } from "./postgres/bulk";
+import { withSqliteChangeLogPaused } from "./sqlite/change-log";
+import { sqliteConnectionOf } from "./engine";
 
 // The demo seed's housekeeping: is the database empty, wipe it, load the reference data
 // (offices, right holders, campaigns), mark it as demo data. The seed's cases go through the
 // one writer (db/writer.ts) like every other write to cases.
 
 /** Every row of `cases`, live and deleted (not a filtered count: see db/queries/totals.ts). */
-export function countCaseRows(sqlite: Database.Database): number {
-  return (sqlite.prepare("select count(*) as n from cases").get() as { n: number }).n;
+export async function countCaseRows(e: Engine): Promise<number> {
+  return (await e.get<{ n: number }>(sql`select count(*) as n from ${e.t.cases}`))!.n;
 }
 
-export function isEmpty(sqlite: Database.Database): boolean {
-  const row = sqlite
-    .prepare(`select (select count(*) from cases) + (select count(*) from customs_offices) + (select count(*) from right_holders)
-              + (select count(*) from user) as n`)
-    .get() as { n: number };
-  return row.n === 0;
+export async function isEmpty(e: Engine): Promise<boolean> {
+  const { cases, customsOffices, rightHolders, users } = e.t;
+  const row = await e.get<{ n: number }>(
+    sql`select (select count(*) from ${cases}) + (select count(*) from ${customsOffices}) + (select count(*) from ${rightHolders})
+      + (select count(*) from ${users}) as n`,
+  );
+  return row!.n === 0;
+}
+
+/** Runs `load` with the change log paused: one "everything changed" row instead of one per case and link. */
+export function withChangeLogPaused<T>(tx: Engine, load: () => Promise<T>): Promise<T> {
+  const sqlite = sqliteConnectionOf(tx);
+  return sqlite ? withSqliteChangeLogPaused(sqlite, load) : withPostgresChangeLogPaused(tx, load);
 }
 
 /**
- * Removes every row, children first, and restarts the id sequences; the change log is paused
- * meanwhile (one "everything changed" row instead of one per case and link).
+ * Removes every row, children first, and restarts the id sequences, in the caller's
+ * transaction; the change log is paused meanwhile.
  */
-export function deleteAllData(sqlite: Database.Database): void {
-  sqlite.transaction(() => {
-    withChangeLogPaused(sqlite, () => {
-      for (const table of ["cases_fts", "cases_redacted_fts", "audit_log", "case_right_holders", "cases", "session", "account", "user", "sign_in_failures", "campaigns", "right_holders", "customs_offices"]) {
-        sqlite.prepare(`delete from ${table}`).run();
-      }
-      // app_meta keeps what is not data (the session secret); the demo mark goes
-      sqlite.prepare("delete from app_meta where key = 'demo_seed'").run();
-      sqlite.prepare("delete from sqlite_sequence").run();
-    });
-  })();
+export async function deleteAllData(tx: Engine): Promise<void> {
+  if (!tx.inTransaction) throw new Error("deleteAllData runs inside the seed's transaction.");
+  await withChangeLogPaused(tx, async () => {
+    const t = tx.t;
+    const search = tx.dialect === "sqlite" ? [sql`cases_fts`, sql`cases_redacted_fts`] : [sql`cases_search`];
+    for (const table of [...search, t.auditLog, t.caseRightHolders, t.cases, t.sessions, t.accounts, t.users, t.signInFailures, t.campaigns, t.rightHolders, t.customsOffices]) {
+      await tx.run(sql`delete from ${table}`);
+    }
+    // app_meta keeps what is not data (the session secret); the demo mark goes
+    await tx.run(sql`delete from ${t.appMeta} where key = ${DEMO_META_KEY}`);
+    if (tx.dialect === "sqlite") await tx.run(sql`delete from sqlite_sequence`);
+    else await restartPostgresIdentities(tx);
+  });
 }
 
-export function insertReference(sqlite: Database.Database, reference: Reference): void {
+/** The reference data with the ids the generator gave it (1..n in array order). */
+export async function insertReference(tx: Engine, reference: Reference): Promise<void> {
+  const { customsOffices, rightHolders, campaigns } = tx.t;
   const codeToId = new Map(reference.offices.map((o, i) => [o.code, i + 1]));
-  const office = sqlite.prepare(
-    "insert into customs_offices (id, code, name_en, name_zh, province, district_id) values (?, ?, ?, ?, ?, ?)",
-  );
-  const holder = sqlite.prepare(
-    "insert into right_holders (id, name, name_zh, country, industry, foreign_invested, qbpc_member) values (?, ?, ?, ?, ?, ?, ?)",
-  );
-  const campaign = sqlite.prepare(
-    "insert into campaigns (id, code, name_en, name_zh, starts_on, ends_on) values (?, ?, ?, ?, ?, ?)",
-  );
   // districts first, so a subordinate's foreign key finds its district
   const ordered = reference.offices.map((o, i) => [o, i + 1] as const).sort((a, b) => Number(a[0].districtCode !== null) - Number(b[0].districtCode !== null));
-  for (const [o, id] of ordered) {
-    office.run(id, o.code, o.nameEn, o.nameZh, o.province, o.districtCode ? codeToId.get(o.districtCode)! : null);
-  }
-  reference.holders.forEach((h, i) =>
-    holder.run(i + 1, h.name, h.nameZh, h.country, h.industry, h.foreignInvested ? 1 : 0, h.qbpcMember ? 1 : 0),
+  await tx.db.insert(customsOffices).values(
+    ordered.map(([o, id]) => ({ id, code: o.code, nameEn: o.nameEn, nameZh: o.nameZh, province: o.province, districtId: o.districtCode ? codeToId.get(o.districtCode)! : null })),
   );
-  reference.campaigns.forEach((c, i) => campaign.run(i + 1, c.code, c.nameEn, c.nameZh, c.startsOn, c.endsOn));
+  await tx.db.insert(rightHolders).values(
+    reference.holders.map((h, i) => ({ id: i + 1, name: h.name, nameZh: h.nameZh, country: h.country, industry: h.industry, foreignInvested: h.foreignInvested, qbpcMember: h.qbpcMember })),
+  );
+  await tx.db.insert(campaigns).values(
+    reference.campaigns.map((c, i) => ({ id: i + 1, code: c.code, nameEn: c.nameEn, nameZh: c.nameZh, startsOn: c.startsOn, endsOn: c.endsOn })),
+  );
+  // PostgreSQL: the identity sequences move past the ids given (SQLite's rowids follow by themselves)
+  if (tx.dialect === "postgres") await restartPostgresIdentities(tx);
 }
 
 export const DEMO_META_KEY = "demo_seed";
 
-export function isDemo(sqlite: Database.Database): boolean {
-  return sqlite.prepare("select 1 from app_meta where key = ?").get(DEMO_META_KEY) !== undefined;
+export async function isDemo(e: Engine): Promise<boolean> {
+  return (await e.get(sql`select 1 from ${e.t.appMeta} where key = ${DEMO_META_KEY}`)) !== undefined;
 }
 
 /** Marks the database as holding generated demo data (and with which arguments). */
-export function markDemo(sqlite: Database.Database, info: { cases: number; seed: number }): void {
-  sqlite
-    .prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value")
-    .run(DEMO_META_KEY, JSON.stringify({ ...info, seededAt: new Date().toISOString() }));
+export async function markDemo(e: Engine, info: { cases: number; seed: number }): Promise<void> {
+  const value = JSON.stringify({ ...info, seededAt: new Date().toISOString() });
+  await e.run(sql`insert into ${e.t.appMeta} (key, value) values (${DEMO_META_KEY}, ${value}) on conflict(key) do update set value = excluded.value`);
 }

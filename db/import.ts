@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
 import { validateImport, nameKey, type ExistingCases, type ImportOptions, type ImportReference, type Validation } from "../lib/import/validate";
 import type { ParsedFile } from "../lib/import/parse";
 import type { ImportReport } from "../lib/import/report";
@@ -6,10 +6,9 @@ import { columnOfHeader } from "../lib/import/columns";
 import type { Industry } from "../lib/enums";
 import type { CaseInput } from "../lib/case-definition";
 import { createRightHolder } from "./mutations/reference";
-import type { Db } from "./sqlite/open";
+import type { Engine } from "./engine";
 import { loadsWhole } from "./aggregate/store";
 import { writeCases, type CaseWrite } from "./writer";
-import { jsonValues, writeTransaction } from "./sqlite/engine";
 
 // Bulk import of cases from a parsed spreadsheet (lib/import). planImport says what a
 // commit would do without writing; commitImport writes every accepted row through the one
@@ -21,17 +20,17 @@ export type { ImportOptions } from "../lib/import/validate";
 
 export type { ImportReport };
 
-type Sqlite = Database.Database;
-const sqliteOf = (db: Db | Sqlite): Sqlite => ("$client" in db ? db.$client : (db as Sqlite));
-
 /** Reference data in memory: offices, districts, right holders and campaigns by code or name. */
-export function loadImportReference(sqlite: Sqlite): ImportReference {
-  const offices = sqlite
-    .prepare(`select o.id, o.code, coalesce(d.code, o.code) as districtCode, o.district_id as districtId
-      from customs_offices o left join customs_offices d on d.id = o.district_id`)
-    .all() as { id: number; code: string; districtCode: string; districtId: number | null }[];
-  const holders = sqlite.prepare("select id, name, name_zh as nameZh, industry from right_holders").all() as ({ id: number } & HolderInfo)[];
-  const campaigns = sqlite.prepare("select id, code, name_en as nameEn, name_zh as nameZh from campaigns").all() as { id: number; code: string; nameEn: string; nameZh: string }[];
+export async function loadImportReference(e: Engine): Promise<ImportReference> {
+  const { customsOffices, rightHolders, campaigns: campaignTable } = e.t;
+  const offices = await e.all<{ id: number; code: string; districtCode: string; districtId: number | null }>(
+    sql`select o.id, o.code, coalesce(d.code, o.code) as "districtCode", o.district_id as "districtId"
+      from ${customsOffices} o left join ${customsOffices} d on d.id = o.district_id`,
+  );
+  const holders = await e.all<{ id: number } & HolderInfo>(sql`select id, name, name_zh as "nameZh", industry from ${rightHolders}`);
+  const campaigns = await e.all<{ id: number; code: string; nameEn: string; nameZh: string }>(
+    sql`select id, code, name_en as "nameEn", name_zh as "nameZh" from ${campaignTable}`,
+  );
   const holderMap = new Map<string, number>();
   for (const h of holders) {
     if (h.nameZh) holderMap.set(nameKey(h.nameZh), h.id);
@@ -50,12 +49,13 @@ export function loadImportReference(sqlite: Sqlite): ImportReference {
 type HolderInfo = { name: string; nameZh: string | null; industry: Industry };
 
 /** The cases of the database with the file's case numbers. */
-function existingCases(sqlite: Sqlite, parsedCaseNos: string[]): ExistingCases {
-  const rows = sqlite
-    .prepare(`select c.case_no as caseNo, c.id, c.version, c.deleted_at is not null as deleted
-      from ${jsonValues("j")} join cases c on c.case_no = j.value`)
-    .all(JSON.stringify(parsedCaseNos)) as { caseNo: string; id: number; version: number; deleted: number }[];
-  return new Map(rows.map((r) => [r.caseNo, { id: r.id, version: r.version, deleted: r.deleted === 1 }]));
+async function existingCases(e: Engine, parsedCaseNos: string[]): Promise<ExistingCases> {
+  if (!parsedCaseNos.length) return new Map();
+  const rows = await e.all<{ caseNo: string; id: number; version: number; deletedAt: number | null }>(
+    sql`select c.case_no as "caseNo", c.id, c.version, c.deleted_at as "deletedAt"
+      from ${e.t.cases} c where ${e.say.inList(sql`c.case_no`, parsedCaseNos)}`,
+  );
+  return new Map(rows.map((r) => [r.caseNo, { id: r.id, version: r.version, deleted: r.deletedAt !== null }]));
 }
 
 function caseNosOf(parsed: ParsedFile): string[] {
@@ -64,9 +64,9 @@ function caseNosOf(parsed: ParsedFile): string[] {
   return [...new Set(parsed.rows.map((r) => (r.cells[index] ?? "").trim()).filter(Boolean))];
 }
 
-function validate(sqlite: Sqlite, parsed: ParsedFile, options: ImportOptions) {
-  const reference = loadImportReference(sqlite);
-  const validation = validateImport(parsed, reference, existingCases(sqlite, caseNosOf(parsed)), options);
+async function validate(e: Engine, parsed: ParsedFile, options: ImportOptions) {
+  const reference = await loadImportReference(e);
+  const validation = validateImport(parsed, reference, await existingCases(e, caseNosOf(parsed)), options);
   return { reference, validation };
 }
 
@@ -82,8 +82,8 @@ function reportOf(v: Validation, committed: boolean): ImportReport {
 }
 
 /** What a commit would do, without writing anything. */
-export function planImport(db: Db | Sqlite, parsed: ParsedFile, options: ImportOptions): ImportReport {
-  return reportOf(validate(sqliteOf(db), parsed, options).validation, false);
+export async function planImport(e: Engine, parsed: ParsedFile, options: ImportOptions): Promise<ImportReport> {
+  return reportOf((await validate(e, parsed, options)).validation, false);
 }
 
 // ---- the write ---------------------------------------------------------------------------
@@ -98,31 +98,31 @@ export const NEW_HOLDER_COUNTRY = "ZZ";
  * "everything changed" row (derived: "rebuild"); a smaller import lets the triggers name its
  * cases, and every store loads just those again.
  */
-function bulkLoad(sqlite: Sqlite, writes: CaseWrite[]): boolean {
+async function bulkLoad(tx: Engine, writes: CaseWrite[]): Promise<boolean> {
   let logRows = 0;
   for (const w of writes) {
     const links = w.op === "create" || w.op === "update" ? w.input.rightHolderIds.length : 0;
     logRows += w.op === "update" ? 1 + 2 * links : 1 + links;
   }
-  return loadsWhole(logRows, sqlite.prepare("select count(*) from cases").pluck().get() as number);
+  const rows = (await tx.get<{ n: number }>(sql`select count(*) as n from ${tx.t.cases}`))!.n;
+  return loadsWhole(logRows, rows);
 }
 
 /**
- * Writes the file's accepted rows in one IMMEDIATE transaction (validated again under the
+ * Writes the file's accepted rows in one transaction (validated again under the
  * write lock). Nothing is written when a row is rejected and `skipInvalid` is off, or when
  * anything throws (the transaction rolls back).
  */
-export function commitImport(db: Db | Sqlite, parsed: ParsedFile, options: ImportOptions, userId: string | null): ImportReport {
-  const sqlite = sqliteOf(db);
-  return writeTransaction(sqlite, (): ImportReport => {
-    const { validation } = validate(sqlite, parsed, options);
+export async function commitImport(e: Engine, parsed: ParsedFile, options: ImportOptions, userId: string | null): Promise<ImportReport> {
+  return e.transaction(async (tx): Promise<ImportReport> => {
+    const { validation } = await validate(tx, parsed, options);
     if (validation.rejected.length && !options.skipInvalid) return reportOf(validation, false);
 
     // right holders first, each with its own audit entry (as the admin page makes them)
     const newHolderIds = new Map<string, number>();
     for (const h of validation.holdersToCreate) {
       const input = { name: h.name, nameZh: h.nameZh, country: NEW_HOLDER_COUNTRY, industry: h.industry, foreignInvested: false, qbpcMember: false };
-      const { id } = createRightHolder(sqlite, input, userId);
+      const { id } = await createRightHolder(tx, input, userId);
       newHolderIds.set(nameKey(h.name), id);
     }
 
@@ -136,7 +136,7 @@ export function commitImport(db: Db | Sqlite, parsed: ParsedFile, options: Impor
         ? { op: "update", id: row.existing.id, expectedVersion: row.existing.version, input }
         : { op: "create", input };
     });
-    writeCases(sqlite, writes, { userId, audit: "import", validated: true, derived: bulkLoad(sqlite, writes) ? "rebuild" : "delta" });
+    await writeCases(tx, writes, { userId, audit: "import", validated: true, derived: (await bulkLoad(tx, writes)) ? "rebuild" : "delta" });
     return { ...reportOf(validation, true), caseNos };
   });
 }

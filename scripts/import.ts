@@ -4,7 +4,7 @@
 // exits 1 when a row was rejected and not skipped (or the file cannot be read), 2 for usage.
 import fs from "node:fs";
 import { commitImport, planImport } from "../db/import";
-import { migrateDb, openDb } from "../db/sqlite/open";
+import { closeEngine, migrateEngine, openEngine } from "../db/open";
 import { ConfigError } from "../lib/env";
 import { ImportFileError, checkImportSize, parseImportFile } from "../lib/import/parse";
 import { formatReport } from "../lib/import/report";
@@ -58,12 +58,12 @@ async function main(): Promise<number> {
     }
     checkImportSize(size); // before reading it
     const parsed = await parseImportFile(new Uint8Array(fs.readFileSync(file)), file);
-    const db = openDb();
+    await migrateEngine(process.env.DATABASE_URL);
+    const e = openEngine(process.env.DATABASE_URL);
     try {
-      migrateDb(db);
       const options = { update: flags.update, skipInvalid: flags.skipInvalid, createHolders: flags.createHolders };
       const started = performance.now();
-      const report = flags.dryRun ? planImport(db, parsed, options) : commitImport(db, parsed, options, null);
+      const report = flags.dryRun ? await planImport(e, parsed, options) : await commitImport(e, parsed, options, null);
       const seconds = (performance.now() - started) / 1000;
       console.log(formatReport(report, { dryRun: flags.dryRun, skipInvalid: flags.skipInvalid }));
       if (!flags.dryRun && report.committed) {
@@ -72,7 +72,7 @@ async function main(): Promise<number> {
       }
       return report.rejected.length && !flags.skipInvalid ? 1 : 0;
     } finally {
-      db.$client.close();
+      await closeEngine(e);
     }
   } catch (error) {
     if (error instanceof ImportFileError || error instanceof ConfigError) {

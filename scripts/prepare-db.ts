@@ -1,6 +1,6 @@
 import { ensureDemoAccounts } from "../db/auth";
-import { sqliteEngine } from "../db/engine";
 import { isEmpty } from "../db/bulk";
+import { sqliteEngine } from "../db/engine";
 import { migrateDb, openDb } from "../db/sqlite/open";
 import { ConfigError, databasePathFromUrl, isDefaultDatabase } from "../lib/env";
 import { seedDatabase } from "../seed/run";
@@ -20,10 +20,10 @@ export async function prepareDatabase(options: { seed: boolean; log?: (line: str
   const db = openDb(`file:${file}`);
   try {
     migrateDb(db);
-    if (isEmpty(db.$client)) {
+    if (await isEmpty(sqliteEngine(db))) {
       if (options.seed && isDefaultDatabase(file)) {
         log(`The database is empty: seeding ${demo.cases.toLocaleString("en-US")} demo cases…`);
-        const result = seedDatabase(db.$client, demo);
+        const result = await seedDatabase(db.$client, demo);
         log(`Seeded ${result.cases.toLocaleString("en-US")} cases in ${(result.milliseconds / 1000).toFixed(1)} s.`);
       } else if (options.seed) {
         log(`The database ${file} is empty: \`npm run seed\` fills it with demo data, \`npm run user:create\` makes the first account.`);

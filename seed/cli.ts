@@ -1,9 +1,11 @@
 import { ensureDemoAccounts } from "../db/auth";
-import { sqliteEngine } from "../db/engine";
-import { migrateDb, openDb } from "../db/sqlite/open";
+import { closeEngine, migrateEngine, openEngine } from "../db/open";
 import { ConfigError } from "../lib/env";
 import { SEED_USAGE, UsageError, parseSeedArgs } from "./args";
 import { NotEmptyError, seedDatabase } from "./run";
+
+// npm run seed: into the database DATABASE_URL names, SQLite (file:…, the default) or
+// PostgreSQL (postgres://…).
 
 async function main(): Promise<number> {
   let args;
@@ -21,13 +23,16 @@ async function main(): Promise<number> {
     return 0;
   }
   try {
-    const db = openDb();
-    migrateDb(db);
-    const result = seedDatabase(db.$client, args);
-    await ensureDemoAccounts(sqliteEngine(db));
-    db.$client.close();
-    const phases = Object.entries(result.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(", ");
-    console.log(`seeded ${result.cases.toLocaleString("en-US")} cases (seed ${args.seed}) in ${(result.milliseconds / 1000).toFixed(1)} s (${phases})`);
+    await migrateEngine(process.env.DATABASE_URL);
+    const e = openEngine(process.env.DATABASE_URL);
+    try {
+      const result = await seedDatabase(e, args);
+      await ensureDemoAccounts(e);
+      const phases = Object.entries(result.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(", ");
+      console.log(`seeded ${result.cases.toLocaleString("en-US")} cases (seed ${args.seed}) in ${(result.milliseconds / 1000).toFixed(1)} s (${phases})`);
+    } finally {
+      await closeEngine(e);
+    }
     return 0;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof NotEmptyError) {

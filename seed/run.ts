@@ -1,9 +1,10 @@
-import type { Connection } from "../db/sqlite/open";
 import { deleteAllData, insertReference, isEmpty, markDemo } from "../db/bulk";
+import { sqliteEngine, type Engine } from "../db/engine";
+import { refreshPlannerStatistics } from "../db/sqlite/engine";
+import { drizzleOf, type Connection } from "../db/sqlite/open";
 import { writeCases, type CaseWrite } from "../db/writer";
 import { withBlanks } from "../lib/case-definition";
 import { buildReference, generateCases, type GeneratedCase } from "./generate";
-import { refreshPlannerStatistics } from "../db/sqlite/engine";
 
 export class NotEmptyError extends Error {
   override name = "NotEmptyError";
@@ -17,10 +18,15 @@ function seedWrite(c: GeneratedCase): CaseWrite {
   return { op: "create", input: withBlanks(input), id, createdAt };
 }
 
-/** Seeds demo data into a migrated database in one transaction: all of it, or nothing. */
-export function seedDatabase(sqlite: Connection, options: { cases: number; seed: number; reset?: boolean }): SeedResult {
+/**
+ * Seeds demo data into a migrated database (either engine) in one transaction: all of it, or
+ * nothing. The same arguments give the same rows on both engines. A SQLite connection is
+ * taken as its engine.
+ */
+export async function seedDatabase(target: Engine | Connection, options: { cases: number; seed: number; reset?: boolean }): Promise<SeedResult> {
+  const e = "dialect" in target ? target : sqliteEngine(drizzleOf(target));
   const started = performance.now();
-  if (!options.reset && !isEmpty(sqlite)) {
+  if (!options.reset && !(await isEmpty(e))) {
     throw new NotEmptyError("The database already holds data; run the seed with --reset to replace it.");
   }
   const reference = buildReference();
@@ -32,9 +38,9 @@ export function seedDatabase(sqlite: Connection, options: { cases: number; seed:
     phases[phase] += now - mark;
     mark = now;
   };
-  sqlite.transaction(() => {
-    if (options.reset) deleteAllData(sqlite);
-    insertReference(sqlite, reference);
+  await e.transaction(async (tx) => {
+    if (options.reset) await deleteAllData(tx);
+    await insertReference(tx, reference);
     // the one writer with the ids and times the generator assigned, no audit rows (generated
     // data, not anyone's change), checked by the generator, derived figures rebuilt at the end
     function* writes(): Generator<CaseWrite> {
@@ -44,11 +50,12 @@ export function seedDatabase(sqlite: Connection, options: { cases: number; seed:
       }
       lap("insert");
     }
-    writeCases(sqlite, writes(), { userId: null, audit: false, derived: "rebuild", validated: true });
+    await writeCases(tx, writes(), { userId: null, audit: false, derived: "rebuild", validated: true });
     lap("derived");
-    markDemo(sqlite, { cases: count, seed: options.seed });
-  })();
-  refreshPlannerStatistics(sqlite);
+    await markDemo(tx, { cases: count, seed: options.seed });
+  });
+  if (e.dialect === "sqlite") refreshPlannerStatistics(e.db.$client);
+  // PostgreSQL: the load analysed its tables before it committed (db/postgres/case-store.ts)
   lap("analyze");
   return { cases: count, milliseconds: performance.now() - started, phases };
 }

@@ -1,10 +1,10 @@
-import type Database from "better-sqlite3";
 import type { CaseInput, CaseValues } from "../../lib/case-definition";
+import type { Engine } from "../engine";
 import { loadStoredCase, writeCases } from "../writer";
 
 // The admin's writes to one case: each a batch of one through THE writer (db/writer.ts), in
-// one synchronous IMMEDIATE transaction with its links, search documents, audit entry and
-// change-log rows (which the aggregate stores read), so none is seen half-done.
+// one transaction with its links, search documents, audit entry and change-log rows (which
+// the aggregate stores read), so none is seen half-done.
 
 export {
   CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError, type ReferenceField,
@@ -18,8 +18,8 @@ export type CaseForEdit = CaseValues & { version: number; updatedBy: string | nu
  * Creates a case with its right holders, derived figures, search documents and audit entry.
  * Throws DuplicateCaseNoError or UnknownReferenceError, having written nothing.
  */
-export function createCase(sqlite: Database.Database, input: CaseInput, userId: string | null): { id: number; version: number } {
-  return writeCases(sqlite, [{ op: "create", input }], { userId }).cases[0]!;
+export async function createCase(e: Engine, input: CaseInput, userId: string | null): Promise<{ id: number; version: number }> {
+  return (await writeCases(e, [{ op: "create", input }], { userId })).cases[0]!;
 }
 
 /**
@@ -28,8 +28,8 @@ export function createCase(sqlite: Database.Database, input: CaseInput, userId: 
  * or is deleted, DuplicateCaseNoError or UnknownReferenceError for bad input; in each case
  * nothing is written. The audit entry holds only the fields that changed, and the version.
  */
-export function updateCase(sqlite: Database.Database, id: number, expectedVersion: number, input: CaseInput, userId: string | null): { version: number } {
-  const { version } = writeCases(sqlite, [{ op: "update", id, expectedVersion, input }], { userId }).cases[0]!;
+export async function updateCase(e: Engine, id: number, expectedVersion: number, input: CaseInput, userId: string | null): Promise<{ version: number }> {
+  const { version } = (await writeCases(e, [{ op: "update", id, expectedVersion, input }], { userId })).cases[0]!;
   return { version };
 }
 
@@ -38,18 +38,18 @@ export function updateCase(sqlite: Database.Database, id: number, expectedVersio
  * With `expectedVersion` (the version the admin looked at), a case changed meanwhile is refused
  * with VersionConflictError naming who changed it and when.
  */
-export function softDeleteCase(sqlite: Database.Database, id: number, userId: string | null, expectedVersion?: number): void {
-  writeCases(sqlite, [{ op: "delete", id, expectedVersion }], { userId });
+export async function softDeleteCase(e: Engine, id: number, userId: string | null, expectedVersion?: number): Promise<void> {
+  await writeCases(e, [{ op: "delete", id, expectedVersion }], { userId });
 }
 
 /** Brings a soft-deleted case back, with its history. */
-export function restoreCase(sqlite: Database.Database, id: number, userId: string | null): void {
-  writeCases(sqlite, [{ op: "restore", id }], { userId });
+export async function restoreCase(e: Engine, id: number, userId: string | null): Promise<void> {
+  await writeCases(e, [{ op: "restore", id }], { userId });
 }
 
 /** A live case's values for the edit form, with the version to send back; null when missing or deleted. */
-export function getCaseForEdit(sqlite: Database.Database, id: number): CaseForEdit | null {
-  const stored = loadStoredCase(sqlite, id);
+export async function getCaseForEdit(e: Engine, id: number): Promise<CaseForEdit | null> {
+  const stored = await loadStoredCase(e, id);
   if (!stored || stored.deletedAt !== null) return null;
   const { deletedAt: _d, ...values } = stored;
   return values;

@@ -2,6 +2,7 @@ import "server-only";
 import { asc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Role } from "../../lib/enums";
 import { first, type Engine } from "../engine";
+import { officeCaseCount } from "../mutations/reference";
 import { EMPTY_FILTERS } from "../../lib/filters";
 import { tally } from "../aggregate/plan";
 import { keptAnswer } from "../kept";
@@ -154,14 +155,6 @@ export async function districtOptions(e: Engine): Promise<{ id: number; code: st
     .from(customsOffices)
     .where(isNull(customsOffices.districtId))
     .orderBy(asc(customsOffices.code));
-}
-
-/** Live and deleted cases detected by an office (each count through its own partial index on SQLite). */
-async function officeCaseCount(e: Engine, officeId: number): Promise<number> {
-  const { cases } = e.t;
-  const live = await e.get<{ n: number }>(sql`select count(*) as n from ${cases} where office_id = ${officeId} and deleted_at is null`);
-  const deleted = await e.get<{ n: number }>(sql`select count(*) as n from ${cases} where deleted_at is not null and office_id = ${officeId}`);
-  return Number(live?.n ?? 0) + Number(deleted?.n ?? 0);
 }
 
 /** One office for the edit form, with all its cases (live and deleted: either keeps its district). */

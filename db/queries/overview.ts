@@ -1,8 +1,9 @@
 import "server-only";
 import type { Db } from "../sqlite/open";
 import { isDemo } from "../bulk";
+import { sqliteEngine } from "../engine";
 
 /** Whether the database holds the generated demo data (the UI then says so). */
-export function isDemoDatabase(db: Db): boolean {
-  return isDemo(db.$client);
+export function isDemoDatabase(db: Db): Promise<boolean> {
+  return isDemo(sqliteEngine(db));
 }

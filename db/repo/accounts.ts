@@ -5,7 +5,7 @@ import {
   signInKeys, userLabels as loadUserLabels, type AccountInput,
 } from "../auth";
 import { getAuth, getAuthSecret, getEngine } from "../client";
-import { auditAccountCreated, auditPasswordReset, deleteAccount as writeDeleteAccount, updateAccount as writeAccount, type AccountEdit } from "../mutations/accounts";
+import { auditAccountCreated, auditPasswordReset, deleteAccount as writeDeleteAccount, updateAccount as writeAccount, type AccountEdit } from "../mutations/reference";
 
 // Accounts and sessions: who is signed in, signing in and out (slowed down after repeated
 // failures, with device cookies), the admin's account writes, and how users are named.

@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb, getEngine } from "../client";
+import { getEngine } from "../client";
 import {
   createOffice as writeNewOffice, createRightHolder as writeNewHolder, mergeRightHolders as writeMerge, updateOffice as writeOffice,
   updateRightHolder as writeHolder, type MergeResult, type OfficeEdit, type OfficeInput, type RightHolderInput,
@@ -68,22 +68,22 @@ export async function templateReferences(): Promise<{ office: TemplateOffice | u
 // ---- writes (each one transaction with its audit entry) ----------------------------------
 
 export async function createRightHolder(input: RightHolderInput, userId: string | null): Promise<{ id: number }> {
-  return writeNewHolder(getDb().$client, input, userId);
+  return writeNewHolder(getEngine(), input, userId);
 }
 
 export async function updateRightHolder(id: number, input: RightHolderInput, userId: string | null): Promise<{ changed: boolean; cases: number }> {
-  return writeHolder(getDb().$client, id, input, userId);
+  return writeHolder(getEngine(), id, input, userId);
 }
 
 /** Moves every case and member of `removeId` to `keepId` and removes it. */
 export async function mergeRightHolders(keepId: number, removeId: number, userId: string | null): Promise<MergeResult> {
-  return writeMerge(getDb().$client, keepId, removeId, userId);
+  return writeMerge(getEngine(), keepId, removeId, userId);
 }
 
 export async function createOffice(input: OfficeInput, userId: string | null): Promise<{ id: number }> {
-  return writeNewOffice(getDb().$client, input, userId);
+  return writeNewOffice(getEngine(), input, userId);
 }
 
 export async function updateOffice(id: number, input: OfficeEdit, userId: string | null): Promise<{ changed: boolean }> {
-  return writeOffice(getDb().$client, id, input, userId);
+  return writeOffice(getEngine(), id, input, userId);
 }

@@ -49,7 +49,7 @@ export function exportRows(scope: Scope, filters: Filters, sort: Sort): Promise<
 
 /** A live case's values for the edit form, with its version; null when missing or deleted. */
 export async function getCaseForEdit(id: number): Promise<CaseForEdit | null> {
-  return loadCaseForEdit(getDb().$client, id);
+  return loadCaseForEdit(getEngine(), id);
 }
 
 /** The offices, campaigns and right holders the case form offers. */
@@ -75,23 +75,23 @@ export async function listDeletedCases(page: number, size: number): Promise<{ to
 // ---- writes (each one transaction with its audit entry and derived figures) --------------
 
 export async function createCase(input: CaseInput, userId: string | null): Promise<{ id: number; version: number }> {
-  return writeNewCase(getDb().$client, input, userId);
+  return writeNewCase(getEngine(), input, userId);
 }
 
 export async function updateCase(id: number, expectedVersion: number, input: CaseInput, userId: string | null): Promise<{ version: number }> {
-  return writeUpdate(getDb().$client, id, expectedVersion, input, userId);
+  return writeUpdate(getEngine(), id, expectedVersion, input, userId);
 }
 
 /**
  * Soft-deletes a live case if it still has the version the admin looked at: a case changed
  * meanwhile is not deleted unseen (VersionConflictError); a missing one is CaseNotFoundError.
- * Immediate, so that the check and the delete see the same case.
+ * One transaction, so that the check and the delete see the same case.
  */
 export async function deleteCase(id: number, expectedVersion: number, userId: string | null): Promise<void> {
   // the version the admin looked at: the writer refuses a case changed meanwhile (who, when)
-  softDeleteCase(getDb().$client, id, userId, expectedVersion);
+  await softDeleteCase(getEngine(), id, userId, expectedVersion);
 }
 
 export async function restoreCase(id: number, userId: string | null): Promise<void> {
-  writeRestore(getDb().$client, id, userId);
+  await writeRestore(getEngine(), id, userId);
 }

@@ -53,12 +53,12 @@ export function indexedBy(index: string): SQL {
  * Runs a bulk load with the secondary indexes of `cases` dropped, and builds them again
  * afterwards: one sort per index instead of a million random inserts into each.
  */
-export function withCaseIndexesDeferred<T>(sqlite: Sqlite, load: () => T): T {
+export async function withCaseIndexesDeferred<T>(sqlite: Sqlite, load: () => Promise<T>): Promise<T> {
   const indexes = sqlite
     .prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'cases' and sql is not null")
     .all() as { name: string; sql: string }[];
   for (const { name } of indexes) sqlite.prepare(`drop index "${name.replace(/"/g, '""')}"`).run();
-  const result = load();
+  const result = await load();
   for (const { sql } of indexes) sqlite.prepare(sql).run();
   return result;
 }

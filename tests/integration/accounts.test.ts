@@ -8,8 +8,7 @@ import {
 } from "../../db/auth";
 import { DEMO_META_KEY } from "../../db/bulk";
 import { type Engine } from "../../db/engine";
-import { auditAccountCreated, auditPasswordReset, deleteAccount, updateAccount } from "../../db/mutations/accounts";
-import { ReferenceFieldError } from "../../db/mutations/reference";
+import { ReferenceFieldError, auditAccountCreated, auditPasswordReset, deleteAccount, updateAccount } from "../../db/mutations/reference";
 import { closeEngine, openEngine } from "../../db/open";
 import { caseFormChoices, caseNumberOf, historyNames, listDeletedCases } from "../../db/queries/admin";
 import {

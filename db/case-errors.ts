@@ -1,0 +1,39 @@
+// The refusals of the one writer (db/writer.ts), each with a message an admin can read.
+
+export class CaseNotFoundError extends Error {
+  override name = "CaseNotFoundError";
+}
+
+/** The write was made against an older version; `current` names who changed the case and when. */
+export class VersionConflictError extends Error {
+  override name = "VersionConflictError";
+  constructor(readonly current: { version: number; updatedBy: string | null; updatedAt: number }) {
+    super(`The case was changed by ${current.updatedBy ?? "another user"} at ${new Date(current.updatedAt).toISOString()} (now version ${current.version}); nothing was saved.`);
+  }
+}
+
+/** Another case, live or deleted, already has this case number. */
+export class DuplicateCaseNoError extends Error {
+  override name = "DuplicateCaseNoError";
+  constructor(readonly caseNo: string) {
+    super(`Another case already has the number ${caseNo}.`);
+  }
+}
+
+export type ReferenceField = "officeId" | "rightHolderIds" | "campaignId";
+
+/**
+ * The input names an office, right holder or campaign that does not exist, or no right holder
+ * at all (field 'rightHolderIds', value []). For right holders `value` lists the unknown ids.
+ */
+export class UnknownReferenceError extends Error {
+  override name = "UnknownReferenceError";
+  constructor(readonly field: ReferenceField, readonly value: number | number[]) {
+    super(
+      field === "rightHolderIds" && Array.isArray(value) && value.length === 0
+        ? "A case names at least one right holder."
+        : `Unknown ${field === "officeId" ? "customs office" : field === "campaignId" ? "campaign" : "right holder"}: ${Array.isArray(value) ? value.join(", ") : value}.`,
+    );
+  }
+}
+

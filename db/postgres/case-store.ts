@@ -1,0 +1,316 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { CASE_COLUMN_FIELDS, caseFromRow, caseRowArray } from "../../lib/case-definition";
+import type { HolderNames } from "../../lib/redact";
+import { DuplicateCaseNoError } from "../case-errors";
+import type { Engine } from "../engine";
+import type { CaseDocument, CaseStore, StoredCase } from "../writer";
+import { withPostgresChangeLogPaused } from "./change-log";
+import { searchVectors } from "./search-index";
+
+// PostgreSQL's case store for the one writer (db/writer.ts, which holds the rules). New
+// cases, their links, their search documents (cases_search) and audit rows are gathered and
+// sent with COPY, a chunk at a time, on the transaction's own connection; anything that
+// reads sends what is gathered first, so the batch reads its own writes. New cases take
+// their ids from the table's identity sequence, a block at a time.
+//
+// A bulk load into an empty table (the seed) goes further, inside its one transaction: the
+// indexes of cases, links and search documents that back no constraint are dropped and built
+// again at the end (one sorted pass each), and as a superuser the per-row triggers (the
+// foreign keys' checks, the change log's) are skipped — every foreign key of the written rows
+// is then checked at once before the commit, and the change log gets its one "everything
+// changed" row (db/postgres/change-log.ts) as from any bulk load.
+
+/** The transaction's own connection (drizzle's node-postgres session client). */
+export function pgClientOf(tx: Engine): pg.ClientBase {
+  if (tx.dialect !== "postgres" || !tx.inTransaction) throw new Error("The PostgreSQL case store works inside a transaction.");
+  const client = (tx.db as unknown as { session?: { client?: pg.ClientBase } }).session?.client;
+  if (!client) throw new Error("The PostgreSQL transaction has no connection of its own.");
+  return client;
+}
+
+type Value = string | number | boolean | null;
+type Row = Value[];
+
+/** A value in COPY's text format. */
+function copyText(value: Value): string {
+  if (value === null) return "\\N";
+  if (typeof value === "number") return String(value);
+  if (typeof value === "boolean") return value ? "t" : "f";
+  return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
+}
+
+/** Writes `rows` into `table` with one COPY. */
+export async function copyRows(client: pg.ClientBase, table: string, columns: readonly string[], rows: Row[]): Promise<void> {
+  if (!rows.length) return;
+  const chunk = 2_000;
+  function* lines() {
+    for (let i = 0; i < rows.length; i += chunk) {
+      let text = "";
+      for (const row of rows.slice(i, i + chunk)) text += row.map(copyText).join("\t") + "\n";
+      yield text;
+    }
+  }
+  await pipeline(Readable.from(lines()), client.query(copyFrom(`copy ${table} (${columns.map((c) => `"${c}"`).join(", ")}) from stdin`)));
+}
+
+const CASE_COLUMNS = ["id", ...CASE_COLUMN_FIELDS.map((f) => f.column), "created_at", "created_by", "updated_at", "updated_by", "version"];
+const FLAG = CASE_COLUMN_FIELDS.map((f) => f.kind === "flag");
+const SELECT = CASE_COLUMN_FIELDS.map((f) => `${f.column} as "${f.key}"`).join(", ");
+const SET_COLUMNS = CASE_COLUMN_FIELDS.map((f) => f.column).join(", ");
+const SET_VALUES = CASE_COLUMN_FIELDS.map((_, i) => `$${i + 1}`).join(", ");
+
+/** The definition's values with flags as booleans. */
+function caseValues(values: Parameters<typeof caseRowArray>[0]): Value[] {
+  return caseRowArray(values).map((v, i) => (FLAG[i] ? v === 1 : v));
+}
+
+/** How many rows a chunk gathers before it is sent. */
+const CHUNK = 10_000;
+
+export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseStore {
+  const client = pgClientOf(tx);
+  const q = async <T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> => (await client.query(text, values)).rows as T[];
+
+  let cases: Row[] = [];
+  let links: Row[] = [];
+  let search: Row[] = [];
+  let audit: Row[] = [];
+  let explicitMax = 0;
+  const ids: number[] = [];
+  let block = 1;
+
+  const nextId = async (): Promise<number> => {
+    if (!ids.length) {
+      const rows = await q<{ id: number }>("select nextval(pg_get_serial_sequence('cases', 'id')) as id from generate_series(1, $1)", [block]);
+      ids.push(...rows.map((r) => Number(r.id)));
+      block = Math.min(block * 2, 1_024);
+    }
+    return ids.shift()!;
+  };
+
+  const flush = async () => {
+    if (cases.length) await copyRows(client, "cases", CASE_COLUMNS, cases);
+    if (links.length) await copyRows(client, "case_right_holders", ["case_id", "right_holder_id"], links);
+    if (search.length) await copyRows(client, "cases_search", ["case_id", "doc", "redacted_doc"], search);
+    if (audit.length) await copyRows(client, "audit_log", ["at", "user_id", "action", "entity", "entity_id", "before", "after"], audit);
+    cases = [];
+    links = [];
+    search = [];
+    audit = [];
+    if (explicitMax > 0) {
+      // ids the caller chose (the seed): the sequence moves past them
+      await q("select setval(pg_get_serial_sequence('cases', 'id'), greatest($1::bigint, (select last_value from cases_id_seq)))", [explicitMax]);
+      explicitMax = 0;
+    }
+  };
+  const gathered = () => cases.length + links.length + search.length + audit.length > 0;
+  /** reads see the batch's own writes */
+  const read = async () => {
+    if (gathered()) await flush();
+  };
+  const maybeFlush = async () => {
+    if (cases.length >= CHUNK || search.length >= CHUNK || audit.length >= CHUNK) await flush();
+  };
+
+  const stored = async (id: number): Promise<StoredCase | undefined> => {
+    await read();
+    const [row] = await q(`select ${SELECT}, version, updated_by as "updatedBy", updated_at as "updatedAt", deleted_at as "deletedAt" from cases where id = $1`, [id]);
+    if (!row) return undefined;
+    const holderIds = (await q<{ id: number }>("select right_holder_id as id from case_right_holders where case_id = $1 order by right_holder_id", [id])).map((r) => r.id);
+    return {
+      ...caseFromRow(row, holderIds),
+      version: row.version as number, updatedBy: row.updatedBy as string | null, updatedAt: Number(row.updatedAt), deletedAt: row.deletedAt === null ? null : Number(row.deletedAt),
+    };
+  };
+  const exists = async (text: string, values: unknown[]) => {
+    await read();
+    return (await q(text, values)).length > 0;
+  };
+  const upsertSearch = (rows: Row[]) =>
+    q(`insert into cases_search (case_id, doc, redacted_doc)
+       select * from unnest($1::int[], $2::tsvector[], $3::tsvector[])
+       on conflict (case_id) do update set doc = excluded.doc, redacted_doc = excluded.redacted_doc`,
+      [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])]);
+  const vectorsOf = (doc: CaseDocument): Row => {
+    const v = searchVectors(doc);
+    return [doc.caseId, v.doc, v.redactedDoc];
+  };
+
+  return {
+    stored,
+    async holder(id) {
+      const [row] = await q<HolderNames>(`select name, name_zh as "nameZh" from right_holders where id = $1`, [id]);
+      return row;
+    },
+    anyCase: () => exists("select 1 from cases limit 1", []),
+    caseNoTaken: (caseNo, exceptId) => exists("select 1 from cases where case_no = $1 and id <> $2", [caseNo, exceptId]),
+    officeExists: (id) => exists("select 1 from customs_offices where id = $1", [id]),
+    campaignExists: (id) => exists("select 1 from campaigns where id = $1", [id]),
+    async unknownHolders(holderIds) {
+      const rows = await q<{ id: number }>(
+        "select j.id from unnest($1::int[]) as j(id) where not exists (select 1 from right_holders h where h.id = j.id) order by j.id",
+        [holderIds],
+      );
+      return rows.map((r) => r.id);
+    },
+    async insert(id, values, createdAt, userId) {
+      let caseId: number;
+      if (id === null) caseId = await nextId();
+      else {
+        caseId = id;
+        if (id > explicitMax) explicitMax = id;
+      }
+      cases.push([caseId, ...caseValues(values), createdAt, userId, createdAt, userId, 1]);
+      for (const holderId of values.rightHolderIds) links.push([caseId, holderId]);
+      await maybeFlush();
+      return caseId;
+    },
+    async update(id, expectedVersion, values, now, userId) {
+      await read();
+      const n = CASE_COLUMN_FIELDS.length;
+      const result = await client.query(
+        `update cases set (${SET_COLUMNS}, updated_at, updated_by, version) = (${SET_VALUES}, $${n + 1}, $${n + 2}, version + 1)
+         where id = $${n + 3} and version = $${n + 4} and deleted_at is null`,
+        [...caseValues(values), now, userId, id, expectedVersion],
+      );
+      if (result.rowCount !== 1) return result.rowCount ?? 0;
+      await q("delete from case_right_holders where case_id = $1", [id]);
+      await q("insert into case_right_holders (case_id, right_holder_id) select $1, h from unnest($2::int[]) as h", [id, values.rightHolderIds]);
+      return 1;
+    },
+    async setDeleted(id, version, deletedAt, now, userId) {
+      await read();
+      const result = await client.query(
+        "update cases set deleted_at = $1, updated_at = $2, updated_by = $3, version = version + 1 where id = $4 and version = $5",
+        [deletedAt, now, userId, id, version],
+      );
+      return result.rowCount ?? 0;
+    },
+    async index(doc, fresh) {
+      if (fresh) {
+        search.push(vectorsOf(doc));
+        await maybeFlush();
+      } else {
+        await read();
+        await upsertSearch([vectorsOf(doc)]);
+      }
+    },
+    async unindex(caseId) {
+      await read();
+      await q("delete from cases_search where case_id = $1", [caseId]);
+    },
+    async audit(a) {
+      audit.push([a.at, a.userId, a.action, a.entity, a.entityId, JSON.stringify(a.before), JSON.stringify(a.after)]);
+      await maybeFlush();
+    },
+    async moveHolderLinks(from, to) {
+      await read();
+      const affected = (await q<{ id: number }>("select case_id as id from case_right_holders where right_holder_id = $1", [from])).map((r) => r.id);
+      await q(`insert into case_right_holders (case_id, right_holder_id)
+        select case_id, $2 from case_right_holders where right_holder_id = $1 on conflict do nothing`, [from, to]);
+      await q("delete from case_right_holders where right_holder_id = $1", [from]);
+      return reindexCases(client, affected);
+    },
+    async bulk(emptyAtStart, work) {
+      if (!emptyAtStart || !options.bulk) return withPostgresChangeLogPaused(tx, work);
+      return withPostgresChangeLogPaused(tx, () => bulkLoad(client, work));
+    },
+    flush,
+    asDuplicate(error, caseNo) {
+      const e = error as { code?: string; constraint?: string; detail?: string };
+      if (e?.code === "23505" && e.constraint === "cases_case_no_unique") {
+        // a COPY of many cases: the number the database names
+        const named = /\(case_no\)=\((.*)\) already exists/.exec(e.detail ?? "")?.[1];
+        return new DuplicateCaseNoError(named ?? caseNo);
+      }
+      return error;
+    },
+  };
+}
+
+/** Writes the search documents of these cases again, the live ones (their right holders' names changed); returns how many. */
+async function reindexCases(client: pg.ClientBase, caseIds: number[]): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < caseIds.length; i += 5_000) {
+    const chunk = caseIds.slice(i, i + 5_000);
+    const { rows } = await client.query<{ id: number; caseNo: string; goods: string }>(
+      `select id, case_no as "caseNo", goods_description as goods from cases where id = any($1::int[]) and deleted_at is null`, [chunk]);
+    if (!rows.length) continue;
+    const names = new Map<number, HolderNames[]>();
+    const { rows: linked } = await client.query<{ caseId: number; name: string; nameZh: string | null }>(
+      `select l.case_id as "caseId", h.name, h.name_zh as "nameZh" from case_right_holders l join right_holders h on h.id = l.right_holder_id
+       where l.case_id = any($1::int[]) order by l.case_id, h.id`, [rows.map((r) => r.id)]);
+    for (const l of linked) {
+      const list = names.get(l.caseId);
+      if (list) list.push({ name: l.name, nameZh: l.nameZh });
+      else names.set(l.caseId, [{ name: l.name, nameZh: l.nameZh }]);
+    }
+    const vectors = rows.map((r) => {
+      const v = searchVectors({ caseId: r.id, caseNo: r.caseNo, goods: r.goods, holders: names.get(r.id) ?? [] });
+      return [r.id, v.doc, v.redactedDoc] as const;
+    });
+    await client.query(
+      `insert into cases_search (case_id, doc, redacted_doc)
+       select * from unnest($1::int[], $2::tsvector[], $3::tsvector[])
+       on conflict (case_id) do update set doc = excluded.doc, redacted_doc = excluded.redacted_doc`,
+      [vectors.map((v) => v[0]), vectors.map((v) => v[1]), vectors.map((v) => v[2])],
+    );
+    written += rows.length;
+  }
+  return written;
+}
+
+/**
+ * The live cases naming right holder `holderId`: their search documents written again (its
+ * names changed) when `reindex`, else only counted. Inside the caller's transaction.
+ */
+export async function postgresHolderCases(tx: Engine, holderId: number, reindex: boolean): Promise<number> {
+  const client = pgClientOf(tx);
+  const { rows } = await client.query<{ id: number }>(
+    "select l.case_id as id from case_right_holders l join cases c on c.id = l.case_id where l.right_holder_id = $1 and c.deleted_at is null", [holderId]);
+  return reindex ? reindexCases(client, rows.map((r) => r.id)) : rows.length;
+}
+
+const BULK_TABLES = ["cases", "case_right_holders", "cases_search"];
+
+/** A load into empty tables (see the top of this file). */
+async function bulkLoad<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
+  const { rows: indexes } = await client.query<{ name: string; definition: string }>(`
+    select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
+    from pg_index i join pg_class t on t.oid = i.indrelid
+    where t.relnamespace = 'public'::regnamespace and t.relname = any($1::text[])
+      and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`, [BULK_TABLES]);
+  for (const r of indexes) await client.query(`drop index ${r.name}`);
+  const { rows: role } = await client.query<{ rolsuper: boolean }>("select rolsuper from pg_roles where rolname = current_user");
+  const superuser = role[0]?.rolsuper === true;
+  if (superuser) await client.query("set local session_replication_role = replica");
+  await client.query("set local maintenance_work_mem = '256MB'");
+  const result = await work();
+  if (superuser) {
+    await client.query("set local session_replication_role = origin");
+    await checkReferences(client);
+  }
+  for (const r of indexes) await client.query(r.definition);
+  for (const table of BULK_TABLES) await client.query(`analyze ${table}`);
+  return result;
+}
+
+/** Every foreign key of the loaded tables, checked over all their rows in one query each (the load skipped the per-row checks). */
+async function checkReferences(client: pg.ClientBase): Promise<void> {
+  const { rows: keys } = await client.query<{ child: string; column: string; parent: string; key: string }>(`
+    select c.conrelid::regclass::text as child, a.attname as column, c.confrelid::regclass::text as parent, pa.attname as key
+    from pg_constraint c
+    join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+    join pg_attribute pa on pa.attrelid = c.confrelid and pa.attnum = c.confkey[1]
+    where c.contype = 'f' and c.connamespace = 'public'::regnamespace and array_length(c.conkey, 1) = 1
+      and c.conrelid::regclass::text = any($1::text[])`, [BULK_TABLES]);
+  for (const k of keys) {
+    const { rows } = await client.query<{ n: number }>(
+      `select count(*) as n from ${k.child} x where x."${k.column}" is not null and not exists (select 1 from ${k.parent} p where p."${k.key}" = x."${k.column}")`,
+    );
+    if (Number(rows[0]!.n) > 0) throw new Error(`The load wrote ${rows[0]!.n} rows of ${k.child} whose ${k.column} names no row of ${k.parent}: nothing was written.`);
+  }
+}
