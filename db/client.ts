@@ -7,7 +7,7 @@ import { databasePath } from "../lib/env";
 
 // One engine per server process (kept across hot reloads in development): SQLite or
 // PostgreSQL as DATABASE_URL says (db/open.ts), and the authentication on top of it.
-const globalForDb = globalThis as unknown as { iprEngine?: Engine; iprDb?: Db; iprAuth?: Promise<Auth>; iprAuthSecret?: Promise<string> };
+const globalForDb = globalThis as unknown as { iprEngine?: Engine; iprDb?: Db; iprAuth?: Auth; iprAuthSecret?: string };
 
 /** This process's engine: every repository function (db/repo) reads and writes through it. */
 export function getEngine(): Engine {
@@ -24,21 +24,24 @@ export function getDb(): Db {
   return globalForDb.iprDb;
 }
 
-/** better-auth over this process's engine (made once, on first use: it reads the secret from the database). */
+/** better-auth and its secret, made once per process on first use (they read the secret from the database). */
+const authOnce = globalThis as unknown as { iprAuthMade?: Promise<Auth>; iprAuthSecretRead?: Promise<string> };
+
+/** better-auth over this process's engine. */
 export function getAuth(): Promise<Auth> {
   // a failure (the database unreachable) is not kept: the next request tries again
-  globalForDb.iprAuth ??= createAuth(getEngine()).catch((error: unknown) => {
-    globalForDb.iprAuth = undefined;
+  authOnce.iprAuthMade ??= createAuth(getEngine()).catch((error: unknown) => {
+    authOnce.iprAuthMade = undefined;
     throw error;
   });
-  return globalForDb.iprAuth;
+  return authOnce.iprAuthMade;
 }
 
 /** The secret that signs session and device cookies (read once per process). */
 export function getAuthSecret(): Promise<string> {
-  globalForDb.iprAuthSecret ??= authSecret(getEngine()).catch((error: unknown) => {
-    globalForDb.iprAuthSecret = undefined;
+  authOnce.iprAuthSecretRead ??= authSecret(getEngine()).catch((error: unknown) => {
+    authOnce.iprAuthSecretRead = undefined;
     throw error;
   });
-  return globalForDb.iprAuthSecret;
+  return authOnce.iprAuthSecretRead;
 }
