@@ -4,29 +4,38 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { nextCookies } from "better-auth/next-js";
 import { and, eq, sql } from "drizzle-orm";
 import type { Role } from "../lib/enums";
-import type { Db } from "./sqlite/open";
-import { accounts, appMeta, caseRightHolders, cases, customsOffices, rightHolders, sessions, rateLimits, signInFailures, users, verifications } from "./sqlite/schema";
 import { isDemo } from "./bulk";
-import { sqliteEngine } from "./engine";
+import { first, type Engine } from "./engine";
 import { authBaseUrl, authSecretFromEnv, secureCookies } from "../lib/env";
 import { signValue, verifySigned } from "../lib/signed-cookie";
 
 // Accounts and sessions, by better-auth with its drizzle adapter: password hashing (scrypt),
 // session tokens and http-only cookies are the library's. There is no public sign-up:
 // admins create accounts (here, from /admin/users and from `npm run user:create`).
+// Everything lives in the database, on either engine (db/engine.ts): sessions, better-auth's
+// rate limits and the sign-in throttle count across every server process of one database.
 
 export const MIN_PASSWORD_LENGTH = 10;
 export const SESSION_DAYS = 7;
 
-/** The secret that signs session cookies: BETTER_AUTH_SECRET, or one made once and kept in the database. */
-export function authSecret(db: Db): string {
+async function storedSecret(e: Engine): Promise<string | undefined> {
+  const { appMeta } = e.t;
+  return (await first(e.db.select({ value: appMeta.value }).from(appMeta).where(eq(appMeta.key, "auth_secret"))))?.value;
+}
+
+/**
+ * The secret that signs session cookies: BETTER_AUTH_SECRET, or one made once and kept in the
+ * database (of two servers making it at once, the first to commit wins and both read that one).
+ */
+export async function authSecret(e: Engine): Promise<string> {
   const fromEnv = authSecretFromEnv();
   if (fromEnv) return fromEnv;
-  const row = db.select({ value: appMeta.value }).from(appMeta).where(eq(appMeta.key, "auth_secret")).get();
-  if (row) return row.value;
-  const value = randomBytes(32).toString("base64url");
-  db.insert(appMeta).values({ key: "auth_secret", value }).onConflictDoNothing().run();
-  return db.select({ value: appMeta.value }).from(appMeta).where(eq(appMeta.key, "auth_secret")).get()!.value;
+  const found = await storedSecret(e);
+  if (found) return found;
+  return e.transaction(async (tx) => {
+    await tx.db.insert(tx.t.appMeta).values({ key: "auth_secret", value: randomBytes(32).toString("base64url") }).onConflictDoNothing();
+    return (await storedSecret(tx))!;
+  });
 }
 
 /** better-auth's log, less its start-up warning that no BETTER_AUTH_URL is set (each request's own origin is used then, on purpose). */
@@ -36,17 +45,19 @@ function quietAboutBaseURL(level: "debug" | "info" | "warn" | "error", message: 
   (level === "error" ? console.error : level === "warn" ? console.warn : console.log)(`[better-auth] ${message}`, ...args);
 }
 
-export function createAuth(db: Db) {
+function authOver(e: Engine, secret: string) {
+  const { users, sessions, accounts, verifications, rateLimits } = e.t;
   return betterAuth({
     appName: "IP Border Enforcement Tracker",
-    secret: authSecret(db),
+    secret,
     // the address the app is reached at: BETTER_AUTH_URL; without it, the origin each request
     // came to (a laptop, a test's random port). No wildcard: the trusted origins, which every
     // callbackURL / redirectTo must match, are the app's own and nothing else.
     baseURL: authBaseUrl(),
     logger: { log: quietAboutBaseURL },
-    database: drizzleAdapter(db, {
-      provider: "sqlite",
+    // the engine's own drizzle database and tables: on PostgreSQL its node-postgres pool
+    database: drizzleAdapter(e.db, {
+      provider: e.dialect === "postgres" ? "pg" : "sqlite",
       schema: { user: users, session: sessions, account: accounts, verification: verifications, rateLimit: rateLimits },
     }),
     emailAndPassword: {
@@ -80,7 +91,12 @@ export function createAuth(db: Db) {
     plugins: [nextCookies()],
   });
 }
-export type Auth = ReturnType<typeof createAuth>;
+export type Auth = ReturnType<typeof authOver>;
+
+/** better-auth over the engine's database (the secret read, or made, first). */
+export async function createAuth(e: Engine): Promise<Auth> {
+  return authOver(e, await authSecret(e));
+}
 
 export type AccountInput = { email: string; name: string; role: Role; holderId: number | null; password: string };
 
@@ -94,20 +110,24 @@ export class AccountError extends Error {
   }
 }
 
+/** The largest id a table's integer key holds on both engines (PostgreSQL's integer). */
+const MAX_ID = 2 ** 31 - 1;
+
 function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
 /** Checks an account before it is written; throws AccountError naming the field. */
-export function checkAccount(db: Db, input: Omit<AccountInput, "password"> & { password?: string }, exceptUserId?: string): void {
+export async function checkAccount(e: Engine, input: Omit<AccountInput, "password"> & { password?: string }, exceptUserId?: string): Promise<void> {
+  const { users, rightHolders } = e.t;
   const email = normaliseEmail(input.email);
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new AccountError("email", `"${input.email}" is not an email address.`);
-  const taken = db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+  const taken = await first(e.db.select({ id: users.id }).from(users).where(eq(users.email, email)));
   if (taken && taken.id !== exceptUserId) throw new AccountError("email", `An account for ${email} exists already.`);
   if (!input.name.trim()) throw new AccountError("name", "A name is required.");
   if (input.role === "member") {
     if (input.holderId === null) throw new AccountError("holderId", "A member account needs the right holder it belongs to.");
-    if (!db.select({ id: rightHolders.id }).from(rightHolders).where(eq(rightHolders.id, input.holderId)).get()) {
+    if (!Number.isSafeInteger(input.holderId) || input.holderId < 1 || input.holderId > MAX_ID || !(await first(e.db.select({ id: rightHolders.id }).from(rightHolders).where(eq(rightHolders.id, input.holderId))))) {
       throw new AccountError("holderId", `There is no right holder with id ${input.holderId}.`);
     }
   } else if (input.holderId !== null) {
@@ -118,46 +138,74 @@ export function checkAccount(db: Db, input: Omit<AccountInput, "password"> & { p
   }
 }
 
+/** Whether a write failed on the unique email address (another server created the account first). */
+function isEmailTaken(error: unknown): boolean {
+  for (let cause = error as { message?: string; code?: string; constraint?: string; cause?: unknown } | undefined; cause; cause = cause.cause as typeof cause) {
+    if (cause.code === "23505" && cause.constraint === "user_email_unique") return true;
+    if (/UNIQUE constraint failed: user\.email/.test(cause.message ?? "")) return true;
+  }
+  return false;
+}
+
 /**
  * Creates an account with a password (hashed by better-auth); returns its id. `inTransaction`
  * runs in the same transaction as the insert (an audit entry), so both or neither are written.
  */
-export async function createAccount(db: Db, auth: Auth, input: AccountInput, inTransaction?: (userId: string) => void): Promise<string> {
-  checkAccount(db, input);
+export async function createAccount(e: Engine, auth: Auth, input: AccountInput, inTransaction?: (tx: Engine, userId: string) => Promise<void>): Promise<string> {
+  // checked before the (slow) hash, and again inside the transaction that writes it
+  await checkAccount(e, input);
   const ctx = await auth.$context;
   const hash = await ctx.password.hash(input.password);
   const now = new Date();
   const id = ctx.generateId({ model: "user" }) || randomBytes(16).toString("hex");
-  db.$client.transaction(() => {
-    db.insert(users)
-      .values({ id, name: input.name.trim(), email: normaliseEmail(input.email), emailVerified: true, createdAt: now, updatedAt: now, role: input.role, holderId: input.role === "member" ? input.holderId : null })
-      .run();
-    db.insert(accounts)
-      .values({ id: ctx.generateId({ model: "account" }) || randomBytes(16).toString("hex"), accountId: id, providerId: "credential", userId: id, password: hash, createdAt: now, updatedAt: now })
-      .run();
-    inTransaction?.(id);
-  })();
+  const accountId = ctx.generateId({ model: "account" }) || randomBytes(16).toString("hex");
+  try {
+    await e.transaction(async (tx) => {
+      const { users, accounts } = tx.t;
+      await checkAccount(tx, input);
+      await tx.db
+        .insert(users)
+        .values({ id, name: input.name.trim(), email: normaliseEmail(input.email), emailVerified: true, createdAt: now, updatedAt: now, role: input.role, holderId: input.role === "member" ? input.holderId : null });
+      await tx.db.insert(accounts).values({ id: accountId, accountId: id, providerId: "credential", userId: id, password: hash, createdAt: now, updatedAt: now });
+      await inTransaction?.(tx, id);
+    });
+  } catch (error) {
+    if (isEmailTaken(error)) throw new AccountError("email", `An account for ${normaliseEmail(input.email)} exists already.`);
+    throw error;
+  }
   return id;
 }
 
-/** Sets a new password for an account (an admin's reset), ending its sessions. */
-export async function setAccountPassword(db: Db, auth: Auth, userId: string, password: string): Promise<void> {
+/**
+ * Sets a new password for an account (an admin's reset), ending its sessions; `inTransaction`
+ * (the audit entry) is written with it. An account that does not exist is an AccountError.
+ */
+export async function setAccountPassword(e: Engine, auth: Auth, userId: string, password: string, inTransaction?: (tx: Engine) => Promise<void>): Promise<void> {
   if (password.length < MIN_PASSWORD_LENGTH || password.length > 128) {
     throw new AccountError("password", `A password needs ${MIN_PASSWORD_LENGTH} to 128 characters.`);
   }
   const hash = await (await auth.$context).password.hash(password);
-  db.$client.transaction(() => {
-    db.update(accounts).set({ password: hash, updatedAt: new Date() }).where(and(eq(accounts.userId, userId), eq(accounts.providerId, "credential"))).run();
-    db.delete(sessions).where(eq(sessions.userId, userId)).run();
-  })();
+  await e.transaction(async (tx) => {
+    const { accounts, sessions } = tx.t;
+    const set = await tx.db
+      .update(accounts)
+      .set({ password: hash, updatedAt: new Date() })
+      .where(and(eq(accounts.userId, userId), eq(accounts.providerId, "credential")))
+      .returning({ id: accounts.id });
+    await tx.db.delete(sessions).where(eq(sessions.userId, userId));
+    await inTransaction?.(tx);
+    if (!set.length) throw new AccountError("password", "There is no account with a password to reset.");
+  });
 }
 
 /** How a user is named in messages and history: their email, or the id when the account is gone. */
-export function userLabels(db: Db, ids: (string | null)[]): Map<string, string> {
+export async function userLabels(e: Engine, ids: (string | null)[]): Promise<Map<string, string>> {
+  const { users } = e.t;
   const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
   if (!wanted.length) return new Map();
-  const rows = db.select({ id: users.id, email: users.email }).from(users).where(sql`${users.id} in ${wanted}`).all();
-  return new Map(wanted.map((id) => [id, rows.find((r) => r.id === id)?.email ?? id]));
+  const rows = await e.db.select({ id: users.id, email: users.email }).from(users).where(e.say.inList(sql`${users.id}`, wanted));
+  const emails = new Map(rows.map((r) => [r.id, r.email]));
+  return new Map(wanted.map((id) => [id, emails.get(id) ?? id]));
 }
 
 export const DEMO_PASSWORD = "demo-password";
@@ -171,24 +219,33 @@ export const DEMO_ACCOUNTS = [
  * The right holder the demo member works for: the one named in most of Kunming's cases
  * from 2016-01-01 to 2017-06-07 (the published period), so the member sees real cases.
  */
-export function demoMemberHolder(db: Db): number | null {
-  const row = db.get(sql`select l.right_holder_id as id from ${caseRightHolders} l
+export async function demoMemberHolder(e: Engine): Promise<number | null> {
+  const { caseRightHolders, cases, customsOffices } = e.t;
+  const row = await e.get<{ id: number }>(sql`select l.right_holder_id as id from ${caseRightHolders} l
       join ${cases} c on c.id = l.case_id join ${customsOffices} o on o.id = c.office_id
       where c.deleted_at is null and c.seized_on between '2016-01-01' and '2017-06-07'
         and coalesce(o.district_id, o.id) = (select id from ${customsOffices} where code = '8600')
-      group by l.right_holder_id order by count(*) desc, l.right_holder_id limit 1`) as { id: number } | undefined;
-  return row?.id ?? null;
+      group by l.right_holder_id order by count(*) desc, l.right_holder_id limit 1`);
+  return row ? Number(row.id) : null;
 }
 
 /** In a demo database, makes sure the three demo accounts exist (with the demo password). */
-export async function ensureDemoAccounts(db: Db, auth: Auth = createAuth(db)): Promise<number> {
-  if (!(await isDemo(sqliteEngine(db)))) return 0;
+export async function ensureDemoAccounts(e: Engine, auth?: Auth): Promise<number> {
+  if (!(await isDemo(e))) return 0;
+  const { users } = e.t;
+  auth ??= await createAuth(e);
   let created = 0;
   for (const account of DEMO_ACCOUNTS) {
-    if (db.select({ id: users.id }).from(users).where(eq(users.email, account.email)).get()) continue;
-    const holderId = account.role === "member" ? demoMemberHolder(db) : null;
+    if (await first(e.db.select({ id: users.id }).from(users).where(eq(users.email, account.email)))) continue;
+    const holderId = account.role === "member" ? await demoMemberHolder(e) : null;
     if (account.role === "member" && holderId === null) continue;
-    await createAccount(db, auth, { ...account, holderId, password: DEMO_PASSWORD });
+    try {
+      await createAccount(e, auth, { ...account, holderId, password: DEMO_PASSWORD });
+    } catch (error) {
+      // another server starting on the same database made it at the same moment
+      if (error instanceof AccountError && error.field === "email") continue;
+      throw error;
+    }
     created++;
   }
   return created;
@@ -201,29 +258,38 @@ export const SIGN_IN_FREE_FAILURES = { email: 5, client: 20 } as const;
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
 /** Seconds to wait before another sign-in for this key is tried (0 when free). */
-export function signInDelay(db: Db, key: string, free: number, now = Date.now()): number {
-  const row = db.select().from(signInFailures).where(eq(signInFailures.key, key)).get();
+export async function signInDelay(e: Engine, key: string, free: number, now = Date.now()): Promise<number> {
+  const { signInFailures } = e.t;
+  const row = await first(e.db.select().from(signInFailures).where(eq(signInFailures.key, key)));
   if (!row || now - row.lastAt > FAILURE_WINDOW_MS || row.failures < free) return 0;
   // at the limit: wait 30 s, then twice as long after each further failure, up to 15 minutes
   const wait = Math.min(FAILURE_WINDOW_MS, 30_000 * 2 ** (row.failures - free));
   return Math.max(0, Math.ceil((row.lastAt + wait - now) / 1000));
 }
 
-export function recordSignInFailure(db: Db, key: string, now = Date.now()): void {
-  db.insert(signInFailures)
-    .values({ key, failures: 1, firstAt: now, lastAt: now })
-    .onConflictDoUpdate({
-      target: signInFailures.key,
-      set: {
-        failures: sql`case when ${now} - ${signInFailures.lastAt} > ${FAILURE_WINDOW_MS} then 1 else ${signInFailures.failures} + 1 end`,
-        lastAt: now,
-      },
-    })
-    .run();
+/** One more failure for each key, counted in the database (one upsert per key: servers sharing it never lose a count). */
+export async function recordSignInFailure(e: Engine, keys: string | readonly string[], now = Date.now()): Promise<void> {
+  await e.transaction(async (tx) => {
+    const { signInFailures } = tx.t;
+    for (const key of typeof keys === "string" ? [keys] : keys) {
+      await tx.db
+        .insert(signInFailures)
+        .values({ key, failures: 1, firstAt: now, lastAt: now })
+        .onConflictDoUpdate({
+          target: signInFailures.key,
+          set: {
+            failures: sql`case when ${now} - ${signInFailures.lastAt} > ${FAILURE_WINDOW_MS} then 1 else ${signInFailures.failures} + 1 end`,
+            lastAt: now,
+          },
+        });
+    }
+  });
 }
 
-export function clearSignInFailures(db: Db, key: string): void {
-  db.delete(signInFailures).where(eq(signInFailures.key, key)).run();
+export async function clearSignInFailures(e: Engine, key: string): Promise<void> {
+  await e.transaction(async (tx) => {
+    await tx.db.delete(tx.t.signInFailures).where(eq(tx.t.signInFailures.key, key));
+  });
 }
 
 // Device cookies (OWASP's "Slow Down Online Guessing Attacks with Device Cookies"): a
@@ -236,13 +302,14 @@ export const DEVICE_COOKIE = "ipr.device";
 export const DEVICE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365;
 
 /** A new device cookie's value for an account: its email and a random device id, signed with the auth secret. */
-export function newDeviceCookie(db: Db, email: string): string {
+export async function newDeviceCookie(e: Engine, email: string): Promise<string> {
   const value = `${Buffer.from(normaliseEmail(email)).toString("base64url")}~${randomBytes(12).toString("base64url")}`;
-  return signValue(value, authSecret(db));
+  return signValue(value, await authSecret(e));
 }
 
 /** The device id of a valid device cookie for this email in the request's cookies, else null. */
-export function deviceOf(db: Db, email: string, headers: Headers): string | null {
+export async function deviceOf(e: Engine, email: string, headers: Headers): Promise<string | null> {
+  let secret: string | undefined;
   for (const part of (headers.get("cookie") ?? "").split(";")) {
     const at = part.indexOf("=");
     if (at < 0 || part.slice(0, at).trim() !== DEVICE_COOKIE) continue;
@@ -252,7 +319,7 @@ export function deviceOf(db: Db, email: string, headers: Headers): string | null
     } catch {
       continue;
     }
-    const value = verifySigned(raw, authSecret(db));
+    const value = verifySigned(raw, (secret ??= await authSecret(e)));
     const [who, device] = value?.split("~") ?? [];
     if (who && device && Buffer.from(who, "base64url").toString() === normaliseEmail(email)) return device;
   }
@@ -272,9 +339,9 @@ export function deviceSetCookie(value: string): string {
  * address the request came from (the socket's peer, or what a trusted proxy appended), so a
  * client cannot choose its key; `next dev` passes the header on as sent.
  */
-export function signInKeys(db: Db, email: string, headers: Headers): [string, number][] {
+export async function signInKeys(e: Engine, email: string, headers: Headers): Promise<[string, number][]> {
   const client = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || "direct";
-  const device = deviceOf(db, email, headers);
+  const device = await deviceOf(e, email, headers);
   const account: [string, number] = device ? [`device:${device}`, SIGN_IN_FREE_FAILURES.email] : [`email:${normaliseEmail(email)}`, SIGN_IN_FREE_FAILURES.email];
   return [account, [`client:${client}`, SIGN_IN_FREE_FAILURES.client]];
 }

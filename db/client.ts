@@ -26,13 +26,24 @@ export function getDb(): Db {
   return e.db;
 }
 
-export function getAuth(): Auth {
-  if (!globalForDb.iprAuth) globalForDb.iprAuth = createAuth(getDb());
-  return globalForDb.iprAuth;
+/** better-auth and its secret, made once per process on first use (they read the secret from the database). */
+const authOnce = globalThis as unknown as { iprAuthMade?: Promise<Auth>; iprAuthSecretRead?: Promise<string> };
+
+/** better-auth over this process's engine. */
+export function getAuth(): Promise<Auth> {
+  // a failure (the database unreachable) is not kept: the next request tries again
+  authOnce.iprAuthMade ??= createAuth(getEngine()).catch((error: unknown) => {
+    authOnce.iprAuthMade = undefined;
+    throw error;
+  });
+  return authOnce.iprAuthMade;
 }
 
 /** The secret that signs session and device cookies (read once per process). */
-export function getAuthSecret(): string {
-  globalForDb.iprAuthSecret ??= authSecret(getDb());
-  return globalForDb.iprAuthSecret;
+export function getAuthSecret(): Promise<string> {
+  authOnce.iprAuthSecretRead ??= authSecret(getEngine()).catch((error: unknown) => {
+    authOnce.iprAuthSecretRead = undefined;
+    throw error;
+  });
+  return authOnce.iprAuthSecretRead;
 }

@@ -38,12 +38,9 @@ export async function prepareDatabase(options: { seed: boolean; log?: (line: str
         log(`${name} is empty: \`npm run seed\`${same} fills it with demo data, \`npm run user:create\` makes the first account.`);
       }
     }
-    // a SQLite demo database gets its three accounts back if they are missing; on PostgreSQL
-    // `npm run seed` makes them (and db:copy copies a deployment's accounts)
-    if (e.dialect === "sqlite") {
-      const created = await ensureDemoAccounts(e.db);
-      if (created) log(`Created ${created} demo accounts (password demo-password): admin@demo.test, analyst@demo.test, member@demo.test.`);
-    }
+    // a demo database gets its three accounts back if they are missing (on either engine)
+    const created = await ensureDemoAccounts(e);
+    if (created) log(`Created ${created} demo accounts (password demo-password): admin@demo.test, analyst@demo.test, member@demo.test.`);
   } finally {
     await closeEngine(e);
   }

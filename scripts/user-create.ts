@@ -1,9 +1,9 @@
 // npm run user:create -- --email a@b.cn --role admin|analyst|member [--holder ID] [--name "…"] [--password …]
-// Creates an account (there is no public sign-up). Without --password a strong one is
+// Creates an account (there is no public sign-up) in the database DATABASE_URL names (SQLite or PostgreSQL). Without --password a strong one is
 // generated and printed once.
 import { randomBytes } from "node:crypto";
 import { AccountError, createAccount, createAuth, MIN_PASSWORD_LENGTH } from "../db/auth";
-import { migrateDb, openDb } from "../db/sqlite/open";
+import { closeEngine, migrateEngine, openEngine } from "../db/open";
 import { isRole, roles } from "../lib/enums";
 import { ConfigError } from "../lib/env";
 
@@ -45,17 +45,22 @@ async function main(): Promise<number> {
   const generated = args.password === undefined;
   const password = args.password ?? randomBytes(12).toString("base64url");
   try {
-    const db = openDb();
-    migrateDb(db);
+    // DATABASE_URL: a SQLite file (data/ipr.db by default) or a PostgreSQL database
+    const url = process.env.DATABASE_URL;
+    await migrateEngine(url);
+    const e = openEngine(url);
     const role = args.role as (typeof roles.values)[number];
-    await createAccount(db, createAuth(db), {
-      email: args.email,
-      name: args.name ?? args.email.split("@")[0]!,
-      role,
-      holderId: args.holder === undefined ? null : Number(args.holder),
-      password,
-    });
-    db.$client.close();
+    try {
+      await createAccount(e, await createAuth(e), {
+        email: args.email,
+        name: args.name ?? args.email.split("@")[0]!,
+        role,
+        holderId: args.holder === undefined ? null : Number(args.holder),
+        password,
+      });
+    } finally {
+      await closeEngine(e);
+    }
     console.log(`Created ${role} account ${args.email.trim().toLowerCase()}.`);
     if (generated) console.log(`Its password (shown once): ${password}`);
     return 0;

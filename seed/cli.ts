@@ -27,8 +27,7 @@ async function main(): Promise<number> {
     const e = openEngine(process.env.DATABASE_URL);
     try {
       const result = await seedDatabase(e, args);
-      // the demo accounts: db/auth.ts takes SQLite's connection until its own port to the engine
-      if (e.dialect === "sqlite") await ensureDemoAccounts(e.db);
+      await ensureDemoAccounts(e);
       const phases = Object.entries(result.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(", ");
       console.log(`seeded ${result.cases.toLocaleString("en-US")} cases (seed ${args.seed}) in ${(result.milliseconds / 1000).toFixed(1)} s (${phases})`);
     } finally {

@@ -288,7 +288,7 @@ export async function updateAccount(e: Engine, accountId: string, input: Account
     if (accountId === actorId && stored.role === "admin" && input.role !== "admin") throw new ReferenceFieldError("role", "self_demote");
     const edit = { name: input.name.trim(), role: input.role, holderId: input.role === "member" ? input.holderId : null };
     // db/auth.ts (accounts): the same checks as a new account's
-    await checkAccount(tx.db, { email: stored.email, ...edit }, accountId);
+    await checkAccount(tx, { email: stored.email, ...edit }, accountId);
     const { before, after } = changedFields({ name: stored.name, role: stored.role, holderId: stored.holderId }, edit);
     if (!Object.keys(after).length) return { changed: false };
     const { users } = tx.t;

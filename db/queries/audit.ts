@@ -1,8 +1,7 @@
 import "server-only";
-import { and, asc, count, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { AuditAction } from "../../lib/enums";
-import type { Db } from "../sqlite/open";
-import { auditLog, campaigns, cases, customsOffices, rightHolders, users } from "../sqlite/schema";
+import { first, type Engine, type Tables } from "../engine";
 
 // The audit log for the admin page: every entry, newest first, a page at a time, with filters
 // by who, what was done, to which kind of record and when (calendar days in China's time).
@@ -48,7 +47,7 @@ function nextDay(day: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-function whereOf(filter: AuditFilter): SQL | undefined {
+function whereOf({ auditLog }: Tables, filter: AuditFilter): SQL | undefined {
   return and(
     filter.userId ? eq(auditLog.userId, filter.userId) : undefined,
     filter.action ? eq(auditLog.action, filter.action) : undefined,
@@ -59,12 +58,13 @@ function whereOf(filter: AuditFilter): SQL | undefined {
 }
 
 /** One page of entries matching the filter (a page past the end gives the last page). */
-export function listAuditEntries(db: Db, filter: AuditFilter, page = 1, size = AUDIT_PAGE_SIZE): AuditPage {
-  const where = whereOf(filter);
-  const total = db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
+export async function listAuditEntries(e: Engine, filter: AuditFilter, page = 1, size = AUDIT_PAGE_SIZE): Promise<AuditPage> {
+  const { auditLog, cases, customsOffices, rightHolders, users } = e.t;
+  const where = whereOf(e.t, filter);
+  const total = (await first(e.db.select({ n: count() }).from(auditLog).where(where)))?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / size));
   const current = Math.min(Math.max(1, Math.floor(page)), pageCount);
-  const rows = db
+  const rows = await e.db
     .select({
       id: auditLog.id,
       at: auditLog.at,
@@ -87,8 +87,7 @@ export function listAuditEntries(db: Db, filter: AuditFilter, page = 1, size = A
     .where(where)
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(size)
-    .offset((current - 1) * size)
-    .all();
+    .offset((current - 1) * size);
   return {
     rows: rows.map(({ email, at, ...r }) => ({ ...r, at: at.getTime(), userLabel: r.userId === null ? null : (email ?? r.userId) })),
     total,
@@ -98,9 +97,10 @@ export function listAuditEntries(db: Db, filter: AuditFilter, page = 1, size = A
 }
 
 /** What the filters offer: every account by email, and the kinds of record the log holds. */
-export function auditFilterOptions(db: Db): { accounts: { id: string; email: string }[]; entities: string[] } {
-  const accounts = db.select({ id: users.id, email: users.email }).from(users).orderBy(asc(users.email)).all();
-  const entities = db.selectDistinct({ entity: auditLog.entity }).from(auditLog).orderBy(asc(auditLog.entity)).all().map((r) => r.entity);
+export async function auditFilterOptions(e: Engine): Promise<{ accounts: { id: string; email: string }[]; entities: string[] }> {
+  const { auditLog, users } = e.t;
+  const accounts = await e.db.select({ id: users.id, email: users.email }).from(users).orderBy(asc(users.email));
+  const entities = (await e.db.selectDistinct({ entity: auditLog.entity }).from(auditLog).orderBy(asc(auditLog.entity))).map((r) => r.entity);
   return { accounts, entities };
 }
 
@@ -111,7 +111,8 @@ export type AuditNames = {
 };
 
 /** Names of the offices, right holders and campaigns a page of entries refers to by id. */
-export function auditNames(db: Db, rows: AuditRow[]): AuditNames {
+export async function auditNames(e: Engine, rows: AuditRow[]): Promise<AuditNames> {
+  const { campaigns, customsOffices, rightHolders } = e.t;
   const ids = { offices: new Set<number>(), holders: new Set<number>(), campaigns: new Set<number>() };
   const visit = (value: unknown, field?: string): void => {
     if (Array.isArray(value)) {
@@ -135,22 +136,16 @@ export function auditNames(db: Db, rows: AuditRow[]): AuditNames {
   const offices = list(ids.offices);
   const holders = list(ids.holders);
   const campaignIds = list(ids.campaigns);
+  const [officeRows, holderRows, campaignRows] = await Promise.all([
+    offices.length
+      ? e.db.select({ id: customsOffices.id, code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh }).from(customsOffices).where(e.say.inList(sql`${customsOffices.id}`, offices))
+      : [],
+    holders.length ? e.db.select({ id: rightHolders.id, name: rightHolders.name, nameZh: rightHolders.nameZh }).from(rightHolders).where(e.say.inList(sql`${rightHolders.id}`, holders)) : [],
+    campaignIds.length ? e.db.select({ id: campaigns.id, nameEn: campaigns.nameEn, nameZh: campaigns.nameZh }).from(campaigns).where(e.say.inList(sql`${campaigns.id}`, campaignIds)) : [],
+  ]);
   return {
-    offices: new Map(
-      (offices.length
-        ? db.select({ id: customsOffices.id, code: customsOffices.code, nameEn: customsOffices.nameEn, nameZh: customsOffices.nameZh }).from(customsOffices).where(inArray(customsOffices.id, offices)).all()
-        : []
-      ).map(({ id, ...o }) => [id, o]),
-    ),
-    holders: new Map(
-      (holders.length ? db.select({ id: rightHolders.id, name: rightHolders.name, nameZh: rightHolders.nameZh }).from(rightHolders).where(inArray(rightHolders.id, holders)).all() : []).map(
-        ({ id, ...h }) => [id, h],
-      ),
-    ),
-    campaigns: new Map(
-      (campaignIds.length ? db.select({ id: campaigns.id, nameEn: campaigns.nameEn, nameZh: campaigns.nameZh }).from(campaigns).where(inArray(campaigns.id, campaignIds)).all() : []).map(
-        ({ id, ...c }) => [id, c],
-      ),
-    ),
+    offices: new Map(officeRows.map(({ id, ...o }) => [id, o])),
+    holders: new Map(holderRows.map(({ id, ...h }) => [id, h])),
+    campaigns: new Map(campaignRows.map(({ id, ...c }) => [id, c])),
   };
 }

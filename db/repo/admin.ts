@@ -1,12 +1,12 @@
 import "server-only";
-import { getDb, getEngine } from "../client";
+import { getEngine } from "../client";
 import {
   createOffice as writeNewOffice, createRightHolder as writeNewHolder, mergeRightHolders as writeMerge, updateOffice as writeOffice,
   updateRightHolder as writeHolder, type MergeResult, type OfficeEdit, type OfficeInput, type RightHolderInput,
 } from "../mutations/reference";
 import {
   adminCounts as loadCounts, districtOptions as loadDistrictOptions, getHolderForAdmin as loadHolder, getOfficeForAdmin as loadOffice,
-  holderOptions as loadHolderOptions, listAccounts as loadAccounts, listHoldersForAdmin as loadHolders, listOfficesForAdmin as loadOffices,
+  getAccount as loadAccount, holderOptions as loadHolderOptions, listAccounts as loadAccounts, listHoldersForAdmin as loadHolders, listOfficesForAdmin as loadOffices,
   templateReferences as loadTemplateReferences,
   type AccountRow, type AdminDistrict, type AdminHolderRow, type AdminOffice, type HolderOption, type TemplateOffice,
 } from "../queries/admin-reference";
@@ -21,48 +21,48 @@ export type { AccountRow, AdminDistrict, AdminHolderRow, AdminOffice, HolderOpti
 
 /** How many of each the admin overview counts. */
 export async function adminCounts(): Promise<{ accounts: number; holders: number; offices: number; audit: number; deleted: number }> {
-  return await loadCounts(getDb());
+  return loadCounts(getEngine());
 }
 
 export async function listAccounts(): Promise<AccountRow[]> {
-  return await loadAccounts(getDb());
+  return loadAccounts(getEngine());
 }
 
 /** One account by id, or null. */
 export async function getAccount(id: string): Promise<AccountRow | null> {
-  return (await loadAccounts(getDb())).find((a) => a.id === id) ?? null;
+  return loadAccount(getEngine(), id);
 }
 
 /** The right holders an account form offers for a member. */
 export async function holderOptions(): Promise<HolderOption[]> {
-  return await loadHolderOptions(getDb());
+  return loadHolderOptions(getEngine());
 }
 
 /** Right holders with their case and member counts, optionally those matching `query`. */
 export async function listHoldersForAdmin(query = ""): Promise<AdminHolderRow[]> {
-  return await loadHolders(getDb(), query);
+  return loadHolders(getEngine(), query);
 }
 
 export async function getHolderForAdmin(id: number): Promise<AdminHolderRow | null> {
-  return await loadHolder(getDb(), id);
+  return loadHolder(getEngine(), id);
 }
 
 export async function listOfficesForAdmin(): Promise<AdminDistrict[]> {
-  return await loadOffices(getDb());
+  return loadOffices(getEngine());
 }
 
 /** The districts an office form offers as its parent. */
 export async function districtOptions(): Promise<{ id: number; code: string; nameEn: string; nameZh: string }[]> {
-  return await loadDistrictOptions(getDb());
+  return loadDistrictOptions(getEngine());
 }
 
 export async function getOfficeForAdmin(id: number): Promise<(Omit<AdminOffice, "cases"> & { cases: number }) | null> {
-  return await loadOffice(getDb(), id);
+  return loadOffice(getEngine(), id);
 }
 
 /** A real office and right holder for the import template's example row. */
 export async function templateReferences(): Promise<{ office: TemplateOffice | undefined; holder: string | undefined }> {
-  return await loadTemplateReferences(getDb());
+  return loadTemplateReferences(getEngine());
 }
 
 // ---- writes (each one transaction with its audit entry) ----------------------------------

@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb } from "../client";
+import { getEngine } from "../client";
 import {
   auditFilterOptions as loadOptions, auditNames as loadNames, listAuditEntries as loadEntries,
   type AuditFilter, type AuditNames, type AuditPage, type AuditRow,
@@ -11,15 +11,15 @@ import {
 export type { AuditFilter, AuditNames, AuditPage, AuditRow };
 
 export async function listAuditEntries(filter: AuditFilter, page: number): Promise<AuditPage> {
-  return loadEntries(getDb(), filter, page);
+  return loadEntries(getEngine(), filter, page);
 }
 
 /** The accounts and entities the filter offers. */
 export async function auditFilterOptions(): Promise<{ accounts: { id: string; email: string }[]; entities: string[] }> {
-  return loadOptions(getDb());
+  return loadOptions(getEngine());
 }
 
 /** Names of the accounts, cases, holders and offices the rows refer to. */
 export async function auditNames(rows: AuditRow[]): Promise<AuditNames> {
-  return loadNames(getDb(), rows);
+  return loadNames(getEngine(), rows);
 }

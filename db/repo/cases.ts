@@ -54,22 +54,22 @@ export async function getCaseForEdit(id: number): Promise<CaseForEdit | null> {
 
 /** The offices, campaigns and right holders the case form offers. */
 export async function caseFormChoices(): Promise<CaseFormChoices> {
-  return loadChoices(getDb());
+  return loadChoices(getEngine());
 }
 
 /** The names of the offices, holders and campaigns a case's history refers to. */
 export async function historyNames(ids: { offices: number[]; holders: number[]; campaigns: number[] }): Promise<HistoryNames> {
-  return loadHistoryNames(getDb(), ids);
+  return loadHistoryNames(getEngine(), ids);
 }
 
 /** A case's number by id, among the live or the deleted cases; null when there is none. */
 export async function caseNumberOf(id: number, state: "live" | "deleted"): Promise<string | null> {
-  return loadCaseNumber(getDb(), id, state);
+  return loadCaseNumber(getEngine(), id, state);
 }
 
 /** A page of the deleted cases, the most recently deleted first. */
 export async function listDeletedCases(page: number, size: number): Promise<{ total: number; page: number; size: number; rows: DeletedCase[] }> {
-  return loadDeleted(getDb(), page, size);
+  return loadDeleted(getEngine(), page, size);
 }
 
 // ---- writes (each one transaction with its audit entry and derived figures) --------------

@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import autocannon from "autocannon";
 import { ensureDemoAccounts } from "../../db/auth";
+import { sqliteEngine } from "../../db/engine";
 import { migrateDb, openDb } from "../../db/sqlite/open";
 import { sqliteEngine } from "../../db/engine";
 import { derivedMismatches } from "../../db/aggregate/check";
@@ -33,7 +34,7 @@ async function main() {
   migrateDb(db);
   const cases = (db.$client.prepare("select count(*) as n from cases").get() as { n: number }).n;
   if (cases === 0) throw new Error(`${url} holds no cases: run npm run bench once (it seeds 1,000,000), or set DATABASE_URL.`);
-  await ensureDemoAccounts(db);
+  await ensureDemoAccounts(sqliteEngine(db));
   const office = (db.$client.prepare("select id from customs_offices where code = '0100'").get() as { id: number }).id;
   const holder = (db.$client.prepare("select min(id) as id from right_holders").get() as { id: number }).id;
   db.$client.close();

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createAccount, createAuth } from "../../db/auth";
+import { sqliteEngine } from "../../db/engine";
 import { drizzleOf } from "../../db/sqlite/open";
 import { DEMO_PASSWORD, baseURL, demoEmail, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, sessionCookie } from "./support";
 
@@ -134,7 +135,7 @@ describe("signing in", () => {
     const sqlite = new Database(file);
     sqlite.pragma("busy_timeout = 5000");
     const db = drizzleOf(sqlite);
-    await createAccount(db, createAuth(db), { email: "changer@demo.test", name: "Changer", role: "analyst", holderId: null, password: "first-password-1" });
+    await createAccount(sqliteEngine(db), await createAuth(sqliteEngine(db)), { email: "changer@demo.test", name: "Changer", role: "analyst", holderId: null, password: "first-password-1" });
     sqlite.close();
     const p = await (await browser.newContext({ locale: "en-US" })).newPage();
     await p.goto(`${baseURL()}/login`);

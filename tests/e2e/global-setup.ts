@@ -7,6 +7,7 @@ import { buildIfNeeded } from "../../scripts/build-if-needed";
 import { findChromium } from "../../scripts/ensure-chromium.mjs";
 import { seedDatabase } from "../../seed/run";
 import { ensureDemoAccounts } from "../../db/auth";
+import { sqliteEngine } from "../../db/engine";
 import { startAppServer, stopAppServer } from "../support/server";
 
 declare module "vitest" {
@@ -31,7 +32,7 @@ export default async function setup(project: TestProject) {
   const db = openDb(`file:${databaseFile}`);
   migrateDb(db);
   await seedDatabase(db.$client, E2E_SEED);
-  await ensureDemoAccounts(db);
+  await ensureDemoAccounts(sqliteEngine(db));
   db.$client.close();
 
   buildIfNeeded(root, (line) => console.log(`[e2e] ${line}`));

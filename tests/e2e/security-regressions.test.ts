@@ -2,6 +2,7 @@ import net from "node:net";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createAccount, createAuth, SIGN_IN_FREE_FAILURES } from "../../db/auth";
+import { sqliteEngine } from "../../db/engine";
 import { drizzleOf } from "../../db/sqlite/open";
 import { xlsxZipBomb } from "../support/zip-bomb";
 import { baseURL, launchBrowser, sqlGet, sessionCookie } from "./support";
@@ -267,7 +268,7 @@ describe("7. smaller holes", () => {
       const sqlite = new Database(inject("databaseFile"));
       sqlite.pragma("busy_timeout = 5000");
       const db = drizzleOf(sqlite);
-      await createAccount(db, createAuth(db), { email, name: "Lock-out Owner", role: "analyst", holderId: null, password });
+      await createAccount(sqliteEngine(db), await createAuth(sqliteEngine(db)), { email, name: "Lock-out Owner", role: "analyst", holderId: null, password });
       sqlite.close();
     });
 

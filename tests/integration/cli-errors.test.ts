@@ -266,12 +266,13 @@ describe("npm run user:create", () => {
     expect(password?.length).toBeGreaterThanOrEqual(10);
     // the stored hash is better-auth's and verifies against the printed password
     const { createAuth } = await import("../../db/auth");
+    const { sqliteEngine } = await import("../../db/engine");
     const { openDb } = await import("../../db/sqlite/open");
     const db = openDb(url());
     const row = db.$client.prepare(`select u.role, a.password from user u join account a on a.user_id = u.id where u.email = 'first.admin@example.cn'`).get() as { role: string; password: string };
     expect(row.role).toBe("admin");
     expect(row.password).not.toContain(password!);
-    expect(await (await createAuth(db).$context).password.verify({ password: password!, hash: row.password })).toBe(true);
+    expect(await (await (await createAuth(sqliteEngine(db))).$context).password.verify({ password: password!, hash: row.password })).toBe(true);
     db.$client.close();
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { DEVICE_COOKIE, deviceOf, deviceSetCookie, newDeviceCookie, SIGN_IN_FREE_FAILURES, signInKeys } from "@/db/auth";
 import { signValue, verifySigned } from "@/lib/signed-cookie";
+import { sqliteEngine } from "@/db/engine";
 import { freshDb } from "../support/db";
 
 // Signed cookie values (the proxy's check of the session cookie, the sign-in throttle's device
@@ -26,26 +27,27 @@ describe("signValue / verifySigned", () => {
 });
 
 describe("device cookies of the sign-in throttle", () => {
-  const { db, close } = freshDb("device-cookie");
+  const { db: sqliteDb, close } = freshDb("device-cookie");
+  const db = sqliteEngine(sqliteDb);
   afterAll(close);
   const withCookie = (value: string, xff = "198.51.100.1") => new Headers({ cookie: `other=1; ${DEVICE_COOKIE}=${encodeURIComponent(value)}`, "x-forwarded-for": xff });
 
-  it("names its account: valid for that email only (in any case)", () => {
-    const value = newDeviceCookie(db, "Owner@Example.org");
-    const device = deviceOf(db, "owner@example.org", withCookie(value));
+  it("names its account: valid for that email only (in any case)", async () => {
+    const value = await newDeviceCookie(db, "Owner@Example.org");
+    const device = await deviceOf(db, "owner@example.org", withCookie(value));
     expect(device).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    expect(deviceOf(db, " OWNER@example.org ", withCookie(value))).toBe(device);
-    expect(deviceOf(db, "someone@example.org", withCookie(value))).toBeNull();
-    expect(deviceOf(db, "owner@example.org", new Headers())).toBeNull();
-    expect(deviceOf(db, "owner@example.org", withCookie(value.replace(/^.{4}/, "AAAA")))).toBeNull();
-    expect(deviceOf(db, "owner@example.org", withCookie(signValue(value.split(".")[0]!, "not-the-secret")))).toBeNull();
+    expect(await deviceOf(db, " OWNER@example.org ", withCookie(value))).toBe(device);
+    expect(await deviceOf(db, "someone@example.org", withCookie(value))).toBeNull();
+    expect(await deviceOf(db, "owner@example.org", new Headers())).toBeNull();
+    expect(await deviceOf(db, "owner@example.org", withCookie(value.replace(/^.{4}/, "AAAA")))).toBeNull();
+    expect(await deviceOf(db, "owner@example.org", withCookie(signValue(value.split(".")[0]!, "not-the-secret")))).toBeNull();
   });
 
-  it("counts a sign-in with one under its device, without one under the account", () => {
-    const value = newDeviceCookie(db, "owner@example.org");
-    const device = deviceOf(db, "owner@example.org", withCookie(value));
-    expect(signInKeys(db, "owner@example.org", withCookie(value))).toEqual([[`device:${device}`, SIGN_IN_FREE_FAILURES.email], ["client:198.51.100.1", SIGN_IN_FREE_FAILURES.client]]);
-    expect(signInKeys(db, "Owner@example.org", new Headers({ "x-forwarded-for": "198.51.100.2" }))).toEqual([["email:owner@example.org", SIGN_IN_FREE_FAILURES.email], ["client:198.51.100.2", SIGN_IN_FREE_FAILURES.client]]);
+  it("counts a sign-in with one under its device, without one under the account", async () => {
+    const value = await newDeviceCookie(db, "owner@example.org");
+    const device = await deviceOf(db, "owner@example.org", withCookie(value));
+    expect(await signInKeys(db, "owner@example.org", withCookie(value))).toEqual([[`device:${device}`, SIGN_IN_FREE_FAILURES.email], ["client:198.51.100.1", SIGN_IN_FREE_FAILURES.client]]);
+    expect(await signInKeys(db, "Owner@example.org", new Headers({ "x-forwarded-for": "198.51.100.2" }))).toEqual([["email:owner@example.org", SIGN_IN_FREE_FAILURES.email], ["client:198.51.100.2", SIGN_IN_FREE_FAILURES.client]]);
   });
 
   it("is set http-only, SameSite=Lax, for a year", () => {
