@@ -63,28 +63,15 @@ export type AdminHolderRow = RightHolderFacts & { cases: number; members: number
 
 type LiveCaseCounts = { holders: Map<number, number>; offices: Map<number, number> };
 
-/**
- * Live cases per right holder and per office. On SQLite from the aggregate store (db/aggregate),
- * kept until the data changes; on PostgreSQL its planner counts them (two grouped scans).
- */
+/** Live cases per right holder and per office, from the aggregate store (db/aggregate), kept until the data changes. */
 async function liveCaseCounts(e: Engine): Promise<LiveCaseCounts> {
-  if (e.dialect === "sqlite") {
-    const db = e.db;
-    return keptAnswer(db, "admin-counts", 1, "", () => {
-      const c = tally(db, EMPTY_FILTERS, {}, { dims: ["holder"], year: false, office: true });
-      return {
-        holders: new Map([...c.dims.get("holder")!].map(([k, f]) => [Number(k), f.cases])),
-        offices: new Map([...c.office].map(([k, f]) => [k, f.cases])),
-      };
-    });
-  }
-  const { caseRightHolders, cases } = e.t;
-  const [holders, offices] = await Promise.all([
-    e.all<{ id: number; n: number }>(sql`select l.right_holder_id as id, count(*) as n from ${caseRightHolders} l
-      join ${cases} c on c.id = l.case_id where c.deleted_at is null group by l.right_holder_id`),
-    e.all<{ id: number; n: number }>(sql`select office_id as id, count(*) as n from ${cases} where deleted_at is null group by office_id`),
-  ]);
-  return { holders: new Map(holders.map((r) => [Number(r.id), Number(r.n)])), offices: new Map(offices.map((r) => [Number(r.id), Number(r.n)])) };
+  return keptAnswer(e, "admin-counts", 1, "", async () => {
+    const c = await tally(e, EMPTY_FILTERS, {}, { dims: ["holder"], year: false, office: true });
+    return {
+      holders: new Map([...c.dims.get("holder")!].map(([k, f]) => [Number(k), f.cases])),
+      offices: new Map([...c.office].map(([k, f]) => [k, f.cases])),
+    };
+  });
 }
 
 /** `column` contains `text` (a LIKE pattern, its wildcards escaped), in any letter case of ASCII as SQLite's LIKE. */
