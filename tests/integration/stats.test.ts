@@ -53,9 +53,9 @@ const includesDeleted = (): [string, Filters][] => [
   ["holder", f({ holder: [ref.medianHolder] })],
 ];
 
-function fill(s: Database.Database) {
+async function fill(s: Database.Database, se: Engine) {
   oracle = s;
-  seedDatabase(s, { cases: 20_000, seed: 9 });
+  await seedDatabase(se, { cases: 20_000, seed: 9 });
   // a subordinate customs with cases
   ref.subordinateOffice = (s
     .prepare(`select o.code from customs_offices o join cases c on c.office_id = o.id
@@ -94,7 +94,7 @@ function fill(s: Database.Database) {
     const w = SPECS_WHERE_OF(filters);
     ref.beforeDelete.set(label, expectedKpis(w, filters.from, filters.to));
   }
-  softDeleteCase(s, ref.deleted.id, null);
+  await softDeleteCase(se, ref.deleted.id, null);
 }
 
 /** The hand-written condition of the filters of includesDeleted() (dates go separately). */
