@@ -1,32 +1,25 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount, createAuth, type Auth } from "../../db/auth";
 import { derivedMismatches } from "../../db/aggregate/check";
-import { sqliteConnectionOf, sqliteEngine, type Engine } from "../../db/engine";
+import { type Engine } from "../../db/engine";
 import { restoreCase, softDeleteCase } from "../../db/mutations/cases";
 import {
   ReferenceFieldError,
-  auditAccountCreated,
   createOffice,
   createRightHolder,
-  deleteAccount,
   mergeRightHolders,
-  updateAccount,
   updateOffice,
   updateRightHolder,
   type RightHolderInput,
 } from "../../db/mutations/reference";
-import { listAuditEntries } from "../../db/queries/audit";
 import { industries } from "../../lib/enums";
 import { seedDatabase } from "../../seed/run";
-import { freshDb } from "../support/db";
 import { ENGINES, freshEngine, type FreshEngine } from "../support/engines";
 import { searchIds, searchMismatches } from "../support/written";
 
-// Right holders, offices and accounts as the admin pages write them, against a seeded
-// database: every write keeps the cases, the search index and the derived tables exact.
-// Right holders and offices on both engines; accounts (db/auth.ts: better-auth on SQLite's
-// connection until its own port) and the audit page's query on SQLite.
+// Right holders and offices as the admin pages write them, against a seeded database, on both
+// engines: every write keeps the cases, the search index and the derived tables exact.
+// (Accounts and the audit page's query: tests/integration/accounts.test.ts.)
 
 describe.each(ENGINES)("reference data on %s", (dialect) => {
 let fresh: FreshEngine;
@@ -64,7 +57,7 @@ const lastAudit = (entity: string) =>
   );
 const mismatches = async () => [
   ...(await searchMismatches(e)),
-  ...(dialect === "sqlite" ? derivedMismatches(sqliteConnectionOf(e)!).map((m) => JSON.stringify(m)) : []),
+  ...(await derivedMismatches(e)).map((m) => JSON.stringify(m)),
 ];
 const refusal = async (fn: () => Promise<unknown>): Promise<ReferenceFieldError> => {
   try {
@@ -231,106 +224,6 @@ describe("customs offices", () => {
     const kunming = await districtOf("8600");
     expect((await refusal(() => updateOffice(e, kunming, { nameEn: "Kunming", nameZh: "昆明海关", province: "Yunnan", districtId: other }, adminId))).code).toBe("district_fixed");
     expect(await mismatches()).toEqual([]);
-  });
-});
-});
-
-// ---- accounts and the audit page's query: SQLite (better-auth's adapter on its connection) ----
-
-describe("accounts and the audit log on sqlite", () => {
-let t: ReturnType<typeof freshDb>;
-let e: Engine;
-let auth: Auth;
-let adminId: string;
-beforeAll(async () => {
-  t = freshDb("reference-accounts");
-  e = sqliteEngine(t.db);
-  await seedDatabase(e, { cases: 1_000, seed: 5 });
-  auth = createAuth(t.db);
-  adminId = await createAccount(t.db, auth, { email: "boss@example.test", name: "Boss", role: "admin", holderId: null, password: "a-long-password" });
-  await e.transaction(async (tx) => {
-    await createRightHolder(tx, { name: "Audit Trail Holder", nameZh: null, country: "DE", industry: "luxury", foreignInvested: false, qbpcMember: false }, adminId);
-    const office = await tx.get<{ id: number }>(sql`select id from customs_offices where district_id is null order by id limit 1`);
-    await createOffice(tx, { code: "9998", nameEn: "Audit Customs", nameZh: "审计海关", province: "Yunnan", districtId: office!.id }, adminId);
-  });
-});
-afterAll(() => t.close());
-
-const sqlite = () => t.db.$client;
-const one = <T>(query: string, ...params: unknown[]) => sqlite().prepare(query).get(...params) as T;
-const lastAudit = (entity: string) =>
-  one<{ action: string; entityId: number; userId: string; before: string; after: string }>(
-    "select action, entity_id as entityId, user_id as userId, before, after from audit_log where entity = ? order by id desc limit 1",
-    entity,
-  );
-const refusal = async (fn: () => Promise<unknown>): Promise<ReferenceFieldError> => {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof ReferenceFieldError) return error;
-    throw error;
-  }
-  throw new Error("the write was not refused");
-};
-
-describe("accounts", () => {
-  let analystId: string;
-  const rowid = (id: string) => one<{ rowid: number }>("select rowid from user where id = ?", id).rowid;
-
-  beforeAll(async () => {
-    analystId = await createAccount(t.db, auth, { email: "analyst.two@example.test", name: "Analyst Two", role: "analyst", holderId: null, password: "a-long-password" });
-    await auditAccountCreated(e, analystId, adminId);
-  });
-
-  it("a created account has an audit entry keyed by its rowid, naming its id and email", () => {
-    const entry = lastAudit("user");
-    expect(entry).toMatchObject({ action: "create", entityId: rowid(analystId), userId: adminId });
-    expect(JSON.parse(entry.after)).toMatchObject({ id: analystId, email: "analyst.two@example.test", role: "analyst" });
-  });
-
-  it("changes a role and a company, with an audit entry; a member needs a right holder", async () => {
-    const holderId = one<{ id: number }>("select id from right_holders order by id limit 1").id;
-    await expect(updateAccount(e, analystId, { name: "Analyst Two", role: "member", holderId: null }, adminId)).rejects.toThrow(/right holder/);
-    await updateAccount(e, analystId, { name: "Analyst Two", role: "member", holderId }, adminId);
-    expect(one("select role, holder_id as holderId from user where id = ?", analystId)).toEqual({ role: "member", holderId });
-    const entry = lastAudit("user");
-    expect(entry.entityId).toBe(rowid(analystId));
-    expect(JSON.parse(entry.before)).toEqual({ id: analystId, email: "analyst.two@example.test", role: "analyst", holderId: null });
-    expect(JSON.parse(entry.after)).toEqual({ id: analystId, email: "analyst.two@example.test", role: "member", holderId });
-  });
-
-  it("an admin can neither demote nor delete themself", async () => {
-    expect((await refusal(() => updateAccount(e, adminId, { name: "Boss", role: "analyst", holderId: null }, adminId))).code).toBe("self_demote");
-    expect((await refusal(() => deleteAccount(e, adminId, adminId))).code).toBe("self_delete");
-    expect(one("select role from user where id = ?", adminId)).toEqual({ role: "admin" });
-  });
-
-  it("deletes another account with its password and sessions, leaving an audit entry that names it", async () => {
-    const id = rowid(analystId);
-    await deleteAccount(e, analystId, adminId);
-    expect(one("select 1 from user where id = ?", analystId)).toBeUndefined();
-    expect(one<{ n: number }>("select count(*) as n from account where user_id = ?", analystId).n).toBe(0);
-    const entry = lastAudit("user");
-    expect(entry).toMatchObject({ action: "delete", entityId: id });
-    expect(JSON.parse(entry.before)).toMatchObject({ id: analystId, email: "analyst.two@example.test" });
-    expect(listAuditEntries(t.db, { entity: "user", action: "delete" }).rows[0]).toMatchObject({ entityId: id, userLabel: "boss@example.test" });
-  });
-});
-
-describe("the audit log query", () => {
-  it("pages newest first and filters by user, action, entity and China-time dates", () => {
-    const everything = listAuditEntries(t.db, {}, 1, 5);
-    expect(everything.rows).toHaveLength(5);
-    const ats = everything.rows.map((r) => r.at);
-    expect([...ats].sort((a, b) => b - a)).toEqual(ats);
-    expect(listAuditEntries(t.db, { userId: adminId }).total).toBe(everything.total);
-    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
-    expect(listAuditEntries(t.db, { from: today, to: today }).total).toBe(everything.total);
-    expect(listAuditEntries(t.db, { to: "2000-01-01" }).total).toBe(0);
-    const offices = listAuditEntries(t.db, { entity: "customs_office" });
-    expect(offices.rows.every((r) => r.entity === "customs_office" && r.officeCode !== null)).toBe(true);
-    // a page past the end is the last page
-    expect(listAuditEntries(t.db, {}, 99, 5).page).toBe(everything.pageCount);
   });
 });
 });
