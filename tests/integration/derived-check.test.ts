@@ -92,16 +92,18 @@ describe.each(ENGINES)("the derived-figures check on %s", (dialect) => {
       expect(ids).toEqual([{ source: "cases_redacted_fts", figure: "document", key: String(gone), derived: "none", base: "live case" }]);
       // the ids agree again; the terms of the planted document do not
       const search = searchIndexWriter(sqlite);
-      const stored = (id: number) => loadStoredCase(sqlite, id)!;
+      const stored = async (id: number) => (await loadStoredCase(e, id))!;
       const names = (id: number) => sqlite.prepare(`select h.name || ' ' || coalesce(h.name_zh, '') from case_right_holders l
         join right_holders h on h.id = l.right_holder_id where l.case_id = ? order by h.id`).pluck().all(id) as string[];
-      search.put({ caseId: gone!, caseNo: stored(gone!).caseNo, goods: stored(gone!).goodsDescription, holderNames: names(gone!) });
+      const goneCase = await stored(gone!);
+      search.put({ caseId: gone!, caseNo: goneCase.caseNo, goods: goneCase.goodsDescription, holderNames: names(gone!) });
       const terms = await derivedMismatches(e);
       expect(terms.length).toBeGreaterThan(0);
       expect(terms.every((m) => m.source === "cases_fts" && m.key === String(wrong))).toBe(true);
       expect(terms).toContainEqual(expect.objectContaining({ figure: "term in goods", derived: "planted at 0", base: "none" }));
       expect(await derivedMismatches(e, { text: false })).toEqual([]);
-      search.put({ caseId: wrong!, caseNo: stored(wrong!).caseNo, goods: stored(wrong!).goodsDescription, holderNames: names(wrong!) });
+      const wrongCase = await stored(wrong!);
+      search.put({ caseId: wrong!, caseNo: wrongCase.caseNo, goods: wrongCase.goodsDescription, holderNames: names(wrong!) });
       expect(await derivedMismatches(e)).toEqual([]);
     });
   }
@@ -109,9 +111,9 @@ describe.each(ENGINES)("the derived-figures check on %s", (dialect) => {
 
 // The writer's bulk-load mode on SQLite (db/sqlite/change-log.ts drops and recreates the log's triggers).
 let t: ReturnType<typeof freshDb>;
-beforeAll(() => {
+beforeAll(async () => {
   t = freshDb("derived-check-bulk");
-  seedDatabase(t.db.$client, { cases: 3_000, seed: 5 });
+  await seedDatabase(sqliteEngine(t.db), { cases: 3_000, seed: 5 });
 });
 afterAll(() => t.close());
 
@@ -122,11 +124,13 @@ const liveIds = (db: Db, n: number) => db.$client.prepare("select id from cases 
 
 describe("a bulk load through the writer (derived: 'rebuild') on sqlite", () => {
   /** Copies of existing cases under new case numbers. */
-  const copies = (db: Db, n: number, prefix: string): CaseWrite[] =>
-    liveIds(db, n).map((id, i) => {
-      const { version: _v, updatedBy: _u, updatedAt: _a, deletedAt: _d, ...values } = loadStoredCase(db.$client, id)!;
-      return { op: "create", input: { ...values, caseNo: `${prefix}-${String(i).padStart(5, "0")}` } };
-    });
+  const copies = async (db: Db, n: number, prefix: string): Promise<CaseWrite[]> =>
+    Promise.all(
+      liveIds(db, n).map(async (id, i): Promise<CaseWrite> => {
+        const { version: _v, updatedBy: _u, updatedAt: _a, deletedAt: _d, ...values } = (await loadStoredCase(sqliteEngine(db), id))!;
+        return { op: "create", input: { ...values, caseNo: `${prefix}-${String(i).padStart(5, "0")}` } };
+      }),
+    );
 
   it("logs one row, and every store — this connection's and another's — sees the new figures at its next read", async () => {
     const other = openDb(`file:${t.file}`);
@@ -134,8 +138,8 @@ describe("a bulk load through the writer (derived: 'rebuild') on sqlite", () => 
       const before = await kpis(t.db);
       expect(await kpis(other)).toEqual(before);
       const seq = (await caseStore(sqliteEngine(t.db))).seq;
-      const writes = copies(t.db, 600, "BULK");
-      writeCases(t.db.$client, writes, { userId: null, derived: "rebuild" });
+      const writes = await copies(t.db, 600, "BULK");
+      await writeCases(sqliteEngine(t.db), writes, { userId: null, derived: "rebuild" });
       expect(t.db.$client.prepare("select case_id from case_changes where seq > ?").pluck().all(seq)).toEqual([0]);
       // the log is live again: the next write is logged
       const [edited] = liveIds(t.db, 1);
@@ -154,10 +158,10 @@ describe("a bulk load through the writer (derived: 'rebuild') on sqlite", () => 
 
   it("a bulk load that fails leaves the log live: nothing of it logged, the next write logged", async () => {
     const sqlite = t.db.$client;
-    const writes = copies(t.db, 3, "FAIL");
+    const writes = await copies(t.db, 3, "FAIL");
     const duplicate = { ...writes[0]!, input: { ...(writes[0] as { input: object }).input } } as CaseWrite;
     const seq = sqlite.prepare("select max(seq) from case_changes").pluck().get() as number;
-    expect(() => writeCases(sqlite, [...writes, duplicate], { userId: null, derived: "rebuild" })).toThrow(DuplicateCaseNoError);
+    await expect(writeCases(sqliteEngine(t.db), [...writes, duplicate], { userId: null, derived: "rebuild" })).rejects.toThrow(DuplicateCaseNoError);
     expect(sqlite.prepare("select count(*) from case_changes where seq > ?").pluck().get(seq)).toBe(0);
     const [id] = liveIds(t.db, 1);
     sqlite.prepare("update cases set pieces = pieces + 1 where id = ?").run(id);
