@@ -152,7 +152,7 @@ beforeAll(async () => {
 }, 180_000);
 
 describe("npm run backup while another process writes", () => {
-  it("makes a file that opens, passes the integrity check and holds every case committed before it began", () => {
+  it("makes a file that opens, passes the integrity check and holds every case committed before it began", async () => {
     expect(committedBeforeBackup).toBeGreaterThanOrEqual(100);
     const db = new Database(backupFile, { readonly: true, fileMustExist: true });
     try {
@@ -166,7 +166,7 @@ describe("npm run backup while another process writes", () => {
       expect((db.prepare("select count(*) as n from cases").get() as { n: number }).n).toBe(3_000 + written);
       // every case came with its right holders, audit entry and derived tables: one consistent snapshot
       expect((db.prepare("select count(*) as n from audit_log where entity = 'case' and action = 'create'").get() as { n: number }).n).toBeGreaterThanOrEqual(written);
-      expect(derivedMismatches(db)).toEqual([]);
+      expect(await derivedMismatches(db)).toEqual([]);
     } finally {
       db.close();
     }

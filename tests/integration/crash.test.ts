@@ -93,7 +93,7 @@ describe("kill -9 during writes", () => {
       // each case came with its audit entry and search document (same transaction)
       const audits = (sqlite.prepare("select count(*) as n from audit_log a join cases c on c.id = a.entity_id and a.entity = 'case' where c.case_no like ?").get(`${prefix}-%`) as { n: number }).n;
       expect(audits).toBe(numbers.length);
-      expect(derivedMismatches(sqlite)).toEqual([]);
+      expect(await derivedMismatches(sqlite)).toEqual([]);
       // restarts cleanly: the next write works
       const holders = (sqlite.prepare("select id from right_holders order by id limit 1").all() as { id: number }[]).map((r) => r.id);
       const officeId = (sqlite.prepare("select id from customs_offices order by id limit 1").get() as { id: number }).id;
@@ -105,7 +105,7 @@ describe("kill -9 during writes", () => {
         rightHolderIds: holders,
       }, null);
       expect(id).toBeGreaterThan(0);
-      expect(derivedMismatches(sqlite)).toEqual([]);
+      expect(await derivedMismatches(sqlite)).toEqual([]);
       rounds.push({ acknowledged, present: numbers.length, walBytes, ms: Date.now() - started });
     } finally {
       sqlite.close();

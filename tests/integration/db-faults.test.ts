@@ -104,7 +104,7 @@ describe("a read-only database", () => {
       expect(classifyDbError(error)).toBe("read_only");
       sqlite.pragma("query_only = 0");
       await createCase(engineOf(sqlite), input("RO-2"), null);
-      expect(derivedMismatches(sqlite)).toEqual([]);
+      expect(await derivedMismatches(sqlite)).toEqual([]);
     } finally {
       sqlite.close();
     }
@@ -133,7 +133,7 @@ describe("a full disk", () => {
       const written = count(sqlite) - before;
       expect(sqlite.prepare("select count(*) as n from cases where case_no = ?").get(`FULL-${written + 1}`)).toEqual({ n: 0 });
       expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
-      expect(derivedMismatches(sqlite)).toEqual([]);
+      expect(await derivedMismatches(sqlite)).toEqual([]);
       const answer = await apiAnswer(error);
       expect(answer.status).toBe(503);
       expect(answer.body).toEqual({ error: "disk_full", message: expect.stringMatching(/cannot be written: the disk is full/) });
@@ -209,7 +209,7 @@ describe("a real file system: a full tmpfs, then a read-only mount (needs root)"
       expect(count(sqlite)).toBe(before + n - 1);
       expect(sqlite.prepare("select count(*) as n from cases where case_no = ?").get(`TMPFS-${n}`)).toEqual({ n: 0 });
       expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
-      expect(derivedMismatches(sqlite)).toEqual([]);
+      expect(await derivedMismatches(sqlite)).toEqual([]);
       // room again (the disk grown): the same connection writes
       mount("-o", "remount,size=64m", mountPoint);
       await createCase(engineOf(sqlite), input(`TMPFS-${n}`), null);
