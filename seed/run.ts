@@ -1,5 +1,6 @@
 import { deleteAllData, insertReference, isEmpty, markDemo } from "../db/bulk";
 import { sqliteEngine, type Engine } from "../db/engine";
+import { withPostgresChangeLogPaused } from "../db/postgres/change-log";
 import { refreshPlannerStatistics } from "../db/sqlite/engine";
 import { drizzleOf, type Connection } from "../db/sqlite/open";
 import { writeCases, type CaseWrite } from "../db/writer";
@@ -39,6 +40,13 @@ export async function seedDatabase(target: Engine | Connection, options: { cases
     mark = now;
   };
   await e.transaction(async (tx) => {
+    // PostgreSQL logs every statement that writes reference data (a row with case id -1, its
+    // change counter) unless the log is paused: the whole seed is one bulk load, logged as the
+    // one "everything changed" row the writer's load appends (SQLite logs cases only)
+    if (tx.dialect === "postgres") return withPostgresChangeLogPaused(tx, () => fill(tx));
+    return fill(tx);
+  });
+  async function fill(tx: Engine): Promise<void> {
     if (options.reset) await deleteAllData(tx);
     await insertReference(tx, reference);
     // the one writer with the ids and times the generator assigned, no audit rows (generated
@@ -53,7 +61,7 @@ export async function seedDatabase(target: Engine | Connection, options: { cases
     await writeCases(tx, writes(), { userId: null, audit: false, derived: "rebuild", validated: true });
     lap("derived");
     await markDemo(tx, { cases: count, seed: options.seed });
-  });
+  }
   if (e.dialect === "sqlite") refreshPlannerStatistics(e.db.$client);
   // PostgreSQL: the load analysed its tables before it committed (db/postgres/case-store.ts)
   lap("analyze");
