@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { NextIntlClientProvider } from "next-intl";
-import { getLocale, getTranslations } from "next-intl/server";
+import { getLocale, getMessages, getTranslations } from "next-intl/server";
 import { LanguageSwitch } from "@/components/shell/LanguageSwitch";
 import { roles, type Locale } from "@/lib/enums";
 import { can } from "@/lib/roles";
@@ -18,6 +18,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   const locale = await getLocale();
   const t = await getTranslations();
   const user = await currentUser();
+  // the client components' messages: not the backup page's text, which the server renders for
+  // the engine in use alone (the other engine's restore instructions never reach a browser)
+  const { backup: _serverOnly, ...clientMessages } = await getMessages();
   return (
     <html lang={locale === "zh" ? "zh-CN" : "en"}>
       <body>
@@ -64,7 +67,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             </form>
           )}
         </header>
-        <NextIntlClientProvider>
+        <NextIntlClientProvider messages={clientMessages}>
           <main id="main">{children}</main>
         </NextIntlClientProvider>
       </body>

@@ -1,6 +1,6 @@
 import "server-only";
 import { budgetedRead, budgetedRows } from "../budget";
-import { getDb, getEngine } from "../client";
+import { getEngine } from "../client";
 import {
   createCase as writeNewCase, getCaseForEdit as loadCaseForEdit, restoreCase as writeRestore,
   softDeleteCase, updateCase as writeUpdate, type CaseForEdit,

@@ -112,7 +112,7 @@ describe("kill -9 of the server during writes", () => {
       expect(acknowledged.filter((c) => !rows.has(c))).toEqual([]);
       present = rows.size;
       expect(present).toBeLessThanOrEqual(sent); // committed but unanswered imports may be there too
-      expect(derivedMismatches(sqlite)).toEqual([]);
+      expect(await derivedMismatches(sqlite)).toEqual([]);
     } finally {
       sqlite.close();
     }
