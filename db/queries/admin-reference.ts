@@ -69,9 +69,8 @@ type LiveCaseCounts = { holders: Map<number, number>; offices: Map<number, numbe
  */
 async function liveCaseCounts(e: Engine): Promise<LiveCaseCounts> {
   if (e.dialect === "sqlite") {
-    const db = e.db;
-    return keptAnswer(db, "admin-counts", 1, "", () => {
-      const c = tally(db, EMPTY_FILTERS, {}, { dims: ["holder"], year: false, office: true });
+    return keptAnswer(e, "admin-counts", 1, "", async () => {
+      const c = await tally(e, EMPTY_FILTERS, {}, { dims: ["holder"], year: false, office: true });
       return {
         holders: new Map([...c.dims.get("holder")!].map(([k, f]) => [Number(k), f.cases])),
         offices: new Map([...c.office].map(([k, f]) => [k, f.cases])),
