@@ -9,12 +9,13 @@
 //   tsx --conditions=react-server tests/bench/combinations.ts   (this section alone; DATABASE_URL as for npm run bench, BENCH_COMBO_SIZES=2,3)
 import path from "node:path";
 import { ReaderPool } from "../../db/budget/pool";
-import type { Db } from "../../db/sqlite/open";
+import { sql } from "drizzle-orm";
+import { sqliteConnectionOf, type Engine } from "../../db/engine";
 import { listCases } from "../../db/queries/cases";
 import { getDashboardStats } from "../../db/queries/stats";
 import { DEFAULT_SORT, EMPTY_FILTERS, type Filters } from "../../lib/filters";
 import { QueryTimeoutError } from "../../lib/query-budget";
-import { combinations, combinedFilters, filterKinds, label } from "../support/filter-combinations";
+import { combinations, combinedFilters, filterKinds, label, type FilterKind } from "../support/filter-combinations";
 
 const READER = path.join(path.dirname(new URL(import.meta.url).pathname), "bench-reader.ts");
 const READS = ["listCases", "caseTotals", "dashboardStats", "facetCounts"] as const;
@@ -25,12 +26,35 @@ function pct(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function combinationSearch(db: Db, url: string, floorMs: number): Promise<void> {
+/**
+ * The filter kinds with real values from the data: on SQLite the shared helper's
+ * (tests/support/filter-combinations.ts); on PostgreSQL the same kinds with the same choice of
+ * values (the median right holder, the busiest district and subordinate office), found in
+ * portable SQL. Only `name` and `filters` are used here.
+ */
+async function benchFilterKinds(e: Engine): Promise<FilterKind[]> {
+  const sqlite = sqliteConnectionOf(e);
+  if (sqlite) return filterKinds(sqlite);
+  const holders = await e.all<{ id: number }>(sql`select right_holder_id as id from case_right_holders group by 1 order by count(*), 1`);
+  const holder = Number(holders[Math.floor(holders.length / 2)]!.id);
+  const district = (await e.get<{ code: string }>(sql`select d.code from cases c join customs_offices o on o.id = c.office_id
+    join customs_offices d on d.id = coalesce(o.district_id, o.id) group by d.code order by count(*) desc, d.code limit 1`))!.code;
+  const office = (await e.get<{ code: string }>(sql`select o.code from cases c join customs_offices o on o.id = c.office_id
+    where o.district_id is not null group by o.code order by count(*) desc, o.code limit 1`))!.code;
+  // the shared list's names and filters, with these values (its SQL texts are SQLite's and unused here)
+  const values: Record<string, Partial<Filters>> = { district: { district: [district] }, office: { office: [office] }, holder: { holder: [holder] } };
+  const shape = filterKinds({
+    prepare: () => ({ pluck: () => ({ get: () => null }) }),
+  } as unknown as Parameters<typeof filterKinds>[0]);
+  return shape.map((k) => ({ ...k, filters: values[k.name] ?? k.filters }));
+}
+
+export async function combinationSearch(e: Engine, url: string, floorMs: number): Promise<void> {
   const budgetMs = Number(process.env.BENCH_COMBO_BUDGET_MS ?? 20_000);
   const sizes = (process.env.BENCH_COMBO_SIZES ?? "2,3").split(",").map(Number);
   const pool = new ReaderPool({ workerFile: READER, size: 1, budgetMs, env: { ...process.env, DATABASE_URL: url } });
   try {
-    const kinds = filterKinds(db.$client);
+    const kinds = await benchFilterKinds(e);
     const combos = sizes.flatMap((n) => combinations(kinds, n));
     console.log(`\nFilter combinations: ${combos.length} (${sizes.join(" and ")} kinds of ${kinds.length}), 4 reads each, budget ${budgetMs} ms a read…`);
     // the reader starts (and loads its aggregate store) before the first timed read: that wait
@@ -81,20 +105,20 @@ export async function combinationSearch(db: Db, url: string, floorMs: number): P
 
     // What the budget costs a normal request: the same read in this process and through a
     // reader process (send the arguments, run, send the answer back), kept answers warm in both.
-    const overhead: [string, () => unknown, () => Promise<unknown>][] = [];
+    const overhead: [string, () => Promise<unknown>, () => Promise<unknown>][] = [];
     const stats = { ...EMPTY_FILTERS, district: ["8600"] } as Filters;
     const page = { filters: { ...EMPTY_FILTERS, type: ["copyright"] } as Filters, sort: DEFAULT_SORT, page: 1, size: 25 };
-    overhead.push(["dashboard data (/api/stats?district=8600), kept answer", () => getDashboardStats(db, stats), () => pool.run("dashboardStats", [stats, {}])]);
-    overhead.push(["case-table page with total (type=copyright)", () => listCases(db, page), () => pool.run("listCases", [page, {}])]);
+    overhead.push(["dashboard data (/api/stats?district=8600), kept answer", () => getDashboardStats(e, stats), () => pool.run("dashboardStats", [stats, {}])]);
+    overhead.push(["case-table page with total (type=copyright)", () => listCases(e, page), () => pool.run("listCases", [page, {}])]);
     console.log(`\ntime budget's cost per read (p50 of 50): in process / through a reader process`);
     for (const [name, local, remote] of overhead) {
-      local();
+      await local();
       await remote();
       const a: number[] = [];
       const b: number[] = [];
       for (let i = 0; i < 50; i++) {
         let t0 = performance.now();
-        local();
+        await local();
         a.push(performance.now() - t0);
         t0 = performance.now();
         await remote();
@@ -109,16 +133,16 @@ export async function combinationSearch(db: Db, url: string, floorMs: number): P
 
 // this section alone
 if (process.argv[1] && /combinations\.ts$/.test(process.argv[1])) {
-  const { openDb } = await import("../../db/sqlite/open");
+  const { closeEngine, openEngine } = await import("../../db/open");
   const url = process.env.DATABASE_URL?.trim() || "file:data/bench-1000000.db";
-  const db = openDb(url);
-  for (let i = 0; i < 2; i++) db.$client.prepare("select sum(pieces) from cases").get();
+  const e = openEngine(url, { server: true });
+  for (let i = 0; i < 2; i++) await e.get(sql`select sum(pieces) from cases`);
   const samples: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    db.$client.prepare("select sum(pieces) from cases").get();
+    await e.get(sql`select sum(pieces) from cases`);
     samples.push(performance.now() - t);
   }
-  await combinationSearch(db, url, pct(samples, 50));
-  db.$client.close();
+  await combinationSearch(e, url, pct(samples, 50));
+  await closeEngine(e);
 }

@@ -6,9 +6,15 @@
 // dimension, one for the right holders, one for the industries, one for the previous period),
 // the answers are compared, and the median and p95 of each side are printed.
 //
-// For `q` DuckDB is given the ids the SQLite search index matches, as a table (DuckDB has no
-// such index); the time of that lookup is not counted on its side, while the app's time
-// includes its own lookup.
+// For `q` DuckDB is given the ids the engine's search index matches (SQLite's FTS5 tables,
+// PostgreSQL's tsvectors), as a table (DuckDB has no such index); the time of that lookup is
+// not counted on its side, while the app's time includes its own lookup.
+//
+// DuckDB reads the same live rows on either engine, written to tab-separated files first: on
+// SQLite by iterating the rows, on PostgreSQL with `COPY (select …) TO STDOUT` (text format,
+// tab-separated, the same columns), streamed into the file. DuckDB then holds its own columnar
+// copy in memory, so its side of the comparison does not depend on the engine the app runs on;
+// only the app's side does.
 //
 //   npm run bench                        (this section runs at its end; BENCH_DUCKDB_COMBOS=120 by default)
 //   tsx --conditions=react-server tests/bench/duckdb.ts   (this section alone, on DATABASE_URL or data/bench-1000000.db)
@@ -16,11 +22,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import type { Db } from "../../db/sqlite/open";
+import { pipeline } from "node:stream/promises";
+import { sql } from "drizzle-orm";
+import { to as copyTo } from "pg-copy-streams";
+import { postgresPoolOf, sqliteConnectionOf, type Engine } from "../../db/engine";
 import { forgetKeptAnswers, getDashboardStats, type DashboardStats } from "../../db/queries/stats";
 import { caseStore, caseStoreBytes } from "../../db/aggregate/store";
 import { textMatch } from "../../db/case-filters";
-import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import {
   caseStatuses, channels, directions, disposalFilterValues, goodsCategories, industries, infringementTypes, protectionModes, transports,
 } from "../../lib/enums";
@@ -45,22 +53,21 @@ const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const list = (xs: readonly (string | number)[]) => `(${xs.map((x) => (typeof x === "number" ? String(x) : lit(x))).join(", ")})`;
 
 /** Real values for every filter kind, from the data. */
-function valuePools(db: Db) {
-  const s = db.$client;
-  const col = <T>(q: string) => s.prepare(q).pluck().all() as T[];
+async function valuePools(e: Engine) {
+  const col = async <T>(q: string) => (await e.all<Record<string, T>>(sql.raw(q))).map((r) => Object.values(r)[0]!);
   return {
-    districts: col<string>("select code from customs_offices where district_id is null"),
-    offices: col<string>("select code from customs_offices where district_id is not null"),
-    campaigns: col<string>("select code from campaigns"),
-    holders: col<number>("select right_holder_id from case_right_holders group by 1 order by 1"),
+    districts: await col<string>("select code from customs_offices where district_id is null order by id"),
+    offices: await col<string>("select code from customs_offices where district_id is not null order by id"),
+    campaigns: await col<string>("select code from campaigns order by id"),
+    holders: (await col<number>("select right_holder_id from case_right_holders group by 1 order by 1")).map(Number),
     words: [
       "counterfeit", "handbags", "brake pads", "wristwatches", "8600-2016", "5300-2021",
-      ...col<string>("select name from right_holders order by id limit 40").map((n) => n.split(/\s+/)[0]!).filter((w) => /^[A-Za-z]{4,}$/.test(w)),
+      ...(await col<string>("select name from right_holders order by id limit 40")).map((n) => n.split(/\s+/)[0]!).filter((w) => /^[A-Za-z]{4,}$/.test(w)),
     ],
   };
 }
 
-function randomFilters(random: Random, pools: ReturnType<typeof valuePools>): { filters: Filters; label: string } {
+function randomFilters(random: Random, pools: Awaited<ReturnType<typeof valuePools>>): { filters: Filters; label: string } {
   const n = random.weighted([[1, 3], [2, 3], [3, 2], [4, 1]] as const);
   const kinds = random.shuffle([...KINDS]).slice(0, n);
   const f: Filters = { ...EMPTY_FILTERS };
@@ -89,9 +96,21 @@ function randomFilters(random: Random, pools: ReturnType<typeof valuePools>): { 
   return { filters: f, label: kinds.map((k) => (k === "dates" ? `${f.from ?? "…"}…${f.to ?? "…"}` : `${k}=${JSON.stringify((f as Record<string, unknown>)[k])}`)).join(" ") };
 }
 
-async function loadDuckDb(db: Db, dir: string): Promise<DuckDBConnection> {
-  const s = db.$client;
-  const write = (file: string, query: string) => {
+async function loadDuckDb(e: Engine, dir: string): Promise<DuckDBConnection> {
+  const sqlite = sqliteConnectionOf(e);
+  const pool = postgresPoolOf(e);
+  const write = async (file: string, query: string) => {
+    if (pool) {
+      // PostgreSQL: COPY's text format is already tab-separated lines (none of these columns is null)
+      const client = await pool.connect();
+      try {
+        await pipeline(client.query(copyTo(`copy (${query}) to stdout`)), fs.createWriteStream(path.join(dir, file)));
+      } finally {
+        client.release();
+      }
+      return;
+    }
+    const s = sqlite!;
     const out = fs.openSync(path.join(dir, file), "w");
     let buffer: string[] = [];
     for (const row of s.prepare(query).raw(true).iterate() as Iterable<unknown[]>) {
@@ -104,12 +123,12 @@ async function loadDuckDb(db: Db, dir: string): Promise<DuckDBConnection> {
     if (buffer.length) fs.writeSync(out, buffer.join("\n") + "\n");
     fs.closeSync(out);
   };
-  write("cases.tsv", `select id, seized_on, office_id, coalesce(campaign_id, 0), infringement_type, goods_category, direction, channel, transport,
+  await write("cases.tsv", `select id, seized_on, office_id, coalesce(campaign_id, 0), infringement_type, goods_category, direction, channel, transport,
     protection_mode, status, coalesce(disposal, 'none'), pieces, value_fen from cases where deleted_at is null`);
-  write("links.tsv", `select l.case_id, l.right_holder_id, h.industry from case_right_holders l join right_holders h on h.id = l.right_holder_id
+  await write("links.tsv", `select l.case_id, l.right_holder_id, h.industry from case_right_holders l join right_holders h on h.id = l.right_holder_id
     where l.case_id in (select id from cases where deleted_at is null)`);
-  write("offices.tsv", "select id, code, coalesce(district_id, id) from customs_offices");
-  write("campaigns.tsv", "select id, code from campaigns");
+  await write("offices.tsv", "select id, code, coalesce(district_id, id) from customs_offices");
+  await write("campaigns.tsv", "select id, code from campaigns");
 
   const instance = await DuckDBInstance.create(":memory:");
   const duck = await instance.connect();
@@ -212,25 +231,24 @@ async function duckFigures(duck: DuckDBConnection, f: Filters, previous: { from:
   return out;
 }
 
-export async function duckdbComparison(db: Db): Promise<boolean> {
+export async function duckdbComparison(e: Engine): Promise<boolean> {
   const combos = Number(process.env.BENCH_DUCKDB_COMBOS ?? 120);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ipr-duckdb-"));
   const today = new Date("2026-06-30T12:00:00Z");
   try {
     let t0 = performance.now();
-    const duck = await loadDuckDb(db, dir);
-    console.log(`\nDuckDB: live cases loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s (ENUM columns, threads=2)`);
+    const duck = await loadDuckDb(e, dir);
+    console.log(`\nDuckDB: live cases loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s (ENUM columns, threads=2; read from ${e.dialect === "postgres" ? "PostgreSQL by COPY … TO STDOUT" : "SQLite"} into TSV files)`);
     const rss0 = process.memoryUsage().rss;
     t0 = performance.now();
-    const store = caseStore(db);
+    const store = await caseStore(e);
     console.log(`aggregate store: ${store.n.toLocaleString("en-US")} rows, ${(caseStoreBytes(store) / 1e6).toFixed(0)} MB of arrays (RSS ${(rss0 / 1e6).toFixed(0)} MB)`);
     const offices = new Map(
-      (db.$client.prepare("select o.id, o.code, d.code as district from customs_offices o join customs_offices d on d.id = coalesce(o.district_id, o.id)").all() as { id: number; code: string; district: string }[])
+      (await e.all<{ id: number; code: string; district: string }>(sql`select o.id, o.code, d.code as district from customs_offices o join customs_offices d on d.id = coalesce(o.district_id, o.id)`))
         .map((o) => [o.id, { code: o.code, district: o.district }]),
     );
     const random = createRandom(14);
-    const pools = valuePools(db);
-    const dialect = new SQLiteSyncDialect();
+    const pools = await valuePools(e);
     const app: number[] = [];
     const ddb: number[] = [];
     const rows: { label: string; app: number; duck: number }[] = [];
@@ -239,14 +257,14 @@ export async function duckdbComparison(db: Db): Promise<boolean> {
       const { filters, label } = randomFilters(random, pools);
       // the app: afresh, its own text lookup included
       let start = performance.now();
-      forgetKeptAnswers(db);
-      const stats = getDashboardStats(db, filters, {}, today);
+      forgetKeptAnswers(e);
+      const stats = await getDashboardStats(e, filters, {}, today);
       const appMs = performance.now() - start;
       // DuckDB: the text matches as a table (not timed)
       await duck.run("delete from qids");
       if (filters.q) {
-        const m = textMatch(db, filters.q, null);
-        const ids = m && m !== "nothing" ? (db.$client.prepare(dialect.sqlToQuery(m).sql).pluck().all(...(dialect.sqlToQuery(m).params as unknown[])) as number[]) : [];
+        const m = await textMatch(e, filters.q, null);
+        const ids = m && m !== "nothing" ? (await e.all<Record<string, number>>(m)).map((r) => Number(Object.values(r)[0])) : [];
         for (let k = 0; k < ids.length; k += 50_000) await duck.run(`insert into qids select unnest([${ids.slice(k, k + 50_000).join(",")}]::INTEGER[])`);
       }
       start = performance.now();
@@ -279,11 +297,11 @@ export async function duckdbComparison(db: Db): Promise<boolean> {
 
 // this section alone
 if (process.argv[1] && /duckdb\.ts$/.test(process.argv[1])) {
-  const { openDb, migrateDb, withServerCache } = await import("../../db/sqlite/open");
-  const db = openDb(process.env.DATABASE_URL?.trim() || "file:data/bench-1000000.db");
-  migrateDb(db);
-  withServerCache(db.$client);
-  const ok = await duckdbComparison(db);
+  const { closeEngine, migrateEngine, openEngine } = await import("../../db/open");
+  const url = process.env.DATABASE_URL?.trim() || "file:data/bench-1000000.db";
+  await migrateEngine(url);
+  const e = openEngine(url, { server: true });
+  const ok = await duckdbComparison(e);
   if (!ok) process.exitCode = 1;
-  db.$client.close();
+  await closeEngine(e);
 }

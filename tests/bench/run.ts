@@ -1,14 +1,17 @@
 // npm run bench: the performance budgets of DESIGN.md at national scale, printed as a table.
-// Seeds (or reuses) a 1,000,000-case database and times the same query functions the pages use.
+// Seeds (or reuses) a 1,000,000-case database and times the same query functions the pages use,
+// on the engine DATABASE_URL names: unset, the bench's own SQLite file; postgres://…, that
+// PostgreSQL database (empty, or holding the bench's cases; the seed fills it with COPY).
 import fs from "node:fs";
 import path from "node:path";
+import { sql } from "drizzle-orm";
 import { caseTotals, listCases } from "../../db/queries/cases";
 import { forgetKeptAnswers, getDashboardStats, holderFigures } from "../../db/queries/stats";
 import { openExportCursor } from "../../db/queries/export";
 import { isEmpty } from "../../db/bulk";
-import { sqliteEngine } from "../../db/engine";
+import type { Engine } from "../../db/engine";
+import { closeEngine, migrateEngine, openEngine } from "../../db/open";
 import { derivedMismatches } from "../../db/aggregate/check";
-import { migrateDb, openDb, withServerCache } from "../../db/sqlite/open";
 import { csvLine } from "../../lib/csv";
 import { exportCells } from "../../lib/export-columns";
 import { DEFAULT_SORT, EMPTY_FILTERS, type CaseQuery, type Filters, type Sort } from "../../lib/filters";
@@ -26,29 +29,30 @@ const url = process.env.DATABASE_URL?.trim() || ownFile;
 if (url === ownFile) fs.mkdirSync("data", { recursive: true });
 process.env.DATABASE_URL = url;
 
-const db = openDb(url);
-migrateDb(db);
-const existing = (db.$client.prepare("select count(*) as n from cases").get() as { n: number }).n;
+await migrateEngine(url);
+// measured with the server's connection settings (db/open.ts: SQLite's page cache, PostgreSQL's pool)
+const e: Engine = openEngine(url, { server: true });
+const postgres = e.dialect === "postgres";
+const one = async (query: ReturnType<typeof sql>) => Number(Object.values((await e.get<Record<string, unknown>>(query))!)[0]);
+const existing = await one(sql`select count(*) as n from cases`);
 if (existing !== CASES && existing > 0 && url !== ownFile) {
   // never replace someone's data: only an empty database or the bench's own file is (re)seeded
-  console.error(`bench: ${url} holds ${existing.toLocaleString("en-US")} cases, not ${CASES.toLocaleString("en-US")}; name an empty database or leave DATABASE_URL unset (then ${ownFile} is used).`);
+  const shown = url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:…@");
+  console.error(`bench: ${shown} holds ${existing.toLocaleString("en-US")} cases, not ${CASES.toLocaleString("en-US")}; name an empty database or leave DATABASE_URL unset (then ${ownFile} is used).`);
   process.exit(1);
 }
 if (existing !== CASES) {
   console.log(`Seeding ${CASES.toLocaleString("en-US")} cases into ${url} (once; later runs reuse it)…`);
-  const r = await seedDatabase(db.$client, { cases: CASES, seed: 7, reset: !(await isEmpty(sqliteEngine(db))) });
+  const r = await seedDatabase(e, { cases: CASES, seed: 7, reset: !(await isEmpty(e)) });
   console.log(`seeded in ${(r.milliseconds / 1000).toFixed(1)} s`);
 }
-
-// measured with the server's connection settings (db/client.ts)
-withServerCache(db.$client);
 
 type Result = { name: string; samples: number[]; budget?: [number, number]; note?: string };
 const results: Result[] = [];
 
-function time(fn: () => unknown): number {
+async function time(fn: () => unknown): Promise<number> {
   const t0 = performance.now();
-  fn();
+  await fn();
   return performance.now() - t0;
 }
 
@@ -57,22 +61,22 @@ function pct(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function measure(name: string, runs: (() => unknown)[], budget?: [number, number], rounds = 3, labels?: string[]) {
-  for (const run of runs) run(); // warm the page cache
+async function measure(name: string, runs: (() => unknown)[], budget?: [number, number], rounds = 3, labels?: string[]) {
+  for (const run of runs) await run(); // warm the page cache
   const samples: number[] = [];
   for (let r = 0; r < rounds; r++)
-    runs.forEach((run, i) => {
-      const ms = time(run);
+    for (const [i, run] of runs.entries()) {
+      const ms = await time(run);
       samples.push(ms);
       if (process.env.BENCH_VERBOSE && budget && ms > budget[0]) console.log(`  slow: ${name} #${i} ${labels?.[i] ?? ""} ${ms.toFixed(1)} ms`);
-    });
+    }
   results.push({ name, samples, budget });
 }
 
 const f = (over: Partial<Filters>): Filters => ({ ...EMPTY_FILTERS, ...over });
 const q = (filters: Filters, sort: Sort = DEFAULT_SORT, page = 1, size = 25): CaseQuery => ({ filters, sort, page, size });
 
-measure("full-scan floor: SELECT SUM(pieces) FROM cases", [() => db.$client.prepare("select sum(pieces) from cases").get()]);
+await measure("full-scan floor: SELECT SUM(pieces) FROM cases", [() => e.get(sql`select sum(pieces) from cases`)]);
 
 const tableFilters: Filters[] = [
   f({}),
@@ -90,30 +94,30 @@ const tableFilters: Filters[] = [
   f({ district: ["8600"], type: ["copyright"], industry: ["lighting"], from: "2016-01-01", to: "2017-12-31" }),
 ];
 const sorts: Sort[] = [DEFAULT_SORT, { key: "value", dir: "desc" }, { key: "pieces", dir: "asc" }, { key: "caseNo", dir: "asc" }];
-measure(
+await measure(
   "case-table page with its total (13 filters × 4 sorts)",
-  tableFilters.flatMap((filters) => sorts.map((sort) => () => listCases(db, q(filters, sort)))),
+  tableFilters.flatMap((filters) => sorts.map((sort) => () => listCases(e, q(filters, sort)))),
   [20, 100],
   1,
   tableFilters.flatMap((filters) => sorts.map((sort) => `${JSON.stringify(Object.fromEntries(Object.entries(filters).filter(([, v]) => (Array.isArray(v) ? v.length : v))))} ${sort.key}.${sort.dir}`)),
 );
-measure("case-table page 40 of 200 rows, no filter", [() => listCases(db, q(f({}), DEFAULT_SORT, 40, 200))], [20, 100], 5);
-measure(
+await measure("case-table page 40 of 200 rows, no filter", [() => listCases(e, q(f({}), DEFAULT_SORT, 40, 200))], [20, 100], 5);
+await measure(
   "totals of the filtered set (cases, pieces, value)",
-  tableFilters.map((filters) => () => (forgetKeptAnswers(db), caseTotals(db, filters))),
+  tableFilters.map((filters) => () => (forgetKeptAnswers(e), caseTotals(e, filters))),
   undefined,
   1,
 );
 // real words of the data: a brand, its Chinese name, goods, a case-number prefix, a full case number
-const sample = db.$client.prepare("select name, name_zh as nameZh from right_holders where id in (3, 50, 200)").all() as { name: string; nameZh: string }[];
-const someCase = db.$client.prepare("select case_no as caseNo from cases where id = 4242").get() as { caseNo: string };
+const sample = await e.all<{ name: string; nameZh: string }>(sql`select name, name_zh as "nameZh" from right_holders where id in (3, 50, 200) order by id`);
+const someCase = (await e.get<{ caseNo: string }>(sql`select case_no as "caseNo" from cases where id = 4242`))!;
 const searches = [
   sample[0]!.name.split(" ")[0]!, sample[1]!.name, sample[2]!.nameZh.slice(0, 2), "handbags", "brake pads",
   "8600-2016", someCase.caseNo, "counterfeit wristwatches",
 ];
-measure(
+await measure(
   "text search page with its total",
-  searches.map((text) => () => listCases(db, q(f({ q: text })))),
+  searches.map((text) => () => listCases(e, q(f({ q: text })))),
   [50, 100],
   3,
   searches,
@@ -121,12 +125,12 @@ measure(
 
 // The dashboard: KPIs with the previous period and every chart, for a spread of filters —
 // whole years (the store's year tallies), partial ranges, and filters the store scans its rows for.
-const holderCounts = db.$client
-  .prepare("select right_holder_id as id, count(*) as n from case_right_holders group by 1 order by n, id")
-  .all() as { id: number; n: number }[];
+const holderCounts = await e.all<{ id: number; n: number }>(
+  sql`select right_holder_id as id, count(*) as n from case_right_holders group by 1 order by n, id`,
+);
 const medianHolder = holderCounts[Math.floor(holderCounts.length / 2)]!;
 const topHolder = holderCounts[holderCounts.length - 1]!;
-const medianHolderName = (db.$client.prepare("select name from right_holders where id = ?").get(medianHolder.id) as { name: string }).name;
+const medianHolderName = (await e.get<{ name: string }>(sql`select name from right_holders where id = ${medianHolder.id}`))!.name;
 const holderWord = medianHolderName.split(/\s+/).find((w) => /^[A-Za-z]{4,}$/.test(w)) ?? medianHolderName.split(/\s+/)[0]!;
 const dashboardFilters: [string, Filters][] = [
   ["no filter", f({})],
@@ -145,19 +149,19 @@ const dashboardFilters: [string, Filters][] = [
 ];
 // each answer computed afresh (the app keeps answers until the next commit: see the row after)
 const fresh = (filters: Filters) => () => {
-  forgetKeptAnswers(db);
-  return getDashboardStats(db, filters);
+  forgetKeptAnswers(e);
+  return getDashboardStats(e, filters);
 };
-measure(
+await measure(
   `all dashboard data (KPIs + every chart), ${dashboardFilters.length} filters`,
   dashboardFilters.map(([, filters]) => fresh(filters)),
   [50, 150],
   3,
   dashboardFilters.map(([label]) => label),
 );
-measure(
+await measure(
   `the same, asked again with no commit between (kept answers)`,
-  dashboardFilters.map(([, filters]) => () => getDashboardStats(db, filters)),
+  dashboardFilters.map(([, filters]) => () => getDashboardStats(e, filters)),
   undefined,
   3,
   dashboardFilters.map(([label]) => label),
@@ -169,35 +173,34 @@ const broadFilters: [string, Filters][] = [
   ["q=handbags (goods word)", f({ q: "handbags" })],
   ["q=5300-2021 (case-number prefix)", f({ q: "5300-2021" })],
 ];
-measure(
+await measure(
   `dashboard data for broad sets only the cases answer, ${broadFilters.length} filters`,
   broadFilters.map(([, filters]) => fresh(filters)),
   undefined,
   3,
   broadFilters.map(([label]) => label),
 );
-measure("per-holder figures (holderFigures), no filter", [() => (forgetKeptAnswers(db), holderFigures(db, EMPTY_FILTERS))], undefined, 5);
+await measure("per-holder figures (holderFigures), no filter", [() => (forgetKeptAnswers(e), holderFigures(e, EMPTY_FILTERS))], undefined, 5);
 
 // Writes: create and edit one case (with its audit entry, change-log rows and search index),
 // through the same functions as the server actions. All of it inside one transaction that
 // is rolled back at the end, so the bench database stays as seeded; each write is then a
 // savepoint, which skips only the commit itself (WAL, synchronous=NORMAL: no fsync).
 {
-  const sqlite = db.$client;
-  const sample = sqlite.prepare("select id from cases where deleted_at is null order by id limit 1 offset ?");
-  const total = (sqlite.prepare("select count(*) as n from cases").get() as { n: number }).n;
+  const total = await one(sql`select count(*) as n from cases`);
   const rollback = new Error("the bench's writes roll back");
   const timeAsync = async (fn: () => Promise<unknown>) => {
     const t0 = performance.now();
     await fn();
     return performance.now() - t0;
   };
-  await sqliteEngine(db)
+  await e
     .transaction(async (tx) => {
       const creates: (() => Promise<unknown>)[] = [];
       const edits: (() => Promise<unknown>)[] = [];
       for (let i = 0; i < 100; i++) {
-        const id = (sample.get(Math.floor(((i * 7919) % 1000) / 1000 * (total - 1))) as { id: number }).id;
+        const offset = Math.floor(((i * 7919) % 1000) / 1000 * (total - 1));
+        const id = Number((await tx.get<{ id: number }>(sql`select id from cases where deleted_at is null order by id limit 1 offset ${offset}`))!.id);
         const base = (await getCaseForEdit(tx, id))!;
         const { version: _v, updatedBy: _b, updatedAt: _a, ...input } = base;
         const fresh: CaseInput = { ...input, caseNo: `9999-2025-${String(i).padStart(4, "0")}` };
@@ -225,21 +228,28 @@ measure("per-holder figures (holderFigures), no filter", [() => (forgetKeptAnswe
 
 // CSV export: every row of the whole table through the same cursor and CSV writer as the route.
 const exportStart = performance.now();
-const cursor = openExportCursor(EMPTY_FILTERS, DEFAULT_SORT);
+const cursor = await openExportCursor(e, EMPTY_FILTERS, DEFAULT_SORT);
 let exported = 0;
 let bytes = 0;
 const heapBefore = process.memoryUsage().rss;
 let heapPeak = heapBefore;
-for (const row of cursor.rows) {
+for (let next = await cursor.rows.next(); !next.done; next = await cursor.rows.next()) {
+  const row = next.value;
   bytes += csvLine(exportCells(row, "en")).length;
   if (++exported % 100_000 === 0) heapPeak = Math.max(heapPeak, process.memoryUsage().rss);
 }
+cursor.close();
 const exportSeconds = (performance.now() - exportStart) / 1000;
 
 const floor = pct(results[0]!.samples, 50);
 const pad = (s: string, n: number) => s.padEnd(n);
 const num = (x: number) => x.toFixed(1).padStart(8);
-console.log(`\nDatabase: ${path.resolve(url.replace(/^file:/, ""))} (${(fs.statSync(url.replace(/^file:/, "")).size / 1e6).toFixed(0)} MB), ${CASES.toLocaleString("en-US")} cases\n`);
+const where = postgres
+  ? `PostgreSQL ${(await e.get<{ v: string }>(sql`select current_setting('server_version') as v`))!.v} database ${(await e.get<{ d: string }>(sql`select current_database() as d`))!.d}`
+  : path.resolve(url.replace(/^file:/, ""));
+const bytesOnDisk = postgres ? await one(sql`select pg_database_size(current_database())`) : fs.statSync(url.replace(/^file:/, "")).size;
+const load = fs.existsSync("/proc/loadavg") ? fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ") : "?";
+console.log(`\nDatabase: ${where} (${(bytesOnDisk / 1e6).toFixed(0)} MB), ${CASES.toLocaleString("en-US")} cases; load average ${load}\n`);
 console.log(`${pad("request", 58)} ${"runs".padStart(5)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"÷ floor".padStart(8)}  budget (p50/p95)`);
 for (const r of results) {
   const p50 = pct(r.samples, 50);
@@ -253,18 +263,19 @@ console.log(
     `  (${(bytes / 1e6).toFixed(0)} MB, RSS +${((heapPeak - heapBefore) / 1e6).toFixed(0)} MB)`,
 );
 // the filters that used to read every matching row, before and after the aggregate store
-broadLines(db);
+await broadLines(e);
 // the aggregate store against DuckDB on random combinations of every filter kind
 const memoryBefore = process.memoryUsage().rss;
-if (!(await duckdbComparison(db))) process.exitCode = 1;
-const store = caseStore(db);
+if (!(await duckdbComparison(e))) process.exitCode = 1;
+const store = await caseStore(e);
 console.log(`aggregate store of this process: ${(caseStoreBytes(store) / 1e6).toFixed(0)} MB of typed arrays for ${store.n.toLocaleString("en-US")} cases; RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB (${(memoryBefore / 1e6).toFixed(0)} MB before DuckDB's section)`);
 // every pair and triple of filter kinds, through reader processes with a time budget
-await combinationSearch(db, url, floor);
+await combinationSearch(e, url, floor);
 
 const checkStart = performance.now();
 // the search indexes by case id only: their term-by-term comparison takes minutes at a million cases
-const mismatches = derivedMismatches(db.$client, { text: false });
+const mismatches = await derivedMismatches(e, { text: false });
 console.log(`\nDerived figures (aggregate stores, search-index ids) against the base tables: ${mismatches.length === 0 ? "equal in every figure" : `${mismatches.length} differ`} (checked in ${((performance.now() - checkStart) / 1000).toFixed(1)} s)`);
 if (mismatches.length) process.exitCode = 1;
-db.$client.close();
+await closeEngine(e);
+console.log(`load average at the end: ${fs.existsSync("/proc/loadavg") ? fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ") : "?"}`);
