@@ -89,6 +89,15 @@ describe("the detention procedure in Chromium", () => {
       await form.getByTestId("step-document").fill("KL2026-E2E01");
     });
     await expect.poll(() => section.getByTestId("procedure-deadline").textContent()).toContain("Investigation and determination (30 working days)");
+    // the officers' list shows the case waiting on customs' determination, after every overdue case
+    await adminPage.goto(`${baseURL()}/procedure`);
+    const row = adminPage.getByTestId("deadline-table").locator(`tr[data-case='${caseNo}']`);
+    await expect.poll(() => row.getAttribute("data-overdue")).toBe("no");
+    expect(await row.textContent()).toContain("Goods detained");
+    const order = await adminPage.getByTestId("deadline-table").locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-overdue")));
+    expect(order.slice(order.indexOf("no")).includes("yes")).toBe(false);
+    await adminPage.getByTestId("deadline-table").getByRole("link", { name: caseNo }).click();
+    await adminPage.waitForURL(new RegExp(`/cases/${caseId}$`));
     await record(adminPage, "determination", async (form) => {
       await form.getByTestId("step-document").fill("RD2026-E2E01");
       await form.getByTestId("step-decision").selectOption("infringing");
@@ -117,13 +126,14 @@ describe("the detention procedure in Chromium", () => {
     await zh.close();
   });
 
-  it("the officers' list shows the case with its open deadline, overdue cases first", async () => {
+  it("the officers' list puts the overdue cases first", async () => {
     await adminPage.goto(`${baseURL()}/procedure`);
     const table = adminPage.getByTestId("deadline-table");
-    await expect.poll(() => table.locator(`tr[data-case='${caseNo}']`).count()).toBe(1);
+    await table.waitFor();
     const order = await table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-overdue")));
-    expect(order.indexOf("no")).toBeGreaterThan(0); // seeded cases are overdue, and they come first
-    expect(order.slice(order.indexOf("no")).includes("yes")).toBe(false);
+    expect(order[0]).toBe("yes"); // the seeded cases of 2024–2025 wait on deadlines long passed
+    const firstOpen = order.indexOf("no");
+    if (firstOpen >= 0) expect(order.slice(firstOpen).includes("yes")).toBe(false);
     await expectNoSeriousAxeViolations(adminPage);
   });
 
