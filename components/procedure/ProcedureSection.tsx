@@ -31,7 +31,7 @@ export async function ProcedureSection({
     <section className="panel procedure" aria-labelledby="procedure-title" data-testid="procedure">
       <h2 id="procedure-title">{t("title")}</h2>
       {view.mode && <p className="muted">{t("mode", { mode: protectionModes.label(view.mode, locale) })}</p>}
-      {view.unknownHolidayYear !== null && (
+      {staff && view.unknownHolidayYear !== null && (
         <p className="form-error" role="alert" data-testid="procedure-unknown-year">{t("unknownYear", { year: view.unknownHolidayYear })}</p>
       )}
       {steps.length > 0 && (

@@ -40,8 +40,8 @@ export type OpenDeadlineRow = {
 
 /**
  * The officers' list: every live case with an open deadline or something due, overdue first
- * (the longest overdue first), then by the deadline's end; cases whose deadline runs into a
- * year the calendar does not know come first of all (nothing can be computed until it is entered).
+ * (the longest overdue first); then the cases whose deadline runs into a year the calendar does
+ * not know (nothing can be computed until it is entered); then by the deadline's end.
  */
 export async function listOpenDeadlines(now = new Date()): Promise<OpenDeadlineRow[]> {
   const e = getEngine();
@@ -57,8 +57,9 @@ export async function listOpenDeadlines(now = new Date()): Promise<OpenDeadlineR
   }
   const end = (r: OpenDeadlineRow) => r.deadline?.endsAt.getTime() ?? r.latest.at.getTime();
   rows.sort((a, b) =>
+    Number(b.overdue) - Number(a.overdue) ||
     Number(b.view.unknownHolidayYear !== null) - Number(a.view.unknownHolidayYear !== null) ||
-    Number(b.overdue) - Number(a.overdue) || end(a) - end(b) || a.caseNo.localeCompare(b.caseNo));
+    end(a) - end(b) || a.caseNo.localeCompare(b.caseNo));
   return rows;
 }
 
