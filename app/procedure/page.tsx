@@ -11,8 +11,9 @@ import { requirePageUser } from "../session";
 
 export const dynamic = "force-dynamic";
 
-/** How many cases the list shows (the overdue first): the rest are counted. */
-const SHOWN = 500;
+/** How many overdue cases the list shows before the ones still running (all of those, up to RUNNING): the rest are counted. */
+const OVERDUE_SHOWN = 100;
+const RUNNING_SHOWN = 400;
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("procedure"))("list.title") };
@@ -28,7 +29,10 @@ export default async function ProcedurePage() {
   const t = await getTranslations("procedure");
   const locale = (await getLocale()) as Locale;
   const now = new Date();
-  const [rows, overrides] = await Promise.all([listOpenDeadlines(now), listOverrides()]);
+  const [all, overrides] = await Promise.all([listOpenDeadlines(now), listOverrides()]);
+  const overdue = all.filter((r) => r.overdue);
+  const running = all.filter((r) => !r.overdue);
+  const rows = [...overdue.slice(0, OVERDUE_SHOWN), ...running.slice(0, RUNNING_SHOWN)];
   const admin = can(user.role, "write");
   const years = [...PACKAGE_YEARS].sort((a, b) => a - b);
   const dateTime = (ms: number) =>
@@ -38,8 +42,11 @@ export default async function ProcedurePage() {
       <h1>{t("list.title")}</h1>
       <p className="lede">{t("list.lede")}</p>
       <section className="panel" aria-labelledby="deadlines-title">
-        <h2 id="deadlines-title">{t("list.count", { count: rows.length })}</h2>
-        {rows.length > SHOWN && <p className="muted">{t("list.shown", { shown: formatCount(SHOWN, locale), total: formatCount(rows.length, locale) })}</p>}
+        <h2 id="deadlines-title">{t("list.count", { count: all.length })}</h2>
+        <p className="muted" data-testid="deadline-counts">
+          {t("list.split", { overdue: formatCount(overdue.length, locale), running: formatCount(running.length, locale) })}
+          {rows.length < all.length && <> {t("list.shown", { shown: formatCount(rows.length, locale), total: formatCount(all.length, locale) })}</>}
+        </p>
         {rows.length === 0 ? (
           <p className="muted">{t("list.none")}</p>
         ) : (
@@ -56,7 +63,7 @@ export default async function ProcedurePage() {
                 </tr>
               </thead>
               <tbody>
-                {rows.slice(0, SHOWN).map((r) => (
+                {rows.map((r) => (
                   <tr key={r.caseId} data-overdue={r.overdue ? "yes" : "no"} data-case={r.caseNo}>
                     <th scope="row"><Link href={`/cases/${r.caseId}`}>{r.caseNo}</Link></th>
                     <td>
