@@ -49,6 +49,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <li>
                 <Link href="/recordations">{t("nav.recordations")}</Link>
               </li>
+              {can(user.role, "readProcedure") && (
+                <li>
+                  <Link href="/procedure">{t("nav.procedure")}</Link>
+                </li>
+              )}
               {can(user.role, "write") && (
                 <li>
                   <Link href="/admin">{t("nav.admin")}</Link>

@@ -37,3 +37,26 @@ export class UnknownReferenceError extends Error {
   }
 }
 
+
+/**
+ * The procedure's state machine (lib/procedure.ts checkTransition) refuses the step: `code` is a
+ * transitionRefusals value (labels in both languages), `params` fill a translated message.
+ */
+export class TransitionRefusedError extends Error {
+  override name = "TransitionRefusedError";
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly params: Record<string, string | number>,
+  ) {
+    super(message);
+  }
+}
+
+/** An edit changed the status of a case that has procedure steps: its status follows its latest step. */
+export class StatusFollowsStepsError extends Error {
+  override name = "StatusFollowsStepsError";
+  constructor(readonly status: string) {
+    super(`The status of this case follows its procedure steps (now ${status}): record a step instead of editing the status.`);
+  }
+}

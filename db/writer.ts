@@ -2,8 +2,12 @@ import { sql } from "drizzle-orm";
 import type { HolderNames } from "../lib/redact";
 import { CASE_INPUT_KEYS, withBlanks, type CaseInput, type CaseValues } from "../lib/case-definition";
 import type { AuditEntry } from "./audit";
-import { CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError } from "./case-errors";
+import { checkTransition, statusOf, type ProcedureStep } from "../lib/procedure";
+import {
+  CaseNotFoundError, DuplicateCaseNoError, StatusFollowsStepsError, TransitionRefusedError, UnknownReferenceError, VersionConflictError,
+} from "./case-errors";
 import type { Engine } from "./engine";
+import { insertStep, readHistory, readOverrides } from "./procedure";
 import { postgresCaseStore, postgresHolderCases } from "./postgres/case-store";
 import { sqliteCaseStore, sqliteHolderCases } from "./sqlite/case-store";
 
@@ -44,6 +48,13 @@ export type CaseWrite =
   /** a soft delete; refused when the case changed since `expectedVersion` (when given) */
   | { op: "delete"; id: number; expectedVersion?: number }
   | { op: "restore"; id: number }
+  /**
+   * a step of the detention procedure (lib/procedure.ts) recorded against `expectedVersion`: the
+   * step row, the case's status from its latest step (and the outcome fields the step sets), the
+   * version bump and the audit entry; refused with TransitionRefusedError when the state machine
+   * refuses it (the case's history and the calendar table read in this transaction)
+   */
+  | { op: "step"; id: number; expectedVersion: number; step: ProcedureStep }
   /** every case naming right holder `fromHolderId` names `toHolderId` instead (once, when it named both) */
   | { op: "moveHolderLinks"; fromHolderId: number; toHolderId: number };
 
@@ -57,12 +68,15 @@ export type WriteOptions = {
   validated?: boolean;
 };
 
-export type WriteResult = { id: number; version: number };
+export type WriteResult = { id: number; version: number; stepId?: number };
 export type BatchResult = { cases: WriteResult[]; relinked: number };
 
 // ---- errors (db/case-errors.ts) ---------------------------------------------------------------
 
-export { CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError, type ReferenceField } from "./case-errors";
+export {
+  CaseNotFoundError, DuplicateCaseNoError, StatusFollowsStepsError, TransitionRefusedError, UnknownReferenceError, VersionConflictError,
+  type ReferenceField,
+} from "./case-errors";
 
 // ---- the engines' case stores ------------------------------------------------------------------
 
@@ -236,6 +250,11 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
           const stored = await live(w.id);
           checkVersion(stored, w.expectedVersion);
           await checkInput(data, w.id);
+          if (data.status !== stored.status) {
+            await st.flush();
+            const steps = await readHistory(tx, w.id);
+            if (steps.length) throw new StatusFollowsStepsError(statusOf(steps)!);
+          }
           const { before, after } = changes(stored, data);
           let changed: number;
           try {
@@ -266,6 +285,29 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
           await index(w.id, stored, false);
           await audit("restore", w.id, { deletedAt: stored.deletedAt, version: stored.version }, { deletedAt: null, version: stored.version + 1 });
           result.cases.push({ id: w.id, version: stored.version + 1 });
+          return;
+        }
+        case "step": {
+          const stored = await live(w.id);
+          checkVersion(stored, w.expectedVersion);
+          await st.flush();
+          const history = await readHistory(tx, w.id);
+          const check = checkTransition(history, w.step, await readOverrides(tx), { goodsValueFen: stored.valueFen });
+          if (!check.ok) throw new TransitionRefusedError(check.code, check.message, check.params);
+          const stepId = await insertStep(tx, w.id, w.step, now);
+          // the outcome fields a step sets, so the case's record says what its procedure says
+          const data: CaseValues = { ...stored, status: check.status };
+          const s = w.step;
+          if (s.kind === "hearing") data.hearingHeld = true;
+          if (s.kind === "referral_to_police") data.referredToPolice = true;
+          if (s.kind === "penalty") data.penaltyFen = s.fineFen;
+          if (s.kind === "disposal") data.disposal = s.disposal;
+          const { before, after } = changes(stored, data);
+          await changedOnce(w.id, await st.update(w.id, stored.version, data, now, userId), w.expectedVersion);
+          const version = stored.version + 1;
+          const { at, by: _by, ...fields } = s;
+          await audit("update", w.id, { ...before, version: stored.version }, { ...after, version, step: { ...fields, at: at.toISOString(), id: stepId } });
+          result.cases.push({ id: w.id, version, stepId });
           return;
         }
         case "moveHolderLinks": {

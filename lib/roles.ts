@@ -17,7 +17,9 @@ export const PERMISSIONS = {
   readRecordations: ["admin", "analyst", "member"],
   /** record a right, renew it, name its licensees and consignors: a member for its own company; admins for any */
   keepRecordations: ["admin", "member"],
-  /** create, edit, delete and restore cases; approve, revoke and edit recordations; right holders and offices; accounts; the audit log */
+  /** the officers' list of open procedure deadlines and the holiday calendar (customs staff; members see their own cases' procedure on the case) */
+  readProcedure: ["admin", "analyst"],
+  /** create, edit, delete and restore cases; record procedure steps and edit the holiday calendar; approve, revoke and edit recordations; right holders and offices; accounts; the audit log */
   write: ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;

@@ -5,7 +5,9 @@ import { refreshPlannerStatistics } from "../db/sqlite/engine";
 import { drizzleOf, type Connection } from "../db/sqlite/open";
 import { writeCases, type CaseWrite } from "../db/writer";
 import { withBlanks } from "../lib/case-definition";
+import { insertSteps } from "../db/procedure";
 import { buildReference, generateCases, type GeneratedCase } from "./generate";
+import { getsSteps, seedSteps, type CaseForSteps } from "./steps";
 
 export class NotEmptyError extends Error {
   override name = "NotEmptyError";
@@ -51,15 +53,22 @@ export async function seedDatabase(target: Engine | Connection, options: { cases
     await insertReference(tx, reference);
     // the one writer with the ids and times the generator assigned, no audit rows (generated
     // data, not anyone's change), checked by the generator, derived figures rebuilt at the end
+    // the cases that get procedure steps (seed/steps.ts), kept as the generator made them
+    const stepped: CaseForSteps[] = [];
     function* writes(): Generator<CaseWrite> {
       for (const batch of generateCases({ cases: options.cases, seed: options.seed, reference })) {
-        for (const c of batch) yield seedWrite(c);
+        for (const c of batch) {
+          if (getsSteps(c)) stepped.push(c);
+          yield seedWrite(c);
+        }
         count += batch.length;
       }
       lap("insert");
     }
     await writeCases(tx, writes(), { userId: null, audit: false, derived: "rebuild", validated: true });
     lap("derived");
+    // their steps: each history ends in the status the case was written with, so no figure moves
+    await insertSteps(tx, seedSteps(stepped, options.seed));
     await markDemo(tx, { cases: count, seed: options.seed });
   }
   if (e.dialect === "sqlite") refreshPlannerStatistics(e.db.$client);

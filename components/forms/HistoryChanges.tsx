@@ -1,7 +1,7 @@
 import { getLocale, getTranslations } from "next-intl/server";
 import type { HistoryNames } from "@/db/repo/cases";
 import {
-  caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, transports,
+  caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, procedureSteps, protectionModes, transports,
   type Locale,
 } from "@/lib/enums";
 import { formatCount, formatDate, formatMoney } from "@/lib/format";
@@ -14,7 +14,7 @@ const FIELD_LABELS: Record<string, string> = {
   goodsDescription: "goods", pieces: "pieces", valueFen: "value", direction: "direction", channel: "channel",
   transport: "transport", protectionMode: "mode", originCountry: "origin", destinationCountry: "destination",
   campaignId: "campaign", status: "status", disposal: "disposal", hearingHeld: "hearing", referredToPolice: "police",
-  penaltyFen: "penalty", notes: "notes", rightHolderIds: "rightHolders",
+  penaltyFen: "penalty", notes: "notes", rightHolderIds: "rightHolders", step: "procedureStep",
 };
 const FIELD_ORDER = Object.keys(FIELD_LABELS);
 
@@ -38,6 +38,12 @@ export async function HistoryChanges({ before, after, names }: { before: unknown
     if (v === null || v === undefined || v === "") return th("empty");
     if (typeof v === "boolean") return v ? t("yes") : t("no");
     switch (field) {
+      case "step": {
+        // a procedure step recorded through the writer: its kind and document number
+        const step = v as { kind?: unknown; documentNo?: unknown };
+        const kind = procedureSteps.is(step.kind) ? procedureSteps.label(step.kind, locale) : String(step.kind);
+        return typeof step.documentNo === "string" && step.documentNo ? `${kind} (${step.documentNo})` : kind;
+      }
       case "valueFen":
       case "penaltyFen":
         return typeof v === "number" ? formatMoney(v, locale) : String(v);

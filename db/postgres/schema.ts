@@ -17,8 +17,13 @@ import {
   caseStatuses,
   channels,
   directions,
+  bondKinds,
+  determinations,
   disposals,
   goodsCategories,
+  holderAnswers,
+  procedureSteps,
+  releaseGrounds,
   industries,
   infringementTypes,
   protectionModes,
@@ -387,3 +392,58 @@ export const recordationImages = pgTable("recordation_images", {
   bytes: integer("bytes").notNull(),
   updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
 });
+
+// The detention procedure (issue 16, item 2; docs/procedure.md, lib/procedure.ts): each step a
+// row, in the order recorded (id). The case's `status` is kept from its latest step by the one
+// writer (db/writer.ts, op "step"); a case without steps keeps its own status (older cases).
+// `at` is when the step took effect (ms since 1970); the kind's own fields are null otherwise.
+export const caseSteps = pgTable(
+  "case_steps",
+  {
+    id: id(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: procedureSteps.values }).notNull(),
+    at: bigint("at", { mode: "number" }).notNull(),
+    byUser: text("by_user").notNull(),
+    documentNo: text("document_no"),
+    servedOn: text("served_on"),
+    answer: text("answer", { enum: holderAnswers.values }),
+    bondFen: bigint("bond_fen", { mode: "number" }),
+    bondKind: text("bond_kind", { enum: bondKinds.values }),
+    decision: text("decision", { enum: determinations.values }),
+    court: text("court"),
+    fineFen: bigint("fine_fen", { mode: "number" }),
+    ground: text("ground", { enum: releaseGrounds.values }),
+    disposal: text("disposal", { enum: disposals.values }),
+    note: text("note"),
+    recordedAt: bigint("recorded_at", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    check("case_steps_kind_ck", oneOf(t.kind, procedureSteps.values)),
+    check("case_steps_answer_ck", sql`${t.answer} is null or ${oneOf(t.answer, holderAnswers.values)}`),
+    check("case_steps_bond_kind_ck", sql`${t.bondKind} is null or ${oneOf(t.bondKind, bondKinds.values)}`),
+    check("case_steps_decision_ck", sql`${t.decision} is null or ${oneOf(t.decision, determinations.values)}`),
+    check("case_steps_ground_ck", sql`${t.ground} is null or ${oneOf(t.ground, releaseGrounds.values)}`),
+    check("case_steps_disposal_ck", sql`${t.disposal} is null or ${oneOf(t.disposal, disposals.values)}`),
+    check("case_steps_money_ck", sql`coalesce(${t.bondFen}, 0) >= 0 and coalesce(${t.fineFen}, 0) >= 0`),
+    index("case_steps_case_idx").on(t.caseId, t.id),
+  ],
+);
+
+/** The holiday arrangement for years chinese-days does not know (or corrections): date → work | holiday. */
+export const workingDayOverrides = pgTable(
+  "working_day_overrides",
+  {
+    date: text("date").primaryKey(),
+    kind: text("kind", { enum: ["work", "holiday"] }).notNull(),
+    note: text("note"),
+    updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+    updatedBy: text("updated_by"),
+  },
+  (t) => [
+    check("working_day_overrides_kind_ck", sql`${t.kind} in ('work', 'holiday')`),
+    check("working_day_overrides_date_ck", sql`${t.date} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`),
+  ],
+);

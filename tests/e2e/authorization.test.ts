@@ -72,6 +72,7 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["another company's recordation", () => `/recordations/${rec.other}`, { anonymous: "login", member: 404, analyst: 200, admin: 200 }],
   ["new recordation form", () => "/recordations/new", { anonymous: "login", member: 200, analyst: 403, admin: 200 }],
   ["edit recordation form", () => `/recordations/${rec.own}/edit`, adminsOnly],
+  ["procedure: open deadlines and holiday calendar", () => "/procedure", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
   ["login page", () => "/login", { anonymous: 200, member: 307, analyst: 307, admin: 307 }],
 ];
 
@@ -243,6 +244,8 @@ describe("server actions", () => {
       // recordations
       "approveRecordationAction", "createRecordationAction", "renewRecordationAction", "revokeRecordationAction",
       "setRecordationPartiesAction", "updateRecordationAction",
+      // the detention procedure
+      "recordStepAction", "removeOverrideAction", "setOverrideAction",
     ].sort());
   });
 
@@ -352,6 +355,23 @@ describe("server actions", () => {
       (who) => ({ id: String(subordinate), nameEn: `Matrix renamed by ${who}`, nameZh: "矩阵测试", province: "Beijing", districtId: district }),
       (who) => one<{ name: string }>("select name_en as name from customs_offices where id = ?", subordinate).name === `Matrix renamed by ${who}`,
     );
+  });
+
+  it("recordStepAction, setOverrideAction, removeOverrideAction: admin only", async () => {
+    const version = () => String(one<{ v: number }>("select version as v from cases where id = ?", caseId).v);
+    const steps = () => one<{ n: number }>("select count(*) as n from case_steps where case_id = ?", caseId).n;
+    const before = steps();
+    const got: Record<string, string> = {};
+    for (const who of WHO) {
+      const fields = { caseId: String(caseId), version: version(), kind: "suspected", at: "2025-03-02T10:00" };
+      got[who] = verdict(await invoke({ ...actions.get("recordStepAction")!, path: `/cases/${caseId}` }, who, fields));
+      expect(steps(), `a step recorded by ${who}`).toBe(before + (who === "admin" ? 1 : 0));
+    }
+    expect(got).toEqual(WRITE_EXPECTED);
+    const date = (who: Who) => `2035-01-1${WHO.indexOf(who)}`;
+    const entered = (d: string) => one<{ n: number }>("select count(*) as n from working_day_overrides where date = ?", d).n === 1;
+    await writeMatrix("setOverrideAction", (who) => ({ date: date(who), kind: "holiday", note: `matrix ${who}` }), (who) => entered(date(who)));
+    await writeMatrix("removeOverrideAction", () => ({ date: date("admin") }), () => !entered(date("admin")));
   });
 
   describe("recordations", () => {

@@ -4,6 +4,8 @@ import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { getCase, historyNames, type CaseDetail } from "@/db/repo/cases";
 import { userLabels } from "@/db/repo/accounts";
+import { getProcedure } from "@/db/repo/procedure";
+import { ProcedureSection } from "@/components/procedure/ProcedureSection";
 import { DeleteCaseButton } from "@/components/forms/DeleteCaseButton";
 import { HistoryChanges } from "@/components/forms/HistoryChanges";
 import {
@@ -52,6 +54,10 @@ export default async function CasePage({ params, searchParams }: {
   // what changed, field by field: for admins and analysts (members see who, when and what kind)
   const showChanges = user.role === "admin" || user.role === "analyst";
   const names = showChanges ? await historyNames(referencedIds(c.history)) : null;
+  // the procedure: read after the case was found in this reader's scope (a member: its own company's)
+  const now = new Date();
+  const procedure = await getProcedure(c.id, now);
+  const stepWho = showChanges ? await userLabels(procedure.steps.map((s) => s.by)) : null;
 
   const sections: { title: string; rows: [string, React.ReactNode][] }[] = [
     {
@@ -134,6 +140,18 @@ export default async function CasePage({ params, searchParams }: {
             </dl>
           </section>
         ))}
+        <ProcedureSection
+          caseId={c.id}
+          version={c.version}
+          valueFen={c.valueFen}
+          steps={procedure.steps}
+          view={procedure.view}
+          locale={locale}
+          who={stepWho}
+          canRecord={admin}
+          staff={showChanges}
+          now={now}
+        />
         <section className="panel">
           <h2>{t("rightHolders")}</h2>
           <ul className="holders" data-testid="case-holders">
