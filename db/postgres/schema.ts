@@ -387,3 +387,20 @@ export const recordationImages = pgTable("recordation_images", {
   bytes: integer("bytes").notNull(),
   updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
 });
+
+/** The recordation(s) a case rests on (see db/sqlite/schema.ts). */
+export const caseRecordations = pgTable(
+  "case_recordations",
+  {
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    recordationId: integer("recordation_id")
+      .notNull()
+      .references(() => recordations.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.recordationId] }),
+    index("case_recordations_recordation_idx").on(t.recordationId, t.caseId),
+  ],
+);
