@@ -40,12 +40,15 @@ export type Filters = {
   status: CaseStatus[];
   disposal: DisposalFilter[];
   campaign: string[];
+  /** recordation ids, or "none": the cases resting on no recordation (to be completed) */
+  recordation: RecordationFilter[];
   q: string | null;
 };
+export type RecordationFilter = number | "none";
 
 export const EMPTY_FILTERS: Filters = {
   from: null, to: null, district: [], office: [], type: [], category: [], industry: [], holder: [],
-  direction: [], channel: [], transport: [], mode: [], status: [], disposal: [], campaign: [], q: null,
+  direction: [], channel: [], transport: [], mode: [], status: [], disposal: [], campaign: [], recordation: [], q: null,
 };
 
 /** The enumerated filters, with the enumeration each takes its values from. */
@@ -206,6 +209,7 @@ export function parseFilters(input: SearchParamsInput): { filters: Filters; igno
     status: enumFilter("status"),
     disposal: enumFilter("disposal"),
     campaign: many(input, "campaign", ignored, slug, "slug"),
+    recordation: many<RecordationFilter>(input, "recordation", ignored, (v) => (v === "none" ? "none" : id(v)), "id"),
     q,
   };
   return { filters, ignored };

@@ -2,7 +2,7 @@ import "server-only";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { AccountError, userLabels } from "@/db/repo/accounts";
-import { CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError } from "@/db/repo/cases";
+import { CaseNotFoundError, DuplicateCaseNoError, RecordationLinkError, UnknownReferenceError, VersionConflictError } from "@/db/repo/cases";
 import { can, type Permission, type SessionUser } from "@/lib/roles";
 import { classifyDbError, retryingBusy, type DbFault } from "@/lib/db-errors";
 import { currentUser } from "../session";
@@ -79,6 +79,9 @@ function knownFailure(error: unknown, values: Record<string, unknown>): ActionFa
   if (error instanceof UnknownReferenceError) {
     const code = Array.isArray(error.value) && error.value.length === 0 ? "required" : "unknown";
     return { ok: false, error: "invalid", fieldErrors: { [error.field]: { code, params: { value: String(error.value) } } }, values };
+  }
+  if (error instanceof RecordationLinkError) {
+    return { ok: false, error: "invalid", fieldErrors: { [error.field]: { code: error.code, params: { ...error.params } } }, values };
   }
   if (error instanceof AccountError) return { ok: false, error: "invalid", fieldErrors: { [error.field]: { code: "account", params: { message: error.message } } }, values };
   if (error instanceof VersionConflictError) {

@@ -7,7 +7,7 @@ import { loadStoredCase, writeCases } from "../writer";
 // the aggregate stores read), so none is seen half-done.
 
 export {
-  CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError, type ReferenceField,
+  CaseNotFoundError, DuplicateCaseNoError, RecordationLinkError, UnknownReferenceError, VersionConflictError, type ReferenceField,
 } from "../writer";
 export type { CaseInput };
 

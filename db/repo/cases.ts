@@ -18,7 +18,7 @@ import { started } from "./started";
 // Cases: the table, one case, its edit form, the names its filter chips show, the export,
 // and the admin's writes (create, edit, delete, restore) through the one writer.
 
-export { CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError } from "../mutations/cases";
+export { CaseNotFoundError, DuplicateCaseNoError, RecordationLinkError, UnknownReferenceError, VersionConflictError } from "../mutations/cases";
 export type { CaseDetail, CaseForEdit, CaseFormChoices, CasePage, CaseRow, DeletedCase, HistoryNames };
 export type { HolderChoice } from "../queries/admin";
 
