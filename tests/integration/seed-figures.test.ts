@@ -79,7 +79,7 @@ describe.each(
     expect(await e.get(sql`select 1 from app_meta where key = 'case_changes'`)).toBeUndefined();
     if (dialect === "sqlite") {
       // the search indexes term by term for the smaller seed (by case id for both)
-      expect(derivedMismatches(sqliteConnectionOf(e)!, { text: cases <= 20_000 })).toEqual([]);
+      expect(await derivedMismatches(sqliteConnectionOf(e)!, { text: cases <= 20_000 })).toEqual([]);
     } else if (cases <= 20_000) {
       expect(await searchMismatches(e)).toEqual([]);
     }
