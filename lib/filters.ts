@@ -71,6 +71,12 @@ export const FACET_NAMES = [
   "district", "office", "type", "category", "direction", "channel", "transport", "mode", "status", "disposal", "industry", "holder", "campaign",
 ] as const satisfies readonly FilterName[];
 export type FacetName = (typeof FACET_NAMES)[number];
+/**
+ * The list filters that are no facet of the bar: a recordation is chosen from the dashboard's
+ * recordation panel, a case page or a shared link (thousands of them: no select of counts),
+ * and shows as a chip with its number and mark.
+ */
+export const NON_FACET_LIST_FILTERS = ["recordation"] as const satisfies readonly FilterName[];
 
 export const SORT_KEYS = ["seizedOn", "caseNo", "pieces", "value"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { getCase, historyNames, type CaseDetail } from "@/db/repo/cases";
+import { caseRecordations } from "@/db/repo/recordations";
 import { userLabels } from "@/db/repo/accounts";
 import { DeleteCaseButton } from "@/components/forms/DeleteCaseButton";
 import { HistoryChanges } from "@/components/forms/HistoryChanges";
@@ -52,6 +53,7 @@ export default async function CasePage({ params, searchParams }: {
   // what changed, field by field: for admins and analysts (members see who, when and what kind)
   const showChanges = user.role === "admin" || user.role === "analyst";
   const names = showChanges ? await historyNames(referencedIds(c.history)) : null;
+  const recordations = await caseRecordations(scope, c.id);
 
   const sections: { title: string; rows: [string, React.ReactNode][] }[] = [
     {
@@ -145,6 +147,22 @@ export default async function CasePage({ params, searchParams }: {
               </li>
             ))}
           </ul>
+        </section>
+        <section className="panel">
+          <h2>{t("recordations")}</h2>
+          {recordations.length === 0 ? (
+            <p className="muted" data-testid="case-recordations">{t("noRecordations")}</p>
+          ) : (
+            <ul className="holders" data-testid="case-recordations">
+              {recordations.map((r) => (
+                <li key={r.id}>
+                  <Link href={`/recordations/${r.id}`}>{`${r.number} ${locale === "zh" && r.titleZh ? r.titleZh : r.titleEn}`}</Link>{" "}
+                  <span className="muted">{`${r.validFrom} – ${r.validTo}`}</span>{" "}
+                  <Link href={`/cases?recordation=${r.id}`} aria-label={t("recordationCases", { number: r.number })}>↗</Link>
+                </li>
+              ))}
+            </ul>
+          )}
         </section>
         <section className="panel">
           <h2>{t("upkeep")}</h2>
