@@ -95,11 +95,12 @@ export const CASE_FIELDS = [
   { key: "referredToPolice", column: "referred_to_police", kind: "flag", section: "outcome", export: [{ key: "referred_to_police", en: "Referred to police", zh: "移交公安" }] },
   { key: "penaltyFen", column: "penalty_fen", kind: "money", optional: true, section: "outcome", export: [{ key: "penalty_yuan", en: "Penalty (RMB)", zh: "罚款（元）" }] },
   { key: "rightHolderIds", column: null, kind: "holders", section: "holders", export: [{ key: "right_holders", en: "Right holders", zh: "权利人" }], filter: "holder" },
+  { key: "notes", column: "notes", kind: "text", max: 4000, optional: true, section: "outcome", export: [{ key: "notes", en: "Notes", zh: "备注" }] },
+  // last: files exported before it keep their columns' places
   {
     key: "recordationIds", column: null, kind: "recordations", optional: true, section: "holders", filter: "recordation",
     export: [{ key: "recordations", en: "Recordations", zh: "海关备案号" }],
   },
-  { key: "notes", column: "notes", kind: "text", max: 4000, optional: true, section: "outcome", export: [{ key: "notes", en: "Notes", zh: "备注" }] },
 ] as const satisfies readonly CaseFieldDef[];
 
 type Def = (typeof CASE_FIELDS)[number];
