@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { casesWhere, type FilterOptions } from "../../db/case-filters";
 import { parseJson, type Engine } from "../../db/engine";
+import { commitImport, planImport } from "../../db/import";
 import { createCase, updateCase } from "../../db/mutations/cases";
 import { listCases } from "../../db/queries/cases";
 import { getDashboardStats } from "../../db/queries/stats";
@@ -89,6 +90,30 @@ describe.each(ENGINES)("cases and their recordations on %s", (dialect) => {
     const base = (await loadStoredCase(e, c!.id))!;
     const result = await writeCases(e, [{ op: "create", input: { ...withBlanks(base), caseNo: "8600-2024-9003", recordationIds: [] } }], { userId: "u-admin", audit: "import" });
     expect((await loadStoredCase(e, result.cases[0]!.id))!.recordationIds).toEqual([]);
+  });
+
+  it("the import report warns of an ex-officio row without a valid recordation, and refuses an unknown or another company's one", async () => {
+    const [h] = await e.all<{ id: number; name: string }>(sql`select h.id, h.name from right_holders h order by h.id limit 1`);
+    const own = recs.find((r) => r.holderId === h!.id && r.status === "approved" && r.validFrom <= "2024-03-01" && "2024-03-01" <= r.validTo)!;
+    const other = recs.find((r) => r.holderId !== h!.id)!;
+    const [office] = await e.all<{ code: string }>(sql`select code from customs_offices order by id limit 1`);
+    const header = ["Case number", "Seized on", "Office code", "Infringement type", "Goods category", "Goods", "Pieces", "Value (RMB)", "Direction", "Channel", "Transport", "Protection mode", "Status", "Right holders", "Recordations"];
+    const row = (caseNo: string, recordations: string) =>
+      [caseNo, "2024-03-01", office!.code, "trademark", "lighting", "LED lamps", "10", "100", "export", "express", "air", "ex_officio", "detained", h!.name, recordations];
+    const parsed = {
+      format: "csv" as const, header,
+      rows: [row("8600-2024-9101", ""), row("8600-2024-9102", "T2099-99999"), row("8600-2024-9103", other.number), row("8600-2024-9104", own.number.toLowerCase())]
+        .map((cells, i) => ({ row: i + 2, cells })),
+    };
+    const report = await planImport(e, parsed, { update: false, skipInvalid: true, createHolders: false });
+    expect(report.rejected.map((r) => [r.row, r.column, r.reason])).toEqual([[3, "Recordations", "unknown_recordation"], [4, "Recordations", "recordation_holder"]]);
+    expect(report.warnings!.map((w) => [w.row, w.caseNo, w.reason])).toEqual([[2, "8600-2024-9101", "no_recordation"]]);
+    expect(report.creates).toBe(2);
+    const committed = await commitImport(e, parsed, { update: false, skipInvalid: true, createHolders: false }, "u-admin");
+    expect(committed.committed).toBe(true);
+    const links = await e.all<{ caseNo: string; recordationId: number | null }>(sql`select c.case_no as "caseNo", l.recordation_id as "recordationId"
+      from cases c left join case_recordations l on l.case_id = c.id where c.case_no in ('8600-2024-9101', '8600-2024-9104') order by c.case_no`);
+    expect(links).toEqual([{ caseNo: "8600-2024-9101", recordationId: null }, { caseNo: "8600-2024-9104", recordationId: own.id }]);
   });
 
   const sqlCount = async (filters: Filters, options: FilterOptions = {}) =>
