@@ -205,7 +205,7 @@ export function ImportForm({ maxBytes }: { maxBytes: number }) {
               </p>
               <ul>
                 {report.warnings!.slice(0, SHOWN).map((w) => (
-                  <li key={w.row}>{t("warningRow", { row: w.row, caseNo: w.caseNo })}</li>
+                  <li key={`${w.row}-${w.reason}`}>{t("warningRow", { row: w.row, caseNo: w.caseNo })}: {t(`warningReasons.${w.reason}`)}</li>
                 ))}
               </ul>
             </div>

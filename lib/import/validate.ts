@@ -18,9 +18,10 @@ export const IMPORT_REASONS = [
 /**
  * What an import lets in but reports: an ex-officio case naming no recordation valid on its
  * seizure date (the form refuses that for a new case; an import of older records may lack one,
- * and the case is then listed for completion: /cases?recordation=none).
+ * and the case is then listed for completion: /cases?recordation=none); a recordation number
+ * this database does not hold (a file exported from another one) is left out, named.
  */
-export type ImportWarning = { row: number; caseNo: string; reason: "no_recordation"; message: string };
+export type ImportWarning = { row: number; caseNo: string; reason: "no_recordation" | "unknown_recordation"; message: string };
 export type ImportReason = (typeof IMPORT_REASONS)[number];
 export type RejectionParams = Record<string, string | number>;
 export type Rejection = { row: number; column: string; reason: ImportReason; message: string; params: RejectionParams };
@@ -280,7 +281,6 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
     const recordations: { id: number; validFrom: string; validTo: string; status: string }[] = [];
     const numbers = splitHolders(cell("recordations")).map((n) => n.toUpperCase());
     const unknownNumbers = numbers.filter((n) => !ref.recordations?.has(n));
-    if (unknownNumbers.length) problem("recordations", "unknown_recordation", { value: unknownNumbers.join("; ") });
     for (const n of numbers) {
       const r = ref.recordations?.get(n);
       if (!r) continue;
@@ -321,6 +321,12 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
       continue;
     }
     const input: CaseValues = { ...parsedRow.data, rightHolderIds: holderIds, recordationIds: recordations.map((r) => r.id) };
+    if (unknownNumbers.length) {
+      warnings.push({
+        row, caseNo: input.caseNo, reason: "unknown_recordation",
+        message: `Case ${input.caseNo} names recordation(s) this database does not hold (${unknownNumbers.join("; ")}): imported without them.`,
+      });
+    }
     if (input.protectionMode === "ex_officio" && !recordations.some((r) => r.status === "approved" && r.validFrom <= input.seizedOn && input.seizedOn <= r.validTo)) {
       warnings.push({
         row, caseNo: input.caseNo, reason: "no_recordation",

@@ -92,7 +92,7 @@ describe.each(ENGINES)("cases and their recordations on %s", (dialect) => {
     expect((await loadStoredCase(e, result.cases[0]!.id))!.recordationIds).toEqual([]);
   });
 
-  it("the import report warns of an ex-officio row without a valid recordation, and refuses an unknown or another company's one", async () => {
+  it("the import report warns of an ex-officio row without a valid recordation or with one this database lacks, and refuses another company's", async () => {
     const [h] = await e.all<{ id: number; name: string }>(sql`select h.id, h.name from right_holders h order by h.id limit 1`);
     const own = recs.find((r) => r.holderId === h!.id && r.status === "approved" && r.validFrom <= "2024-03-01" && "2024-03-01" <= r.validTo)!;
     const other = recs.find((r) => r.holderId !== h!.id)!;
@@ -106,9 +106,12 @@ describe.each(ENGINES)("cases and their recordations on %s", (dialect) => {
         .map((cells, i) => ({ row: i + 2, cells })),
     };
     const report = await planImport(e, parsed, { update: false, skipInvalid: true, createHolders: false });
-    expect(report.rejected.map((r) => [r.row, r.column, r.reason])).toEqual([[3, "Recordations", "unknown_recordation"], [4, "Recordations", "recordation_holder"]]);
-    expect(report.warnings!.map((w) => [w.row, w.caseNo, w.reason])).toEqual([[2, "8600-2024-9101", "no_recordation"]]);
-    expect(report.creates).toBe(2);
+    expect(report.rejected.map((r) => [r.row, r.column, r.reason])).toEqual([[4, "Recordations", "recordation_holder"]]);
+    expect(report.warnings!.map((w) => [w.row, w.caseNo, w.reason])).toEqual([
+      [2, "8600-2024-9101", "no_recordation"], [3, "8600-2024-9102", "unknown_recordation"], [3, "8600-2024-9102", "no_recordation"],
+    ]);
+    expect(report.warnings![1]!.message).toContain("T2099-99999");
+    expect(report.creates).toBe(3);
     const committed = await commitImport(e, parsed, { update: false, skipInvalid: true, createHolders: false }, "u-admin");
     expect(committed.committed).toBe(true);
     const links = await e.all<{ caseNo: string; recordationId: number | null }>(sql`select c.case_no as "caseNo", l.recordation_id as "recordationId"

@@ -139,7 +139,7 @@ describe("an export re-imported into an empty database", () => {
   });
 
   it("keeps the aggregate stores and the search indexes exact, with one 'import' audit entry per case", () => {
-    expect(derivedMismatches(target.db.$client)).toEqual([]);
+    expect(await derivedMismatches(target.db.$client)).toEqual([]);
     const sqlite = target.db.$client;
     expect(sqlite.prepare("select count(*) as n, min(action) as a, max(action) as b, min(user_id) as u from audit_log where entity = 'case'").get())
       .toEqual({ n: exported.size, a: "import", b: "import", u: "importer" });
@@ -160,7 +160,7 @@ describe("an export re-imported into an empty database", () => {
       const want = casesOf(source.db.$client, parsed.rows.map((r) => r.cells[0]!));
       expect(result.creates).toBe(want.size);
       expect(casesOf(other.db.$client)).toEqual(want);
-      expect(derivedMismatches(other.db.$client)).toEqual([]);
+      expect(await derivedMismatches(other.db.$client)).toEqual([]);
     } finally {
       other.close();
     }
@@ -188,7 +188,7 @@ describe("an export re-imported into an empty database", () => {
     const entry = sqlite.prepare("select before, after from audit_log order by id desc limit 1").get() as { before: string; after: string };
     expect(JSON.parse(entry.after)).toMatchObject({ valueFen: 101, version: 2 });
     expect(JSON.parse(entry.before)).toHaveProperty("valueFen");
-    expect(derivedMismatches(sqlite)).toEqual([]);
+    expect(await derivedMismatches(sqlite)).toEqual([]);
   });
 });
 
@@ -248,7 +248,7 @@ describe("bad rows", () => {
     expect(report.rejected.map((r) => [r.row, r.reason])).toEqual([[10, "pieces_min"]]);
     expect(counts(sqlite)).toEqual(before.counts);
     expect(checksum(sqlite)).toBe(before.sum);
-    expect(derivedMismatches(sqlite)).toEqual([]);
+    expect(await derivedMismatches(sqlite)).toEqual([]);
   });
 
   it("with skip-invalid the good rows go in, and with create-holders a new right holder too", async () => {
@@ -262,7 +262,7 @@ describe("bad rows", () => {
     const holder = sqlite.prepare("select id, country, industry from right_holders where name = 'Brand New Holder Co'").get() as { id: number; country: string; industry: string };
     expect(holder.country).toBe("ZZ");
     expect(sqlite.prepare("select count(*) as n from case_right_holders where right_holder_id = ?").get(holder.id)).toEqual({ n: 1 });
-    expect(derivedMismatches(sqlite)).toEqual([]);
+    expect(await derivedMismatches(sqlite)).toEqual([]);
   });
 });
 
@@ -321,7 +321,7 @@ describe("a large import", () => {
     } finally {
       reopened.close();
     }
-    expect(derivedMismatches(sqlite)).toEqual([]);
+    expect(await derivedMismatches(sqlite)).toEqual([]);
   });
 
   it("10,000 rows: timed (printed), every row in, derived tables exact", async () => {
@@ -337,7 +337,7 @@ describe("a large import", () => {
       + `validate + write ${((t2 - t1) / 1000).toFixed(2)} s, total ${seconds.toFixed(2)} s = ${Math.round(10_000 / seconds)} rows/s`);
     expect(report).toMatchObject({ committed: true, creates: 10_000, rejected: [] });
     expect(counts(sqlite).cases).toBe(before.cases + 10_000);
-    expect(derivedMismatches(sqlite)).toEqual([]);
+    expect(await derivedMismatches(sqlite)).toEqual([]);
   });
 
   it("the CLI prints the report and exits 1 on a rejected row, 0 with --skip-invalid, 2 for usage", async () => {
