@@ -138,7 +138,7 @@ describe("an export re-imported into an empty database", () => {
       from cases where case_no in (select value from json_each(?))`).get(JSON.stringify([...exported.keys()])));
   });
 
-  it("keeps the aggregate stores and the search indexes exact, with one 'import' audit entry per case", () => {
+  it("keeps the aggregate stores and the search indexes exact, with one 'import' audit entry per case", async () => {
     expect(await derivedMismatches(target.db.$client)).toEqual([]);
     const sqlite = target.db.$client;
     expect(sqlite.prepare("select count(*) as n, min(action) as a, max(action) as b, min(user_id) as u from audit_log where entity = 'case'").get())
