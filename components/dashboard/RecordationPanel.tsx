@@ -45,7 +45,7 @@ export async function RecordationPanel({ filters, panel: read }: { filters: Filt
                       <Link href={`/recordations/${r.id}`}>{`${r.number} ${title(r)}`}</Link>
                     </th>
                     <td>{r.holderName}</td>
-                    <td>{formatDate(r.validTo, locale)}</td>
+                    <td className="date">{formatDate(r.validTo, locale)}</td>
                   </tr>
                 ))
               )}

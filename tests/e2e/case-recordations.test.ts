@@ -84,10 +84,12 @@ describe("cases and their recordations in Chromium", () => {
     expect(caseCount()).toBe(before);
     await expectNoSeriousAxeViolations(page);
 
-    // another company's recordation is refused too
+    // another company's recordation is refused too (the summary stays on screen: wait for the new message)
     await field("recordationIds").selectOption(String(fx.other));
-    await submit();
-    expect(await page.locator("#case-recordationIds-error").textContent()).toContain(`Recordation ${fx.otherNumber} belongs to none of the case's right holders.`);
+    await page.getByTestId("case-submit").click();
+    await expect
+      .poll(() => page.locator("#case-recordationIds-error").textContent(), { timeout: 20_000 })
+      .toContain(`Recordation ${fx.otherNumber} belongs to none of the case's right holders.`);
     expect(caseCount()).toBe(before);
 
     await field("recordationIds").selectOption(String(recordationId));
