@@ -4,6 +4,7 @@ import { casesWhere, type FilterOptions } from "../../db/case-filters";
 import { parseJson, type Engine } from "../../db/engine";
 import { commitImport, planImport } from "../../db/import";
 import { createCase, updateCase } from "../../db/mutations/cases";
+import { mergeRightHolders } from "../../db/mutations/reference";
 import { listCases } from "../../db/queries/cases";
 import { getDashboardStats } from "../../db/queries/stats";
 import { caseTotals } from "../../db/queries/totals";
@@ -117,6 +118,17 @@ describe.each(ENGINES)("cases and their recordations on %s", (dialect) => {
     const links = await e.all<{ caseNo: string; recordationId: number | null }>(sql`select c.case_no as "caseNo", l.recordation_id as "recordationId"
       from cases c left join case_recordations l on l.case_id = c.id where c.case_no in ('8600-2024-9101', '8600-2024-9104') order by c.case_no`);
     expect(links).toEqual([{ caseNo: "8600-2024-9101", recordationId: null }, { caseNo: "8600-2024-9104", recordationId: own.id }]);
+  });
+
+  it("a merge of right holders moves the removed one's recordations, and its cases keep their links", async () => {
+    const [pair] = await e.all<{ keep: number; remove: number }>(sql`select min(holder_id) as keep, max(holder_id) as remove from recordations`);
+    const moved = await count(sql`select count(*) as n from recordations where holder_id = ${pair!.remove}`);
+    const links = await count(sql`select count(*) as n from case_recordations`);
+    await mergeRightHolders(e, pair!.keep, pair!.remove, "u-admin");
+    expect(await count(sql`select count(*) as n from recordations where holder_id = ${pair!.remove}`)).toBe(0);
+    expect(moved).toBeGreaterThan(0);
+    expect(await count(sql`select count(*) as n from case_recordations`)).toBe(links);
+    recs = await e.all<Rec>(sql`select id, holder_id as "holderId", valid_from as "validFrom", valid_to as "validTo", status, number from recordations order by id`);
   });
 
   const sqlCount = async (filters: Filters, options: FilterOptions = {}) =>
