@@ -55,6 +55,11 @@ export type WriteOptions = {
   derived?: "delta" | "rebuild";
   /** the caller checked numbers and references under this same write lock (the import, the seed) */
   validated?: boolean;
+  /**
+   * the cases are entered by hand (the admin's form): a new ex-officio case must name a
+   * recordation valid on its seizure date. Imports, the seed and other writers may lack one.
+   */
+  entered?: boolean;
 };
 
 export type WriteResult = { id: number; version: number };
@@ -200,8 +205,8 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
       await checkRecordations(input, created);
     };
     // The recordations a case names: each exists and belongs to one of the case's right holders;
-    // a case newly entered by hand (not an import, which warns instead: lib/import) under ex-officio
-    // protection names one that is approved and valid on the seizure date.
+    // a case newly entered by hand (options.entered: the form; an import warns instead, lib/import)
+    // under ex-officio protection names one that is approved and valid on the seizure date.
     const checkRecordations = async (input: CaseValues, created: boolean) => {
       const found = input.recordationIds.length ? await st.recordations(input.recordationIds) : [];
       if (found.length < input.recordationIds.length) {
@@ -209,7 +214,7 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
         throw new UnknownReferenceError("recordationIds", input.recordationIds.filter((id) => !known.has(id)));
       }
       for (const r of found) if (!input.rightHolderIds.includes(r.holderId)) throw new RecordationLinkError("recordation_holder", { number: r.number });
-      if (created && options.audit !== "import" && input.protectionMode === "ex_officio") {
+      if (created && options.entered === true && input.protectionMode === "ex_officio") {
         const valid = found.some((r) => r.status === "approved" && r.validFrom <= input.seizedOn && input.seizedOn <= r.validTo);
         if (!valid) throw new RecordationLinkError("recordation_required", { seizedOn: input.seizedOn });
       }

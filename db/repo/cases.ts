@@ -79,8 +79,9 @@ export async function listDeletedCases(page: number, size: number): Promise<{ to
 
 // ---- writes (each one transaction with its audit entry and derived figures) --------------
 
+/** A case entered in the admin's form: a new ex-officio case names a recordation valid on its seizure date (RecordationLinkError). */
 export async function createCase(input: CaseInput, userId: string | null): Promise<{ id: number; version: number }> {
-  return writeNewCase(getEngine(), input, userId);
+  return writeNewCase(getEngine(), input, userId, { entered: true });
 }
 
 export async function updateCase(id: number, expectedVersion: number, input: CaseInput, userId: string | null): Promise<{ version: number }> {

@@ -24,6 +24,9 @@ import { ENGINES, freshEngine, type FreshEngine } from "../support/engines";
 
 type Rec = { id: number; holderId: number; validFrom: string; validTo: string; status: string; number: string };
 
+/** as the admin's form writes (db/repo/cases.ts createCase) */
+const entered = { entered: true };
+
 describe.each(ENGINES)("cases and their recordations on %s", (dialect) => {
   let fresh: FreshEngine;
   let e: Engine;
@@ -62,20 +65,20 @@ describe.each(ENGINES)("cases and their recordations on %s", (dialect) => {
     const input = (over: Partial<CaseInput>): CaseInput => ({ ...withBlanks(base), caseNo: "8600-2024-9001", seizedOn: "2024-03-01", rightHolderIds: [holderId], ...over });
     const before = await count(sql`select count(*) as n from cases`);
 
-    await expect(createCase(e, input({ recordationIds: [] }), "u-admin")).rejects.toMatchObject({ name: "RecordationLinkError", code: "recordation_required" });
-    await expect(createCase(e, input({ recordationIds: [] }), "u-admin")).rejects.toThrow(/must name a customs recordation .* valid on the seizure date \(2024-03-01\)/);
+    await expect(createCase(e, input({ recordationIds: [] }), "u-admin", entered)).rejects.toMatchObject({ name: "RecordationLinkError", code: "recordation_required" });
+    await expect(createCase(e, input({ recordationIds: [] }), "u-admin", entered)).rejects.toThrow(/must name a customs recordation .* valid on the seizure date \(2024-03-01\)/);
     // another company's recordation: refused, naming it
-    await expect(createCase(e, input({ recordationIds: [other.id] }), "u-admin")).rejects.toMatchObject({ code: "recordation_holder", params: { number: other.number } });
+    await expect(createCase(e, input({ recordationIds: [other.id] }), "u-admin", entered)).rejects.toMatchObject({ code: "recordation_holder", params: { number: other.number } });
     // its own, but not valid on the seizure date (before it was recorded)
-    await expect(createCase(e, input({ recordationIds: [own.id], seizedOn: "1999-01-04" }), "u-admin")).rejects.toBeInstanceOf(RecordationLinkError);
-    await expect(createCase(e, input({ recordationIds: [2_000_000] }), "u-admin")).rejects.toBeInstanceOf(UnknownReferenceError);
+    await expect(createCase(e, input({ recordationIds: [own.id], seizedOn: "1999-01-04" }), "u-admin", entered)).rejects.toBeInstanceOf(RecordationLinkError);
+    await expect(createCase(e, input({ recordationIds: [2_000_000] }), "u-admin", entered)).rejects.toBeInstanceOf(UnknownReferenceError);
     expect(await count(sql`select count(*) as n from cases`)).toBe(before);
 
     // on application: no recordation needed
-    const onApplication = await createCase(e, input({ caseNo: "8600-2024-9002", protectionMode: "on_application", recordationIds: [] }), "u-admin");
+    const onApplication = await createCase(e, input({ caseNo: "8600-2024-9002", protectionMode: "on_application", recordationIds: [] }), "u-admin", entered);
     expect((await loadStoredCase(e, onApplication.id))!.recordationIds).toEqual([]);
 
-    const saved = await createCase(e, input({ recordationIds: [own.id] }), "u-admin");
+    const saved = await createCase(e, input({ recordationIds: [own.id] }), "u-admin", entered);
     expect((await loadStoredCase(e, saved.id))!.recordationIds).toEqual([own.id]);
     const audit = await e.get<{ after: unknown }>(sql`select after from audit_log where entity = 'case' and entity_id = ${saved.id} and action = 'create'`);
     expect(parseJson<{ recordationIds: number[] }>(audit!.after).recordationIds).toEqual([own.id]);
@@ -86,11 +89,13 @@ describe.each(ENGINES)("cases and their recordations on %s", (dialect) => {
     expect(await count(sql`select count(*) as n from case_recordations where case_id = ${saved.id}`)).toBe(0);
   });
 
-  it("an import may enter an ex-officio case without a recordation", async () => {
+  it("an import, and any write not entered in the form, may enter an ex-officio case without a recordation", async () => {
     const [c] = await e.all<{ id: number }>(sql`select id from cases where protection_mode = 'ex_officio' order by id limit 1`);
     const base = (await loadStoredCase(e, c!.id))!;
     const result = await writeCases(e, [{ op: "create", input: { ...withBlanks(base), caseNo: "8600-2024-9003", recordationIds: [] } }], { userId: "u-admin", audit: "import" });
     expect((await loadStoredCase(e, result.cases[0]!.id))!.recordationIds).toEqual([]);
+    const other = await createCase(e, { ...withBlanks(base), caseNo: "8600-2024-9004", recordationIds: [] }, "u-admin");
+    expect((await loadStoredCase(e, other.id))!.protectionMode).toBe("ex_officio");
   });
 
   it("the import report warns of an ex-officio row without a valid recordation or with one this database lacks, and refuses another company's", async () => {
