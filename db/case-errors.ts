@@ -20,7 +20,7 @@ export class DuplicateCaseNoError extends Error {
   }
 }
 
-export type ReferenceField = "officeId" | "rightHolderIds" | "campaignId";
+export type ReferenceField = "officeId" | "rightHolderIds" | "campaignId" | "recordationIds";
 
 /**
  * The input names an office, right holder or campaign that does not exist, or no right holder
@@ -32,7 +32,7 @@ export class UnknownReferenceError extends Error {
     super(
       field === "rightHolderIds" && Array.isArray(value) && value.length === 0
         ? "A case names at least one right holder."
-        : `Unknown ${field === "officeId" ? "customs office" : field === "campaignId" ? "campaign" : "right holder"}: ${Array.isArray(value) ? value.join(", ") : value}.`,
+        : `Unknown ${field === "officeId" ? "customs office" : field === "campaignId" ? "campaign" : field === "recordationIds" ? "recordation" : "right holder"}: ${Array.isArray(value) ? value.join(", ") : value}.`,
     );
   }
 }
@@ -58,5 +58,23 @@ export class StatusFollowsStepsError extends Error {
   override name = "StatusFollowsStepsError";
   constructor(readonly status: string) {
     super(`The status of this case follows its procedure steps (now ${status}): record a step instead of editing the status.`);
+  }
+}
+
+/**
+ * The recordations a case names break a rule (lib/recordations.ts, docs/procedure.md):
+ * - "recordation_required": a newly entered ex-officio case names no recordation valid on its
+ *   seizure date (customs protect ex officio only a right recorded with GACC, Reg. Art. 16);
+ * - "recordation_holder": a named recordation belongs to none of the case's right holders.
+ */
+export class RecordationLinkError extends Error {
+  override name = "RecordationLinkError";
+  readonly field = "recordationIds";
+  constructor(readonly code: "recordation_required" | "recordation_holder", readonly params: { seizedOn?: string; number?: string } = {}) {
+    super(
+      code === "recordation_required"
+        ? `An ex-officio case must name a customs recordation of one of its right holders that is valid on the seizure date${params.seizedOn ? ` (${params.seizedOn})` : ""}.`
+        : `Recordation ${params.number ?? ""} belongs to none of the case's right holders.`,
+    );
   }
 }

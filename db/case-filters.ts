@@ -1,5 +1,5 @@
 import { and, between, gte, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
-import type { Filters } from "../lib/filters";
+import type { Filters, RecordationFilter } from "../lib/filters";
 import { phraseMatches, phraseOf, searchWords, toMatchExpression } from "../lib/search";
 import type { Engine } from "./engine";
 import { searchIndexMatch } from "./sqlite/search-index";
@@ -92,6 +92,13 @@ export async function casesWhere(e: Engine, filters: Filters, options: FilterOpt
     parts.push(byHolders(allowed(await ids(e, sql`select h.id as id from ${rightHolders} h where h.industry in ${f.industry}`))));
   }
   if (own) parts.push(inArray(cases.id, sql`(select l.case_id from ${caseRightHolders} l where ${anyOf(sql`l.right_holder_id`, own)})`));
+  if (f.recordation.length) {
+    // chosen recordations' cases, or (with "none") the cases resting on none, or either
+    const linked = recordationLinks(e, f.recordation, own);
+    const some = linked.ids ? inArray(cases.id, sql`(${linked.ids})`) : undefined;
+    const none = linked.none ? sql`${cases.id} not in (${linked.linked})` : undefined;
+    parts.push(some && none ? or(some, none) : (some ?? none));
+  }
   if (f.q) {
     const text = await textMatch(e, f.q, own);
     if (text === "nothing") parts.push(e.say.never);
@@ -101,6 +108,25 @@ export async function casesWhere(e: Engine, filters: Filters, options: FilterOpt
 }
 
 // ---- the pieces of a filter that the aggregate planner (db/aggregate) shares with casesWhere ----
+
+/**
+ * The `recordation` filter: `ids`, a select of the ids of the cases linked to one of the chosen
+ * recordations (for a member's scope `own`, only recordations of its own company count: another
+ * company's id selects nothing), or null; `none`, whether only cases resting on no recordation
+ * are wanted too (beside ids: either) — for a member, cases resting on none of its own
+ * company's recordations; `linked`, a select of the ids of the cases linked to any (the member's: its own).
+ */
+export function recordationLinks(e: Engine, chosen: RecordationFilter[], own: number[] | null): { ids: SQL | null; none: boolean; linked: SQL } {
+  const list = chosen.filter((v): v is number => v !== "none");
+  const none = chosen.includes("none");
+  const anyOf = (column: SQL, values: number[]) => (e.dialect === "sqlite" ? sql`${column} in ${values}` : e.say.inList(column, values));
+  const mine = own ? sql` and ${anyOf(sql`r.holder_id`, own.length ? own : [-1])}` : sql``;
+  const from = own ? sql`case_recordations lr join recordations r on r.id = lr.recordation_id` : sql`case_recordations lr`;
+  const ids = list.length ? sql`select lr.case_id from ${from} where ${anyOf(sql`lr.recordation_id`, list)}${mine}` : null;
+  // the cases linked to any recordation (the member's: its own company's)
+  const linked = sql`select lr.case_id from ${from} where 1 = 1${mine}`;
+  return { ids, none, linked };
+}
 
 /** The offices of these districts: a district includes its subordinate customs. */
 export async function officeIdsOfDistricts(e: Engine, codes: string[]): Promise<number[]> {

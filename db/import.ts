@@ -38,7 +38,11 @@ export async function loadImportReference(e: Engine): Promise<ImportReference> {
   for (const h of holders) holderMap.set(nameKey(h.name), h.id); // the English name wins a clash
   const campaignMap = new Map<string, number>();
   for (const c of campaigns) for (const k of [c.code, c.nameZh, c.nameEn]) campaignMap.set(nameKey(k), c.id);
+  const recordations = await e.all<{ id: number; number: string; holderId: number; validFrom: string; validTo: string; status: string }>(
+    sql`select id, number, holder_id as "holderId", valid_from as "validFrom", valid_to as "validTo", status from ${e.t.recordations}`,
+  );
   return {
+    recordations: new Map(recordations.map((r) => [r.number, r])),
     districts: new Map(offices.filter((o) => o.districtId === null).map((o) => [o.code, o.id])),
     offices: new Map(offices.map((o) => [o.code, { id: o.id, districtCode: o.districtCode }])),
     holders: holderMap,
@@ -77,6 +81,7 @@ function reportOf(v: Validation, committed: boolean): ImportReport {
     updates: v.accepted.filter((a) => a.existing).length,
     rejected: v.rejected,
     holdersToCreate: v.holdersToCreate.map((h) => h.name),
+    warnings: v.warnings,
     committed,
   };
 }

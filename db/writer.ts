@@ -4,7 +4,7 @@ import { CASE_INPUT_KEYS, withBlanks, type CaseInput, type CaseValues } from "..
 import type { AuditEntry } from "./audit";
 import { checkTransition, statusOf, type ProcedureStep } from "../lib/procedure";
 import {
-  CaseNotFoundError, DuplicateCaseNoError, StatusFollowsStepsError, TransitionRefusedError, UnknownReferenceError, VersionConflictError,
+  CaseNotFoundError, DuplicateCaseNoError, RecordationLinkError, StatusFollowsStepsError, TransitionRefusedError, UnknownReferenceError, VersionConflictError,
 } from "./case-errors";
 import type { Engine } from "./engine";
 import { insertStep, readHistory, readOverrides } from "./procedure";
@@ -66,6 +66,11 @@ export type WriteOptions = {
   derived?: "delta" | "rebuild";
   /** the caller checked numbers and references under this same write lock (the import, the seed) */
   validated?: boolean;
+  /**
+   * the cases are entered by hand (the admin's form): a new ex-officio case must name a
+   * recordation valid on its seizure date. Imports, the seed and other writers may lack one.
+   */
+  entered?: boolean;
 };
 
 export type WriteResult = { id: number; version: number; stepId?: number };
@@ -74,7 +79,7 @@ export type BatchResult = { cases: WriteResult[]; relinked: number };
 // ---- errors (db/case-errors.ts) ---------------------------------------------------------------
 
 export {
-  CaseNotFoundError, DuplicateCaseNoError, StatusFollowsStepsError, TransitionRefusedError, UnknownReferenceError, VersionConflictError,
+  CaseNotFoundError, DuplicateCaseNoError, RecordationLinkError, StatusFollowsStepsError, TransitionRefusedError, UnknownReferenceError, VersionConflictError,
   type ReferenceField,
 } from "./case-errors";
 
@@ -99,6 +104,8 @@ export interface CaseStore {
   campaignExists(id: number): Awaitable<boolean>;
   /** the ids of the list without a right holder, in order */
   unknownHolders(ids: number[]): Awaitable<number[]>;
+  /** the recordations of the list that exist, with what the writer checks of them */
+  recordations(ids: number[]): Awaitable<LinkedRecordation[]>;
   /** inserts a new case with its links (its id: `id`, or the next of the table's); returns the id */
   insert(id: number | null, values: CaseValues, createdAt: number, userId: string | null): Awaitable<number>;
   /** updates a live case of version `expectedVersion`, its links replaced; returns the rows changed */
@@ -123,6 +130,9 @@ function storeOf(tx: Engine, options: { bulk: boolean }): CaseStore {
   return tx.dialect === "sqlite" ? sqliteCaseStore(tx) : postgresCaseStore(tx, options);
 }
 
+/** What the writer checks of a recordation a case names. */
+export type LinkedRecordation = { id: number; number: string; holderId: number; validFrom: string; validTo: string; status: string };
+
 /** A case as stored: its values, version, who changed it last and when, and whether it is deleted. */
 export type StoredCase = CaseValues & { version: number; updatedBy: string | null; updatedAt: number; deletedAt: number | null };
 
@@ -144,6 +154,7 @@ function normalized(input: CaseInput): CaseValues {
   let ordered = true;
   for (let i = 1; i < ids.length; i++) if (ids[i]! <= ids[i - 1]!) ordered = false;
   values.rightHolderIds = ordered ? [...ids] : [...new Set(ids)].sort((a, b) => a - b);
+  values.recordationIds = [...new Set(values.recordationIds)].sort((a, b) => a - b);
   return values;
 }
 
@@ -197,7 +208,7 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
       if (options.audit !== false) await st.audit({ userId, action, entity: "case", entityId, before, after, at: now });
     };
 
-    const checkInput = async (input: CaseValues, caseId: number) => {
+    const checkInput = async (input: CaseValues, caseId: number, created: boolean) => {
       if (options.validated) return;
       if (await st.caseNoTaken(input.caseNo, caseId)) throw new DuplicateCaseNoError(input.caseNo);
       if (!(await st.officeExists(input.officeId))) throw new UnknownReferenceError("officeId", input.officeId);
@@ -205,6 +216,22 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
       if (input.rightHolderIds.length === 0) throw new UnknownReferenceError("rightHolderIds", []);
       const unknown = await st.unknownHolders(input.rightHolderIds);
       if (unknown.length) throw new UnknownReferenceError("rightHolderIds", unknown);
+      await checkRecordations(input, created);
+    };
+    // The recordations a case names: each exists and belongs to one of the case's right holders;
+    // a case newly entered by hand (options.entered: the form; an import warns instead, lib/import)
+    // under ex-officio protection names one that is approved and valid on the seizure date.
+    const checkRecordations = async (input: CaseValues, created: boolean) => {
+      const found = input.recordationIds.length ? await st.recordations(input.recordationIds) : [];
+      if (found.length < input.recordationIds.length) {
+        const known = new Set(found.map((r) => r.id));
+        throw new UnknownReferenceError("recordationIds", input.recordationIds.filter((id) => !known.has(id)));
+      }
+      for (const r of found) if (!input.rightHolderIds.includes(r.holderId)) throw new RecordationLinkError("recordation_holder", { number: r.number });
+      if (created && options.entered === true && input.protectionMode === "ex_officio") {
+        const valid = found.some((r) => r.status === "approved" && r.validFrom <= input.seizedOn && input.seizedOn <= r.validTo);
+        if (!valid) throw new RecordationLinkError("recordation_required", { seizedOn: input.seizedOn });
+      }
     };
     const live = async (id: number): Promise<StoredCase> => {
       const stored = await st.stored(id);
@@ -233,7 +260,7 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
       switch (w.op) {
         case "create": {
           const data = normalized(w.input);
-          await checkInput(data, 0);
+          await checkInput(data, 0, true);
           let id: number;
           try {
             id = await st.insert(w.id ?? null, data, w.createdAt ?? now, userId);
@@ -249,7 +276,7 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
           const data = normalized(w.input);
           const stored = await live(w.id);
           checkVersion(stored, w.expectedVersion);
-          await checkInput(data, w.id);
+          await checkInput(data, w.id, false);
           if (data.status !== stored.status) {
             await st.flush();
             const steps = await readHistory(tx, w.id);

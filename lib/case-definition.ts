@@ -33,7 +33,8 @@ export type FieldKind =
   | "money" //    fen, entered and exported in yuan
   | "country" //  an ISO 3166 alpha-2 code
   | "flag" //     yes / no
-  | "holders"; // the case's right holders (a link table, not a column)
+  | "holders" // the case's right holders (a link table, not a column)
+  | "recordations"; // the recordations the case rests on (a link table; blank: none)
 
 /** The form's section a field sits in (forms.sections.<section> in the catalogs). */
 export type FormSection = "identity" | "goods" | "how" | "outcome" | "holders";
@@ -95,6 +96,11 @@ export const CASE_FIELDS = [
   { key: "penaltyFen", column: "penalty_fen", kind: "money", optional: true, section: "outcome", export: [{ key: "penalty_yuan", en: "Penalty (RMB)", zh: "罚款（元）" }] },
   { key: "rightHolderIds", column: null, kind: "holders", section: "holders", export: [{ key: "right_holders", en: "Right holders", zh: "权利人" }], filter: "holder" },
   { key: "notes", column: "notes", kind: "text", max: 4000, optional: true, section: "outcome", export: [{ key: "notes", en: "Notes", zh: "备注" }] },
+  // last: files exported before it keep their columns' places
+  {
+    key: "recordationIds", column: null, kind: "recordations", optional: true, section: "holders", filter: "recordation",
+    export: [{ key: "recordations", en: "Recordations", zh: "海关备案号" }],
+  },
 ] as const satisfies readonly CaseFieldDef[];
 
 type Def = (typeof CASE_FIELDS)[number];
@@ -109,10 +115,10 @@ type ValueOf<F> = F extends { kind: "enum"; enum: EnumLike<infer V> }
       ? number
       : F extends { kind: "flag" }
         ? boolean
-        : F extends { kind: "holders" }
+        : F extends { kind: "holders" | "recordations" }
           ? number[]
           : never;
-type Nullable<F, T> = F extends { optional: true } ? (F extends { kind: "flag" } ? T : T | null) : T;
+type Nullable<F, T> = F extends { optional: true } ? (F extends { kind: "flag" | "recordations" } ? T : T | null) : T;
 
 /** A case with every field (a blank optional field is null, a flag false): as stored and as the schema gives it. */
 export type CaseValues = { [F in Def as F["key"]]: Nullable<F, ValueOf<F>> };
@@ -131,7 +137,7 @@ export type CaseInput = Omit<CaseValues, OptionalKey> & Partial<Pick<CaseValues,
 /** The input with every optional field it leaves out blank (null; a flag false). */
 export function withBlanks(input: CaseInput): CaseValues {
   const out: Record<string, unknown> = { ...input };
-  for (const f of OPTIONAL_FIELDS) if (out[f.key] === undefined) out[f.key] = f.kind === "flag" ? false : null;
+  for (const f of OPTIONAL_FIELDS) if (out[f.key] === undefined) out[f.key] = f.kind === "flag" ? false : f.kind === "recordations" ? [] : null;
   return out as CaseValues;
 }
 const OPTIONAL_FIELDS = (CASE_FIELDS as readonly CaseFieldDef[]).filter((f) => f.optional);
@@ -165,7 +171,7 @@ export function fieldOf(key: CaseFieldKey): CaseFieldDef {
 
 // ---- storage ------------------------------------------------------------------------------
 
-/** The fields stored as columns of `cases` (all but the right holders), in order. */
+/** The fields stored as columns of `cases` (all but the link tables: right holders, recordations), in order. */
 export const CASE_COLUMN_FIELDS = CASE_FIELDS.filter((f): f is Extract<Def, { column: string }> => f.column !== null);
 
 /** A case's row values as the database binds them (flags as 0/1), keyed by field name. */
@@ -190,10 +196,10 @@ export function caseRowArray(input: CaseInput): (string | number | null)[] {
 }
 
 /** A stored row (flags as 0/1, keyed by field name) back as CaseInput values. */
-export function caseFromRow(row: Record<string, unknown>, rightHolderIds: number[]): CaseValues {
+export function caseFromRow(row: Record<string, unknown>, rightHolderIds: number[], recordationIds: number[] = []): CaseValues {
   const out: Record<string, unknown> = {};
   for (const f of CASE_FIELDS) {
-    out[f.key] = f.kind === "holders" ? rightHolderIds : f.kind === "flag" ? row[f.key] === 1 || row[f.key] === true : row[f.key];
+    out[f.key] = f.kind === "holders" ? rightHolderIds : f.kind === "recordations" ? recordationIds : f.kind === "flag" ? row[f.key] === 1 || row[f.key] === true : row[f.key];
   }
   return out as CaseValues;
 }

@@ -139,6 +139,15 @@ const rightHolderIds = () =>
     )
     .transform((ids) => [...new Set(ids)]);
 
+/** The recordations a case rests on: a list of ids (the form posts `recordationIds[]`), blank for none. */
+const recordationIds = () =>
+  z
+    .preprocess(
+      (v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v.filter((x) => blank(x) !== undefined) : blank(v) === undefined ? [] : [v]),
+      z.array(z.coerce.number({ error: "format" }).int("format").positive("format")),
+    )
+    .transform((ids) => [...new Set(ids)]);
+
 // ---- the form: one checker per field of the definition (lib/case-definition.ts) ---------
 
 const caseNo = () =>
@@ -161,6 +170,7 @@ function checkerOf(f: CaseFieldDef): z.ZodType {
     case "country": return country();
     case "flag": return flag();
     case "holders": return rightHolderIds();
+    case "recordations": return recordationIds();
   }
 }
 
@@ -169,7 +179,7 @@ const fields = Object.fromEntries(CASE_FIELDS.map((f) => [formNameOf(f.key), che
 /** The names the form posts, in its order (rightHolderIds is posted as `rightHolderIds[]`). */
 export { CASE_FORM_FIELDS } from "./case-definition";
 /** What the form's inputs hold: text, ticks, and the list of right-holder ids (an optional field may be left out: blank). */
-type FormValueOf<K> = K extends "hearingHeld" | "referredToPolice" ? boolean : K extends "rightHolderIds" ? string[] : string;
+type FormValueOf<K> = K extends "hearingHeld" | "referredToPolice" ? boolean : K extends "rightHolderIds" | "recordationIds" ? string[] : string;
 type OptionalFormField = Extract<CaseFormField, OptionalKey | `${string}Yuan`> extends infer F ? (F extends "valueYuan" ? never : F) : never;
 export type CaseFormValues = { [K in Exclude<CaseFormField, OptionalFormField>]: FormValueOf<K> } & { [K in OptionalFormField]?: FormValueOf<K> };
 
@@ -197,7 +207,7 @@ export function caseToFormValues(c: CaseInput): CaseFormValues {
     const v = (c as Record<string, unknown>)[f.key];
     out[formNameOf(f.key)] =
       f.kind === "flag" ? Boolean(v)
-      : f.kind === "holders" ? (v as number[]).map(String)
+      : f.kind === "holders" || f.kind === "recordations" ? ((v as number[] | undefined) ?? []).map(String)
       : v === null || v === undefined ? ""
       : f.kind === "money" ? fenToYuan(v as number, { cents: "if-any" })
       : String(v);

@@ -7,7 +7,7 @@ import type { Locale } from "./enums";
 // kind. Money is written in yuan with two decimals, computed from integer fen.
 
 /** A case as the export reads it: its values, with names for its office, campaign and right holders. */
-export type ExportRow = Omit<CaseInput, "officeId" | "campaignId" | "rightHolderIds" | "hearingHeld" | "referredToPolice"> & {
+export type ExportRow = Omit<CaseInput, "officeId" | "campaignId" | "rightHolderIds" | "recordationIds" | "hearingHeld" | "referredToPolice"> & {
   districtCode: string;
   districtNameEn: string;
   districtNameZh: string;
@@ -20,6 +20,8 @@ export type ExportRow = Omit<CaseInput, "officeId" | "campaignId" | "rightHolder
   hearingHeld: number | boolean;
   referredToPolice: number | boolean;
   rightHolders: string | null;
+  /** the recordations' numbers, "; " between them (a member's export: its own company's only) */
+  recordations?: string | null;
 };
 
 type Cell = string | number | null;
@@ -47,6 +49,7 @@ function cellOf(f: CaseFieldDef, header: ExportHeader): Column["value"] {
     }
     case "campaign": return (r, l) => (l === "zh" ? r.campaignNameZh : r.campaignNameEn);
     case "holders": return (r) => r.rightHolders;
+    case "recordations": return (r) => r.recordations ?? null;
     case "enum": {
       const e = (f as EnumField).enum;
       return (r, l) => {

@@ -19,9 +19,13 @@ export type FilterNames = {
   office: Record<string, Bilingual>;
   holder: Record<string, Bilingual>;
   campaign: Record<string, Bilingual>;
+  /** a recordation's number and mark (a member's: its own company's only) */
+  recordation?: Record<string, Bilingual>;
 };
 
-export const NO_NAMES: FilterNames = { district: {}, office: {}, holder: {}, campaign: {} };
+export const NO_NAMES: FilterNames = { district: {}, office: {}, holder: {}, campaign: {}, recordation: {} };
+/** The chip of `recordation=none`. */
+const NO_RECORDATION: Bilingual = { en: "none (to be completed)", zh: "无（待补充）" };
 
 export type FilterChip = { name: FilterName; value: string; label: string };
 
@@ -39,6 +43,9 @@ export function filterChips(filters: Filters, locale: Locale, names: FilterNames
       } else if (name === "district" || name === "office" || name === "holder" || name === "campaign") {
         const known = names[name][value];
         label = known ? (name === "district" || name === "office" ? `${known[locale]} (${value})` : known[locale]) : value;
+      } else if (name === "recordation") {
+        const known = value === "none" ? NO_RECORDATION : names.recordation?.[value];
+        label = known ? known[locale] : value;
       }
       chips.push({ name, value, label: `${FILTER_LABELS[name][locale]}${locale === "zh" ? "：" : ": "}${label}` });
     }

@@ -40,12 +40,15 @@ export type Filters = {
   status: CaseStatus[];
   disposal: DisposalFilter[];
   campaign: string[];
+  /** recordation ids, or "none": the cases resting on no recordation (to be completed) */
+  recordation: RecordationFilter[];
   q: string | null;
 };
+export type RecordationFilter = number | "none";
 
 export const EMPTY_FILTERS: Filters = {
   from: null, to: null, district: [], office: [], type: [], category: [], industry: [], holder: [],
-  direction: [], channel: [], transport: [], mode: [], status: [], disposal: [], campaign: [], q: null,
+  direction: [], channel: [], transport: [], mode: [], status: [], disposal: [], campaign: [], recordation: [], q: null,
 };
 
 /** The enumerated filters, with the enumeration each takes its values from. */
@@ -68,6 +71,12 @@ export const FACET_NAMES = [
   "district", "office", "type", "category", "direction", "channel", "transport", "mode", "status", "disposal", "industry", "holder", "campaign",
 ] as const satisfies readonly FilterName[];
 export type FacetName = (typeof FACET_NAMES)[number];
+/**
+ * The list filters that are no facet of the bar: a recordation is chosen from the dashboard's
+ * recordation panel, a case page or a shared link (thousands of them: no select of counts),
+ * and shows as a chip with its number and mark.
+ */
+export const NON_FACET_LIST_FILTERS = ["recordation"] as const satisfies readonly FilterName[];
 
 export const SORT_KEYS = ["seizedOn", "caseNo", "pieces", "value"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -206,6 +215,7 @@ export function parseFilters(input: SearchParamsInput): { filters: Filters; igno
     status: enumFilter("status"),
     disposal: enumFilter("disposal"),
     campaign: many(input, "campaign", ignored, slug, "slug"),
+    recordation: many<RecordationFilter>(input, "recordation", ignored, (v) => (v === "none" ? "none" : id(v)), "id"),
     q,
   };
   return { filters, ignored };

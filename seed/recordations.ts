@@ -52,7 +52,7 @@ const pad = (n: number, width: number) => String(n).padStart(width, "0");
  * each (default 3). Their approval dates fall between 2008 and today; a recordation whose
  * ten years ran out was renewed in most cases (its validity chained by ten-year terms).
  */
-export function generateRecordations(holders: readonly HolderForRecordations[], random: Random, options: { today: string; max?: number }): GeneratedRecordation[] {
+export function generateRecordations(holders: readonly HolderForRecordations[], random: Random, options: { today: string; max?: number; earliest?: string }): GeneratedRecordation[] {
   const { today } = options;
   const max = Math.max(1, options.max ?? 3);
   const todayYear = Number(today.slice(0, 4));
@@ -61,7 +61,7 @@ export function generateRecordations(holders: readonly HolderForRecordations[], 
   for (const holder of holders) {
     const count = random.int(1, max);
     for (let i = 0; i < count; i++) {
-      const kind: InfringementType = random.weighted([["trademark", 95], ["copyright", 2], ["invention_patent", 1], ["design_patent", 1], ["utility_model", 1]] as const);
+      const kind: InfringementType = i === 0 && options.earliest !== undefined ? "trademark" : random.weighted([["trademark", 95], ["copyright", 2], ["invention_patent", 1], ["design_patent", 1], ["utility_model", 1]] as const);
       // approval between 2008 and today
       const firstYear = random.int(2008, todayYear);
       let validFrom = `${firstYear}-${pad(random.int(1, 12), 2)}-${pad(random.int(1, 28), 2)}`;
@@ -75,8 +75,16 @@ export function generateRecordations(holders: readonly HolderForRecordations[], 
       while (used.has(number));
       used.add(number);
       // mostly approved; a few recent ones still pending, a few revoked
+      // `earliest`: a holder's first (its main mark) was recorded by then and kept renewed, so
+      // cases since then can rest on it
+      const core = i === 0 && options.earliest !== undefined;
+      if (core && validFrom > options.earliest!) {
+        validFrom = addMonths(options.earliest!, -random.int(0, 96));
+        validTo = defaultValidTo(validFrom);
+      }
+      if (core) while (validTo < today) validTo = renewedValidTo(validTo);
       const recent = validFrom >= addMonths(today, -2);
-      const status: RecordationApproval = recent && random.chance(0.5) ? "pending" : random.chance(0.02) ? "revoked" : "approved";
+      const status: RecordationApproval = core ? "approved" : recent && random.chance(0.5) ? "pending" : random.chance(0.02) ? "revoked" : "approved";
       const classes = kind === "trademark" ? [...new Set([CLASSES[holder.industry][0]!, ...CLASSES[holder.industry].filter(() => random.chance(0.4))])].sort((a, b) => a - b) : [];
       const word = holder.name.split(/\s+/)[0]!.replace(/[^A-Za-z0-9&-]/g, "") || holder.name;
       const titleEn = kind === "trademark" ? (i === 0 ? word.toUpperCase() : `${word.toUpperCase()} ${random.pick(["logo", "device", "script", "PRO", "ONE"])}`) : `${word} ${kind === "copyright" ? "product artwork" : "product design"} ${i + 1}`;

@@ -6,7 +6,11 @@ import { drizzleOf, type Connection } from "../db/sqlite/open";
 import { writeCases, type CaseWrite } from "../db/writer";
 import { withBlanks } from "../lib/case-definition";
 import { insertSteps } from "../db/procedure";
-import { buildReference, generateCases, type GeneratedCase } from "./generate";
+import { createRandom } from "../lib/prng";
+import { todayInBeijing } from "../lib/recordations";
+import { buildReference, FIRST_YEAR, generateCases, type GeneratedCase } from "./generate";
+import { insertRecordations, recordationLinker } from "./recordation-links";
+import { generateRecordations } from "./recordations";
 import { getsSteps, seedSteps, type CaseForSteps } from "./steps";
 
 export class NotEmptyError extends Error {
@@ -15,10 +19,10 @@ export class NotEmptyError extends Error {
 
 export type SeedResult = { cases: number; milliseconds: number; phases: Record<"insert" | "derived" | "analyze", number> };
 
-/** A generated case as a write: its id and creation time as the generator chose them. */
-function seedWrite(c: GeneratedCase): CaseWrite {
+/** A generated case as a write: its id and creation time as the generator chose them, and its recordations. */
+function seedWrite(c: GeneratedCase, recordationIds: number[]): CaseWrite {
   const { id, createdAt, ...input } = c;
-  return { op: "create", input: withBlanks(input), id, createdAt };
+  return { op: "create", input: withBlanks({ ...input, recordationIds }), id, createdAt };
 }
 
 /**
@@ -51,6 +55,16 @@ export async function seedDatabase(target: Engine | Connection, options: { cases
   async function fill(tx: Engine): Promise<void> {
     if (options.reset) await deleteAllData(tx);
     await insertReference(tx, reference);
+    // recordations for every right holder (their own random stream: the cases stay as they
+    // were), each holder's main mark recorded before the first case year; a case rests on
+    // its holders' recordations valid on its seizure date
+    const recordations = generateRecordations(
+      reference.holders.map((h, i) => ({ id: i + 1, name: h.name, nameZh: h.nameZh, industry: h.industry })),
+      createRandom(options.seed * 7919 + 17),
+      { today: todayInBeijing(), earliest: `${FIRST_YEAR}-01-01` },
+    );
+    await insertRecordations(tx, recordations, Date.now());
+    const linksOf = recordationLinker(recordations);
     // the one writer with the ids and times the generator assigned, no audit rows (generated
     // data, not anyone's change), checked by the generator, derived figures rebuilt at the end
     // the cases that get procedure steps (seed/steps.ts), kept as the generator made them
@@ -59,7 +73,7 @@ export async function seedDatabase(target: Engine | Connection, options: { cases
       for (const batch of generateCases({ cases: options.cases, seed: options.seed, reference })) {
         for (const c of batch) {
           if (getsSteps(c)) stepped.push(c);
-          yield seedWrite(c);
+          yield seedWrite(c, linksOf(c));
         }
         count += batch.length;
       }

@@ -1,7 +1,9 @@
 import { getTranslations } from "next-intl/server";
 import { Dashboard } from "@/components/dashboard/Dashboard";
 import { MarketSection, marketPeriod } from "@/components/dashboard/MarketSection";
+import { RecordationPanel } from "@/components/dashboard/RecordationPanel";
 import { FilterExplorer } from "@/components/filters/FilterExplorer";
+import { recordationPanel } from "@/db/repo/recordations";
 import { dashboardStats, facetData, isDemoDatabase } from "@/db/repo/dashboard";
 import { filterNames } from "@/db/repo/cases";
 import { marketView } from "@/db/repo/market";
@@ -29,6 +31,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       <FilterExplorer filters={filters} ignored={ignored} names={filterNames(scope, filters)} facets={facetData(scope, filters)}>
         <Dashboard filters={filters} stats={dashboardStats(scope, filters)} />
       </FilterExplorer>
+      <RecordationPanel filters={filters} panel={recordationPanel(scope, filters)} />
       {scope.restrictToHolders && <MarketSection params={raw} view={marketView(scope, marketPeriod(raw).period)} />}
     </>
   );

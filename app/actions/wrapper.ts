@@ -2,7 +2,7 @@ import "server-only";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { AccountError, userLabels } from "@/db/repo/accounts";
-import { CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError } from "@/db/repo/cases";
+import { CaseNotFoundError, DuplicateCaseNoError, RecordationLinkError, UnknownReferenceError, VersionConflictError } from "@/db/repo/cases";
 import { StatusFollowsStepsError } from "@/db/repo/procedure";
 import { can, type Permission, type SessionUser } from "@/lib/roles";
 import { classifyDbError, retryingBusy, type DbFault } from "@/lib/db-errors";
@@ -83,6 +83,9 @@ function knownFailure(error: unknown, values: Record<string, unknown>): ActionFa
   }
   if (error instanceof StatusFollowsStepsError) {
     return { ok: false, error: "invalid", fieldErrors: { status: { code: "follows_steps", params: { status: error.status } } }, values };
+  }
+  if (error instanceof RecordationLinkError) {
+    return { ok: false, error: "invalid", fieldErrors: { [error.field]: { code: error.code, params: { ...error.params } } }, values };
   }
   if (error instanceof AccountError) return { ok: false, error: "invalid", fieldErrors: { [error.field]: { code: "account", params: { message: error.message } } }, values };
   if (error instanceof VersionConflictError) {

@@ -29,7 +29,7 @@ function fromPosted(posted: Record<string, unknown>): CaseFormValues {
   for (const field of FIELD_ORDER) {
     const v = posted[field];
     if (field === "hearingHeld" || field === "referredToPolice") out[field] = v !== undefined && v !== "" && v !== false;
-    else if (field === "rightHolderIds") out[field] = (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
+    else if (field === "rightHolderIds" || field === "recordationIds") out[field] = (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
     else out[field] = text(v);
   }
   return out as CaseFormValues;
@@ -122,6 +122,13 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [attempt]);
 
+  // the recordations offered, by right holder
+  const recordationGroups: [string, CaseFormChoices["recordations"]][] = [];
+  for (const r of choices.recordations) {
+    const last = recordationGroups[recordationGroups.length - 1];
+    if (last && last[0] === r.holderName) last[1].push(r);
+    else recordationGroups.push([r.holderName, [r]]);
+  }
   const name = (n: { nameEn: string; nameZh: string }) => (locale === "zh" ? n.nameZh : n.nameEn);
   const dateTime = (iso: string | number) =>
     new Intl.DateTimeFormat(locale === "zh" ? "zh-CN" : "en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" }).format(new Date(iso));
@@ -179,6 +186,9 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
   /** A field's value for the "what you had entered" list after a conflict. */
   const shownValue = (field: CaseFormField, v: CaseFormValues[CaseFormField]): string => {
     if (typeof v === "boolean") return v ? "✓" : "—";
+    if (Array.isArray(v) && field === "recordationIds") {
+      return v.map((id) => choices.recordations.find((r) => String(r.id) === id)?.number ?? `#${id}`).join(", ") || t("history.empty");
+    }
     if (Array.isArray(v)) {
       return v.map((holderId) => {
         const h = choices.holders.find((x) => String(x.id) === holderId);
@@ -360,6 +370,30 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
               {errorText("rightHolderIds", fieldErrors.rightHolderIds)}
             </p>
           )}
+        </fieldset>
+
+        <fieldset data-field="recordationIds" className={fieldErrors.recordationIds ? "has-error" : undefined}>
+          <legend>{t("sections.recordations")}</legend>
+          <Field {...box("recordationIds")} wide hint={t("fields.recordationHint")}>
+            <select
+              {...aria("recordationIds", true)}
+              name="recordationIds[]"
+              multiple
+              size={6}
+              defaultValue={values.recordationIds ?? []}
+              data-testid="case-recordations"
+            >
+              {recordationGroups.map(([holder, list]) => (
+                <optgroup key={holder} label={holder}>
+                  {list.map((r) => (
+                    <option key={r.id} value={String(r.id)}>
+                      {`${r.number} ${r.titleEn} (${r.validFrom} – ${r.validTo})${r.status === "revoked" ? " ✕" : ""}`}
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+          </Field>
         </fieldset>
 
         <div className="form-actions">

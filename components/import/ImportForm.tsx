@@ -198,6 +198,18 @@ export function ImportForm({ maxBytes }: { maxBytes: number }) {
             </li>
           </ul>
           {report.holdersToCreate.length > 0 && <p>{t("holdersToCreate", { names: report.holdersToCreate.join("; ") })}</p>}
+          {(report.warnings?.length ?? 0) > 0 && (
+            <div className="import-warnings" data-testid="import-warnings">
+              <p>
+                {t("warnings", { count: report.warnings!.length })} <Link href="/cases?recordation=none">{t("warningsLink")}</Link>
+              </p>
+              <ul>
+                {report.warnings!.slice(0, SHOWN).map((w) => (
+                  <li key={`${w.row}-${w.reason}`}>{t("warningRow", { row: w.row, caseNo: w.caseNo })}: {t(`warningReasons.${w.reason}`)}</li>
+                ))}
+              </ul>
+            </div>
+          )}
           {report.rejected.length === 0 ? (
             <p className="form-ok">{t("clean")}</p>
           ) : (

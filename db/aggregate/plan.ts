@@ -1,5 +1,6 @@
 import { FACET_NAMES, type FacetName, type Filters } from "../../lib/filters";
-import { campaignIdsOfCodes, officeIdsOfCodes, officeIdsOfDistricts, textMatch, type FilterOptions } from "../case-filters";
+import type { SQL } from "drizzle-orm";
+import { campaignIdsOfCodes, officeIdsOfCodes, officeIdsOfDistricts, recordationLinks, textMatch, type FilterOptions } from "../case-filters";
 import type { Engine } from "../engine";
 import { caseStore, DIMS, DIM_VALUES, INDUSTRIES, postings, yearTallies, type CaseStore, type Dim } from "./store";
 
@@ -97,7 +98,11 @@ function postingsSize(s: CaseStore, holders: Uint8Array): number {
 }
 
 /** What of the filters the database answers (ids of codes, the text search's case ids), read before the store. */
-type Resolved = { f: Filters; district: number[]; office: number[]; campaign: number[]; text: "nothing" | number[] | null };
+type Resolved = {
+  f: Filters; district: number[]; office: number[]; campaign: number[]; text: "nothing" | number[] | null;
+  /** the recordation filter: the chosen recordations' case ids, and (for "none") every linked case id */
+  recordation: { chosen: number[]; linked: number[] | null } | null;
+};
 
 async function resolveFilters(e: Engine, filters: Filters, options: FilterOptions): Promise<Resolved> {
   const f = { ...filters };
@@ -109,8 +114,18 @@ async function resolveFilters(e: Engine, filters: Filters, options: FilterOption
     if (match === "nothing") text = "nothing";
     else if (match) text = (await e.all<Record<string, unknown>>(match)).map((r) => Number(Object.values(r)[0]));
   }
+  let recordation: Resolved["recordation"] = null;
+  if (f.recordation.length) {
+    const links = recordationLinks(e, f.recordation, own);
+    const caseIds = async (q: SQL) => (await e.all<Record<string, unknown>>(q)).map((r) => Number(Object.values(r)[0]));
+    recordation = {
+      chosen: links.ids ? await caseIds(links.ids) : [],
+      linked: links.none ? await caseIds(links.linked) : null,
+    };
+  }
   return {
     f,
+    recordation,
     district: f.district.length ? await officeIdsOfDistricts(e, f.district) : [],
     office: f.office.length ? await officeIdsOfCodes(e, f.office) : [],
     campaign: f.campaign.length ? await campaignIdsOfCodes(e, f.campaign) : [],
@@ -166,6 +181,31 @@ function planFilters(s: CaseStore, resolved: Resolved, options: FilterOptions, w
         if (r >= 0) rows.push(r);
       }
       plan.candidates = Int32Array.from(rows).sort();
+    }
+  }
+  // the recordation filter's rows (the database's links, read fresh): those of the chosen
+  // recordations, and with "none" every row linked to none; beside a text search, both hold
+  if (resolved.recordation && !plan.nothing) {
+    const { chosen, linked } = resolved.recordation;
+    const rowOfId = (id: number) => (id < s.rowOf.length ? s.rowOf[id]! - 1 : -1);
+    const keep = new Uint8Array(s.n);
+    for (const id of chosen) {
+      const r = rowOfId(id);
+      if (r >= 0) keep[r] = 1;
+    }
+    if (linked) {
+      const has = new Uint8Array(s.n);
+      for (const id of linked) {
+        const r = rowOfId(id);
+        if (r >= 0) has[r] = 1;
+      }
+      for (let r = 0; r < s.n; r++) if (!has[r]) keep[r] = 1;
+    }
+    if (plan.candidates) plan.candidates = plan.candidates.filter((r) => keep[r] === 1);
+    else {
+      const rows: number[] = [];
+      for (let r = 0; r < s.n; r++) if (keep[r]) rows.push(r);
+      plan.candidates = Int32Array.from(rows);
     }
   }
   // the holder sets narrow the rows when they are small (and no facet needs the rows they leave out)

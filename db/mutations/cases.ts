@@ -7,7 +7,7 @@ import { loadStoredCase, writeCases } from "../writer";
 // the aggregate stores read), so none is seen half-done.
 
 export {
-  CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError, type ReferenceField,
+  CaseNotFoundError, DuplicateCaseNoError, RecordationLinkError, UnknownReferenceError, VersionConflictError, type ReferenceField,
 } from "../writer";
 export type { CaseInput };
 
@@ -16,10 +16,11 @@ export type CaseForEdit = CaseValues & { version: number; updatedBy: string | nu
 
 /**
  * Creates a case with its right holders, derived figures, search documents and audit entry.
- * Throws DuplicateCaseNoError or UnknownReferenceError, having written nothing.
+ * Throws DuplicateCaseNoError, UnknownReferenceError or (`entered`: typed in the form, an
+ * ex-officio case without a valid recordation) RecordationLinkError, having written nothing.
  */
-export async function createCase(e: Engine, input: CaseInput, userId: string | null): Promise<{ id: number; version: number }> {
-  return (await writeCases(e, [{ op: "create", input }], { userId })).cases[0]!;
+export async function createCase(e: Engine, input: CaseInput, userId: string | null, options: { entered?: boolean } = {}): Promise<{ id: number; version: number }> {
+  return (await writeCases(e, [{ op: "create", input }], { userId, entered: options.entered })).cases[0]!;
 }
 
 /**

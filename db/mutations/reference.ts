@@ -142,6 +142,8 @@ export async function mergeRightHolders(e: Engine, keepId: number, removeId: num
     await writeCases(tx, [{ op: "moveHolderLinks", fromHolderId: removeId, toHolderId: keepId }], { userId });
     const members = (await tx.all<{ email: string }>(sql`select email from ${users} where holder_id = ${removeId} order by email`)).map((r) => r.email);
     await tx.db.update(users).set({ holderId: keepId, updatedAt: new Date() }).where(eq(users.holderId, removeId));
+    // its recordations are the kept holder's (the cases resting on them keep their links)
+    await tx.run(sql`update ${tx.t.recordations} set holder_id = ${keepId} where holder_id = ${removeId}`);
     await tx.db.delete(rightHolders).where(eq(rightHolders.id, removeId));
 
     const casesAfter = await count(keepId);

@@ -10,6 +10,8 @@ const IDENTITIES: [table: string, column: string][] = [
   ["campaigns", "id"],
   ["cases", "id"],
   ["audit_log", "id"],
+  ["recordations", "id"],
+  ["recordation_parties", "id"],
 ];
 
 /** Moves each identity sequence just past its table's largest id (to 1 for an empty table), as SQLite's rowids follow. */

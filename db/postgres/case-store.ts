@@ -6,7 +6,7 @@ import { CASE_COLUMN_FIELDS, caseFromRow, caseRowArray } from "../../lib/case-de
 import type { HolderNames } from "../../lib/redact";
 import { DuplicateCaseNoError } from "../case-errors";
 import type { Engine } from "../engine";
-import type { CaseDocument, CaseStore, StoredCase } from "../writer";
+import type { CaseDocument, CaseStore, LinkedRecordation, StoredCase } from "../writer";
 import { withPostgresChangeLogPaused } from "./change-log";
 import { searchVectors } from "./search-index";
 
@@ -91,6 +91,7 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
 
   let cases: Row[] = [];
   let links: Row[] = [];
+  let recordationLinks: Row[] = [];
   let search: Row[] = [];
   let audit: Row[] = [];
   let explicitMax = 0;
@@ -110,9 +111,10 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
   // indexes one chunk while this process generates the next); otherwise each send is awaited.
   let sending: Promise<void> = Promise.resolve();
   const flush = async () => {
-    const batch = { cases, links, search, audit, explicitMax };
+    const batch = { cases, links, recordationLinks, search, audit, explicitMax };
     cases = [];
     links = [];
+    recordationLinks = [];
     search = [];
     audit = [];
     explicitMax = 0;
@@ -134,9 +136,10 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
     if (gathered()) await flush();
     await sending;
   };
-  const send = async (b: { cases: Row[]; links: Row[]; search: Row[]; audit: Row[]; explicitMax: number }) => {
+  const send = async (b: { cases: Row[]; links: Row[]; recordationLinks: Row[]; search: Row[]; audit: Row[]; explicitMax: number }) => {
     if (b.cases.length) await copyRows(client, "cases", CASE_COLUMNS, b.cases);
     if (b.links.length) await copyRows(client, "case_right_holders", ["case_id", "right_holder_id"], b.links);
+    if (b.recordationLinks.length) await copyRows(client, "case_recordations", ["case_id", "recordation_id"], b.recordationLinks);
     if (b.search.length) await copyRows(client, "cases_search", ["case_id", "doc", "redacted_doc"], b.search);
     if (b.audit.length) await copyRows(client, "audit_log", ["at", "user_id", "action", "entity", "entity_id", "before", "after"], b.audit);
     if (b.explicitMax > 0) {
@@ -144,7 +147,7 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
       await client.query("select setval(pg_get_serial_sequence('cases', 'id'), greatest($1::bigint, (select last_value from cases_id_seq)))", [b.explicitMax]);
     }
   };
-  const gathered = () => cases.length + links.length + search.length + audit.length > 0;
+  const gathered = () => cases.length + links.length + recordationLinks.length + search.length + audit.length > 0;
   /** reads see the batch's own writes */
   const read = settle;
   const maybeFlush = async () => {
@@ -156,8 +159,9 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
     const [row] = await q(`select ${SELECT}, version, updated_by as "updatedBy", updated_at as "updatedAt", deleted_at as "deletedAt" from cases where id = $1`, [id]);
     if (!row) return undefined;
     const holderIds = (await q<{ id: number }>("select right_holder_id as id from case_right_holders where case_id = $1 order by right_holder_id", [id])).map((r) => r.id);
+    const recordationIds = (await q<{ id: number }>("select recordation_id as id from case_recordations where case_id = $1 order by recordation_id", [id])).map((r) => r.id);
     return {
-      ...caseFromRow(row, holderIds),
+      ...caseFromRow(row, holderIds, recordationIds),
       version: row.version as number, updatedBy: row.updatedBy as string | null, updatedAt: Number(row.updatedAt), deletedAt: row.deletedAt === null ? null : Number(row.deletedAt),
     };
   };
@@ -192,6 +196,14 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
       );
       return rows.map((r) => r.id);
     },
+    async recordations(recordationIds) {
+      await read();
+      return q<LinkedRecordation>(
+        `select r.id, r.number, r.holder_id as "holderId", r.valid_from as "validFrom", r.valid_to as "validTo", r.status
+         from recordations r where r.id = any($1::bigint[]) order by r.id`,
+        [recordationIds],
+      );
+    },
     async insert(id, values, createdAt, userId) {
       let caseId: number;
       if (id === null) caseId = await nextId();
@@ -201,6 +213,7 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
       }
       cases.push([caseId, ...caseValues(values), createdAt, userId, createdAt, userId, 1]);
       for (const holderId of values.rightHolderIds) links.push([caseId, holderId]);
+      for (const recordationId of values.recordationIds) recordationLinks.push([caseId, recordationId]);
       await maybeFlush();
       return caseId;
     },
@@ -215,6 +228,8 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
       if (result.rowCount !== 1) return result.rowCount ?? 0;
       await q("delete from case_right_holders where case_id = $1", [id]);
       await q("insert into case_right_holders (case_id, right_holder_id) select $1, h from unnest($2::int[]) as h", [id, values.rightHolderIds]);
+      await q("delete from case_recordations where case_id = $1", [id]);
+      await q("insert into case_recordations (case_id, recordation_id) select $1, r from unnest($2::int[]) as r", [id, values.recordationIds]);
       return 1;
     },
     async setDeleted(id, version, deletedAt, now, userId) {
@@ -302,7 +317,7 @@ export async function postgresHolderCases(tx: Engine, holderId: number, reindex:
   return reindex ? reindexCases(client, rows.map((r) => r.id)) : rows.length;
 }
 
-const BULK_TABLES = ["cases", "case_right_holders", "cases_search"];
+const BULK_TABLES = ["cases", "case_right_holders", "case_recordations", "cases_search"];
 /**
  * The indexes a load into empty tables builds after its rows (those that back no constraint):
  * one sorted pass each instead of a million inserts into each. Keeping the B-trees of cases

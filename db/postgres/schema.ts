@@ -447,3 +447,20 @@ export const workingDayOverrides = pgTable(
     check("working_day_overrides_date_ck", sql`${t.date} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`),
   ],
 );
+
+/** The recordation(s) a case rests on (see db/sqlite/schema.ts). */
+export const caseRecordations = pgTable(
+  "case_recordations",
+  {
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    recordationId: integer("recordation_id")
+      .notNull()
+      .references(() => recordations.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.recordationId] }),
+    index("case_recordations_recordation_idx").on(t.recordationId, t.caseId),
+  ],
+);

@@ -337,7 +337,7 @@ export async function listDistricts(e: Engine): Promise<Named[]> {
  */
 export async function filterNames(e: Engine, filters: Filters, options: FilterOptions = {}): Promise<import("../../lib/filter-labels").FilterNames> {
   const { customsOffices, campaigns } = e.t;
-  const names: import("../../lib/filter-labels").FilterNames = { district: {}, office: {}, holder: {}, campaign: {} };
+  const names: import("../../lib/filter-labels").FilterNames = { district: {}, office: {}, holder: {}, campaign: {}, recordation: {} };
   const codes = [...new Set([...filters.district, ...filters.office])];
   if (codes.length) {
     const offices = await e.db
@@ -359,6 +359,16 @@ export async function filterNames(e: Engine, filters: Filters, options: FilterOp
       .where(e.say.inList(sql`${campaigns.code}`, filters.campaign))
       .orderBy(campaigns.code);
     for (const c of found) names.campaign[c.code] = { en: c.en, zh: c.zh };
+  }
+  // recordations: number and mark; a member's scope names its own company's only
+  const recordationIds = filters.recordation.filter((v): v is number => v !== "none" && v <= 2_147_483_647);
+  if (recordationIds.length) {
+    const own = options.restrictToHolders;
+    const rows = await e.all<{ id: number; number: string; titleEn: string; titleZh: string | null }>(
+      sql`select r.id as id, r.number as number, r.title_en as "titleEn", r.title_zh as "titleZh" from ${e.t.recordations} r
+        where ${e.say.inList(sql`r.id`, recordationIds)}${own ? sql` and ${e.say.inList(sql`r.holder_id`, own.length ? own : [-1])}` : sql``}`,
+    );
+    for (const r of rows) names.recordation![String(r.id)] = { en: `${r.number} ${r.titleEn}`, zh: `${r.number} ${r.titleZh ?? r.titleEn}` };
   }
   return names;
 }

@@ -40,6 +40,16 @@ export async function openExportCursor(e: Engine, filters: Filters, sort: Sort, 
     e.dialect === "postgres"
       ? sql<string | null>`(select string_agg(l.right_holder_id::text, ',') from ${caseRightHolders} l where l.case_id = ${cases.id})`
       : sql<string | null>`(select group_concat(l.right_holder_id) from ${caseRightHolders} l where l.case_id = ${cases.id})`;
+  // the recordations' numbers by id (a member's: its own company's only), joined in JavaScript too
+  const recordationIdsOfCase =
+    e.dialect === "postgres"
+      ? sql<string | null>`(select string_agg(l.recordation_id::text, ',') from case_recordations l where l.case_id = ${cases.id})`
+      : sql<string | null>`(select group_concat(l.recordation_id) from case_recordations l where l.case_id = ${cases.id})`;
+  const recordationNumbers = new Map(
+    (await e.all<{ id: number; number: string; holderId: number }>(sql`select id, number, holder_id as "holderId" from recordations`))
+      .filter((r) => !allowed || allowed.has(r.holderId))
+      .map((r) => [r.id, r.number]),
+  );
   const selection: Record<string, SQLiteColumn | SQL> = {};
   for (const f of CASE_FIELDS as readonly CaseFieldDef[]) {
     if (f.kind === "office") {
@@ -48,6 +58,8 @@ export async function openExportCursor(e: Engine, filters: Filters, sort: Sort, 
       Object.assign(selection, { campaignCode: campaigns.code, campaignNameEn: campaigns.nameEn, campaignNameZh: campaigns.nameZh });
     } else if (f.kind === "holders") {
       selection.rightHolders = holderIdsOfCase;
+    } else if (f.kind === "recordations") {
+      selection.recordations = recordationIdsOfCase;
     } else {
       selection[f.key] = (cases as unknown as Record<string, SQLiteColumn>)[f.key]!;
     }
@@ -96,6 +108,11 @@ export async function openExportCursor(e: Engine, filters: Filters, sort: Sort, 
         row.notes = redact(row.notes as string | null, hidden);
       }
     }
+    row.recordations =
+      (row.recordations ? String(row.recordations).split(",").map(Number) : [])
+        .flatMap((id) => recordationNumbers.get(id) ?? [])
+        .sort()
+        .join("; ") || null;
     row.rightHolders =
       holderIds
         .filter((id) => !allowed || allowed.has(id))

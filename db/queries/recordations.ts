@@ -4,6 +4,8 @@ import { first, type Engine } from "../engine";
 import { CaseNotFoundError, VersionConflictError } from "../writer";
 import type { AuditEntry } from "../audit";
 import type { Scope } from "../../lib/roles";
+import type { Filters } from "../../lib/filters";
+import { casesWhere } from "../case-filters";
 import type { InfringementType, RecordationApproval, RecordationPartyKind, RecordationState } from "../../lib/enums";
 import {
   classesFromText, classesToText, defaultValidTo, expiringHorizon, recordationState, renewable, renewedValidTo,
@@ -367,4 +369,64 @@ export async function revokeRecordation(e: Engine, writer: Writer, id: number, v
     await bump(tx, id, writer, { status: "revoked", revokedReason: why });
     await audit(tx, { userId: writer.id, action: "update", entity: "recordation", entityId: id, before: { status: before.status, revokedReason: before.revokedReason }, after: { status: "revoked", revokedReason: why } });
   });
+}
+
+// ---- recordations and cases: the dashboard panel, the case page, the case form -----------------
+
+/** The reader's own company's recordations only (a member), as a condition on `r`. */
+function scopeOf(e: Engine, scope: Scope): SQL {
+  if (!scope.restrictToHolders) return sql`1 = 1`;
+  return e.say.inList(sql`r.holder_id`, scope.restrictToHolders.length ? scope.restrictToHolders : [-1]);
+}
+
+export type RecordationCases = { id: number; number: string; titleEn: string; titleZh: string | null; holderId: number; cases: number; pieces: number; valueFen: number };
+
+/**
+ * The filtered cases by the recordation they rest on, most cases first (ties: number), top
+ * `limit`: the filter of the dashboard (casesWhere, with the member's scope), and for a member
+ * only its own company's recordations (a case shared with another company never shows that
+ * company's recordation). A case resting on two recordations counts for each.
+ */
+export async function casesByRecordation(e: Engine, filters: Filters, scope: Scope, limit = 10): Promise<RecordationCases[]> {
+  const where = await casesWhere(e, filters, scope);
+  const { cases } = e.t;
+  const rows = await e.all<RecordationCases>(sql`
+    select r.id as id, r.number as number, r.title_en as "titleEn", r.title_zh as "titleZh", r.holder_id as "holderId",
+      count(*) as cases, cast(sum(${cases.pieces}) as bigint) as pieces, cast(sum(${cases.valueFen}) as bigint) as "valueFen"
+    from case_recordations lr join recordations r on r.id = lr.recordation_id join ${cases} on ${cases.id} = lr.case_id
+    where ${where} and ${scopeOf(e, scope)}
+    group by r.id, r.number, r.title_en, r.title_zh, r.holder_id
+    order by count(*) desc, r.number limit ${limit}`);
+  return rows.map((r) => ({ ...r, cases: Number(r.cases), pieces: Number(r.pieces), valueFen: Number(r.valueFen) }));
+}
+
+export type ExpiringRecordation = { id: number; number: string; titleEn: string; titleZh: string | null; holderId: number; holderName: string; validTo: string };
+
+/** Approved recordations whose validity ends within 6 months of `today` (soonest first), the reader's own company's for a member. */
+export async function expiringRecordations(e: Engine, scope: Scope, today: string, limit = 10): Promise<ExpiringRecordation[]> {
+  return e.all<ExpiringRecordation>(sql`
+    select r.id as id, r.number as number, r.title_en as "titleEn", r.title_zh as "titleZh", r.holder_id as "holderId", h.name as "holderName", r.valid_to as "validTo"
+    from recordations r join right_holders h on h.id = r.holder_id
+    where r.status = 'approved' and r.valid_to >= ${today} and r.valid_to <= ${expiringHorizon(today)} and ${scopeOf(e, scope)}
+    order by r.valid_to, r.number limit ${limit}`);
+}
+
+export type CaseRecordation = { id: number; number: string; titleEn: string; titleZh: string | null; kind: InfringementType; validFrom: string; validTo: string; status: RecordationApproval };
+
+/** The recordations a case rests on, as the reader may see them (a member: its own company's). */
+export async function recordationsOfCase(e: Engine, caseId: number, scope: Scope): Promise<CaseRecordation[]> {
+  return e.all<CaseRecordation>(sql`
+    select r.id as id, r.number as number, r.title_en as "titleEn", r.title_zh as "titleZh", r.kind as kind, r.valid_from as "validFrom", r.valid_to as "validTo", r.status as status
+    from case_recordations lr join recordations r on r.id = lr.recordation_id
+    where lr.case_id = ${caseId} and ${scopeOf(e, scope)} order by r.number`);
+}
+
+export type RecordationChoice = { id: number; number: string; titleEn: string; holderId: number; holderName: string; validFrom: string; validTo: string; status: RecordationApproval };
+
+/** The recordations the case form offers (an admin enters cases): every approved or revoked one, by holder and number. */
+export async function recordationChoices(e: Engine): Promise<RecordationChoice[]> {
+  return e.all<RecordationChoice>(sql`
+    select r.id as id, r.number as number, r.title_en as "titleEn", r.holder_id as "holderId", h.name as "holderName",
+      r.valid_from as "validFrom", r.valid_to as "validTo", r.status as status
+    from recordations r join right_holders h on h.id = r.holder_id where r.status <> 'pending' order by h.name, r.number`);
 }

@@ -6,7 +6,8 @@ import {
   softDeleteCase, updateCase as writeUpdate, type CaseForEdit,
 } from "../mutations/cases";
 import { caseFormChoices as loadChoices, caseNumberOf as loadCaseNumber, historyNames as loadHistoryNames, listDeletedCases as loadDeleted } from "../queries/admin";
-import type { CaseFormChoices, DeletedCase, HistoryNames } from "../queries/admin";
+import type { CaseFormChoices as BaseChoices, DeletedCase, HistoryNames } from "../queries/admin";
+import { recordationChoices, type RecordationChoice } from "../queries/recordations";
 import { filterNames as loadFilterNames, getCase as loadCase, type CaseDetail, type CasePage, type CaseRow } from "../queries/cases";
 import type { CaseInput } from "../../lib/case-schema";
 import type { ExportRow } from "../../lib/export-columns";
@@ -18,8 +19,8 @@ import { started } from "./started";
 // Cases: the table, one case, its edit form, the names its filter chips show, the export,
 // and the admin's writes (create, edit, delete, restore) through the one writer.
 
-export { CaseNotFoundError, DuplicateCaseNoError, UnknownReferenceError, VersionConflictError } from "../mutations/cases";
-export type { CaseDetail, CaseForEdit, CaseFormChoices, CasePage, CaseRow, DeletedCase, HistoryNames };
+export { CaseNotFoundError, DuplicateCaseNoError, RecordationLinkError, UnknownReferenceError, VersionConflictError } from "../mutations/cases";
+export type { CaseDetail, CaseForEdit, CasePage, CaseRow, DeletedCase, HistoryNames };
 export type { HolderChoice } from "../queries/admin";
 
 // ---- reads -------------------------------------------------------------------------------
@@ -52,9 +53,13 @@ export async function getCaseForEdit(id: number): Promise<CaseForEdit | null> {
   return loadCaseForEdit(getEngine(), id);
 }
 
-/** The offices, campaigns and right holders the case form offers. */
+/** What the case form offers: offices, campaigns, right holders and their recordations. */
+export type CaseFormChoices = BaseChoices & { recordations: RecordationChoice[] };
+
+/** The offices, campaigns, right holders and recordations the case form offers. */
 export async function caseFormChoices(): Promise<CaseFormChoices> {
-  return loadChoices(getEngine());
+  const e = getEngine();
+  return { ...(await loadChoices(e)), recordations: await recordationChoices(e) };
 }
 
 /** The names of the offices, holders and campaigns a case's history refers to. */
@@ -74,8 +79,9 @@ export async function listDeletedCases(page: number, size: number): Promise<{ to
 
 // ---- writes (each one transaction with its audit entry and derived figures) --------------
 
+/** A case entered in the admin's form: a new ex-officio case names a recordation valid on its seizure date (RecordationLinkError). */
 export async function createCase(input: CaseInput, userId: string | null): Promise<{ id: number; version: number }> {
-  return writeNewCase(getEngine(), input, userId);
+  return writeNewCase(getEngine(), input, userId, { entered: true });
 }
 
 export async function updateCase(id: number, expectedVersion: number, input: CaseInput, userId: string | null): Promise<{ version: number }> {

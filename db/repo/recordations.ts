@@ -5,6 +5,7 @@ import * as q from "../queries/recordations";
 import type { RecordationDetail, RecordationHistoryEntry, RecordationRow } from "../queries/recordations";
 import { IMAGE_TYPES, MAX_IMAGE_BYTES, sniffImageType, todayInBeijing, type PartyInput, type RecordationFilters, type RecordationInput } from "../../lib/recordations";
 import type { Scope } from "../../lib/roles";
+import type { Filters } from "../../lib/filters";
 
 // Customs IP recordations for pages, routes and actions: the reader's Scope decides what is
 // seen (a member: its own company's only); every write is one transaction with its audit row
@@ -76,4 +77,16 @@ export async function approveRecordation(writer: Writer, id: number, version: nu
 
 export async function revokeRecordation(writer: Writer, id: number, version: number, reason: string): Promise<void> {
   return q.revokeRecordation(getEngine(), writer, id, version, reason);
+}
+
+/** The recordations a case rests on, as the reader may see them (a member: its own company's). */
+export async function caseRecordations(scope: Scope, caseId: number) {
+  return q.recordationsOfCase(getEngine(), caseId, scope);
+}
+
+/** The dashboard panel: approved recordations expiring within 6 months, and the filtered cases by recordation (top `limit`), in the reader's scope. */
+export async function recordationPanel(scope: Scope, filters: Filters, limit = 10) {
+  const e = getEngine();
+  const [expiring, byRecordation] = await Promise.all([q.expiringRecordations(e, scope, todayInBeijing(), limit), q.casesByRecordation(e, filters, scope, limit)]);
+  return { expiring, byRecordation };
 }

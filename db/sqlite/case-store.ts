@@ -2,7 +2,7 @@ import { CASE_COLUMN_FIELDS, caseFromRow, caseRowArray } from "../../lib/case-de
 import type { HolderNames } from "../../lib/redact";
 import { DuplicateCaseNoError } from "../case-errors";
 import { sqliteConnectionOf, type Engine } from "../engine";
-import type { CaseStore, StoredCase } from "../writer";
+import type { CaseStore, LinkedRecordation, StoredCase } from "../writer";
 import { withSqliteChangeLogPaused } from "./change-log";
 import { jsonValues, withCaseIndexesDeferred } from "./engine";
 import type { Connection } from "./open";
@@ -22,6 +22,11 @@ function prepare(sqlite: Connection) {
   return {
     stored: sqlite.prepare(`select ${SELECT}, version, updated_by as updatedBy, updated_at as updatedAt, deleted_at as deletedAt from cases where id = ?`),
     holderIds: sqlite.prepare("select right_holder_id from case_right_holders where case_id = ? order by right_holder_id").pluck(),
+    recordationIds: sqlite.prepare("select recordation_id from case_recordations where case_id = ? order by recordation_id").pluck(),
+    recordations: sqlite.prepare(`select r.id, r.number, r.holder_id as holderId, r.valid_from as validFrom, r.valid_to as validTo, r.status
+      from ${jsonValues("j")} join recordations r on r.id = j.value order by r.id`),
+    insertRecordationLink: sqlite.prepare("insert into case_recordations (case_id, recordation_id) values (?, ?)"),
+    deleteRecordationLinks: sqlite.prepare("delete from case_recordations where case_id = ?"),
     holder: sqlite.prepare("select name, name_zh as nameZh from right_holders where id = ?"),
     anyCase: sqlite.prepare("select 1 from cases limit 1").pluck(),
     caseNoTaken: sqlite.prepare("select id from cases where case_no = ? and id <> ?").pluck(),
@@ -63,7 +68,7 @@ export function sqliteCaseStore(e: Engine): CaseStore {
     const row = st.stored.get(id) as Record<string, unknown> | undefined;
     if (!row) return undefined;
     return {
-      ...caseFromRow(row, st.holderIds.all(id) as number[]),
+      ...caseFromRow(row, st.holderIds.all(id) as number[], st.recordationIds.all(id) as number[]),
       version: row.version as number, updatedBy: row.updatedBy as string | null, updatedAt: row.updatedAt as number, deletedAt: row.deletedAt as number | null,
     };
   };
@@ -75,9 +80,11 @@ export function sqliteCaseStore(e: Engine): CaseStore {
     officeExists: (id) => st.officeExists.get(id) !== undefined,
     campaignExists: (id) => st.campaignExists.get(id) !== undefined,
     unknownHolders: (ids) => st.unknownHolders.all(JSON.stringify(ids)) as number[],
+    recordations: (ids) => st.recordations.all(JSON.stringify(ids)) as LinkedRecordation[],
     insert(id, values, createdAt, userId) {
       const caseId = Number(st.insert.run(id, ...caseRowArray(values), createdAt, userId, createdAt, userId).lastInsertRowid);
       for (const holderId of values.rightHolderIds) st.insertLink.run(caseId, holderId);
+      for (const recordationId of values.recordationIds) st.insertRecordationLink.run(caseId, recordationId);
       return caseId;
     },
     update(id, expectedVersion, values, now, userId) {
@@ -85,6 +92,8 @@ export function sqliteCaseStore(e: Engine): CaseStore {
       if (changed !== 1) return changed;
       st.deleteLinks.run(id);
       for (const holderId of values.rightHolderIds) st.insertLink.run(id, holderId);
+      st.deleteRecordationLinks.run(id);
+      for (const recordationId of values.recordationIds) st.insertRecordationLink.run(id, recordationId);
       return changed;
     },
     setDeleted: (id, version, deletedAt, now, userId) => st.setDeleted.run({ deletedAt, now, userId, id, version }).changes,

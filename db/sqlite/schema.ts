@@ -426,3 +426,24 @@ export const workingDayOverrides = sqliteTable(
     check("working_day_overrides_date_ck", sql`${t.date} glob '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`),
   ],
 );
+
+/**
+ * The recordation(s) a case rests on (lib/case-definition.ts, recordationIds), written by the
+ * one writer (db/writer.ts) with the case. A recordation belongs to one of the case's right
+ * holders; an ex-officio case entered in the form names one valid on its seizure date.
+ */
+export const caseRecordations = sqliteTable(
+  "case_recordations",
+  {
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    recordationId: integer("recordation_id")
+      .notNull()
+      .references(() => recordations.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.recordationId] }),
+    index("case_recordations_recordation_idx").on(t.recordationId, t.caseId),
+  ],
+);

@@ -1,6 +1,6 @@
-import type { Rejection } from "./validate";
+import type { ImportWarning, Rejection } from "./validate";
 
-export type { Rejection };
+export type { ImportWarning, Rejection };
 
 // The import report as plain text, for the command line (scripts/import.ts).
 
@@ -14,6 +14,8 @@ export type ImportReport = {
   rejected: Rejection[];
   /** right holders that are (or would be) created, by name */
   holdersToCreate: string[];
+  /** rows let in with a warning (an ex-officio case without a valid recordation) */
+  warnings?: ImportWarning[];
   /** whether this was written (commitImport only) */
   committed: boolean;
   /** case numbers of the rows written, in file order (commitImport only) */
@@ -30,6 +32,10 @@ export function formatReport(report: ImportReport, mode: { dryRun: boolean; skip
   lines.push(`  ${rejectedRows} ${rejectedRows === 1 ? "row" : "rows"} rejected${report.rejected.length > rejectedRows ? ` (${report.rejected.length} problems)` : ""}`);
   if (report.holdersToCreate.length) {
     lines.push(`  ${report.holdersToCreate.length} right ${report.holdersToCreate.length === 1 ? "holder" : "holders"} ${would}created: ${report.holdersToCreate.join("; ")}`);
+  }
+  if (report.warnings?.length) {
+    lines.push("", `Warnings (${report.warnings.length} ${report.warnings.length === 1 ? "case" : "cases"} to complete: /cases?recordation=none):`);
+    for (const w of report.warnings) lines.push(`  row ${w.row}: ${w.message}`);
   }
   if (report.rejected.length) {
     lines.push("", "Rejected:");

@@ -12,8 +12,16 @@ import type { ParsedFile } from "./parse";
 export const IMPORT_REASONS = [
   "missing_column", "required", "bad_case_no", "bad_date", "pieces_min", "bad_number", "negative_value", "unknown_label",
   "unknown_district", "unknown_office", "district_mismatch", "unknown_campaign", "unknown_holder", "bad_country",
-  "too_long", "formula", "duplicate_in_file", "exists", "exists_deleted", "invalid",
+  "too_long", "formula", "duplicate_in_file", "exists", "exists_deleted", "invalid", "unknown_recordation", "recordation_holder",
 ] as const;
+
+/**
+ * What an import lets in but reports: an ex-officio case naming no recordation valid on its
+ * seizure date (the form refuses that for a new case; an import of older records may lack one,
+ * and the case is then listed for completion: /cases?recordation=none); a recordation number
+ * this database does not hold (a file exported from another one) is left out, named.
+ */
+export type ImportWarning = { row: number; caseNo: string; reason: "no_recordation" | "unknown_recordation"; message: string };
 export type ImportReason = (typeof IMPORT_REASONS)[number];
 export type RejectionParams = Record<string, string | number>;
 export type Rejection = { row: number; column: string; reason: ImportReason; message: string; params: RejectionParams };
@@ -36,6 +44,8 @@ export type ImportReference = {
   holders: Map<string, number>;
   /** campaigns by name, English or Chinese, or code (nameKey) → id */
   campaigns: Map<string, number>;
+  /** recordations by number (upper case) */
+  recordations?: Map<string, { id: number; holderId: number; validFrom: string; validTo: string; status: string }>;
 };
 
 /** Cases already in the database, by case number. */
@@ -59,6 +69,8 @@ export type Validation = {
   holdersToCreate: NewHolder[];
   /** the data rows of the file */
   total: number;
+  /** accepted rows the report warns about */
+  warnings: ImportWarning[];
 };
 
 /** Names and labels as compared: NFKC, lower case, single spaces. */
@@ -144,6 +156,8 @@ export function describeRejection(reason: ImportReason, p: RejectionParams): str
     case "exists": return `Case ${q(p.value!)} is already in the database (tick “update existing cases” to update it).`;
     case "exists_deleted": return `Case ${q(p.value!)} exists as a deleted case; restore it first.`;
     case "invalid": return `${q(p.value ?? "")} is not valid here.`;
+    case "unknown_recordation": return `Unknown recordation: ${p.value}.`;
+    case "recordation_holder": return `Recordation ${q(p.value!)} belongs to none of the row's right holders.`;
   }
 }
 
@@ -173,13 +187,14 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
   const missing = REQUIRED_COLUMNS.filter((k) => !columns.index.has(k));
   if (missing.length) {
     for (const key of missing) reject(1, exportHeaderOf(key, columns.locale), "missing_column", { column: exportHeaderOf(key, columns.locale) });
-    return { accepted: [], rejected, holdersToCreate: [], total: parsed.rows.length };
+    return { accepted: [], rejected, holdersToCreate: [], total: parsed.rows.length, warnings: [] };
   }
 
   const headerOf = (key: ColumnKey) => columns.header.get(key) ?? exportHeaderOf(key, columns.locale);
   const accepted: AcceptedRow[] = [];
   const firstRowOf = new Map<string, number>();
   const newHolders = new Map<string, NewHolder>();
+  const warnings: ImportWarning[] = [];
 
   const keyAt = new Map([...columns.index].map(([key, i]) => [i, key]));
   for (const { row, cells, formulas } of parsed.rows) {
@@ -262,6 +277,17 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
     }
     if (unknown.length) problem("right_holders", "unknown_holder", { value: unknown.join("; ") });
 
+    // recordations by number ("T2016-12345; T2018-00042"), each of one of the row's right holders
+    const recordations: { id: number; validFrom: string; validTo: string; status: string }[] = [];
+    const numbers = splitHolders(cell("recordations")).map((n) => n.toUpperCase());
+    const unknownNumbers = numbers.filter((n) => !ref.recordations?.has(n));
+    for (const n of numbers) {
+      const r = ref.recordations?.get(n);
+      if (!r) continue;
+      if (!holderIds.includes(r.holderId)) problem("recordations", "recordation_holder", { value: n });
+      recordations.push(r);
+    }
+
     // everything else exactly as the case form checks it
     const parsedRow = createCaseSchema.safeParse(values);
     if (!parsedRow.success) {
@@ -294,7 +320,19 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
       for (const [key, p] of [...problems].sort((a, b) => order(a[0]) - order(b[0]))) reject(row, headerOf(key), p.reason, p.params);
       continue;
     }
-    const input: CaseValues = { ...parsedRow.data, rightHolderIds: holderIds };
+    const input: CaseValues = { ...parsedRow.data, rightHolderIds: holderIds, recordationIds: recordations.map((r) => r.id) };
+    if (unknownNumbers.length) {
+      warnings.push({
+        row, caseNo: input.caseNo, reason: "unknown_recordation",
+        message: `Case ${input.caseNo} names recordation(s) this database does not hold (${unknownNumbers.join("; ")}): imported without them.`,
+      });
+    }
+    if (input.protectionMode === "ex_officio" && !recordations.some((r) => r.status === "approved" && r.validFrom <= input.seizedOn && input.seizedOn <= r.validTo)) {
+      warnings.push({
+        row, caseNo: input.caseNo, reason: "no_recordation",
+        message: `Ex-officio case ${input.caseNo} names no recordation valid on its seizure date (${input.seizedOn}): it is imported and listed for completion.`,
+      });
+    }
     for (const name of toCreate) {
       const k = nameKey(name);
       if (!newHolders.has(k)) newHolders.set(k, { name, nameZh: hasHan(name) ? name : null, industry: INDUSTRY_OF[input.goodsCategory] });
@@ -302,5 +340,5 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
     const found = existing.get(caseNo);
     accepted.push({ row, input, newHolders: toCreate, ...(found ? { existing: { id: found.id, version: found.version } } : {}) });
   }
-  return { accepted, rejected, holdersToCreate: [...newHolders.values()], total: parsed.rows.length };
+  return { accepted, rejected, holdersToCreate: [...newHolders.values()], total: parsed.rows.length, warnings };
 }

@@ -73,6 +73,9 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["new recordation form", () => "/recordations/new", { anonymous: "login", member: 200, analyst: 403, admin: 200 }],
   ["edit recordation form", () => `/recordations/${rec.own}/edit`, adminsOnly],
   ["procedure: open deadlines and holiday calendar", () => "/procedure", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
+  ["cases resting on the own company's recordation", () => `/cases?recordation=${rec.own}`, everyone(200)],
+  ["cases resting on another company's recordation", () => `/cases?recordation=${rec.other}`, everyone(200)],
+  ["cases resting on no recordation (to complete)", () => "/?recordation=none", everyone(200)],
   ["login page", () => "/login", { anonymous: 200, member: 307, analyst: 307, admin: 307 }],
 ];
 
@@ -87,6 +90,8 @@ const APIS: [string, () => string, Record<Who, Outcome>][] = [
   ["GET /api/market (another filter: 400)", () => "/api/market?district=8600", api(400, 400)],
   ["GET /api/recordations/{other company's}/image", () => `/api/recordations/${rec.other}/image`, api(404)],
   ["GET /api/recordations/{none}/image", () => "/api/recordations/99999999/image", api(404, 404)],
+  ["GET /api/stats?recordation={other company's}", () => `/api/stats?recordation=${rec.other}`, api(200)],
+  ["GET /api/cases?recordation=none", () => "/api/cases?recordation=none", api(200)],
   ["GET /api/auth/get-session", () => "/api/auth/get-session", { anonymous: 200, member: 200, analyst: 200, admin: 200 }],
   ["GET /api/admin/backup", () => "/api/admin/backup", { anonymous: 401, member: 403, analyst: 403, admin: 200 }],
   ["GET /api/admin/import/template (csv, en)", () => "/api/admin/import/template?format=csv&locale=en", { anonymous: 401, member: 403, analyst: 403, admin: 200 }],
@@ -101,6 +106,23 @@ describe("pages", () => {
       expect(got).toEqual(expected);
     });
   }
+});
+
+describe("the recordation filter in a member's scope", () => {
+  it("another company's recordation selects none of the member's cases and is never named to it", async () => {
+    const headers = await headersFor("member");
+    const stats = await fetch(`${baseURL()}/api/stats?recordation=${rec.other}`, { headers });
+    expect(stats.status).toBe(200);
+    expect(JSON.stringify(await stats.json())).not.toContain(rec.otherNumber);
+    const page = await (await fetch(`${baseURL()}/cases?recordation=${rec.other}`, { headers })).text();
+    expect(page).not.toContain(rec.otherNumber);
+    expect(page).not.toContain("OTHER FIXTURE");
+    const home = await (await fetch(`${baseURL()}/`, { headers })).text();
+    expect(home).not.toContain(rec.otherNumber);
+    // an analyst sees the chip with the recordation's number
+    const analyst = await (await fetch(`${baseURL()}/cases?recordation=${rec.other}`, { headers: await headersFor("analyst") })).text();
+    expect(analyst).toContain(rec.otherNumber);
+  });
 });
 
 describe("route handlers and the API", () => {
@@ -225,6 +247,8 @@ describe("server actions", () => {
     protectionMode: "ex_officio",
     status: "detained",
     "rightHolderIds[]": [String(holderId)],
+    // an ex-officio case rests on a recordation valid on its seizure date (the fixture's: 2020–2029)
+    "recordationIds[]": [String(rec.own)],
   });
   let caseId = 0;
   let accountId = "";

@@ -174,6 +174,12 @@ describe("case entry by an admin", () => {
 
   it("saves the corrected case and lands on it; the table and the dashboard find it", async () => {
     await field("officeId").selectOption(String(office.id));
+    // an ex-officio case rests on a recordation of one of its holders valid on the seizure date
+    const recordation = sql<{ id: number }>(
+      "select id from recordations where holder_id = ? and status = 'approved' and valid_from <= '2025-03-14' and valid_to >= '2025-03-14' order by id limit 1",
+      holders[0]!.id,
+    );
+    await field("recordationIds").selectOption(String(recordation.id));
     await submit();
     await page.waitForURL(/\/cases\/\d+\?saved=created$/);
     caseId = Number(new URL(page.url()).pathname.split("/").pop());

@@ -27,12 +27,15 @@ const file = path.join(dir, "ipr.db");
 let server: ChildProcess | undefined;
 let office = 0;
 let holder = 0;
+let recordation = 0;
 
 beforeAll(async () => {
   await copyTestDatabase(file);
   const db = new Database(file, { readonly: true });
   office = (db.prepare("select id from customs_offices where code = '0100'").get() as { id: number }).id;
   holder = (db.prepare("select min(id) as id from right_holders").get() as { id: number }).id;
+  // an ex-officio case entered in the form rests on a recordation valid on its seizure date
+  recordation = (db.prepare("select min(id) as id from recordations where holder_id = ? and status = 'approved' and valid_from <= '2025-06-01' and valid_to >= '2025-06-01'").get(holder) as { id: number }).id;
   db.close();
 });
 
@@ -93,6 +96,7 @@ describe("a write under load", () => {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     form.append("rightHolderIds[]", String(holder));
+    form.append("recordationIds[]", String(recordation));
     const write = await fetch(`${baseURL}/cases/new`, {
       method: "POST",
       redirect: "manual",

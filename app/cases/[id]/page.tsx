@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { getCase, historyNames, type CaseDetail } from "@/db/repo/cases";
+import { caseRecordations } from "@/db/repo/recordations";
 import { userLabels } from "@/db/repo/accounts";
 import { getProcedure } from "@/db/repo/procedure";
 import { ProcedureSection } from "@/components/procedure/ProcedureSection";
@@ -58,6 +59,7 @@ export default async function CasePage({ params, searchParams }: {
   const now = new Date();
   const procedure = await getProcedure(c.id, now);
   const stepWho = showChanges ? await userLabels(procedure.steps.map((s) => s.by)) : null;
+  const recordations = await caseRecordations(scope, c.id);
 
   const sections: { title: string; rows: [string, React.ReactNode][] }[] = [
     {
@@ -163,6 +165,22 @@ export default async function CasePage({ params, searchParams }: {
               </li>
             ))}
           </ul>
+        </section>
+        <section className="panel">
+          <h2>{t("recordations")}</h2>
+          {recordations.length === 0 ? (
+            <p className="muted" data-testid="case-recordations">{t("noRecordations")}</p>
+          ) : (
+            <ul className="holders" data-testid="case-recordations">
+              {recordations.map((r) => (
+                <li key={r.id}>
+                  <Link href={`/recordations/${r.id}`}>{`${r.number} ${locale === "zh" && r.titleZh ? r.titleZh : r.titleEn}`}</Link>{" "}
+                  <span className="muted">{`${r.validFrom} – ${r.validTo}`}</span>{" "}
+                  <Link href={`/cases?recordation=${r.id}`} aria-label={t("recordationCases", { number: r.number })}>↗</Link>
+                </li>
+              ))}
+            </ul>
+          )}
         </section>
         <section className="panel">
           <h2>{t("upkeep")}</h2>

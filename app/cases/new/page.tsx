@@ -18,7 +18,7 @@ const BLANK: CaseFormValues = {
   caseNo: "", officeId: "", seizedOn: "", infringementType: "trademark", goodsCategory: "", goodsDescription: "",
   pieces: "", valueYuan: "", direction: "export", channel: "", transport: "", protectionMode: "ex_officio",
   originCountry: "", destinationCountry: "", campaignId: "", status: "detained", disposal: "", hearingHeld: false,
-  referredToPolice: false, penaltyYuan: "", notes: "", rightHolderIds: [],
+  referredToPolice: false, penaltyYuan: "", notes: "", rightHolderIds: [], recordationIds: [],
 };
 
 export default async function NewCasePage() {

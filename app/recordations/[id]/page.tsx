@@ -47,6 +47,9 @@ export default async function RecordationPage({ params }: { params: Promise<{ id
         {t("recordation")} {r.number} <StateBadge state={r.state} locale={locale} />
       </h1>
       <p className="lede">{locale === "zh" && r.titleZh ? <span lang="zh-CN">{r.titleZh}</span> : r.titleEn}</p>
+      <p>
+        <Link href={`/cases?recordation=${r.id}`} data-testid="recordation-cases">{t("casesResting")}</Link>
+      </p>
       <div className="detail-grid">
         <section className="panel" aria-labelledby="rec-facts-title">
           <h2 id="rec-facts-title">{t("facts")}</h2>
