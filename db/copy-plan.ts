@@ -23,6 +23,12 @@ const TABLES: [SQLiteTable, string][] = [
   [schema.signInFailures, "key"],
   [schema.cases, "id"],
   [schema.caseRightHolders, "case_id, right_holder_id"],
+  [schema.recordations, "id"],
+  [schema.recordationParties, "id"],
+  [schema.recordationImages, "recordation_id"],
+  [schema.caseRecordations, "case_id, recordation_id"],
+  [schema.caseSteps, "id"],
+  [schema.workingDayOverrides, "date"],
   [schema.auditLog, "id"],
   // newest first: the log's prune trigger (every 10,000th row drops the rows 100,000 before
   // it) then finds nothing older to drop, and the copy holds the source's rows exactly
@@ -44,6 +50,9 @@ export const IDENTITY_COLUMNS: [table: string, column: string][] = [
   ["right_holders", "id"],
   ["campaigns", "id"],
   ["cases", "id"],
+  ["recordations", "id"],
+  ["recordation_parties", "id"],
+  ["case_steps", "id"],
   ["audit_log", "id"],
   ["case_changes", "seq"],
 ];

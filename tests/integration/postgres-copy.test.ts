@@ -5,7 +5,10 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyDatabase } from "../../db/copy";
+import { getTableName, is } from "drizzle-orm";
+import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { COPY_TABLES } from "../../db/copy-plan";
+import * as schema from "../../db/sqlite/schema";
 import { getCaseForEdit, softDeleteCase, updateCase } from "../../db/mutations/cases";
 import { toTsQuery } from "../../db/postgres/search-index";
 import { toMatchExpression } from "../../lib/search";
@@ -42,6 +45,8 @@ beforeAll(async () => {
   s.prepare("insert into verification (id, identifier, value, expires_at, created_at, updated_at) values ('v1', 'reset', 'x', ?, null, ?)").run(now, now);
   s.prepare("insert into rate_limit (id, key, count, last_request) values ('r1', '203.0.113.9/sign-in', 3, ?)").run(now);
   s.prepare("insert into sign_in_failures (key, failures, first_at, last_at) values ('a@b.test', 2, ?, ?)").run(now - 1000, now);
+  s.prepare("insert into recordation_images (recordation_id, content_type, data_base64, bytes, updated_at) select min(id), 'image/png', 'iVBORw0KGgo=', 8, ? from recordations").run(now);
+  s.prepare("insert into working_day_overrides (date, kind, note, updated_at, updated_by) values ('2027-01-01', 'holiday', 'New Year', ?, ?)").run(now, user);
   postgres = await freshPostgres();
 });
 afterAll(async () => {
@@ -61,6 +66,13 @@ function rowsOf(file: string, table: string): unknown[][] {
 }
 
 describe("db:copy", () => {
+  it("copies every table of the schema, and the seeded source holds rows in each", () => {
+    const tables = Object.values(schema).filter((v) => is(v, SQLiteTable)).map((t) => getTableName(t as SQLiteTable));
+    expect(COPY_TABLES.map((t) => t.name).sort()).toEqual([...tables].sort());
+    const empty = COPY_TABLES.filter((t) => (source.db.$client.prepare(`select count(*) as n from "${t.name}"`).get() as { n: number }).n === 0).map((t) => t.name);
+    expect(empty).toEqual([]);
+  });
+
   it("copies SQLite into PostgreSQL and back, every table's rows exactly, and checks the figures on both sides", async () => {
     const there = await copyDatabase({ from: `file:${source.file}`, to: postgres.url });
     expect(there.target.totals.cases).toBe(2_999);
