@@ -1,4 +1,4 @@
-import { deleteAllData, insertReference, isEmpty, markDemo } from "../db/bulk";
+import { deleteAllData, insertRecordations, insertReference, isEmpty, markDemo } from "../db/bulk";
 import { sqliteEngine, type Engine } from "../db/engine";
 import { refreshPlannerStatistics } from "../db/sqlite/engine";
 import { drizzleOf, type Connection } from "../db/sqlite/open";
@@ -7,7 +7,7 @@ import { withBlanks } from "../lib/case-definition";
 import { createRandom } from "../lib/prng";
 import { todayInBeijing } from "../lib/recordations";
 import { buildReference, FIRST_YEAR, generateCases, type GeneratedCase } from "./generate";
-import { insertRecordations, recordationLinker } from "./recordation-links";
+import { recordationLinker } from "./recordation-links";
 import { generateRecordations } from "./recordations";
 
 export class NotEmptyError extends Error {
