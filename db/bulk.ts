@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Reference } from "../seed/generate";
+import type { GeneratedRecordation } from "../seed/recordations";
+import { classesToText } from "../lib/recordations";
 import type { Engine } from "./engine";
 import { withPostgresChangeLogPaused } from "./postgres/change-log";
 import { restartPostgresIdentities } from "./postgres/bulk";
@@ -65,6 +67,24 @@ export async function insertReference(tx: Engine, reference: Reference): Promise
     reference.campaigns.map((c, i) => ({ id: i + 1, code: c.code, nameEn: c.nameEn, nameZh: c.nameZh, startsOn: c.startsOn, endsOn: c.endsOn })),
   );
   // PostgreSQL: the identity sequences move past the ids given (SQLite's rowids follow by themselves)
+  if (tx.dialect === "postgres") await restartPostgresIdentities(tx);
+}
+
+/** The demo seed's recordations (seed/recordations.ts) and their parties, with the ids 1..n in order, inside the seed's transaction. */
+export async function insertRecordations(tx: Engine, rows: readonly GeneratedRecordation[], now: number): Promise<void> {
+  const { recordations, recordationParties } = tx.t;
+  for (let i = 0; i < rows.length; i += 400) {
+    await tx.db.insert(recordations).values(
+      rows.slice(i, i + 400).map((r, k) => ({
+        id: i + k + 1, number: r.number, holderId: r.holderId, kind: r.kind, rightNo: r.rightNo, titleEn: r.titleEn, titleZh: r.titleZh,
+        classes: classesToText(r.classes), validFrom: r.validFrom, validTo: r.validTo, status: r.status, revokedReason: r.revokedReason,
+        createdAt: now, createdBy: null, updatedAt: now, updatedBy: null, version: 1,
+      })),
+    );
+  }
+  const parties = rows.flatMap((r, i) => r.parties.map((p) => ({ recordationId: i + 1, kind: p.kind, name: p.name })));
+  for (let i = 0; i < parties.length; i += 1000) await tx.db.insert(recordationParties).values(parties.slice(i, i + 1000));
+  // PostgreSQL: the identity sequences move past the ids given
   if (tx.dialect === "postgres") await restartPostgresIdentities(tx);
 }
 

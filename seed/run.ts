@@ -1,4 +1,4 @@
-import { deleteAllData, insertReference, isEmpty, markDemo } from "../db/bulk";
+import { deleteAllData, insertRecordations, insertReference, isEmpty, markDemo } from "../db/bulk";
 import { sqliteEngine, type Engine } from "../db/engine";
 import { withPostgresChangeLogPaused } from "../db/postgres/change-log";
 import { refreshPlannerStatistics } from "../db/sqlite/engine";
@@ -9,7 +9,7 @@ import { insertSteps } from "../db/procedure";
 import { createRandom } from "../lib/prng";
 import { todayInBeijing } from "../lib/recordations";
 import { buildReference, FIRST_YEAR, generateCases, type GeneratedCase } from "./generate";
-import { insertRecordations, recordationLinker } from "./recordation-links";
+import { recordationLinker } from "./recordation-links";
 import { generateRecordations } from "./recordations";
 import { getsSteps, seedSteps, type CaseForSteps } from "./steps";
 
