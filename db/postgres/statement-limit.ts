@@ -11,8 +11,9 @@ import type pg from "pg";
  */
 export function readerSessions(pool: pg.Pool, ms: number): void {
   const limit = Math.max(1, Math.round(ms)) + 1000;
-  pool.on("connect", (client) => {
-    // queued ahead of the first query the pool hands this connection out for
-    client.query(`set default_transaction_read_only = on; set statement_timeout = ${limit}; set client_connection_check_interval = 250`).catch(() => {});
-  });
+  // as start-up parameters of every connection the pool opens (libpq's `options`), so that no
+  // statement of its own runs beside the pool's first query (pg warns of overlapping queries);
+  // set before the reader's first query, when the pool holds no connection yet
+  (pool as unknown as { options: { options?: string } }).options.options =
+    `-c default_transaction_read_only=on -c statement_timeout=${limit} -c client_connection_check_interval=250`;
 }
