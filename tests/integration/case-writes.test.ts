@@ -152,12 +152,14 @@ describe("createCase", () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ action: "create", userId: "admin-1" });
     expect(json(entries[0]!.before)).toBeNull();
-    expect(json(entries[0]!.after)).toEqual({ ...input, rightHolderIds: sorted(input.rightHolderIds) });
+    // every field of the case definition, the recordations it names too (none here)
+    expect(json(entries[0]!.after)).toEqual({ ...input, rightHolderIds: sorted(input.rightHolderIds), recordationIds: [] });
 
     expect(await counts()).toMatchObject({ cases: n0.cases + 1, links: n0.links + 2, audit: n0.audit + 1 });
     expect(await getCaseForEdit(e, created.id)).toEqual({
       ...input,
       rightHolderIds: sorted(input.rightHolderIds),
+      recordationIds: [],
       version: 1,
       updatedBy: "admin-1",
       updatedAt: Number(row.created_at),
