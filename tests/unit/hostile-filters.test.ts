@@ -66,6 +66,7 @@ function expectValidFilters(f: Filters) {
     for (const v of f[name]) expect(ENUM_FILTERS[name].is(v), `${name}=${v}`).toBe(true);
   }
   for (const h of f.holder) expect(Number.isSafeInteger(h) && h >= 1, String(h)).toBe(true);
+  for (const r of f.recordation) expect(r === "none" || (Number.isSafeInteger(r) && r >= 1), String(r)).toBe(true);
   for (const c of f.campaign) expect(c).toMatch(/^[a-z][a-z0-9_-]{0,39}$/);
   for (const name of FILTER_NAMES) {
     const v = f[name];
@@ -91,6 +92,8 @@ function accepted(f: Filters, name: string, value: string): boolean {
       return f[name] === v;
     case "holder":
       return /^\d+$/.test(v) && f.holder.includes(Number(v));
+    case "recordation":
+      return v === "none" ? f.recordation.includes("none") : /^\d+$/.test(v) && f.recordation.includes(Number(v));
     case "q":
       return f.q !== null;
     default:
