@@ -65,7 +65,12 @@ class Reader {
         this.kill();
       }, options.startMs ?? 60_000);
       this.child.on("message", (message: FromReader) => {
-        if (message.t === "ready") {
+        if (message.t === "started") {
+          // connected within the start time: its store's load is not cut short (a reader killed
+          // mid-load would be replaced by one that starts the same load over, for ever); reads
+          // wait for it within their own queue time
+          clearTimeout(timer);
+        } else if (message.t === "ready") {
           clearTimeout(timer);
           this.started = true;
           resolve();

@@ -10,6 +10,9 @@ export type ToReader =
   | { t: "close"; id: number };
 
 export type FromReader =
+  /** connected to the database; the aggregate store is loading */
+  | { t: "started" }
+  /** the store is loaded: reads may come */
   | { t: "ready" }
   | { t: "fatal"; error: WireError }
   | { t: "done"; id: number; value: unknown }

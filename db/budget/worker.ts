@@ -36,6 +36,9 @@ export async function serveReads(reads: Record<string, AnyRead>, streams: Record
     process.disconnect();
     return;
   }
+  // connected: the server stops waiting for a start that failed; the store's load that follows
+  // may take long on a busy machine (a million rows), and is not cut short by the start timeout
+  send({ t: "started" });
   try {
     // the aggregate store is loaded before the reader says it is ready, so that the first
     // dashboard read does not wait for the load (a failure here shows again on that read)
