@@ -160,7 +160,7 @@ describe("the main flows on PostgreSQL, in Chromium", () => {
     const { context, page } = await newPage("admin");
     try {
       const office = await sql<{ id: number }>("select id from customs_offices where code = '8601'");
-      const holder = await sql<{ name: string; country: string }>("select name, country from right_holders order by id limit 1 offset 10");
+      const holder = await sql<{ id: number; name: string; country: string }>("select id, name, country from right_holders order by id limit 1 offset 10");
       const caseNo = "0100-2026-8001"; // the 2026 series is not seeded; 8xxx is this file's alone
       const field = (name: string) => page.locator(`#case-${name}`);
       const submit = async () => {
@@ -197,6 +197,12 @@ describe("the main flows on PostgreSQL, in Chromium", () => {
       expect(await page.locator("#case-pieces-error").textContent()).toContain("There must be at least 1 piece.");
       expect(await count("select count(*) as n from cases")).toBe(before);
       await field("pieces").fill("1200");
+      // an ex-officio case rests on a recordation of one of its holders valid on the seizure date
+      const recordation = await sql<{ id: number }>(
+        "select id from recordations where holder_id = $1 and status = 'approved' and valid_from <= '2025-03-14' and valid_to >= '2025-03-14' order by id limit 1",
+        [holder.id],
+      );
+      await field("recordationIds").selectOption(String(recordation.id));
       await submit();
       await page.waitForURL(/\/cases\/\d+\?saved=created$/);
       const id = Number(new URL(page.url()).pathname.split("/").pop());
