@@ -82,6 +82,7 @@ export const demoEmail = (role: DemoRole) => `${role}@demo.test`;
 
 /** Signs a browser context in as a demo user, through better-auth's HTTP endpoint. */
 export async function signInAs(context: BrowserContext, role: DemoRole): Promise<void> {
+  forgetClientFailures();
   const response = await context.request.post(`${baseURL()}/api/auth/sign-in/email`, {
     data: { email: demoEmail(role), password: DEMO_PASSWORD },
     headers: { origin: baseURL() },
@@ -89,11 +90,27 @@ export async function signInAs(context: BrowserContext, role: DemoRole): Promise
   expect(response.status(), `sign-in as ${role}`).toBe(200);
 }
 
+/**
+ * Clears the sign-in failures counted for the test machine's own address on the shared
+ * database: tests that fail sign-ins on purpose (the throttle's tests) must not lock the next
+ * file's demo sign-ins out, whatever order the files run in and however fast.
+ */
+export function forgetClientFailures(): void {
+  const db = new Database(inject("databaseFile"), { fileMustExist: true });
+  try {
+    db.pragma("busy_timeout = 5000");
+    db.prepare("delete from sign_in_failures where key like 'client:%'").run();
+  } finally {
+    db.close();
+  }
+}
+
 const cookies = new Map<DemoRole, string>();
 /** A session cookie ("name=value") of a demo user, for plain fetch calls. */
 export async function sessionCookie(role: DemoRole): Promise<string> {
   const known = cookies.get(role);
   if (known) return known;
+  forgetClientFailures();
   const response = await fetch(`${baseURL()}/api/auth/sign-in/email`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: baseURL() },
