@@ -15,7 +15,7 @@ import { DIMS, DIM_VALUES } from "./store";
 //   through the planner: with no filter (whole years from the store's year tallies) and with
 //   a filter every case passes (one scan of the rows), against GROUP BY queries over `cases`,
 //   its links and the right holders for every figure the store tallies: the totals, each
-//   year, office, enumerated column, campaign, right holder and industry — cases, pieces, value;
+//   year, office, enumerated column, campaign, right holder, industry and recordation — cases, pieces, value;
 // - the search indexes (cases_fts, cases_redacted_fts) against the live cases: the same case
 //   ids, and (unless `text: false`) the same terms at the same places as documents written
 //   afresh from the cases, their right holders and their names would hold.
@@ -64,18 +64,23 @@ async function baseFigures(e: Engine): Promise<Map<string, Map<string, Figures>>
   out.set("industry", await group("c.industry", `from (select distinct x.id, h.industry, x.pieces, x.value_fen
     from cases x join case_right_holders l on l.case_id = x.id join right_holders h on h.id = l.right_holder_id
     where x.deleted_at is null) c`));
+  // a case on two recordations counts for each
+  out.set("recordation", await group("l.recordation_id", "from cases c join case_recordations l on l.case_id = c.id where c.deleted_at is null"));
   return out;
 }
 
 /** The store's figures as the planner reads them, keyed as baseFigures keys them. */
 async function storeFigures(e: Engine, filters: Filters): Promise<Map<string, Map<string, Figures>>> {
   const c: Collected = await tally(e, filters, {}, { dims: STATS_DIMS, year: true, office: true, campaign: true });
+  // (asked apart: a tally by recordation scans the rows, where the one above may read the year tallies)
+  const byRecordation = (await tally(e, filters, {}, { dims: [], year: false, office: false, recordation: true })).recordation;
   const keyed = <K>(t: Map<K, Figures>) => new Map([...t].map(([k, f]) => [String(k), f]));
   const out = new Map<string, Map<string, Figures>>();
   for (const d of STATS_DIMS) out.set(d, keyed(c.dims.get(d as StatsDim) ?? new Map()));
   out.set("year", keyed(c.year));
   out.set("office", keyed(c.office));
   out.set("campaign", keyed(c.campaign));
+  out.set("recordation", keyed(byRecordation));
   return out;
 }
 

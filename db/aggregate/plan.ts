@@ -27,6 +27,8 @@ export type Want = {
   year: boolean;
   office: boolean;
   campaign?: boolean;
+  /** the chosen cases by the recordation they rest on (a case on two counts for each) */
+  recordation?: boolean;
   /** each facet whose filter is set, counted under every filter but its own */
   facets?: boolean;
   /** the period before the filter's dates: its totals and distinct right holders */
@@ -38,6 +40,8 @@ export type Collected = {
   year: Tally<number>;
   office: Tally<number>;
   campaign: Tally<number>;
+  /** recordation id → figures (want.recordation) */
+  recordation: Tally<number>;
   previous: (Figures & { rightHolders: number }) | null;
   /** per facet whose filter is set: the tallies with that filter left out (cases only) */
   except: Map<FacetName, Collected>;
@@ -228,7 +232,7 @@ function planFilters(s: CaseStore, resolved: Resolved, options: FilterOptions, w
 const zero = (): Figures => ({ cases: 0, pieces: 0, valueFen: 0 });
 
 function emptyCollected(): Collected {
-  return { dims: new Map(), year: new Map(), office: new Map(), campaign: new Map(), previous: null, except: new Map() };
+  return { dims: new Map(), year: new Map(), office: new Map(), campaign: new Map(), recordation: new Map(), previous: null, except: new Map() };
 }
 
 /** Figures from a flat array of [cases, pieces, value] triples, keyed by index. */
@@ -346,7 +350,7 @@ export async function tally(e: Engine, filters: Filters, options: FilterOptions,
   for (const slot of setSlots) failedOnly[slot] = [];
   // no filter but dates: whole years come from the store's year tallies, only the rows of
   // partial years are scanned
-  const useYears = !own && !districtOk && !officeOk && nActive === 0 && !campaignOk && !holderOk && !industryOk && !candidates;
+  const useYears = !want.recordation && !own && !districtOk && !officeOk && nActive === 0 && !campaignOk && !holderOk && !industryOk && !candidates;
   const wholeFrom = (d: number) => (d === -Infinity ? -Infinity : d % 10000 === 101 ? (d / 10000) | 0 : ((d / 10000) | 0) + 1);
   const wholeTo = (d: number) => (d === Infinity ? Infinity : d % 10000 === 1231 ? (d / 10000) | 0 : ((d / 10000) | 0) - 1);
   const curYears = useYears ? [wholeFrom(lo), wholeTo(hi)] : [1, 0];
@@ -460,6 +464,23 @@ export async function tally(e: Engine, filters: Filters, options: FilterOptions,
           industryT[b * 3 + 1]! += p;
           industryT[b * 3 + 2]! += v;
         }
+      }
+    }
+  }
+  if (want.recordation) {
+    const { recStart, recCount, recs } = s;
+    const t = out.recordation;
+    for (let i = 0; i < nSel; i++) {
+      const r = chosen[i]!;
+      const end = recStart[r]! + recCount[r]!;
+      for (let j = recStart[r]!; j < end; j++) {
+        const id = recs[j]!;
+        const f = t.get(id);
+        if (f) {
+          f.cases++;
+          f.pieces += pieces[r]!;
+          f.valueFen += value[r]!;
+        } else t.set(id, { cases: 1, pieces: pieces[r]!, valueFen: value[r]! });
       }
     }
   }

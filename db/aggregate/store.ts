@@ -65,6 +65,11 @@ export type CaseStore = {
   linkCount: Int32Array;
   links: Int32Array;
   linksUsed: number;
+  /** the row's recordation ids (case_recordations), the same way: recs[recStart[r] .. recStart[r] + recCount[r]) */
+  recStart: Int32Array;
+  recCount: Int32Array;
+  recs: Int32Array;
+  recsUsed: number;
   /** case id → row + 1 (0: not in the store) */
   rowOf: Int32Array;
   /** right-holder id → industry code (-1: no such holder) */
@@ -133,6 +138,10 @@ function emptyStore(capacity: number): CaseStore {
     linkCount: new Int32Array(capacity),
     links: new Int32Array(Math.max(16, Math.ceil(capacity * 1.6))),
     linksUsed: 0,
+    recStart: new Int32Array(capacity),
+    recCount: new Int32Array(capacity),
+    recs: new Int32Array(Math.max(16, Math.ceil(capacity * 1.3))),
+    recsUsed: 0,
     rowOf: new Int32Array(16),
     industryOf: new Int8Array(16).fill(-1),
     maxHolder: 0,
@@ -169,6 +178,8 @@ function ensureRows(s: CaseStore, rows: number) {
   s.live = grow(s.live, size);
   s.linkStart = grow(s.linkStart, size);
   s.linkCount = grow(s.linkCount, size);
+  s.recStart = grow(s.recStart, size);
+  s.recCount = grow(s.recCount, size);
 }
 
 /** Writes one case's columns into row r. */
@@ -272,6 +283,25 @@ function appendLinkRows(s: CaseStore, rows: [number, number][], end: number, cur
   }
 }
 
+/** Appends recordation links (in case order) after the ones before them; rows of deleted cases are skipped. */
+function appendRecRows(s: CaseStore, rows: ArrayLike<[number, number]> | [number, number][], cursor: { lastRow: number }) {
+  if (s.recsUsed + rows.length > s.recs.length) s.recs = grow(s.recs, s.recsUsed + rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const [caseId, recordation] = rows[i]!;
+    const r = caseId < s.rowOf.length ? s.rowOf[caseId]! - 1 : -1;
+    if (r < 0) continue;
+    if (r !== cursor.lastRow) {
+      s.recStart[r] = s.recsUsed;
+      s.recCount[r] = 0;
+      cursor.lastRow = r;
+    }
+    s.recs[s.recsUsed++] = recordation;
+    s.recCount[r]!++;
+  }
+}
+
+const REC_LINKS = "select case_id, recordation_id from case_recordations";
+
 /** Loads every live case and its links, in chunks of ids (bounded memory), in one read transaction. */
 function loadAll(sqlite: Database.Database): CaseStore {
   const readAll = () => {
@@ -293,6 +323,17 @@ function loadAll(sqlite: Database.Database): CaseStore {
       const rows = links.all(cursor.after) as [number, number][];
       if (!appendLinks(s, rows, cursor)) break;
     }
+    // recordation links: few enough per case to read in one ordered pass
+    const recCursor = { lastRow: -1 };
+    const recBatch: [number, number][] = [];
+    for (const row of sqlite.prepare(`${REC_LINKS} order by case_id, recordation_id`).raw(true).iterate() as IterableIterator<[number, number]>) {
+      recBatch.push(row);
+      if (recBatch.length === CHUNK) {
+        appendRecRows(s, recBatch, recCursor);
+        recBatch.length = 0;
+      }
+    }
+    appendRecRows(s, recBatch, recCursor);
     loadHolders(sqlite, s);
     return s;
   };
@@ -316,11 +357,12 @@ function reloadCases(sqlite: Database.Database, s: CaseStore, ids: number[]) {
     .prepare(`select case_id, right_holder_id from case_right_holders where case_id ${IN_JSON_LIST} order by case_id, right_holder_id`)
     .raw(true)
     .all(list) as [number, number][];
-  applyReload(s, ids, rows, links);
+  const recs = sqlite.prepare(`${REC_LINKS} where case_id ${IN_JSON_LIST} order by case_id, recordation_id`).raw(true).all(list) as [number, number][];
+  applyReload(s, ids, rows, links, recs);
 }
 
 /** Puts the cases `ids` into the store as `rows` and `links` say (ids without a row leave it). */
-function applyReload(s: CaseStore, ids: number[], rows: CaseRowRaw[], links: [number, number][]) {
+function applyReload(s: CaseStore, ids: number[], rows: CaseRowRaw[], links: [number, number][], recs: [number, number][]) {
   // the year tallies: out with the rows as they were (in again below, as they are)
   if (s.years) {
     for (const id of ids) {
@@ -340,6 +382,8 @@ function applyReload(s: CaseStore, ids: number[], rows: CaseRowRaw[], links: [nu
     setRow(s, r, c);
     s.linkCount[r] = 0;
     s.linkStart[r] = s.linksUsed;
+    s.recCount[r] = 0;
+    s.recStart[r] = s.recsUsed;
   }
   for (const id of ids) {
     if (liveIds.has(id)) continue;
@@ -347,8 +391,11 @@ function applyReload(s: CaseStore, ids: number[], rows: CaseRowRaw[], links: [nu
     if (r >= 0) {
       s.live[r] = 0;
       s.linkCount[r] = 0;
+      s.recCount[r] = 0;
     }
   }
+  // the same for the recordation links (the old ones left behind likewise)
+  appendRecRows(s, recs.filter(([caseId]) => liveIds.has(caseId)), { lastRow: -1 });
   // the new links go to the end of the link array (the old ones are left behind until the next full load)
   let lastRow = -1;
   for (const [caseId, holder] of links) {
@@ -560,6 +607,8 @@ async function loadAllFrom(rows: SnapshotRows, copy?: SnapshotCopy, beside?: Sna
       }
     }
     else for await (const batch of copy(LINKS)) appendLinkRows(s, batch as [number, number][], batch.length, cursor);
+    const recCursor = { lastRow: -1 };
+    for await (const batch of copy(`${REC_LINKS} order by case_id, recordation_id`)) appendRecRows(s, batch as [number, number][], recCursor);
   } else {
     let after = 0;
     for (;;) {
@@ -569,6 +618,7 @@ async function loadAllFrom(rows: SnapshotRows, copy?: SnapshotCopy, beside?: Sna
     }
     const cursor = { after: 0, lastRow: -1 };
     while (appendLinks(s, (await rows(PG_LINKS, [cursor.after])) as [number, number][], cursor));
+    appendRecRows(s, (await rows(`${REC_LINKS} order by case_id, recordation_id`)) as [number, number][], { lastRow: -1 });
   }
   setHolders(s, (await rows(HOLDERS_SQL)) as [number, string][]);
   return s;
@@ -611,7 +661,8 @@ async function refreshPostgres(e: Engine, pool: NonNullable<ReturnType<typeof po
     if (cases.length) {
       const rows = (await rowsThrough(e)(`select ${CASE_COLUMNS} from cases where deleted_at is null and id = any($1::int[])`, [`{${cases.join(",")}}`])) as CaseRowRaw[];
       const links = (await rowsThrough(e)("select case_id, right_holder_id from case_right_holders where case_id = any($1::int[]) order by case_id, right_holder_id", [`{${cases.join(",")}}`])) as [number, number][];
-      applyReload(s, cases, rows, links);
+      const recs = (await rowsThrough(e)(`${REC_LINKS} where case_id = any($1::int[]) order by case_id, recordation_id`, [`{${cases.join(",")}}`])) as [number, number][];
+      applyReload(s, cases, rows, links, recs);
       s.generation++;
     }
     // right holders are few: their industries are read again whenever anything changed
@@ -659,7 +710,7 @@ export function dropCaseStore(e: Engine): void {
 
 /** Bytes held by the store's arrays. */
 export function caseStoreBytes(s: CaseStore): number {
-  const arrays: ArrayBufferView[] = [s.id, s.ymd, s.office, s.campaign, ...s.dims, s.pieces, s.value, s.live, s.linkStart, s.linkCount, s.links, s.rowOf, s.industryOf];
+  const arrays: ArrayBufferView[] = [s.id, s.ymd, s.office, s.campaign, ...s.dims, s.pieces, s.value, s.live, s.linkStart, s.linkCount, s.links, s.recStart, s.recCount, s.recs, s.rowOf, s.industryOf];
   if (s.postings) arrays.push(s.postings.start, s.postings.rows);
   for (const b of s.years?.values() ?? []) arrays.push(b.all, b.office, b.campaign, ...b.dims, b.holders, b.industries);
   return arrays.reduce((n, a) => n + a.byteLength, 0);

@@ -5,7 +5,9 @@ import { listCases } from "../queries/cases";
 import { openExportCursor } from "../queries/export";
 import { getMarketView } from "../queries/market";
 import { facetCounts, getDashboardStats, holderFigures } from "../queries/stats";
+import { casesByRecordation } from "../queries/recordations";
 import { caseTotals } from "../queries/totals";
+import type { Scope } from "../../lib/roles";
 
 // The reads a reader process (db/budget/worker.ts) runs for the server, by name. Arguments
 // and results cross a process boundary (structured clone: plain data, Map, Date), so a read
@@ -18,6 +20,7 @@ export const READS = {
   holderFigures: (e: Engine, filters: Filters, options?: FilterOptions) => holderFigures(e, filters, options),
   listCases: (e: Engine, query: CaseQuery, options?: FilterOptions) => listCases(e, query, options),
   caseTotals: (e: Engine, filters: Filters, options?: FilterOptions) => caseTotals(e, filters, options),
+  casesByRecordation: (e: Engine, filters: Filters, scope: Scope, limit?: number) => casesByRecordation(e, filters, scope, limit),
   marketView: (e: Engine, holderId: number | null, fromYear: number, toYear: number) => getMarketView(e, holderId, fromYear, toYear),
 } satisfies Record<string, (e: Engine, ...args: never[]) => Promise<unknown>>;
 

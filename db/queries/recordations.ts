@@ -5,7 +5,8 @@ import { CaseNotFoundError, VersionConflictError } from "../writer";
 import type { AuditEntry } from "../audit";
 import type { Scope } from "../../lib/roles";
 import type { Filters } from "../../lib/filters";
-import { casesWhere } from "../case-filters";
+import { tally } from "../aggregate/plan";
+import { keptAnswer } from "../kept";
 import type { InfringementType, RecordationApproval, RecordationPartyKind, RecordationState } from "../../lib/enums";
 import {
   classesFromText, classesToText, defaultValidTo, expiringHorizon, recordationState, renewable, renewedValidTo,
@@ -383,21 +384,29 @@ export type RecordationCases = { id: number; number: string; titleEn: string; ti
 
 /**
  * The filtered cases by the recordation they rest on, most cases first (ties: number), top
- * `limit`: the filter of the dashboard (casesWhere, with the member's scope), and for a member
- * only its own company's recordations (a case shared with another company never shows that
- * company's recordation). A case resting on two recordations counts for each.
+ * `limit`: the filter of the dashboard (the one planner over the aggregate store, with the
+ * member's scope), and for a member only its own company's recordations (a case shared with
+ * another company never shows that company's recordation). A case resting on two recordations
+ * counts for each. The tallies are kept until the database changes; the recordations' numbers
+ * and titles are read afresh (a few rows by key), so a renamed recordation shows at once.
  */
 export async function casesByRecordation(e: Engine, filters: Filters, scope: Scope, limit = 10): Promise<RecordationCases[]> {
-  const where = await casesWhere(e, filters, scope);
-  const { cases } = e.t;
-  const rows = await e.all<RecordationCases>(sql`
-    select r.id as id, r.number as number, r.title_en as "titleEn", r.title_zh as "titleZh", r.holder_id as "holderId",
-      count(*) as cases, cast(sum(${cases.pieces}) as bigint) as pieces, cast(sum(${cases.valueFen}) as bigint) as "valueFen"
-    from case_recordations lr join recordations r on r.id = lr.recordation_id join ${cases} on ${cases.id} = lr.case_id
-    where ${where} and ${scopeOf(e, scope)}
-    group by r.id, r.number, r.title_en, r.title_zh, r.holder_id
-    order by count(*) desc, r.number limit ${limit}`);
-  return rows.map((r) => ({ ...r, cases: Number(r.cases), pieces: Number(r.pieces), valueFen: Number(r.valueFen) }));
+  const options = scope.restrictToHolders ? { restrictToHolders: scope.restrictToHolders } : {};
+  const counted = await keptAnswer(e, "recordationCases", 200, JSON.stringify([filters, options]), async () =>
+    [...(await tally(e, filters, options, { dims: [], year: false, office: false, recordation: true })).recordation].map(([id, f]) => [id, f] as const),
+  );
+  if (!counted.length) return [];
+  const meta = await e.all<{ id: number; number: string; titleEn: string; titleZh: string | null; holderId: number }>(sql`
+    select r.id as id, r.number as number, r.title_en as "titleEn", r.title_zh as "titleZh", r.holder_id as "holderId"
+    from recordations r where ${e.say.inList(sql`r.id`, counted.map(([id]) => id))} and ${scopeOf(e, scope)}`);
+  const byId = new Map(meta.map((m) => [Number(m.id), m]));
+  const rows: RecordationCases[] = [];
+  for (const [id, f] of counted) {
+    const m = byId.get(id);
+    if (m) rows.push({ ...m, id, holderId: Number(m.holderId), cases: f.cases, pieces: f.pieces, valueFen: f.valueFen });
+  }
+  rows.sort((a, b) => b.cases - a.cases || (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
+  return rows.slice(0, limit);
 }
 
 export type ExpiringRecordation = { id: number; number: string; titleEn: string; titleZh: string | null; holderId: number; holderName: string; validTo: string };

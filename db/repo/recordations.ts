@@ -1,4 +1,5 @@
 import "server-only";
+import { budgetedRead } from "../budget";
 import sharp from "sharp";
 import { getEngine } from "../client";
 import * as q from "../queries/recordations";
@@ -87,6 +88,7 @@ export async function caseRecordations(scope: Scope, caseId: number) {
 /** The dashboard panel: approved recordations expiring within 6 months, and the filtered cases by recordation (top `limit`), in the reader's scope. */
 export async function recordationPanel(scope: Scope, filters: Filters, limit = 10) {
   const e = getEngine();
-  const [expiring, byRecordation] = await Promise.all([q.expiringRecordations(e, scope, todayInBeijing(), limit), q.casesByRecordation(e, filters, scope, limit)]);
+  // the cases by recordation come from the aggregate store, in a reader process within the time budget
+  const [expiring, byRecordation] = await Promise.all([q.expiringRecordations(e, scope, todayInBeijing(), limit), budgetedRead("casesByRecordation", filters, scope, limit)]);
   return { expiring, byRecordation };
 }

@@ -47,13 +47,19 @@ async function main() {
     throw new Error(`LOAD_SERVERS must be a whole number from 1 (and 1 on SQLite: one machine serves the file), not "${process.env.LOAD_SERVERS}".`);
   }
   const perServer = Math.max(1, Math.floor(Number(process.env.WEB_CONCURRENCY ?? Math.min(os.availableParallelism(), 4)) / SERVERS));
-  let office: number, holder: number, cases: number;
+  let office: number, holder: number, recordation: number, cases: number;
   try {
     cases = Number((await e.get<{ n: number }>(sql`select count(*) as n from cases`))!.n);
     if (cases === 0) throw new Error(`${url} holds no cases: run npm run bench once (it seeds 1,000,000), or set DATABASE_URL.`);
     await ensureDemoAccounts(e);
     office = Number((await e.get<{ id: number }>(sql`select id from customs_offices where code = '0100'`))!.id);
-    holder = Number((await e.get<{ id: number }>(sql`select min(id) as id from right_holders`))!.id);
+    // an ex-officio case rests on a recordation of its holder valid on the seizure date (2025-06-01)
+    const rec = await e.get<{ id: number; holder: number }>(
+      sql`select id, holder_id as holder from recordations where status = 'approved' and valid_from <= '2025-06-01' and valid_to >= '2025-06-01' order by holder_id, id limit 1`,
+    );
+    if (!rec) throw new Error(`${url} has no approved recordation valid on 2025-06-01 for the writers' ex-officio cases: seed it with npm run seed.`);
+    holder = Number(rec.holder);
+    recordation = Number(rec.id);
   } finally {
     await closeEngine(e);
   }
@@ -124,6 +130,7 @@ async function main() {
     const acknowledged: string[] = [];
     const writeLatencies: number[] = [];
     let writeErrors = 0;
+    let firstWriteError = "";
     const stamp = Date.now() % 10000;
     const stopAt = Date.now() + SECONDS * 1000;
     const writers = Array.from({ length: WRITERS }, async (_, w) => {
@@ -138,6 +145,7 @@ async function main() {
         };
         for (const [k, v] of Object.entries(fields)) form.append(k, v);
         form.append("rightHolderIds[]", String(holder));
+        form.append("recordationIds[]", String(recordation));
         const t0 = performance.now();
         const r = await fetch(`${target}/cases/new`, {
           method: "POST",
@@ -148,7 +156,7 @@ async function main() {
         const body = await r.text();
         writeLatencies.push(performance.now() - t0);
         if (r.status < 400 && !/"ok":false/.test(body)) acknowledged.push(fields.caseNo!);
-        else writeErrors++;
+        else if (writeErrors++ === 0) firstWriteError = `${r.status} ${body.slice(0, 500)}`;
       }
     });
 
@@ -207,6 +215,11 @@ async function main() {
       await closeEngine(after);
     }
     const failed = results.some((r) => r.errors > 0) || writeErrors > 0 || present !== acknowledged.length || mismatches.length > 0;
+    if (firstWriteError) console.log(`\nthe first refused write: ${firstWriteError}`);
+    if (failed) {
+      // what the servers said (their standard error), to tell refusals from crashes
+      for (const [i, s] of servers.entries()) console.log(`\nserver ${i + 1}'s log (last 3,000 characters):\n${s.log().slice(-3000)}`);
+    }
     process.exitCode = failed ? 1 : 0;
   } finally {
     for (const s of servers) await stopAppServer(s.server);
