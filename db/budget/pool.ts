@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
+import os from "node:os";
 import Database from "better-sqlite3";
 import { ConfigError } from "../../lib/env";
 import { QueryTimeoutError } from "../../lib/query-budget";
@@ -37,6 +38,9 @@ export function fromWire(wire: WireError): Error {
   return error;
 }
 
+/** How much lower (in nice steps) a reader process's CPU priority is than its server's. */
+const READER_NICENESS = 5;
+
 class ReaderStopped extends Error {
   override name = "ReaderStopped";
 }
@@ -59,6 +63,15 @@ class Reader {
       env: { ...(options.env ?? process.env), QUERY_BUDGET_MS: String(Math.ceil(options.budgetMs)) },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
+    // readers run at a lower CPU priority than the server process: on busy cores the short
+    // work of the server (writes, rendering, the health check) goes first, the long reads after
+    if (this.child.pid !== undefined) {
+      try {
+        os.setPriority(this.child.pid, Math.min(19, os.getPriority(process.pid) + READER_NICENESS));
+      } catch {
+        // not permitted here: the reader keeps the server's priority
+      }
+    }
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new Error(`A reader process did not start within ${options.startMs ?? 60_000} ms.`));
