@@ -83,6 +83,7 @@ export async function seedDatabase(target: Engine | Connection, options: { cases
     lap("derived");
     // their steps: each history ends in the status the case was written with, so no figure moves
     await insertSteps(tx, seedSteps(stepped, options.seed));
+    lap("steps");
     await markDemo(tx, { cases: count, seed: options.seed });
   }
   if (e.dialect === "sqlite") refreshPlannerStatistics(e.db.$client);
