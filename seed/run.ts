@@ -38,7 +38,7 @@ export async function seedDatabase(target: Engine | Connection, options: { cases
   }
   const reference = buildReference();
   let count = 0;
-  const phases = { insert: 0, derived: 0, analyze: 0 };
+  const phases = { insert: 0, derived: 0, steps: 0, analyze: 0 };
   let mark = performance.now();
   const lap = (phase: keyof typeof phases) => {
     const now = performance.now();
