@@ -115,6 +115,11 @@ const isWeekday = (t: number) => {
 /** Whether `date` is a working day in China; throws UnknownHolidayYearError for a year nobody knows. */
 export function isWorkingDay(date: IsoDate, overrides?: WorkingDayOverrides): boolean {
   const { y, t } = parse(date);
+  return workingDayAt(date, y, t, overrides);
+}
+
+/** isWorkingDay of a date already checked: its year and its instant (midnight UTC). */
+function workingDayAt(date: IsoDate, y: number, t: number, overrides?: WorkingDayOverrides): boolean {
   const override = lookupOverride(overrides, date);
   if (override) return override === "work";
   if (packageKnowsYear(y)) {
@@ -132,14 +137,16 @@ export function isWorkingDay(date: IsoDate, overrides?: WorkingDayOverrides): bo
  * notice served on a Monday with 3 working days ends on the Thursday. n = 0 gives `start`.
  */
 export function addWorkingDays(start: IsoDate, n: number, overrides?: WorkingDayOverrides): IsoDate {
-  parse(start);
+  let t = parse(start).t;
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`A number of working days must be a whole number ≥ 0, not ${n}`);
   let day = start;
   let left = n;
   let idle = 0;
   while (left > 0) {
-    day = addCalendarDays(day, 1);
-    if (isWorkingDay(day, overrides)) {
+    // day by day as an instant (the dates made here need no checking)
+    t += DAY_MS;
+    day = new Date(t).toISOString().slice(0, 10);
+    if (workingDayAt(day, Number(day.slice(0, 4)), t, overrides)) {
       left--;
       idle = 0;
     } else if (++idle > MAX_DAYS_WITHOUT_WORK) {
