@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getMessages, getTranslations } from "next-intl/server";
+import { myUnreadCount } from "@/db/repo/notifications";
+import { NotificationBell } from "@/components/notifications/NotificationBell";
 import { LanguageSwitch } from "@/components/shell/LanguageSwitch";
 import { roles, type Locale } from "@/lib/enums";
 import { can } from "@/lib/roles";
@@ -18,6 +20,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   const locale = await getLocale();
   const t = await getTranslations();
   const user = await currentUser();
+  const unread = user ? await myUnreadCount(user).catch(() => 0) : 0;
   // the client components' messages: not the backup page's text, which the server renders for
   // the engine in use alone (the other engine's restore instructions never reach a browser)
   const { backup: _serverOnly, ...clientMessages } = await getMessages();
@@ -65,6 +68,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <LanguageSwitch />
           {user && (
             <form action={signOut} className="user-menu">
+              <NotificationBell count={unread} label={t("notifications.bell.label")} unreadLabel={unread ? t("notifications.bell.unread", { count: unread > 99 ? "99+" : unread }) : null} />
               <Link href="/account" title={t("auth.account")}>
                 {user.email} · {roles.label(user.role, locale as Locale)}
               </Link>

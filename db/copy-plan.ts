@@ -29,6 +29,7 @@ const TABLES: [SQLiteTable, string][] = [
   [schema.caseRecordations, "case_id, recordation_id"],
   [schema.caseSteps, "id"],
   [schema.workingDayOverrides, "date"],
+  [schema.notifications, "id"],
   [schema.auditLog, "id"],
   // newest first: the log's prune trigger (every 10,000th row drops the rows 100,000 before
   // it) then finds nothing older to drop, and the copy holds the source's rows exactly
@@ -53,6 +54,7 @@ export const IDENTITY_COLUMNS: [table: string, column: string][] = [
   ["recordations", "id"],
   ["recordation_parties", "id"],
   ["case_steps", "id"],
+  ["notifications", "id"],
   ["audit_log", "id"],
   ["case_changes", "seq"],
 ];

@@ -7,6 +7,7 @@ import {
   CaseNotFoundError, DuplicateCaseNoError, RecordationLinkError, StatusFollowsStepsError, TransitionRefusedError, UnknownReferenceError, VersionConflictError,
 } from "./case-errors";
 import type { Engine } from "./engine";
+import { notifyDetentionNotice } from "./notifications";
 import { insertStep, readHistory, readOverrides } from "./procedure";
 import { postgresCaseStore, postgresHolderCases } from "./postgres/case-store";
 import { sqliteCaseStore, sqliteHolderCases } from "./sqlite/case-store";
@@ -319,9 +320,14 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
           checkVersion(stored, w.expectedVersion);
           await st.flush();
           const history = await readHistory(tx, w.id);
-          const check = checkTransition(history, w.step, await readOverrides(tx), { goodsValueFen: stored.valueFen });
+          const overrides = await readOverrides(tx);
+          const check = checkTransition(history, w.step, overrides, { goodsValueFen: stored.valueFen });
           if (!check.ok) throw new TransitionRefusedError(check.code, check.message, check.params);
           const stepId = await insertStep(tx, w.id, w.step, now);
+          // the right holders' members hear of a detention notice in this same transaction (db/notifications.ts)
+          if (w.step.kind === "notice_sent") {
+            await notifyDetentionNotice(tx, { caseId: w.id, caseNo: stored.caseNo, holderIds: stored.rightHolderIds }, stepId, [...history, w.step], overrides, now);
+          }
           // the outcome fields a step sets, so the case's record says what its procedure says
           const data: CaseValues = { ...stored, status: check.status };
           const s = w.step;

@@ -243,6 +243,15 @@ export const recordationPartyKinds = defineEnum({
 });
 export type RecordationPartyKind = (typeof recordationPartyKinds.values)[number];
 
+/** What a notification tells (db/notifications.ts): each kind's text is in messages/*.json, "notifications.text". */
+export const notificationKinds = defineEnum({
+  detention_notice: { en: "Detention notice", zh: "扣留通知" },
+  deadline_tomorrow: { en: "Deadline in one working day", zh: "期限还剩一个工作日" },
+  recordation_expiring_6m: { en: "Recordation expires in 6 months", zh: "备案6个月后到期" },
+  recordation_expiring_1m: { en: "Recordation expires in 1 month", zh: "备案1个月后到期" },
+});
+export type NotificationKind = (typeof notificationKinds.values)[number];
+
 // Who a signed-in user is, for the access rules of DESIGN.md (lib/roles.ts).
 export const roles = defineEnum({
   admin: { en: "Admin", zh: "管理员" },

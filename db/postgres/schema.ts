@@ -26,6 +26,7 @@ import {
   releaseGrounds,
   industries,
   infringementTypes,
+  notificationKinds,
   protectionModes,
   recordationApprovals,
   recordationPartyKinds,
@@ -462,5 +463,28 @@ export const caseRecordations = pgTable(
   (t) => [
     primaryKey({ columns: [t.caseId, t.recordationId] }),
     index("case_recordations_recordation_idx").on(t.recordationId, t.caseId),
+  ],
+);
+
+/** Notifications, one row per (event, recipient) (see db/sqlite/schema.ts). */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: id(),
+    key: text("key").notNull().unique(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: notificationKinds.values }).notNull(),
+    caseId: integer("case_id").references(() => cases.id, { onDelete: "cascade" }),
+    recordationId: integer("recordation_id").references(() => recordations.id, { onDelete: "cascade" }),
+    holderId: integer("holder_id"),
+    params: text("params").notNull(),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    readAt: bigint("read_at", { mode: "number" }),
+  },
+  (t) => [
+    check("notifications_kind_ck", oneOf(t.kind, notificationKinds.values)),
+    index("notifications_user_idx").on(t.userId, t.id),
   ],
 );

@@ -22,6 +22,7 @@ import {
   releaseGrounds,
   industries,
   infringementTypes,
+  notificationKinds,
   protectionModes,
   recordationApprovals,
   recordationPartyKinds,
@@ -445,5 +446,34 @@ export const caseRecordations = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.caseId, t.recordationId] }),
     index("case_recordations_recordation_idx").on(t.recordationId, t.caseId),
+  ],
+);
+
+// Notifications (issue 16, item 4; db/notifications.ts): one row per (event, recipient), in-app
+// (the header's bell, /notifications) and, in the same transaction, an e-mail in the outbox.
+// `key` names the event and the recipient ("notice:<step id>:<user id>", …): unique here and in
+// the outbox, so an event is notified once however many servers scan. `params` is JSON text of
+// what the text needs (messages/*.json "notifications.text"), rendered in the reader's language.
+// `holder_id` is the company a member's notification concerns: a member's list is filtered by
+// its scope again when read (a case that no longer names its company is not shown).
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    key: text("key").notNull().unique(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: notificationKinds.values }).notNull(),
+    caseId: integer("case_id").references(() => cases.id, { onDelete: "cascade" }),
+    recordationId: integer("recordation_id").references(() => recordations.id, { onDelete: "cascade" }),
+    holderId: integer("holder_id"),
+    params: text("params").notNull(),
+    createdAt: integer("created_at").notNull(),
+    readAt: integer("read_at"),
+  },
+  (t) => [
+    check("notifications_kind_ck", oneOf(t.kind, notificationKinds.values)),
+    index("notifications_user_idx").on(t.userId, t.id),
   ],
 );
