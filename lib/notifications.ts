@@ -78,11 +78,16 @@ export type NotificationParams = {
 };
 
 /**
- * Where a notification leads its reader: a member opens a detention notice in its inbox
- * (/inbox/{case}, where it answers); staff open the case; a recordation's notice opens it.
+ * Where a notification leads its reader: a member opens a detention notice (and the reminder of
+ * its answer deadline) in its inbox (/inbox/{case}, where it answers); staff open the case; a recordation's notice opens it.
  */
-export function notificationHref(n: { kind: NotificationKind; caseId: number | null; recordationId: number | null }, role: Role): string | null {
-  if (n.caseId !== null) return n.kind === "detention_notice" && role === "member" ? `/inbox/${n.caseId}` : `/cases/${n.caseId}`;
+export function notificationHref(
+  n: { kind: NotificationKind; caseId: number | null; recordationId: number | null; params?: NotificationParams }, role: Role,
+): string | null {
+  if (n.caseId !== null) {
+    const answer = n.kind === "detention_notice" || (n.kind === "deadline_tomorrow" && n.params?.deadlineKind === "answer");
+    return answer && role === "member" ? `/inbox/${n.caseId}` : `/cases/${n.caseId}`;
+  }
   if (n.recordationId !== null) return `/recordations/${n.recordationId}`;
   return null;
 }
