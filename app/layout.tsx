@@ -31,8 +31,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           {t("nav.skip")}
         </a>
         <header className="site-header">
-          <Link href="/" className="brand">
-            {t("app.name")}
+          <Link href="/" className="brand" title={t("app.name")}>
+            {t("app.short")}
           </Link>
           {user && (
           <nav aria-label={t("nav.label")}>
@@ -69,8 +69,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           {user && (
             <form action={signOut} className="user-menu">
               <NotificationBell count={unread} label={t("notifications.bell.label")} unreadLabel={unread ? t("notifications.bell.unread", { count: unread > 99 ? "99+" : unread }) : null} />
-              <Link href="/account" title={t("auth.account")}>
-                {user.email} · {roles.label(user.role, locale as Locale)}
+              <Link href="/account" className="account-link" title={`${user.email} · ${roles.label(user.role, locale as Locale)} · ${t("auth.account")}`}>
+                {user.email}
               </Link>
               <button type="submit">{t("auth.signOut")}</button>
             </form>

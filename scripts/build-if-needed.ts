@@ -4,7 +4,7 @@ import path from "node:path";
 
 // `npm start` builds only when there is no build, or when a source file is newer than it.
 
-const SOURCES = ["app", "components", "db", "lib", "i18n", "messages", "proxy.ts", "next.config.js", "package.json", "tsconfig.json"];
+const SOURCES = ["app", "components", "db", "lib", "i18n", "messages", "proxy.ts", "instrumentation.ts", "next.config.js", "package.json", "tsconfig.json"];
 
 function newestMtime(entry: string): number {
   if (!fs.existsSync(entry)) return 0;

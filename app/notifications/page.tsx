@@ -51,7 +51,7 @@ export default async function NotificationsPage() {
                     <span className="muted">{notificationKinds.label(n.kind, locale)}</span>
                     <span className="muted">{t("page.received", { at: dateTime(n.createdAt) })}</span>
                   </p>
-                  <h3>{href ? <Link href={href}>{title}</Link> : title}</h3>
+                  <h3>{href ? <Link href={href} prefetch={false}>{title}</Link> : title}</h3>
                   <p>{text}</p>
                   {n.readAt === null && <MarkReadButton id={n.id} label={t("page.markReadOf", { title })} />}
                 </li>

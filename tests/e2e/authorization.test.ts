@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { ensureRecordationFixtures, type RecordationFixtures } from "./recordation-fixtures";
 import { baseURL, openTestDatabase, sessionCookie, type DemoRole } from "./support";
 
@@ -76,6 +77,7 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["cases resting on the own company's recordation", () => `/cases?recordation=${rec.own}`, everyone(200)],
   ["cases resting on another company's recordation", () => `/cases?recordation=${rec.other}`, everyone(200)],
   ["cases resting on no recordation (to complete)", () => "/?recordation=none", everyone(200)],
+  ["notifications (each user its own)", () => "/notifications", everyone(200)],
   ["login page", () => "/login", { anonymous: 200, member: 307, analyst: 307, admin: 307 }],
 ];
 
@@ -270,6 +272,8 @@ describe("server actions", () => {
       "setRecordationPartiesAction", "updateRecordationAction",
       // the detention procedure
       "recordStepAction", "removeOverrideAction", "setOverrideAction",
+      // notifications
+      "markNotificationsReadAction",
     ].sort());
   });
 
@@ -396,6 +400,40 @@ describe("server actions", () => {
     const entered = (d: string) => one<{ n: number }>("select count(*) as n from working_day_overrides where date = ?", d).n === 1;
     await writeMatrix("setOverrideAction", (who) => ({ date: date(who), kind: "holiday", note: `matrix ${who}` }), (who) => entered(date(who)));
     await writeMatrix("removeOverrideAction", () => ({ date: date("admin") }), () => !entered(date("admin")));
+  });
+
+  it("markNotificationsReadAction: every signed-in user, on its own notifications only", async () => {
+    // one unread notification for each demo user, written straight into the server's database
+    const ids = new Map<Who, number>();
+    const db = new Database(inject("databaseFile"), { fileMustExist: true });
+    try {
+      db.pragma("busy_timeout = 5000");
+      for (const who of ["member", "analyst", "admin"] as const) {
+        const userId = (db.prepare("select id from user where email = ?").get(`${who}@demo.test`) as { id: string }).id;
+        const params = JSON.stringify({ caseNo: "matrix", lastDay: "2026-01-05" });
+        const row = db.prepare(`insert into notifications (key, user_id, kind, case_id, holder_id, params, created_at)
+          values (?, ?, 'detention_notice', ?, ?, ?, ?) returning id`).get(`matrix:${suffix}:${who}`, userId, ownCase, who === "member" ? holderId : null, params, Date.now()) as { id: number };
+        ids.set(who, row.id);
+      }
+    } finally {
+      db.close();
+    }
+    const readAt = (id: number) => one<{ r: number | null }>("select read_at as r from notifications where id = ?", id).r;
+    const got: Record<string, string> = {};
+    for (const who of WHO) {
+      // everyone tries the member's notification: only the member marks it
+      const answer = await invoke(actions.get("markNotificationsReadAction")!, who, { id: String(ids.get("member")) }, "/notifications");
+      got[who] = verdict(answer);
+      if (who === "analyst" || who === "admin") expect(answer.body, `${who} on the member's`).toMatch(/"code":"not_found"/);
+      // (WHO's order: anonymous, member, analyst, admin) marked by the member, and by no one before it
+      expect(readAt(ids.get("member")!) !== null, `the member's marked after ${who}`).toBe(who !== "anonymous");
+    }
+    expect(got).toEqual({ anonymous: "login", member: "ran", analyst: "ran", admin: "ran" });
+    for (const who of ["analyst", "admin"] as const) {
+      expect(readAt(ids.get(who)!), `${who}'s own, before`).toBeNull();
+      expect(verdict(await invoke(actions.get("markNotificationsReadAction")!, who, { id: "all" }, "/notifications"))).toBe("ran");
+      expect(readAt(ids.get(who)!), `${who}'s own, after "all"`).not.toBeNull();
+    }
   });
 
   describe("recordations", () => {
