@@ -1,7 +1,11 @@
 // Next.js calls register() once when a server process starts: the reader processes of the
-// time budget (db/budget) start then, so that the first pages do not wait for them.
+// time budget (db/budget) start then, so that the first pages do not wait for them, and the
+// outbox's sender (db/outbox.ts) of this server process. Reader processes and scripts are not
+// Next servers: they never call this, so they never send mail.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const { readerPool } = await import("./db/budget/shared");
   readerPool().warm();
+  const [{ getEngine }, { startOutboxSender }] = await Promise.all([import("./db/client"), import("./db/outbox")]);
+  startOutboxSender(getEngine());
 }

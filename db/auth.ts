@@ -71,6 +71,8 @@ function authOver(e: Engine, secret: string) {
       additionalFields: {
         role: { type: "string", required: true, defaultValue: "analyst", input: false },
         holderId: { type: "number", required: false, input: false },
+        // the language of the e-mails this account receives (the language switch sets it)
+        locale: { type: "string", required: false, defaultValue: "en", input: false },
       },
     },
     // a POST must come from the page it was served to, a callback must lead back to it: the
