@@ -22,6 +22,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Locale } from "../lib/enums";
 import { appUrl, mailFrom, outboxPollMs, smtpUrl } from "../lib/env";
+import { writeAudit } from "./audit";
 import type { Engine } from "./engine";
 
 export type OutgoingMail = { to: string; locale: Locale; subject: string; text: string; html?: string; dedupeKey: string };
@@ -385,4 +386,12 @@ export async function retryMail(tx: Engine, id: number, now = Date.now()): Promi
     .where(eq(outbox.id, id));
   wakeSender();
   return { before: { status: row.status, attempts: Number(row.attempts), lastError: row.lastError }, after: { status: "pending", attempts: 0 } };
+}
+
+/** An admin's retry (retryMail) with its audit entry, in one transaction. */
+export async function retryMailAudited(e: Engine, id: number, actorId: string, now = Date.now()): Promise<void> {
+  await e.transaction(async (tx) => {
+    const { before, after } = await retryMail(tx, id, now);
+    await writeAudit(tx, { userId: actorId, action: "update", entity: "outbox_mail", entityId: id, before, after: { ...after, retriedBy: actorId }, at: now });
+  });
 }

@@ -1,7 +1,6 @@
 import "server-only";
-import { writeAudit } from "../audit";
 import { getEngine } from "../client";
-import { listOutbox, mailConfigured, outboxSummary, retryMail, type OutboxEntry, type OutboxSummary } from "../outbox";
+import { listOutbox, mailConfigured, outboxSummary, retryMailAudited, type OutboxEntry, type OutboxSummary } from "../outbox";
 
 // The outbox as admins see it (/admin/outbox): counts by status, the latest mails with their
 // attempts and last error, whether SMTP_URL is set; and an admin's retry, audited.
@@ -23,9 +22,6 @@ export async function outboxOpenCount(): Promise<number> {
 
 /** An admin's retry of a waiting or given-up mail: due now, attempts from 0, with its audit entry (one transaction). */
 export async function retryOutboxMail(id: number, actorId: string): Promise<{ id: number }> {
-  await getEngine().transaction(async (tx) => {
-    const { before, after } = await retryMail(tx, id);
-    await writeAudit(tx, { userId: actorId, action: "update", entity: "outbox_mail", entityId: id, before, after: { ...after, retriedBy: actorId } });
-  });
+  await retryMailAudited(getEngine(), id, actorId);
   return { id };
 }
