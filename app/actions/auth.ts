@@ -73,7 +73,7 @@ export async function requestResetAction(_: ForgotState, form: FormData): Promis
 export type ResetState = { error: "length" | "match" | "invalid" } | null;
 
 /** Sets a new password through a reset or invitation link; the link works once, and all sessions end. */
-export async function resetPasswordAction(_: ResetState, form: FormData): Promise<ResetState> {
+export async function resetWithLinkAction(_: ResetState, form: FormData): Promise<ResetState> {
   const token = String(form.get("token") ?? "");
   const next = String(form.get("new") ?? "");
   if (next !== String(form.get("repeat") ?? "")) return { error: "match" };

@@ -3,12 +3,12 @@
 import { useActionState } from "react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { resetPasswordAction, type ResetState } from "@/app/actions/auth";
+import { resetWithLinkAction, type ResetState } from "@/app/actions/auth";
 
 /** Chooses a new password through a reset or invitation link. */
 export function ResetForm({ token, email, invitation }: { token: string; email: string; invitation: boolean }) {
   const t = useTranslations("resetMail");
-  const [state, action, pending] = useActionState<ResetState, FormData>(resetPasswordAction, null);
+  const [state, action, pending] = useActionState<ResetState, FormData>(resetWithLinkAction, null);
   const message = state ? t(`errors.${state.error}`) : null;
   return (
     <form action={action} className="login-form" aria-describedby={message ? "reset-error" : undefined}>
