@@ -4,6 +4,7 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { nextCookies } from "better-auth/next-js";
 import { and, eq, sql } from "drizzle-orm";
 import type { Role } from "../lib/enums";
+import { enqueueResetMail, markInvitationAccepted, RESET_LINK_MINUTES } from "./account-mail";
 import { isDemo } from "./bulk";
 import { first, type Engine } from "./engine";
 import { authBaseUrl, authSecretFromEnv, secureCookies } from "../lib/env";
@@ -65,12 +66,26 @@ function authOver(e: Engine, secret: string) {
       disableSignUp: true,
       minPasswordLength: MIN_PASSWORD_LENGTH,
       maxPasswordLength: 128,
+      // password reset by e-mail (/login/forgot, /login/reset): a link that works once within
+      // an hour, and using it ends the account's sessions. The mail goes through the outbox, in
+      // the account's language, with a link on APP_URL (db/account-mail.ts), never on the Host.
+      resetPasswordTokenExpiresIn: RESET_LINK_MINUTES * 60,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: async ({ user, token }) => {
+        await enqueueResetMail(e, user, token);
+      },
+      // an invited account chose its password: the invitation is accepted
+      onPasswordReset: async ({ user }) => {
+        await markInvitationAccepted(e, user.id);
+      },
     },
     session: { expiresIn: 60 * 60 * 24 * SESSION_DAYS, updateAge: 60 * 60 * 24 },
     user: {
       additionalFields: {
         role: { type: "string", required: true, defaultValue: "analyst", input: false },
         holderId: { type: "number", required: false, input: false },
+        // the language of the e-mails this account receives (the language switch sets it)
+        locale: { type: "string", required: false, defaultValue: "en", input: false },
       },
     },
     // a POST must come from the page it was served to, a callback must lead back to it: the

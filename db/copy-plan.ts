@@ -21,6 +21,8 @@ const TABLES: [SQLiteTable, string][] = [
   [schema.verifications, "id"],
   [schema.rateLimits, "id"],
   [schema.signInFailures, "key"],
+  [schema.invitations, "user_id"],
+  [schema.outbox, "id"],
   [schema.cases, "id"],
   [schema.caseRightHolders, "case_id, right_holder_id"],
   [schema.recordations, "id"],
@@ -56,6 +58,7 @@ export const IDENTITY_COLUMNS: [table: string, column: string][] = [
   ["case_steps", "id"],
   ["notifications", "id"],
   ["audit_log", "id"],
+  ["outbox", "id"],
   ["case_changes", "seq"],
 ];
 

@@ -261,6 +261,14 @@ export const roles = defineEnum({
 export type Role = (typeof roles.values)[number];
 export const isRole = (value: unknown): value is Role => roles.is(value);
 
+// The outbox (db/outbox.ts): a mail waits (pending, possibly leased by a sender), was sent, or was given up.
+export const mailStatuses = defineEnum({
+  pending: { en: "Waiting", zh: "待发送" },
+  sent: { en: "Sent", zh: "已发送" },
+  failed: { en: "Given up", zh: "已放弃" },
+});
+export type MailStatus = (typeof mailStatuses.values)[number];
+
 export function isLocale(value: unknown): value is Locale {
   return value === "en" || value === "zh";
 }

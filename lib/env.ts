@@ -87,6 +87,10 @@ export const DEFAULT_READ_CONCURRENCY = 2;
 /** The default least number of cases in a published market cell (lib/suppression.ts). */
 export const DEFAULT_MARKET_MIN_CASES = 10;
 export const MARKET_MIN_CASES_RANGE = [3, 1000] as const;
+/** The sender of the e-mails when MAIL_FROM is unset. */
+export const DEFAULT_MAIL_FROM = "IP Border Enforcement Tracker <no-reply@localhost>";
+/** How often each server's outbox sender looks for mail to send (db/outbox.ts). */
+export const DEFAULT_OUTBOX_POLL_MS = 5000;
 /** better-auth signs cookies with HMAC-SHA-256: a shorter secret is guessable. */
 export const MIN_AUTH_SECRET_LENGTH = 32;
 
@@ -202,6 +206,38 @@ export const envSchema = z.object({
   QUERY_READERS: wholeNumber("QUERY_READERS", () => DEFAULT_QUERY_READERS, 1, 32),
   READ_CONCURRENCY: wholeNumber("READ_CONCURRENCY", () => DEFAULT_READ_CONCURRENCY, 1, 1024),
   DATABASE_READ_URLS: readUrls,
+  SMTP_URL: variable((value) => {
+    if (isBlank(value)) return undefined;
+    let url: URL | null = null;
+    try {
+      url = new URL(value.trim());
+    } catch {
+      url = null;
+    }
+    if (!url || (url.protocol !== "smtp:" && url.protocol !== "smtps:")) {
+      throw new ConfigError(`SMTP_URL must be an smtp:// or smtps:// address such as smtps://user:password@smtp.example.cn:465 (got "${redactPassword(value)}").`);
+    }
+    return value.trim();
+  }),
+  MAIL_FROM: variable((value) => {
+    if (isBlank(value)) return DEFAULT_MAIL_FROM;
+    if (!/@[^\s@>]+\.?[^\s@>]*>?\s*$/.test(value.trim())) throw new ConfigError(`MAIL_FROM must be an e-mail address, optionally with a name: "IPR Tracker <ipr@example.cn>" (got "${value}").`);
+    return value.trim();
+  }),
+  APP_URL: variable((value) => {
+    if (isBlank(value)) return undefined;
+    let url: URL | null = null;
+    try {
+      url = new URL(value.trim());
+    } catch {
+      url = null;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+      throw new ConfigError(`APP_URL must be an http or https address such as https://ipr.example.cn (got "${value}").`);
+    }
+    return url.origin + url.pathname.replace(/\/+$/, "");
+  }),
+  OUTBOX_POLL_MS: wholeNumber("OUTBOX_POLL_MS", () => DEFAULT_OUTBOX_POLL_MS, 50, 3_600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -226,6 +262,10 @@ function current(): Source {
     QUERY_READERS: process.env.QUERY_READERS,
     READ_CONCURRENCY: process.env.READ_CONCURRENCY,
     DATABASE_READ_URLS: process.env.DATABASE_READ_URLS,
+    SMTP_URL: process.env.SMTP_URL,
+    MAIL_FROM: process.env.MAIL_FROM,
+    APP_URL: process.env.APP_URL,
+    OUTBOX_POLL_MS: process.env.OUTBOX_POLL_MS,
   };
 }
 
@@ -286,3 +326,15 @@ export const databaseReadUrls = (env: Source = current()) => {
   if (urls.length && !isPostgresDatabase(env.DATABASE_URL)) throw new ConfigError(READ_URLS_NEED_POSTGRES);
   return urls;
 };
+/** SMTP_URL: the mail server the outbox sends through, or undefined (mail then waits in the outbox). */
+export const smtpUrl = (env?: Source) => read("SMTP_URL", env);
+/** MAIL_FROM: the sender of every e-mail. */
+export const mailFrom = (env?: Source) => read("MAIL_FROM", env);
+/** OUTBOX_POLL_MS: how often each server process looks for mail to send (default 5000). */
+export const outboxPollMs = (env?: Source) => read("OUTBOX_POLL_MS", env);
+/**
+ * The address links in e-mails lead to: APP_URL, else BETTER_AUTH_URL, else http://localhost
+ * and PORT. Never the Host header of a request: a forged Host must not point a reset link elsewhere.
+ */
+export const appUrl = (env: Source = current()): string =>
+  read("APP_URL", env) ?? read("BETTER_AUTH_URL", env) ?? `http://localhost:${read("PORT", env)}`;

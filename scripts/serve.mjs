@@ -191,6 +191,12 @@ async function exit(code) {
     console.error(`Server process ${process.pid}: stopping the reader processes failed: ${error instanceof Error ? error.message : error}`);
   }
   try {
+    // the outbox's sender finishes the mail it is sending (its lease would otherwise pass to another server)
+    await Promise.race([globalThis.iprOutboxSender?.stop(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  } catch (error) {
+    console.error(`Server process ${process.pid}: stopping the outbox sender failed: ${error instanceof Error ? error.message : error}`);
+  }
+  try {
     const engine = globalThis.iprEngine;
     const client = engine?.db?.$client;
     if (engine?.dialect === "postgres") {

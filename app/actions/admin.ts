@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { AccountError, createAccount, deleteAccount, MIN_PASSWORD_LENGTH, resetAccountPassword, updateAccount } from "@/db/repo/accounts";
+import { InvitationNotFoundError, inviteAccount, resendInvitation, setMailLocale as setAccountMailLocale } from "@/db/repo/account-mail";
 import { ReferenceFieldError, createOffice, createRightHolder, mergeRightHolders, updateOffice, updateRightHolder } from "@/db/repo/admin";
 import { industries, roles } from "@/lib/enums";
 import { FieldProblem, defineAction, defineAsyncAction } from "./wrapper";
@@ -77,7 +78,9 @@ const newAccount = z
     name: requiredText(120),
     role: roleField,
     holderId: optionalId,
-    password,
+    // empty: the account is invited by e-mail, and its owner chooses the password (recommended)
+    password: z.preprocess((v) => (v === "" ? undefined : v), password.optional()),
+    locale: z.enum(["en", "zh"], { error: "choose" }).default("en"),
   })
   .superRefine(withHolder)
   .transform((v) => ({ ...v, holderId: v.role === "member" ? v.holderId : null }));
@@ -97,12 +100,32 @@ function withoutPassword<A extends unknown[], R extends { ok: boolean; values?: 
 export const createAccountAction = withoutPassword(defineAsyncAction({
   permission: "write",
   schema: newAccount,
-  run: async (input, { user }) => {
+  run: async ({ password: chosen, locale, ...input }, { user }) => {
+    if (chosen === undefined) {
+      // an invitation: the account, a 7-day one-use link, its e-mail and the audit entry in one transaction
+      const invited = await refusing(() => inviteAccount({ ...input, locale }, user.id));
+      return { id: invited.id, email: input.email, invited: true };
+    }
     // the account and its audit entry in one transaction
-    const accountId = await refusing(() => createAccount(input, user.id));
-    return { id: accountId, email: input.email };
+    const accountId = await refusing(() => createAccount({ ...input, password: chosen }, user.id));
+    await setAccountMailLocale(accountId, locale);
+    return { id: accountId, email: input.email, invited: false };
   },
 }));
+
+export const resendInvitationAction = defineAction({
+  permission: "write",
+  schema: z.object({ id: z.string().min(1, "required") }),
+  revalidate: ["/admin/users"],
+  run: async (input, { user }) => {
+    try {
+      return await resendInvitation(input.id, user.id);
+    } catch (error) {
+      if (error instanceof InvitationNotFoundError) throw new FieldProblem("id", { code: "not_found" });
+      throw error;
+    }
+  },
+});
 
 const accountEdit = z
   .object({ id: z.string().min(1), name: requiredText(120), role: roleField, holderId: optionalId })

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import {
   changeOwnPassword, DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, MIN_PASSWORD_LENGTH, signInAttempt, signInFailed, signInSucceeded, signInWithPassword, signOutSession,
 } from "@/db/repo/accounts";
+import { requestPasswordReset, resetPasswordWithLink } from "@/db/repo/account-mail";
 import { secureCookies } from "@/lib/env";
 import { safeNext } from "@/lib/roles";
 import { currentUser } from "../session";
@@ -54,4 +55,29 @@ export async function changePassword(_: PasswordState, form: FormData): Promise<
   }
   // the session cookie was renewed: a fresh page says it worked
   redirect("/account?changed=1");
+}
+
+// ---- password reset by e-mail (/login/forgot, /login/reset) ---------------------------------
+
+export type ForgotState = { sent: true; email: string } | { error: "email" | "throttled"; seconds?: number; email: string } | null;
+
+/** Asks for a reset link: the same answer whether or not the address has an account. */
+export async function requestResetAction(_: ForgotState, form: FormData): Promise<ForgotState> {
+  const email = String(form.get("email") ?? "").trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) return { error: "email", email };
+  const wait = await requestPasswordReset(email, await headers());
+  if (wait > 0) return { error: "throttled", seconds: wait, email };
+  return { sent: true, email };
+}
+
+export type ResetState = { error: "length" | "match" | "invalid" } | null;
+
+/** Sets a new password through a reset or invitation link; the link works once, and all sessions end. */
+export async function resetWithLinkAction(_: ResetState, form: FormData): Promise<ResetState> {
+  const token = String(form.get("token") ?? "");
+  const next = String(form.get("new") ?? "");
+  if (next !== String(form.get("repeat") ?? "")) return { error: "match" };
+  if (next.length < MIN_PASSWORD_LENGTH || next.length > 128) return { error: "length" };
+  if (!token || !(await resetPasswordWithLink(token, next))) return { error: "invalid" };
+  redirect("/login?reset=1");
 }

@@ -4,6 +4,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { ADMIN_SECTIONS } from "@/components/admin/AdminNav";
 import { adminCounts } from "@/db/repo/admin";
 import { backupKind } from "@/db/repo/backup";
+import { outboxOpenCount } from "@/db/repo/outbox";
 import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { requirePageUser } from "../session";
@@ -22,7 +23,7 @@ export default async function AdminPage() {
   const locale = (await getLocale()) as Locale;
   const counts = await adminCounts();
   const figure: Record<(typeof ADMIN_SECTIONS)[number]["key"], number> = {
-    users: counts.accounts, audit: counts.audit, holders: counts.holders, offices: counts.offices, deleted: counts.deleted,
+    users: counts.accounts, audit: counts.audit, holders: counts.holders, offices: counts.offices, deleted: counts.deleted, outbox: await outboxOpenCount(),
   };
   return (
     <>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { LoginForm } from "@/components/auth/LoginForm";
@@ -18,7 +19,9 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const t = await getTranslations("auth");
   const locale = (await getLocale()) as Locale;
-  const raw = (await searchParams).next;
+  const query = await searchParams;
+  const raw = query.next;
+  const tr = await getTranslations("resetMail");
   const next = safeNext(Array.isArray(raw) ? raw[0] : raw);
   if (await currentUser()) redirect(next);
   // the demo accounts are listed only where they exist: in the generated demo database
@@ -29,7 +32,15 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     <div className="login-page">
       <h1>{t("title")}</h1>
       <p className="lede">{t("lede")}</p>
+      {query.reset === "1" && (
+        <p className="form-ok" role="status" data-testid="reset-done">
+          {tr("done")}
+        </p>
+      )}
       <LoginForm next={next} demoAccounts={demo} />
+      <p className="login-forgot">
+        <Link href="/login/forgot">{tr("forgotLink")}</Link>
+      </p>
     </div>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { createAccountAction, deleteAccountAction, resetPasswordAction, updateAccountAction } from "@/app/actions/admin";
 import { Field, FormStatus, useAdminForm } from "./form";
 import { HolderSelect, type HolderChoice } from "./HolderSelect";
@@ -45,10 +45,11 @@ function RoleAndHolder({
 
 export function CreateAccountForm({ roles, holders }: { roles: RoleOption[]; holders: HolderChoice[] }) {
   const t = useTranslations("admin.users");
+  const locale = useLocale();
   const form = useAdminForm(createAccountAction);
   return (
     <form {...form.formProps} className="admin-form" data-testid="create-account">
-      <FormStatus form={form} done={form.done ? t("created", { email: form.done.email }) : null} />
+      <FormStatus form={form} done={form.done ? (form.done.invited ? t("invited", { email: form.done.email }) : t("created", { email: form.done.email })) : null} />
       <div className="admin-grid" key={form.key}>
         <Field form={form} name="email" label={t("email")}>
           {(control) => <input {...control} type="email" autoComplete="off" defaultValue={form.value("email", "")} required />}
@@ -57,8 +58,16 @@ export function CreateAccountForm({ roles, holders }: { roles: RoleOption[]; hol
           {(control) => <input {...control} type="text" autoComplete="off" defaultValue={form.value("name", "")} required maxLength={120} />}
         </Field>
         <RoleAndHolder form={form} roles={roles} holders={holders} role="analyst" holderId="" />
+        <Field form={form} name="locale" label={t("mailLocale")} hint={t("mailLocaleHint")}>
+          {(control) => (
+            <select {...control} defaultValue={form.value("locale", locale)}>
+              <option value="en">{t("localeEn")}</option>
+              <option value="zh">{t("localeZh")}</option>
+            </select>
+          )}
+        </Field>
         <Field form={form} name="password" label={t("password")} hint={t("passwordHint")}>
-          {(control) => <input {...control} type="password" autoComplete="new-password" minLength={10} maxLength={128} required />}
+          {(control) => <input {...control} type="password" autoComplete="new-password" minLength={10} maxLength={128} />}
         </Field>
       </div>
       <button type="submit" className="primary" disabled={form.pending}>

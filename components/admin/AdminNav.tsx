@@ -7,6 +7,7 @@ export const ADMIN_SECTIONS = [
   { key: "holders", href: "/admin/right-holders" },
   { key: "offices", href: "/admin/offices" },
   { key: "deleted", href: "/admin/deleted" },
+  { key: "outbox", href: "/admin/outbox" },
 ] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]["key"];
 

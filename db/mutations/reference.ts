@@ -315,3 +315,13 @@ export async function deleteAccount(e: Engine, accountId: string, actorId: strin
     return { email: stored.email };
   });
 }
+
+/** The audit entry of an invitation sent again (db/invitations.ts), inside its transaction: the old link stopped working. */
+export async function auditInvitationResent(tx: Engine, accountId: string, actorId: string | null, expiresAt: number): Promise<void> {
+  const account = await loadAccount(tx, accountId);
+  if (!account) throw new ReferenceFieldError("_form", "not_found");
+  await audit(tx, {
+    userId: actorId, action: "update", entity: "user", entityId: account.key,
+    before: { id: account.id, email: account.email }, after: { id: account.id, email: account.email, invitation: "resent", expiresAt: new Date(expiresAt).toISOString() },
+  });
+}

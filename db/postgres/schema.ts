@@ -27,6 +27,7 @@ import {
   industries,
   infringementTypes,
   notificationKinds,
+  mailStatuses,
   protectionModes,
   recordationApprovals,
   recordationPartyKinds,
@@ -254,6 +255,7 @@ export const users = pgTable(
     updatedAt: epochMs("updated_at").notNull(),
     role: text("role", { enum: roles.values }).notNull().default("analyst"),
     holderId: integer("holder_id").references(() => rightHolders.id),
+    locale: text("locale").notNull().default("en"),
   },
   (t) => [
     check("user_role_ck", oneOf(t.role, roles.values)),
@@ -488,3 +490,42 @@ export const notifications = pgTable(
     index("notifications_user_idx").on(t.userId, t.id),
   ],
 );
+/** The outbox (see db/sqlite/schema.ts and db/outbox.ts). */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: id(),
+    dedupeKey: text("dedupe_key").notNull().unique(),
+    toAddress: text("to_address").notNull(),
+    locale: text("locale").notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body"),
+    status: text("status", { enum: mailStatuses.values }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: bigint("next_attempt_at", { mode: "number" }).notNull(),
+    leaseUntil: bigint("lease_until", { mode: "number" }),
+    leaseOwner: text("lease_owner"),
+    lastError: text("last_error"),
+    messageId: text("message_id").notNull(),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    sentAt: bigint("sent_at", { mode: "number" }),
+  },
+  (t) => [
+    check("outbox_status_ck", oneOf(t.status, mailStatuses.values)),
+    check("outbox_locale_ck", sql`${t.locale} in ('en', 'zh')`),
+    index("outbox_due_idx").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** Invitations (see db/sqlite/schema.ts). */
+export const invitations = pgTable("invitations", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  invitedBy: text("invited_by"),
+  verificationId: text("verification_id"),
+  sentAt: bigint("sent_at", { mode: "number" }).notNull(),
+  expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
+  acceptedAt: bigint("accepted_at", { mode: "number" }),
+});

@@ -23,6 +23,7 @@ import {
   industries,
   infringementTypes,
   notificationKinds,
+  mailStatuses,
   protectionModes,
   recordationApprovals,
   recordationPartyKinds,
@@ -229,6 +230,8 @@ export const users = sqliteTable(
     role: text("role", { enum: roles.values }).notNull().default("analyst"),
     /** a member's company; null for admins and analysts */
     holderId: integer("holder_id").references(() => rightHolders.id),
+    /** the language of the e-mails this account receives ("en" | "zh"); the language switch sets it */
+    locale: text("locale").notNull().default("en"),
   },
   (t) => [
     check("user_role_ck", oneOf(t.role, roles.values)),
@@ -477,3 +480,50 @@ export const notifications = sqliteTable(
     index("notifications_user_idx").on(t.userId, t.id),
   ],
 );
+// The outbox (db/outbox.ts): e-mails written by the transaction whose write they tell of (a
+// mail exists if and only if that write committed), sent afterwards by the sender of each
+// server process. `dedupe_key` is unique: enqueueing the same event again is a no-op. A sender
+// claims a row by setting `lease_until` (2 minutes ahead) and `lease_owner`; an expired lease
+// may be taken over by another sender. Times are ms since 1970.
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    dedupeKey: text("dedupe_key").notNull().unique(),
+    toAddress: text("to_address").notNull(),
+    locale: text("locale").notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body"),
+    status: text("status", { enum: mailStatuses.values }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    leaseUntil: integer("lease_until"),
+    leaseOwner: text("lease_owner"),
+    lastError: text("last_error"),
+    /** the Message-ID every attempt of this mail sends with (a duplicate after a crash shares it) */
+    messageId: text("message_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    sentAt: integer("sent_at"),
+  },
+  (t) => [
+    check("outbox_status_ck", oneOf(t.status, mailStatuses.values)),
+    check("outbox_locale_ck", sql`${t.locale} in ('en', 'zh')`),
+    index("outbox_due_idx").on(t.status, t.nextAttemptAt),
+  ],
+);
+export type OutboxRow = typeof outbox.$inferSelect;
+
+// Invitations (db/invitations.ts): an account made by an admin without a password; its owner
+// sets one through a one-use link (better-auth's reset-password verification row, whose id is
+// kept here so that a resend deletes the old link). Times are ms since 1970.
+export const invitations = sqliteTable("invitations", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  invitedBy: text("invited_by"),
+  verificationId: text("verification_id"),
+  sentAt: integer("sent_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  acceptedAt: integer("accepted_at"),
+});

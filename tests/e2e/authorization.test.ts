@@ -79,6 +79,9 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["cases resting on no recordation (to complete)", () => "/?recordation=none", everyone(200)],
   ["notifications (each user its own)", () => "/notifications", everyone(200)],
   ["login page", () => "/login", { anonymous: 200, member: 307, analyst: 307, admin: 307 }],
+  ["admin: e-mail outbox", () => "/admin/outbox", adminsOnly],
+  ["forgot password (public)", () => "/login/forgot", { anonymous: 200, member: 200, analyst: 200, admin: 200 }],
+  ["reset or invitation link (public; an unknown link says so)", () => "/login/reset?token=no-such-link-0000", { anonymous: 200, member: 200, analyst: 200, admin: 200 }],
 ];
 
 const APIS: [string, () => string, Record<Who, Outcome>][] = [
@@ -274,6 +277,8 @@ describe("server actions", () => {
       "recordStepAction", "removeOverrideAction", "setOverrideAction",
       // notifications
       "markNotificationsReadAction",
+      // e-mail: the outbox, invitations, password reset by e-mail
+      "retryMailAction", "resendInvitationAction", "requestResetAction", "resetWithLinkAction",
     ].sort());
   });
 
@@ -344,6 +349,56 @@ describe("server actions", () => {
       () => ({ id: accountId, confirm: "yes" }),
       () => one<{ n: number }>("select count(*) as n from user where id = ?", accountId).n === 0,
     );
+  });
+
+  it("retryMailAction and resendInvitationAction: admin only; requestResetAction and resetWithLinkAction: anyone", async () => {
+    // a given-up mail to retry, written beside the server
+    const db = new Database(inject("databaseFile"), { fileMustExist: true });
+    let mailId = 0;
+    try {
+      db.pragma("busy_timeout = 5000");
+      mailId = Number(db.prepare(`insert into outbox (dedupe_key, to_address, locale, subject, text_body, status, attempts, next_attempt_at, message_id, created_at, last_error)
+        values (?, 'matrix@example.test', 'en', 'Matrix', 'Matrix', 'failed', 8, 0, ?, ?, 'refused')`).run(`matrix:${suffix}`, `<matrix-${suffix}@test>`, Date.now()).lastInsertRowid);
+    } finally {
+      db.close();
+    }
+    const mailState = () => one<{ status: string; attempts: number }>("select status, attempts from outbox where id = ?", mailId);
+    const got: Record<string, string> = {};
+    for (const who of WHO) {
+      got[who] = verdict(await invoke(actions.get("retryMailAction")!, who, { id: String(mailId) }, "/admin/outbox"));
+      expect(mailState().status === "failed", `retried by ${who}`).toBe(who !== "admin");
+    }
+    expect(got).toEqual(WRITE_EXPECTED);
+    expect(one<{ n: number }>("select count(*) as n from audit_log where entity = 'outbox_mail' and entity_id = ?", mailId).n).toBe(1);
+
+    // an invitation (an account made without a password), sent again only by an admin
+    const invited = `matrix-invite-${suffix}@demo.test`;
+    await invoke(actions.get("createAccountAction")!, "admin", { email: invited, name: "Matrix invitee", role: "analyst", holderId: "", password: "", locale: "zh" });
+    const userId = one<{ id: string }>("select id from user where email = ?", invited).id;
+    const link = () => one<{ v: string }>("select verification_id as v from invitations where user_id = ?", userId).v;
+    let before = link();
+    const resent: Record<string, string> = {};
+    for (const who of WHO) {
+      resent[who] = verdict(await invoke(actions.get("resendInvitationAction")!, who, { id: userId }, "/admin/users"));
+      expect(link() !== before, `resent by ${who}`).toBe(who === "admin");
+      before = link();
+    }
+    expect(resent).toEqual(WRITE_EXPECTED);
+
+    // public: asking for a reset link (the same answer for any address) and using one
+    const asked: Record<string, string> = {};
+    const used: Record<string, string> = {};
+    for (const who of WHO) {
+      const answer = await invoke(actions.get("requestResetAction")!, who, { email: `nobody-${who}-${suffix}@demo.test` }, "/login/forgot");
+      asked[who] = verdict(answer);
+      expect(answer.body).toContain('"sent":true');
+      const refused = await invoke(actions.get("resetWithLinkAction")!, who, { token: "no-such-link-0000", new: "matrix-password-9", repeat: "matrix-password-9" }, "/login/reset");
+      used[who] = verdict(refused);
+      expect(refused.body).toContain('"error":"invalid"');
+    }
+    expect(asked).toEqual({ anonymous: "ran", member: "ran", analyst: "ran", admin: "ran" });
+    expect(used).toEqual({ anonymous: "ran", member: "ran", analyst: "ran", admin: "ran" });
+    expect(one<{ n: number }>("select count(*) as n from outbox where to_address like ?", `nobody-%-${suffix}@demo.test`).n).toBe(0);
   });
 
   it("createHolderAction, updateHolderAction, mergeHoldersAction: admin only", async () => {

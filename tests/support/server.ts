@@ -25,8 +25,8 @@ export type AppServer = { baseURL: string; server: ChildProcess; log: () => stri
  * /api/health (60 s at most, else an error with what the server printed). `detached` puts it
  * in its own process group, so that killGroup reaches the primary and its workers at once.
  */
-export async function startAppServer(databaseFile: string, options: { env?: Record<string, string>; detached?: boolean; quiet?: boolean } = {}): Promise<AppServer> {
-  const port = await freePort();
+export async function startAppServer(databaseFile: string, options: { env?: Record<string, string>; detached?: boolean; quiet?: boolean; port?: number } = {}): Promise<AppServer> {
+  const port = options.port ?? (await freePort());
   let log = "";
   const server = spawn(process.execPath, [path.join(ROOT, "scripts", "serve.mjs")], {
     cwd: ROOT,

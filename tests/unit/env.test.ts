@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  authBaseUrl, checkEnv, ConfigError, databasePath, databasePathFromUrl, databaseTarget, databaseTargetFromUrl, envSchema, exportBudgetMs, marketMinCases, portFromEnv, queryBudgetMs, queryReaders, readConcurrency, secureCookies,
+  appUrl, authBaseUrl, checkEnv, DEFAULT_MAIL_FROM, mailFrom, ConfigError, databasePath, databasePathFromUrl, databaseTarget, databaseTargetFromUrl, envSchema, exportBudgetMs, marketMinCases, portFromEnv, queryBudgetMs, queryReaders, readConcurrency, secureCookies,
 } from "../../lib/env";
 
 describe("DATABASE_URL", () => {
@@ -164,5 +164,26 @@ describe("the one environment schema (lib/env.ts), checked by npm start", () => 
     expect(authBaseUrl(env)).toBe("http://localhost:3000");
     expect(marketMinCases(env)).toBe(10);
     expect(() => secureCookies({ AUTH_SECURE_COOKIES: "on" })).toThrow(ConfigError);
+  });
+});
+
+describe("the e-mail settings", () => {
+  it("takes smtp:// and smtps:// mail servers and refuses anything else with a sentence that hides the password", () => {
+    expect(checkEnv({ SMTP_URL: "smtps://u:secret@smtp.example.cn:465" }).SMTP_URL).toBe("smtps://u:secret@smtp.example.cn:465");
+    expect(() => checkEnv({ SMTP_URL: "http://u:secret@smtp.example.cn" })).toThrow(/SMTP_URL must be an smtp:\/\/ or smtps:\/\/ address/);
+    expect(() => checkEnv({ SMTP_URL: "http://u:secret@smtp.example.cn" })).not.toThrow(/secret/);
+  });
+
+  it("builds links on APP_URL, else BETTER_AUTH_URL, else localhost and PORT", () => {
+    expect(appUrl({ APP_URL: "https://ipr.example.cn/" })).toBe("https://ipr.example.cn");
+    expect(appUrl({ BETTER_AUTH_URL: "https://auth.example.cn" })).toBe("https://auth.example.cn");
+    expect(appUrl({ PORT: "8080" })).toBe("http://localhost:8080");
+    expect(() => appUrl({ APP_URL: "ipr.example.cn" })).toThrow(/APP_URL must be an http or https address/);
+  });
+
+  it("takes a sender with or without a name", () => {
+    expect(mailFrom({})).toBe(DEFAULT_MAIL_FROM);
+    expect(mailFrom({ MAIL_FROM: "IPR <ipr@example.cn>" })).toBe("IPR <ipr@example.cn>");
+    expect(() => mailFrom({ MAIL_FROM: "nobody" })).toThrow(/MAIL_FROM/);
   });
 });

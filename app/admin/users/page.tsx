@@ -4,6 +4,8 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { CreateAccountForm } from "@/components/admin/AccountForms";
 import { AdminNav } from "@/components/admin/AdminNav";
 import { shanghaiDateTime } from "@/components/admin/format";
+import { ResendInvitationButton } from "@/components/admin/ResendInvitationButton";
+import { openInvitations } from "@/db/repo/account-mail";
 import { holderOptions, listAccounts } from "@/db/repo/admin";
 import { roles, type Locale } from "@/lib/enums";
 import { requirePageUser } from "@/app/session";
@@ -18,7 +20,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const user = await requirePageUser("write", "/admin/users");
   const t = await getTranslations("admin.users");
   const locale = (await getLocale()) as Locale;
-  const accounts = await listAccounts();
+  const [accounts, invitations] = await Promise.all([listAccounts(), openInvitations()]);
+  const ti = await getTranslations("admin.users.invitations");
   const deleted = (await searchParams).deleted;
   const roleOptions = roles.values.map((value) => ({ value, label: roles.label(value, locale) }));
   const company = (a: { holderName: string | null; holderNameZh: string | null }) =>
@@ -70,6 +73,42 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             </tbody>
           </table>
         </div>
+      </section>
+      <section className="panel" aria-labelledby="invitations-title">
+        <h2 id="invitations-title">{ti("title")}</h2>
+        <p className="muted">{ti("text")}</p>
+        {invitations.length === 0 ? (
+          <p className="empty-state">{ti("empty")}</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table admin-table" data-testid="invitations-table">
+              <thead>
+                <tr>
+                  <th scope="col">{ti("email")}</th>
+                  <th scope="col">{ti("state")}</th>
+                  <th scope="col">{ti("sentAt")}</th>
+                  <th scope="col">{ti("expiresAt")}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t("actions")}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {invitations.map((i) => (
+                  <tr key={i.userId} data-email={i.email} data-state={i.expired ? "expired" : "pending"}>
+                    <th scope="row">{i.email}</th>
+                    <td>{i.expired ? ti("expired") : ti("pending")}</td>
+                    <td className="nowrap">{shanghaiDateTime(i.sentAt, locale)}</td>
+                    <td className="nowrap">{shanghaiDateTime(i.expiresAt, locale)}</td>
+                    <td>
+                      <ResendInvitationButton userId={i.userId} email={i.email} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
       <section className="panel" aria-labelledby="new-account-title">
         <h2 id="new-account-title">{t("newTitle")}</h2>
