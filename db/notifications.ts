@@ -1,13 +1,15 @@
 import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
-import type { NotificationKind } from "../lib/enums";
+import { isLocale, type Locale, type NotificationKind, type Role } from "../lib/enums";
+import { appUrl } from "../lib/env";
 import {
-  deadlineRecipients, deadlineToNotify, notificationKey, recordationPhase, type NotificationParams,
+  deadlineRecipients, deadlineToNotify, notificationHref, notificationKey, notificationMail, recordationPhase, type NotificationParams,
 } from "../lib/notifications";
 import { openDeadline, type ProcedureStep } from "../lib/procedure";
 import { addMonths, todayInBeijing } from "../lib/recordations";
 import type { Scope } from "../lib/roles";
 import { UnknownHolidayYearError, type WorkingDayOverrides } from "../lib/working-days";
 import type { Engine } from "./engine";
+import { enqueueMail } from "./outbox";
 import { readOverrides, stepOfRow, type StoredStep } from "./procedure";
 
 // Notifications (issue 16, item 4; lib/notifications.ts has the rules): rows of the table
@@ -48,14 +50,28 @@ async function admins(e: Engine): Promise<Recipient[]> {
   return rows.map((r) => ({ id: r.id, holderId: null }));
 }
 
+/** The accounts' addresses, names, languages and roles (what their e-mail needs). */
+async function accountsOf(tx: Engine, ids: string[]): Promise<Map<string, { email: string; name: string; locale: Locale; role: Role }>> {
+  const out = new Map<string, { email: string; name: string; locale: Locale; role: Role }>();
+  if (ids.length === 0) return out;
+  const rows = await tx.all<{ id: string; email: string; name: string; locale: string; role: string }>(sql`
+    select id, email, name, locale, role from "user" where ${tx.say.inList(sql`id`, ids)}`);
+  for (const r of rows) out.set(r.id, { email: r.email, name: r.name, locale: isLocale(r.locale) ? r.locale : "en", role: r.role as Role });
+  return out;
+}
+
 /**
  * Writes notifications inside the caller's transaction, each at most once: a key already there
- * (another server's scan, a repeat) is skipped. Returns those written.
+ * (another server's scan, a repeat) is skipped. Each one written gets its e-mail in the outbox
+ * (db/outbox.ts enqueueMail), in the same transaction and under the same key, in the
+ * recipient's language (user.locale). Returns those written.
  */
 export async function insertNotifications(tx: Engine, rows: readonly NewNotification[], now: number): Promise<NewNotification[]> {
   if (!tx.inTransaction) throw new Error("Notifications are written inside the transaction of the event they tell of.");
   const { notifications: n } = tx.t;
   const written: NewNotification[] = [];
+  const people = await accountsOf(tx, [...new Set(rows.map((r) => r.userId))]);
+  const base = appUrl().replace(/\/+$/, "");
   for (const r of rows) {
     const inserted = await tx.db
       .insert(n)
@@ -65,7 +81,14 @@ export async function insertNotifications(tx: Engine, rows: readonly NewNotifica
       })
       .onConflictDoNothing({ target: n.key })
       .returning({ id: n.id });
-    if (inserted.length) written.push(r);
+    if (!inserted.length) continue;
+    written.push(r);
+    // its e-mail, in the same transaction, under the same key (unique in the outbox too)
+    const person = people.get(r.userId);
+    if (!person) continue;
+    const href = notificationHref({ kind: r.kind, caseId: r.caseId ?? null, recordationId: r.recordationId ?? null, params: r.params }, person.role);
+    const mail = notificationMail(person.locale, { name: person.name, kind: r.kind, params: r.params, url: href ? `${base}${href}` : null });
+    await enqueueMail(tx, { to: person.email, locale: person.locale, subject: mail.subject, text: mail.text, html: mail.html, dedupeKey: r.key }, now);
   }
   return written;
 }

@@ -9,8 +9,12 @@
 // - A recordation expiring is notified once when 6 months or less remain, once more when
 //   1 month or less remains (one first seen within a month gets only the second).
 
+import { createTranslator } from "use-intl/core";
+import en from "../messages/en.json";
+import zh from "../messages/zh.json";
 import type { Locale, NotificationKind, ProcedureDeadlineKind, Role } from "./enums";
 import { formatDate } from "./format";
+import { composeMail, mailTranslator, type MailText } from "./mail-texts";
 import { openDeadline, type OpenDeadline, type ProcedureStep } from "./procedure";
 import { addMonths } from "./recordations";
 import { addCalendarDays, endOfBeijingDay, isPast, isWorkingDay, type IsoDate, type WorkingDayOverrides } from "./working-days";
@@ -115,4 +119,27 @@ export function renderNotification(
     validTo: p.validTo ? formatDate(p.validTo, locale) : "",
   };
   return { title: t(`title.${textKey(n.kind, p)}`, values), text: t(`text.${textKey(n.kind, p)}`, values) };
+}
+
+// ---- e-mail ---------------------------------------------------------------------------------
+
+const catalogs = { en, zh } as const;
+
+/**
+ * The e-mail of a notification in the recipient's language (use-intl/core's translator: this
+ * runs in the writer's and the scanner's transactions, in code reader processes may load, where
+ * next-intl's root cannot). The link is `href` on the app's public address (APP_URL).
+ */
+export function notificationMail(
+  locale: Locale, input: { name: string; kind: NotificationKind; params: NotificationParams; url: string | null },
+): MailText {
+  const t = createTranslator({ locale, messages: catalogs[locale], namespace: "notifications", timeZone: "Asia/Shanghai" });
+  const { title, text } = renderNotification((key, values) => t(key as never, values as never), input, locale);
+  return composeMail(locale, {
+    subject: title,
+    greeting: mailTranslator(locale)("greeting", { name: input.name }),
+    paragraphs: [text],
+    link: input.url ? { label: t("mail.link"), url: input.url } : undefined,
+    after: [t("mail.why")],
+  });
 }

@@ -51,7 +51,7 @@ describe.each(ENGINES)("notifications on %s", (dialect) => {
         ({ id, name: id, email: `${id}@example.test`, role, holderId, createdAt: now, updatedAt: now });
       await tx.db.insert(users).values([
         user("u-admin-1", "admin"), user("u-admin-2", "admin"), user("u-analyst", "analyst"),
-        user("u-member-a1", "member", holderA), user("u-member-a2", "member", holderA), user("u-member-b", "member", holderB),
+        user("u-member-a1", "member", holderA), user("u-member-a2", "member", holderA), { ...user("u-member-b", "member", holderB), locale: "zh" },
       ]);
     });
   });
@@ -75,6 +75,8 @@ describe.each(ENGINES)("notifications on %s", (dialect) => {
     e.all<{ key: string; userId: string; kind: string; holderId: number | null; params: string }>(sql`
       select key, user_id as "userId", kind, holder_id as "holderId", params from notifications where case_id = ${caseId} order by key`);
   const total = async () => Number((await e.get<{ n: number }>(sql`select count(*) as n from notifications`))!.n);
+  /** the mails in the outbox: every notification written has one (under the same key) */
+  const mailCount = async () => Number((await e.get<{ n: number }>(sql`select count(*) as n from outbox`))!.n);
 
   let noticeCase = 0;
 
@@ -92,6 +94,19 @@ describe.each(ENGINES)("notifications on %s", (dialect) => {
     expect(rows.map((r) => Number(r.holderId))).toEqual([holderA, holderA, holderB]);
     // served on the make-up Sunday 2024-09-29: 09-30, 10-08, 10-09
     expect(JSON.parse(rows[0]!.params)).toEqual({ caseNo: "8600-2024-00001", lastDay: "2024-10-09" });
+    // each one's e-mail in the outbox, same key, in the recipient's language, linking to its inbox
+    const mails = await e.all<{ key: string; to: string; locale: string; subject: string; text: string }>(sql`
+      select dedupe_key as key, to_address as "to", locale, subject, text_body as text from outbox where dedupe_key like ${`notice:${stepId}:%`} order by dedupe_key`);
+    expect(mails.map((m) => [m.key, m.to, m.locale])).toEqual([
+      [`notice:${stepId}:u-member-a1`, "u-member-a1@example.test", "en"],
+      [`notice:${stepId}:u-member-a2`, "u-member-a2@example.test", "en"],
+      [`notice:${stepId}:u-member-b`, "u-member-b@example.test", "zh"],
+    ]);
+    expect(mails[0]!.subject).toBe("Detention notice on case 8600-2024-00001");
+    expect(mails[0]!.text).toContain("Answer by 24:00 Beijing time on October 9, 2024");
+    expect(mails[2]!.subject).toBe("案件8600-2024-00001扣留通知");
+    expect(mails[2]!.text).toContain("请于北京时间2024年10月9日24时前答复");
+    for (const m of mails) expect(m.text).toMatch(new RegExp(`/inbox/${noticeCase}\\n`));
   });
 
   it("a refused notice writes no notification (the step and its notifications are one transaction)", async () => {
@@ -110,6 +125,7 @@ describe.each(ENGINES)("notifications on %s", (dialect) => {
     ).rejects.toThrow(/999999/);
     expect(await total()).toBe(before);
     expect(await rowsOf(id)).toEqual([]);
+    expect(await mailCount()).toBe(await total());
   });
 
   it("the answer deadline one working day away: from 00:00 Beijing time of 10-08, to the members, once", async () => {
@@ -203,6 +219,10 @@ describe.each(ENGINES)("notifications on %s", (dialect) => {
     expect((await total()) - before).toBe(6);
     const keys = await e.all<{ key: string; n: number }>(sql`select key, count(*) as n from notifications group by key having count(*) > 1`);
     expect(keys).toEqual([]);
+    // one mail per notification, none twice
+    expect(await mailCount()).toBe(await total());
+    const unmatched = await e.all(sql`select n.key from notifications n where not exists (select 1 from outbox o where o.dedupe_key = n.key)`);
+    expect(unmatched).toEqual([]);
   }, 60_000);
 
   it("a member reads only what its scope still allows; marking read touches only its own", async () => {
