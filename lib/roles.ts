@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   keepRecordations: ["admin", "member"],
   /** the officers' list of open procedure deadlines and the holiday calendar (customs staff; members see their own cases' procedure on the case) */
   readProcedure: ["admin", "analyst"],
+  /** the inbox of detention notices on the own company's cases, and the answer to them (a right holder's people only) */
+  answerNotices: ["member"],
   /** create, edit, delete and restore cases; record procedure steps and edit the holiday calendar; approve, revoke and edit recordations; right holders and offices; accounts; the audit log */
   write: ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
