@@ -169,3 +169,13 @@ export async function recentAppAnswers(e: Engine, limit = 20): Promise<AppAnswer
     step: stepOfRow(r as never),
   }));
 }
+
+/** The live cases naming `holderId` that stand detained ex officio, the latest seized first (the demo seed's notices, seed/notices.ts). */
+export async function detainedExOfficioCases(e: Engine, holderId: number, limit: number): Promise<number[]> {
+  const rows = await e.all<{ caseId: number }>(sql`
+    select c.id as "caseId" from cases c
+    where c.deleted_at is null and c.status = 'detained' and c.protection_mode = 'ex_officio'
+      and c.id in (select h.case_id from case_right_holders h where h.right_holder_id = ${holderId})
+    order by c.seized_on desc, c.id desc limit ${limit}`);
+  return rows.map((r) => Number(r.caseId));
+}

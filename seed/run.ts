@@ -11,7 +11,7 @@ import { todayInBeijing } from "../lib/recordations";
 import { buildReference, FIRST_YEAR, generateCases, type GeneratedCase } from "./generate";
 import { recordationLinker } from "./recordation-links";
 import { generateRecordations } from "./recordations";
-import { demoNotices } from "./notices";
+import { demoNoticeCases, withDemoNotices } from "./notices";
 import { getsSteps, seedSteps, type CaseForSteps } from "./steps";
 
 export class NotEmptyError extends Error {
@@ -86,9 +86,8 @@ export async function seedDatabase(
     await writeCases(tx, writes(), { userId: null, audit: false, derived: "rebuild", validated: true });
     lap("derived");
     // their steps: each history ends in the status the case was written with, so no figure moves
-    await insertSteps(tx, seedSteps(stepped, options.seed));
-    // the demo member's inbox: notices served relative to the seed's clock (seed/notices.ts)
-    await insertSteps(tx, await demoNotices(tx, options.now ?? new Date()));
+    // (and the demo member's inbox: notices served relative to the seed's clock, seed/notices.ts)
+    await insertSteps(tx, withDemoNotices(seedSteps(stepped, options.seed), await demoNoticeCases(tx, stepped), options.now ?? new Date()));
     lap("steps");
     await markDemo(tx, { cases: count, seed: options.seed });
   }

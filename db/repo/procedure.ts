@@ -42,9 +42,9 @@ export type OpenDeadlineRow = {
 };
 
 /**
- * The officers' list: every live case with an open deadline or something due, the releases due
- * first (a passed answer period, Reg. Art. 16, among them), then the other overdue ones (the
- * longest overdue first); then the cases whose deadline runs into a year the calendar does
+ * The officers' list: every live case with an open deadline or something due: a passed answer
+ * period first (Reg. Art. 16), then the other releases due, then the other overdue ones (the
+ * longest overdue first within each); then the cases whose deadline runs into a year the calendar does
  * not know (nothing can be computed until it is entered); then by the deadline's end.
  */
 export async function listOpenDeadlines(now = new Date()): Promise<OpenDeadlineRow[]> {
@@ -61,9 +61,10 @@ export async function listOpenDeadlines(now = new Date()): Promise<OpenDeadlineR
     });
   }
   const end = (r: OpenDeadlineRow) => r.deadline?.endsAt.getTime() ?? r.latest.at.getTime();
+  // a passed answer period first (Reg. Art. 16: customs may not detain, the goods wait for their release), then the other releases due, then the rest overdue
+  const rank = (r: OpenDeadlineRow) => (r.view.due?.kind === "record_no_answer" ? 0 : r.releaseDue ? 1 : r.overdue ? 2 : 3);
   rows.sort((a, b) =>
-    Number(b.releaseDue) - Number(a.releaseDue) ||
-    Number(b.overdue) - Number(a.overdue) ||
+    rank(a) - rank(b) ||
     Number(b.view.unknownHolidayYear !== null) - Number(a.view.unknownHolidayYear !== null) ||
     end(a) - end(b) || a.caseNo.localeCompare(b.caseNo));
   return rows;
