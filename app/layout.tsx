@@ -71,7 +71,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           {user && (
             <form action={signOut} className="user-menu">
               <Link href="/account" title={t("auth.account")}>
-                {user.email} · {roles.label(user.role, locale as Locale)}
+                {user.email}
+                <span className="user-role"> · {roles.label(user.role, locale as Locale)}</span>
               </Link>
               <button type="submit">{t("auth.signOut")}</button>
             </form>

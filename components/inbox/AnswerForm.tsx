@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useId, useState } from "react";
+import { startTransition, useActionState, useEffect, useId, useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import { answerNoticeAction } from "@/app/actions/inbox";
 import type { ActionResult } from "@/app/actions/wrapper";
@@ -27,8 +27,8 @@ export function AnswerForm({ caseId, version, requiredBondFen, valueFen }: { cas
   const [answer, setAnswer] = useState<string>(typed.answer ?? "");
 
   useEffect(() => {
-    // answered (by this member or, in a race, by someone else): show the notice as it now stands
-    if (state?.ok || failure?.fieldErrors?._form) router.refresh();
+    // answered: show the notice as it now stands (a refusal stays in view until the member asks)
+    if (state?.ok) router.refresh();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state]);
 
@@ -59,9 +59,25 @@ export function AnswerForm({ caseId, version, requiredBondFen, valueFen }: { cas
   const message = formError();
 
   return (
-    <form action={action} className="step-form answer-form" data-testid="answer-form" key={version}>
+    <form
+      // submitted by hand, not as a form action: React resets a form after its action, which
+      // would drop the bond kind and the answer the member chose along with a refusal
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="step-form answer-form" data-testid="answer-form" key={version}
+    >
       {state?.ok && <p className="form-ok" role="status" data-testid="answer-saved">{t("saved")}</p>}
-      {message && <p className="form-error" role="alert" data-testid="answer-refused">{message}</p>}
+      {message && (
+        <p className="form-error" role="alert" data-testid="answer-refused">
+          {message}
+          {failure?.fieldErrors?._form && !["inbox.bond_below_required", "inbox.bond_required"].includes(failure.fieldErrors._form.code) && (
+            <> <button type="button" className="link-button" onClick={() => router.refresh()} data-testid="answer-reload">{t("reload")}</button></>
+          )}
+        </p>
+      )}
       <input type="hidden" name="caseId" value={caseId} />
       <input type="hidden" name="version" value={version} />
       <fieldset className="answer-choice">
