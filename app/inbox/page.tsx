@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { listNotices, type NoticeRow } from "@/db/repo/inbox";
 import { NoticeDeadline, NoticeStateBadge } from "@/components/inbox/NoticeFacts";
-import { holderAnswers, type Locale } from "@/lib/enums";
+import { bondKinds, holderAnswers, type Locale } from "@/lib/enums";
 import { formatDate, formatMoney } from "@/lib/format";
 import { beijingDateOf } from "@/lib/working-days";
 import { requirePageUser } from "../session";
@@ -56,7 +56,7 @@ export default async function InboxPage() {
                 ) : r.view.answer?.kind === "holder_answered" ? (
                   <>
                     {holderAnswers.label(r.view.answer.answer, locale)}
-                    {r.view.answer.bondKind && <><br /><span className="muted">{formatMoney(r.view.answer.bondFen ?? 0, locale)}</span></>}
+                    {r.view.answer.bondKind && <><br /><span className="muted">{formatMoney(r.view.answer.bondFen ?? 0, locale)} · {bondKinds.label(r.view.answer.bondKind, locale)}</span></>}
                     <br /><span className="muted">{dateTime(r.view.answer.at)}</span>
                   </>
                 ) : r.view.answer ? (

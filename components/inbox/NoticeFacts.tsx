@@ -16,10 +16,15 @@ export async function NoticeDeadline({ view, locale }: { view: NoticeView; local
   return (
     <span data-testid="notice-deadline">
       <time dateTime={view.deadline.endsAt.toISOString()}>{t("ends", { date: formatDate(view.deadline.lastDay, locale) })}</time>
-      <br />
-      <span className={view.deadline.passed ? "overdue" : "muted"} data-testid="notice-left">
-        {view.deadline.passed ? t("passed") : t("daysLeft", { count: view.deadline.workingDaysLeft, n: formatCount(view.deadline.workingDaysLeft, locale) })}
-      </span>
+      {/* the countdown while the notice waits for its answer; once answered or closed, the date alone */}
+      {(view.state === "open" || view.state === "overdue") && (
+        <>
+          <br />
+          <span className={view.deadline.passed ? "overdue" : "muted"} data-testid="notice-left">
+            {view.deadline.passed ? t("passed") : t("daysLeft", { count: view.deadline.workingDaysLeft, n: formatCount(view.deadline.workingDaysLeft, locale) })}
+          </span>
+        </>
+      )}
     </span>
   );
 }
