@@ -52,6 +52,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <li>
                 <Link href="/recordations">{t("nav.recordations")}</Link>
               </li>
+              {can(user.role, "answerNotices") && (
+                <li>
+                  <Link href="/inbox">{t("nav.inbox")}</Link>
+                </li>
+              )}
               {can(user.role, "readProcedure") && (
                 <li>
                   <Link href="/procedure">{t("nav.procedure")}</Link>

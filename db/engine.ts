@@ -158,7 +158,10 @@ class SqliteEngine implements Engine {
         throw error;
       }
     }
-    await this.turn();
+    // wait for the lock and take it in the same synchronous step: no await may come between the
+    // last check and the taking, or two transactions asked for in the same tick both take it
+    // (the second then fails: "cannot start a transaction within a transaction")
+    while (this.lock.held) await new Promise<void>((resolve) => this.lock.queue.push(resolve));
     this.lock.held = true;
     try {
       return await this.lock.scope.run(1, async () => {

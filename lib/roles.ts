@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   readProcedure: ["admin", "analyst"],
   /** one's own notifications (the header's bell, /notifications): every signed-in user; a member's are filtered by its scope again when read */
   readNotifications: ["admin", "analyst", "member"],
+  /** the inbox of detention notices on the own company's cases, and the answer to them (a right holder's people only) */
+  answerNotices: ["member"],
   /** create, edit, delete and restore cases; record procedure steps and edit the holiday calendar; approve, revoke and edit recordations; right holders and offices; accounts; the audit log */
   write: ["admin"],
 } as const satisfies Record<string, readonly Role[]>;

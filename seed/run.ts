@@ -11,6 +11,7 @@ import { todayInBeijing } from "../lib/recordations";
 import { buildReference, FIRST_YEAR, generateCases, type GeneratedCase } from "./generate";
 import { recordationLinker } from "./recordation-links";
 import { generateRecordations } from "./recordations";
+import { demoNoticeCases, withDemoNotices } from "./notices";
 import { getsSteps, seedSteps, type CaseForSteps } from "./steps";
 
 export class NotEmptyError extends Error {
@@ -30,7 +31,10 @@ function seedWrite(c: GeneratedCase, recordationIds: number[]): CaseWrite {
  * nothing. The same arguments give the same rows on both engines. A SQLite connection is
  * taken as its engine.
  */
-export async function seedDatabase(target: Engine | Connection, options: { cases: number; seed: number; reset?: boolean }): Promise<SeedResult> {
+export async function seedDatabase(
+  target: Engine | Connection,
+  options: { cases: number; seed: number; reset?: boolean; /** the seed's clock: the demo member's notices are served relative to it */ now?: Date },
+): Promise<SeedResult> {
   const e = "dialect" in target ? target : sqliteEngine(drizzleOf(target));
   const started = performance.now();
   if (!options.reset && !(await isEmpty(e))) {
@@ -82,7 +86,8 @@ export async function seedDatabase(target: Engine | Connection, options: { cases
     await writeCases(tx, writes(), { userId: null, audit: false, derived: "rebuild", validated: true });
     lap("derived");
     // their steps: each history ends in the status the case was written with, so no figure moves
-    await insertSteps(tx, seedSteps(stepped, options.seed));
+    // (and the demo member's inbox: notices served relative to the seed's clock, seed/notices.ts)
+    await insertSteps(tx, withDemoNotices(seedSteps(stepped, options.seed), await demoNoticeCases(tx, stepped), options.now ?? new Date()));
     lap("steps");
     await markDemo(tx, { cases: count, seed: options.seed });
   }

@@ -2,9 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { listOpenDeadlines, listOverrides } from "@/db/repo/procedure";
+import { listAppAnswers } from "@/db/repo/inbox";
 import { OverrideAdd, OverrideRemove } from "@/components/procedure/CalendarForms";
-import { procedureDeadlines, procedureSteps, releaseGrounds, type Locale } from "@/lib/enums";
-import { formatCount, formatDate } from "@/lib/format";
+import { ReleaseDueButton } from "@/components/inbox/ReleaseDueButton";
+import { bondKinds, holderAnswers, procedureDeadlines, procedureSteps, releaseGrounds, type Locale } from "@/lib/enums";
+import { PROCEDURE_CHIPS, chipOf, inChip } from "@/lib/inbox";
+import { formatCount, formatDate, formatMoney } from "@/lib/format";
 import { can } from "@/lib/roles";
 import { PACKAGE_YEARS } from "@/lib/working-days";
 import { requirePageUser } from "../session";
@@ -24,12 +27,16 @@ export async function generateMetadata(): Promise<Metadata> {
  * sees its own cases' procedure on each case): every open deadline, overdue first, with the case
  * waiting on it; and the holiday calendar for years chinese-days does not know (admins edit it).
  */
-export default async function ProcedurePage() {
+export default async function ProcedurePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePageUser("readProcedure", "/procedure");
   const t = await getTranslations("procedure");
+  const ti = await getTranslations("inbox");
   const locale = (await getLocale()) as Locale;
   const now = new Date();
-  const [all, overrides] = await Promise.all([listOpenDeadlines(now), listOverrides()]);
+  const chip = chipOf((await searchParams).show);
+  const [everyRow, overrides, answers] = await Promise.all([listOpenDeadlines(now), listOverrides(), listAppAnswers()]);
+  const counts = Object.fromEntries(PROCEDURE_CHIPS.map((c) => [c, everyRow.filter((r) => inChip(c, r.view)).length]));
+  const all = everyRow.filter((r) => inChip(chip, r.view));
   const overdue = all.filter((r) => r.overdue);
   const running = all.filter((r) => !r.overdue);
   const rows = [...overdue.slice(0, OVERDUE_SHOWN), ...running.slice(0, RUNNING_SHOWN)];
@@ -41,8 +48,52 @@ export default async function ProcedurePage() {
     <>
       <h1>{t("list.title")}</h1>
       <p className="lede">{t("list.lede")}</p>
+      <section className="panel" aria-labelledby="answers-title" data-testid="app-answers">
+        <h2 id="answers-title">{ti("officers.answersTitle")}</h2>
+        {answers.length === 0 ? (
+          <p className="muted">{ti("officers.answersNone")}</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="deadline-table" data-testid="app-answers-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("list.case")}</th>
+                  <th scope="col">{ti("col.answer")}</th>
+                  <th scope="col">{ti("officers.answeredBy")}</th>
+                  <th scope="col">{ti("officers.next")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {answers.map((a) => (
+                  <tr key={a.step.id} data-case={a.caseNo}>
+                    <th scope="row"><Link href={`/cases/${a.caseId}`}>{a.caseNo}</Link></th>
+                    <td>
+                      {a.step.kind === "holder_answered" && holderAnswers.label(a.step.answer, locale)}
+                      {a.step.kind === "holder_answered" && a.step.bondKind && (
+                        <><br /><span className="muted">{formatMoney(a.step.bondFen ?? 0, locale)} · {bondKinds.label(a.step.bondKind, locale)}</span></>
+                      )}
+                    </td>
+                    <td>{ti("officers.byAt", { user: a.email, at: dateTime(a.step.at.getTime()) })}</td>
+                    <td>{a.latest === "holder_answered" ? ti(a.step.kind === "holder_answered" && a.step.answer === "declines" ? "officers.nextRelease" : "officers.nextDetain") : procedureSteps.is(a.latest) ? procedureSteps.label(a.latest, locale) : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
       <section className="panel" aria-labelledby="deadlines-title">
         <h2 id="deadlines-title">{t("list.count", { count: all.length })}</h2>
+        <nav aria-label={ti("officers.chipsLabel")} className="chips" data-testid="procedure-chips">
+          {PROCEDURE_CHIPS.map((c) => (
+            <Link
+              key={c} href={c === "all" ? "/procedure" : `/procedure?show=${c}`} className="chip" aria-current={c === chip ? "page" : undefined}
+              data-chip={c}
+            >
+              {ti(`officers.chip.${c}`, { count: formatCount(counts[c] ?? 0, locale) })}
+            </Link>
+          ))}
+        </nav>
         <p className="muted" data-testid="deadline-counts">
           {t("list.split", { overdue: formatCount(overdue.length, locale), running: formatCount(running.length, locale) })}
           {rows.length < all.length && <> {t("list.shown", { shown: formatCount(rows.length, locale), total: formatCount(all.length, locale) })}</>}
@@ -60,11 +111,12 @@ export default async function ProcedurePage() {
                   <th scope="col">{t("list.lastDay")}</th>
                   <th scope="col">{t("list.left")}</th>
                   <th scope="col">{t("list.due")}</th>
+                  {admin && <th scope="col"><span className="visually-hidden">{ti("officers.release")}</span></th>}
                 </tr>
               </thead>
               <tbody>
                 {rows.map((r) => (
-                  <tr key={r.caseId} data-overdue={r.overdue ? "yes" : "no"} data-case={r.caseNo}>
+                  <tr key={r.caseId} data-overdue={r.overdue ? "yes" : "no"} data-release-due={r.releaseDue ? "yes" : "no"} data-case={r.caseNo}>
                     <th scope="row"><Link href={`/cases/${r.caseId}`}>{r.caseNo}</Link></th>
                     <td>
                       {procedureSteps.label(r.latest.kind, locale)}
@@ -82,7 +134,15 @@ export default async function ProcedurePage() {
                           ? t("due.release", { ground: releaseGrounds.label(r.view.due.ground, locale) })
                           : t(`due.${r.view.due.kind}`)
                         : "—"}
+                      {r.releaseDue && <><br /><strong className="release-due">{ti("officers.releaseDue")}</strong></>}
                     </td>
+                    {admin && (
+                      <td>
+                        {r.releaseDue && (
+                          <ReleaseDueButton caseId={r.caseId} caseNo={r.caseNo} version={r.version} withNoAnswer={r.view.due?.kind === "record_no_answer"} />
+                        )}
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>

@@ -15,14 +15,17 @@ import { StepForm } from "./StepForm";
  * officers' notes; analysts read; admins (case officers) record.
  */
 export async function ProcedureSection({
-  caseId, version, valueFen, steps, view, locale, who, canRecord, staff, now,
+  caseId, version, valueFen, steps, view, locale, who, canRecord, staff, now, inApp = null,
 }: {
   caseId: number; version: number; valueFen: number; steps: StoredStep[]; view: ProcedureView; locale: Locale;
   /** the label of each step's recorder (staff readers only) */
   who: Map<string, string> | null;
   canRecord: boolean; staff: boolean; now: Date;
+  /** the recorders among `who` that are a right holder's members: their answers were given in the app (staff readers only) */
+  inApp?: Set<string> | null;
 }) {
   const t = await getTranslations("procedure");
+  const ti = await getTranslations("inbox");
   const dateTime = (d: Date) =>
     new Intl.DateTimeFormat(locale === "zh" ? "zh-CN" : "en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" }).format(d);
   const deadline = view.deadline;
@@ -70,7 +73,9 @@ export async function ProcedureSection({
             <li key={s.id} data-kind={s.kind}>
               <span className="history-line">
                 <time dateTime={s.at.toISOString()}>{dateTime(s.at)}</time> — <strong>{procedureSteps.label(s.kind, locale)}</strong>
-                {staff && who && <> {t("by", { user: who.get(s.by) ?? t("staff") })}</>}
+                {staff && who && (inApp?.has(s.by)
+                  ? <> <span data-testid="answered-in-app">{ti("officers.answeredInApp", { user: who.get(s.by) ?? s.by, at: dateTime(new Date(s.recordedAt)) })}</span></>
+                  : <> {t("by", { user: who.get(s.by) ?? t("staff") })}</>)}
               </span>
               <ul className="step-facts">
                 {s.documentNo && <li>{t("documentNo", { no: s.documentNo })}</li>}

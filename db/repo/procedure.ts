@@ -5,6 +5,7 @@ import {
   type OverrideRow, type StoredStep,
 } from "../procedure";
 import { writeCases } from "../writer";
+import { isReleaseDue } from "../../lib/inbox";
 import { viewOf, type OpenDeadline, type ProcedureStep, type ProcedureView } from "../../lib/procedure";
 import type { DayOverride, IsoDate } from "../../lib/working-days";
 
@@ -36,11 +37,14 @@ export type OpenDeadlineRow = {
   deadline: (OpenDeadline & { workingDaysLeft: number; passed: boolean }) | null;
   /** the deadline has passed or something is due now */
   overdue: boolean;
+  /** the goods are due for release now (Reg. Arts. 16, 24): customs records it (lib/inbox.ts releaseDueSteps) */
+  releaseDue: boolean;
 };
 
 /**
- * The officers' list: every live case with an open deadline or something due, overdue first
- * (the longest overdue first); then the cases whose deadline runs into a year the calendar does
+ * The officers' list: every live case with an open deadline or something due: a passed answer
+ * period first (Reg. Art. 16), then the other releases due, then the other overdue ones (the
+ * longest overdue first within each); then the cases whose deadline runs into a year the calendar does
  * not know (nothing can be computed until it is entered); then by the deadline's end.
  */
 export async function listOpenDeadlines(now = new Date()): Promise<OpenDeadlineRow[]> {
@@ -53,11 +57,14 @@ export async function listOpenDeadlines(now = new Date()): Promise<OpenDeadlineR
     rows.push({
       caseId: p.caseId, caseNo: p.caseNo, version: p.version, latest: p.steps.at(-1)!, view, deadline: view.deadline,
       overdue: view.due !== null || (view.deadline?.passed ?? false),
+      releaseDue: isReleaseDue(view.due),
     });
   }
   const end = (r: OpenDeadlineRow) => r.deadline?.endsAt.getTime() ?? r.latest.at.getTime();
+  // a passed answer period first (Reg. Art. 16: customs may not detain, the goods wait for their release), then the other releases due, then the rest overdue
+  const rank = (r: OpenDeadlineRow) => (r.view.due?.kind === "record_no_answer" ? 0 : r.releaseDue ? 1 : r.overdue ? 2 : 3);
   rows.sort((a, b) =>
-    Number(b.overdue) - Number(a.overdue) ||
+    rank(a) - rank(b) ||
     Number(b.view.unknownHolidayYear !== null) - Number(a.view.unknownHolidayYear !== null) ||
     end(a) - end(b) || a.caseNo.localeCompare(b.caseNo));
   return rows;

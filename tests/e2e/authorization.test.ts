@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { servedNotice } from "./notice-fixtures";
 import { ensureRecordationFixtures, type RecordationFixtures } from "./recordation-fixtures";
 import { baseURL, openTestDatabase, sessionCookie, type DemoRole } from "./support";
 
@@ -19,9 +20,13 @@ let otherCase = 0;
 let holderId = 0;
 let otherHolderId = 0;
 let rec: RecordationFixtures;
+let ownNotice = 0;
+let otherNotice = 0;
 
 beforeAll(async () => {
   rec = ensureRecordationFixtures();
+  ownNotice = await servedNotice("matrix-own", true, 1);
+  otherNotice = await servedNotice("matrix-other", false, 1);
   const db = openTestDatabase();
   holderId = (db.prepare("select holder_id as id from user where email = 'member@demo.test'").get() as { id: number }).id;
   ownCase = (db.prepare(`select min(case_id) as id from case_right_holders l join cases c on c.id = l.case_id
@@ -78,6 +83,12 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["cases resting on another company's recordation", () => `/cases?recordation=${rec.other}`, everyone(200)],
   ["cases resting on no recordation (to complete)", () => "/?recordation=none", everyone(200)],
   ["notifications (each user its own)", () => "/notifications", everyone(200)],
+  ["inbox of detention notices", () => "/inbox", { anonymous: "login", member: 200, analyst: 403, admin: 403 }],
+  ["own company's notice", () => `/inbox/${ownNotice}`, { anonymous: "login", member: 200, analyst: 403, admin: 403 }],
+  ["another company's notice", () => `/inbox/${otherNotice}`, { anonymous: "login", member: 404, analyst: 403, admin: 403 }],
+  ["a notice that does not exist", () => "/inbox/99999999", { anonymous: "login", member: 404, analyst: 403, admin: 403 }],
+  ["a bad notice id", () => "/inbox/abc", { anonymous: "login", member: 404, analyst: 403, admin: 403 }],
+  ["procedure: releases due", () => "/procedure?show=release_due", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
   ["login page", () => "/login", { anonymous: 200, member: 307, analyst: 307, admin: 307 }],
   ["admin: e-mail outbox", () => "/admin/outbox", adminsOnly],
   ["forgot password (public)", () => "/login/forgot", { anonymous: 200, member: 200, analyst: 200, admin: 200 }],
@@ -279,6 +290,8 @@ describe("server actions", () => {
       "markNotificationsReadAction",
       // e-mail: the outbox, invitations, password reset by e-mail
       "retryMailAction", "resendInvitationAction", "requestResetAction", "resetWithLinkAction",
+      // the inbox
+      "answerNoticeAction", "releaseDueAction",
     ].sort());
   });
 
@@ -489,6 +502,35 @@ describe("server actions", () => {
       expect(verdict(await invoke(actions.get("markNotificationsReadAction")!, who, { id: "all" }, "/notifications"))).toBe("ran");
       expect(readAt(ids.get(who)!), `${who}'s own, after "all"`).not.toBeNull();
     }
+  });
+
+  it("answerNoticeAction: members only (their own company's notice); releaseDueAction: admin only", async () => {
+    const version = () => String(one<{ v: number }>("select version as v from cases where id = ?", caseId).v);
+    const steps = () => one<{ n: number }>("select count(*) as n from case_steps where case_id = ?", caseId).n;
+    // the officer serves a notice on the matrix's case (the member's company's), now in Beijing time
+    const beijingNow = new Date(Date.now() + 8 * 3600_000 - 60_000).toISOString().slice(0, 16);
+    await invoke({ ...actions.get("recordStepAction")!, path: `/cases/${caseId}` }, "admin", { caseId: String(caseId), version: version(), kind: "notice_sent", at: beijingNow, documentNo: "TZ-MATRIX" });
+    expect(one<{ k: string }>("select kind as k from case_steps where case_id = ? order by id desc limit 1", caseId).k).toBe("notice_sent");
+    const got: Record<string, string> = {};
+    for (const who of WHO) {
+      const before = steps();
+      const answer = await invoke({ ...actions.get("answerNoticeAction")!, path: `/inbox/${caseId}` }, who, { caseId: String(caseId), version: version(), answer: "declines", confirm: "yes" });
+      got[who] = verdict(answer);
+      expect(steps(), `an answer by ${who}`).toBe(before + (who === "member" ? 1 : 0));
+    }
+    expect(got).toEqual({ anonymous: "login", member: "ran", analyst: "forbidden", admin: "forbidden" });
+    // another company's notice: the member's answer finds nothing (as a missing one), nothing changes
+    const otherSteps = one<{ n: number }>("select count(*) as n from case_steps where case_id = ?", otherNotice).n;
+    const otherVersion = String(one<{ v: number }>("select version as v from cases where id = ?", otherNotice).v);
+    const taken = await invoke({ ...actions.get("answerNoticeAction")!, path: `/inbox/${ownNotice}` }, "member", { caseId: String(otherNotice), version: otherVersion, answer: "declines", confirm: "yes" });
+    expect(taken.body).toMatch(/"error":"not_found"/);
+    expect(one<{ n: number }>("select count(*) as n from case_steps where case_id = ?", otherNotice).n).toBe(otherSteps);
+    // the holder declined: the release is due, recorded by an admin only
+    await writeMatrix(
+      "releaseDueAction",
+      () => ({ caseId: String(caseId), version: version(), confirm: "yes" }),
+      () => one<{ k: string }>("select kind as k from case_steps where case_id = ? order by id desc limit 1", caseId).k === "released",
+    );
   });
 
   describe("recordations", () => {

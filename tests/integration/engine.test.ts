@@ -92,4 +92,19 @@ describe.each(ENGINES)("the engine interface on %s", (dialect) => {
     expect((await inserted).length).toBe(1);
     expect(await e.get(sql`select name from ${h} where name = 'Outside'`)).toEqual({ name: "Outside" });
   });
+
+  it("runs transactions asked for in the same tick one after the other, each whole", async () => {
+    // two members answering one notice at once met this: on SQLite both took the write lock
+    // and the second failed ("cannot start a transaction within a transaction")
+    const h = e.t.rightHolders;
+    const names = ["Tick A", "Tick B", "Tick C"];
+    const done = await Promise.all(names.map((name) => e.transaction(async (tx) => {
+      await tx.db.insert(h).values({ name, country: "US", industry: "luxury" });
+      await new Promise((resolve) => setImmediate(resolve));
+      return (await tx.all<{ name: string }>(sql`select name from ${h} where name like 'Tick %'`)).length;
+    })));
+    // SQLite: one after the other (each sees those before it); PostgreSQL: side by side
+    if (dialect === "sqlite") expect(done.sort()).toEqual([1, 2, 3]);
+    expect((await e.all(sql`select name from ${h} where name like 'Tick %'`)).length).toBe(3);
+  });
 });

@@ -6,6 +6,7 @@ import { getCase, historyNames, type CaseDetail } from "@/db/repo/cases";
 import { caseRecordations } from "@/db/repo/recordations";
 import { userLabels } from "@/db/repo/accounts";
 import { getProcedure } from "@/db/repo/procedure";
+import { appAnswerers } from "@/db/repo/inbox";
 import { ProcedureSection } from "@/components/procedure/ProcedureSection";
 import { DeleteCaseButton } from "@/components/forms/DeleteCaseButton";
 import { HistoryChanges } from "@/components/forms/HistoryChanges";
@@ -59,6 +60,8 @@ export default async function CasePage({ params, searchParams }: {
   const now = new Date();
   const procedure = await getProcedure(c.id, now);
   const stepWho = showChanges ? await userLabels(procedure.steps.map((s) => s.by)) : null;
+  // answers a right holder's member gave in the app (staff only: a member sees no account)
+  const inApp = showChanges ? await appAnswerers(procedure.steps.filter((s) => s.kind === "holder_answered").map((s) => s.by)) : null;
   const recordations = await caseRecordations(scope, c.id);
 
   const sections: { title: string; rows: [string, React.ReactNode][] }[] = [
@@ -147,6 +150,7 @@ export default async function CasePage({ params, searchParams }: {
           version={c.version}
           valueFen={c.valueFen}
           steps={procedure.steps}
+          inApp={inApp}
           view={procedure.view}
           locale={locale}
           who={stepWho}
