@@ -196,19 +196,4 @@ export async function removeAttachment(e: Engine, writer: AttachmentWriter, case
   });
 }
 
-/** Demo files, written by the seed in one statement per batch (no audit: generated data, not anyone's change). */
-export async function insertSeedAttachments(tx: Engine, rows: (NewAttachment & { caseId: number; holderId: number | null; shared: boolean; createdAt: number })[]): Promise<void> {
-  const a = tx.t.caseAttachments;
-  for (let i = 0; i < rows.length; i += 100) {
-    await tx.db.insert(a).values(
-      rows.slice(i, i + 100).map((r) => ({
-        caseId: r.caseId, holderId: r.holderId, kind: r.kind, caption: r.caption, fileName: r.fileName, contentType: r.contentType,
-        bytes: r.data.byteLength, sha256: r.sha256, width: r.width, height: r.height, shared: r.shared,
-        data: Buffer.from(r.data), thumbnail: r.thumbnail ? Buffer.from(r.thumbnail) : null,
-        createdAt: r.createdAt, createdBy: null, updatedAt: r.createdAt, updatedBy: null,
-      })),
-    );
-  }
-}
-
 export type { AttachmentKind };
