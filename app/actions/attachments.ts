@@ -14,10 +14,12 @@ const id = z.coerce.number({ error: "not_found" }).int("not_found").positive("no
 
 export const updateAttachmentAction = defineAction({
   permission: "addAttachments",
-  schema: z.object({ caseId: id, id }).and(attachmentEdit),
+  // `shareable`: the form had the sharing box (customs), so an unticked box (sent as nothing) means "not shared"
+  schema: z.object({ caseId: id, id, shareable: z.literal("1").optional() }).and(attachmentEdit),
   revalidate: ["/cases"],
   run: async (input, { user }) => {
-    await updateAttachment(user, input.caseId, input.id, { kind: input.kind, caption: input.caption, shared: input.shared });
+    const shared = input.shareable ? input.shared === true : undefined;
+    await updateAttachment(user, input.caseId, input.id, { kind: input.kind, caption: input.caption, shared });
     return { id: input.id };
   },
 });

@@ -6,6 +6,8 @@ import { getCase, historyNames, type CaseDetail } from "@/db/repo/cases";
 import { caseRecordations } from "@/db/repo/recordations";
 import { userLabels } from "@/db/repo/accounts";
 import { getProcedure } from "@/db/repo/procedure";
+import { listAttachments } from "@/db/repo/attachments";
+import { Gallery } from "@/components/attachments/Gallery";
 import { ProcedureSection } from "@/components/procedure/ProcedureSection";
 import { DeleteCaseButton } from "@/components/forms/DeleteCaseButton";
 import { HistoryChanges } from "@/components/forms/HistoryChanges";
@@ -60,6 +62,8 @@ export default async function CasePage({ params, searchParams }: {
   const procedure = await getProcedure(c.id, now);
   const stepWho = showChanges ? await userLabels(procedure.steps.map((s) => s.by)) : null;
   const recordations = await caseRecordations(scope, c.id);
+  // the files this reader may see (a member: its own company's and those customs shared)
+  const attachments = (await listAttachments(scope, c.id)) ?? [];
 
   const sections: { title: string; rows: [string, React.ReactNode][] }[] = [
     {
@@ -154,6 +158,7 @@ export default async function CasePage({ params, searchParams }: {
           staff={showChanges}
           now={now}
         />
+        <Gallery caseId={c.id} initial={attachments} canAdd={can(user.role, "addAttachments")} staffEditor={admin} />
         <section className="panel">
           <h2>{t("rightHolders")}</h2>
           <ul className="holders" data-testid="case-holders">
