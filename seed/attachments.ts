@@ -9,7 +9,7 @@ import { KUNMING } from "./reference";
 // (drawn, not photographed: nothing real is shown), and one generated detention notice as a
 // small PDF, reused across Kunming's cases of 2016-01-01 … 2017-06-07 (the published period),
 // four or five files a case; captions in Chinese, as Kunming's officers write them. Cases are not touched, so every published figure stays as it was.
-// The pictures are drawn once per process (about a second) and kept.
+// The pictures are drawn once per process (about half a second) and kept.
 
 export const ATTACHMENT_PERIOD = { from: "2016-01-01", to: "2017-06-07" } as const;
 
