@@ -68,9 +68,10 @@ export function AttachmentCard({ attachment: a, caseId, editable, canShare, onOp
     <li className="attachment" data-testid="attachment" data-id={a.id} data-kind={a.kind}>
       {pdf ? (
         <a className="attachment-preview document" href={fileUrl(caseId, a.id, "download")} download aria-label={t("download", { name: label })}>
-          <span aria-hidden="true" className="document-icon">
-            ⎙
-          </span>
+          <svg aria-hidden="true" className="document-icon" viewBox="0 0 24 24" width="44" height="44">
+            <path d="M6 2h8l5 5v15H6z" fill="#fff" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
+            <path d="M14 2v5h5M9 12h7M9 15h7M9 18h5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+          </svg>
           <span>{t("document")}</span>
         </a>
       ) : (

@@ -59,7 +59,14 @@ export function Gallery({ caseId, initial, canAdd, staffEditor }: GalleryProps) 
         if (event.lengthComputable) update({ percent: Math.round((event.loaded / event.total) * 100) });
       };
       request.onload = () => {
-        if (request.status === 201) update({ state: "done", percent: 100 });
+        if (request.status === 201) {
+          // the name as kept (any path the browser sent dropped, the content's extension)
+          let kept = file.name;
+          try {
+            kept = (JSON.parse(request.responseText) as { fileName?: string }).fileName ?? kept;
+          } catch {}
+          update({ state: "done", percent: 100, name: kept });
+        }
         else {
           let code = "failed";
           try {

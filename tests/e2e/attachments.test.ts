@@ -72,7 +72,7 @@ describe("a case's files in Chromium", () => {
       { name: "invoice.jpg", mimeType: "image/jpeg", buffer: Buffer.from("<!doctype html><script>alert(1)</script>") },
     ]);
     const uploads = gallery.getByTestId("uploads");
-    await expect.poll(() => uploads.locator("li[data-state='done']").count()).toBe(1);
+    await expect.poll(() => uploads.locator("li[data-state='done']").textContent()).toBe(`carton-${stamp}.jpg added`);
     await expect.poll(() => uploads.locator("li[data-state='failed']").textContent()).toContain("invoice.jpg was not added: it is not a JPEG, PNG or WebP picture or a PDF document");
     await expect.poll(() => gallery.getByTestId("attachment").count()).toBe(before + 1);
     expect(count("case_id = ?", caseId)).toBe(before + 1);
@@ -146,6 +146,8 @@ describe("a case's files in Chromium", () => {
     await adminPage.keyboard.press("ArrowLeft");
     await expect.poll(position).toBe(first);
     await expectNoSeriousAxeViolations(adminPage);
+    await adminPage.keyboard.press("ArrowRight");
+    await expect.poll(position).not.toBe(first);
     await adminPage.screenshot({ path: "/work/notes/shots/attach-viewer.png" });
     await adminPage.keyboard.press("Escape");
     await expect.poll(() => viewer.count()).toBe(0);
