@@ -113,6 +113,7 @@ export const config = {
   // everything but Next's build output and the icons (next.config.js gives those their
   // headers), and the uploads (the import, a case's attachments): the proxy would buffer their
   // bodies and cut them at 10 MB (Next's proxyClientMaxBodySize); those routes read at most
-  // 50 MB and 20 MB themselves, streaming, and next.config.js gives them the API's headers
-  matcher: ["/((?!_next/static/|_next/image|icon\\.svg|favicon\\.ico|api/admin/import$|api/cases/[^/]+/attachments$).*)"],
+  // 50 MB and 20 MB themselves, streaming, and next.config.js gives them the API's headers (a
+  // case id of digits only: any other address, a broken %-escape too, still meets the proxy)
+  matcher: ["/((?!_next/static/|_next/image|icon\\.svg|favicon\\.ico|api/admin/import$|api/cases/[0-9]+/attachments$).*)"],
 };
