@@ -24,14 +24,14 @@ const nextConfig = {
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },
-      // the import upload bypasses proxy.ts (see its matcher): the API's policy and caching here
-      {
-        source: "/api/admin/import",
+      // the uploads bypass proxy.ts (see its matcher): the API's policy and caching here
+      ...["/api/admin/import", "/api/cases/:id/attachments"].map((source) => ({
+        source,
         headers: [
-          { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" },
+          { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox" },
           { key: "Cache-Control", value: "private, no-store" },
         ],
-      },
+      })),
     ];
   },
 };

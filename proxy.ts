@@ -41,7 +41,10 @@ function pagePolicy(nonce: string, options: { dev?: boolean; secure?: boolean } 
   ].join("; ");
 }
 
-const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+// sandbox: a stored file served by the API (a case's attachment, a mark image) runs nothing even
+// if a browser were made to open it as a page; this policy replaces the route's own, so it must
+// say everything the file routes need
+const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox";
 
 const HSTS = "max-age=31536000";
 
@@ -108,8 +111,9 @@ export async function proxy(request: NextRequest) {
 
 export const config = {
   // everything but Next's build output and the icons (next.config.js gives those their
-  // headers), and the import upload: the proxy would buffer its body and cut it at 10 MB
-  // (Next's proxyClientMaxBodySize); that route reads at most 50 MB itself, streaming, and
-  // next.config.js gives it the API's headers
-  matcher: ["/((?!_next/static/|_next/image|icon\\.svg|favicon\\.ico|api/admin/import$).*)"],
+  // headers), and the uploads (the import, a case's attachments): the proxy would buffer their
+  // bodies and cut them at 10 MB (Next's proxyClientMaxBodySize); those routes read at most
+  // 50 MB and 20 MB themselves, streaming, and next.config.js gives them the API's headers (a
+  // case id of digits only: any other address, a broken %-escape too, still meets the proxy)
+  matcher: ["/((?!_next/static/|_next/image|icon\\.svg|favicon\\.ico|api/admin/import$|api/cases/[0-9]+/attachments$).*)"],
 };

@@ -7,6 +7,7 @@ import { withPostgresChangeLogPaused } from "./postgres/change-log";
 import { restartPostgresIdentities } from "./postgres/bulk";
 import { withSqliteChangeLogPaused } from "./sqlite/change-log";
 import { sqliteConnectionOf } from "./engine";
+import type { SeedAttachment } from "../seed/attachments";
 
 // The demo seed's housekeeping: is the database empty, wipe it, load the reference data
 // (offices, right holders, campaigns), mark it as demo data. The seed's cases go through the
@@ -41,7 +42,7 @@ export async function deleteAllData(tx: Engine): Promise<void> {
   await withChangeLogPaused(tx, async () => {
     const t = tx.t;
     const search = tx.dialect === "sqlite" ? [sql`cases_fts`, sql`cases_redacted_fts`] : [sql`cases_search`];
-    for (const table of [...search, t.notifications, t.auditLog, t.caseSteps, t.caseRecordations, t.caseRightHolders, t.cases, t.recordationImages, t.recordationParties, t.recordations, t.sessions, t.accounts, t.invitations, t.outbox, t.users, t.signInFailures, t.campaigns, t.rightHolders, t.customsOffices]) {
+    for (const table of [...search, t.notifications, t.auditLog, t.caseAttachments, t.caseSteps, t.caseRecordations, t.caseRightHolders, t.cases, t.recordationImages, t.recordationParties, t.recordations, t.sessions, t.accounts, t.invitations, t.outbox, t.users, t.signInFailures, t.campaigns, t.rightHolders, t.customsOffices]) {
       await tx.run(sql`delete from ${table}`);
     }
     // app_meta keeps what is not data (the session secret); the demo mark goes
@@ -98,4 +99,19 @@ export async function isDemo(e: Engine): Promise<boolean> {
 export async function markDemo(e: Engine, info: { cases: number; seed: number }): Promise<void> {
   const value = JSON.stringify({ ...info, seededAt: new Date().toISOString() });
   await e.run(sql`insert into ${e.t.appMeta} (key, value) values (${DEMO_META_KEY}, ${value}) on conflict(key) do update set value = excluded.value`);
+}
+
+/** Demo files, written by the seed in one statement per batch (no audit: generated data, not anyone's change). */
+export async function insertSeedAttachments(tx: Engine, rows: readonly SeedAttachment[]): Promise<void> {
+  const a = tx.t.caseAttachments;
+  for (let i = 0; i < rows.length; i += 100) {
+    await tx.db.insert(a).values(
+      rows.slice(i, i + 100).map((r) => ({
+        caseId: r.caseId, holderId: r.holderId, kind: r.kind, caption: r.caption, fileName: r.fileName, contentType: r.contentType,
+        bytes: r.data.byteLength, sha256: r.sha256, width: r.width, height: r.height, shared: r.shared,
+        data: Buffer.from(r.data), thumbnail: r.thumbnail ? Buffer.from(r.thumbnail) : null,
+        createdAt: r.createdAt, createdBy: null, updatedAt: r.createdAt, updatedBy: null,
+      })),
+    );
+  }
 }

@@ -5,9 +5,10 @@ import * as schema from "./sqlite/schema";
 // What `npm run db:copy` copies (db/copy.ts), engine-neutral: every table of the schema, in
 // an order where each row's references are already there, its columns by name (the same on
 // both engines, tests/integration/postgres-schema.test.ts), and how each column's values
-// travel: as SQLite stores them (integers, 0/1 booleans, milliseconds, JSON as its text).
+// travel: as SQLite stores them (integers, 0/1 booleans, milliseconds, JSON as its text,
+// files as bytes).
 
-export type ColumnKind = "integer" | "boolean" | "text" | "json";
+export type ColumnKind = "integer" | "boolean" | "text" | "json" | "bytes";
 export type CopyTable = { name: string; columns: { name: string; kind: ColumnKind }[]; order: string };
 
 const TABLES: [SQLiteTable, string][] = [
@@ -30,6 +31,8 @@ const TABLES: [SQLiteTable, string][] = [
   [schema.recordationImages, "recordation_id"],
   [schema.caseRecordations, "case_id, recordation_id"],
   [schema.caseSteps, "id"],
+  // files as bytes (blob / bytea): the copy holds them byte for byte
+  [schema.caseAttachments, "id"],
   [schema.workingDayOverrides, "date"],
   [schema.notifications, "id"],
   [schema.auditLog, "id"],
@@ -43,7 +46,7 @@ export const COPY_TABLES: CopyTable[] = TABLES.map(([table, order]) => ({
   order,
   columns: Object.values(getTableColumns(table)).map((c) => ({
     name: c.name,
-    kind: c.columnType === "SQLiteBoolean" ? "boolean" : c.columnType === "SQLiteTextJson" ? "json" : c.dataType === "string" ? "text" : "integer",
+    kind: c.columnType === "SQLiteBoolean" ? "boolean" : c.columnType === "SQLiteBlobBuffer" ? "bytes" : c.columnType === "SQLiteTextJson" ? "json" : c.dataType === "string" ? "text" : "integer",
   })),
 }));
 
@@ -57,6 +60,7 @@ export const IDENTITY_COLUMNS: [table: string, column: string][] = [
   ["recordation_parties", "id"],
   ["case_steps", "id"],
   ["notifications", "id"],
+  ["case_attachments", "id"],
   ["audit_log", "id"],
   ["outbox", "id"],
   ["case_changes", "seq"],
@@ -65,7 +69,7 @@ export const IDENTITY_COLUMNS: [table: string, column: string][] = [
 /** app_meta's row that pauses the change log inside a bulk load's transaction (migration 0011). */
 export const PAUSE_KEY = "case_changes";
 
-export type Row = (string | number | null)[];
+export type Row = (string | number | Uint8Array | null)[];
 
 /** The figures both sides must agree on: rows per table and the dashboard's totals. */
 export type Figures = {

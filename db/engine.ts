@@ -62,6 +62,8 @@ export type Dialectal = {
   ilike(column: SQL, pattern: string): SQL;
   /** a boolean literal */
   bool(value: boolean): SQL;
+  /** after a select in a write transaction: the rows read stay locked until it ends */
+  forUpdate: SQL;
 };
 
 /** A JSON value as read from either engine (SQLite gives text, PostgreSQL the parsed value). */
@@ -89,6 +91,7 @@ const postgresSays: Dialectal = {
   bool(value) {
     return value ? sql`true` : sql`false`;
   },
+  forUpdate: sql` for update`,
 };
 
 // ---- SQLite ---------------------------------------------------------------------------------

@@ -251,6 +251,19 @@ export const notificationKinds = defineEnum({
   recordation_expiring_1m: { en: "Recordation expires in 1 month", zh: "备案1个月后到期" },
 });
 export type NotificationKind = (typeof notificationKinds.values)[number];
+/** What a file attached to a case is (issue 17): photos of the goods and the procedure's documents. */
+export const attachmentKinds = defineEnum({
+  goods_photo: { en: "Photo of the goods", zh: "货物照片" },
+  packaging: { en: "Packaging", zh: "包装" },
+  detention_notice: { en: "Detention notice", zh: "扣留通知书" },
+  holder_answer: { en: "Right holder's answer / identification report", zh: "权利人回复／侵权认定报告" },
+  bond_receipt: { en: "Bond receipt", zh: "担保收据" },
+  determination: { en: "Determination", zh: "侵权认定书" },
+  penalty_decision: { en: "Penalty decision", zh: "行政处罚决定书" },
+  destruction_record: { en: "Destruction record", zh: "销毁记录" },
+  other: { en: "Other", zh: "其他" },
+});
+export type AttachmentKind = (typeof attachmentKinds.values)[number];
 
 // Who a signed-in user is, for the access rules of DESIGN.md (lib/roles.ts).
 export const roles = defineEnum({
@@ -276,5 +289,5 @@ export function isLocale(value: unknown): value is Locale {
 /** Every enumeration by name, for code that treats them alike (catalog checks, filters). */
 export const ENUMS = {
   infringementTypes, goodsCategories, industries, directions, channels, transports,
-  protectionModes, caseStatuses, disposals, auditActions, roles,
+  protectionModes, caseStatuses, disposals, auditActions, roles, attachmentKinds,
 } as const;

@@ -17,7 +17,6 @@ export const VALIDITY_YEARS = 10;
 /** "Expiring" means within this many months of the valid-to date: the renewal window. */
 export const EXPIRING_MONTHS = 6;
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
-export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
 export const MAX_PARTIES = 50;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -196,14 +195,6 @@ export function parseRecordationFilters(params: Record<string, string | string[]
     else ignored.push("page");
   }
   return { filters, ignored };
-}
-
-/** The first bytes of PNG, JPEG and WebP files: the type is read from the bytes, not trusted from the upload. */
-export function sniffImageType(bytes: Uint8Array): (typeof IMAGE_TYPES)[number] | null {
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return "image/png";
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
-  if (bytes.length >= 12 && String.fromCharCode(...bytes.slice(0, 4)) === "RIFF" && String.fromCharCode(...bytes.slice(8, 12)) === "WEBP") return "image/webp";
-  return null;
 }
 
 export { recordationPartyKinds };

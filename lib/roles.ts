@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   readRecordations: ["admin", "analyst", "member"],
   /** record a right, renew it, name its licensees and consignors: a member for its own company; admins for any */
   keepRecordations: ["admin", "member"],
+  /** add files to a case: admins to any case, a member to its own company's cases (its files then seen by its company and customs only) */
+  addAttachments: ["admin", "member"],
   /** the officers' list of open procedure deadlines and the holiday calendar (customs staff; members see their own cases' procedure on the case) */
   readProcedure: ["admin", "analyst"],
   /** one's own notifications (the header's bell, /notifications): every signed-in user; a member's are filtered by its scope again when read */

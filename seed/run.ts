@@ -1,4 +1,4 @@
-import { deleteAllData, insertRecordations, insertReference, isEmpty, markDemo } from "../db/bulk";
+import { deleteAllData, insertRecordations, insertSeedAttachments, insertReference, isEmpty, markDemo } from "../db/bulk";
 import { sqliteEngine, type Engine } from "../db/engine";
 import { withPostgresChangeLogPaused } from "../db/postgres/change-log";
 import { refreshPlannerStatistics } from "../db/sqlite/engine";
@@ -13,6 +13,7 @@ import { recordationLinker } from "./recordation-links";
 import { generateRecordations } from "./recordations";
 import { demoNoticeCases, withDemoNotices } from "./notices";
 import { getsSteps, seedSteps, type CaseForSteps } from "./steps";
+import { getsAttachments, seedAttachments, type CaseForAttachments } from "./attachments";
 
 export class NotEmptyError extends Error {
   override name = "NotEmptyError";
@@ -42,7 +43,7 @@ export async function seedDatabase(
   }
   const reference = buildReference();
   let count = 0;
-  const phases = { insert: 0, derived: 0, steps: 0, analyze: 0 };
+  const phases = { insert: 0, derived: 0, steps: 0, attachments: 0, analyze: 0 };
   let mark = performance.now();
   const lap = (phase: keyof typeof phases) => {
     const now = performance.now();
@@ -73,10 +74,13 @@ export async function seedDatabase(
     // data, not anyone's change), checked by the generator, derived figures rebuilt at the end
     // the cases that get procedure steps (seed/steps.ts), kept as the generator made them
     const stepped: CaseForSteps[] = [];
+    // and the cases that get demo files (seed/attachments.ts)
+    const attached: CaseForAttachments[] = [];
     function* writes(): Generator<CaseWrite> {
       for (const batch of generateCases({ cases: options.cases, seed: options.seed, reference })) {
         for (const c of batch) {
           if (getsSteps(c)) stepped.push(c);
+          if (getsAttachments(c)) attached.push({ id: c.id, caseNo: c.caseNo, seizedOn: c.seizedOn, rightHolderIds: c.rightHolderIds, createdAt: c.createdAt });
           yield seedWrite(c, linksOf(c));
         }
         count += batch.length;
@@ -89,6 +93,9 @@ export async function seedDatabase(
     // (and the demo member's inbox: notices served relative to the seed's clock, seed/notices.ts)
     await insertSteps(tx, withDemoNotices(seedSteps(stepped, options.seed), await demoNoticeCases(tx, stepped), options.now ?? new Date()));
     lap("steps");
+    // their files: no case row changes, so the published figures stay as they were
+    await insertSeedAttachments(tx, await seedAttachments(attached, options.seed));
+    lap("attachments");
     await markDemo(tx, { cases: count, seed: options.seed });
   }
   if (e.dialect === "sqlite") refreshPlannerStatistics(e.db.$client);

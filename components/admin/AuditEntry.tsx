@@ -111,6 +111,11 @@ export function AuditRecord({ row, t }: { row: AuditRow; t: Translate }) {
     what = <Link href={`/recordations/${row.entityId}`}>{String(a.number ?? b.number ?? `#${row.entityId}`)}</Link>;
   } else if (row.entity === "user") {
     what = String(a.email ?? b.email ?? `#${row.entityId}`);
+  } else if (row.entity === "attachment") {
+    // a case's file: its name, on the case it belongs (belonged) to
+    const caseId = Number(a.caseId ?? b.caseId);
+    const name = String(a.fileName ?? b.fileName ?? `#${row.entityId}`);
+    what = Number.isSafeInteger(caseId) && caseId > 0 ? <Link href={`/cases/${caseId}`}>{name}</Link> : name;
   }
   return (
     <>

@@ -77,9 +77,11 @@ export class PostgresCopySource {
 }
 
 /** A value in COPY's text format. */
-function copyText(value: string | number | null): string {
+function copyText(value: string | number | Uint8Array | null): string {
   if (value === null) return "\\N";
   if (typeof value === "number") return String(value);
+  // bytea in its hex form, the backslash doubled as COPY's text format escapes it
+  if (value instanceof Uint8Array) return `\\\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex")}`;
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
 }
 

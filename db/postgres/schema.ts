@@ -13,6 +13,7 @@ import {
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 import {
+  attachmentKinds,
   auditActions,
   caseStatuses,
   channels,
@@ -53,6 +54,8 @@ const epochMs = customType<{ data: Date; driverData: string | number }>({
 });
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+/** A file's bytes (SQLite's blob): node-postgres reads bytea as a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 
 /** `column IN ('a','b',…)` from an enum list: the database refuses what the app would refuse. */
 function oneOf(column: AnyPgColumn, values: readonly string[]): SQL {
@@ -529,3 +532,34 @@ export const invitations = pgTable("invitations", {
   expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
   acceptedAt: bigint("accepted_at", { mode: "number" }),
 });
+/** Files attached to a case (see db/sqlite/schema.ts). */
+export const caseAttachments = pgTable(
+  "case_attachments",
+  {
+    id: id(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    holderId: integer("holder_id").references(() => rightHolders.id),
+    kind: text("kind", { enum: attachmentKinds.values }).notNull(),
+    caption: text("caption"),
+    fileName: text("file_name").notNull(),
+    contentType: text("content_type").notNull(),
+    bytes: integer("bytes").notNull(),
+    sha256: text("sha256").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    shared: boolean("shared").notNull().default(false),
+    data: bytea("data").notNull(),
+    thumbnail: bytea("thumbnail"),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    createdBy: text("created_by"),
+    updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+    updatedBy: text("updated_by"),
+  },
+  (t) => [
+    check("case_attachments_kind_ck", oneOf(t.kind, attachmentKinds.values)),
+    check("case_attachments_type_ck", sql`${t.contentType} in ('image/jpeg', 'image/png', 'image/webp', 'application/pdf')`),
+    index("case_attachments_case_idx").on(t.caseId, t.holderId),
+  ],
+);

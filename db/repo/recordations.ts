@@ -1,10 +1,10 @@
 import "server-only";
 import { budgetedRead } from "../budget";
-import sharp from "sharp";
 import { getEngine } from "../client";
 import * as q from "../queries/recordations";
 import type { RecordationDetail, RecordationHistoryEntry, RecordationRow } from "../queries/recordations";
-import { IMAGE_TYPES, MAX_IMAGE_BYTES, sniffImageType, todayInBeijing, type PartyInput, type RecordationFilters, type RecordationInput } from "../../lib/recordations";
+import { ImageError, prepareImage as preparedImage } from "../../lib/images";
+import { MAX_IMAGE_BYTES, todayInBeijing, type PartyInput, type RecordationFilters, type RecordationInput } from "../../lib/recordations";
 import type { Scope } from "../../lib/roles";
 import type { Filters } from "../../lib/filters";
 
@@ -37,22 +37,19 @@ export async function getRecordationImage(scope: Scope, id: number) {
 }
 
 /**
- * An uploaded mark image, checked and re-encoded: PNG, JPEG or WebP by its bytes (not by the
- * name or the type the browser claims), at most 2 MB, decoded and written again by sharp
- * (at most 1600 px a side, its metadata such as EXIF and GPS dropped). Null for no file.
+ * An uploaded mark image, checked and re-encoded by the one image pipeline (lib/images.ts):
+ * PNG, JPEG or WebP by its bytes (not by the name or the type the browser claims), at most
+ * 2 MB, at most 1600 px a side, its metadata such as EXIF and GPS dropped. Null for no file.
  */
 export async function prepareImage(file: File | null | undefined): Promise<q.ImageInput | null> {
   if (!file || file.size === 0) return null;
   if (file.size > MAX_IMAGE_BYTES) throw new q.RecordationFieldError("image", "image_too_large", { max: MAX_IMAGE_BYTES / 1024 / 1024 });
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const type = sniffImageType(bytes);
-  if (!type || !(IMAGE_TYPES as readonly string[]).includes(type)) throw new q.RecordationFieldError("image", "image_type");
   try {
-    const pipeline = sharp(bytes, { limitInputPixels: 40_000_000 }).rotate().resize({ width: 1600, height: 1600, fit: "inside", withoutEnlargement: true });
-    const out = type === "image/png" ? await pipeline.png().toBuffer() : type === "image/webp" ? await pipeline.webp().toBuffer() : await pipeline.jpeg({ quality: 88 }).toBuffer();
-    return { contentType: type, bytes: new Uint8Array(out) };
-  } catch {
-    throw new q.RecordationFieldError("image", "image_unreadable");
+    const image = await preparedImage(new Uint8Array(await file.arrayBuffer()), { maxSide: 1600 });
+    return { contentType: image.contentType, bytes: image.bytes };
+  } catch (error) {
+    if (!(error instanceof ImageError)) throw error;
+    throw new q.RecordationFieldError("image", error.code === "type" ? "image_type" : error.code === "too_many_pixels" ? "image_too_many_pixels" : "image_unreadable", error.params);
   }
 }
 

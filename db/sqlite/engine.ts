@@ -96,4 +96,6 @@ export const sqliteSays: Dialectal = {
   bool(value) {
     return value ? sql`1` : sql`0`;
   },
+  // a write transaction holds the whole file's write lock from its start (BEGIN IMMEDIATE)
+  forUpdate: sql``,
 };

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import {
+  blob,
   check,
   index,
   integer,
@@ -9,6 +10,7 @@ import {
   type AnySQLiteColumn,
 } from "drizzle-orm/sqlite-core";
 import {
+  attachmentKinds,
   auditActions,
   caseStatuses,
   channels,
@@ -527,3 +529,42 @@ export const invitations = sqliteTable("invitations", {
   expiresAt: integer("expires_at").notNull(),
   acceptedAt: integer("accepted_at"),
 });
+/**
+ * Files attached to a case (issue 17): photos of the goods and the procedure's documents, in
+ * the database itself (README, "Attachments"): several app servers see the same files, and a
+ * backup, a restore and db:copy hold them with the rows that name them. `data` is the file as
+ * served (images re-encoded without metadata, lib/images.ts), `thumbnail` a small WebP of an
+ * image (null for a PDF). `holder_id` is the right holder whose member added it (null: customs);
+ * a member sees its own company's files and those customs `shared` with the right holders.
+ */
+export const caseAttachments = sqliteTable(
+  "case_attachments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    holderId: integer("holder_id").references(() => rightHolders.id),
+    kind: text("kind", { enum: attachmentKinds.values }).notNull(),
+    caption: text("caption"),
+    fileName: text("file_name").notNull(),
+    contentType: text("content_type").notNull(),
+    bytes: integer("bytes").notNull(),
+    sha256: text("sha256").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    shared: integer("shared", { mode: "boolean" }).notNull().default(false),
+    data: blob("data", { mode: "buffer" }).notNull(),
+    thumbnail: blob("thumbnail", { mode: "buffer" }),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by"),
+    updatedAt: integer("updated_at").notNull(),
+    updatedBy: text("updated_by"),
+  },
+  (t) => [
+    check("case_attachments_kind_ck", oneOf(t.kind, attachmentKinds.values)),
+    check("case_attachments_type_ck", sql`${t.contentType} in ('image/jpeg', 'image/png', 'image/webp', 'application/pdf')`),
+    index("case_attachments_case_idx").on(t.caseId, t.holderId),
+  ],
+);
+export type CaseAttachment = typeof caseAttachments.$inferSelect;

@@ -292,6 +292,8 @@ describe("server actions", () => {
       "retryMailAction", "resendInvitationAction", "requestResetAction", "resetWithLinkAction",
       // the inbox
       "answerNoticeAction", "releaseDueAction",
+      // a case's files
+      "removeAttachmentAction", "updateAttachmentAction",
     ].sort());
   });
 
@@ -594,6 +596,75 @@ describe("server actions", () => {
         (who) => one<{ t: string }>("select title_en as t from recordations where id = ?", id).t === `Edited by ${who}`,
       );
       await writeMatrix("revokeRecordationAction", () => ({ id: String(id), version: version(), confirm: "yes", reason: "Matrix" }), () => recRow(id).status === "revoked");
+    });
+  });
+
+  describe("a case's files", () => {
+    // a file each who may write adds to the member's own company's case (ids fresh each run)
+    const fileRow = (id: number) => one<{ caption: string | null } | undefined>("select caption from case_attachments where id = ?", id);
+    const upload = async (who: Who, onCase: number) =>
+      fetch(`${baseURL()}/api/cases/${onCase}/attachments?name=matrix.pdf&kind=other`, {
+        method: "POST",
+        headers: { ...(await headersFor(who)), origin: baseURL() },
+        body: "%PDF-1.4\n%%EOF\n",
+      });
+
+    it("POST /api/cases/{id}/attachments: anonymous 401, analyst 403; member 201 on its company's case and 404 on another's; admin 201 on any", async () => {
+      const got: Record<string, number> = {};
+      for (const who of WHO) got[who] = (await upload(who, ownCase)).status;
+      expect(got).toEqual({ anonymous: 401, member: 201, analyst: 403, admin: 201 });
+      expect((await upload("member", otherCase)).status).toBe(404);
+      expect((await upload("admin", otherCase)).status).toBe(201);
+      // a cross-site upload is refused before anything else
+      const forged = await fetch(`${baseURL()}/api/cases/${ownCase}/attachments?name=x.pdf`, {
+        method: "POST", headers: { ...(await headersFor("admin")), origin: "https://evil.example" }, body: "%PDF-1.4\n",
+      });
+      expect(forged.status).toBe(403);
+    });
+
+    it("GET the list, a file and a thumbnail: the member only its company's files and customs' shared ones, else 404", async () => {
+      const mine = one<{ id: number }>("select max(id) as id from case_attachments where case_id = ? and holder_id = ?", ownCase, holderId).id;
+      const customs = one<{ id: number }>("select max(id) as id from case_attachments where case_id = ? and holder_id is null", ownCase).id;
+      const foreign = one<{ id: number }>("select max(id) as id from case_attachments where case_id = ?", otherCase).id;
+      const rows: [string, string, Record<Who, Outcome>][] = [
+        ["list of own company's case", `/api/cases/${ownCase}/attachments`, api(200)],
+        ["list of another company's case", `/api/cases/${otherCase}/attachments`, api(404)],
+        ["list of no case", "/api/cases/99999999/attachments", api(404, 404)],
+        ["the member's company's file", `/api/cases/${ownCase}/attachments/${mine}`, api(200)],
+        ["customs' file, not shared", `/api/cases/${ownCase}/attachments/${customs}`, api(404)],
+        ["its thumbnail (a PDF has none)", `/api/cases/${ownCase}/attachments/${customs}/thumbnail`, api(404, 404)],
+        ["another company's case's file", `/api/cases/${otherCase}/attachments/${foreign}`, api(404)],
+        ["a file named under another case", `/api/cases/${ownCase}/attachments/${foreign}`, api(404, 404)],
+      ];
+      for (const [name, path, expected] of rows) {
+        const got: Record<string, Outcome> = {};
+        for (const who of WHO) got[who] = await outcome(path, who);
+        expect(got, name).toEqual(expected);
+      }
+    });
+
+    it("updateAttachmentAction and removeAttachmentAction: a member on its company's files, admins on any; analysts and strangers refused", async () => {
+      const mine = one<{ id: number }>("select max(id) as id from case_attachments where case_id = ? and holder_id = ?", ownCase, holderId).id;
+      const got: Record<string, string> = {};
+      for (const who of WHO) {
+        got[who] = verdict(await invoke(actions.get("updateAttachmentAction")!, who, { caseId: String(ownCase), id: String(mine), kind: "other", caption: `By ${who}` }));
+        expect(fileRow(mine)?.caption === `By ${who}`, `caption by ${who}`).toBe(who === "member" || who === "admin");
+      }
+      expect(got).toEqual({ anonymous: "login", member: "ran", analyst: "forbidden", admin: "ran" });
+      // customs' file: the member's write finds nothing, nothing changes
+      const customs = one<{ id: number }>("select max(id) as id from case_attachments where case_id = ? and holder_id is null", ownCase).id;
+      const before = fileRow(customs);
+      const refused = await invoke(actions.get("updateAttachmentAction")!, "member", { caseId: String(ownCase), id: String(customs), kind: "other", caption: "Taken over" });
+      expect(refused.body).toMatch(/"error":"not_found"/);
+      const removal = await invoke(actions.get("removeAttachmentAction")!, "member", { caseId: String(ownCase), id: String(customs), confirm: "yes" });
+      expect(removal.body).toMatch(/"error":"not_found"/);
+      expect(fileRow(customs)).toEqual(before);
+      const removed: Record<string, string> = {};
+      for (const who of WHO) {
+        removed[who] = verdict(await invoke(actions.get("removeAttachmentAction")!, who, { caseId: String(ownCase), id: String(who === "admin" ? customs : mine), confirm: "yes" }));
+      }
+      expect(removed).toEqual({ anonymous: "login", member: "ran", analyst: "forbidden", admin: "ran" });
+      expect([fileRow(mine), fileRow(customs)]).toEqual([undefined, undefined]);
     });
   });
 

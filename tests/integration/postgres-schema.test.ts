@@ -30,13 +30,13 @@ function sqliteColumns(sqlite: Database.Database): Column[] {
   return tables.flatMap((table) =>
     (sqlite.prepare(`select name, type, "notnull" as nn, pk from pragma_table_info(?)`).all(table) as { name: string; type: string; nn: number; pk: number }[]).map((c) => {
       const mode = modes.get(`${table}.${c.name}`);
-      const family = mode === "SQLiteBoolean" ? "boolean" : mode === "SQLiteTextJson" ? "json" : c.type.toLowerCase() === "integer" ? "integer" : "text";
+      const family = mode === "SQLiteBoolean" ? "boolean" : mode === "SQLiteTextJson" ? "json" : c.type.toLowerCase() === "integer" ? "integer" : c.type.toLowerCase() === "blob" ? "bytes" : "text";
       return { table, column: c.name, family, notNull: c.nn === 1 || c.pk > 0 };
     }),
   );
 }
 
-const FAMILY: Record<string, string> = { integer: "integer", bigint: "integer", smallint: "integer", boolean: "boolean", text: "text", json: "json", tsvector: "tsvector" };
+const FAMILY: Record<string, string> = { integer: "integer", bigint: "integer", smallint: "integer", boolean: "boolean", text: "text", json: "json", tsvector: "tsvector", bytea: "bytes" };
 
 async function postgresColumns(client: pg.Client | pg.Pool): Promise<Column[]> {
   const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(

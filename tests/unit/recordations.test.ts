@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addMonths, defaultValidTo, parseClasses, parseRecordationFilters, recordationState, renewable, renewedValidTo, sniffImageType, todayInBeijing } from "../../lib/recordations";
+import { addMonths, defaultValidTo, parseClasses, parseRecordationFilters, recordationState, renewable, renewedValidTo, todayInBeijing } from "../../lib/recordations";
+import { sniffImageType } from "../../lib/file-types";
 
 // The recordations' pure rules: ten years, renewable in the last six months, the derived state.
 

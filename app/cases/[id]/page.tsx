@@ -7,6 +7,8 @@ import { caseRecordations } from "@/db/repo/recordations";
 import { userLabels } from "@/db/repo/accounts";
 import { getProcedure } from "@/db/repo/procedure";
 import { appAnswerers } from "@/db/repo/inbox";
+import { listAttachments } from "@/db/repo/attachments";
+import { Gallery } from "@/components/attachments/Gallery";
 import { ProcedureSection } from "@/components/procedure/ProcedureSection";
 import { DeleteCaseButton } from "@/components/forms/DeleteCaseButton";
 import { HistoryChanges } from "@/components/forms/HistoryChanges";
@@ -63,6 +65,8 @@ export default async function CasePage({ params, searchParams }: {
   // answers a right holder's member gave in the app (staff only: a member sees no account)
   const inApp = showChanges ? await appAnswerers(procedure.steps.filter((s) => s.kind === "holder_answered").map((s) => s.by)) : null;
   const recordations = await caseRecordations(scope, c.id);
+  // the files this reader may see (a member: its own company's and those customs shared)
+  const attachments = (await listAttachments(scope, c.id)) ?? [];
 
   const sections: { title: string; rows: [string, React.ReactNode][] }[] = [
     {
@@ -158,6 +162,7 @@ export default async function CasePage({ params, searchParams }: {
           staff={showChanges}
           now={now}
         />
+        <Gallery caseId={c.id} initial={attachments} canAdd={can(user.role, "addAttachments")} staffEditor={admin} />
         <section className="panel">
           <h2>{t("rightHolders")}</h2>
           <ul className="holders" data-testid="case-holders">
