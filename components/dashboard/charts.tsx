@@ -205,7 +205,7 @@ export async function YearChart({ data, partial, title, unit }: {
                   href={d.href}
                   className="year-hit"
                   data-year={d.key}
-                  aria-label={t("year.hitLabel", { year: d.label, part, cases: formatCount(d.cases, locale), value: formatMoney(d.valueFen, locale) }).replace(/\s+/g, " ").trim()}
+                  aria-label={t("year.hitLabel", { year: d.label, part: part ? t("year.hitPart", { part }) : "", cases: formatCount(d.cases, locale), value: formatMoney(d.valueFen, locale) })}
                 >
                   <Tip d={d} extra={part || undefined} />
                 </Link>
