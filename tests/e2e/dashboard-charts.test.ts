@@ -128,6 +128,17 @@ describe("the dashboard's charts", () => {
     expect(legend.reduce((s, l) => s + Math.round(Number(l.share.replace("%", "")) * 10), 0)).toBe(1000);
     expect(legend.length).toBeLessThanOrEqual(infringementTypes.values.length);
 
+    // tips come from CSS, on hover
+    const year = page.locator('[data-chart="year"] a.year-hit').nth(Math.floor(years.length / 2));
+    expect(await year.locator(".chart-tip").isVisible()).toBe(false);
+    await year.hover();
+    expect(await year.locator(".chart-tip").isVisible()).toBe(true);
+    await fs.promises.mkdir(SHOTS, { recursive: true });
+    await page.locator('[data-chart="year"]').screenshot({ path: `${SHOTS}/charts-year-hover-en.png` });
+    const bar = page.locator('[data-chart="category"] .bar-row').first();
+    await bar.hover();
+    expect(await bar.locator(".chart-tip").isVisible()).toBe(true);
+
     // exact money on the cards
     const total = sqlAll<{ v: number }>("select sum(value_fen) as v from cases where deleted_at is null")[0]!.v;
     const yuan = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(total / 100);
