@@ -208,7 +208,7 @@ describe("the dashboard's charts", () => {
 });
 
 describe("the facet selects from the keyboard", () => {
-  it("tick with Enter, keep the focus on the box, and close on Escape, outside click and focus leaving", async () => {
+  it("tick with Enter, keep the focus on the box, close on Escape, outside click and focus leaving; a removed chip keeps the focus in the bar", async () => {
     await page.goto(`${baseURL()}/cases`);
     const facet = page.locator('details[data-facet="type"]');
     await waitForHydration(facet);
@@ -244,6 +244,13 @@ describe("the facet selects from the keyboard", () => {
     await page.locator('[data-testid="cases-table"] a').first().focus();
     await expect.poll(() => district.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
     await expectNoSeriousAxeViolations(page);
+
+    // removing the last chip from the keyboard leaves the focus in the filter bar (the search field)
+    await page.getByRole("button", { name: /Trademark/ }).and(page.locator("button.chip")).focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL((url) => !url.searchParams.has("type"));
+    await waitForExplorer(page);
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe("q");
   });
 });
 
