@@ -32,11 +32,15 @@ beforeAll(async () => {
       const w = window as unknown as { __shifts: { value: number; sources: string[] }[] };
       w.__shifts = [];
       new PerformanceObserver((list) => {
-        for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean; sources?: { node?: Node }[] }[]) {
+        for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean; sources?: { node?: Node; previousRect?: DOMRectReadOnly; currentRect?: DOMRectReadOnly }[] }[]) {
           if (entry.hadRecentInput) continue;
           w.__shifts.push({
             value: entry.value,
-            sources: (entry.sources ?? []).map((s) => (s.node instanceof Element ? `${s.node.tagName}.${s.node.className}` : String(s.node?.nodeName))),
+            sources: (entry.sources ?? []).map((s) => {
+              const r = (rect?: DOMRectReadOnly) => (rect ? `${Math.round(rect.x)},${Math.round(rect.y)} ${Math.round(rect.width)}×${Math.round(rect.height)}` : "");
+              const node = s.node instanceof Element ? `${s.node.tagName}.${s.node.className}` : String(s.node?.nodeName);
+              return `${node} ${r(s.previousRect)} → ${r(s.currentRect)}`;
+            }),
           });
         }
       }).observe({ type: "layout-shift", buffered: true });
