@@ -3,6 +3,7 @@ import type { DashboardStats, Figures } from "@/db/repo/dashboard";
 import { casesHref, withValues, withYear } from "@/lib/drill";
 import type { Locale } from "@/lib/enums";
 import { ENUM_FILTERS, type EnumFilterName, type Filters } from "@/lib/filters";
+import { partialYears } from "@/lib/chart-scale";
 import { BarListChart, DistrictChart, DonutChart, YearChart, type ChartDatum } from "./charts";
 import { KpiCards } from "./KpiCards";
 
@@ -30,15 +31,24 @@ export async function Dashboard({ filters, stats: read }: { filters: Filters; st
   };
 
   const years = stats.byYear.map((y) => datum(String(y.year), String(y.year), y, casesHref(withYear(filters, y.year))));
-  const districts = stats.byDistrict.map((d) =>
-    datum(d.code, locale === "zh" ? d.nameZh : d.nameEn, d, casesHref(withValues(filters, "district", [d.code]))),
-  );
+  const partial = partialYears(stats.byYear.map((y) => y.year), filters.from ?? undefined, filters.to ?? undefined, new Date().toISOString().slice(0, 10));
+  // one district chosen: its subordinate customs (its own office among them), each opening its cases
+  const chosen = filters.district.length === 1 ? stats.byDistrict.find((d) => d.code === filters.district[0]) : undefined;
+  const districts = chosen
+    ? stats.byOffice
+        .filter((o) => o.districtCode === chosen.code)
+        .map((o) => datum(o.code, locale === "zh" ? o.nameZh : o.nameEn, o, casesHref(withValues(filters, "office", [o.code]))))
+    : stats.byDistrict.map((d) =>
+        datum(d.code, locale === "zh" ? d.nameZh : d.nameEn, d, casesHref(withValues(filters, "district", [d.code]))),
+      );
   const othersBy = (metric: "cases" | "valueFen"): ChartDatum | null => {
+    if (chosen) return null;
     const rest = [...stats.byDistrict].sort((a, b) => b[metric] - a[metric] || a.code.localeCompare(b.code)).slice(TOP_DISTRICTS);
     if (!rest.length) return null;
     const sum = rest.reduce((s, d) => ({ cases: s.cases + d.cases, pieces: s.pieces + d.pieces, valueFen: s.valueFen + d.valueFen }), { cases: 0, pieces: 0, valueFen: 0 });
     return datum("others", t("others", { count: rest.length }), sum, casesHref(withValues(filters, "district", rest.map((d) => d.code))));
   };
+  const chosenName = chosen ? (locale === "zh" ? chosen.nameZh : chosen.nameEn) : "";
 
   return (
     <div className="dashboard" data-testid="dashboard">
@@ -47,20 +57,24 @@ export async function Dashboard({ filters, stats: read }: { filters: Filters; st
         <p className="empty-state" data-testid="dashboard-empty">{t("emptyAll")}</p>
       ) : (
         <div className="chart-grid">
-          <YearChart data={years} title={t("year.title")} unit={t("year.unit")} />
+          <YearChart data={years} partial={partial} title={t("year.title")} unit={t("year.unit")} />
           <DistrictChart
             data={districts}
             others={{ cases: othersBy("cases"), valueFen: othersBy("valueFen") }}
-            title={t("district.title")}
-            unit={{ cases: t("district.unitCases"), valueFen: t("district.unitValue") }}
+            title={chosen ? t("district.officesTitle", { name: chosenName }) : t("district.title")}
+            unit={
+              chosen
+                ? { cases: t("district.officesUnitCases"), valueFen: t("district.officesUnitValue") }
+                : { cases: t("district.unitCases"), valueFen: t("district.unitValue") }
+            }
           />
           <DonutChart id="type" data={enumData("type", stats.byType)} title={t("type.title")} unit={t("type.unit")} />
-          <BarListChart id="category" data={enumData("category", stats.byCategory)} title={t("category.title")} unit={t("unitCases")} labelWidth={190} />
+          <BarListChart id="category" data={enumData("category", stats.byCategory)} title={t("category.title")} unit={t("unitCases")} />
           <BarListChart id="channel" data={enumData("channel", stats.byChannel)} title={t("channel.title")} unit={t("unitCases")} />
           <BarListChart id="transport" data={enumData("transport", stats.byTransport)} title={t("transport.title")} unit={t("unitCases")} />
-          <BarListChart id="status" data={enumData("status", stats.byStatus)} title={t("status.title")} unit={t("unitCases")} labelWidth={170} />
-          <BarListChart id="disposal" data={enumData("disposal", stats.byDisposal)} title={t("disposal.title")} unit={t("unitCases")} labelWidth={170} />
-          <BarListChart id="industry" data={enumData("industry", stats.byIndustry)} title={t("industry.title")} unit={t("industry.unit")} labelWidth={220} wide />
+          <BarListChart id="status" data={enumData("status", stats.byStatus)} title={t("status.title")} unit={t("unitCases")} />
+          <BarListChart id="disposal" data={enumData("disposal", stats.byDisposal)} title={t("disposal.title")} unit={t("unitCases")} />
+          <BarListChart id="industry" data={enumData("industry", stats.byIndustry)} title={t("industry.title")} unit={t("industry.unit")} wide />
         </div>
       )}
     </div>

@@ -2,9 +2,9 @@ import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { Kpis } from "@/db/repo/dashboard";
 import type { Locale } from "@/lib/enums";
-import { formatChange, formatCount, formatMoney, formatMoneyCompact, formatPeriod } from "@/lib/format";
+import { formatChange, formatCount, formatMoney, formatPeriod } from "@/lib/format";
 
-type Card = { id: string; label: string; shown: string; exact: string; now: number | null; before: number | null };
+type Card = { id: string; label: string; shown: string; money?: boolean; now: number | null; before: number | null };
 
 /** The key figures, each with its change against the previous period of equal length; each opens the cases. */
 export async function KpiCards({ kpis, previous, href }: {
@@ -14,15 +14,15 @@ export async function KpiCards({ kpis, previous, href }: {
 }) {
   const t = await getTranslations("dashboard.kpi");
   const locale = (await getLocale()) as Locale;
-  const money = (fen: number | null) => (fen === null ? "—" : formatMoneyCompact(fen, locale));
-  const exactMoney = (fen: number | null) => (fen === null ? "—" : formatMoney(fen, locale));
+  // money exact to the fen, as analysts quote it (issue 19 item 5)
+  const money = (fen: number | null) => (fen === null ? "—" : formatMoney(fen, locale));
   const p = previous?.kpis;
   const cards: Card[] = [
-    { id: "cases", label: t("cases"), shown: formatCount(kpis.cases, locale), exact: formatCount(kpis.cases, locale), now: kpis.cases, before: p?.cases ?? null },
-    { id: "pieces", label: t("pieces"), shown: formatCount(kpis.pieces, locale), exact: formatCount(kpis.pieces, locale), now: kpis.pieces, before: p?.pieces ?? null },
-    { id: "value", label: t("value"), shown: money(kpis.valueFen), exact: exactMoney(kpis.valueFen), now: kpis.valueFen, before: p?.valueFen ?? null },
-    { id: "right-holders", label: t("rightHolders"), shown: formatCount(kpis.rightHolders, locale), exact: formatCount(kpis.rightHolders, locale), now: kpis.rightHolders, before: p?.rightHolders ?? null },
-    { id: "average-value", label: t("avgValue"), shown: money(kpis.avgValueFen), exact: exactMoney(kpis.avgValueFen), now: kpis.avgValueFen, before: p?.avgValueFen ?? null },
+    { id: "cases", label: t("cases"), shown: formatCount(kpis.cases, locale), now: kpis.cases, before: p?.cases ?? null },
+    { id: "pieces", label: t("pieces"), shown: formatCount(kpis.pieces, locale), now: kpis.pieces, before: p?.pieces ?? null },
+    { id: "value", label: t("value"), shown: money(kpis.valueFen), money: true, now: kpis.valueFen, before: p?.valueFen ?? null },
+    { id: "right-holders", label: t("rightHolders"), shown: formatCount(kpis.rightHolders, locale), now: kpis.rightHolders, before: p?.rightHolders ?? null },
+    { id: "average-value", label: t("avgValue"), shown: money(kpis.avgValueFen), money: true, now: kpis.avgValueFen, before: p?.avgValueFen ?? null },
   ];
   const period = previous ? formatPeriod(previous.from, previous.to, locale) : null;
 
@@ -38,12 +38,11 @@ export async function KpiCards({ kpis, previous, href }: {
     <section aria-label={t("label")} className="kpis">
       <div className="kpi-grid">
       {cards.map((card) => (
-        <Link key={card.id} href={href} className="kpi-card" data-kpi={card.id} title={`${card.label}: ${card.exact}`}>
+        <Link key={card.id} href={href} className="kpi-card" data-kpi={card.id}>
           <span className="kpi-label">{card.label}</span>
-          <span className="kpi-value" data-exact={card.exact}>
+          <span className={card.money ? "kpi-value kpi-money" : "kpi-value"} data-exact={card.shown}>
             {card.shown}
           </span>
-          {card.shown !== card.exact && <span className="visually-hidden"> ({card.exact})</span>}
           {previous && (
             <span className={`kpi-change ${direction(card)}`} data-testid="kpi-change">
               <strong>

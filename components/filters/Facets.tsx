@@ -1,6 +1,6 @@
 import { getLocale, getTranslations } from "next-intl/server";
 import type { FacetData } from "@/db/repo/dashboard";
-import { ENUM_FILTERS, FACET_NAMES, type Filters } from "@/lib/filters";
+import { ENUM_FILTERS, FACET_NAMES, type FacetName, type Filters } from "@/lib/filters";
 import type { Locale } from "@/lib/enums";
 import { FacetSelect, type FacetOption } from "./FacetSelect";
 
@@ -9,11 +9,36 @@ type EnumLike = { values: readonly string[]; labels: Record<string, { en: string
 /**
  * Facet selects with counts under the current filters (each facet ignores its own filter).
  * The page starts the read (db/repo/dashboard.ts facetData, over the reader's scope) and
- * passes its promise; it is awaited here, inside the page's Suspense boundary.
+ * passes its promise. The selects are drawn at once, in their final shape (nothing moves when
+ * the counts arrive); each gets its options as a promise, read when its panel opens.
  */
 export async function Facets({ filters, data }: { filters: Filters; data: Promise<FacetData> }) {
   const t = await getTranslations("filters");
   const locale = (await getLocale()) as Locale;
+  const options = facetOptions(filters, data, locale);
+  // settled here too, so that a failed read is not an unhandled rejection on the server
+  options.catch(() => undefined);
+  return (
+    <div className="filter-row facets">
+      {FACET_NAMES.map((name) => (
+        <FacetSelect
+          key={name}
+          name={name}
+          label={t(name)}
+          options={options.then((all) => all[name].options)}
+          selected={(filters[name] as (string | number)[]).map(String)}
+          searchable={SEARCHABLE.has(name)}
+        />
+      ))}
+    </div>
+  );
+}
+
+/** The facets that list many values get a search box. */
+const SEARCHABLE = new Set<FacetName>(["district", "office", "holder"]);
+
+/** Every facet's options with their counts, once the counts are read. */
+async function facetOptions(filters: Filters, data: Promise<FacetData>, locale: Locale): Promise<Record<FacetName, { options: FacetOption[] }>> {
   const { counts, districts: districtsWithOffices, campaigns: campaignList, holders: holderList } = await data;
   const name = (n: { nameEn: string; nameZh: string }) => (locale === "zh" ? n.nameZh : n.nameEn);
   const byCount = (a: FacetOption, b: FacetOption) => (b.count ?? 0) - (a.count ?? 0);
@@ -54,37 +79,26 @@ export async function Facets({ filters, data }: { filters: Filters; data: Promis
     .map((h) => ({ value: String(h.id), label: locale === "zh" ? (h.nameZh ?? h.name) : h.name, count: counts.holder.get(String(h.id)) ?? 0 }))
     .sort((a, b) => byCount(a, b) || a.label.localeCompare(b.label));
   // the facets that are not one enumeration; the long lists get a search box
-  const listed: Partial<Record<string, { options: FacetOption[]; searchable?: boolean }>> = {
-    district: { options: districts, searchable: true },
-    office: { options: offices, searchable: true },
-    holder: { options: holders, searchable: true },
+  const listed: Partial<Record<string, { options: FacetOption[] }>> = {
+    district: { options: districts },
+    office: { options: offices },
+    holder: { options: holders },
     campaign: { options: campaigns },
   };
-  const groups = FACET_NAMES.map((name) => ({
-    name,
-    ...(listed[name] ?? { options: enumOptions(name as keyof typeof ENUM_FILTERS) }),
-  }));
-  return (
-    <div className="filter-row facets">
-      {groups.map((g) => (
-        <FacetSelect
-          key={g.name}
-          name={g.name}
-          label={t(g.name)}
-          options={g.options}
-          selected={(filters[g.name] as (string | number)[]).map(String)}
-          searchable={"searchable" in g ? g.searchable : false}
-        />
-      ))}
-    </div>
-  );
+  return Object.fromEntries(
+    FACET_NAMES.map((name) => [name, listed[name] ?? { options: enumOptions(name as keyof typeof ENUM_FILTERS) }]),
+  ) as Record<FacetName, { options: FacetOption[] }>;
 }
 
-export function FacetsSkeleton() {
+/** The facet selects' shape while a page loads: the same buttons, not yet working. */
+export async function FacetsSkeleton() {
+  const t = await getTranslations("filters");
   return (
-    <div className="filter-row facets" aria-hidden="true">
-      {FACET_NAMES.map((_, i) => (
-        <span key={i} className="facet skeleton facet-placeholder" />
+    <div className="filter-row facets" aria-hidden="true" inert>
+      {FACET_NAMES.map((name) => (
+        <details key={name} className="facet">
+          <summary tabIndex={-1}>{t(name)}</summary>
+        </details>
       ))}
     </div>
   );

@@ -56,12 +56,28 @@ export function FilterBar({ q, from, to, chips, children }: {
     return (range.from ?? "") === from && (range.to ?? "") === to;
   };
 
-  const removeChip = (chip: FilterChip) =>
+  // a removed chip takes its button away: the focus goes to the chip now in its place (or the
+  // last one, or the search field), not back to the top of the page
+  const chipsBox = useRef<HTMLDivElement>(null);
+  const search = useRef<HTMLInputElement>(null);
+  const refocus = useRef<number | null>(null);
+  useEffect(() => {
+    const index = refocus.current;
+    if (index === null) return;
+    refocus.current = null;
+    const buttons = chipsBox.current?.querySelectorAll<HTMLButtonElement>("button.chip");
+    const next = buttons?.length ? buttons[Math.min(index, buttons.length - 1)] : search.current;
+    next?.focus();
+  }, [chips]);
+
+  const removeChip = (chip: FilterChip, index: number) => {
+    refocus.current = index;
     navigate((params) => {
       const rest = params.getAll(chip.name).filter((v) => v !== chip.value);
       params.delete(chip.name);
       for (const v of rest) params.append(chip.name, v);
     });
+  };
 
   const clearAll = () => navigate((params) => FILTER_NAMES.forEach((name) => params.delete(name)));
 
@@ -71,6 +87,7 @@ export function FilterBar({ q, from, to, chips, children }: {
         <label className="search-field">
           <span className="visually-hidden">{t("search.label")}</span>
           <input
+            ref={search}
             type="search"
             name="q"
             value={text}
@@ -102,14 +119,14 @@ export function FilterBar({ q, from, to, chips, children }: {
       </div>
       {children}
       {chips.length > 0 && (
-        <div className="chips" aria-label={t("chips.label")} role="group">
-          {chips.map((chip) => (
+        <div className="chips" aria-label={t("chips.label")} role="group" ref={chipsBox}>
+          {chips.map((chip, index) => (
             <button
               key={`${chip.name}=${chip.value}`}
               type="button"
               className="chip"
               aria-label={t("chips.remove", { label: chip.label })}
-              onClick={() => removeChip(chip)}
+              onClick={() => removeChip(chip, index)}
             >
               {chip.label} <span aria-hidden="true">×</span>
             </button>

@@ -1,7 +1,6 @@
-import { Suspense } from "react";
 import { getLocale } from "next-intl/server";
 import { ExplorerNavigation } from "@/components/filters/ExplorerNavigation";
-import { Facets, FacetsSkeleton } from "@/components/filters/Facets";
+import { Facets } from "@/components/filters/Facets";
 import { FilterBar } from "@/components/filters/FilterBar";
 import { IgnoredNotice } from "@/components/ui/IgnoredNotice";
 import type { FacetData } from "@/db/repo/dashboard";
@@ -24,15 +23,13 @@ export async function FilterExplorer({ filters, ignored, names, facets, children
 }) {
   const locale = (await getLocale()) as Locale;
   const chips = filterChips(filters, locale, await names);
-  const key = JSON.stringify(filters);
   return (
     <>
       <IgnoredNotice ignored={ignored} />
       <ExplorerNavigation>
         <FilterBar q={filters.q ?? ""} from={filters.from ?? ""} to={filters.to ?? ""} chips={chips}>
-          <Suspense key={key} fallback={<FacetsSkeleton />}>
-            <Facets filters={filters} data={facets} />
-          </Suspense>
+          {/* drawn at once, kept across changes (focus stays), options arriving later */}
+          <Facets filters={filters} data={facets} />
         </FilterBar>
         <div className="explorer-results">{children}</div>
       </ExplorerNavigation>

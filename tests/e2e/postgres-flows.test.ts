@@ -133,7 +133,7 @@ describe("the main flows on PostgreSQL, in Chromium", () => {
       const all = await sql<{ cases: string; pieces: string }>("select count(*) as cases, coalesce(sum(pieces), 0) as pieces from cases where deleted_at is null");
       expect(await page.locator('[data-kpi="cases"] .kpi-value').textContent()).toBe(Number(all.cases).toLocaleString("en-US"));
       expect(await page.locator('[data-kpi="pieces"] .kpi-value').textContent()).toBe(Number(all.pieces).toLocaleString("en-US"));
-      await page.locator('[data-chart="year"] .recharts-wrapper svg').first().waitFor({ timeout: 15_000 });
+      await page.locator('[data-chart="year"] svg.chart-svg').first().waitFor({ timeout: 15_000 });
       await expectNoSeriousAxeViolations(page);
     } finally {
       await context.close();

@@ -122,7 +122,7 @@ describe("the right holders", () => {
     await holderRow(top.id).locator("th a").click();
     await page.waitForURL(new RegExp(`/right-holders/${top.id}$`));
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(top.name);
-    await page.locator(".recharts-wrapper svg").first().waitFor();
+    await page.locator("svg.chart-svg").first().waitFor();
     expect(await kpi("cases")).toBe(group(top.cases));
     await expectNoSeriousAxeViolations(page);
 
@@ -204,7 +204,7 @@ describe("the customs districts", () => {
     );
     expect(offices).toEqual(["8600", ...kunming.offices]);
     expect(await page.locator('[data-testid="district-offices"] tfoot [data-figure="cases"]').textContent()).toBe(group(kunming.cases));
-    await page.locator(".recharts-wrapper svg").first().waitFor();
+    await page.locator("svg.chart-svg").first().waitFor();
     expect(await kpi("cases")).toBe(group(kunming.cases));
     expect(await kpi("pieces")).toBe(group(kunming.pieces));
     await expectNoSeriousAxeViolations(page);

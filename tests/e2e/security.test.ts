@@ -166,8 +166,8 @@ describe("the pages under the Content-Security-Policy, in Chromium", () => {
       const { page, problems } = await watchedPage(context);
       const response = await page.goto(`${baseURL()}/`);
       expect(response?.status()).toBe(200);
-      await page.locator(".recharts-wrapper svg").first().waitFor({ timeout: 20_000 });
-      expect(await page.locator(".recharts-wrapper svg").count()).toBeGreaterThan(0);
+      await page.locator("svg.chart-svg").first().waitFor({ timeout: 20_000 });
+      expect(await page.locator("svg.chart-svg").count()).toBeGreaterThan(0);
       await page.waitForLoadState("networkidle");
       // a client-side navigation: the RSC request goes through connect-src
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Cases" }).click();
@@ -216,7 +216,7 @@ describe("the pages under the Content-Security-Policy, in Chromium", () => {
       await page.getByLabel("Password").fill(DEMO_PASSWORD);
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.waitForURL((url) => url.pathname === "/");
-      await page.locator(".recharts-wrapper svg").first().waitFor({ timeout: 20_000 });
+      await page.locator("svg.chart-svg").first().waitFor({ timeout: 20_000 });
       expect(await problems()).toEqual([]);
     } finally {
       await context.close();

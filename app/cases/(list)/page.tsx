@@ -7,7 +7,7 @@ import { TotalsBar, TotalsSkeleton } from "@/components/cases/TotalsBar";
 import { ClearFiltersButton } from "@/components/filters/ClearFiltersButton";
 import { ExplorerNavigation } from "@/components/filters/ExplorerNavigation";
 import { FilterBar } from "@/components/filters/FilterBar";
-import { Facets, FacetsSkeleton } from "@/components/filters/Facets";
+import { Facets } from "@/components/filters/Facets";
 import { IgnoredNotice } from "@/components/ui/IgnoredNotice";
 import { CasesAdminBar, deletedCaseId } from "@/components/forms/CasesAdminBar";
 import { caseNumberOf, filterNames, listCases } from "@/db/repo/cases";
@@ -52,9 +52,8 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
       <IgnoredNotice ignored={ignored} />
       <ExplorerNavigation>
         <FilterBar q={query.filters.q ?? ""} from={query.filters.from ?? ""} to={query.filters.to ?? ""} chips={chips}>
-          <Suspense key={key} fallback={<FacetsSkeleton />}>
-            <Facets filters={query.filters} data={facetData(scope, query.filters)} />
-          </Suspense>
+          {/* drawn at once, kept across changes (focus stays), options arriving later */}
+          <Facets filters={query.filters} data={facetData(scope, query.filters)} />
         </FilterBar>
         <div className="results-head">
           <Suspense key={key} fallback={<TotalsSkeleton />}>
