@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getMessages, getTranslations } from "next-intl/server";
+import { HeaderMenu } from "@/components/shell/HeaderMenu";
 import { LanguageSwitch } from "@/components/shell/LanguageSwitch";
 import { roles, type Locale } from "@/lib/enums";
 import { can } from "@/lib/roles";
@@ -31,6 +32,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <Link href="/" className="brand">
             {t("app.name")}
           </Link>
+          <HeaderMenu label={t("nav.menu")} closeLabel={t("nav.closeMenu")}>
           {user && (
           <nav aria-label={t("nav.label")}>
             <ul>
@@ -65,12 +67,15 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <LanguageSwitch />
           {user && (
             <form action={signOut} className="user-menu">
-              <Link href="/account" title={t("auth.account")}>
-                {user.email} · {roles.label(user.role, locale as Locale)}
+              {/* the role in words for every reader, but not on the header's one line */}
+              <Link href="/account" title={`${t("auth.account")}: ${roles.label(user.role, locale as Locale)}`} className="account-link">
+                <span className="account-email">{user.email}</span>
+                <span className="visually-hidden"> · {roles.label(user.role, locale as Locale)}</span>
               </Link>
               <button type="submit">{t("auth.signOut")}</button>
             </form>
           )}
+          </HeaderMenu>
         </header>
         <NextIntlClientProvider messages={clientMessages}>
           <main id="main">{children}</main>

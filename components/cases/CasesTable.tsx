@@ -221,7 +221,13 @@ export function CasesTable({ rows, total, page, size, sort }: { rows: CaseRow[];
                 {row.getVisibleCells().map((cell) => {
                   const numeric = (cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
                   return (
-                    <td key={cell.id} className={numeric ? "num" : undefined} data-column={cell.column.id}>
+                    <td
+                      key={cell.id}
+                      className={numeric ? "num" : undefined}
+                      data-column={cell.column.id}
+                      // the column's name over each value when a phone shows the rows as cards
+                      data-label={typeof cell.column.columnDef.header === "string" ? cell.column.columnDef.header : undefined}
+                    >
                       <table.FlexRender cell={cell} />
                     </td>
                   );

@@ -3,6 +3,7 @@ import { getLocale } from "next-intl/server";
 import { ExplorerNavigation } from "@/components/filters/ExplorerNavigation";
 import { Facets, FacetsSkeleton } from "@/components/filters/Facets";
 import { FilterBar } from "@/components/filters/FilterBar";
+import { FilterDrawer } from "@/components/filters/FilterDrawer";
 import { IgnoredNotice } from "@/components/ui/IgnoredNotice";
 import type { FacetData } from "@/db/repo/dashboard";
 import type { Locale } from "@/lib/enums";
@@ -29,11 +30,13 @@ export async function FilterExplorer({ filters, ignored, names, facets, children
     <>
       <IgnoredNotice ignored={ignored} />
       <ExplorerNavigation>
-        <FilterBar q={filters.q ?? ""} from={filters.from ?? ""} to={filters.to ?? ""} chips={chips}>
-          <Suspense key={key} fallback={<FacetsSkeleton />}>
-            <Facets filters={filters} data={facets} />
-          </Suspense>
-        </FilterBar>
+        <FilterDrawer active={chips.length}>
+          <FilterBar q={filters.q ?? ""} from={filters.from ?? ""} to={filters.to ?? ""} chips={chips}>
+            <Suspense key={key} fallback={<FacetsSkeleton />}>
+              <Facets filters={filters} data={facets} />
+            </Suspense>
+          </FilterBar>
+        </FilterDrawer>
         <div className="explorer-results">{children}</div>
       </ExplorerNavigation>
     </>

@@ -11,6 +11,7 @@ import { CASE_FORM_FIELDS, ENUM_FIELDS as ENUM_DEFS, enumFieldsOf, type EnumLike
 import type { CaseFormField, CaseFormValues } from "@/lib/case-schema";
 import type { Locale } from "@/lib/enums";
 import { HolderPicker, holderDisplayName } from "./HolderPicker";
+import { DateInput } from "@/components/ui/DateInput";
 
 // The form's fields, their order and its enumerated selects come from the case definition
 // (lib/case-definition.ts): a new enumerated field shows up in its section by itself.
@@ -271,7 +272,7 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
             <input {...aria("caseNo", true)} type="text" defaultValue={values.caseNo} required autoComplete="off" spellCheck={false} inputMode="numeric" maxLength={14} />
           </Field>
           <Field {...box("seizedOn")} required hint={t("fields.seizedOnHint")}>
-            <input {...aria("seizedOn", true)} type="date" defaultValue={values.seizedOn} max={today} required />
+            <DateInput {...aria("seizedOn", true)} defaultValue={values.seizedOn} required />
           </Field>
           <Field {...box("officeId")} required hint={t("fields.officeHint")} wide>
             <select {...aria("officeId", true)} defaultValue={values.officeId} required>

@@ -10,7 +10,7 @@ import { ProcedureSection } from "@/components/procedure/ProcedureSection";
 import { DeleteCaseButton } from "@/components/forms/DeleteCaseButton";
 import { HistoryChanges } from "@/components/forms/HistoryChanges";
 import {
-  auditActions, caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, transports,
+  auditActions, caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, provinceLabel, transports,
   type AuditAction, type Locale,
 } from "@/lib/enums";
 import { formatCount, formatDate, formatMoney } from "@/lib/format";
@@ -69,7 +69,7 @@ export default async function CasePage({ params, searchParams }: {
         [t("seizedOn"), formatDate(c.seizedOn, locale)],
         [t("office"), `${name(c.office)} (${c.office.code})`],
         [t("district"), <Link key="d" href={`/cases?district=${c.district.code}`}>{`${name(c.district)} (${c.district.code})`}</Link>],
-        [t("province"), c.office.province],
+        [t("province"), provinceLabel(c.office.province, locale)],
       ],
     },
     {
