@@ -8,7 +8,7 @@ import { useTranslations } from "next-intl";
 // the button. On a wide screen the button is not shown and the bar stays where it is.
 
 export function FilterDrawer({ active, children }: { active: number; children: React.ReactNode }) {
-  const t = useTranslations("filters.drawer");
+  const t = useTranslations("filterDrawer");
   const [open, setOpen] = useState(false);
   const opener = useRef<HTMLButtonElement>(null);
   const panel = useRef<HTMLDivElement>(null);

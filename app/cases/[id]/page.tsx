@@ -13,7 +13,8 @@ import {
   auditActions, caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, provinceLabel, transports,
   type AuditAction, type Locale,
 } from "@/lib/enums";
-import { formatCount, formatDate, formatMoney } from "@/lib/format";
+import { countryName } from "@/lib/countries";
+import { formatCount, formatDate, formatMoney, latinLang } from "@/lib/format";
 import { can, type Scope } from "@/lib/roles";
 import { currentScope, requirePageReader } from "@/app/session";
 
@@ -77,7 +78,7 @@ export default async function CasePage({ params, searchParams }: {
       rows: [
         [t("type"), infringementTypes.label(c.infringementType, locale)],
         [t("category"), goodsCategories.label(c.goodsCategory, locale)],
-        [t("goods"), c.goodsDescription],
+        [t("goods"), <span key="g" lang={latinLang(c.goodsDescription)}>{c.goodsDescription}</span>],
         [t("pieces"), formatCount(c.pieces, locale)],
         [t("value"), formatMoney(c.valueFen, locale)],
       ],
@@ -89,8 +90,8 @@ export default async function CasePage({ params, searchParams }: {
         [t("channel"), channels.label(c.channel, locale)],
         [t("transport"), transports.label(c.transport, locale)],
         [t("mode"), protectionModes.label(c.protectionMode, locale)],
-        [t("origin"), c.originCountry ?? t("none")],
-        [t("destination"), c.destinationCountry ?? t("none")],
+        [t("origin"), c.originCountry ? countryName(c.originCountry, locale) : t("none")],
+        [t("destination"), c.destinationCountry ? countryName(c.destinationCountry, locale) : t("none")],
         [t("campaign"), c.campaign ? <Link key="c" href={`/cases?campaign=${c.campaign.code}`}>{name(c.campaign)}</Link> : t("none")],
       ],
     },
