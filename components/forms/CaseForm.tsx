@@ -509,7 +509,7 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
                 <optgroup key={holder} label={holder}>
                   {list.map((r) => (
                     <option key={r.id} value={String(r.id)}>
-                      {`${r.number} ${r.titleEn} (${r.validFrom} – ${r.validTo})${r.status === "revoked" ? " ✕" : ""}`}
+                      {`${r.number} ${locale === "zh" && r.titleZh ? r.titleZh : r.titleEn} (${r.validFrom} – ${r.validTo})${r.status === "revoked" ? " ✕" : ""}`}
                     </option>
                   ))}
                 </optgroup>

@@ -98,11 +98,6 @@ export function CountryPicker({ id, name, defaultValue, invalid, describedBy, fi
           }}
         />
         {code && (
-          <span className="country-code" aria-hidden="true">
-            {code}
-          </span>
-        )}
-        {code && (
           <button
             type="button"
             className="country-clear"

@@ -23,6 +23,11 @@ export async function ProcedureSection({
   canRecord: boolean; staff: boolean; now: Date;
 }) {
   const t = await getTranslations("procedure");
+  // the legal basis in the reader's language (lib/procedure.ts names it in English)
+  const basisText = (basis: string) => {
+    const key = `bases.${basis.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "")}`;
+    return t.has(key) ? t(key) : basis;
+  };
   const dateTime = (d: Date) =>
     new Intl.DateTimeFormat(locale === "zh" ? "zh-CN" : "en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" }).format(d);
   const deadline = view.deadline;
@@ -44,7 +49,7 @@ export async function ProcedureSection({
                 <time dateTime={deadline.endsAt.toISOString()} className="muted">({dateTime(deadline.endsAt)})</time>
               </p>
               <p className={deadline.passed ? "form-error" : undefined} data-testid="procedure-days-left">
-                {deadline.passed ? t("passed") : t("daysLeft", { count: deadline.workingDaysLeft })} · {t(`party.${deadline.party}`)} · {t("basis", { basis: deadline.basis })}
+                {deadline.passed ? t("passed") : t("daysLeft", { count: deadline.workingDaysLeft })} · {t(`party.${deadline.party}`)} · {t("basis", { basis: basisText(deadline.basis) })}
               </p>
             </>
           ) : view.next.length === 0 ? (
@@ -70,7 +75,7 @@ export async function ProcedureSection({
             <li key={s.id} data-kind={s.kind}>
               <span className="history-line">
                 <time dateTime={s.at.toISOString()}>{dateTime(s.at)}</time> — <strong>{procedureSteps.label(s.kind, locale)}</strong>
-                {staff && who && <> {t("by", { user: who.get(s.by) ?? t("staff") })}</>}
+                {staff && who && <> {t("by", { user: s.by === "seed" ? t("seedData") : (who.get(s.by) ?? t("staff")) })}</>}
               </span>
               <ul className="step-facts">
                 {s.documentNo && <li>{t("documentNo", { no: s.documentNo })}</li>}
