@@ -29,8 +29,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           {t("nav.skip")}
         </a>
         <header className="site-header">
-          <Link href="/" className="brand">
-            {t("app.name")}
+          {/* the short name keeps the header on one line; the full name is the page title's */}
+          <Link href="/" className="brand" title={t("app.name")}>
+            {t("app.short")}
           </Link>
           <HeaderMenu label={t("nav.menu")} closeLabel={t("nav.closeMenu")}>
           {user && (

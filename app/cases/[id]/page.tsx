@@ -103,7 +103,7 @@ export default async function CasePage({ params, searchParams }: {
         [t("hearing"), yesNo(c.hearingHeld)],
         [t("police"), yesNo(c.referredToPolice)],
         [t("penalty"), c.penaltyFen === null ? t("none") : formatMoney(c.penaltyFen, locale)],
-        [t("notes"), c.notes ?? t("none")],
+        [t("notes"), c.notes ? <span key="n" lang={latinLang(c.notes)}>{c.notes}</span> : t("none")],
       ],
     },
   ];
