@@ -69,8 +69,8 @@ async function latinWords(page: Page): Promise<string[]> {
   });
 }
 
-/** The page's kind: its path with ids as ":id" (/cases/123/edit is /cases/:id/edit). */
-const kindOf = (path: string) => path.replace(/\/\d+(?=\/|$)/g, "/:id");
+/** The page's kind: its path with ids as ":id" (/cases/123/edit is /cases/:id/edit; an account's id is a random string). */
+const kindOf = (path: string) => path.replace(/\/(\d+|[A-Za-z0-9_-]{20,})(?=\/|$)/g, "/:id");
 
 /** Links worth following: pages of the app (no API, download, sign-in or sign-out). */
 async function pageLinks(page: Page, selector: string): Promise<string[]> {

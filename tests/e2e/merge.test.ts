@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseURL, expectNoSeriousAxeViolations, launchBrowser, signInAs, sqlGet } from "./support";
@@ -77,6 +78,7 @@ describe("two people editing one case", () => {
     expect(await yours.locator("#case-notes").inputValue()).toBe("Your note");
     expect(await yours.getByTestId("keep-yours-notes").isChecked()).toBe(true);
     await expectNoSeriousAxeViolations(yours);
+    if (fs.existsSync("/work/notes/shots")) await table.screenshot({ path: "/work/notes/shots/pages-merge-en.png" });
 
     // keep theirs for the notes, from the keyboard; a field typed meanwhile stays as typed
     await yours.locator("#case-pieces").fill(String(start.pieces + 1));
