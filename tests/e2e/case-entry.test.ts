@@ -330,9 +330,22 @@ describe("case entry by an admin", () => {
     const p = await zh.newPage();
     await p.goto(`${baseURL()}/cases/new`);
     expect(await p.getByRole("heading", { level: 1 }).textContent()).toBe("新建案件");
+    // the country picker, by keyboard: a name in Chinese, the arrow to the second match, Enter
+    await waitForHydration(p.locator("#case-destinationCountry"));
+    await p.locator("#case-destinationCountry").fill("德");
+    await expect.poll(() => p.locator("#case-destinationCountry-list li").count()).toBeGreaterThan(1);
+    const second = await p.locator("#case-destinationCountry-list li").nth(1).getAttribute("data-code");
+    await p.keyboard.press("ArrowDown");
+    expect(await p.locator("#case-destinationCountry").getAttribute("aria-activedescendant")).toBe(`case-destinationCountry-opt-${second}`);
+    await p.keyboard.press("Enter");
+    expect(await p.locator('input[name="destinationCountry"]').inputValue()).toBe(second);
+    // a date as Chinese users write it reads as YYYY-MM-DD
+    await p.locator("#case-seizedOn").fill("2025年3月14日");
     await p.locator("#case-pieces").fill("0");
+    expect(await p.locator("#case-seizedOn").inputValue()).toBe("2025-03-14");
     await submit(p);
     expect(await p.locator("#case-pieces-error").textContent()).toContain("数量至少为 1 件。");
+    expect(await p.locator("#case-seizedOn-error").count()).toBe(0);
     expect(await p.locator("#case-rightHolderIds-error").textContent()).toContain("请至少选择一个权利人。");
     await expectNoSeriousAxeViolations(p);
     await zh.close();
