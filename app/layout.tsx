@@ -4,6 +4,7 @@ import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getMessages, getTranslations } from "next-intl/server";
 import { myUnreadCount } from "@/db/repo/notifications";
 import { NotificationBell } from "@/components/notifications/NotificationBell";
+import { HeaderMenu } from "@/components/shell/HeaderMenu";
 import { LanguageSwitch } from "@/components/shell/LanguageSwitch";
 import { roles, type Locale } from "@/lib/enums";
 import { can } from "@/lib/roles";
@@ -31,9 +32,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           {t("nav.skip")}
         </a>
         <header className="site-header">
+          {/* the short name keeps the header on one line; the full name is the page title's */}
           <Link href="/" className="brand" title={t("app.name")}>
             {t("app.short")}
           </Link>
+          <HeaderMenu label={t("nav.menu")} closeLabel={t("nav.closeMenu")}>
           {user && (
           <nav aria-label={t("nav.label")}>
             <ul>
@@ -74,12 +77,15 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           {user && (
             <form action={signOut} className="user-menu">
               <NotificationBell count={unread} label={t("notifications.bell.label")} unreadLabel={unread ? t("notifications.bell.unread", { count: unread > 99 ? "99+" : unread }) : null} />
-              <Link href="/account" className="account-link" title={`${user.email} · ${roles.label(user.role, locale as Locale)} · ${t("auth.account")}`}>
-                {user.email}
+              {/* the role in words for every reader, but not on the header's one line */}
+              <Link href="/account" title={`${t("auth.account")}: ${roles.label(user.role, locale as Locale)}`} className="account-link">
+                <span className="account-email">{user.email}</span>
+                <span className="visually-hidden"> · {roles.label(user.role, locale as Locale)}</span>
               </Link>
               <button type="submit">{t("auth.signOut")}</button>
             </form>
           )}
+          </HeaderMenu>
         </header>
         <NextIntlClientProvider messages={clientMessages}>
           <main id="main">{children}</main>

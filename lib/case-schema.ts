@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CASE_FIELDS, fieldOf, formNameOf, type CaseFieldDef, type CaseFormField, type CaseInput, type CaseValues, type OptionalKey } from "./case-definition";
 import { parseYuanToFen, yuanText as fenToYuan } from "./format";
+import { normaliseDateInput } from "./dates";
 
 export type { CaseInput, CaseValues, CaseFormField } from "./case-definition";
 
@@ -121,7 +122,8 @@ const flag = () => z.preprocess((v) => v === true || v === "on" || v === "true" 
 
 const seizedOn = () =>
   z.preprocess(
-    (v) => (typeof v === "string" ? v.trim() : v),
+    // 2025/3/14 and 2025年3月14日 are the same day as 2025-03-14
+    (v) => (typeof v === "string" ? normaliseDateInput(v) : v),
     z
       .string({ error: "required" })
       .min(1, { error: "required", abort: true })

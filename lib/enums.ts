@@ -208,6 +208,50 @@ export const transitionRefusals = defineEnum({
 });
 export type TransitionRefusal = (typeof transitionRefusals.values)[number];
 
+// The provinces customs offices sit in, keyed by the English name stored with each office.
+export const provinces = defineEnum({
+  "Anhui": { en: "Anhui", zh: "安徽" },
+  "Beijing": { en: "Beijing", zh: "北京" },
+  "Chongqing": { en: "Chongqing", zh: "重庆" },
+  "Fujian": { en: "Fujian", zh: "福建" },
+  "Gansu": { en: "Gansu", zh: "甘肃" },
+  "Guangdong": { en: "Guangdong", zh: "广东" },
+  "Guangxi": { en: "Guangxi", zh: "广西" },
+  "Guizhou": { en: "Guizhou", zh: "贵州" },
+  "Hainan": { en: "Hainan", zh: "海南" },
+  "Hebei": { en: "Hebei", zh: "河北" },
+  "Heilongjiang": { en: "Heilongjiang", zh: "黑龙江" },
+  "Henan": { en: "Henan", zh: "河南" },
+  "Hubei": { en: "Hubei", zh: "湖北" },
+  "Hunan": { en: "Hunan", zh: "湖南" },
+  "Inner Mongolia": { en: "Inner Mongolia", zh: "内蒙古" },
+  "Jiangsu": { en: "Jiangsu", zh: "江苏" },
+  "Jiangxi": { en: "Jiangxi", zh: "江西" },
+  "Jilin": { en: "Jilin", zh: "吉林" },
+  "Liaoning": { en: "Liaoning", zh: "辽宁" },
+  "Ningxia": { en: "Ningxia", zh: "宁夏" },
+  "Qinghai": { en: "Qinghai", zh: "青海" },
+  "Shaanxi": { en: "Shaanxi", zh: "陕西" },
+  "Shandong": { en: "Shandong", zh: "山东" },
+  "Shanghai": { en: "Shanghai", zh: "上海" },
+  "Shanxi": { en: "Shanxi", zh: "山西" },
+  "Sichuan": { en: "Sichuan", zh: "四川" },
+  "Tianjin": { en: "Tianjin", zh: "天津" },
+  "Tibet": { en: "Tibet", zh: "西藏" },
+  "Xinjiang": { en: "Xinjiang", zh: "新疆" },
+  "Yunnan": { en: "Yunnan", zh: "云南" },
+  "Zhejiang": { en: "Zhejiang", zh: "浙江" },
+  "Hong Kong": { en: "Hong Kong", zh: "香港" },
+  "Macao": { en: "Macao", zh: "澳门" },
+  "Taiwan": { en: "Taiwan", zh: "台湾" },
+});
+export type Province = (typeof provinces.values)[number];
+
+/** A stored province in the reader's language (a name not in the list is shown as stored). */
+export function provinceLabel(stored: string, locale: Locale): string {
+  return provinces.is(stored) ? provinces.label(stored, locale) : stored;
+}
+
 export const auditActions = defineEnum({
   create: { en: "Created", zh: "创建" },
   update: { en: "Edited", zh: "修改" },

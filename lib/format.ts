@@ -89,3 +89,13 @@ export function formatPeriod(from: string, to: string, locale: Locale): string {
   }
   return `${from} – ${to}`;
 }
+
+/**
+ * "en" for text written in Latin letters with no Chinese in it (English data shown on a
+ * Chinese page: a goods description, a note, a brand), so that readers and screen readers
+ * take it as English; undefined otherwise.
+ */
+export function latinLang(text: string | null | undefined): "en" | undefined {
+  if (!text) return undefined;
+  return /[A-Za-z]{2}/.test(text) && !/[\u3400-\u9fff\uf900-\ufaff]/.test(text) ? "en" : undefined;
+}

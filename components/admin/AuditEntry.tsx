@@ -1,10 +1,11 @@
 import Link from "next/link";
 import type { AuditNames, AuditRow } from "@/db/repo/audit";
 import {
-  caseStatuses, channels, directions, disposals, goodsCategories, industries, infringementTypes, protectionModes, roles, transports,
+  caseStatuses, channels, directions, disposals, goodsCategories, industries, infringementTypes, protectionModes, provinceLabel, roles, transports,
   type Locale,
 } from "@/lib/enums";
-import { formatCount, formatDate, formatMoney } from "@/lib/format";
+import { countryName } from "@/lib/countries";
+import { formatCount, formatDate, formatMoney, latinLang } from "@/lib/format";
 import { shanghaiDateTime } from "./format";
 
 // How an audit entry reads: the record it is about (a link while it exists) and, field by
@@ -68,11 +69,18 @@ function valueText(field: string, value: unknown, f: AuditFormat): string {
     return formatCount(value, locale);
   }
   if (field === "seizedOn" && typeof value === "string") return formatDate(value, locale);
+  if ((field === "originCountry" || field === "destinationCountry" || field === "country") && typeof value === "string") return countryName(value, locale);
+  if (field === "province" && typeof value === "string") return provinceLabel(value, locale);
   if (field === "password" && value === "reset") return t("passwordReset");
   const e = ENUMS[field];
   if (e && e.is(value)) return e.label(value as never, locale);
   const text = String(value);
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
+
+/** A value before or after; English free text (a goods description, a note) is marked as English. */
+function Value({ tag: Tag, text }: { tag: "del" | "ins"; text: string }) {
+  return <Tag className={Tag === "del" ? "audit-before" : "audit-after"} lang={latinLang(text)}>{text}</Tag>;
 }
 
 export function AuditChanges({ row, format }: { row: AuditRow; format: AuditFormat }) {
@@ -84,9 +92,9 @@ export function AuditChanges({ row, format }: { row: AuditRow; format: AuditForm
         <div key={c.field}>
           <dt>{fieldLabel(c.field, format.t)}</dt>
           <dd>
-            {row.before !== null && <del className="audit-before">{valueText(c.field, c.before, format)}</del>}
+            {row.before !== null && <Value tag="del" text={valueText(c.field, c.before, format)} />}
             {row.before !== null && row.after !== null && <span aria-hidden="true"> → </span>}
-            {row.after !== null && <ins className="audit-after">{valueText(c.field, c.after, format)}</ins>}
+            {row.after !== null && <Value tag="ins" text={valueText(c.field, c.after, format)} />}
           </dd>
         </div>
       ))}

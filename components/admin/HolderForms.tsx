@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { createHolderAction, mergeHoldersAction, updateHolderAction } from "@/app/actions/admin";
 import { CheckboxField, Field, FormStatus, useAdminForm, type AdminForm } from "./form";
 import { HolderSelect, type HolderChoice } from "./HolderSelect";
+import { CountryPicker } from "@/components/forms/CountryPicker";
 
 export type HolderValues = {
   name: string;
@@ -32,7 +33,14 @@ function HolderFields({ form, holder: h, industries, editing }: { form: AdminFor
       </Field>
       <Field form={form} name="country" label={t("country")} hint={t("countryHint")}>
         {(control) => (
-          <input {...control} type="text" defaultValue={form.value("country", h.country)} required maxLength={2} pattern="[A-Za-z]{2}" className="short" autoCapitalize="characters" />
+          <CountryPicker
+            id={control.id}
+            name={control.name}
+            defaultValue={form.value("country", h.country)}
+            invalid={Boolean(control["aria-invalid"])}
+            describedBy={control["aria-describedby"]}
+            fieldLabel={t("country")}
+          />
         )}
       </Field>
       <Field form={form} name="industry" label={t("industry")} hint={editing ? t("industryHint") : undefined}>

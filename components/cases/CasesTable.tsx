@@ -28,7 +28,7 @@ import {
   type Locale,
 } from "@/lib/enums";
 import { PAGE_SIZES, SORT_KEYS, type Sort, type SortKey } from "@/lib/filters";
-import { formatCount, formatMoney } from "@/lib/format";
+import { formatCount, formatMoney, latinLang } from "@/lib/format";
 import { useExplorerNavigation } from "@/components/filters/ExplorerNavigation";
 
 const features = tableFeatures({ rowSortingFeature, columnVisibilityFeature, rowPaginationFeature });
@@ -89,7 +89,7 @@ export function CasesTable({ rows, total, page, size, sort }: { rows: CaseRow[];
       }),
       helper.accessor("infringementType", { id: "type", header: t("table.type"), cell: (c) => infringementTypes.label(c.getValue(), locale) }),
       helper.accessor("goodsCategory", { id: "category", header: t("table.category"), cell: (c) => goodsCategories.label(c.getValue(), locale) }),
-      helper.accessor("goodsDescription", { id: "goods", header: t("table.goods") }),
+      helper.accessor("goodsDescription", { id: "goods", header: t("table.goods"), cell: (c) => <span lang={latinLang(c.getValue())}>{c.getValue()}</span> }),
       helper.accessor("pieces", { id: "pieces", header: t("table.pieces"), cell: (c) => formatCount(c.getValue(), locale), meta: { numeric: true } }),
       helper.accessor("valueFen", { id: "value", header: t("table.value"), cell: (c) => formatMoney(c.getValue(), locale), meta: { numeric: true } }),
       helper.display({
@@ -221,7 +221,13 @@ export function CasesTable({ rows, total, page, size, sort }: { rows: CaseRow[];
                 {row.getVisibleCells().map((cell) => {
                   const numeric = (cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
                   return (
-                    <td key={cell.id} className={numeric ? "num" : undefined} data-column={cell.column.id}>
+                    <td
+                      key={cell.id}
+                      className={numeric ? "num" : undefined}
+                      data-column={cell.column.id}
+                      // the column's name over each value when a phone shows the rows as cards
+                      data-label={typeof cell.column.columnDef.header === "string" ? cell.column.columnDef.header : undefined}
+                    >
                       <table.FlexRender cell={cell} />
                     </td>
                   );

@@ -6,6 +6,7 @@ import type { FilterChip } from "@/lib/filter-labels";
 import { FILTER_NAMES } from "@/lib/filters";
 import { QUICK_PICKS, quickPickRange, type QuickPick } from "@/lib/period";
 import { useExplorerNavigation } from "./ExplorerNavigation";
+import { DateInput } from "@/components/ui/DateInput";
 
 const SEARCH_DELAY_MS = 350;
 
@@ -103,11 +104,11 @@ export function FilterBar({ q, from, to, chips, children }: {
         </label>
         <label className="date-field">
           <span>{t("dates.from")}</span>
-          <input type="date" name="from" value={from} min="2000-01-01" max="2099-12-31" onChange={(e) => setDate("from", e.target.value)} />
+          <DateInput name="from" value={from} onCommit={(v) => setDate("from", v)} />
         </label>
         <label className="date-field">
           <span>{t("dates.to")}</span>
-          <input type="date" name="to" value={to} min="2000-01-01" max="2099-12-31" onChange={(e) => setDate("to", e.target.value)} />
+          <DateInput name="to" value={to} onCommit={(v) => setDate("to", v)} />
         </label>
         <div className="segmented quick-picks" role="group" aria-label={t("dates.quick")}>
           {QUICK_PICKS.map((pick) => (

@@ -2,6 +2,7 @@ import { getLocale } from "next-intl/server";
 import { ExplorerNavigation } from "@/components/filters/ExplorerNavigation";
 import { Facets } from "@/components/filters/Facets";
 import { FilterBar } from "@/components/filters/FilterBar";
+import { FilterDrawer } from "@/components/filters/FilterDrawer";
 import { IgnoredNotice } from "@/components/ui/IgnoredNotice";
 import type { FacetData } from "@/db/repo/dashboard";
 import type { Locale } from "@/lib/enums";
@@ -27,10 +28,12 @@ export async function FilterExplorer({ filters, ignored, names, facets, children
     <>
       <IgnoredNotice ignored={ignored} />
       <ExplorerNavigation>
-        <FilterBar q={filters.q ?? ""} from={filters.from ?? ""} to={filters.to ?? ""} chips={chips}>
-          {/* drawn at once, kept across changes (focus stays), options arriving later */}
-          <Facets filters={filters} data={facets} />
-        </FilterBar>
+        <FilterDrawer active={chips.length}>
+          <FilterBar q={filters.q ?? ""} from={filters.from ?? ""} to={filters.to ?? ""} chips={chips}>
+            {/* drawn at once, kept across changes (focus stays), options arriving later */}
+            <Facets filters={filters} data={facets} />
+          </FilterBar>
+        </FilterDrawer>
         <div className="explorer-results">{children}</div>
       </ExplorerNavigation>
     </>

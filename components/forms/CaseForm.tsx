@@ -10,7 +10,11 @@ import type { CaseFormChoices } from "@/db/repo/cases";
 import { CASE_FORM_FIELDS, ENUM_FIELDS as ENUM_DEFS, enumFieldsOf, type EnumLike, type FormSection } from "@/lib/case-definition";
 import type { CaseFormField, CaseFormValues } from "@/lib/case-schema";
 import type { Locale } from "@/lib/enums";
+import { countryName } from "@/lib/countries";
+import { latinLang } from "@/lib/format";
+import { CountryPicker } from "./CountryPicker";
 import { HolderPicker, holderDisplayName } from "./HolderPicker";
+import { DateInput } from "@/components/ui/DateInput";
 
 // The form's fields, their order and its enumerated selects come from the case definition
 // (lib/case-definition.ts): a new enumerated field shows up in its section by itself.
@@ -33,6 +37,24 @@ function fromPosted(posted: Record<string, unknown>): CaseFormValues {
     else out[field] = text(v);
   }
   return out as CaseFormValues;
+}
+
+const sameValue = (a: CaseFormValues[CaseFormField], b: CaseFormValues[CaseFormField]) =>
+  Array.isArray(a) && Array.isArray(b) ? [...a].sort().join() === [...b].sort().join() : a === b;
+
+/** The form's current values as the action would get them (repeated names and names ending in [] as lists). */
+function formDataObject(form: FormData): Record<string, unknown> {
+  const out: Record<string, string | string[]> = {};
+  for (const [rawName, value] of form.entries()) {
+    if (typeof value !== "string" || rawName.startsWith("$ACTION")) continue;
+    const list = rawName.endsWith("[]");
+    const name = list ? rawName.slice(0, -2) : rawName;
+    const known = out[name];
+    if (known === undefined) out[name] = list ? [value] : value;
+    else if (Array.isArray(known)) known.push(value);
+    else out[name] = [known, value];
+  }
+  return out;
 }
 
 export type CaseFormProps = {
@@ -100,8 +122,49 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
   }
   const failure = state && !state.ok ? state : null;
   const conflict = failure?.error === "conflict";
+
+  // Two people editing one case: the form remembers the case as it was at each version it
+  // showed, so that after a refusal it knows the starting values (the version the user's
+  // edit began from), theirs (the case as it is now, loaded again) and the user's own.
+  const snapshots = useRef(new Map<number, CaseFormValues>());
+  if (version !== undefined && !snapshots.current.has(version)) snapshots.current.set(version, initial);
+  const postedVersion = conflict && failure?.values ? Number(failure.values.version) : NaN;
+  const start = conflict ? snapshots.current.get(postedVersion) : undefined;
+  const mine = conflict && failure?.values ? fromPosted(failure.values) : null;
+  // theirs: once the page has loaded the newer version
+  const theirs = conflict && version !== undefined && version !== postedVersion ? initial : null;
+  const changed = (f: CaseFormField) => (start && mine && theirs ? !sameValue(mine[f], start[f]) || !sameValue(theirs[f], start[f]) : false);
+  const mergeFields = start && mine && theirs ? FIELD_ORDER.filter(changed) : [];
+  // the user's choice per field (kept for this refusal only), and what the form held when they chose
+  const [merge, setMerge] = useState<{ attempt: number; keep: Partial<Record<CaseFormField, "theirs" | "yours">>; edits: CaseFormValues | null; n: number }>(
+    { attempt: 0, keep: {}, edits: null, n: 0 },
+  );
+  const keep = merge.attempt === attempt ? merge.keep : {};
+  const edits = merge.attempt === attempt ? merge.edits : null;
+  const formRef = useRef<HTMLFormElement>(null);
+  const keepOf = (f: CaseFormField): "theirs" | "yours" =>
+    keep[f] ?? (start && mine && !sameValue(mine[f], start[f]) ? "yours" : "theirs");
+  /** The form after a refusal: the case as it is now with the user's changes, and theirs where the user keeps theirs. */
+  const merged = (): CaseFormValues => {
+    const out = { ...theirs! } as Record<CaseFormField, unknown>;
+    for (const f of FIELD_ORDER) {
+      if (keep[f]) out[f] = keep[f] === "theirs" ? theirs![f] : mine![f];
+      else if (edits) out[f] = edits[f];
+      else out[f] = keepOf(f) === "yours" ? mine![f] : theirs![f];
+    }
+    return out as CaseFormValues;
+  };
+  const choose = (f: CaseFormField, side: "theirs" | "yours") => {
+    // what the form holds now (other fields the user went on editing stay as they are)
+    const now = formRef.current ? fromPosted(formDataObject(new FormData(formRef.current))) : null;
+    setMerge({ attempt, keep: { ...keep, [f]: side }, edits: now, n: merge.n + 1 });
+    setKeptNotice(t(side === "theirs" ? "merge.kept" : "merge.keptYours", { field: labelOf(f) }));
+  };
+  const [keptNotice, setKeptNotice] = useState("");
+
   // after a refusal the user's input stays; after a conflict the form shows the newer case
-  const values = failure?.values && !conflict ? fromPosted(failure.values) : initial;
+  // with the user's changes (until the newer case has loaded, the user's values)
+  const values = conflict ? (theirs && start && mine ? merged() : (mine ?? initial)) : failure?.values ? fromPosted(failure.values) : initial;
   const fieldErrors = failure?.fieldErrors ?? {};
   const errorFields = [
     ...FIELD_ORDER.filter((f) => fieldErrors[f]),
@@ -201,16 +264,13 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
     if (field === "officeId") {
       for (const d of choices.districts) for (const o of [d, ...d.offices]) if (String(o.id) === v) return `${name(o)} (${o.code})`;
     }
+    if (field === "originCountry" || field === "destinationCountry") return countryName(v, locale);
     if (field === "campaignId") {
       const c = choices.campaigns.find((x) => String(x.id) === v);
       if (c) return name(c);
     }
     return v;
   };
-  const sameValue = (a: CaseFormValues[CaseFormField], b: CaseFormValues[CaseFormField]) =>
-    Array.isArray(a) && Array.isArray(b) ? [...a].sort().join() === [...b].sort().join() : a === b;
-  const unsaved = conflict && failure?.values ? fromPosted(failure.values) : null;
-  const unsavedFields = unsaved ? FIELD_ORDER.filter((f) => !sameValue(unsaved[f], initial[f])) : [];
 
   const formMessageText = failure && failure.error !== "invalid"
     ? failure.error === "conflict"
@@ -227,20 +287,68 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
       {formMessageText && (
         <div className="form-error form-message" role="alert" tabIndex={-1} ref={formMessage} data-testid="form-message">
           <p>{formMessageText}</p>
-          {unsavedFields.length > 0 && (
-            <details className="unsaved" open>
-              <summary>{t("formErrors.yourValues")}</summary>
-              <dl>
-                {unsavedFields.map((f) => (
-                  <div key={f}>
-                    <dt>{labelOf(f)}</dt>
-                    <dd>{shownValue(f, unsaved![f])}</dd>
-                  </div>
-                ))}
-              </dl>
-            </details>
-          )}
+          {conflict && !theirs && <p className="muted">{t("merge.loading")}</p>}
         </div>
+      )}
+      {conflict && theirs && start && mine && mergeFields.length > 0 && (
+        <section className="merge-panel" aria-labelledby="merge-title" data-testid="merge-panel">
+          <h2 id="merge-title">{t("merge.title")}</h2>
+          <div className="table-scroll">
+            <table className="data-table merge-table" data-testid="merge-table">
+              <caption>{t("merge.caption", { user: String(failure?.params?.user ?? "—") })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("merge.field")}</th>
+                  <th scope="col">{t("merge.start")}</th>
+                  <th scope="col">{t("merge.theirs", { user: String(failure?.params?.user ?? "—") })}</th>
+                  <th scope="col">{t("merge.yours")}</th>
+                  <th scope="col">{t("merge.keep")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {mergeFields.map((f) => {
+                  const cell = (v: CaseFormValues[CaseFormField], side: "theirs" | "yours") => {
+                    const text = shownValue(f, v);
+                    const same = sameValue(v, start[f]);
+                    return (
+                      <td data-side={side} className={same ? "muted" : undefined}>
+                        <span lang={latinLang(text)}>{text}</span>
+                        {same && <span className="merge-unchanged"> {t("merge.unchanged")}</span>}
+                      </td>
+                    );
+                  };
+                  const startText = shownValue(f, start[f]);
+                  return (
+                    <tr key={f} data-field={f}>
+                      <th scope="row">{labelOf(f)}</th>
+                      <td data-side="start"><span lang={latinLang(startText)}>{startText}</span></td>
+                      {cell(theirs[f], "theirs")}
+                      {cell(mine[f], "yours")}
+                      <td>
+                        <div className="merge-keep" role="radiogroup" aria-label={`${t("merge.keep")}: ${labelOf(f)}`}>
+                          {(["theirs", "yours"] as const).map((side) => (
+                            <label key={side}>
+                              <input
+                                type="radio"
+                                name={`keep-${f}`}
+                                value={side}
+                                checked={keepOf(f) === side}
+                                onChange={() => choose(f, side)}
+                                data-testid={`keep-${side}-${f}`}
+                              />
+                              {t(side === "theirs" ? "merge.keepTheirs" : "merge.keepYours")}
+                            </label>
+                          ))}
+                        </div>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <p className="visually-hidden" aria-live="polite">{keptNotice}</p>
+        </section>
       )}
       {errorFields.length > 0 && (
         <div className="error-summary" tabIndex={-1} ref={summary} aria-labelledby="case-error-summary" data-testid="error-summary">
@@ -258,7 +366,7 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
           </ul>
         </div>
       )}
-      <form key={`${version ?? 0}-${attempt}`} action={formAction} noValidate className="case-form" aria-busy={pending || undefined} data-testid="case-form">
+      <form ref={formRef} key={`${version ?? 0}-${attempt}-${merge.attempt === attempt ? merge.n : 0}`} action={formAction} noValidate className="case-form" aria-busy={pending || undefined} data-testid="case-form">
         {mode === "edit" && (
           <>
             <input type="hidden" name="id" value={caseId} />
@@ -271,7 +379,7 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
             <input {...aria("caseNo", true)} type="text" defaultValue={values.caseNo} required autoComplete="off" spellCheck={false} inputMode="numeric" maxLength={14} />
           </Field>
           <Field {...box("seizedOn")} required hint={t("fields.seizedOnHint")}>
-            <input {...aria("seizedOn", true)} type="date" defaultValue={values.seizedOn} max={today} required />
+            <DateInput {...aria("seizedOn", true)} defaultValue={values.seizedOn} required />
           </Field>
           <Field {...box("officeId")} required hint={t("fields.officeHint")} wide>
             <select {...aria("officeId", true)} defaultValue={values.officeId} required>
@@ -306,10 +414,24 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
           <legend>{t("sections.how")}</legend>
           {enumFields("how")}
           <Field {...box("originCountry")} hint={t("fields.countryHint")}>
-            <input {...aria("originCountry", true)} type="text" defaultValue={values.originCountry} maxLength={2} size={4} autoCapitalize="characters" autoComplete="off" spellCheck={false} className="country-input" />
+            <CountryPicker
+              id={fieldId("originCountry")}
+              name="originCountry"
+              defaultValue={values.originCountry ?? ""}
+              fieldLabel={labelOf("originCountry")}
+              invalid={Boolean(fieldErrors.originCountry)}
+              describedBy={aria("originCountry", true)["aria-describedby"]}
+            />
           </Field>
           <Field {...box("destinationCountry")} hint={t("fields.countryHint")}>
-            <input {...aria("destinationCountry", true)} type="text" defaultValue={values.destinationCountry} maxLength={2} size={4} autoCapitalize="characters" autoComplete="off" spellCheck={false} className="country-input" />
+            <CountryPicker
+              id={fieldId("destinationCountry")}
+              name="destinationCountry"
+              defaultValue={values.destinationCountry ?? ""}
+              fieldLabel={labelOf("destinationCountry")}
+              invalid={Boolean(fieldErrors.destinationCountry)}
+              describedBy={aria("destinationCountry", true)["aria-describedby"]}
+            />
           </Field>
           <Field {...box("campaignId")}>
             <select {...aria("campaignId")} defaultValue={values.campaignId}>
@@ -387,7 +509,7 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
                 <optgroup key={holder} label={holder}>
                   {list.map((r) => (
                     <option key={r.id} value={String(r.id)}>
-                      {`${r.number} ${r.titleEn} (${r.validFrom} – ${r.validTo})${r.status === "revoked" ? " ✕" : ""}`}
+                      {`${r.number} ${locale === "zh" && r.titleZh ? r.titleZh : r.titleEn} (${r.validFrom} – ${r.validTo})${r.status === "revoked" ? " ✕" : ""}`}
                     </option>
                   ))}
                 </optgroup>

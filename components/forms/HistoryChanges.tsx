@@ -4,7 +4,8 @@ import {
   caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, procedureSteps, protectionModes, transports,
   type Locale,
 } from "@/lib/enums";
-import { formatCount, formatDate, formatMoney } from "@/lib/format";
+import { formatCount, formatDate, formatMoney, latinLang } from "@/lib/format";
+import { countryName } from "@/lib/countries";
 
 // The fields an edit changed, before → after, as the case page lists them under a history entry.
 
@@ -49,6 +50,9 @@ export async function HistoryChanges({ before, after, names }: { before: unknown
         return typeof v === "number" ? formatMoney(v, locale) : String(v);
       case "pieces":
         return typeof v === "number" ? formatCount(v, locale) : String(v);
+      case "originCountry":
+      case "destinationCountry":
+        return countryName(String(v), locale);
       case "seizedOn":
         return formatDate(String(v), locale);
       case "officeId": {
@@ -86,8 +90,10 @@ export async function HistoryChanges({ before, after, names }: { before: unknown
         {fields.map((f) => (
           <tr key={f} data-field={f}>
             <th scope="row">{FIELD_LABELS[f] ? t(FIELD_LABELS[f]) : f}</th>
-            <td>{show(f, b[f])}</td>
-            <td>{show(f, a[f])}</td>
+            {[b[f], a[f]].map((v, i) => {
+              const text = show(f, v);
+              return <td key={i} lang={f === "goodsDescription" || f === "notes" ? latinLang(text) : undefined}>{text}</td>;
+            })}
           </tr>
         ))}
       </tbody>

@@ -5,6 +5,7 @@ import { useActionState, useEffect, useId } from "react";
 import { useTranslations } from "next-intl";
 import { removeOverrideAction, setOverrideAction } from "@/app/actions/procedure";
 import type { ActionResult } from "@/app/actions/wrapper";
+import { DateInput } from "@/components/ui/DateInput";
 
 type Result = ActionResult<{ date: string }>;
 
@@ -30,7 +31,7 @@ export function OverrideAdd() {
       {failure && !failure.fieldErrors && <p className="form-error" role="alert">{t("form.errors.failed")}</p>}
       <div className="form-field">
         <label htmlFor={`${uid}-date`}>{t("calendar.date")}</label>
-        <input id={`${uid}-date`} name="date" type="date" required defaultValue={typed.date ?? ""} aria-describedby={failure?.fieldErrors?.date ? `${uid}-date-error` : undefined} data-testid="calendar-date" />
+        <DateInput id={`${uid}-date`} name="date" required defaultValue={typed.date ?? ""} aria-describedby={failure?.fieldErrors?.date ? `${uid}-date-error` : undefined} data-testid="calendar-date" />
         {error("date")}
       </div>
       <div className="form-field">

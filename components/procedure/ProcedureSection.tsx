@@ -26,6 +26,11 @@ export async function ProcedureSection({
 }) {
   const t = await getTranslations("procedure");
   const ti = await getTranslations("inbox");
+  // the legal basis in the reader's language (lib/procedure.ts names it in English)
+  const basisText = (basis: string) => {
+    const key = `bases.${basis.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "")}`;
+    return t.has(key) ? t(key) : basis;
+  };
   const dateTime = (d: Date) =>
     new Intl.DateTimeFormat(locale === "zh" ? "zh-CN" : "en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" }).format(d);
   const deadline = view.deadline;
@@ -47,7 +52,7 @@ export async function ProcedureSection({
                 <time dateTime={deadline.endsAt.toISOString()} className="muted">({dateTime(deadline.endsAt)})</time>
               </p>
               <p className={deadline.passed ? "form-error" : undefined} data-testid="procedure-days-left">
-                {deadline.passed ? t("passed") : t("daysLeft", { count: deadline.workingDaysLeft })} · {t(`party.${deadline.party}`)} · {t("basis", { basis: deadline.basis })}
+                {deadline.passed ? t("passed") : t("daysLeft", { count: deadline.workingDaysLeft })} · {t(`party.${deadline.party}`)} · {t("basis", { basis: basisText(deadline.basis) })}
               </p>
             </>
           ) : view.next.length === 0 ? (
@@ -75,7 +80,7 @@ export async function ProcedureSection({
                 <time dateTime={s.at.toISOString()}>{dateTime(s.at)}</time> — <strong>{procedureSteps.label(s.kind, locale)}</strong>
                 {staff && who && (inApp?.has(s.by)
                   ? <> <span data-testid="answered-in-app">{ti("officers.answeredInApp", { user: who.get(s.by) ?? s.by, at: dateTime(new Date(s.recordedAt)) })}</span></>
-                  : <> {t("by", { user: who.get(s.by) ?? t("staff") })}</>)}
+                  : <> {t("by", { user: s.by === "seed" ? t("seedData") : (who.get(s.by) ?? t("staff")) })}</>)}
               </span>
               <ul className="step-facts">
                 {s.documentNo && <li>{t("documentNo", { no: s.documentNo })}</li>}

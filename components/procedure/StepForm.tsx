@@ -10,6 +10,7 @@ import {
   type Locale, type ProcedureStepKind, type ReleaseGround, type TransitionRefusal,
 } from "@/lib/enums";
 import { formatDate, formatMoney } from "@/lib/format";
+import { DateInput } from "@/components/ui/DateInput";
 
 const CONFIRMED = new Set<ProcedureStepKind>(["released", "disposal", "referral_to_police", "no_answer"]);
 
@@ -140,7 +141,7 @@ export function StepForm({
             <input id={`${uid}-documentNo`} name="documentNo" defaultValue={typed.documentNo ?? ""} maxLength={60} aria-describedby={described("documentNo")} data-testid="step-document" />
           ), needsDocument ? t("form.documentRequired") : undefined)}
           {kind === "notice_sent" && field("servedOn", t("form.servedOn"), (
-            <input id={`${uid}-servedOn`} name="servedOn" type="date" defaultValue={typed.servedOn ?? ""} aria-describedby={described("servedOn")} data-testid="step-served" />
+            <DateInput id={`${uid}-servedOn`} name="servedOn" defaultValue={typed.servedOn ?? ""} aria-describedby={described("servedOn")} data-testid="step-served" />
           ))}
           {kind === "holder_answered" && field("answer", t("form.answer"), (
             <select id={`${uid}-answer`} name="answer" value={answer} onChange={(e) => setAnswer(e.target.value)} required aria-describedby={described("answer")} data-testid="step-answer">

@@ -7,6 +7,7 @@ import {
   setRecordationPartiesAction, updateRecordationAction,
 } from "@/app/actions/recordations";
 import { Field, FormStatus, useAdminForm, type AdminForm } from "@/components/admin/form";
+import { DateInput } from "@/components/ui/DateInput";
 
 // The recordations' forms: create (a member for its own company, an admin for any), the
 // admin's edit, and on the detail page the parties, renewal, approval and revocation. Each
@@ -97,10 +98,10 @@ function RecordationFields({ form, r, holders, kinds, ownHolder }: { form: Admin
         {(control) => <input {...control} type="text" defaultValue={form.value("classes", r.classes.join(", "))} maxLength={200} />}
       </Field>
       <Field form={form} name="validFrom" label={t("validFrom")}>
-        {(control) => <input {...control} type="date" defaultValue={form.value("validFrom", r.validFrom)} required />}
+        {(control) => <DateInput {...control} defaultValue={form.value("validFrom", r.validFrom)} required />}
       </Field>
       <Field form={form} name="validTo" label={t("validTo")} hint={t("validToHint")}>
-        {(control) => <input {...control} type="date" defaultValue={form.value("validTo", r.validTo)} />}
+        {(control) => <DateInput {...control} defaultValue={form.value("validTo", r.validTo)} />}
       </Field>
       <Field form={form} name="image" label={t("image")} hint={t("imageHint")}>
         {(control) => <input {...control} type="file" accept="image/png,image/jpeg,image/webp" />}

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { Figures } from "@/db/repo/dashboard";
-import type { Locale } from "@/lib/enums";
+import { provinceLabel, type Locale } from "@/lib/enums";
 import { formatCount, formatMoney, intlLocaleOf } from "@/lib/format";
 import { twoNames } from "./names";
 
@@ -57,7 +57,7 @@ export async function OfficeTable({ groups, total, caption, nameHeader, testId }
           </span>
         </th>
         <td>{kind === "total" ? "" : r.code}</td>
-        <td>{r.province}</td>
+        <td>{r.province ? provinceLabel(r.province, locale) : ""}</td>
         <td className="num" data-figure="cases">{figure(formatCount(r.cases, locale))}</td>
         <td className="num" data-figure="pieces">{figure(formatCount(r.pieces, locale))}</td>
         <td className="num" data-figure="value">{figure(formatMoney(r.valueFen, locale))}</td>

@@ -1,20 +1,9 @@
 import type { Locale } from "@/lib/enums";
-import { intlLocaleOf } from "@/lib/format";
 
 // Names shown on the reference pages, in the reader's language first.
 
-const regionNames = new Map<Locale, Intl.DisplayNames>();
-
-/** "United States" / "美国" for "US"; the code itself when Intl does not know it. */
-export function countryName(code: string, locale: Locale): string {
-  let names = regionNames.get(locale);
-  if (!names) regionNames.set(locale, (names = new Intl.DisplayNames([intlLocaleOf(locale)], { type: "region" })));
-  try {
-    return names.of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
+/** "United States" / "美国" for "US" (lib/countries.ts, the same list as the country picker); the code itself when unknown. */
+export { countryName } from "@/lib/countries";
 
 export type TwoNames = { primary: string; primaryLang: string; secondary: string | null; secondaryLang: string };
 

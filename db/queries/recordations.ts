@@ -430,12 +430,12 @@ export async function recordationsOfCase(e: Engine, caseId: number, scope: Scope
     where lr.case_id = ${caseId} and ${scopeOf(e, scope)} order by r.number`);
 }
 
-export type RecordationChoice = { id: number; number: string; titleEn: string; holderId: number; holderName: string; validFrom: string; validTo: string; status: RecordationApproval };
+export type RecordationChoice = { id: number; number: string; titleEn: string; titleZh: string | null; holderId: number; holderName: string; validFrom: string; validTo: string; status: RecordationApproval };
 
 /** The recordations the case form offers (an admin enters cases): every approved or revoked one, by holder and number. */
 export async function recordationChoices(e: Engine): Promise<RecordationChoice[]> {
   return e.all<RecordationChoice>(sql`
-    select r.id as id, r.number as number, r.title_en as "titleEn", r.holder_id as "holderId", h.name as "holderName",
+    select r.id as id, r.number as number, r.title_en as "titleEn", r.title_zh as "titleZh", r.holder_id as "holderId", h.name as "holderName",
       r.valid_from as "validFrom", r.valid_to as "validTo", r.status as status
     from recordations r join right_holders h on h.id = r.holder_id where r.status <> 'pending' order by h.name, r.number`);
 }

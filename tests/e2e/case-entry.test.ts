@@ -126,7 +126,9 @@ describe("case entry by an admin", () => {
     expect(await field("pieces").inputValue()).toBe("0");
     expect(await field("valueYuan").inputValue()).toBe("6,250,000.5");
     expect(await field("channel").inputValue()).toBe("express");
-    expect(await field("originCountry").inputValue()).toBe("cn");
+    // the country picker took the typed code and shows the country's name; the form posts the code
+    expect(await field("originCountry").inputValue()).toBe("China");
+    expect(await page.locator('input[name="originCountry"]').inputValue()).toBe("CN");
     expect(await field("campaignId").inputValue()).toBe(String(campaign.id));
     expect(await field("status").inputValue()).toBe("penalised");
     expect(await field("disposal").inputValue()).toBe("destroyed");
@@ -224,7 +226,7 @@ describe("case entry by an admin", () => {
     expect(sql<{ pieces: number; version: number }>("select pieces, version from cases where id = ?", caseId)).toEqual({ pieces: 1500, version: 2 });
   });
 
-  it("refuses the second of two edits made from the same version, naming who changed it, and shows the newer values", async () => {
+  it("refuses the second of two edits made from the same version, naming who changed it, and shows the newer case with the user's changes", async () => {
     const other = await context.newPage();
     await page.goto(`${baseURL()}/cases/${caseId}/edit`);
     await other.goto(`${baseURL()}/cases/${caseId}/edit`);
@@ -239,13 +241,15 @@ describe("case entry by an admin", () => {
     const message = other.getByTestId("form-message");
     expect(await message.textContent()).toContain("admin@demo.test changed this case on");
     expect(await message.textContent()).toContain("Nothing was saved");
-    expect(await message.textContent()).toContain("1700");
     expect(sql<{ pieces: number; version: number; goods_description: string }>("select pieces, version, goods_description from cases where id = ?", caseId))
       .toEqual({ pieces: 1600, version: 3, goods_description: "Counterfeit running shoes, e2e case entry" });
-    // the form reloads the case as it is now, at the version it can be saved against
-    await expect.poll(() => other.locator("#case-pieces").inputValue()).toBe("1600");
+    // the form reloads the case as it is now, at the version it can be saved against, with the
+    // user's own changes in it (tests/e2e/merge.test.ts keeps theirs field by field)
     await expect.poll(() => other.getByTestId("edit-version").textContent()).toContain("version 3");
-    expect(await other.locator("#case-goodsDescription").inputValue()).toBe("Counterfeit running shoes, e2e case entry");
+    await other.getByTestId("merge-table").waitFor();
+    expect(await other.getByTestId("merge-table").locator('tr[data-field="pieces"] td[data-side="yours"]').textContent()).toContain("1700");
+    expect(await other.locator("#case-pieces").inputValue()).toBe("1700");
+    expect(await other.locator("#case-goodsDescription").inputValue()).toBe("Changed in the second window");
     await expectNoSeriousAxeViolations(other);
     await other.close();
   });
@@ -326,9 +330,22 @@ describe("case entry by an admin", () => {
     const p = await zh.newPage();
     await p.goto(`${baseURL()}/cases/new`);
     expect(await p.getByRole("heading", { level: 1 }).textContent()).toBe("新建案件");
+    // the country picker, by keyboard: a name in Chinese, the arrow to the second match, Enter
+    await waitForHydration(p.locator("#case-destinationCountry"));
+    await p.locator("#case-destinationCountry").fill("德");
+    await expect.poll(() => p.locator("#case-destinationCountry-list li").count()).toBeGreaterThan(1);
+    const second = await p.locator("#case-destinationCountry-list li").nth(1).getAttribute("data-code");
+    await p.keyboard.press("ArrowDown");
+    expect(await p.locator("#case-destinationCountry").getAttribute("aria-activedescendant")).toBe(`case-destinationCountry-opt-${second}`);
+    await p.keyboard.press("Enter");
+    expect(await p.locator('input[name="destinationCountry"]').inputValue()).toBe(second);
+    // a date as Chinese users write it reads as YYYY-MM-DD
+    await p.locator("#case-seizedOn").fill("2025年3月14日");
     await p.locator("#case-pieces").fill("0");
+    expect(await p.locator("#case-seizedOn").inputValue()).toBe("2025-03-14");
     await submit(p);
     expect(await p.locator("#case-pieces-error").textContent()).toContain("数量至少为 1 件。");
+    expect(await p.locator("#case-seizedOn-error").count()).toBe(0);
     expect(await p.locator("#case-rightHolderIds-error").textContent()).toContain("请至少选择一个权利人。");
     await expectNoSeriousAxeViolations(p);
     await zh.close();

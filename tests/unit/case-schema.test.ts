@@ -211,6 +211,15 @@ describe("the case form schema", () => {
       expect(errorsOf(createCaseSchema.safeParse(form({ seizedOn: "0202-03-15" }))).seizedOn).toBe("too_early");
     });
 
+    it("is also read as Chinese users write it: 2025/3/15 and 2025年3月15日 are 2025-03-15", () => {
+      for (const seizedOn of ["2025/3/15", "2025年3月15日", "2025-3-15"]) {
+        const parsed = createCaseSchema.safeParse(form({ seizedOn }));
+        expect(parsed.success, seizedOn).toBe(true);
+        expect(parsed.data?.seizedOn, seizedOn).toBe("2025-03-15");
+      }
+      expect(errorsOf(createCaseSchema.safeParse(form({ seizedOn: "2025年2月29日" }))).seizedOn).toBe("format");
+    });
+
     it("is not in the future, counted in Beijing time", () => {
       // the clock says 2025-05-31T18:00Z, which is 2025-06-01 02:00 in Beijing
       expect(todayInShanghai()).toBe("2025-06-01");

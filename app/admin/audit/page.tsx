@@ -10,6 +10,7 @@ import { auditActions, type AuditAction, type Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { pathWithQuery, requirePageUser } from "@/app/session";
 import { auditHref, parseAuditParams } from "./filters";
+import { DateInput } from "@/components/ui/DateInput";
 
 export const dynamic = "force-dynamic";
 
@@ -88,11 +89,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </label>
           <label className="date-field">
             {t("from")}
-            <input type="date" name="from" defaultValue={filter.from ?? ""} />
+            <DateInput name="from" defaultValue={filter.from ?? ""} />
           </label>
           <label className="date-field">
             {t("to")}
-            <input type="date" name="to" defaultValue={filter.to ?? ""} />
+            <DateInput name="to" defaultValue={filter.to ?? ""} />
           </label>
           <button type="submit" className="primary">
             {t("apply")}

@@ -4,7 +4,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { AdminNav } from "@/components/admin/AdminNav";
 import { CreateOfficeForm } from "@/components/admin/OfficeForms";
 import { listOfficesForAdmin, type AdminOffice } from "@/db/repo/admin";
-import type { Locale } from "@/lib/enums";
+import { provinceLabel, type Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { requirePageUser } from "@/app/session";
 
@@ -31,7 +31,7 @@ export default async function AdminOfficesPage() {
           {other(o)}
         </span>
       </th>
-      <td>{o.province}</td>
+      <td>{provinceLabel(o.province, locale)}</td>
       <td className="num">{formatCount(o.cases, locale)}</td>
       <td>
         <Link href={`/admin/offices/${o.id}`} aria-label={t("editLabel", { name: name(o), code: o.code })}>

@@ -7,6 +7,7 @@ import { TotalsBar, TotalsSkeleton } from "@/components/cases/TotalsBar";
 import { ClearFiltersButton } from "@/components/filters/ClearFiltersButton";
 import { ExplorerNavigation } from "@/components/filters/ExplorerNavigation";
 import { FilterBar } from "@/components/filters/FilterBar";
+import { FilterDrawer } from "@/components/filters/FilterDrawer";
 import { Facets } from "@/components/filters/Facets";
 import { IgnoredNotice } from "@/components/ui/IgnoredNotice";
 import { CasesAdminBar, deletedCaseId } from "@/components/forms/CasesAdminBar";
@@ -51,10 +52,12 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
       <CasesAdminBar user={user} deletedId={deletedId} deletedCaseNo={deletedCaseNo} />
       <IgnoredNotice ignored={ignored} />
       <ExplorerNavigation>
-        <FilterBar q={query.filters.q ?? ""} from={query.filters.from ?? ""} to={query.filters.to ?? ""} chips={chips}>
-          {/* drawn at once, kept across changes (focus stays), options arriving later */}
-          <Facets filters={query.filters} data={facetData(scope, query.filters)} />
-        </FilterBar>
+        <FilterDrawer active={chips.length}>
+          <FilterBar q={query.filters.q ?? ""} from={query.filters.from ?? ""} to={query.filters.to ?? ""} chips={chips}>
+            {/* drawn at once, kept across changes (focus stays), options arriving later */}
+            <Facets filters={query.filters} data={facetData(scope, query.filters)} />
+          </FilterBar>
+        </FilterDrawer>
         <div className="results-head">
           <Suspense key={key} fallback={<TotalsSkeleton />}>
             <TotalsBar totals={caseTotals(scope, query.filters)} />

@@ -13,10 +13,11 @@ import { ProcedureSection } from "@/components/procedure/ProcedureSection";
 import { DeleteCaseButton } from "@/components/forms/DeleteCaseButton";
 import { HistoryChanges } from "@/components/forms/HistoryChanges";
 import {
-  auditActions, caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, transports,
+  auditActions, caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, provinceLabel, transports,
   type AuditAction, type Locale,
 } from "@/lib/enums";
-import { formatCount, formatDate, formatMoney } from "@/lib/format";
+import { countryName } from "@/lib/countries";
+import { formatCount, formatDate, formatMoney, latinLang } from "@/lib/format";
 import { can, type Scope } from "@/lib/roles";
 import { currentScope, requirePageReader } from "@/app/session";
 
@@ -76,7 +77,7 @@ export default async function CasePage({ params, searchParams }: {
         [t("seizedOn"), formatDate(c.seizedOn, locale)],
         [t("office"), `${name(c.office)} (${c.office.code})`],
         [t("district"), <Link key="d" href={`/cases?district=${c.district.code}`}>{`${name(c.district)} (${c.district.code})`}</Link>],
-        [t("province"), c.office.province],
+        [t("province"), provinceLabel(c.office.province, locale)],
       ],
     },
     {
@@ -84,7 +85,7 @@ export default async function CasePage({ params, searchParams }: {
       rows: [
         [t("type"), infringementTypes.label(c.infringementType, locale)],
         [t("category"), goodsCategories.label(c.goodsCategory, locale)],
-        [t("goods"), c.goodsDescription],
+        [t("goods"), <span key="g" lang={latinLang(c.goodsDescription)}>{c.goodsDescription}</span>],
         [t("pieces"), formatCount(c.pieces, locale)],
         [t("value"), formatMoney(c.valueFen, locale)],
       ],
@@ -96,8 +97,8 @@ export default async function CasePage({ params, searchParams }: {
         [t("channel"), channels.label(c.channel, locale)],
         [t("transport"), transports.label(c.transport, locale)],
         [t("mode"), protectionModes.label(c.protectionMode, locale)],
-        [t("origin"), c.originCountry ?? t("none")],
-        [t("destination"), c.destinationCountry ?? t("none")],
+        [t("origin"), c.originCountry ? countryName(c.originCountry, locale) : t("none")],
+        [t("destination"), c.destinationCountry ? countryName(c.destinationCountry, locale) : t("none")],
         [t("campaign"), c.campaign ? <Link key="c" href={`/cases?campaign=${c.campaign.code}`}>{name(c.campaign)}</Link> : t("none")],
       ],
     },
@@ -109,7 +110,7 @@ export default async function CasePage({ params, searchParams }: {
         [t("hearing"), yesNo(c.hearingHeld)],
         [t("police"), yesNo(c.referredToPolice)],
         [t("penalty"), c.penaltyFen === null ? t("none") : formatMoney(c.penaltyFen, locale)],
-        [t("notes"), c.notes ?? t("none")],
+        [t("notes"), c.notes ? <span key="n" lang={latinLang(c.notes)}>{c.notes}</span> : t("none")],
       ],
     },
   ];

@@ -11,7 +11,7 @@ import { filterNames } from "@/db/repo/cases";
 import { dashboardStats, facetData } from "@/db/repo/dashboard";
 import { getDistrict, type DistrictFacts } from "@/db/repo/reference";
 import { casesHref, hrefWith, withValues } from "@/lib/drill";
-import type { Locale } from "@/lib/enums";
+import { provinceLabel, type Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { parseFilters } from "@/lib/filters";
 import { metadataUser, pathWithQuery, requirePageReader } from "@/app/session";
@@ -49,7 +49,7 @@ export default async function DistrictPage({ params, searchParams }: {
     [t("code"), district.code],
     [t("nameEn"), <span key="en" lang="en">{district.nameEn}</span>],
     [t("nameZh"), <span key="zh" lang="zh-CN">{district.nameZh}</span>],
-    [t("province"), district.province],
+    [t("province"), provinceLabel(district.province, locale)],
     [t("subordinateCount"), formatCount(district.subordinates.length, locale)],
   ];
 
@@ -74,7 +74,7 @@ export default async function DistrictPage({ params, searchParams }: {
             <h2 id="district-offices">{t("offices")}</h2>
             <OfficeTable
               groups={[group]}
-              total={totalRow(stats, scoped, t("total", { name: displayName(district, locale) }), district.province)}
+              total={totalRow(stats, scoped, t("total", { name: displayName(district, locale) }), provinceLabel(district.province, locale))}
               caption={t("officesCaption")}
               nameHeader={t("office")}
               testId="district-offices"

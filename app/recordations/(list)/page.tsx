@@ -119,7 +119,7 @@ export default async function RecordationsPage({ searchParams }: { searchParams:
                       <Link href={`/recordations/${r.id}`}>{r.number}</Link>
                     </th>
                     <td>
-                      {locale === "zh" && r.titleZh ? <span lang="zh-CN">{r.titleZh}</span> : r.titleEn}
+                      {locale === "zh" && r.titleZh ? <span lang="zh-CN">{r.titleZh}</span> : <span lang="en">{r.titleEn}</span>}
                     </td>
                     {!member && <td>{r.holderName}</td>}
                     <td>{infringementTypes.label(r.kind, locale)}</td>

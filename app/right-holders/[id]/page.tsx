@@ -50,7 +50,7 @@ export default async function RightHolderPage({ params, searchParams }: {
     [t("name"), <span key="n" lang="en">{holder.name}</span>],
     [t("nameZh"), holder.nameZh ? <span key="z" lang="zh-CN">{holder.nameZh}</span> : t("none")],
     [t("industry"), industries.label(holder.industry, locale)],
-    [t("country"), `${countryName(holder.country, locale)} (${holder.country})`],
+    [t("country"), countryName(holder.country, locale)],
     [t("foreignInvested"), yesNo(holder.foreignInvested)],
     [t("qbpc"), yesNo(holder.qbpcMember)],
   ];
