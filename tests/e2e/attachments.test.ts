@@ -188,13 +188,19 @@ describe("a case's files in Chromium", () => {
     expect(shown.join(",")).toBe(expected ?? "");
     // the Chinese hints name no Latin words
     expect(await gallery.locator(".drop-zone").textContent()).not.toMatch(/PDF|EXIF|GPS|JPEG|PNG|MB/);
+    // nor do the cards: kinds, the demo's captions, sizes ("千字节") and badges are Chinese
+    expect(await gallery.getByTestId("gallery").textContent()).not.toMatch(/[A-Za-z]/);
     await expectNoSeriousAxeViolations(memberPage);
 
-    // a file the member adds is its company's; a refused one says why, in Chinese
-    await gallery.getByTestId("attachment-picker").setInputFiles([
-      { name: `genuine-${stamp}.png`, mimeType: "image/png", buffer: await sharp({ create: { width: 400, height: 300, channels: 3, background: "#eeeeee" } }).png().toBuffer() },
-      { name: "mark.svg", mimeType: "image/svg+xml", buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') },
-    ]);
+    // files dropped on the page (the admin used the picker): the member's is its company's; a refused one says why, in Chinese
+    const png = (await sharp({ create: { width: 400, height: 300, channels: 3, background: "#eeeeee" } }).png().toBuffer()).toString("base64");
+    await gallery.getByTestId("drop-zone").evaluate((zone, { png, name }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([Uint8Array.from(atob(png), (c) => c.charCodeAt(0))], name, { type: "image/png" }));
+      transfer.items.add(new File(['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'], "mark.svg", { type: "image/svg+xml" }));
+      zone.dispatchEvent(new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      zone.dispatchEvent(new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    }, { png, name: `genuine-${stamp}.png` });
     const uploads = gallery.getByTestId("uploads");
     await expect.poll(() => uploads.locator("li[data-state='done']").count()).toBe(1);
     await expect.poll(() => uploads.locator("li[data-state='failed']").textContent()).toContain("未添加 mark.svg：文件不是常见格式的图片或便携文档");
