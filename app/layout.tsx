@@ -29,7 +29,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         </a>
         <header className="site-header">
           <Link href="/" className="brand">
-            {t("app.name")}
+            {/* the short name below 1,700 px, so that the header stays one line (globals.css) */}
+            <span className="brand-full">{t("app.name")}</span>
+            <span className="brand-short">{t("app.short")}</span>
           </Link>
           {user && (
           <nav aria-label={t("nav.label")}>
