@@ -190,7 +190,7 @@ describe("e-mail", () => {
     await page.getByLabel("New password (at least 10 characters)").fill(PASSWORD);
     await page.getByLabel("New password again").fill("something-else-1");
     await page.getByRole("button", { name: "Save the new password" }).click();
-    await expect.poll(() => page.getByRole("alert").textContent()).toContain("The two new passwords differ.");
+    await expect.poll(() => page.locator("#reset-error").textContent()).toContain("The two new passwords differ.");
     await page.getByLabel("New password (at least 10 characters)").fill(PASSWORD);
     await page.getByLabel("New password again").fill(PASSWORD);
     await page.getByRole("button", { name: "Save the new password" }).click();
