@@ -97,6 +97,9 @@ export type MailTransport = {
  */
 export async function claimMail(e: Engine, owner: string, now = Date.now(), limit = 10): Promise<ClaimedMail[]> {
   const { outbox } = e.t;
+  // a plain read first: most rounds find nothing due, and then take no write lock at all
+  const due = await e.get(sql`select 1 as due from ${outbox} where status = 'pending' and next_attempt_at <= ${now} and (lease_until is null or lease_until <= ${now}) limit 1`);
+  if (!due) return [];
   const lock = e.dialect === "postgres" ? sql` for update skip locked` : sql``;
   const rows = await e.transaction((tx) =>
     tx.all<Record<string, unknown>>(sql`update ${outbox} set lease_until = ${now + LEASE_MS}, lease_owner = ${owner}, attempts = attempts + 1

@@ -46,13 +46,15 @@ beforeAll(async () => {
   s.prepare("insert into rate_limit (id, key, count, last_request) values ('r1', '203.0.113.9/sign-in', 3, ?)").run(now);
   s.prepare("insert into sign_in_failures (key, failures, first_at, last_at) values ('a@b.test', 2, ?, ?)").run(now - 1000, now);
   s.prepare("insert into recordation_images (recordation_id, content_type, data_base64, bytes, updated_at) select min(id), 'image/png', 'iVBORw0KGgo=', 8, ? from recordations").run(now);
+  s.prepare("insert into invitations (user_id, invited_by, verification_id, sent_at, expires_at, accepted_at) values ('u-member', ?, 'v1', ?, ?, null)").run(user, now, now + 7 * 86_400_000);
+  s.prepare(`insert into outbox (dedupe_key, to_address, locale, subject, text_body, html_body, status, attempts, next_attempt_at, lease_until, lease_owner, last_error, message_id, created_at, sent_at)
+    values ('invite:v1', 'm@demo.test', 'zh', '邀请', ?, '<p>x</p>', 'failed', 8, ?, null, null, '550 no', '<m1@ipr>', ?, null)`).run(TRICKY, now, now);
   s.prepare("insert into working_day_overrides (date, kind, note, updated_at, updated_by) values ('2027-01-01', 'holiday', 'New Year', ?, ?)").run(now, user);
-  // a notification (its text's values as JSON text) and its e-mail in the outbox; an invitation
+  // a notification (its text's values as JSON text) and its e-mail in the outbox
   s.prepare(`insert into notifications (key, user_id, kind, case_id, holder_id, params, created_at, read_at)
     values ('notice:1:u-member', 'u-member', 'detention_notice', 5, 3, '{"caseNo":"x","lastDay":"2024-10-09"}', ?, null)`).run(now);
   s.prepare(`insert into outbox (dedupe_key, to_address, locale, subject, text_body, html_body, status, attempts, next_attempt_at, message_id, created_at)
     values ('notice:1:u-member', 'm@demo.test', 'zh', '扣留通知', ?, null, 'pending', 0, ?, '<1@localhost>', ?)`).run(`${TRICKY}\r\n`, now, now);
-  s.prepare("insert into invitations (user_id, invited_by, verification_id, sent_at, expires_at, accepted_at) values ('u-member', ?, 'v1', ?, ?, null)").run(user, now, now + 7 * 86_400_000);
   postgres = await freshPostgres();
 });
 afterAll(async () => {

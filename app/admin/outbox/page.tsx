@@ -40,7 +40,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
       )}
       <dl className="outbox-counts" data-testid="outbox-counts">
         {(["pending", "sent", "failed"] as const).map((s) => (
-          <div key={s} data-status={s}>
+          <div key={s} data-status={s} data-some={summary[s] > 0 ? "" : undefined}>
             <dt>{mailStatuses.label(s, locale)}</dt>
             <dd>{formatCount(summary[s], locale)}</dd>
           </div>
