@@ -114,9 +114,9 @@ describe("Chinese pages carry no untranslated English", () => {
       const read: string[] = [];
       while (queue.length && read.length < MAX_PAGES) {
         const { path, depth } = queue.shift()!;
-        const response = await page.goto(`${baseURL()}${path}`);
+        // "load": the streamed document is complete (its Suspense boundaries resolved)
+        const response = await page.goto(`${baseURL()}${path}`, { waitUntil: "load" });
         expect(response?.status(), path).toBeLessThan(400);
-        await page.waitForLoadState("networkidle");
         read.push(path);
         for (const w of await latinWords(page)) {
           const word = w.split(" ")[0]!;
