@@ -116,6 +116,7 @@ describe("Chinese pages carry no untranslated English", () => {
         const { path, depth } = queue.shift()!;
         const response = await page.goto(`${baseURL()}${path}`);
         expect(response?.status(), path).toBeLessThan(400);
+        // until the streamed parts are in (a district's links come with its figures)
         await page.waitForLoadState("networkidle");
         read.push(path);
         for (const w of await latinWords(page)) {
@@ -127,6 +128,8 @@ describe("Chinese pages carry no untranslated English", () => {
       }
       console.log(`[chinese-text] ${role}: ${read.length} pages read: ${read.join(" ")}`);
       expect(read.length).toBeGreaterThan(5);
+      expect(read.some((p) => /^\/districts\/\d+$/.test(p)), "a district's page was read").toBe(true);
+      expect(read.some((p) => /^\/cases\/\d+$/.test(p)), "a case's page was read").toBe(true);
       expect(problems).toEqual([]);
       await context.close();
     });
