@@ -4,7 +4,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { listNotices, type NoticeRow } from "@/db/repo/inbox";
 import { NoticeDeadline, NoticeStateBadge } from "@/components/inbox/NoticeFacts";
 import { bondKinds, holderAnswers, type Locale } from "@/lib/enums";
-import { formatDate, formatMoney } from "@/lib/format";
+import { formatDate, formatMoney, latinLang } from "@/lib/format";
 import { beijingDateOf } from "@/lib/working-days";
 import { requirePageUser } from "../session";
 
@@ -45,7 +45,7 @@ export default async function InboxPage() {
           {rows.map((r) => (
             <tr key={r.caseId} data-case={r.caseNo} data-state={r.view.state}>
               <th scope="row"><Link href={`/inbox/${r.caseId}`}>{r.caseNo}</Link></th>
-              <td>{r.goods}<br /><span className="muted">{formatMoney(r.valueFen, locale)}</span></td>
+              <td><span lang={latinLang(r.goods)}>{r.goods}</span><br /><span className="muted">{formatMoney(r.valueFen, locale)}</span></td>
               <td>
                 {formatDate(r.view.notice.servedOn ?? beijingDateOf(r.view.notice.at), locale)}
                 {r.view.notice.documentNo && <><br /><span className="muted">{r.view.notice.documentNo}</span></>}

@@ -72,9 +72,10 @@ async function latinWords(page: Page): Promise<string[]> {
 /** The page's kind: its path with ids as ":id" (/cases/123/edit is /cases/:id/edit; an account's id is a random string). */
 const kindOf = (path: string) => path.replace(/\/(\d+|[A-Za-z0-9_-]{20,})(?=\/|$)/g, "/:id");
 
-/** Links worth following: pages of the app (no API, download, sign-in or sign-out). */
+/** Links worth following: pages of the app (no API, download, sign-in or sign-out). The
+ * attribute, not `.href`: the charts' links are SVG `<a>` elements, whose `.href` is an object. */
 async function pageLinks(page: Page, selector: string): Promise<string[]> {
-  const hrefs = await page.locator(selector).evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+  const hrefs = await page.locator(selector).evaluateAll((links) => links.map((a) => new URL(a.getAttribute("href") ?? "", document.baseURI).href));
   const out: string[] = [];
   for (const href of hrefs) {
     const url = new URL(href);

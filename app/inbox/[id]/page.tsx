@@ -6,7 +6,7 @@ import { getNotice, type NoticeRow } from "@/db/repo/inbox";
 import { AnswerForm } from "@/components/inbox/AnswerForm";
 import { NoticeDeadline, NoticeStateBadge } from "@/components/inbox/NoticeFacts";
 import { bondKinds, holderAnswers, type Locale } from "@/lib/enums";
-import { formatDate, formatMoney } from "@/lib/format";
+import { formatDate, formatMoney, latinLang } from "@/lib/format";
 import { requiredBondFen } from "@/lib/procedure";
 import { beijingDateOf } from "@/lib/working-days";
 import { metadataUser, requirePageUser } from "@/app/session";
@@ -51,7 +51,7 @@ export default async function NoticePage({ params }: { params: Promise<{ id: str
             <dt>{t("col.case")}</dt>
             <dd><Link href={`/cases/${n.caseId}`}>{n.caseNo}</Link></dd>
             <dt>{t("col.goods")}</dt>
-            <dd>{n.goods}</dd>
+            <dd lang={latinLang(n.goods)}>{n.goods}</dd>
             <dt>{t("notice.value")}</dt>
             <dd>{formatMoney(n.valueFen, locale)}</dd>
             <dt>{t("notice.seized")}</dt>
