@@ -34,7 +34,8 @@ export async function TokenTable({ rows, admin = false }: { rows: TokenRow[]; ad
             const state = r.revokedAt !== null ? "revoked" : r.expiresAt <= now ? "expired" : "active";
             return (
               <tr key={r.id} data-testid="token-row" data-id={r.id} data-state={state}>
-                <td>{r.name}</td>
+                {/* a name is data, in whatever language its owner wrote it (the Chinese crawl skips it) */}
+                <td data-crawl-skip="">{r.name}</td>
                 {admin && <td>{r.email}</td>}
                 <td>
                   <code>{r.prefix}…</code>
