@@ -4,6 +4,7 @@ import { forbidden, redirect } from "next/navigation";
 import { NextResponse } from "next/server";
 import { cache } from "react";
 import { sessionUserOf } from "@/db/repo/accounts";
+import { bearerUser } from "@/db/repo/tokens";
 import { isRole, type Role } from "@/lib/enums";
 import { can, caseScope, safeNext, type Permission, type Scope, type SessionUser } from "@/lib/roles";
 
@@ -54,9 +55,39 @@ export function pathWithQuery(path: string, searchParams: Record<string, string 
   return query ? `${path}?${query}` : path;
 }
 
-/** For route handlers: the user, or the JSON answer to send instead (401 or 403). */
-export async function requireApiUser(request: Request, permission: Permission): Promise<SessionUser | NextResponse> {
-  const user = toSessionUser(await sessionUserOf(request.headers));
+const unauthorized = (error: string, message: string) =>
+  NextResponse.json({ error, message }, { status: 401, headers: { "WWW-Authenticate": `Bearer error="invalid_token"` } });
+
+/**
+ * The user of a request with `Authorization: Bearer <token>` (a personal API token, db/tokens.ts),
+ * or the 401 to answer; undefined when the request carries no such header (then the session
+ * cookie counts). A token stands for its user with exactly that user's role and scope.
+ */
+async function bearerOf(request: Request): Promise<SessionUser | NextResponse | undefined> {
+  const header = request.headers.get("authorization");
+  if (header === null) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) return unauthorized("invalid_token", "The Authorization header must be \"Bearer <token>\".");
+  const check = await bearerUser(match[1]!);
+  if (check.ok) return toSessionUser(check.user) ?? unauthorized("invalid_token", "This API token is not valid.");
+  if (check.reason === "expired") {
+    return unauthorized("token_expired", `This API token expired on ${new Date(check.at!).toISOString()}; create a new one on /account.`);
+  }
+  if (check.reason === "revoked") {
+    return unauthorized("token_revoked", `This API token was revoked on ${new Date(check.at!).toISOString()}; create a new one on /account.`);
+  }
+  return unauthorized("invalid_token", "This API token is not valid.");
+}
+
+/**
+ * For route handlers: the user, or the JSON answer to send instead (401 or 403). `bearer`: a
+ * personal API token may stand for the user (the reading routes, through requireApiReader);
+ * writes, pages and server actions take the session cookie only.
+ */
+export async function requireApiUser(request: Request, permission: Permission, bearer = false): Promise<SessionUser | NextResponse> {
+  const fromToken = bearer ? await bearerOf(request) : undefined;
+  if (fromToken instanceof NextResponse) return fromToken;
+  const user = fromToken ?? toSessionUser(await sessionUserOf(request.headers));
   if (!user) return NextResponse.json({ error: "unauthenticated", message: "Sign in first." }, { status: 401 });
   if (!can(user.role, permission)) {
     return NextResponse.json({ error: "forbidden", message: "Your role does not allow this." }, { status: 403 });
@@ -67,7 +98,8 @@ export async function requireApiUser(request: Request, permission: Permission): 
 /**
  * For every page and route handler that reads cases or figures: the user and the scope of
  * what they may read (lib/roles.ts caseScope), which goes into every read of db/repo.
- * The one place where a member's scope is taken from the session.
+ * The one place where a member's scope is taken from the session (or, on the API, from the
+ * personal token's user: the same role and scope).
  */
 export type Reader = { user: SessionUser; scope: Scope };
 
@@ -77,7 +109,7 @@ export async function requirePageReader(permission: Permission, path: string): P
 }
 
 export async function requireApiReader(request: Request, permission: Permission): Promise<Reader | NextResponse> {
-  const user = await requireApiUser(request, permission);
+  const user = await requireApiUser(request, permission, true);
   return user instanceof NextResponse ? user : { user, scope: caseScope(user) };
 }
 

@@ -24,6 +24,7 @@ const TABLES: [SQLiteTable, string][] = [
   [schema.signInFailures, "key"],
   [schema.invitations, "user_id"],
   [schema.outbox, "id"],
+  [schema.apiTokens, "id"],
   [schema.cases, "id"],
   [schema.caseRightHolders, "case_id, right_holder_id"],
   [schema.recordations, "id"],
@@ -63,6 +64,7 @@ export const IDENTITY_COLUMNS: [table: string, column: string][] = [
   ["case_attachments", "id"],
   ["audit_log", "id"],
   ["outbox", "id"],
+  ["api_tokens", "id"],
   ["case_changes", "seq"],
 ];
 

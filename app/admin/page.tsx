@@ -5,6 +5,7 @@ import { ADMIN_SECTIONS } from "@/components/admin/AdminNav";
 import { adminCounts } from "@/db/repo/admin";
 import { backupKind } from "@/db/repo/backup";
 import { outboxOpenCount } from "@/db/repo/outbox";
+import { activeTokens } from "@/db/repo/tokens";
 import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { requirePageUser } from "../session";
@@ -23,7 +24,7 @@ export default async function AdminPage() {
   const locale = (await getLocale()) as Locale;
   const counts = await adminCounts();
   const figure: Record<(typeof ADMIN_SECTIONS)[number]["key"], number> = {
-    users: counts.accounts, audit: counts.audit, holders: counts.holders, offices: counts.offices, deleted: counts.deleted, outbox: await outboxOpenCount(),
+    users: counts.accounts, audit: counts.audit, holders: counts.holders, offices: counts.offices, deleted: counts.deleted, outbox: await outboxOpenCount(), tokens: await activeTokens(),
   };
   return (
     <>

@@ -8,6 +8,7 @@ export const ADMIN_SECTIONS = [
   { key: "offices", href: "/admin/offices" },
   { key: "deleted", href: "/admin/deleted" },
   { key: "outbox", href: "/admin/outbox" },
+  { key: "tokens", href: "/admin/tokens" },
 ] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]["key"];
 

@@ -124,6 +124,14 @@ export function AuditRecord({ row, t }: { row: AuditRow; t: Translate }) {
     const caseId = Number(a.caseId ?? b.caseId);
     const name = String(a.fileName ?? b.fileName ?? `#${row.entityId}`);
     what = Number.isSafeInteger(caseId) && caseId > 0 ? <Link href={`/cases/${caseId}`}>{name}</Link> : name;
+  } else if (row.entity === "api_token") {
+    // a personal API token: its name and its visible first characters (never the token)
+    // (the name is data in any language: the Chinese crawl skips it)
+    what = (
+      <Link href="/admin/tokens">
+        <span data-crawl-skip="">{String(a.name ?? b.name ?? `#${row.entityId}`)}</span> <code>{String(a.prefix ?? b.prefix ?? "")}…</code>
+      </Link>
+    );
   }
   return (
     <>

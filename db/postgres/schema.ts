@@ -563,3 +563,22 @@ export const caseAttachments = pgTable(
     index("case_attachments_case_idx").on(t.caseId, t.holderId),
   ],
 );
+/** Personal API tokens (see db/sqlite/schema.ts and db/tokens.ts). */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    hash: text("hash").notNull().unique(),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
+    lastUsedAt: bigint("last_used_at", { mode: "number" }),
+    revokedAt: bigint("revoked_at", { mode: "number" }),
+    revokedBy: text("revoked_by"),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId, t.id)],
+);

@@ -568,3 +568,27 @@ export const caseAttachments = sqliteTable(
   ],
 );
 export type CaseAttachment = typeof caseAttachments.$inferSelect;
+/**
+ * Personal API tokens (issue 20, item 5; db/tokens.ts): a user's credential for scripts on the
+ * JSON API (Authorization: Bearer), with that user's role and scope. Only the SHA-256 of the
+ * token is kept (`hash`), with its first characters (`prefix`) to recognise it by; the token
+ * itself is shown once. `last_used_at` is written at most once a minute. Times are ms since 1970.
+ */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    hash: text("hash").notNull().unique(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+    revokedBy: text("revoked_by"),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId, t.id)],
+);

@@ -91,6 +91,7 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["procedure: releases due", () => "/procedure?show=release_due", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
   ["login page", () => "/login", { anonymous: 200, member: 307, analyst: 307, admin: 307 }],
   ["admin: e-mail outbox", () => "/admin/outbox", adminsOnly],
+  ["admin: API tokens of all accounts", () => "/admin/tokens", adminsOnly],
   ["forgot password (public)", () => "/login/forgot", { anonymous: 200, member: 200, analyst: 200, admin: 200 }],
   ["reset or invitation link (public; an unknown link says so)", () => "/login/reset?token=no-such-link-0000", { anonymous: 200, member: 200, analyst: 200, admin: 200 }],
 ];
@@ -294,6 +295,8 @@ describe("server actions", () => {
       "answerNoticeAction", "releaseDueAction",
       // a case's files
       "removeAttachmentAction", "updateAttachmentAction",
+      // personal API tokens
+      "createTokenAction", "revokeAnyTokenAction", "revokeMyTokenAction",
     ].sort());
   });
 
@@ -666,6 +669,72 @@ describe("server actions", () => {
       expect(removed).toEqual({ anonymous: "login", member: "ran", analyst: "forbidden", admin: "ran" });
       expect([fileRow(mine), fileRow(customs)]).toEqual([undefined, undefined]);
     });
+  });
+
+  it("createTokenAction, revokeMyTokenAction: anyone signed in, its own tokens only; revokeAnyTokenAction: admin only; a bearer token opens no page and runs no action", async () => {
+    const tokens: Partial<Record<Who, string>> = {};
+    const created: Record<string, string> = {};
+    for (const who of WHO) {
+      const answer = await invoke(actions.get("createTokenAction")!, who, { name: `Matrix ${who} ${suffix}`, days: "30" }, "/account");
+      created[who] = verdict(answer);
+      tokens[who] = /bet_[A-Za-z0-9_-]{43}/.exec(answer.body)?.[0];
+      expect(tokens[who] !== undefined, `token for ${who}`).toBe(who !== "anonymous");
+    }
+    expect(created).toEqual({ anonymous: "login", member: "ran", analyst: "ran", admin: "ran" });
+    const idOf = (who: DemoRole) =>
+      one<{ id: number }>("select t.id from api_tokens t join user u on u.id = t.user_id where u.email = ? and t.name = ?", `${who}@demo.test`, `Matrix ${who} ${suffix}`).id;
+    const revoked = (id: number) => one<{ r: number | null }>("select revoked_at as r from api_tokens where id = ?", id).r !== null;
+    const bearer = (who: DemoRole) => ({ authorization: `Bearer ${tokens[who]}` });
+
+    // a bearer token, without the session cookie: the API reads as its user; pages, actions and
+    // the cookie-only routes (writes, the backup) do not take it
+    const status = async (path: string, who: DemoRole) => {
+      const response = await fetch(`${baseURL()}${path}`, { headers: bearer(who), redirect: "manual" });
+      return response.status === 307 && /\/login(\?|$)/.test(response.headers.get("location") ?? "") ? "login" : response.status;
+    };
+    const withToken: Record<string, unknown> = {};
+    for (const path of ["/", "/account", "/admin/tokens", "/api/cases", `/api/cases/${otherCase}`, "/api/stats?district=8600", "/api/admin/backup"]) {
+      withToken[path] = { member: await status(path, "member"), admin: await status(path, "admin") };
+    }
+    expect(withToken).toEqual({
+      "/": { member: "login", admin: "login" },
+      "/account": { member: "login", admin: "login" },
+      "/admin/tokens": { member: "login", admin: "login" },
+      "/api/cases": { member: 200, admin: 200 },
+      [`/api/cases/${otherCase}`]: { member: 404, admin: 200 },
+      "/api/stats?district=8600": { member: 200, admin: 200 },
+      "/api/admin/backup": { member: 401, admin: 401 },
+    });
+    const byToken = await fetch(`${baseURL()}/account`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...bearer("admin"), "next-action": actions.get("createTokenAction")!.id, accept: "text/x-component", origin: baseURL() },
+      body: (await encodeReply([null, (() => { const f = new FormData(); f.append("name", "by token"); f.append("days", "30"); return f; })()])) as BodyInit,
+    });
+    expect(byToken.status).toBe(307);
+    expect(one<{ n: number }>("select count(*) as n from api_tokens where name = 'by token'").n).toBe(0);
+
+    // the own path finds only the own tokens
+    const analysts = idOf("analyst");
+    const refused = await invoke(actions.get("revokeMyTokenAction")!, "member", { id: String(analysts) }, "/account");
+    expect(refused.body).toMatch(/"code":"not_found"/);
+    expect(revoked(analysts)).toBe(false);
+    const own: Record<string, string> = {};
+    for (const who of WHO) {
+      const id = who === "anonymous" ? analysts : idOf(who);
+      own[who] = verdict(await invoke(actions.get("revokeMyTokenAction")!, who, { id: String(id) }, "/account"));
+      if (who !== "anonymous") expect(revoked(id), `revoked by ${who}`).toBe(true);
+    }
+    expect(own).toEqual({ anonymous: "login", member: "ran", analyst: "ran", admin: "ran" });
+    const gone = await fetch(`${baseURL()}/api/cases`, { headers: bearer("member") });
+    expect(gone.status).toBe(401);
+    expect(((await gone.json()) as { error: string }).error).toBe("token_revoked");
+
+    // an admin revokes anyone's; nobody else can
+    const fresh = await invoke(actions.get("createTokenAction")!, "member", { name: `Matrix any ${suffix}`, days: "30" }, "/account");
+    expect(verdict(fresh)).toBe("ran");
+    const target = one<{ id: number }>("select id from api_tokens where name = ?", `Matrix any ${suffix}`).id;
+    await writeMatrix("revokeAnyTokenAction", () => ({ id: String(target) }), () => revoked(target));
   });
 
   it("setLocale and signIn: anyone, on the login page too; changePassword and signOut: only with a session", async () => {

@@ -55,6 +55,9 @@ beforeAll(async () => {
     values ('notice:1:u-member', 'u-member', 'detention_notice', 5, 3, '{"caseNo":"x","lastDay":"2024-10-09"}', ?, null)`).run(now);
   s.prepare(`insert into outbox (dedupe_key, to_address, locale, subject, text_body, html_body, status, attempts, next_attempt_at, message_id, created_at)
     values ('notice:1:u-member', 'm@demo.test', 'zh', '扣留通知', ?, null, 'pending', 0, ?, '<1@localhost>', ?)`).run(`${TRICKY}\r\n`, now, now);
+  // a personal API token (its hash and prefix only), used and revoked
+  s.prepare(`insert into api_tokens (user_id, name, prefix, hash, created_at, expires_at, last_used_at, revoked_at, revoked_by)
+    values ('u-member', '导出 script', 'bet_abcdef', ?, ?, ?, ?, ?, ?)`).run("0".repeat(64), now, now + 90 * 86_400_000, now + 5, now + 9, user);
   postgres = await freshPostgres();
 });
 afterAll(async () => {
