@@ -35,6 +35,7 @@ const TABLES: [SQLiteTable, string][] = [
   [schema.caseAttachments, "id"],
   [schema.workingDayOverrides, "date"],
   [schema.notifications, "id"],
+  [schema.savedViews, "id"],
   [schema.auditLog, "id"],
   // newest first: the log's prune trigger (every 10,000th row drops the rows 100,000 before
   // it) then finds nothing older to drop, and the copy holds the source's rows exactly
@@ -63,6 +64,7 @@ export const IDENTITY_COLUMNS: [table: string, column: string][] = [
   ["case_attachments", "id"],
   ["audit_log", "id"],
   ["outbox", "id"],
+  ["saved_views", "id"],
   ["case_changes", "seq"],
 ];
 
