@@ -74,6 +74,7 @@ describe("saved views", () => {
     expect(sqlGet<{ n: number }>("select count(*) as n from saved_views v join user u on u.id = v.owner_id where u.email = ?", demoEmail("analyst")).n).toBe(0);
     await page.getByRole("dialog").getByLabel("Name").fill("Trademark since 2024");
     await page.getByRole("dialog").getByRole("checkbox").check();
+    await page.screenshot({ path: `${SHOTS}/views-save-dialog.png` });
     await page.getByRole("dialog").getByTestId("save-view-submit").click();
     await page.getByTestId("view-saved").waitFor();
     expect(await page.getByRole("dialog").isVisible()).toBe(false);
@@ -92,6 +93,7 @@ describe("saved views", () => {
     const other = await colleague.newPage();
     await other.goto(`${baseURL()}/`);
     await other.getByTestId("views-menu").click();
+    await other.screenshot({ path: `${SHOTS}/views-menu.png` });
     await other.getByRole("link", { name: "Trademark since 2024" }).click();
     await other.waitForURL((url) => url.pathname === "/" && url.search === "?from=2024-01-01&type=trademark");
     await other.goto(`${baseURL()}/views`);
