@@ -17,6 +17,7 @@ export async function ViewsBar({ page, query, views, role }: { page: ViewPage; q
     <div className="views-bar" data-testid="views-bar">
       <details className="views-menu">
         <summary data-testid="views-menu">{t("menu", { count: views.length })}</summary>
+        <div className="views-menu-panel">
         {views.length === 0 ? (
           <p className="muted">{t("none")}</p>
         ) : (
@@ -30,6 +31,7 @@ export async function ViewsBar({ page, query, views, role }: { page: ViewPage; q
           </ul>
         )}
         <Link href={manage}>{t("manage")}</Link>
+        </div>
       </details>
       <SaveViewButton page={page} query={query} sharedHint={t(role === "member" ? "shareMember" : `share.${role}`)} />
     </div>
