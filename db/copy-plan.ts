@@ -36,6 +36,7 @@ const TABLES: [SQLiteTable, string][] = [
   [schema.caseAttachments, "id"],
   [schema.workingDayOverrides, "date"],
   [schema.notifications, "id"],
+  [schema.savedViews, "id"],
   [schema.auditLog, "id"],
   // newest first: the log's prune trigger (every 10,000th row drops the rows 100,000 before
   // it) then finds nothing older to drop, and the copy holds the source's rows exactly
@@ -65,6 +66,7 @@ export const IDENTITY_COLUMNS: [table: string, column: string][] = [
   ["audit_log", "id"],
   ["outbox", "id"],
   ["api_tokens", "id"],
+  ["saved_views", "id"],
   ["case_changes", "seq"],
 ];
 

@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   readProcedure: ["admin", "analyst"],
   /** one's own notifications (the header's bell, /notifications): every signed-in user; a member's are filtered by its scope again when read */
   readNotifications: ["admin", "analyst", "member"],
+  /** one's saved views of the dashboard and the case table (/views): every signed-in user; shared ones with its own role (a member: its own company) */
+  keepViews: ["admin", "analyst", "member"],
   /** the inbox of detention notices on the own company's cases, and the answer to them (a right holder's people only) */
   answerNotices: ["member"],
   /** create, edit, delete and restore cases; record procedure steps and edit the holiday calendar; approve, revoke and edit recordations; right holders and offices; accounts; the audit log */

@@ -9,6 +9,9 @@ import { filterNames } from "@/db/repo/cases";
 import { marketView } from "@/db/repo/market";
 import { parseFilters } from "@/lib/filters";
 import { pathWithQuery, requirePageReader } from "@/app/session";
+import { ViewsBar } from "@/components/views/ViewsBar";
+import { myViews } from "@/db/repo/views";
+import { canonicalViewQuery } from "@/lib/views";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +19,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const t = await getTranslations();
   const raw = await searchParams;
   // a member's dashboard is its own company's cases, in full
-  const { scope } = await requirePageReader("readAggregates", pathWithQuery("/", raw));
+  const { user, scope } = await requirePageReader("readAggregates", pathWithQuery("/", raw));
   const { filters, ignored } = parseFilters(raw);
 
   return (
@@ -28,6 +31,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       )}
       <h1>{t("dashboard.title")}</h1>
       <p className="lede">{t(scope.restrictToHolders ? "dashboard.ledeMember" : "dashboard.lede")}</p>
+      <ViewsBar page="dashboard" query={canonicalViewQuery("dashboard", raw)} views={await myViews(user)} role={user.role} />
       <FilterExplorer filters={filters} ignored={ignored} names={filterNames(scope, filters)} facets={facetData(scope, filters)}>
         <Dashboard filters={filters} stats={dashboardStats(scope, filters)} />
       </FilterExplorer>

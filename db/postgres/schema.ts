@@ -10,6 +10,7 @@ import {
   pgTable,
   primaryKey,
   text,
+  uniqueIndex,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 import {
@@ -581,4 +582,26 @@ export const apiTokens = pgTable(
     revokedBy: text("revoked_by"),
   },
   (t) => [index("api_tokens_user_idx").on(t.userId, t.id)],
+/** Saved views (see db/sqlite/schema.ts and db/views.ts). */
+export const savedViews = pgTable(
+  "saved_views",
+  {
+    id: id(),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    page: text("page").notNull(),
+    query: text("query").notNull(),
+    shared: boolean("shared").notNull().default(false),
+    role: text("role").notNull(),
+    holderId: integer("holder_id"),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("saved_views_owner_name_uq").on(t.ownerId, t.name),
+    check("saved_views_page_ck", sql`${t.page} in ('dashboard', 'cases')`),
+    index("saved_views_shared_idx").on(t.role, t.shared),
+  ],
 );

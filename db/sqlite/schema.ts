@@ -7,6 +7,7 @@ import {
   primaryKey,
   sqliteTable,
   text,
+  uniqueIndex,
   type AnySQLiteColumn,
 } from "drizzle-orm/sqlite-core";
 import {
@@ -591,4 +592,32 @@ export const apiTokens = sqliteTable(
     revokedBy: text("revoked_by"),
   },
   (t) => [index("api_tokens_user_idx").on(t.userId, t.id)],
+
+// Saved views (issue 20, item 1; db/views.ts): a named filter of the dashboard ("dashboard")
+// or the case table ("cases"), kept as the one filter model's canonical URL query
+// (lib/filters.ts serialise), never a second filter format; opening one parses it again with
+// the reader's own scope. `shared`: seen by the accounts of `role` (the owner's role when
+// saved), and for a member's view only by the accounts of `holder_id`, its own company.
+// Names are unique per owner. Times are ms since 1970.
+export const savedViews = sqliteTable(
+  "saved_views",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    page: text("page").notNull(),
+    query: text("query").notNull(),
+    shared: integer("shared", { mode: "boolean" }).notNull().default(false),
+    role: text("role").notNull(),
+    holderId: integer("holder_id"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("saved_views_owner_name_uq").on(t.ownerId, t.name),
+    check("saved_views_page_ck", sql`${t.page} in ('dashboard', 'cases')`),
+    index("saved_views_shared_idx").on(t.role, t.shared),
+  ],
 );

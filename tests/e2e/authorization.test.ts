@@ -83,6 +83,7 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["cases resting on another company's recordation", () => `/cases?recordation=${rec.other}`, everyone(200)],
   ["cases resting on no recordation (to complete)", () => "/?recordation=none", everyone(200)],
   ["notifications (each user its own)", () => "/notifications", everyone(200)],
+  ["saved views (each user its own and those shared with it)", () => "/views", everyone(200)],
   ["inbox of detention notices", () => "/inbox", { anonymous: "login", member: 200, analyst: 403, admin: 403 }],
   ["own company's notice", () => `/inbox/${ownNotice}`, { anonymous: "login", member: 200, analyst: 403, admin: 403 }],
   ["another company's notice", () => `/inbox/${otherNotice}`, { anonymous: "login", member: 404, analyst: 403, admin: 403 }],
@@ -291,6 +292,8 @@ describe("server actions", () => {
       "markNotificationsReadAction",
       // e-mail: the outbox, invitations, password reset by e-mail
       "retryMailAction", "resendInvitationAction", "requestResetAction", "resetWithLinkAction",
+      // saved views
+      "saveViewAction", "changeViewAction", "deleteViewAction",
       // the inbox
       "answerNoticeAction", "releaseDueAction",
       // a case's files
@@ -507,6 +510,29 @@ describe("server actions", () => {
       expect(verdict(await invoke(actions.get("markNotificationsReadAction")!, who, { id: "all" }, "/notifications"))).toBe("ran");
       expect(readAt(ids.get(who)!), `${who}'s own, after "all"`).not.toBeNull();
     }
+  });
+
+  it("saveViewAction, changeViewAction, deleteViewAction: every signed-in user, on its own views only", async () => {
+    const name = (who: Who) => `matrix view ${suffix} ${who}`;
+    const viewOf = (who: Who) => one<{ id: number; name: string; query: string } | undefined>("select id, name, query from saved_views where name like ?", `${name(who)}%`);
+    const got: Record<string, string> = {};
+    for (const who of WHO) {
+      got[who] = verdict(await invoke(actions.get("saveViewAction")!, who, { name: name(who), page: "dashboard", query: "type=trademark&x=1", shared: "on" }, "/"));
+    }
+    expect(got).toEqual({ anonymous: "login", member: "ran", analyst: "ran", admin: "ran" });
+    expect(viewOf("anonymous")).toBeUndefined();
+    expect(viewOf("member")!.query).toBe("type=trademark");
+    const adminView = viewOf("admin")!.id;
+    for (const who of WHO) {
+      // everyone tries the admin's view: only the admin (last) changes it, then deletes it
+      const rename = await invoke(actions.get("changeViewAction")!, who, { id: String(adminView), what: "rename", name: `${name("admin")} renamed by ${who}` }, "/views");
+      if (who === "member" || who === "analyst") expect(rename.body, `${who} renaming the admin's`).toMatch(/"code":"not_found"/);
+      const removal = await invoke(actions.get("deleteViewAction")!, who, { id: String(adminView), confirm: "yes" }, "/views");
+      got[who] = verdict(removal);
+      if (who !== "admin") expect(viewOf("admin")!.name, `the admin's view after ${who}`).toBe(name("admin"));
+    }
+    expect(got).toEqual({ anonymous: "login", member: "ran", analyst: "ran", admin: "ran" });
+    expect(viewOf("admin")).toBeUndefined();
   });
 
   it("answerNoticeAction: members only (their own company's notice); releaseDueAction: admin only", async () => {

@@ -51,6 +51,8 @@ beforeAll(async () => {
     values ('invite:v1', 'm@demo.test', 'zh', '邀请', ?, '<p>x</p>', 'failed', 8, ?, null, null, '550 no', '<m1@ipr>', ?, null)`).run(TRICKY, now, now);
   s.prepare("insert into working_day_overrides (date, kind, note, updated_at, updated_by) values ('2027-01-01', 'holiday', 'New Year', ?, ?)").run(now, user);
   // a notification (its text's values as JSON text) and its e-mail in the outbox
+  // a saved view with a quote, a CJK name and a shared member's company (issue 20)
+  s.prepare("insert into saved_views (owner_id, name, page, query, shared, role, holder_id, created_at, updated_at) values ('u-member', '我们的 \"view\"', 'dashboard', 'type=trademark&q=a%26b', 1, 'member', 3, ?, ?)").run(now, now);
   s.prepare(`insert into notifications (key, user_id, kind, case_id, holder_id, params, created_at, read_at)
     values ('notice:1:u-member', 'u-member', 'detention_notice', 5, 3, '{"caseNo":"x","lastDay":"2024-10-09"}', ?, null)`).run(now);
   s.prepare(`insert into outbox (dedupe_key, to_address, locale, subject, text_body, html_body, status, attempts, next_attempt_at, message_id, created_at)

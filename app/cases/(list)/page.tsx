@@ -18,6 +18,9 @@ import { filterChips } from "@/lib/filter-labels";
 import { hasAnyFilter, parseCaseQuery } from "@/lib/filters";
 import { can } from "@/lib/roles";
 import { pathWithQuery, requirePageReader } from "@/app/session";
+import { ViewsBar } from "@/components/views/ViewsBar";
+import { myViews } from "@/db/repo/views";
+import { canonicalViewQuery } from "@/lib/views";
 
 export const dynamic = "force-dynamic";
 
@@ -50,6 +53,7 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
       <h1>{t("title")}</h1>
       <p className="lede">{t("lede")}</p>
       <CasesAdminBar user={user} deletedId={deletedId} deletedCaseNo={deletedCaseNo} />
+      <ViewsBar page="cases" query={canonicalViewQuery("cases", raw)} views={await myViews(user)} role={user.role} />
       <IgnoredNotice ignored={ignored} />
       <ExplorerNavigation>
         <FilterDrawer active={chips.length}>
