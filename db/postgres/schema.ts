@@ -582,6 +582,7 @@ export const apiTokens = pgTable(
     revokedBy: text("revoked_by"),
   },
   (t) => [index("api_tokens_user_idx").on(t.userId, t.id)],
+);
 /** Saved views (see db/sqlite/schema.ts and db/views.ts). */
 export const savedViews = pgTable(
   "saved_views",

@@ -592,6 +592,7 @@ export const apiTokens = sqliteTable(
     revokedBy: text("revoked_by"),
   },
   (t) => [index("api_tokens_user_idx").on(t.userId, t.id)],
+);
 
 // Saved views (issue 20, item 1; db/views.ts): a named filter of the dashboard ("dashboard")
 // or the case table ("cases"), kept as the one filter model's canonical URL query
