@@ -14,7 +14,9 @@ export default defineConfig({
   test: {
     reporters: ["default", "./tests/support/summary-reporter.ts"],
     projects: [
-      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
+      // a bound for a hang, not a measure: the property-based tests (fast-check, 100s of runs)
+      // passed vitest's 5 s default at load average 15-20 on the 2 shared cores
+      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], testTimeout: 60_000 } },
       {
         extends: true,
         test: {
