@@ -65,6 +65,10 @@ beforeAll(async () => {
     d.prepare("delete from outbox").run();
     d.prepare("delete from sign_in_failures").run();
     d.prepare("delete from rate_limit").run();
+    // the e2e database is shared: another file may have switched these accounts to Chinese
+    // (the language switch stores user.locale). This file's reset mails are in English because
+    // the accounts' language is English, whatever the requesting page's language is.
+    d.prepare("update user set locale = 'en' where email in ('analyst@demo.test', 'member@demo.test')").run();
   });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -226,8 +230,12 @@ describe("e-mail", () => {
     const admin = await context("en", { email: "admin@demo.test", password: "demo-password" });
     const outbox = await admin.newPage();
     await outbox.goto(`${base}/admin/outbox`);
-    // (the member may have notifications' mails too: this server's scan of expiring recordations)
-    const line = outbox.locator('[data-testid="outbox-table"] tr[data-to="member@demo.test"]').filter({ hasText: "Reset your password" });
+    // the reset mail's own line, by its id (the member may have notifications' mails too: this
+    // server's scan of expiring recordations); asked for from a Chinese page, it is in the
+    // account's language, English
+    const line = outbox.locator(`[data-testid="outbox-table"] tr[data-mail-id="${row()!.id}"]`);
+    expect(await line.getAttribute("data-to")).toBe("member@demo.test");
+    expect(await line.textContent()).toContain("Reset your password");
     await expect.poll(() => line.getAttribute("data-status")).toBe("pending");
     expect(await line.textContent()).toMatch(/ECONNREFUSED|connect/i);
     expect(await outbox.getByTestId("outbox-counts").textContent()).toContain("Sent");

@@ -69,7 +69,8 @@ beforeAll(async () => {
   });
   browser = await launchBrowser();
   for (const role of ["admin", "analyst", "member"] as const) {
-    const context = await browser.newContext({ locale: role === "member" ? "zh-CN" : "en-US", viewport: { width: 1440, height: 900 } });
+    // every role starts in English (the member switches to Chinese in the first test)
+    const context = await browser.newContext({ locale: "en-US", viewport: { width: 1440, height: 900 } });
     const r = await context.request.post(`${base}/api/auth/sign-in/email`, { data: { email: demoEmail(role), password: "demo-password" }, headers: { origin: base } });
     expect(r.status(), `sign-in as ${role}`).toBe(200);
     contexts.set(role, context);
@@ -105,9 +106,13 @@ describe("notifications in Chromium", () => {
     sqlRun("update notifications set read_at = 1 where user_id = ? and read_at is null", memberId);
     const unreadInDb = () => sqlGet<{ n: number }>("select count(*) as n from notifications where user_id = ? and read_at is null", memberId).n;
     const member = await contexts.get("member")!.newPage();
-    // the member chooses Chinese with the language switch: its e-mails follow (user.locale)
+    // the member chooses Chinese with the language switch: its e-mails follow (user.locale).
+    // The e2e database is shared and another file may have left the member in Chinese: English first.
+    sqlRun("update user set locale = 'en' where id = ?", memberId);
     await member.goto(`${base}/notifications`);
+    // the switch offers the other language only, in its own words
     await member.getByRole("button", { name: "中文" }).click();
+    await expect.poll(() => member.getByRole("heading", { level: 1 }).textContent()).toBe("通知");
     await expect.poll(() => sqlGet<{ l: string }>("select locale as l from user where id = ?", memberId).l).toBe("zh");
 
     const officer = await contexts.get("admin")!.newPage();
