@@ -76,6 +76,9 @@ describe("desktop, 1440 px", () => {
     const { context, page } = await open("analyst", "en", { width: 1440, height: 900 });
     for (const path of ["/cases", "/right-holders"]) {
       await page.goto(`${baseURL()}${path}`);
+      // wait for the table's rows, not for the load event: the case table arrives after the
+      // page's loading shape (charts branch: facets drawn at once, totals streamed)
+      await page.locator(".data-table tbody tr a").first().waitFor();
       const heights = await page.locator(".data-table td a, .data-table tbody th a").evaluateAll((links) =>
         links.filter((a) => a.getClientRects().length > 0).map((a) => Math.round(a.getBoundingClientRect().height * 10) / 10),
       );

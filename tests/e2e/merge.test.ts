@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseURL, expectNoSeriousAxeViolations, launchBrowser, signInAs, sqlGet } from "./support";
+import { baseURL, expectNoSeriousAxeViolations, launchBrowser, signInAs, sqlGet, waitForHydration } from "./support";
 
 // Two people edit one case, each in a browser of their own. The first saves; the second is
 // refused, and sees only the fields either of them changed, each with the value both started
@@ -46,6 +46,11 @@ describe("two people editing one case", () => {
     const yours = await second.newPage();
     await theirs.goto(`${baseURL()}/cases/${caseId}/edit`);
     await yours.goto(`${baseURL()}/cases/${caseId}/edit`);
+    // the forms must be React's before anyone types or saves: a save before hydration posts the
+    // bare HTML form, and the page then answered knows the newer case but not the version the
+    // edit began from (the form's memory of it lives in the browser), so no merge table comes
+    await waitForHydration(theirs.getByTestId("case-submit"));
+    await waitForHydration(yours.getByTestId("case-submit"));
 
     // the first person changes the description and the notes, and saves
     await theirs.locator("#case-goodsDescription").fill("Merge test: their description");
