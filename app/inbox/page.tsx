@@ -48,7 +48,7 @@ export default async function InboxPage() {
               <td><span lang={latinLang(r.goods)}>{r.goods}</span><br /><span className="muted">{formatMoney(r.valueFen, locale)}</span></td>
               <td>
                 {formatDate(r.view.notice.servedOn ?? beijingDateOf(r.view.notice.at), locale)}
-                {r.view.notice.documentNo && <><br /><span className="muted">{r.view.notice.documentNo}</span></>}
+                {r.view.notice.documentNo && <><br /><span className="muted" lang={latinLang(r.view.notice.documentNo)}>{r.view.notice.documentNo}</span></>}
               </td>
               <td>
                 {answerable ? (

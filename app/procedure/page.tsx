@@ -7,7 +7,7 @@ import { OverrideAdd, OverrideRemove } from "@/components/procedure/CalendarForm
 import { ReleaseDueButton } from "@/components/inbox/ReleaseDueButton";
 import { bondKinds, holderAnswers, procedureDeadlines, procedureSteps, releaseGrounds, type Locale } from "@/lib/enums";
 import { PROCEDURE_CHIPS, chipOf, inChip } from "@/lib/inbox";
-import { formatCount, formatDate, formatMoney } from "@/lib/format";
+import { formatCount, formatDate, formatMoney, latinLang } from "@/lib/format";
 import { can } from "@/lib/roles";
 import { PACKAGE_YEARS } from "@/lib/working-days";
 import { requirePageUser } from "../session";
@@ -171,7 +171,7 @@ export default async function ProcedurePage({ searchParams }: { searchParams: Pr
                 <tr key={o.date}>
                   <th scope="row">{formatDate(o.date, locale)}</th>
                   <td>{t(`calendar.${o.kind}`)}</td>
-                  <td>{o.note ?? ""}</td>
+                  <td lang={latinLang(o.note)}>{o.note ?? ""}</td>
                   <td>{dateTime(o.updatedAt)}</td>
                   {admin && <td><OverrideRemove date={o.date} /></td>}
                 </tr>

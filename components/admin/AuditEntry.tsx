@@ -1,8 +1,9 @@
 import Link from "next/link";
 import type { AuditNames, AuditRow } from "@/db/repo/audit";
 import {
-  caseStatuses, channels, directions, disposals, goodsCategories, industries, infringementTypes, protectionModes, provinceLabel, roles, transports,
-  type Locale,
+  attachmentKinds, bondKinds, caseStatuses, channels, determinations, directions, disposals, goodsCategories, holderAnswers, industries,
+  infringementTypes, procedureSteps, protectionModes, provinceLabel, recordationApprovals, recordationPartyKinds, releaseGrounds, roles,
+  transports, type Locale,
 } from "@/lib/enums";
 import { countryName } from "@/lib/countries";
 import { formatCount, formatDate, formatMoney, latinLang } from "@/lib/format";
@@ -14,10 +15,21 @@ import { shanghaiDateTime } from "./format";
 
 export type Translate = { (key: string, values?: Record<string, string | number>): string; has(key: string): boolean };
 
-const ENUMS: Record<string, { is(v: unknown): boolean; label(v: never, l: Locale): string }> = {
+type EnumLike = { is(v: unknown): boolean; label(v: never, l: Locale): string };
+const ENUMS: Record<string, EnumLike> = {
   infringementType: infringementTypes, goodsCategory: goodsCategories, direction: directions, channel: channels,
   transport: transports, protectionMode: protectionModes, status: caseStatuses, disposal: disposals, industry: industries, role: roles,
 };
+/** Fields whose enumeration depends on the record: a recordation's kind is a kind of right, a
+ *  case file's kind a kind of document, and a procedure step's facts (a case entry's `step`) have their own. */
+const RECORD_ENUMS: Record<string, Record<string, EnumLike>> = {
+  recordation: { kind: infringementTypes, status: recordationApprovals },
+  attachment: { kind: attachmentKinds },
+  step: { kind: procedureSteps, answer: holderAnswers, bondKind: bondKinds, decision: determinations, ground: releaseGrounds, disposal: disposals },
+};
+/** Calendar dates ('YYYY-MM-DD') and instants (ISO strings) among the fields. */
+const DATE_FIELDS = new Set(["seizedOn", "servedOn", "validFrom", "validTo"]);
+const MONEY_FIELDS = new Set(["valueFen", "penaltyFen", "bondFen", "fineFen"]);
 
 const asObject = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
@@ -31,28 +43,31 @@ export function changedFields(before: unknown, after: unknown): { field: string;
 }
 
 export type AuditFormat = { t: Translate; locale: Locale; names: AuditNames };
+/** Where a value sits: the record's kind (entity), or "step" inside a case entry's procedure step. */
+type Within = string | undefined;
 
 function fieldLabel(field: string, t: Translate): string {
   return t.has(`fields.${field}`) ? t(`fields.${field}`) : field;
 }
 
-function valueText(field: string, value: unknown, f: AuditFormat): string {
+function valueText(field: string, value: unknown, f: AuditFormat, within?: Within): string {
   const { t, locale, names } = f;
   if (value === undefined || value === null || value === "") return "—";
   if (typeof value === "boolean") return value ? t("yes") : t("no");
   if (Array.isArray(value)) {
     if (!value.length) return "—";
     if (field === "rightHolderIds") return value.map((id) => valueText("holderId", id, f)).join(", ");
+    if (field === "parties") return value.map((p) => partyText(p, locale)).join(locale === "zh" ? "；" : "; ");
     return value.map((v) => valueText("", v, f)).join(", ");
   }
   if (typeof value === "object") {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${fieldLabel(k, t)}: ${valueText(k, v, f)}`)
+    return objectParts(field, value as Record<string, unknown>, f)
+      .map((p) => `${p.label}: ${p.text}`)
       .join("; ");
   }
   if (typeof value === "number") {
     if (field.endsWith("At")) return shanghaiDateTime(value, locale);
-    if (field === "valueFen" || field === "penaltyFen") return formatMoney(value, locale);
+    if (MONEY_FIELDS.has(field)) return formatMoney(value, locale);
     if (field === "officeId" || field === "districtId") {
       const o = names.offices.get(value);
       return o ? `${locale === "zh" ? o.nameZh : o.nameEn} (${o.code})` : `#${value}`;
@@ -65,22 +80,54 @@ function valueText(field: string, value: unknown, f: AuditFormat): string {
       const c = names.campaigns.get(value);
       return c ? (locale === "zh" ? c.nameZh : c.nameEn) : `#${value}`;
     }
-    if (field === "id" || field === "version") return String(value);
+    if (field === "id" || field === "version" || field === "caseId") return String(value);
     return formatCount(value, locale);
   }
-  if (field === "seizedOn" && typeof value === "string") return formatDate(value, locale);
+  if (DATE_FIELDS.has(field) && typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value, locale);
+  if ((field === "at" || field.endsWith("At")) && typeof value === "string" && !Number.isNaN(Date.parse(value))) return shanghaiDateTime(Date.parse(value), locale);
   if ((field === "originCountry" || field === "destinationCountry" || field === "country") && typeof value === "string") return countryName(value, locale);
   if (field === "province" && typeof value === "string") return provinceLabel(value, locale);
   if (field === "password" && value === "reset") return t("passwordReset");
-  const e = ENUMS[field];
+  const e = (within ? RECORD_ENUMS[within]?.[field] : undefined) ?? ENUMS[field];
   if (e && e.is(value)) return e.label(value as never, locale);
   const text = String(value);
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
 
-/** A value before or after; English free text (a goods description, a note) is marked as English. */
-function Value({ tag: Tag, text }: { tag: "del" | "ins"; text: string }) {
-  return <Tag className={Tag === "del" ? "audit-before" : "audit-after"} lang={latinLang(text)}>{text}</Tag>;
+/** A recordation's party as audited ("licensee: name"): its kind in words, its name as written. */
+function partyText(party: unknown, locale: Locale): string {
+  const text = String(party);
+  const at = text.indexOf(": ");
+  const kind = at > 0 ? text.slice(0, at) : "";
+  if (!recordationPartyKinds.is(kind)) return text;
+  return `${recordationPartyKinds.label(kind, locale)}${locale === "zh" ? "：" : ": "}${text.slice(at + 2)}`;
+}
+
+/** An object's fields (a case entry's procedure step), each labelled and in words. */
+function objectParts(field: string, value: Record<string, unknown>, f: AuditFormat): { key: string; label: string; text: string }[] {
+  const within = field === "step" ? "step" : undefined;
+  return Object.entries(value).map(([k, v]) => ({ key: k, label: fieldLabel(k, f.t), text: valueText(k, v, f, within) }));
+}
+
+/** A value before or after; English free text (a goods description, a note, a document number)
+ *  is marked as English, field by field inside an object such as a procedure step. */
+function Value({ tag: Tag, field, value, format, within }: { tag: "del" | "ins"; field: string; value: unknown; format: AuditFormat; within: Within }) {
+  const className = Tag === "del" ? "audit-before" : "audit-after";
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const parts = objectParts(field, value as Record<string, unknown>, format);
+    return (
+      <Tag className={className}>
+        {parts.map((p, i) => (
+          <span key={p.key}>
+            {i > 0 && "; "}
+            {p.label}{format.locale === "zh" ? "：" : ": "}<span lang={latinLang(p.text)}>{p.text}</span>
+          </span>
+        ))}
+      </Tag>
+    );
+  }
+  const text = valueText(field, value, format, within);
+  return <Tag className={className} lang={latinLang(text)}>{text}</Tag>;
 }
 
 export function AuditChanges({ row, format }: { row: AuditRow; format: AuditFormat }) {
@@ -92,9 +139,9 @@ export function AuditChanges({ row, format }: { row: AuditRow; format: AuditForm
         <div key={c.field}>
           <dt>{fieldLabel(c.field, format.t)}</dt>
           <dd>
-            {row.before !== null && <Value tag="del" text={valueText(c.field, c.before, format)} />}
+            {row.before !== null && <Value tag="del" field={c.field} value={c.before} format={format} within={row.entity} />}
             {row.before !== null && row.after !== null && <span aria-hidden="true"> → </span>}
-            {row.after !== null && <Value tag="ins" text={valueText(c.field, c.after, format)} />}
+            {row.after !== null && <Value tag="ins" field={c.field} value={c.after} format={format} within={row.entity} />}
           </dd>
         </div>
       ))}
@@ -122,7 +169,8 @@ export function AuditRecord({ row, t }: { row: AuditRow; t: Translate }) {
   } else if (row.entity === "attachment") {
     // a case's file: its name, on the case it belongs (belonged) to
     const caseId = Number(a.caseId ?? b.caseId);
-    const name = String(a.fileName ?? b.fileName ?? `#${row.entityId}`);
+    // (a file's name is data, marked English when it is Latin)
+    const name = <span lang={latinLang(String(a.fileName ?? b.fileName ?? ""))}>{String(a.fileName ?? b.fileName ?? `#${row.entityId}`)}</span>;
     what = Number.isSafeInteger(caseId) && caseId > 0 ? <Link href={`/cases/${caseId}`}>{name}</Link> : name;
   } else if (row.entity === "api_token") {
     // a personal API token: its name and its visible first characters (never the token)

@@ -486,7 +486,9 @@ describe("server actions", () => {
       db.pragma("busy_timeout = 5000");
       for (const who of ["member", "analyst", "admin"] as const) {
         const userId = (db.prepare("select id from user where email = ?").get(`${who}@demo.test`) as { id: string }).id;
-        const params = JSON.stringify({ caseNo: "matrix", lastDay: "2026-01-05" });
+        // the case's real number, as the app writes it (the Chinese crawl reads these notifications)
+        const { caseNo } = db.prepare("select case_no as caseNo from cases where id = ?").get(ownCase) as { caseNo: string };
+        const params = JSON.stringify({ caseNo, lastDay: "2026-01-05" });
         const row = db.prepare(`insert into notifications (key, user_id, kind, case_id, holder_id, params, created_at)
           values (?, ?, 'detention_notice', ?, ?, ?, ?) returning id`).get(`matrix:${suffix}:${who}`, userId, ownCase, who === "member" ? holderId : null, params, Date.now()) as { id: number };
         ids.set(who, row.id);

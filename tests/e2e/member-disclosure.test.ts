@@ -357,7 +357,7 @@ describe("issue 13, items 2 and 3: a case the member shares with another company
     const office = "0200";
     const row = (goods: string, notes: string, pieces: string) => [caseNo, "2023-08-09", "", "", office, "", "Trademark", "Toys", goods, pieces,
       "2345.67", "Export", "Express", "Air", "Ex officio", "CN", "US", "", "Detained", "", "no", "no", "", `${own.name}; ${co.name}`, notes];
-    await importRows([row(`Plush toys with ${co.name} logos`, `Reported by ${co.nameZh}; ${co.name} was told`, "14")], false);
+    await importRows([row(`Plush toys with ${co.name} logos`, `由${co.nameZh}举报，已告知 ${co.name}`, "14")], false);
     await importRows([row(`Plush toys with ${co.name} and zebrafinch logos`, `Confirmed by ${co.name}`, "15")], true);
     caseId = db<{ id: number }>("select id from cases where case_no = ?", caseNo)[0]!.id;
   });

@@ -58,7 +58,7 @@ export default async function NoticePage({ params }: { params: Promise<{ id: str
             <dd>{formatDate(n.seizedOn, locale)}</dd>
             <dt>{t("col.served")}</dt>
             <dd>{formatDate(view.notice.servedOn ?? beijingDateOf(view.notice.at), locale)}</dd>
-            {view.notice.documentNo && (<><dt>{t("notice.documentNo")}</dt><dd>{view.notice.documentNo}</dd></>)}
+            {view.notice.documentNo && (<><dt>{t("notice.documentNo")}</dt><dd lang={latinLang(view.notice.documentNo)}>{view.notice.documentNo}</dd></>)}
             <dt>{t("col.deadline")}</dt>
             <dd><NoticeDeadline view={view} locale={locale} /></dd>
           </dl>
