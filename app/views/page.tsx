@@ -1,3 +1,4 @@
+import { latinLang } from "@/lib/format";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
@@ -52,7 +53,7 @@ export default async function ViewsPage({ searchParams }: { searchParams: Promis
             {views.map((v) => (
               <tr key={v.id} data-testid={`view-row-${v.id}`}>
                 <th scope="row">
-                  <Link href={viewHref(v.page, v.query)}>{v.name}</Link>
+                  <Link href={viewHref(v.page, v.query)} lang={latinLang(v.name)}>{v.name}</Link>
                 </th>
                 <td>{t(`pages.${v.page}`)}</td>
                 <td>{v.mine ? (v.shared ? t("mineShared") : t("minePrivate")) : t("sharedBy", { name: v.ownerName ?? "—" })}</td>

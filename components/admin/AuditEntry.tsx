@@ -159,7 +159,8 @@ export function AuditRecord({ row, t }: { row: AuditRow; t: Translate }) {
   } else if (row.entity === "right_holder") {
     what = row.holderName !== null
       ? <Link href={`/admin/right-holders/${row.entityId}`}>{row.holderName}</Link>
-      : `${String(a.name ?? b.name ?? "")} #${row.entityId}`.trim();
+      // a right holder merged away or deleted: the name it had (data, marked English when Latin)
+      : <span lang={latinLang(String(a.name ?? b.name ?? ""))}>{`${String(a.name ?? b.name ?? "")} #${row.entityId}`.trim()}</span>;
   } else if (row.entity === "customs_office") {
     what = row.officeCode !== null ? <Link href={`/admin/offices/${row.entityId}`}>{row.officeCode}</Link> : String(a.code ?? b.code ?? `#${row.entityId}`);
   } else if (row.entity === "recordation") {

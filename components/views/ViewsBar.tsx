@@ -1,3 +1,4 @@
+import { latinLang } from "@/lib/format";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import type { SavedView } from "@/db/repo/views";
@@ -24,7 +25,7 @@ export async function ViewsBar({ page, query, views, role }: { page: ViewPage; q
           <ul>
             {views.map((v) => (
               <li key={v.id}>
-                <Link href={viewHref(v.page, v.query)}>{v.name}</Link>
+                <Link href={viewHref(v.page, v.query)} lang={latinLang(v.name)}>{v.name}</Link>
                 <span className="muted"> · {t(`pages.${v.page}`)}{v.mine ? "" : ` · ${t("sharedBy", { name: v.ownerName ?? "—" })}`}</span>
               </li>
             ))}
