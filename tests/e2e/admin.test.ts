@@ -36,7 +36,7 @@ describe("the admin pages", () => {
     expect(await visit("/admin")).toBe(200);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Administration");
     const hrefs = await page.locator(".admin-cards a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
-    expect(hrefs).toEqual(["/admin/users", "/admin/audit", "/admin/right-holders", "/admin/offices", "/admin/deleted", "/admin/outbox"]);
+    expect(hrefs).toEqual(["/admin/users", "/admin/audit", "/admin/right-holders", "/admin/offices", "/admin/deleted", "/admin/outbox", "/admin/tokens"]);
     await expectNoSeriousAxeViolations(page);
   });
 
@@ -45,6 +45,7 @@ describe("the admin pages", () => {
     ["an account", () => `/admin/users/${one<{ id: string }>("select id from user where email = 'analyst@demo.test'").id}`],
     ["audit log", () => "/admin/audit"],
     ["e-mail outbox", () => "/admin/outbox"],
+    ["API tokens", () => "/admin/tokens"],
     ["right holders", () => "/admin/right-holders"],
     ["a right holder", () => `/admin/right-holders/${one<{ id: number }>("select id from right_holders order by id limit 1").id}`],
     ["customs offices", () => "/admin/offices"],
