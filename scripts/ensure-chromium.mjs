@@ -25,7 +25,7 @@ function main() {
   console.log("Chromium was not found: installing Debian's chromium package (apt-get)…");
   try {
     execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-    execFileSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    execFileSync("apt-get", ["install", "-y", "-qq", "chromium", "fonts-noto-cjk"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
   } catch {
     console.error("Installing Chromium with apt-get failed: install it with `apt-get install -y chromium`, then run the tests again.");
     return 1;
