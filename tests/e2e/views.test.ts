@@ -116,7 +116,8 @@ describe("saved views", () => {
     await page.getByRole("dialog").getByRole("button", { name: "Keep the view" }).click();
     expect(sqlGet<{ n: number }>("select count(*) as n from saved_views where id = ?", saved.id).n).toBe(1);
     await remove.click();
-    await page.getByTestId("confirm-delete-view").click();
+    // the open dialog's button: each of the analyst's views has its own (closed) dialog
+    await page.getByRole("dialog").getByTestId("confirm-delete-view").click();
     await page.getByTestId(`view-row-${saved.id}`).waitFor({ state: "detached" });
     expect(sqlGet<{ n: number }>("select count(*) as n from saved_views where id = ?", saved.id).n).toBe(0);
     await other.reload();
