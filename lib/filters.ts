@@ -18,6 +18,7 @@ import {
   type ProtectionMode,
   type Transport,
 } from "./enums";
+import { COMPARISON_KINDS, DEFAULT_COMPARISON, type ComparisonKind, type ComparisonSpec } from "./period";
 
 // The one filter model: URL search params → a typed Filters value, and back. The dashboard,
 // the case table, the exports and the JSON API all take this value. A bad value never
@@ -295,4 +296,52 @@ export function filtersSlug(filters: Filters): string {
     .replace(/-+/g, "-")
     .replace(/^-|-$/g, "");
   return slug.length > 120 ? `${slug.slice(0, 120)}…`.replace(/…$/, "-etc") : slug || "all";
+}
+
+// ---- the chosen comparison of the dashboard (issue 20, item 2) --------------------------
+//
+// `cmp=prev|yoy|custom`, with `cmpFrom` and `cmpTo` for custom. No `cmp` is `prev` (the period
+// of equal length before), so links made before the choice keep their meaning; the canonical
+// query leaves the default out. A bad value is left out and reported like any filter's.
+
+export const COMPARISON_PARAMS = ["cmp", "cmpFrom", "cmpTo"] as const;
+
+export function parseComparison(input: SearchParamsInput): { comparison: ComparisonSpec; ignored: Ignored[] } {
+  const ignored: Ignored[] = [];
+  const kind = single(input, "cmp", ignored);
+  const date = (name: "cmpFrom" | "cmpTo") => {
+    const value = single(input, name, ignored);
+    if (value === null) return null;
+    if (isIsoDate(value)) return value;
+    ignored.push({ parameter: name, value, reason: "date" });
+    return null;
+  };
+  const from = date("cmpFrom");
+  const to = date("cmpTo");
+  if (kind === null) return { comparison: DEFAULT_COMPARISON, ignored };
+  if (!(COMPARISON_KINDS as readonly string[]).includes(kind)) {
+    ignored.push({ parameter: "cmp", value: kind, reason: "value" });
+    return { comparison: DEFAULT_COMPARISON, ignored };
+  }
+  if (kind !== "custom") return { comparison: { kind: kind as Exclude<ComparisonKind, "custom"> }, ignored };
+  // any period: both dates, in order; without them the default comparison stands
+  if (from === null && !ignored.some((i) => i.parameter === "cmpFrom")) ignored.push({ parameter: "cmpFrom", value: "", reason: "date" });
+  if (to === null && !ignored.some((i) => i.parameter === "cmpTo")) ignored.push({ parameter: "cmpTo", value: "", reason: "date" });
+  if (from === null || to === null) return { comparison: DEFAULT_COMPARISON, ignored };
+  if (to < from) {
+    ignored.push({ parameter: "cmpTo", value: to, reason: "range" });
+    return { comparison: DEFAULT_COMPARISON, ignored };
+  }
+  return { comparison: { kind: "custom", from, to }, ignored };
+}
+
+/** A comparison back to URL parameters: nothing for the default. */
+export function serializeComparison(spec: ComparisonSpec, into = new URLSearchParams()): URLSearchParams {
+  if (spec.kind === "prev") return into;
+  into.set("cmp", spec.kind);
+  if (spec.kind === "custom") {
+    into.set("cmpFrom", spec.from);
+    into.set("cmpTo", spec.to);
+  }
+  return into;
 }

@@ -80,3 +80,53 @@ export function clampToYear(year: number, from: string | null, to: string | null
   const start = iso(year, 1, 1), end = iso(year, 12, 31);
   return { from: from && from > start ? from : start, to: to && to < end ? to : end };
 }
+
+// ---- the chosen comparison (issue 20, item 2) -------------------------------------------
+//
+// The dashboard compares its period with one the reader chooses: the period of equal length
+// just before (`prev`, the default, what previousPeriod gives), the same period a year earlier
+// (`yoy`), or any period (`custom`, its own dates). The URL keeps the choice (lib/filters.ts
+// parseComparison: cmp, cmpFrom, cmpTo), so links and saved views keep it too.
+
+export const COMPARISON_KINDS = ["prev", "yoy", "custom"] as const;
+export type ComparisonKind = (typeof COMPARISON_KINDS)[number];
+export type ComparisonSpec = { kind: "prev" } | { kind: "yoy" } | { kind: "custom"; from: string; to: string };
+export const DEFAULT_COMPARISON: ComparisonSpec = { kind: "prev" };
+
+/**
+ * The same day a year earlier. The last day of a month stays the last day of its month
+ * (29 Feb 2024 → 28 Feb 2023, 28 Feb 2025 → 29 Feb 2024), so a whole month or quarter stays whole.
+ */
+export function yearEarlier(date: string): string {
+  const [y, m, d] = parts(date);
+  const last = daysInMonth(y - 1, m);
+  return iso(y - 1, m, d === daysInMonth(y, m) ? last : Math.min(d, last));
+}
+
+/**
+ * The period the filter's dates [from, to] are compared with. An open end runs to the end of
+ * this year (as previousPeriod); `prev` and `yoy` need a start (null without one: the page says
+ * to choose one); `custom` is its own dates, whatever the filter's.
+ */
+export function comparisonPeriod(spec: ComparisonSpec, from: string | null, to: string | null, today: Date = new Date()): Period | null {
+  if (spec.kind === "custom") return { from: spec.from, to: spec.to };
+  if (spec.kind === "prev") return previousPeriod(from, to, today);
+  if (!from) return null;
+  return { from: yearEarlier(from), to: yearEarlier(to ?? openEnd(today)) };
+}
+
+/** Today's date (UTC) as YYYY-MM-DD. */
+export function isoDay(today: Date = new Date()): string {
+  return today.toISOString().slice(0, 10);
+}
+
+/**
+ * Whether a period is only partly behind us: it ends after today (the current period still
+ * running, a comparison period reaching into the future), or it starts before the first day
+ * with data (`dataFrom`), so its figures cover only part of it.
+ */
+export function isPartialPeriod(from: string | null, to: string | null, today: Date = new Date(), dataFrom?: string | null): boolean {
+  const end = to ?? openEnd(today);
+  if (end > isoDay(today)) return true;
+  return !!(dataFrom && from && from < dataFrom);
+}

@@ -1,4 +1,4 @@
-import { parseCaseQuery, parseFilters, serializeCaseQuery, serializeFilters, type SearchParamsInput } from "./filters";
+import { parseCaseQuery, parseComparison, parseFilters, serializeCaseQuery, serializeComparison, serializeFilters, type SearchParamsInput } from "./filters";
 
 // Saved views (issue 20, item 1): a view keeps its filter as the one filter model's canonical
 // URL query — parsed and serialised by lib/filters.ts, never a second format. Saving and
@@ -13,10 +13,13 @@ export const MAX_VIEW_QUERY = 4000;
 
 export const VIEW_PATHS: Record<ViewPage, string> = { dashboard: "/", cases: "/cases" };
 
-/** The canonical query of a page's filter (the table also keeps its sort and page size; never the page number). */
+/**
+ * The canonical query of a page's filter (the dashboard also keeps its chosen comparison, the
+ * table its sort and page size; never the page number).
+ */
 export function canonicalViewQuery(page: ViewPage, input: SearchParamsInput | string): string {
   const params = typeof input === "string" ? new URLSearchParams(input.startsWith("?") ? input.slice(1) : input) : input;
-  if (page === "dashboard") return serializeFilters(parseFilters(params).filters).toString();
+  if (page === "dashboard") return serializeComparison(parseComparison(params).comparison, serializeFilters(parseFilters(params).filters)).toString();
   const { query } = parseCaseQuery(params);
   return serializeCaseQuery({ ...query, page: 1 }).toString();
 }

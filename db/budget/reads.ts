@@ -4,7 +4,8 @@ import type { Engine } from "../engine";
 import { listCases } from "../queries/cases";
 import { openExportCursor } from "../queries/export";
 import { getMarketView } from "../queries/market";
-import { facetCounts, getDashboardStats, holderFigures } from "../queries/stats";
+import { compareKpis, facetCounts, getDashboardStats, holderFigures } from "../queries/stats";
+import type { ComparisonSpec } from "../../lib/period";
 import { casesByRecordation } from "../queries/recordations";
 import { caseTotals } from "../queries/totals";
 import type { Scope } from "../../lib/roles";
@@ -15,7 +16,8 @@ import type { Scope } from "../../lib/roles";
 // time budget: `await budgetedRead("name", ...args)` (db/budget/pool.ts).
 
 export const READS = {
-  dashboardStats: (e: Engine, filters: Filters, options?: FilterOptions, today?: Date) => getDashboardStats(e, filters, options, today),
+  dashboardStats: (e: Engine, filters: Filters, options?: FilterOptions, today?: Date, comparison?: ComparisonSpec) => getDashboardStats(e, filters, options, today, comparison),
+  compareKpis: (e: Engine, filters: Filters, comparison?: ComparisonSpec, options?: FilterOptions, today?: Date) => compareKpis(e, filters, comparison, options, today),
   facetCounts: (e: Engine, filters: Filters, options?: FilterOptions) => facetCounts(e, filters, options),
   holderFigures: (e: Engine, filters: Filters, options?: FilterOptions) => holderFigures(e, filters, options),
   listCases: (e: Engine, query: CaseQuery, options?: FilterOptions) => listCases(e, query, options),

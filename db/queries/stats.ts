@@ -1,8 +1,9 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { ENUM_FILTERS, FACET_NAMES, type FacetName, type Filters } from "../../lib/filters";
-import { previousPeriod } from "../../lib/period";
-import type { FilterOptions } from "../case-filters";
+import { EMPTY_FILTERS, ENUM_FILTERS, FACET_NAMES, type FacetName, type Filters } from "../../lib/filters";
+import { difference, type Difference } from "../../lib/comparison";
+import { comparisonPeriod, DEFAULT_COMPARISON, isPartialPeriod, type ComparisonKind, type ComparisonSpec, type Period } from "../../lib/period";
+import { casesWhere, type FilterOptions } from "../case-filters";
 import type { Engine } from "../engine";
 import { forgetKept, keptAnswer } from "../kept";
 import { STATS_DIMS, tally, type Collected, type Figures, type StatsDim, type Tally, type Want } from "../aggregate/plan";
@@ -72,8 +73,10 @@ export type Named = { code: string; nameEn: string; nameZh: string };
 export type ValueRow = Figures & { value: string };
 export type DashboardStats = {
   kpis: Kpis;
-  /** the period of equal length just before the filter's dates, when it has a start */
+  /** the period of equal length just before the filter's dates, when it has a start and is the chosen comparison (the default) */
   previous: { from: string; to: string; kpis: Kpis } | null;
+  /** the chosen comparison: its period's KPIs and figures by year, and which periods are partial */
+  comparison: DashboardComparison;
   byYear: (Figures & { year: number })[];
   /** every district with cases (subordinate customs included), most cases first */
   byDistrict: (Figures & Named)[];
@@ -108,21 +111,106 @@ async function officesById(e: Engine) {
   return new Map(offices.map((o) => [o.id, o]));
 }
 
+/** The chosen comparison of a dashboard (lib/period.ts comparisonPeriod). */
+export type DashboardComparison = {
+  kind: ComparisonKind;
+  /** the filter's own period: partial while it runs past today or starts before the first case */
+  current: { from: string | null; to: string | null; partial: boolean };
+  /** null: nothing to compare with (prev and yoy need a start date) */
+  period: (Period & { partial: boolean; kpis: Kpis; byYear: (Figures & { year: number })[] }) | null;
+};
+
+/** The first day with a case in the reader's scope (a period starting before it is partial); null without cases. */
+function firstCaseDay(e: Engine, options: FilterOptions): Promise<string | null> {
+  return keptAnswer(e, "totals", KEPT_ANSWERS, JSON.stringify(["firstCaseDay", options.restrictToHolders ?? null]), async () => {
+    const where = await casesWhere(e, EMPTY_FILTERS, { restrictToHolders: options.restrictToHolders });
+    const row = (await e.all<{ d: string | null }>(sql`select min(${e.t.cases.seizedOn}) as d from ${e.t.cases} where ${where}`))[0];
+    return row?.d ?? null;
+  });
+}
+
+function byYearOf(c: Collected): (Figures & { year: number })[] {
+  const years = [...c.year.entries()].filter(([, f]) => f.cases > 0).map(([y]) => y);
+  const out: (Figures & { year: number })[] = [];
+  if (years.length) for (let y = Math.min(...years); y <= Math.max(...years); y++) out.push({ year: y, ...(c.year.get(y) ?? zero()) });
+  return out;
+}
+
+export type KpiDifferences = Record<keyof Kpis, Difference>;
+
+/**
+ * The key figures of a filter against its chosen comparison, for any caller (the dashboard's
+ * cards, the JSON API, a subscription digest, a PDF report): the filter's KPIs, the comparison
+ * period's KPIs under the same filters and the same scope, the differences (absolute, and per
+ * cent — null when the base is 0), and which periods are partial. `comparison` null: the
+ * filter has no start date, so there is nothing before it (note "noStart").
+ */
+export type KpiComparison = {
+  kind: ComparisonKind;
+  current: { from: string | null; to: string | null; partial: boolean; kpis: Kpis };
+  comparison: (Period & { partial: boolean; kpis: Kpis }) | null;
+  differences: KpiDifferences | null;
+  note: "noStart" | null;
+};
+
+export function kpiDifferences(now: Kpis, before: Kpis): KpiDifferences {
+  const keys = ["cases", "pieces", "valueFen", "rightHolders", "avgValueFen"] as const;
+  return Object.fromEntries(keys.map((k) => [k, difference(now[k], before[k])])) as KpiDifferences;
+}
+
+export async function compareKpis(
+  e: Engine,
+  filters: Filters,
+  spec: ComparisonSpec = DEFAULT_COMPARISON,
+  options: FilterOptions = {},
+  today: Date = new Date(),
+): Promise<KpiComparison> {
+  const period = comparisonPeriod(spec, filters.from, filters.to, today);
+  const c = await collect(e, filters, { dims: ["all", "holder"], year: false, office: false, previous: period }, options);
+  const dataFrom = await firstCaseDay(e, options);
+  const kpis = kpisOf(c);
+  const current = { from: filters.from, to: filters.to, partial: isPartialPeriod(filters.from, filters.to, today, dataFrom), kpis };
+  if (!period || !c.previous) return { kind: spec.kind, current, comparison: null, differences: null, note: "noStart" };
+  const before = previousKpis(c.previous);
+  return {
+    kind: spec.kind,
+    current,
+    comparison: { ...period, partial: isPartialPeriod(period.from, period.to, today, dataFrom), kpis: before },
+    differences: kpiDifferences(kpis, before),
+    note: null,
+  };
+}
+
 /** Everything the dashboard and the filter bar read for one filter: one collection serves both. */
 const EVERYTHING: Want = { dims: [...STATS_DIMS], year: true, office: true, campaign: true };
 
-/** The dashboard's data for one filter: KPIs with the previous period, and every chart. */
-export async function getDashboardStats(e: Engine, filters: Filters, options: FilterOptions = {}, today: Date = new Date()): Promise<DashboardStats> {
-  // the previous period is counted in the same scan (the same filters, its own dates)
-  const period = previousPeriod(filters.from, filters.to, today);
+/** The dashboard's data for one filter: KPIs with the chosen comparison (the previous period by default), and every chart. */
+export async function getDashboardStats(
+  e: Engine,
+  filters: Filters,
+  options: FilterOptions = {},
+  today: Date = new Date(),
+  spec: ComparisonSpec = DEFAULT_COMPARISON,
+): Promise<DashboardStats> {
+  // the comparison period's KPIs are counted in the same scan (the same filters, its own dates)
+  const period = comparisonPeriod(spec, filters.from, filters.to, today);
   const c = await collect(e, filters, { ...EVERYTHING, previous: period }, options);
-  const previous = period && c.previous ? { ...period, kpis: previousKpis(c.previous) } : null;
+  const compared = period && c.previous ? previousKpis(c.previous) : null;
+  const previous = spec.kind === "prev" && period && compared ? { ...period, kpis: compared } : null;
+  const dataFrom = await firstCaseDay(e, options);
+  // its figures by year (the year chart draws both): one more scan, of its dates alone
+  const comparisonYears = period && compared
+    ? byYearOf(await collect(e, { ...filters, from: period.from, to: period.to }, { dims: [], year: true, office: false }, options))
+    : [];
+  const comparison: DashboardComparison = {
+    kind: spec.kind,
+    current: { from: filters.from, to: filters.to, partial: isPartialPeriod(filters.from, filters.to, today, dataFrom) },
+    period: period && compared
+      ? { ...period, partial: isPartialPeriod(period.from, period.to, today, dataFrom), kpis: compared, byYear: comparisonYears }
+      : null,
+  };
 
-  const years = [...c.year.entries()].filter(([, f]) => f.cases > 0).map(([y]) => y);
-  const byYear: DashboardStats["byYear"] = [];
-  if (years.length) {
-    for (let y = Math.min(...years); y <= Math.max(...years); y++) byYear.push({ year: y, ...(c.year.get(y) ?? zero()) });
-  }
+  const byYear = byYearOf(c);
 
   const officeById = await officesById(e);
   const districts = new Map<number, Figures & Named>();
@@ -144,6 +232,7 @@ export async function getDashboardStats(e: Engine, filters: Filters, options: Fi
   return {
     kpis: kpisOf(c),
     previous,
+    comparison,
     byYear,
     byDistrict: [...districts.values()].sort(byCasesThenCode),
     byOffice: byOffice.sort(byCasesThenCode),

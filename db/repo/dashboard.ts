@@ -5,7 +5,8 @@ import { listCampaigns, listRightHolders, type HolderRef, type Named } from "../
 import { isDemoDatabase as isDemo } from "../queries/overview";
 import { listDistrictsWithOffices, type DistrictFacts } from "../queries/reference";
 import type { CaseTotals } from "../queries/totals";
-import type { DashboardStats, FacetCounts, Figures, Kpis } from "../queries/stats";
+import type { DashboardStats, FacetCounts, Figures, KpiComparison, Kpis } from "../queries/stats";
+import { DEFAULT_COMPARISON, type ComparisonSpec } from "../../lib/period";
 import type { Filters } from "../../lib/filters";
 import type { Scope } from "../../lib/roles";
 import { started } from "./started";
@@ -14,11 +15,19 @@ import { started } from "./started";
 // choices they count, the totals bar, figures per right holder. Each heavy read runs within
 // the time budget (db/budget) over the reader's scope.
 
-export type { CaseTotals, DashboardStats, FacetCounts, Figures, Kpis };
+export type { CaseTotals, DashboardStats, FacetCounts, Figures, KpiComparison, Kpis };
 
-/** KPIs and every chart's figures for the filters, over the reader's scope. */
-export function dashboardStats(scope: Scope, filters: Filters): Promise<DashboardStats> {
-  return started(budgetedRead("dashboardStats", filters, scope));
+/** KPIs (with the chosen comparison, the previous period by default) and every chart's figures for the filters, over the reader's scope. */
+export function dashboardStats(scope: Scope, filters: Filters, comparison: ComparisonSpec = DEFAULT_COMPARISON): Promise<DashboardStats> {
+  return started(budgetedRead("dashboardStats", filters, scope, undefined, comparison));
+}
+
+/**
+ * The key figures of the filters against a chosen comparison, over the reader's scope (a
+ * member: its own company's cases, in both periods): for a digest, a report or the API.
+ */
+export function compareKpis(scope: Scope, filters: Filters, comparison: ComparisonSpec = DEFAULT_COMPARISON): Promise<KpiComparison> {
+  return budgetedRead("compareKpis", filters, comparison, scope);
 }
 
 /** Cases, pieces and value of the filtered cases (the totals bar). */
