@@ -17,23 +17,22 @@ export function difference(now: number | null, before: number | null): Differenc
   return { absolute: now - before, percent: before === 0 ? null : ((now - before) / before) * 100 };
 }
 
-const MINUS = "\u2212";
+// the minus of the product's other signed figures (Intl's, as in formatChange)
+const MINUS = "-";
 
-/** A signed count: "+1,234", "−56", "0". */
+/** A signed count: "+1,234", "-56", "0". */
 export function signedCount(n: number, locale: Locale): string {
   return n > 0 ? `+${formatCount(n, locale)}` : n < 0 ? `${MINUS}${formatCount(-n, locale)}` : formatCount(0, locale);
 }
 
-/** A signed amount exact to the fen: "+RMB 1,234.56", "−¥0.01". */
+/** A signed amount exact to the fen: "+RMB 1,234.56", "-¥0.01". */
 export function signedMoney(fen: number, locale: Locale): string {
   return fen > 0 ? `+${formatMoney(fen, locale)}` : fen < 0 ? `${MINUS}${formatMoney(-fen, locale)}` : formatMoney(0, locale);
 }
 
-/** A signed per cent with one decimal at most: "+12.3%", "−4%", "0%". */
+/** A signed per cent with one decimal at most: "+12.3%", "-4%", "0%" (as formatChange). */
 export function signedPercent(percent: number, locale: Locale): string {
-  const text = new Intl.NumberFormat(intlLocaleOf(locale), { maximumFractionDigits: 1 }).format(Math.abs(percent));
-  const rounded = Number(Math.abs(percent).toFixed(1));
-  return rounded === 0 ? `${text}%` : `${percent > 0 ? "+" : MINUS}${text}%`;
+  return new Intl.NumberFormat(intlLocaleOf(locale), { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(percent / 100);
 }
 
 const MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];

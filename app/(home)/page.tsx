@@ -7,7 +7,7 @@ import { recordationPanel } from "@/db/repo/recordations";
 import { dashboardStats, facetData, isDemoDatabase } from "@/db/repo/dashboard";
 import { filterNames } from "@/db/repo/cases";
 import { marketView } from "@/db/repo/market";
-import { parseFilters } from "@/lib/filters";
+import { parseComparison, parseFilters } from "@/lib/filters";
 import { pathWithQuery, requirePageReader } from "@/app/session";
 import { ViewsBar } from "@/components/views/ViewsBar";
 import { myViews } from "@/db/repo/views";
@@ -20,7 +20,10 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const raw = await searchParams;
   // a member's dashboard is its own company's cases, in full
   const { user, scope } = await requirePageReader("readAggregates", pathWithQuery("/", raw));
-  const { filters, ignored } = parseFilters(raw);
+  const { filters, ignored: filterIgnored } = parseFilters(raw);
+  // the chosen comparison (issue 20 item 2): over the same scope, kept in the URL and in saved views
+  const { comparison, ignored: comparisonIgnored } = parseComparison(raw);
+  const ignored = [...filterIgnored, ...comparisonIgnored];
 
   return (
     <>
@@ -33,7 +36,11 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       <p className="lede">{t(scope.restrictToHolders ? "dashboard.ledeMember" : "dashboard.lede")}</p>
       <ViewsBar page="dashboard" query={canonicalViewQuery("dashboard", raw)} views={await myViews(user)} role={user.role} />
       <FilterExplorer filters={filters} ignored={ignored} names={filterNames(scope, filters)} facets={facetData(scope, filters)}>
-        <Dashboard filters={filters} stats={dashboardStats(scope, filters)} />
+        <Dashboard
+          filters={filters}
+          stats={dashboardStats(scope, filters, comparison)}
+          control={{ spec: comparison, params: raw, action: "/" }}
+        />
       </FilterExplorer>
       <RecordationPanel filters={filters} panel={recordationPanel(scope, filters)} />
       {scope.restrictToHolders && <MarketSection params={raw} view={marketView(scope, marketPeriod(raw).period)} />}

@@ -6,6 +6,10 @@ import { ENUM_FILTERS, type EnumFilterName, type Filters } from "@/lib/filters";
 import { partialYears } from "@/lib/chart-scale";
 import { BarListChart, DistrictChart, DonutChart, YearChart, type ChartDatum } from "./charts";
 import { KpiCards } from "./KpiCards";
+import { ComparisonControl } from "./ComparisonControl";
+import { periodLabel } from "@/lib/comparison";
+import type { SearchParamsInput } from "@/lib/filters";
+import type { ComparisonSpec } from "@/lib/period";
 
 const TOP_DISTRICTS = 15;
 
@@ -17,7 +21,12 @@ type EnumLike = { labels: Record<string, { en: string; zh: string }> };
  * The page reads the figures over the reader's scope (db/repo/dashboard.ts dashboardStats: a
  * member's figures are its own cases') and passes them, or their promise, to await here.
  */
-export async function Dashboard({ filters, stats: read }: { filters: Filters; stats: DashboardStats | Promise<DashboardStats> }) {
+export async function Dashboard({ filters, stats: read, control }: {
+  filters: Filters;
+  stats: DashboardStats | Promise<DashboardStats>;
+  /** the choice of comparison (the main dashboard): the chosen one, and the page's parameters and path */
+  control?: { spec: ComparisonSpec; params: SearchParamsInput; action: string };
+}) {
   const t = await getTranslations("dashboard.charts");
   const locale = (await getLocale()) as Locale;
   const stats = await read;
@@ -30,8 +39,30 @@ export async function Dashboard({ filters, stats: read }: { filters: Filters; st
     return rows.map((r) => datum(r.value, labels[r.value]![locale], r, casesHref(withValues(filters, name, [r.value]))));
   };
 
-  const years = stats.byYear.map((y) => datum(String(y.year), String(y.year), y, casesHref(withYear(filters, y.year))));
-  const partial = partialYears(stats.byYear.map((y) => y.year), filters.from ?? undefined, filters.to ?? undefined, new Date().toISOString().slice(0, 10));
+  const today = new Date().toISOString().slice(0, 10);
+  let years = stats.byYear.map((y) => datum(String(y.year), String(y.year), y, casesHref(withYear(filters, y.year))));
+  // the comparison's years, each drawn beside the year as far after the comparison's start as
+  // it is after the period's (a year earlier: 2023 beside 2024); years either side get a slot
+  const cmp = stats.comparison.period;
+  let compared: ChartDatum[] | undefined;
+  let comparedPartial: ReturnType<typeof partialYears> | undefined;
+  if (cmp && years.length + cmp.byYear.length > 0) {
+    const shift = Number((filters.from ?? cmp.from).slice(0, 4)) - Number(cmp.from.slice(0, 4));
+    const own = new Map(stats.byYear.map((y) => [y.year, y]));
+    const theirs = new Map(cmp.byYear.map((y) => [y.year + shift, y]));
+    const slots = [...own.keys(), ...theirs.keys()];
+    const first = Math.min(...slots), last = Math.max(...slots);
+    const zero = { cases: 0, pieces: 0, valueFen: 0 };
+    years = [];
+    compared = [];
+    for (let y = first; y <= last; y++) {
+      years.push(datum(String(y), String(y), own.get(y) ?? zero, casesHref(withYear(filters, y))));
+      const year = y - shift;
+      compared.push(datum(String(year), String(year), theirs.get(y) ?? zero, casesHref(withYear({ ...filters, from: cmp.from, to: cmp.to }, year))));
+    }
+    comparedPartial = partialYears(compared.map((d) => Number(d.key)), cmp.from, cmp.to, today);
+  }
+  const partial = partialYears(years.map((d) => Number(d.key)), filters.from ?? undefined, filters.to ?? undefined, today);
   // one district chosen: its subordinate customs (its own office among them), each opening its cases
   const chosen = filters.district.length === 1 ? stats.byDistrict.find((d) => d.code === filters.district[0]) : undefined;
   const districts = chosen
@@ -52,12 +83,19 @@ export async function Dashboard({ filters, stats: read }: { filters: Filters; st
 
   return (
     <div className="dashboard" data-testid="dashboard">
-      <KpiCards kpis={stats.kpis} previous={stats.previous} href={casesHref(filters)} />
+      {control && <ComparisonControl {...control} />}
+      <KpiCards kpis={stats.kpis} comparison={stats.comparison} href={casesHref(filters)} />
       {stats.kpis.cases === 0 ? (
         <p className="empty-state" data-testid="dashboard-empty">{t("emptyAll")}</p>
       ) : (
         <div className="chart-grid">
-          <YearChart data={years} partial={partial} title={t("year.title")} unit={t("year.unit")} />
+          <YearChart
+            data={years}
+            partial={partial}
+            title={t("year.title")}
+            unit={t("year.unit")}
+            comparison={cmp && compared ? { label: periodLabel(cmp.from, cmp.to, locale), data: compared, partial: comparedPartial! } : undefined}
+          />
           <DistrictChart
             data={districts}
             others={{ cases: othersBy("cases"), valueFen: othersBy("valueFen") }}

@@ -17,6 +17,8 @@ export type Metric = "cases" | "valueFen";
 export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
 const BAR = PALETTE[0]!;
 const LINE = PALETTE[5]!;
+/** the chosen comparison: outlines and a dotted line in dark grey */
+const CMP = "#4d4d4d";
 
 /** Axis text: "2.5M" / "250万", exact for round steps. */
 function compact(n: number, locale: Locale): string {
@@ -38,7 +40,7 @@ async function Tip({ d, extra }: { d: ChartDatum; extra?: string }) {
 }
 
 /** A named figure: title, unit, the drawing, a summary sentence and the figures as a table. */
-async function ChartPanel({ id, title, unit, summary, data, wide = false, shares, head, children }: {
+async function ChartPanel({ id, title, unit, summary, data, wide = false, shares, head, compare, children }: {
   id: string;
   title: string;
   unit: string;
@@ -49,8 +51,11 @@ async function ChartPanel({ id, title, unit, summary, data, wide = false, shares
   shares?: Map<string, number>;
   /** the district chart draws two figures, one per metric */
   head?: { metric?: Metric };
+  /** the year chart's comparison: its figures beside each row (same order as data) */
+  compare?: { data: ChartDatum[]; label: string; partial: (d: ChartDatum) => string };
   children: React.ReactNode;
 }) {
+  const c = await getTranslations("comparison");
   const t = await getTranslations("dashboard.charts");
   const locale = (await getLocale()) as Locale;
   const empty = data.every((d) => d.cases === 0);
@@ -84,16 +89,33 @@ async function ChartPanel({ id, title, unit, summary, data, wide = false, shares
                   {shares && <th scope="col" className="num">{t("share")}</th>}
                   <th scope="col" className="num">{t("pieces")}</th>
                   <th scope="col" className="num">{t("value")}</th>
+                  {compare && (
+                    <>
+                      <th scope="col">{c("tableYear")}</th>
+                      <th scope="col" className="num">{c("tableCases", { period: compare.label })}</th>
+                      <th scope="col" className="num">{c("tableValue", { period: compare.label })}</th>
+                    </>
+                  )}
                 </tr>
               </thead>
               <tbody>
-                {data.filter((d) => d.cases > 0).map((d) => (
+                {data.map((d, i) => [d, compare?.data[i]] as const).filter(([d, then]) => d.cases > 0 || (then?.cases ?? 0) > 0).map(([d, then]) => (
                   <tr key={d.key} data-key={d.key}>
-                    <th scope="row"><Link href={d.href}>{d.label}</Link></th>
+                    <th scope="row">{d.cases > 0 ? <Link href={d.href}>{d.label}</Link> : d.label}</th>
                     <td className="num">{formatCount(d.cases, locale)}</td>
                     {shares && <td className="num">{shareText(shares.get(d.key) ?? 0, intlLocaleOf(locale))}</td>}
                     <td className="num">{formatCount(d.pieces, locale)}</td>
                     <td className="num">{formatMoney(d.valueFen, locale)}</td>
+                    {compare && then && (
+                      <>
+                        <td data-cmp-year={then.key}>
+                          {then.cases > 0 ? <Link href={then.href}>{then.label}</Link> : then.label}
+                          {compare.partial(then) && <small className="partial-label">{compare.partial(then)}</small>}
+                        </td>
+                        <td className="num">{formatCount(then.cases, locale)}</td>
+                        <td className="num">{formatMoney(then.valueFen, locale)}</td>
+                      </>
+                    )}
                   </tr>
                 ))}
               </tbody>
@@ -112,17 +134,22 @@ const PLOT_HEIGHT = 240;
  * axis. A year the period only partly covers is hatched, its segments dashed, and labelled
  * "to 06-07". Both axes step by round amounts.
  */
-export async function YearChart({ data, partial, title, unit }: {
+export async function YearChart({ data, partial, title, unit, comparison }: {
   data: ChartDatum[];
   partial: Map<number, PartialYear>;
   title: string;
   unit: string;
+  /** the chosen comparison's years, one beside each of `data` (outlined bars, a dotted line) */
+  comparison?: { label: string; data: ChartDatum[]; partial: Map<number, PartialYear> };
 }) {
   const t = await getTranslations("dashboard.charts");
+  const c = await getTranslations("comparison");
   const locale = (await getLocale()) as Locale;
   const n = Math.max(1, data.length);
-  const cases = niceScale(Math.max(0, ...data.map((d) => d.cases)), 5, true);
-  const yuan = niceScale(Math.max(0, ...data.map((d) => d.valueFen / 100)), 5);
+  const both = comparison ? [...data, ...comparison.data] : data;
+  const cases = niceScale(Math.max(0, ...both.map((d) => d.cases)), 5, true);
+  const yuan = niceScale(Math.max(0, ...both.map((d) => d.valueFen / 100)), 5);
+  const cmpPartOf = (d: ChartDatum) => comparison?.partial.get(Number(d.key));
   const yCases = (v: number) => PLOT_HEIGHT - (v / cases.max) * PLOT_HEIGHT;
   const yValue = (fen: number) => PLOT_HEIGHT - (fen / 100 / yuan.max) * PLOT_HEIGHT;
   const x = (i: number) => `${(((i + 0.5) / n) * 100).toFixed(3)}%`;
@@ -141,11 +168,30 @@ export async function YearChart({ data, partial, title, unit }: {
           topValue: topValue.label, value: formatMoney(topValue.valueFen, locale),
         }),
         ...[...partial.values()].map((p) => t("year.partialNote", { year: String(p.year), part: partText(p) })),
+        ...(comparison
+          ? [
+              c("chartSummary", {
+                period: comparison.label,
+                cases: formatCount(comparison.data.reduce((s, d) => s + d.cases, 0), locale),
+                value: formatMoney(comparison.data.reduce((s, d) => s + d.valueFen, 0), locale),
+              }),
+              ...[...comparison.partial.values()].map((p) => t("year.partialNote", { year: String(p.year), part: partText(p) })),
+            ]
+          : []),
       ].join(" ")
     : "";
+  const cmpAt = (i: number) => comparison?.data[i];
 
   return (
-    <ChartPanel id="year" title={title} unit={unit} summary={summary} data={data} wide>
+    <ChartPanel
+      id="year"
+      title={title}
+      unit={unit}
+      summary={summary}
+      data={data}
+      wide
+      compare={comparison && { data: comparison.data, label: comparison.label, partial: (d) => partText(cmpPartOf(d)) }}
+    >
       <div className="year-chart">
         <div className="axis axis-left" aria-hidden="true">
           {cases.ticks.map((v) => (
@@ -159,6 +205,12 @@ export async function YearChart({ data, partial, title, unit }: {
                 <rect width="6" height="6" fill={BAR} fillOpacity="0.25" />
                 <line x1="0" y1="0" x2="0" y2="6" stroke={BAR} strokeWidth="3" />
               </pattern>
+              {comparison && (
+                <pattern id="year-hatch-cmp" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
+                  <rect width="6" height="6" fill="#fff" />
+                  <line x1="0" y1="0" x2="0" y2="6" stroke={CMP} strokeWidth="1.5" />
+                </pattern>
+              )}
             </defs>
             {cases.ticks.map((v) => (
               <line key={v} className="grid" x1="0" x2="100%" y1={yCases(v)} y2={yCases(v)} />
@@ -170,8 +222,8 @@ export async function YearChart({ data, partial, title, unit }: {
                 <rect
                   key={d.key}
                   className={part ? "bar partial" : "bar"}
-                  x={`${(((i + 0.2) / n) * 100).toFixed(3)}%`}
-                  width={`${((0.6 / n) * 100).toFixed(3)}%`}
+                  x={`${(((i + (comparison ? 0.5 : 0.2)) / n) * 100).toFixed(3)}%`}
+                  width={`${(((comparison ? 0.34 : 0.6) / n) * 100).toFixed(3)}%`}
                   y={top}
                   height={PLOT_HEIGHT - top}
                   fill={part ? "url(#year-hatch)" : BAR}
@@ -180,6 +232,35 @@ export async function YearChart({ data, partial, title, unit }: {
                 />
               );
             })}
+            {comparison?.data.map((d, i) => {
+              const top = yCases(d.cases);
+              const part = cmpPartOf(d);
+              return (
+                <rect
+                  key={`cmp-${i}`}
+                  className={part ? "bar cmp-bar partial" : "bar cmp-bar"}
+                  x={`${(((i + 0.14) / n) * 100).toFixed(3)}%`}
+                  width={`${((0.34 / n) * 100).toFixed(3)}%`}
+                  y={top}
+                  height={PLOT_HEIGHT - top}
+                  fill={part ? "url(#year-hatch-cmp)" : "#fff"}
+                  stroke={CMP}
+                  strokeWidth="1.5"
+                  strokeDasharray={part ? "4 3" : undefined}
+                />
+              );
+            })}
+            {comparison?.data.slice(1).map((d, k) => (
+              <line
+                key={`cmp-${k}`}
+                className="value-line cmp-line"
+                x1={x(k)} y1={yValue(comparison.data[k]!.valueFen)} x2={x(k + 1)} y2={yValue(d.valueFen)}
+                stroke={CMP} strokeWidth="1.5" strokeDasharray="2 3"
+              />
+            ))}
+            {comparison?.data.map((d, i) => (
+              <circle key={`cmp-p-${i}`} className="value-point cmp-point" cx={x(i)} cy={yValue(d.valueFen)} r="3.5" fill="#fff" stroke={CMP} strokeWidth="1.5" />
+            ))}
             {data.slice(1).map((d, k) => {
               const a = data[k]!;
               const dashed = partOf(a) || partOf(d);
@@ -197,7 +278,7 @@ export async function YearChart({ data, partial, title, unit }: {
             ))}
           </svg>
           <div className="year-hits">
-            {data.map((d) => {
+            {data.map((d, i) => {
               const part = partText(partOf(d));
               return d.cases > 0 ? (
                 <Link
@@ -205,7 +286,10 @@ export async function YearChart({ data, partial, title, unit }: {
                   href={d.href}
                   className="year-hit"
                   data-year={d.key}
-                  aria-label={t("year.hitLabel", { year: d.label, part: part ? t("year.hitPart", { part }) : "", cases: formatCount(d.cases, locale), value: formatMoney(d.valueFen, locale) })}
+                  aria-label={[
+                    t("year.hitLabel", { year: d.label, part: part ? t("year.hitPart", { part }) : "", cases: formatCount(d.cases, locale), value: formatMoney(d.valueFen, locale) }),
+                    cmpAt(i) ? t("year.hitLabel", { year: cmpAt(i)!.label, part: "", cases: formatCount(cmpAt(i)!.cases, locale), value: formatMoney(cmpAt(i)!.valueFen, locale) }) : "",
+                  ].filter(Boolean).join("; ")}
                 >
                   <Tip d={d} extra={part || undefined} />
                 </Link>
@@ -215,12 +299,13 @@ export async function YearChart({ data, partial, title, unit }: {
             })}
           </div>
           <div className="year-labels" aria-hidden="true">
-            {data.map((d) => {
+            {data.map((d, i) => {
               const part = partText(partOf(d));
               return (
                 <span key={d.key} data-year={d.key}>
                   {d.label}
                   {part && <small className="partial-label">{part}</small>}
+                  {cmpAt(i) && <small className="cmp-label">{c("vs", { period: cmpAt(i)!.label })}</small>}
                 </span>
               );
             })}
@@ -235,7 +320,8 @@ export async function YearChart({ data, partial, title, unit }: {
       <p className="year-legend" aria-hidden="true">
         <span className="key key-bar" />{t("cases")}
         <span className="key key-line" />{t("valueYuan")}
-        {partial.size > 0 && (<><span className="key key-partial" />{t("year.partialKey")}</>)}
+        {(partial.size > 0 || (comparison?.partial.size ?? 0) > 0) && (<><span className="key key-partial" />{t("year.partialKey")}</>)}
+        {comparison && (<><span className="key key-cmp" />{c("chartKey", { period: comparison.label })}</>)}
       </p>
     </ChartPanel>
   );

@@ -117,7 +117,7 @@ export type DashboardComparison = {
   /** the filter's own period: partial while it runs past today or starts before the first case */
   current: { from: string | null; to: string | null; partial: boolean };
   /** null: nothing to compare with (prev and yoy need a start date) */
-  period: (Period & { partial: boolean; kpis: Kpis; byYear: (Figures & { year: number })[] }) | null;
+  period: (Period & { partial: boolean; kpis: Kpis; differences: KpiDifferences; byYear: (Figures & { year: number })[] }) | null;
 };
 
 /** The first day with a case in the reader's scope (a period starting before it is partial); null without cases. */
@@ -206,7 +206,7 @@ export async function getDashboardStats(
     kind: spec.kind,
     current: { from: filters.from, to: filters.to, partial: isPartialPeriod(filters.from, filters.to, today, dataFrom) },
     period: period && compared
-      ? { ...period, partial: isPartialPeriod(period.from, period.to, today, dataFrom), kpis: compared, byYear: comparisonYears }
+      ? { ...period, partial: isPartialPeriod(period.from, period.to, today, dataFrom), kpis: compared, differences: kpiDifferences(kpisOf(c), compared), byYear: comparisonYears }
       : null,
   };
 

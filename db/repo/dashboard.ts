@@ -5,7 +5,7 @@ import { listCampaigns, listRightHolders, type HolderRef, type Named } from "../
 import { isDemoDatabase as isDemo } from "../queries/overview";
 import { listDistrictsWithOffices, type DistrictFacts } from "../queries/reference";
 import type { CaseTotals } from "../queries/totals";
-import type { DashboardStats, FacetCounts, Figures, KpiComparison, Kpis } from "../queries/stats";
+import type { DashboardComparison, DashboardStats, FacetCounts, Figures, KpiComparison, Kpis } from "../queries/stats";
 import { DEFAULT_COMPARISON, type ComparisonSpec } from "../../lib/period";
 import type { Filters } from "../../lib/filters";
 import type { Scope } from "../../lib/roles";
@@ -15,7 +15,7 @@ import { started } from "./started";
 // choices they count, the totals bar, figures per right holder. Each heavy read runs within
 // the time budget (db/budget) over the reader's scope.
 
-export type { CaseTotals, DashboardStats, FacetCounts, Figures, KpiComparison, Kpis };
+export type { CaseTotals, DashboardComparison, DashboardStats, FacetCounts, Figures, KpiComparison, Kpis };
 
 /** KPIs (with the chosen comparison, the previous period by default) and every chart's figures for the filters, over the reader's scope. */
 export function dashboardStats(scope: Scope, filters: Filters, comparison: ComparisonSpec = DEFAULT_COMPARISON): Promise<DashboardStats> {

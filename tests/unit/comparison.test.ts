@@ -122,16 +122,16 @@ describe("differences", () => {
   it("money differences are exact to the fen", () => {
     expect(difference(100_000_001, 1).absolute).toBe(100_000_000);
     expect(signedMoney(123_456, "en")).toBe("+RMB 1,234.56");
-    expect(signedMoney(-1, "en")).toBe("\u2212RMB 0.01");
-    expect(signedMoney(-625_000_000, "zh")).toBe("\u2212¥6,250,000.00");
+    expect(signedMoney(-1, "en")).toBe("-RMB 0.01");
+    expect(signedMoney(-625_000_000, "zh")).toBe("-¥6,250,000.00");
     expect(signedMoney(0, "en")).toBe("RMB 0.00");
   });
   it("signed counts and per cents", () => {
     expect(signedCount(1234, "en")).toBe("+1,234");
-    expect(signedCount(-56, "zh")).toBe("\u221256");
+    expect(signedCount(-56, "zh")).toBe("-56");
     expect(signedCount(0, "en")).toBe("0");
     expect(signedPercent(12.345, "en")).toBe("+12.3%");
-    expect(signedPercent(-4, "zh")).toBe("\u22124%");
+    expect(signedPercent(-4, "zh")).toBe("-4%");
     expect(signedPercent(0.01, "en")).toBe("0%");
   });
 });
