@@ -291,6 +291,46 @@ describe("a member's figures are its own cases' figures, whatever it asks", () =
   });
 });
 
+// ---- the chosen comparison (issue 20, item 2) follows the member's scope ----------------------
+
+type Compared = Stats & { comparison: { kind: string; period: { from: string; to: string; kpis: { cases: number; pieces: number; valueFen: number; rightHolders: number }; byYear: { year: number; cases: number }[] } | null } };
+
+describe("a member's comparison is over its own cases only", () => {
+  it("a comparison period pinpointing another company's case (its day and office, its holder) counts nothing of it", async () => {
+    const tasks = samples.flatMap((s) => {
+      const day = { cmp: "custom", cmpFrom: s.seizedOn, cmpTo: s.seizedOn };
+      const pins: Record<string, string | string[]>[] = [
+        { ...day, from: "2000-01-01", to: "2000-12-31", office: s.office, district: s.district },
+        { ...day, from: "2000-01-01", to: "2000-12-31", holder: String(s.holders[0]) },
+      ];
+      return pins.map((params) => async () => {
+        const analyst = (await get(`/api/stats?${query(params)}`, "analyst")).json() as Compared;
+        expect(analyst.comparison.period!.kpis.cases, `analyst ${query(params)}`).toBeGreaterThanOrEqual(1);
+        const member = (await get(`/api/stats?${query(params)}`)).json() as Compared;
+        expect(member.comparison.period!.kpis, `member ${query(params)}`).toEqual({ cases: 0, pieces: 0, valueFen: 0, rightHolders: 0, avgValueFen: null });
+        expect(member.comparison.period!.byYear).toEqual([]);
+      });
+    });
+    await all(tasks);
+  });
+
+  it("the previous period, a year earlier and any period equal SQL over its own cases", async () => {
+    const requests: [Record<string, string>, string, string][] = [
+      [{ from: "2020-01-01", to: "2020-12-31" }, "2019-01-01", "2019-12-31"],
+      [{ from: "2020-02-01", to: "2020-02-29", cmp: "yoy" }, "2019-02-01", "2019-02-28"],
+      [{ from: "2021-01-01", to: "2021-03-31", cmp: "custom", cmpFrom: "2016-01-01", cmpTo: "2017-12-31" }, "2016-01-01", "2017-12-31"],
+    ];
+    await all(requests.map(([params, from, to]) => async () => {
+      const stats = (await get(`/api/stats?${query(params)}`)).json() as Compared;
+      const { cases, pieces, valueFen, rightHolders } = stats.comparison.period!.kpis;
+      const expected = ownFigures("c.seized_on between ? and ?", from, to);
+      expect({ from: stats.comparison.period!.from, to: stats.comparison.period!.to }).toEqual({ from, to });
+      expect({ cases, pieces, valueFen }, query(params)).toEqual(expected);
+      expect(rightHolders).toBe(cases ? 1 : 0);
+    }));
+  });
+});
+
 // ---- every route a member can reach ----------------------------------------------------------
 
 /**
@@ -303,6 +343,7 @@ const MEMBER_ROUTES = [
   "/", "/cases", "/right-holders", "/districts", "/districts/5300", "/account",
   "/api/stats", "/api/cases", "/api/cases/export?format=csv", "/api/cases/export?format=xlsx",
   "/api/market", "/api/market?from=2016&to=2017", "/?marketFrom=2016&marketTo=2017",
+  "/?cmp=yoy", "/api/stats?cmp=custom&cmpFrom=2016-01-01&cmpTo=2016-12-31",
 ];
 
 describe("no route a member can reach names another company", () => {
