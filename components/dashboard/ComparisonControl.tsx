@@ -4,9 +4,11 @@ import { COMPARISON_PARAMS, type SearchParamsInput } from "@/lib/filters";
 import { COMPARISON_KINDS, type ComparisonSpec } from "@/lib/period";
 
 /**
- * The choice of comparison (issue 20, item 2): a plain GET form, so it works without
- * JavaScript and adds none (the date fields are the filter bar's own). It carries the page's
- * other parameters (the filters, the market years) as hidden fields and sets cmp, cmpFrom, cmpTo.
+ * The choice of comparison (issue 20, item 2): a plain GET form that adds no JavaScript (the
+ * date fields are the filter bar's own component), keyboard-usable as radios and a button. It
+ * carries the page's other parameters (the filters, the market years) as hidden fields and
+ * sets cmp, cmpFrom, cmpTo. (The dashboard streams, so like the filter bar it is shown by
+ * React's script: without JavaScript the page shows its loading state.)
  */
 export async function ComparisonControl({ spec, params, action }: { spec: ComparisonSpec; params: SearchParamsInput; action: string }) {
   const t = await getTranslations("comparison");

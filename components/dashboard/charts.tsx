@@ -238,7 +238,7 @@ export async function YearChart({ data, partial, title, unit, comparison }: {
               return (
                 <rect
                   key={`cmp-${i}`}
-                  className={part ? "bar cmp-bar partial" : "bar cmp-bar"}
+                  className={part ? "cmp-bar cmp-bar-partial" : "cmp-bar"}
                   x={`${(((i + 0.14) / n) * 100).toFixed(3)}%`}
                   width={`${((0.34 / n) * 100).toFixed(3)}%`}
                   y={top}
@@ -253,13 +253,13 @@ export async function YearChart({ data, partial, title, unit, comparison }: {
             {comparison?.data.slice(1).map((d, k) => (
               <line
                 key={`cmp-${k}`}
-                className="value-line cmp-line"
+                className="cmp-line"
                 x1={x(k)} y1={yValue(comparison.data[k]!.valueFen)} x2={x(k + 1)} y2={yValue(d.valueFen)}
                 stroke={CMP} strokeWidth="1.5" strokeDasharray="2 3"
               />
             ))}
             {comparison?.data.map((d, i) => (
-              <circle key={`cmp-p-${i}`} className="value-point cmp-point" cx={x(i)} cy={yValue(d.valueFen)} r="3.5" fill="#fff" stroke={CMP} strokeWidth="1.5" />
+              <circle key={`cmp-p-${i}`} className="cmp-point" cx={x(i)} cy={yValue(d.valueFen)} r="3.5" fill="#fff" stroke={CMP} strokeWidth="1.5" />
             ))}
             {data.slice(1).map((d, k) => {
               const a = data[k]!;
