@@ -1,3 +1,5 @@
+import { EMPTY_FILTERS, type Filters } from "./filters";
+
 // Hot spots (issue 18, item 3): which series of monthly case counts — one per district, goods
 // category, channel, transport and right holder — rose in the evaluation month beyond what
 // their own history leads one to expect. Pure code, no I/O: db/hotspots.ts reads the counts
@@ -251,4 +253,25 @@ export function monthRange(ym: string): { from: string; to: string } {
   const m = Number(ym.slice(5, 7));
   const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
   return { from: `${ym}-01`, to: `${ym}-${String(last).padStart(2, "0")}` };
+}
+
+/** The one filter model's filters that open a series' cases in a month (the case table's link). */
+export function seriesFilters(dimension: HotspotDimension, value: string, month: string): Filters {
+  const { from, to } = monthRange(month);
+  const values = dimension === "holder" ? [Number(value)] : [value];
+  return { ...EMPTY_FILTERS, from, to, [dimension]: values } as Filters;
+}
+
+/**
+ * Whether a flag falls within a dashboard filter: the filter's dates (if any) reach into the
+ * evaluation month, and either the filter selects no value of any hot-spot dimension (every
+ * flag), or it selects this flag's value of its dimension.
+ */
+export function flagInFilter(flag: { dimension: HotspotDimension; value: string }, month: string, filters: Filters): boolean {
+  const { from, to } = monthRange(month);
+  if (filters.from && filters.from > to) return false;
+  if (filters.to && filters.to < from) return false;
+  const selected = HOTSPOT_DIMENSIONS.filter((d) => (filters[d] as readonly (string | number)[]).length > 0);
+  if (!selected.length) return true;
+  return (filters[flag.dimension] as readonly (string | number)[]).map(String).includes(flag.value);
 }
