@@ -65,6 +65,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                   <Link href="/procedure">{t("nav.procedure")}</Link>
                 </li>
               )}
+              {can(user.role, "readRisk") && (
+                <li>
+                  <Link href="/risk">{t("nav.risk")}</Link>
+                </li>
+              )}
               {can(user.role, "write") && (
                 <li>
                   <Link href="/admin">{t("nav.admin")}</Link>
