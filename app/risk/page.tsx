@@ -54,7 +54,7 @@ export default async function RiskPage() {
         )}
         <details className="panel hotspot-method">
           <summary>{t("hotspots.method")}</summary>
-          <p>{t("hotspots.methodText")}</p>
+          <p>{t.rich("hotspots.methodText", { en: (chunks) => <span lang="en">{chunks}</span> })}</p>
         </details>
       </section>
     </>
