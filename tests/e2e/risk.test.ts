@@ -66,16 +66,18 @@ beforeAll(async () => {
   server = started.server;
   base = started.baseURL;
   // the server's job refreshes soon after start (db/hotspot-job.ts): wait for its stored run
-  await expect
-    .poll(() => {
-      const ro = new Database(file, { readonly: true });
-      try {
-        return (ro.prepare("select count(*) as n from hotspot_runs").get() as { n: number }).n;
-      } finally {
-        ro.close();
-      }
-    }, { timeout: 90_000, interval: 500 })
-    .toBeGreaterThan(0);
+  const runs = () => {
+    const ro = new Database(file, { readonly: true });
+    try {
+      return (ro.prepare("select count(*) as n from hotspot_runs").get() as { n: number }).n;
+    } finally {
+      ro.close();
+    }
+  };
+  for (const deadline = Date.now() + 120_000; runs() === 0; ) {
+    if (Date.now() > deadline) throw new Error(`the server kept no hot-spot run within 120 s:\n${started.log()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
   browser = await launchBrowser();
 }, 180_000);
 
