@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { EMPTY_FILTERS } from "../../lib/filters";
 import {
-  baseline, benjaminiHochberg, detectHotspots, HISTORY, monthIndex, monthOfIndex, monthRange, normalUpperTail, Q,
+  baseline, flagInFilter, seriesFilters, benjaminiHochberg, detectHotspots, HISTORY, monthIndex, monthOfIndex, monthRange, normalUpperTail, Q,
   type SeriesInput,
 } from "../../lib/hotspots";
 import { createRandom, gaussian, type Random } from "../../lib/prng";
@@ -147,5 +148,23 @@ describe("the hot-spot test (Farrington-style quasi-Poisson baseline, Benjaminiâ
     expect(monthIndex("2026-01") - monthIndex("2025-12")).toBe(1);
     expect(monthRange("2024-02")).toEqual({ from: "2024-02-01", to: "2024-02-29" });
     expect(monthRange("2025-12")).toEqual({ from: "2025-12-01", to: "2025-12-31" });
+  });
+
+  it("opens a series' cases of the month through the one filter model, and matches a dashboard filter", () => {
+    expect(seriesFilters("district", "5300", "2025-12")).toEqual({ ...EMPTY_FILTERS, from: "2025-12-01", to: "2025-12-31", district: ["5300"] });
+    expect(seriesFilters("holder", "42", "2024-02")).toEqual({ ...EMPTY_FILTERS, from: "2024-02-01", to: "2024-02-29", holder: [42] });
+    const flag = { dimension: "category" as const, value: "toys" };
+    expect(flagInFilter(flag, "2025-12", EMPTY_FILTERS)).toBe(true);
+    expect(flagInFilter(flag, "2025-12", { ...EMPTY_FILTERS, category: ["toys", "lighting"] })).toBe(true);
+    expect(flagInFilter(flag, "2025-12", { ...EMPTY_FILTERS, category: ["lighting"] })).toBe(false);
+    // a filter on another hot-spot dimension: only that dimension's flags
+    expect(flagInFilter(flag, "2025-12", { ...EMPTY_FILTERS, district: ["5300"] })).toBe(false);
+    expect(flagInFilter({ dimension: "holder", value: "7" }, "2025-12", { ...EMPTY_FILTERS, holder: [7] })).toBe(true);
+    // a filter of other kinds only (type, status): every flag
+    expect(flagInFilter(flag, "2025-12", { ...EMPTY_FILTERS, type: ["copyright"] })).toBe(true);
+    // dates: the evaluation month must fall within them
+    expect(flagInFilter(flag, "2025-12", { ...EMPTY_FILTERS, from: "2025-12-31" })).toBe(true);
+    expect(flagInFilter(flag, "2025-12", { ...EMPTY_FILTERS, from: "2026-01-01" })).toBe(false);
+    expect(flagInFilter(flag, "2025-12", { ...EMPTY_FILTERS, to: "2025-11-30" })).toBe(false);
   });
 });
