@@ -23,8 +23,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   const user = await currentUser();
   const unread = user ? await myUnreadCount(user).catch(() => 0) : 0;
   // the client components' messages: not the backup page's text, which the server renders for
-  // the engine in use alone (the other engine's restore instructions never reach a browser)
-  const { backup: _serverOnly, ...clientMessages } = await getMessages();
+  // the engine in use alone (the other engine's restore instructions never reach a browser);
+  // nor the Risk page's (server components, staff only: a member's page carries none of it)
+  const { backup: _serverOnly, risk: _staffOnly, ...clientMessages } = await getMessages();
   return (
     <html lang={locale === "zh" ? "zh-CN" : "en"}>
       <body>
@@ -63,6 +64,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               {can(user.role, "readProcedure") && (
                 <li>
                   <Link href="/procedure">{t("nav.procedure")}</Link>
+                </li>
+              )}
+              {can(user.role, "readRisk") && (
+                <li>
+                  <Link href="/risk">{t("nav.risk")}</Link>
                 </li>
               )}
               {can(user.role, "write") && (

@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   addAttachments: ["admin", "member"],
   /** the officers' list of open procedure deadlines and the holiday calendar (customs staff; members see their own cases' procedure on the case) */
   readProcedure: ["admin", "analyst"],
+  /** the Risk page: hot spots (issue 18, item 3) and risk profiles, customs staff only */
+  readRisk: ["admin", "analyst"],
   /** one's own notifications (the header's bell, /notifications): every signed-in user; a member's are filtered by its scope again when read */
   readNotifications: ["admin", "analyst", "member"],
   /** one's saved views of the dashboard and the case table (/views): every signed-in user; shared ones with its own role (a member: its own company) */

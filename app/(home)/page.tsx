@@ -12,6 +12,9 @@ import { pathWithQuery, requirePageReader } from "@/app/session";
 import { ViewsBar } from "@/components/views/ViewsBar";
 import { myViews } from "@/db/repo/views";
 import { canonicalViewQuery } from "@/lib/views";
+import { HotspotPanel } from "@/components/risk/HotspotPanel";
+import { dashboardHotspots } from "@/db/repo/risk";
+import { can } from "@/lib/roles";
 
 export const dynamic = "force-dynamic";
 
@@ -42,6 +45,8 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           control={{ spec: comparison, params: raw, action: "/" }}
         />
       </FilterExplorer>
+      {/* hot spots: customs staff only (readRisk); a member's page holds nothing of them */}
+      {can(user.role, "readRisk") && <HotspotPanel data={dashboardHotspots(user, filters)} />}
       <RecordationPanel filters={filters} panel={recordationPanel(scope, filters)} />
       {scope.restrictToHolders && <MarketSection params={raw} view={marketView(scope, marketPeriod(raw).period)} />}
     </>

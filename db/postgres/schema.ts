@@ -606,3 +606,40 @@ export const savedViews = pgTable(
     index("saved_views_shared_idx").on(t.role, t.shared),
   ],
 );
+
+/** Hot spots (see db/sqlite/schema.ts). */
+export const hotspotRuns = pgTable("hotspot_runs", {
+  id: id(),
+  ranAt: bigint("ran_at", { mode: "number" }).notNull(),
+  evaluationMonth: text("evaluation_month").notNull(),
+  historyFrom: text("history_from").notNull(),
+  seriesCount: integer("series_count").notNull(),
+  flagCount: integer("flag_count").notNull(),
+  tookMs: integer("took_ms").notNull(),
+  dataSeq: bigint("data_seq", { mode: "number" }).notNull(),
+});
+
+export const hotspotFlags = pgTable(
+  "hotspot_flags",
+  {
+    id: id(),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => hotspotRuns.id, { onDelete: "cascade" }),
+    dimension: text("dimension").notNull(),
+    value: text("value").notNull(),
+    observed: integer("observed").notNull(),
+    expectedMilli: bigint("expected_milli", { mode: "number" }).notNull(),
+    p: text("p").notNull(),
+    q: text("q").notNull(),
+    chartFrom: text("chart_from").notNull(),
+    counts: text("counts").notNull(),
+  },
+  (t) => [index("hotspot_flags_run_idx").on(t.runId)],
+);
+
+export const hotspotLease = pgTable("hotspot_lease", {
+  name: text("name").primaryKey(),
+  owner: text("owner").notNull(),
+  leaseUntil: bigint("lease_until", { mode: "number" }).notNull(),
+});

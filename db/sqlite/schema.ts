@@ -622,3 +622,46 @@ export const savedViews = sqliteTable(
     index("saved_views_shared_idx").on(t.role, t.shared),
   ],
 );
+
+// Hot spots (issue 18, item 3; db/hotspots.ts): each refresh of the analysis is a run (its
+// evaluation month, how many series it evaluated, the change-log seq of the data it read) and
+// its flags (a series of one dimension's value whose count rose beyond its baseline, with the
+// last months' counts for the page's small chart, a JSON array of whole numbers). p and q are
+// kept as text (a JavaScript number written and read back exactly). The lease row lets one
+// server of several compute at a time. Times are ms since 1970.
+export const hotspotRuns = sqliteTable("hotspot_runs", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  ranAt: integer("ran_at").notNull(),
+  evaluationMonth: text("evaluation_month").notNull(),
+  historyFrom: text("history_from").notNull(),
+  seriesCount: integer("series_count").notNull(),
+  flagCount: integer("flag_count").notNull(),
+  tookMs: integer("took_ms").notNull(),
+  dataSeq: integer("data_seq").notNull(),
+});
+
+export const hotspotFlags = sqliteTable(
+  "hotspot_flags",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => hotspotRuns.id, { onDelete: "cascade" }),
+    dimension: text("dimension").notNull(),
+    value: text("value").notNull(),
+    observed: integer("observed").notNull(),
+    /** the expected count × 1000, rounded */
+    expectedMilli: integer("expected_milli").notNull(),
+    p: text("p").notNull(),
+    q: text("q").notNull(),
+    chartFrom: text("chart_from").notNull(),
+    counts: text("counts").notNull(),
+  },
+  (t) => [index("hotspot_flags_run_idx").on(t.runId)],
+);
+
+export const hotspotLease = sqliteTable("hotspot_lease", {
+  name: text("name").primaryKey(),
+  owner: text("owner").notNull(),
+  leaseUntil: integer("lease_until").notNull(),
+});

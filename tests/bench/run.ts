@@ -21,6 +21,7 @@ import { combinationSearch } from "./combinations";
 import { broadLines } from "./broad";
 import { duckdbComparison } from "./duckdb";
 import { caseStore, caseStoreBytes } from "../../db/aggregate/store";
+import { refreshHotspots } from "../../db/hotspots";
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 // the database named by DATABASE_URL, or the bench's own file when it is unset
@@ -180,6 +181,10 @@ await measure(
   3,
   broadFilters.map(([label]) => label),
 );
+// Hot spots (issue 18, item 3): the whole refresh — one scan of the aggregate store counting
+// every dimension by month, the fit and test of every series, the run kept — as the servers'
+// job runs it off the request path; target under 10 s
+await measure("hot-spot refresh (every series, stored)", [() => refreshHotspots(e)], [10_000, 10_000], 3);
 await measure("per-holder figures (holderFigures), no filter", [() => (forgetKeptAnswers(e), holderFigures(e, EMPTY_FILTERS))], undefined, 5);
 
 // Writes: create and edit one case (with its audit entry, change-log rows and search index),

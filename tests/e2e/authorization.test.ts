@@ -90,6 +90,8 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["a notice that does not exist", () => "/inbox/99999999", { anonymous: "login", member: 404, analyst: 403, admin: 403 }],
   ["a bad notice id", () => "/inbox/abc", { anonymous: "login", member: 404, analyst: 403, admin: 403 }],
   ["procedure: releases due", () => "/procedure?show=release_due", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
+  ["risk: hot spots", () => "/risk", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
+  ["risk: hot spots, with a query", () => "/risk?dimension=district", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
   ["login page", () => "/login", { anonymous: 200, member: 307, analyst: 307, admin: 307 }],
   ["admin: e-mail outbox", () => "/admin/outbox", adminsOnly],
   ["admin: API tokens of all accounts", () => "/admin/tokens", adminsOnly],
