@@ -305,7 +305,7 @@ export async function YearChart({ data, partial, title, unit, comparison }: {
                 <span key={d.key} data-year={d.key}>
                   {d.label}
                   {part && <small className="partial-label">{part}</small>}
-                  {cmpAt(i) && <small className="cmp-label">{c("vs", { period: cmpAt(i)!.label })}</small>}
+                  {cmpAt(i) && <small className="cmp-label">{c("vs", { period: locale === "zh" ? `${cmpAt(i)!.label}年` : cmpAt(i)!.label })}</small>}
                 </span>
               );
             })}
