@@ -175,7 +175,8 @@ export function reportModel(input: {
     generatedAt: t("generatedAt", { time: beijingTime(now) }),
     demoNotice: input.demo ? translator(locale, "demo")("notice") : null,
     memberNote: input.member ? t("memberScope") : null,
-    filters: summary.length ? summary : [{ label: t("filters"), value: t("noFilters") }],
+    // no filter: one line without a name (the heading says "Filters")
+    filters: summary.length ? summary : [{ label: "", value: t("noFilters") }],
     kpis: kpiCards(stats.kpis, stats.previous, locale),
     comparison: stats.previous ? t("comparedWith", { period: formatPeriod(stats.previous.from, stats.previous.to, locale) }) : t("noPrevious"),
     empty: stats.kpis.cases === 0 ? translator(locale, "dashboard.charts")("emptyAll") : null,

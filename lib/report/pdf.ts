@@ -86,7 +86,8 @@ export async function reportPdf(model: ReportModel, meta: { keywords?: string } 
   doc.font("B").fontSize(11).fillColor(INK).text(t("filters"), left, doc.y, { width });
   doc.moveDown(0.2);
   for (const line of model.filters) {
-    doc.font("R").fontSize(9).fillColor(INK).text(`${line.label}${model.locale === "zh" ? "：" : ": "}${line.value}`, left, doc.y, { width });
+    const named = line.label ? `${line.label}${model.locale === "zh" ? "：" : ": "}` : "";
+    doc.font("R").fontSize(9).fillColor(INK).text(`${named}${line.value}`, left, doc.y, { width });
   }
   if (model.memberNote) doc.font("R").fontSize(9).fillColor(MUTED).text(model.memberNote, left, doc.y, { width });
   doc.moveDown(0.8);

@@ -1,4 +1,4 @@
-import { donutArc, niceScale, PALETTE, shareText } from "../chart-scale";
+import { donutArc, niceScale, PALETTE, shareText, type PartialYear } from "../chart-scale";
 import type { Locale } from "../enums";
 import { formatCount, intlLocaleOf } from "../format";
 import { translator, type ReportChart, type ReportRow } from "./model";
@@ -61,8 +61,12 @@ export function yearSvg(chart: ReportChart, locale: Locale, width: number): Svg 
   const yCases = (v: number) => top + plot - (v / cases.max) * plot;
   const yValue = (fen: number) => top + plot - (fen / 100 / yuan.max) * plot;
   const x = (i: number) => left + ((i + 0.5) / n) * plotWidth;
-  const partial = chart.partial ?? new Map();
-  const parts: string[] = [];
+  const partial = chart.partial ?? new Map<number, PartialYear>();
+  const partText = (p: PartialYear) => (p.from && p.to ? t("year.between", { from: p.from, to: p.to }) : p.from ? t("year.from", { from: p.from }) : t("year.to", { to: p.to! }));
+  // the dashboard's hatching of a year the period covers in part
+  const parts: string[] = [
+    `<defs><pattern id="hatch" patternUnits="userSpaceOnUse" width="5" height="5" patternTransform="rotate(45)"><rect width="5" height="5" fill="${BAR}" fill-opacity="0.25"/><line x1="0" y1="0" x2="0" y2="5" stroke="${BAR}" stroke-width="2.5"/></pattern></defs>`,
+  ];
   for (const v of cases.ticks) {
     parts.push(`<line x1="${left}" x2="${left + plotWidth}" y1="${yCases(v).toFixed(2)}" y2="${yCases(v).toFixed(2)}" stroke="${GRID}" stroke-width="0.6"/>`);
     parts.push(text(left - 4, yCases(v) + 3, formatCount(v, locale), `font-size="7.5" fill="${MUTED}" text-anchor="end"`));
@@ -71,14 +75,16 @@ export function yearSvg(chart: ReportChart, locale: Locale, width: number): Svg 
   const labelEvery = Math.ceil(n / 16);
   data.forEach((d, i) => {
     const y = yCases(d.cases);
-    const w = (0.6 / n) * plotWidth;
+    // a bar is 60 % of its slot, at most 56 pt wide (one year alone is not a wall)
+    const w = Math.min((0.6 / n) * plotWidth, 56);
     const part = partial.get(Number(d.key));
     parts.push(
       part
-        ? `<rect x="${(x(i) - w / 2).toFixed(2)}" y="${y.toFixed(2)}" width="${w.toFixed(2)}" height="${(top + plot - y).toFixed(2)}" fill="${BAR}" fill-opacity="0.3" stroke="${BAR}" stroke-width="1" stroke-dasharray="3 2"/>`
+        ? `<rect x="${(x(i) - w / 2).toFixed(2)}" y="${y.toFixed(2)}" width="${w.toFixed(2)}" height="${(top + plot - y).toFixed(2)}" fill="url(#hatch)" stroke="${BAR}" stroke-width="1" stroke-dasharray="3 2"/>`
         : `<rect x="${(x(i) - w / 2).toFixed(2)}" y="${y.toFixed(2)}" width="${w.toFixed(2)}" height="${(top + plot - y).toFixed(2)}" fill="${BAR}"/>`,
     );
     if (i % labelEvery === 0) parts.push(text(x(i), top + plot + 11, d.label, `font-size="7.5" fill="${INK}" text-anchor="middle"`));
+    if (part) parts.push(text(x(i), top + plot + 20, partText(part), `font-size="6.5" fill="${MUTED}" text-anchor="middle"`));
   });
   data.slice(1).forEach((d, k) => {
     const a = data[k]!;
@@ -92,7 +98,7 @@ export function yearSvg(chart: ReportChart, locale: Locale, width: number): Svg 
   });
   parts.push(`<line x1="${left}" x2="${left + plotWidth}" y1="${top + plot}" y2="${top + plot}" stroke="${MUTED}" stroke-width="0.8"/>`);
   // legend
-  const ly = top + plot + 26;
+  const ly = top + plot + (partial.size ? 34 : 26);
   let lx = left;
   parts.push(`<rect x="${lx}" y="${ly - 7}" width="10" height="8" fill="${BAR}"/>`);
   parts.push(text(lx + 14, ly, t("cases"), `font-size="8" fill="${INK}"`));
@@ -101,7 +107,7 @@ export function yearSvg(chart: ReportChart, locale: Locale, width: number): Svg 
   parts.push(text(lx + 18, ly, t("valueYuan"), `font-size="8" fill="${INK}"`));
   lx += 26 + textWidth(t("valueYuan"), 8);
   if (partial.size) {
-    parts.push(`<rect x="${lx}" y="${ly - 7}" width="10" height="8" fill="${BAR}" fill-opacity="0.3" stroke="${BAR}" stroke-dasharray="3 2"/>`);
+    parts.push(`<rect x="${lx}" y="${ly - 7}" width="10" height="8" fill="url(#hatch)" stroke="${BAR}" stroke-dasharray="3 2"/>`);
     parts.push(text(lx + 14, ly, t("year.partialKey"), `font-size="8" fill="${INK}"`));
   }
   const height = ly + 6;

@@ -37,7 +37,7 @@ export async function reportXlsx(model: ReportModel): Promise<Buffer> {
   if (model.memberNote) summary.addRow([model.memberNote]);
   summary.addRow([]);
   summary.addRow([t("filters")]).font = { bold: true };
-  for (const line of model.filters) summary.addRow([line.label, line.value]);
+  for (const line of model.filters) summary.addRow(line.label ? [line.label, line.value] : [line.value]);
   summary.addRow([]);
   summary.addRow([t("keyFigures")]).font = { bold: true };
   summary.addRow([t("figure"), t("value"), t("previousValue"), t("change")]).font = { bold: true };

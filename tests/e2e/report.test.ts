@@ -212,7 +212,7 @@ describe("the dashboard's Download report control", () => {
       await expect.poll(() => pdfButton.isEnabled()).toBe(true);
       const [xlsx] = await Promise.all([page.waitForEvent("download"), page.getByTestId("report-xlsx").click()]);
       expect(xlsx.suggestedFilename()).toMatch(new RegExp(`^report_.*_${locale}\\.xlsx$`));
-      if (SAVE) await control.screenshot({ path: path.join(SAVE, `control-${locale}.png`) });
+      if (SAVE) await page.screenshot({ path: path.join(SAVE, `dashboard-${locale}.png`), clip: { x: 0, y: 0, width: 1440, height: 420 } });
     } finally {
       await context.close();
     }

@@ -86,7 +86,7 @@ describe("the report's figures", () => {
     expect(zh.generatedAt).toBe("生成时间：2024-07-01 01:30（北京时间）");
     expect(zh.comparison).toBe("与之前同等长度期间比较：2023");
     const none = reportModel({ stats: stats(), filters: parseFilters({}).filters, names: NO_NAMES, locale: "zh", now: NOW, demo: false, member: true });
-    expect(none.filters).toEqual([{ label: "筛选条件", value: "无：您可查看的全部案件" }]);
+    expect(none.filters).toEqual([{ label: "", value: "无：您可查看的全部案件" }]);
     expect(none.memberNote).toBe("仅含贵公司的案件。");
   });
 });
