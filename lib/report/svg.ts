@@ -117,7 +117,7 @@ export function yearSvg(chart: ReportChart, locale: Locale, width: number): Svg 
 /** Horizontal bars by cases, largest first (an "others" bar last), each with its figure written. */
 export function barsSvg(chart: ReportChart, locale: Locale, width: number): Svg {
   const rows = chart.rows;
-  const rowHeight = 16, labelWidth = 150, valueWidth = 60;
+  const rowHeight = 16, labelWidth = 180, valueWidth = 60;
   const max = Math.max(0, ...rows.map((r) => r.cases));
   const track = width - labelWidth - valueWidth - 12;
   const parts: string[] = [];
