@@ -19,8 +19,8 @@ const nextConfig = {
   // forbidden() answers 403 with app/forbidden.tsx
   experimental: { authInterrupts: true },
   poweredByHeader: false,
-  // the streaming XLSX writer stays a plain Node module on the server
-  serverExternalPackages: ["exceljs"],
+  // the streaming XLSX writer and the PDF report's writer (which reads its own font files) stay plain Node modules on the server
+  serverExternalPackages: ["exceljs", "pdfkit", "svg-to-pdfkit"],
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },

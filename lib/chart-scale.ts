@@ -82,3 +82,16 @@ export function partialYears(years: number[], from: string | undefined, to: stri
   }
   return out;
 }
+
+// Okabe–Ito: eight colours that stay apart for the common forms of colour blindness.
+export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+
+/**
+ * An arc of a donut from angle a to b (radians, clockwise from 12 o'clock) as SVG path data,
+ * centred at (cx, cx): the dashboard's donut (200 × 200) and the PDF report's.
+ */
+export function donutArc(a: number, b: number, r: number, inner: number, cx = 100): string {
+  const p = (angle: number, radius: number) => `${(cx + radius * Math.sin(angle)).toFixed(3)} ${(cx - radius * Math.cos(angle)).toFixed(3)}`;
+  const large = b - a > Math.PI ? 1 : 0;
+  return `M ${p(a, r)} A ${r} ${r} 0 ${large} 1 ${p(b, r)} L ${p(b, inner)} A ${inner} ${inner} 0 ${large} 0 ${p(a, inner)} Z`;
+}

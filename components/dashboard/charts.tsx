@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
-import { niceScale, shareText, sharesPerMille, type PartialYear } from "@/lib/chart-scale";
+import { donutArc as arc, niceScale, PALETTE, shareText, sharesPerMille, type PartialYear } from "@/lib/chart-scale";
 import type { Locale } from "@/lib/enums";
 import { formatCount, formatMoney, intlLocaleOf } from "@/lib/format";
 import { MetricSwitch } from "./MetricSwitch";
@@ -13,8 +13,7 @@ import { MetricSwitch } from "./MetricSwitch";
 export type ChartDatum = { key: string; label: string; cases: number; pieces: number; valueFen: number; href: string };
 export type Metric = "cases" | "valueFen";
 
-// Okabe–Ito: eight colours that stay apart for the common forms of colour blindness.
-export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+export { PALETTE };
 const BAR = PALETTE[0]!;
 const LINE = PALETTE[5]!;
 /** the chosen comparison: outlines and a dotted line in dark grey */
@@ -401,13 +400,6 @@ export async function DistrictChart({ data, others, title, unit }: {
       }}
     />
   );
-}
-
-/** An arc of the donut from angle a to b (radians, clockwise from 12 o'clock). */
-function arc(a: number, b: number, r: number, inner: number): string {
-  const p = (angle: number, radius: number) => `${(100 + radius * Math.sin(angle)).toFixed(3)} ${(100 - radius * Math.cos(angle)).toFixed(3)}`;
-  const large = b - a > Math.PI ? 1 : 0;
-  return `M ${p(a, r)} A ${r} ${r} 0 ${large} 1 ${p(b, r)} L ${p(b, inner)} A ${inner} ${inner} 0 ${large} 0 ${p(a, inner)} Z`;
 }
 
 /** A donut of shares of cases, with a legend whose shares add up to exactly 100.0 %. */

@@ -106,6 +106,9 @@ const APIS: [string, () => string, Record<Who, Outcome>][] = [
   ["GET /api/cases/export (csv)", () => "/api/cases/export?format=csv&district=8600&from=2016-01-01&to=2016-12-31", api(200)],
   ["GET /api/cases/export (xlsx)", () => "/api/cases/export?format=xlsx&district=8600&from=2016-01-01&to=2016-12-31", api(200)],
   ["GET /api/stats", () => "/api/stats?district=8600", api(200)],
+  ["GET /api/report (pdf)", () => "/api/report?format=pdf&lang=en&district=8600&from=2016-01-01&to=2016-12-31", api(200)],
+  ["GET /api/report (xlsx, zh)", () => "/api/report?format=xlsx&lang=zh&district=8600&from=2016-01-01&to=2016-12-31", api(200)],
+  ["GET /api/report (bad format: 400)", () => "/api/report?format=doc", api(400, 400)],
   ["GET /api/market", () => "/api/market?from=2016-01-01&to=2017-12-31", api(200)],
   ["GET /api/market (another filter: 400)", () => "/api/market?district=8600", api(400, 400)],
   ["GET /api/recordations/{other company's}/image", () => `/api/recordations/${rec.other}/image`, api(404)],
@@ -723,7 +726,7 @@ describe("server actions", () => {
       return response.status === 307 && /\/login(\?|$)/.test(response.headers.get("location") ?? "") ? "login" : response.status;
     };
     const withToken: Record<string, unknown> = {};
-    for (const path of ["/", "/account", "/admin/tokens", "/api/cases", `/api/cases/${otherCase}`, "/api/stats?district=8600", "/api/admin/backup"]) {
+    for (const path of ["/", "/account", "/admin/tokens", "/api/cases", `/api/cases/${otherCase}`, "/api/stats?district=8600", "/api/report?format=xlsx&district=8600", "/api/admin/backup"]) {
       withToken[path] = { member: await status(path, "member"), admin: await status(path, "admin") };
     }
     expect(withToken).toEqual({
@@ -733,6 +736,7 @@ describe("server actions", () => {
       "/api/cases": { member: 200, admin: 200 },
       [`/api/cases/${otherCase}`]: { member: 404, admin: 200 },
       "/api/stats?district=8600": { member: 200, admin: 200 },
+      "/api/report?format=xlsx&district=8600": { member: 200, admin: 200 },
       "/api/admin/backup": { member: 401, admin: 401 },
     });
     const byToken = await fetch(`${baseURL()}/account`, {

@@ -19,6 +19,7 @@ import { baseURL, launchBrowser, signInAs, sqlAll, type DemoRole } from "./suppo
 const ALLOWED = new Set([
   "RMB", // the currency code, as GACC's Chinese statistics write it
   "CSV", "Excel", "XLSX", "MB", "UTF", // file formats and sizes of the export and import
+  "PDF", // the dashboard report's format
   "PNG", "JPEG", "WebP", // image formats of the recordation form
   "QBPC", // the association's name
   "UTC", // the time-zone note

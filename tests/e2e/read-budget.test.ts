@@ -91,6 +91,16 @@ describe("a read past its time budget", () => {
     expect((await response.json()).kpis.cases).toBeGreaterThan(0);
   });
 
+  it("stops a report (PDF and XLSX) the same way: 503 with Retry-After, no file", async () => {
+    for (const format of ["pdf", "xlsx"]) {
+      const response = await fetch(`${tiny.baseURL}/api/report?format=${format}&channel=postal&from=2016-03-01`, { headers: { cookie } });
+      expect(response.status).toBe(503);
+      expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(response.headers.get("content-disposition")).toBeNull();
+      expect(await response.json()).toEqual({ error: "timeout", message: expect.stringMatching(/stopped/) });
+    }
+  });
+
   it("shows a page that says so, in English and in Chinese", async () => {
     for (const [locale, title] of [["en-US", "This view took too long"], ["zh-CN", "此视图耗时过长"]] as const) {
       const context = await browser.newContext({ locale });
