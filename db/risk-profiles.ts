@@ -3,7 +3,7 @@ import type { Engine } from "./engine";
 import { writeAudit } from "./audit";
 import { casesWhere } from "./case-filters";
 import {
-  addDays, canonicalProfileQuery, isActiveOn, isIsoDate, lastMonths, MAX_PROFILE_NAME, MAX_PROFILE_QUERY, MAX_PROFILE_REASON,
+  addDays, canonicalProfileQuery, LATEST_HITS, isActiveOn, isIsoDate, lastMonths, MAX_PROFILE_NAME, MAX_PROFILE_QUERY, MAX_PROFILE_REASON,
   profileFilters, shanghaiDate, shanghaiStart, SPARK_MONTHS, STALE_DAYS,
 } from "../lib/risk-profiles";
 
@@ -309,7 +309,6 @@ export type ProfileDetail = ProfileSummary & {
   latest: ProfileHit[];
 };
 
-export const LATEST_HITS = 200;
 
 /** One profile with its figures, its monthly hits and its latest hit cases; null when there is none. */
 export async function getProfile(e: Engine, id: number, now = Date.now()): Promise<ProfileDetail | null> {

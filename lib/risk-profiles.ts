@@ -13,6 +13,8 @@ export const MAX_PROFILE_QUERY = 4000;
 export const STALE_DAYS = 30;
 /** months of the list's sparkline and of a profile's chart */
 export const SPARK_MONTHS = 12;
+/** the hit cases a profile's page lists, newest first */
+export const LATEST_HITS = 200;
 export const DAY_MS = 86_400_000;
 /** Beijing time is UTC+8 all year */
 export const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
