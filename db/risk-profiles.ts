@@ -303,7 +303,7 @@ export async function listProfiles(e: Engine, now = Date.now()): Promise<Profile
 export type ProfileHit = { caseId: number; caseNo: string; seizedOn: string; valueFen: number; hitAt: number };
 export type ProfileDetail = ProfileSummary & {
   createdAt: number; createdBy: string | null;
-  /** hits per month from the validity's first month (at most 60 months) to today's */
+  /** hits per month from the validity's first month (at least the last 12, at most 60 months) to today's */
   history: { month: string; hits: number }[];
   /** the latest hits (live cases), newest first */
   latest: ProfileHit[];
@@ -323,7 +323,7 @@ export async function getProfile(e: Engine, id: number, now = Date.now()): Promi
   const [fy, fm] = first.split("-").map(Number) as [number, number];
   const [ty, tm] = today.split("-").map(Number) as [number, number];
   const span = Math.min(60, (ty - fy) * 12 + (tm - fm) + 1);
-  const months = lastMonths(today, Math.max(span, 1));
+  const months = lastMonths(today, Math.max(span, SPARK_MONTHS));
   const monthly = await e.all<{ month: string; hits: number }>(sql`select substr(h.hit_on, 1, 7) as month, count(*) as hits
     from ${h} h join ${c} c on c.id = h.case_id and c.deleted_at is null
     where h.profile_id = ${id} and h.hit_on >= ${`${months[0]}-01`} group by substr(h.hit_on, 1, 7)`);

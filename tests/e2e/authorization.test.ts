@@ -22,7 +22,7 @@ let otherHolderId = 0;
 let rec: RecordationFixtures;
 let ownNotice = 0;
 let otherNotice = 0;
-/** a risk profile that hit the member's own case (written straight into the server's database) */
+/** an (archived) risk profile that hit the member's own case (written straight into the server's database) */
 let profileId = 0;
 const PROFILE_NAME = `Matrix risk profile ${Date.now().toString(36)}`;
 
@@ -37,11 +37,15 @@ beforeAll(async () => {
   otherHolderId = (db.prepare("select min(id) as id from right_holders where id <> ?").get(holderId) as { id: number }).id;
   otherCase = (db.prepare(`select min(id) as id from cases where deleted_at is null
                            and id not in (select case_id from case_right_holders where right_holder_id = ?)`).get(holderId) as { id: number }).id;
-  const now = Date.now();
-  profileId = Number(db.prepare(`insert into risk_profiles (name, owner_id, query, valid_from, valid_to, reason, archived, version, created_at, updated_at)
-    values (?, (select id from user where email = 'analyst@demo.test'), 'type=trademark', '2020-01-01', null, 'the matrix', 0, 1, ?, ?)`).run(PROFILE_NAME, now, now).lastInsertRowid);
-  db.prepare("insert into profile_hits (profile_id, case_id, hit_at, hit_on) values (?, ?, ?, '2026-01-01')").run(profileId, ownCase, now);
   db.close();
+  // a risk profile and its hit on the member's own case, written straight into the server's database
+  const writable = new Database(inject("databaseFile"), { fileMustExist: true });
+  writable.pragma("busy_timeout = 5000");
+  const now = Date.now();
+  profileId = Number(writable.prepare(`insert into risk_profiles (name, owner_id, query, valid_from, valid_to, reason, archived, version, created_at, updated_at)
+    values (?, (select id from user where email = 'analyst@demo.test'), 'type=trademark', '2020-01-01', null, 'the matrix', 1, 1, ?, ?)`).run(PROFILE_NAME, now, now).lastInsertRowid);
+  writable.prepare("insert into profile_hits (profile_id, case_id, hit_at, hit_on) values (?, ?, ?, '2026-01-01')").run(profileId, ownCase, now);
+  writable.close();
 });
 
 async function headersFor(who: Who): Promise<Record<string, string>> {

@@ -120,7 +120,7 @@ export default async function RiskProfilesPage({ searchParams }: { searchParams:
                   <th scope="row">
                     <Link href={`/risk/profiles/${p.id}`} lang={latinLang(p.name)}>{p.name}</Link>
                     <br />
-                    <span className={p.stale ? "profile-flag" : "muted"}>{p.stale ? t("stale", { days: STALE_DAYS }) : state(p)}</span>
+                    <span className={p.stale ? "profile-flag" : "muted profile-state"}>{p.stale ? t("stale", { days: STALE_DAYS }) : state(p)}</span>
                   </th>
                   <td lang={latinLang(p.ownerName)}>{p.ownerName}</td>
                   <td className="nowrap">

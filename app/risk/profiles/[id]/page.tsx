@@ -41,7 +41,7 @@ export default async function RiskProfilePage({ params }: { params: Promise<{ id
   const owners = keeper && !profile.archived ? await riskProfileOwners() : [];
   const monthLabel = (month: string) => {
     const [y, m] = month.split("-");
-    return locale === "zh" ? `${y}年${Number(m)}月` : new Intl.DateTimeFormat("en-US", { month: "short", year: "2-digit", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
+    return locale === "zh" ? `${y}年${Number(m)}月` : new Intl.DateTimeFormat("en-US", { month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
   };
   const today = shanghaiDate(Date.now());
   const state = profile.archived ? t("state.archived") : profile.validFrom > today ? t("state.upcoming") : profile.validTo !== null && profile.validTo < today ? t("state.ended") : t("state.active");
