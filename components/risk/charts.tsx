@@ -33,7 +33,8 @@ export function HitsChart({ months, label, monthLabel }: { months: Month[]; labe
   const plotH = height - top - bottom;
   const plotW = width - left - 8;
   const bw = plotW / Math.max(1, months.length);
-  const every = Math.max(1, Math.ceil(months.length / 12));
+  // at most 6 labels: a Chinese month (2026年12月) is as wide as two bars of a year's chart
+  const every = Math.max(1, Math.ceil(months.length / 6));
   const y = (v: number) => top + plotH - (v / scale.max) * plotH;
   return (
     <svg className="profile-chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label} data-testid="profile-hits-chart">

@@ -118,16 +118,17 @@ describe("risk profiles", () => {
     await expectNoSeriousAxeViolations(page);
 
     // a profile over the years: the backfill hits the cases recorded within its validity so far
-    await page.goto(`${baseURL()}/risk/profiles/new?query=campaign%3Dqingfeng%26category%3Dtoys`);
+    await page.goto(`${baseURL()}/risk/profiles/new?query=category%3Dtoys%26direction%3Dexport`);
     await waitForHydration(page.getByTestId("profile-submit"));
-    await page.locator("#profile-name").fill(`Qingfeng toys ${suffix}`);
+    await page.locator("#profile-name").fill(`Toys for export ${suffix}`);
     await page.locator("#profile-validFrom").fill("2018-01-01");
-    await page.locator("#profile-reason").fill("Toys during the Qingfeng campaign.");
+    await page.locator("#profile-reason").fill("Counterfeit toys leaving by every route.");
     await page.getByTestId("profile-submit").click();
     await page.waitForURL((url) => /\/risk\/profiles\/\d+$/.test(url.pathname) && !url.pathname.endsWith(`/${profileId}`));
     const backfillId = Number(new URL(page.url()).pathname.split("/").pop());
-    const expected = sqlGet<{ n: number }>(`select count(*) as n from cases c join campaigns k on k.id = c.campaign_id
-      where c.deleted_at is null and k.code = 'qingfeng' and c.goods_category = 'toys' and c.created_at >= ?`, Date.parse("2017-12-31T16:00:00Z")).n;
+    const expected = sqlGet<{ n: number }>(`select count(*) as n from cases c
+      where c.deleted_at is null and c.goods_category = 'toys' and c.direction = 'export' and c.created_at >= ?`, Date.parse("2017-12-31T16:00:00Z")).n;
+    expect(expected).toBeGreaterThan(0);
     expect(sqlGet<{ n: number }>("select count(*) as n from profile_hits where profile_id = ?", backfillId).n).toBe(expected);
     await page.screenshot({ path: `${SHOTS}/risk-profile-backfill.png`, fullPage: true });
 
