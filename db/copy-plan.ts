@@ -40,6 +40,8 @@ const TABLES: [SQLiteTable, string][] = [
   [schema.hotspotRuns, "id"],
   [schema.hotspotFlags, "id"],
   [schema.hotspotLease, "name"],
+  [schema.riskProfiles, "id"],
+  [schema.profileHits, "profile_id, case_id"],
   [schema.auditLog, "id"],
   // newest first: the log's prune trigger (every 10,000th row drops the rows 100,000 before
   // it) then finds nothing older to drop, and the copy holds the source's rows exactly
@@ -72,6 +74,7 @@ export const IDENTITY_COLUMNS: [table: string, column: string][] = [
   ["saved_views", "id"],
   ["hotspot_runs", "id"],
   ["hotspot_flags", "id"],
+  ["risk_profiles", "id"],
   ["case_changes", "seq"],
 ];
 

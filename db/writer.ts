@@ -9,6 +9,7 @@ import {
 import type { Engine } from "./engine";
 import { notifyDetentionNotice } from "./notifications";
 import { insertStep, readHistory, readOverrides } from "./procedure";
+import { matchProfiles } from "./risk-profiles";
 import { postgresCaseStore, postgresHolderCases } from "./postgres/case-store";
 import { sqliteCaseStore, sqliteHolderCases } from "./sqlite/case-store";
 
@@ -188,6 +189,8 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
     const st = storeOf(tx, { bulk: rebuild && options.validated === true });
     const { userId } = options;
     const now = Date.now();
+    // the cases that risk profiles are matched against at the end of the batch (db/risk-profiles.ts)
+    const toMatch: number[] = [];
 
     // reference data met by this batch, looked up once each
     const holders = new Map<number, HolderNames>();
@@ -271,6 +274,7 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
           await index(id, data, true);
           await audit(options.audit || "create", id, null, data);
           result.cases.push({ id, version: 1 });
+          toMatch.push(id);
           return;
         }
         case "update": {
@@ -295,6 +299,7 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
           const version = stored.version + 1;
           await audit(options.audit || "update", w.id, { ...before, version: stored.version }, { ...after, version });
           result.cases.push({ id: w.id, version });
+          toMatch.push(w.id);
           return;
         }
         case "delete": {
@@ -313,6 +318,7 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
           await index(w.id, stored, false);
           await audit("restore", w.id, { deletedAt: stored.deletedAt, version: stored.version }, { deletedAt: null, version: stored.version + 1 });
           result.cases.push({ id: w.id, version: stored.version + 1 });
+          toMatch.push(w.id);
           return;
         }
         case "step": {
@@ -341,6 +347,7 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
           const { at, by: _by, ...fields } = s;
           await audit("update", w.id, { ...before, version: stored.version }, { ...after, version, step: { ...fields, at: at.toISOString(), id: stepId } });
           result.cases.push({ id: w.id, version, stepId });
+          toMatch.push(w.id);
           return;
         }
         case "moveHolderLinks": {
@@ -360,6 +367,10 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
     };
     if (rebuild) await st.bulk(!(await st.anyCase()), all);
     else await all();
+    // risk profiles: the active ones' hits among the cases written, in this same transaction
+    // (a hit exists iff the batch commits); one statement per profile, through the case
+    // table's own filter → SQL
+    await matchProfiles(tx, toMatch, now);
     return result;
   });
 }

@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   readNotifications: ["admin", "analyst", "member"],
   /** one's saved views of the dashboard and the case table (/views): every signed-in user; shared ones with its own role (a member: its own company) */
   keepViews: ["admin", "analyst", "member"],
+  /** risk profiles (/risk/profiles): define, edit and archive targeting rules, see their hits (customs staff; members never see a profile) */
+  keepProfiles: ["admin", "analyst"],
   /** the inbox of detention notices on the own company's cases, and the answer to them (a right holder's people only) */
   answerNotices: ["member"],
   /** create, edit, delete and restore cases; record procedure steps and edit the holiday calendar; approve, revoke and edit recordations; right holders and offices; accounts; the audit log */

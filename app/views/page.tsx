@@ -5,6 +5,7 @@ import { getTranslations } from "next-intl/server";
 import { myViews } from "@/db/repo/views";
 import { DeleteViewButton, RenameViewForm, UpdateViewButton } from "@/components/views/ViewRow";
 import { canonicalViewQuery, VIEW_PAGES, viewHref, type ViewPage } from "@/lib/views";
+import { can } from "@/lib/roles";
 import { pathWithQuery, requirePageUser } from "../session";
 
 export const dynamic = "force-dynamic";
@@ -31,6 +32,11 @@ export default async function ViewsPage({ searchParams }: { searchParams: Promis
     <>
       <h1>{t("title")}</h1>
       <p className="lede">{t("lede")}</p>
+      {can(user.role, "readRisk") && (
+        <p>
+          <Link href="/risk/profiles" data-testid="risk-profiles-link">{(await getTranslations("profiles"))("listLink")}</Link>
+        </p>
+      )}
       {fromPage && current !== null && (
         <p>
           <Link href={viewHref(fromPage, current)}>{t("back")}</Link>

@@ -173,6 +173,9 @@ export function AuditRecord({ row, t }: { row: AuditRow; t: Translate }) {
     // (a file's name is data, marked English when it is Latin)
     const name = <span lang={latinLang(String(a.fileName ?? b.fileName ?? ""))}>{String(a.fileName ?? b.fileName ?? `#${row.entityId}`)}</span>;
     what = Number.isSafeInteger(caseId) && caseId > 0 ? <Link href={`/cases/${caseId}`}>{name}</Link> : name;
+  } else if (row.entity === "risk_profile") {
+    // a risk profile (staff only, like the audit log): its name, data in any language
+    what = <Link href={`/risk/profiles/${row.entityId}`}><span data-crawl-skip="">{String(a.name ?? b.name ?? `#${row.entityId}`)}</span></Link>;
   } else if (row.entity === "api_token") {
     // a personal API token: its name and its visible first characters (never the token)
     // (the name is data in any language: the Chinese crawl skips it)

@@ -4,6 +4,8 @@ import { getTranslations } from "next-intl/server";
 import type { SavedView } from "@/db/repo/views";
 import type { Role } from "@/lib/enums";
 import { viewHref, type ViewPage } from "@/lib/views";
+import { can } from "@/lib/roles";
+import { canonicalProfileQuery } from "@/lib/risk-profiles";
 import { SaveViewButton } from "./SaveViewButton";
 
 /**
@@ -14,6 +16,9 @@ import { SaveViewButton } from "./SaveViewButton";
 export async function ViewsBar({ page, query, views, role }: { page: ViewPage; query: string; views: SavedView[]; role: Role }) {
   const t = await getTranslations("views");
   const manage = `/views?${new URLSearchParams({ page, current: query }).toString()}`;
+  // staff: the current filter as a new risk profile (issue 18, item 4); never for a member
+  const profileQuery = can(role, "keepProfiles") ? canonicalProfileQuery(query) : "";
+  const tp = profileQuery ? await getTranslations("profiles") : null;
   return (
     <div className="views-bar" data-testid="views-bar">
       <details className="views-menu">
@@ -35,6 +40,11 @@ export async function ViewsBar({ page, query, views, role }: { page: ViewPage; q
         </div>
       </details>
       <SaveViewButton page={page} query={query} sharedHint={t(role === "member" ? "shareMember" : `share.${role}`)} />
+      {tp && (
+        <Link href={`/risk/profiles/new?${new URLSearchParams({ query: profileQuery }).toString()}`} className="save-profile-link" data-testid="save-as-profile">
+          {tp("saveAsProfile")}
+        </Link>
+      )}
     </div>
   );
 }

@@ -643,3 +643,46 @@ export const hotspotLease = pgTable("hotspot_lease", {
   owner: text("owner").notNull(),
   leaseUntil: bigint("lease_until", { mode: "number" }).notNull(),
 });
+/** Risk profiles (see db/sqlite/schema.ts and db/risk-profiles.ts). */
+export const riskProfiles = pgTable(
+  "risk_profiles",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    ownerId: text("owner_id").notNull(),
+    query: text("query").notNull(),
+    validFrom: text("valid_from").notNull(),
+    validTo: text("valid_to"),
+    reason: text("reason").notNull(),
+    archived: boolean("archived").notNull().default(false),
+    version: integer("version").notNull().default(1),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    createdBy: text("created_by"),
+    updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+    updatedBy: text("updated_by"),
+  },
+  (t) => [
+    uniqueIndex("risk_profiles_name_uq").on(t.name),
+    check("risk_profiles_validity_ck", sql`${t.validTo} is null or ${t.validTo} >= ${t.validFrom}`),
+  ],
+);
+
+/** A risk profile's hits (see db/sqlite/schema.ts). */
+export const profileHits = pgTable(
+  "profile_hits",
+  {
+    profileId: integer("profile_id")
+      .notNull()
+      .references(() => riskProfiles.id, { onDelete: "cascade" }),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id),
+    hitAt: bigint("hit_at", { mode: "number" }).notNull(),
+    hitOn: text("hit_on").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.profileId, t.caseId] }),
+    index("profile_hits_profile_on_idx").on(t.profileId, t.hitOn),
+    index("profile_hits_case_idx").on(t.caseId),
+  ],
+);

@@ -665,3 +665,52 @@ export const hotspotLease = sqliteTable("hotspot_lease", {
   owner: text("owner").notNull(),
   leaseUntil: integer("lease_until").notNull(),
 });
+// Risk profiles (issue 18, item 4; db/risk-profiles.ts): an analyst's targeting rule, kept as
+// the one filter model's canonical URL query (lib/filters.ts, as saved views keep theirs),
+// with an owner, a validity period (Beijing dates; `valid_to` null: open-ended) and a reason.
+// `archived`: no longer matched. `version` guards edits. Times are ms since 1970.
+export const riskProfiles = sqliteTable(
+  "risk_profiles",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    ownerId: text("owner_id").notNull(),
+    query: text("query").notNull(),
+    validFrom: text("valid_from").notNull(),
+    validTo: text("valid_to"),
+    reason: text("reason").notNull(),
+    archived: integer("archived", { mode: "boolean" }).notNull().default(false),
+    version: integer("version").notNull().default(1),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by"),
+    updatedAt: integer("updated_at").notNull(),
+    updatedBy: text("updated_by"),
+  },
+  (t) => [
+    uniqueIndex("risk_profiles_name_uq").on(t.name),
+    check("risk_profiles_validity_ck", sql`${t.validTo} is null or ${t.validTo} >= ${t.validFrom}`),
+  ],
+);
+
+// A profile's hits (db/risk-profiles.ts): the cases its filter selected when they were
+// written (created, imported, edited, restored, a procedure step) while it was active, or
+// found by the backfill over its validity period when it was made. One row per profile and
+// case: the first hit. `hit_on`: the Beijing date of `hit_at`.
+export const profileHits = sqliteTable(
+  "profile_hits",
+  {
+    profileId: integer("profile_id")
+      .notNull()
+      .references(() => riskProfiles.id, { onDelete: "cascade" }),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id),
+    hitAt: integer("hit_at").notNull(),
+    hitOn: text("hit_on").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.profileId, t.caseId] }),
+    index("profile_hits_profile_on_idx").on(t.profileId, t.hitOn),
+    index("profile_hits_case_idx").on(t.caseId),
+  ],
+);

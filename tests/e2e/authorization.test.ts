@@ -22,6 +22,9 @@ let otherHolderId = 0;
 let rec: RecordationFixtures;
 let ownNotice = 0;
 let otherNotice = 0;
+/** an (archived) risk profile that hit the member's own case (written straight into the server's database) */
+let profileId = 0;
+const PROFILE_NAME = `Matrix risk profile ${Date.now().toString(36)}`;
 
 beforeAll(async () => {
   rec = ensureRecordationFixtures();
@@ -35,6 +38,14 @@ beforeAll(async () => {
   otherCase = (db.prepare(`select min(id) as id from cases where deleted_at is null
                            and id not in (select case_id from case_right_holders where right_holder_id = ?)`).get(holderId) as { id: number }).id;
   db.close();
+  // a risk profile and its hit on the member's own case, written straight into the server's database
+  const writable = new Database(inject("databaseFile"), { fileMustExist: true });
+  writable.pragma("busy_timeout = 5000");
+  const now = Date.now();
+  profileId = Number(writable.prepare(`insert into risk_profiles (name, owner_id, query, valid_from, valid_to, reason, archived, version, created_at, updated_at)
+    values (?, (select id from user where email = 'analyst@demo.test'), 'type=trademark', '2020-01-01', null, 'the matrix', 1, 1, ?, ?)`).run(PROFILE_NAME, now, now).lastInsertRowid);
+  writable.prepare("insert into profile_hits (profile_id, case_id, hit_at, hit_on) values (?, ?, ?, '2026-01-01')").run(profileId, ownCase, now);
+  writable.close();
 });
 
 async function headersFor(who: Who): Promise<Record<string, string>> {
@@ -84,6 +95,12 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["cases resting on no recordation (to complete)", () => "/?recordation=none", everyone(200)],
   ["notifications (each user its own)", () => "/notifications", everyone(200)],
   ["saved views (each user its own and those shared with it)", () => "/views", everyone(200)],
+  ["risk profiles (staff only)", () => "/risk/profiles", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
+  ["risk profiles, stopped hitting", () => "/risk/profiles?show=stale&sort=value", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
+  ["new risk profile from a filter", () => "/risk/profiles/new?query=type%3Dtrademark", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
+  ["a risk profile", () => `/risk/profiles/${profileId}`, { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
+  ["a risk profile that does not exist", () => "/risk/profiles/99999999", { anonymous: "login", member: 403, analyst: 404, admin: 404 }],
+  ["a bad risk profile id", () => "/risk/profiles/abc", { anonymous: "login", member: 403, analyst: 404, admin: 404 }],
   ["inbox of detention notices", () => "/inbox", { anonymous: "login", member: 200, analyst: 403, admin: 403 }],
   ["own company's notice", () => `/inbox/${ownNotice}`, { anonymous: "login", member: 200, analyst: 403, admin: 403 }],
   ["another company's notice", () => `/inbox/${otherNotice}`, { anonymous: "login", member: 404, analyst: 403, admin: 403 }],
@@ -305,6 +322,8 @@ describe("server actions", () => {
       "removeAttachmentAction", "updateAttachmentAction",
       // personal API tokens
       "createTokenAction", "revokeAnyTokenAction", "revokeMyTokenAction",
+      // risk profiles
+      "createProfileAction", "changeProfileAction", "archiveProfileAction",
     ].sort());
   });
 
@@ -540,6 +559,47 @@ describe("server actions", () => {
     }
     expect(got).toEqual({ anonymous: "login", member: "ran", analyst: "ran", admin: "ran" });
     expect(viewOf("admin")).toBeUndefined();
+  });
+
+  it("createProfileAction, changeProfileAction, archiveProfileAction: analysts and admins only; a member never", async () => {
+    const name = (who: Who) => `matrix profile ${suffix} ${who}`;
+    const profileOf = (who: Who) => one<{ id: number; version: number; archived: number } | undefined>("select id, version, archived from risk_profiles where name = ?", name(who));
+    const owner = one<{ id: string }>("select id from user where email = 'analyst@demo.test'").id;
+    const fields = (who: Who) => ({ name: name(who), ownerId: owner, query: "type=trademark&x=1", validFrom: "2026-01-01", validTo: "", reason: "the matrix" });
+    const staff = { anonymous: "login", member: "forbidden", analyst: "ran", admin: "ran" };
+    const got: Record<string, string> = {};
+    for (const who of WHO) got[who] = verdict(await invoke(actions.get("createProfileAction")!, who, fields(who), "/risk/profiles/new"));
+    expect(got).toEqual(staff);
+    expect(profileOf("anonymous")).toBeUndefined();
+    expect(profileOf("member")).toBeUndefined();
+    const target = profileOf("analyst")!;
+    for (const who of WHO) {
+      const current = profileOf("analyst")!;
+      got[who] = verdict(await invoke(actions.get("changeProfileAction")!, who, { ...fields("analyst"), id: String(target.id), version: String(current.version), reason: `changed by ${who}` }, `/risk/profiles/${target.id}`));
+    }
+    expect(got).toEqual(staff);
+    expect(profileOf("analyst")!.version).toBe(3);
+    for (const who of WHO) {
+      const current = profileOf("admin")!;
+      got[who] = verdict(await invoke(actions.get("archiveProfileAction")!, who, { id: String(current.id), version: String(current.version), confirm: "yes" }, `/risk/profiles/${current.id}`));
+      if (who === "member" || who === "anonymous") expect(profileOf("admin")!.archived).toBe(0);
+    }
+    expect(got).toEqual({ ...staff, analyst: "ran" });
+    expect(profileOf("admin")!.archived).toBe(1);
+  });
+
+  it("a member never sees a risk profile's name: not on its own case that the profile hit, nor on its dashboard", async () => {
+    const member = await headersFor("member");
+    const casePage = await (await fetch(`${baseURL()}/cases/${ownCase}`, { headers: member })).text();
+    expect(casePage).not.toContain(PROFILE_NAME);
+    expect(casePage).not.toContain("/risk/profiles");
+    const home = await (await fetch(`${baseURL()}/?type=trademark`, { headers: member })).text();
+    expect(home).not.toContain("/risk/profiles");
+    const views = await (await fetch(`${baseURL()}/views`, { headers: member })).text();
+    expect(views).not.toContain("/risk/profiles");
+    // staff see it on the case page
+    const analystPage = await (await fetch(`${baseURL()}/cases/${ownCase}`, { headers: await headersFor("analyst") })).text();
+    expect(analystPage).toContain(PROFILE_NAME);
   });
 
   it("answerNoticeAction: members only (their own company's notice); releaseDueAction: admin only", async () => {

@@ -53,6 +53,10 @@ beforeAll(async () => {
   // a notification (its text's values as JSON text) and its e-mail in the outbox
   // a saved view with a quote, a CJK name and a shared member's company (issue 20)
   s.prepare("insert into saved_views (owner_id, name, page, query, shared, role, holder_id, created_at, updated_at) values ('u-member', '我们的 \"view\"', 'dashboard', 'type=trademark&q=a%26b', 1, 'member', 3, ?, ?)").run(now, now);
+  // a risk profile (open-ended, archived) with a CJK name and a hit (issue 18, item 4)
+  s.prepare(`insert into risk_profiles (name, owner_id, query, valid_from, valid_to, reason, archived, version, created_at, created_by, updated_at, updated_by)
+    values ('布控 "toys"', ?, 'type=trademark&q=a%26b', '2024-01-01', null, ?, 1, 2, ?, ?, ?, ?)`).run(user, TRICKY, now, user, now, user);
+  s.prepare("insert into profile_hits (profile_id, case_id, hit_at, hit_on) select min(id), 5, ?, '2024-10-09' from risk_profiles").run(now);
   s.prepare(`insert into notifications (key, user_id, kind, case_id, holder_id, params, created_at, read_at)
     values ('notice:1:u-member', 'u-member', 'detention_notice', 5, 3, '{"caseNo":"x","lastDay":"2024-10-09"}', ?, null)`).run(now);
   s.prepare(`insert into outbox (dedupe_key, to_address, locale, subject, text_body, html_body, status, attempts, next_attempt_at, message_id, created_at)

@@ -12,6 +12,7 @@ import { Gallery } from "@/components/attachments/Gallery";
 import { ProcedureSection } from "@/components/procedure/ProcedureSection";
 import { DeleteCaseButton } from "@/components/forms/DeleteCaseButton";
 import { HistoryChanges } from "@/components/forms/HistoryChanges";
+import { CaseProfileHits } from "@/components/risk/CaseProfileHits";
 import {
   auditActions, caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, provinceLabel, transports,
   type AuditAction, type Locale,
@@ -192,6 +193,8 @@ export default async function CasePage({ params, searchParams }: {
             </ul>
           )}
         </section>
+        {/* staff only: a member never sees a risk profile, nor its name */}
+        {can(user.role, "readRisk") && <CaseProfileHits caseId={c.id} />}
         <section className="panel">
           <h2>{t("upkeep")}</h2>
           <dl className="fields">
