@@ -7,7 +7,7 @@ import { recordationPanel } from "@/db/repo/recordations";
 import { dashboardStats, facetData, isDemoDatabase } from "@/db/repo/dashboard";
 import { filterNames } from "@/db/repo/cases";
 import { marketView } from "@/db/repo/market";
-import { parseComparison, parseFilters, serializeFilters } from "@/lib/filters";
+import { parseComparison, parseFilters, serializeComparison, serializeFilters } from "@/lib/filters";
 import { ReportDownload } from "@/components/reports/ReportDownload";
 import { pathWithQuery, requirePageReader } from "@/app/session";
 import { ViewsBar } from "@/components/views/ViewsBar";
@@ -39,7 +39,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       <h1>{t("dashboard.title")}</h1>
       <p className="lede">{t(scope.restrictToHolders ? "dashboard.ledeMember" : "dashboard.lede")}</p>
       <ViewsBar page="dashboard" query={canonicalViewQuery("dashboard", raw)} views={await myViews(user)} role={user.role} />
-      <ReportDownload query={serializeFilters(filters).toString()} />
+      <ReportDownload query={serializeComparison(comparison, serializeFilters(filters)).toString()} />
       <FilterExplorer filters={filters} ignored={ignored} names={filterNames(scope, filters)} facets={facetData(scope, filters)}>
         <Dashboard
           filters={filters}

@@ -4,7 +4,8 @@ import { partialYears, sharesPerMille, shareText, type PartialYear } from "../ch
 import type { Locale } from "../enums";
 import { filterSummary, type FilterNames } from "../filter-labels";
 import { ENUM_FILTERS, type EnumFilterName, type Filters } from "../filters";
-import { formatChange, formatCount, formatMoney, formatPeriod, intlLocaleOf } from "../format";
+import { formatChange, formatCount, formatMoney, intlLocaleOf } from "../format";
+import { periodLabel } from "../comparison";
 import en from "../../messages/en.json";
 import zh from "../../messages/zh.json";
 
@@ -60,8 +61,8 @@ export function beijingTime(at: Date): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
-/** The key figures as the dashboard's cards show them: exact money to the fen, and the change against the previous period. */
-export function kpiCards(kpis: Kpis, previous: DashboardStats["previous"], locale: Locale): KpiCard[] {
+/** The key figures as the dashboard's cards show them: exact money to the fen, and the change against the chosen comparison's period. */
+export function kpiCards(kpis: Kpis, previous: { kpis: Kpis } | null, locale: Locale): KpiCard[] {
   const t = translator(locale, "dashboard.kpi");
   const p = previous?.kpis;
   const money = (fen: number | null) => (fen === null ? "—" : formatMoney(fen, locale));
@@ -177,8 +178,15 @@ export function reportModel(input: {
     memberNote: input.member ? t("memberScope") : null,
     // no filter: one line without a name (the heading says "Filters")
     filters: summary.length ? summary : [{ label: "", value: t("noFilters") }],
-    kpis: kpiCards(stats.kpis, stats.previous, locale),
-    comparison: stats.previous ? t("comparedWith", { period: formatPeriod(stats.previous.from, stats.previous.to, locale) }) : t("noPrevious"),
+    // the chosen comparison (cmp=prev|yoy|custom), as the dashboard's cards show it
+    kpis: kpiCards(stats.kpis, stats.comparison.period, locale),
+    comparison: stats.comparison.period
+      ? t("comparedWith", {
+          kind: translator(locale, "comparison")(`kinds.${stats.comparison.kind}`),
+          period: periodLabel(stats.comparison.period.from, stats.comparison.period.to, locale),
+          partial: stats.comparison.period.partial ? t("partialMark") : "",
+        })
+      : t("noPrevious"),
     empty: stats.kpis.cases === 0 ? translator(locale, "dashboard.charts")("emptyAll") : null,
     charts: stats.kpis.cases === 0 ? [] : reportCharts(stats, filters, locale, today),
   };

@@ -78,6 +78,9 @@ describe("the PDF report", () => {
     ["analyst", YEAR, "zh"],
     ["member", "", "en"],
     ["member", YEAR, "zh"],
+    // the chosen comparison of the view (issue 20 item 2): a year earlier, another period
+    ["analyst", `${KUNMING}&cmp=yoy`, "en"],
+    ["member", `${YEAR}&cmp=custom&cmpFrom=2018-01-01&cmpTo=2018-12-31`, "zh"],
   ];
   it.each(cases)("as the %s for %j in %s: the KPIs and every chart's figures of /api/stats, to the fen", async (role, query, locale) => {
     const got = await download(`format=pdf&lang=${locale}&${query}`, role);
@@ -102,6 +105,10 @@ describe("the PDF report", () => {
       expect(text).toContain(flat(chart.title));
       for (const row of tableRows(chart, locale).rows) expect(text, `${chart.id}: ${row.join(" | ")}`).toContain(flat(row.join("")));
     }
+    // the comparison the view chose, and each card's change against it, as /api/stats counts them
+    expect(model.comparison).not.toBe("");
+    expect(text).toContain(flat(model.comparison));
+    for (const card of model.kpis) if (card.change) expect(text, card.id).toContain(flat(card.change));
     // the demo notice on demo data, page numbers, the title in the metadata
     expect(text).toContain(flat(locale === "zh" ? "演示数据" : "Demo data"));
     for (let n = 1; n <= read.numPages; n++) {

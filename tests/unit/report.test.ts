@@ -24,6 +24,12 @@ function stats(): DashboardStats {
   return {
     kpis: { cases: 40, pieces: 1000, valueFen: 1_000_100, rightHolders: 3, avgValueFen: 25_003 },
     previous: { from: "2023-01-01", to: "2023-12-31", kpis: { cases: 32, pieces: 900, valueFen: 2_000_000, rightHolders: 3, avgValueFen: 62_500 } },
+    // the chosen comparison (here the default, the previous period): what the report's cards compare with
+    comparison: {
+      kind: "prev",
+      current: { from: "2024-01-01", to: "2024-12-31", partial: true },
+      period: { from: "2023-01-01", to: "2023-12-31", partial: false, kpis: { cases: 32, pieces: 900, valueFen: 2_000_000, rightHolders: 3, avgValueFen: 62_500 }, differences: {}, byYear: [] },
+    },
     byYear: [{ year: 2022, ...f(10, 100, 250_000) }, { year: 2023, ...zero }, { year: 2024, ...f(30, 900, 750_100) }],
     byDistrict,
     byOffice: [],
@@ -84,7 +90,16 @@ describe("the report's figures", () => {
     expect(model("en", false).demoNotice).toBeNull();
     const zh = model("zh");
     expect(zh.generatedAt).toBe("生成时间：2024-07-01 01:30（北京时间）");
-    expect(zh.comparison).toBe("与之前同等长度期间比较：2023");
+    expect(en.comparison).toBe("Compared with: Previous period, 2023");
+    expect(zh.comparison).toBe("比较对象：上一期，2023年");
+    // a year earlier, partial: named as the dashboard's cards name it
+    const yoy = stats();
+    yoy.comparison = { ...yoy.comparison, kind: "yoy", period: { ...yoy.comparison.period!, partial: true } };
+    const yoyModel = reportModel({ stats: yoy, filters: parseFilters({ from: "2024-01-01", to: "2024-12-31" }).filters, names: NO_NAMES, locale: "en", now: NOW, demo: false, member: false });
+    expect(yoyModel.comparison).toBe("Compared with: Same period a year earlier, 2023 (partial)");
+    const none2 = stats();
+    none2.comparison = { ...none2.comparison, period: null };
+    expect(reportModel({ stats: none2, filters: parseFilters({}).filters, names: NO_NAMES, locale: "en", now: NOW, demo: false, member: false }).kpis.every((k) => k.change === null)).toBe(true);
     const none = reportModel({ stats: stats(), filters: parseFilters({}).filters, names: NO_NAMES, locale: "zh", now: NOW, demo: false, member: true });
     expect(none.filters).toEqual([{ label: "", value: "无：您可查看的全部案件" }]);
     expect(none.memberNote).toBe("仅含贵公司的案件。");

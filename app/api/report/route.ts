@@ -3,7 +3,7 @@ import { getLocale } from "next-intl/server";
 import { filterNames } from "@/db/repo/cases";
 import { dashboardStats, isDemoDatabase } from "@/db/repo/dashboard";
 import { isLocale, type Locale } from "@/lib/enums";
-import { filtersSlug, parseFilters, type Ignored } from "@/lib/filters";
+import { filtersSlug, parseComparison, parseFilters, type Ignored } from "@/lib/filters";
 import { reportModel } from "@/lib/report/model";
 import { reportPdf } from "@/lib/report/pdf";
 import { reportXlsx } from "@/lib/report/xlsx";
@@ -30,13 +30,16 @@ export function GET(request: NextRequest) {
     params.delete("format");
     params.delete("lang");
     const { filters, ignored } = parseFilters(params);
+    // the chosen comparison of the dashboard's view (cmp, cmpFrom, cmpTo): the cards' changes
+    const { comparison, ignored: badComparison } = parseComparison(params);
+    ignored.push(...badComparison);
     if (format !== "pdf" && format !== "xlsx") ignored.unshift({ parameter: "format", value: format, reason: "value" } as Ignored);
     if (lang !== null && !isLocale(lang)) ignored.unshift({ parameter: "lang", value: lang, reason: "value" } as Ignored);
     if (ignored.length) return badParameter(ignored);
 
     const locale: Locale = lang !== null && isLocale(lang) ? lang : ((await getLocale()) as Locale);
     const now = new Date();
-    const [stats, names, demo] = await Promise.all([dashboardStats(reader.scope, filters), filterNames(reader.scope, filters), isDemoDatabase()]);
+    const [stats, names, demo] = await Promise.all([dashboardStats(reader.scope, filters, comparison), filterNames(reader.scope, filters), isDemoDatabase()]);
     const model = reportModel({ stats, filters, names, locale, now, demo, member: Boolean(reader.scope.restrictToHolders) });
     const body = format === "pdf" ? await reportPdf(model) : await reportXlsx(model);
     const fileName = `report_${filtersSlug(filters)}_${now.toISOString().slice(0, 10)}_${locale}.${format}`;
