@@ -37,6 +37,7 @@ const TABLES: [SQLiteTable, string][] = [
   [schema.workingDayOverrides, "date"],
   [schema.notifications, "id"],
   [schema.savedViews, "id"],
+  [schema.subscriptions, "id"],
   [schema.auditLog, "id"],
   // newest first: the log's prune trigger (every 10,000th row drops the rows 100,000 before
   // it) then finds nothing older to drop, and the copy holds the source's rows exactly
@@ -67,6 +68,7 @@ export const IDENTITY_COLUMNS: [table: string, column: string][] = [
   ["outbox", "id"],
   ["api_tokens", "id"],
   ["saved_views", "id"],
+  ["subscriptions", "id"],
   ["case_changes", "seq"],
 ];
 
