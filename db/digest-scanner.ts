@@ -1,3 +1,4 @@
+import { noDigests } from "../lib/env";
 import type { Engine } from "./engine";
 import { scanDigests } from "./subscriptions";
 
@@ -6,13 +7,13 @@ import { scanDigests } from "./subscriptions";
 // processes, not scripts). Two servers scanning at once write each digest once (the
 // subscription's period moves in the transaction of its mail, whose dedupe key is unique). A
 // scan that fails is logged and the next minute's tries again; scans never overlap within a
-// process.
+// process. NO_DIGESTS=1 switches it off in this process.
 
 const INTERVAL_MS = 60_000;
 const state = globalThis as unknown as { iprDigestScanner?: NodeJS.Timeout };
 
 export function startDigestScanner(engine: () => Engine, now: () => Date = () => new Date()): void {
-  if (state.iprDigestScanner) return;
+  if (state.iprDigestScanner || noDigests()) return;
   let running = false;
   const scan = async () => {
     if (running) return;
