@@ -134,7 +134,7 @@ export async function unsubscribeByToken(e: Engine, token: string, now = Date.no
     if (!gone.length) return null; // another request used it first
     await writeAudit(tx, {
       userId: gone[0]!.userId, action: "delete", entity: "subscription", entityId: found.id,
-      before: { viewId: Number(gone[0]!.viewId), view: found.viewName, frequency: found.frequency }, after: { via: "link" }, at: now,
+      before: { viewId: Number(gone[0]!.viewId), view: found.viewName, frequency: found.frequency }, after: { viaLink: true }, at: now,
     });
     return found;
   });

@@ -4,10 +4,12 @@
 // and is due on the 1st at 08:00 Beijing time. 08:00 in Beijing is 00:00 UTC, so a period's
 // send time is midnight UTC of its next day. Pure functions, no I/O.
 
-export const FREQUENCIES = ["weekly", "monthly"] as const;
-export type Frequency = (typeof FREQUENCIES)[number];
+import { digestFrequencies, type DigestFrequency } from "./enums";
 
-export const isFrequency = (v: unknown): v is Frequency => v === "weekly" || v === "monthly";
+export const FREQUENCIES = digestFrequencies.values;
+export type Frequency = DigestFrequency;
+
+export const isFrequency = (v: unknown): v is Frequency => digestFrequencies.is(v);
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

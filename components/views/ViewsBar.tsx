@@ -13,6 +13,7 @@ import { SaveViewButton } from "./SaveViewButton";
  */
 export async function ViewsBar({ page, query, views, role }: { page: ViewPage; query: string; views: SavedView[]; role: Role }) {
   const t = await getTranslations("views");
+  const ts = await getTranslations("subscriptions");
   const manage = `/views?${new URLSearchParams({ page, current: query }).toString()}`;
   return (
     <div className="views-bar" data-testid="views-bar">
@@ -32,6 +33,8 @@ export async function ViewsBar({ page, query, views, role }: { page: ViewPage; q
           </ul>
         )}
         <Link href={manage}>{t("manage")}</Link>
+        {" · "}
+        <Link href="/views#my-digests" data-testid="views-menu-digests">{ts("menuLink")}</Link>
         </div>
       </details>
       <SaveViewButton page={page} query={query} sharedHint={t(role === "member" ? "shareMember" : `share.${role}`)} />

@@ -195,7 +195,7 @@ describe.each(ENGINES)("digest subscriptions on %s", (dialect) => {
     expect((await listSubscriptions(t.e, analyst2)).map((s) => s.viewName)).toEqual(["Trademark"]);
     const last = await t.e.get<{ userId: string; after: unknown }>(sql`select user_id as "userId", after from audit_log where entity = 'subscription' order by id desc limit 1`);
     expect(last).toMatchObject({ userId: "member-1" });
-    expect(typeof last!.after === "string" ? JSON.parse(last!.after) : last!.after).toEqual({ via: "link" });
+    expect(typeof last!.after === "string" ? JSON.parse(last!.after) : last!.after).toEqual({ viaLink: true });
   });
 
   it("a view made private sends nothing to its subscribers; deleting a view removes its subscriptions", async () => {
