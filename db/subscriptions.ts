@@ -216,15 +216,15 @@ export async function computeDigest(
 }
 
 type DueRow = {
-  id: number; frequency: string; tokenNonce: string; lastPeriodKey: string | null; createdAt: number;
+  id: number; frequency: string; tokenNonce: string; lastPeriodKey: string | null; updatedAt: number;
   viewId: number; viewName: string; page: string; query: string;
   userId: string; userName: string; email: string; locale: string; role: string; holderId: number | null;
 };
 
 /**
  * One scan at `now`: every subscription whose due period (lib/digest-period.ts) it has not had
- * yet gets its digest in the outbox. A period due before the subscription was made is skipped
- * (its first digest is the next one); after an outage only the latest period goes, not a
+ * yet gets its digest in the outbox. A period due before the subscription was made (or its
+ * frequency last changed) is skipped (its first digest is the next one); after an outage only the latest period goes, not a
  * backlog. A view the subscriber may no longer see (unshared, another role) sends nothing. Two
  * scans at once (two servers) write one mail. Returns the mails written.
  */
@@ -233,7 +233,7 @@ export async function scanDigests(e: Engine, now: Date | number = Date.now()): P
   const { subscriptions: s, savedViews: v, users: u } = e.t;
   const rows = (await e.db
     .select({
-      id: s.id, frequency: s.frequency, tokenNonce: s.tokenNonce, lastPeriodKey: s.lastPeriodKey, createdAt: s.createdAt,
+      id: s.id, frequency: s.frequency, tokenNonce: s.tokenNonce, lastPeriodKey: s.lastPeriodKey, updatedAt: s.updatedAt,
       viewId: v.id, viewName: v.name, page: v.page, query: v.query,
       userId: u.id, userName: u.name, email: u.email, locale: u.locale, role: u.role, holderId: u.holderId,
     })
@@ -246,7 +246,8 @@ export async function scanDigests(e: Engine, now: Date | number = Date.now()): P
   for (const r of rows) {
     if (!isFrequency(r.frequency)) continue;
     const period = duePeriod(r.frequency, at);
-    if (r.lastPeriodKey === period.key || period.sendAt <= Number(r.createdAt)) continue;
+    // (updated_at: when the frequency was last set — a digest due before that is not sent late)
+    if (r.lastPeriodKey === period.key || period.sendAt <= Number(r.updatedAt)) continue;
     const account: Account = { id: r.userId, name: r.userName, email: r.email, locale: isLocale(r.locale) ? r.locale : "en", role: r.role as Role, holderId: r.holderId === null ? null : Number(r.holderId) };
     const visible = await getView(e, { id: account.id, role: account.role, holderId: account.holderId }, Number(r.viewId));
     const mail = visible

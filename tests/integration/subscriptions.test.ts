@@ -203,6 +203,10 @@ describe.each(ENGINES)("digest subscriptions on %s", (dialect) => {
     await setSubscription(t.e, analyst, analystView, "monthly", SUBSCRIBED);
     // monthly: November is due on 1 December, before the subscriptions were made → the first is December's
     expect(await scanDigests(t.e, beijing("2026-12-07T09:00:00"))).toBe(0);
+    // a weekly digest switched to monthly on 20 December: November's (due 1 December) is not sent late
+    await setSubscription(t.e, analyst2, analystView, "monthly", beijing("2026-12-20T10:00:00"));
+    expect(await scanDigests(t.e, beijing("2026-12-20T10:01:00"))).toBe(0);
+    await setSubscription(t.e, analyst2, analystView, "weekly", beijing("2026-12-20T10:02:00"));
     // the analyst makes its view private: its colleague's weekly digest stops; the owner's and the member's go
     await changeView(t.e, analyst, { id: analystView, shared: false });
     expect(await scanDigests(t.e, beijing("2027-01-01T08:00:00"))).toBe(2);
