@@ -140,7 +140,7 @@ describe("digest subscriptions", () => {
 
   it("the digests for a fixed clock reach the SMTP server once, in each reader's language, with the figures of its scope", async () => {
     // made long before the fixed clock, so that its periods are due
-    sqlRun("update subscriptions set created_at = ?1, updated_at = ?1 where view_id in (?2, ?3)", Date.UTC(2020, 0, 1), ids.analystView, ids.memberView);
+    sqlRun("update subscriptions set created_at = ?, updated_at = ? where view_id in (?, ?)", Date.UTC(2020, 0, 1), Date.UTC(2020, 0, 1), ids.analystView, ids.memberView);
     process.env.APP_URL = base; // the links the scan writes: this server's address, as its own APP_URL
     const written = await withEngine(async (e) => {
       const [a, b] = await Promise.all([scanDigests(e, FIXED_NOW), scanDigests(e, FIXED_NOW)]);
