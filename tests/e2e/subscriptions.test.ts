@@ -7,6 +7,7 @@ import { sqliteEngine } from "../../db/engine";
 import { drizzleOf } from "../../db/sqlite/open";
 import { scanDigests } from "../../db/subscriptions";
 import { createView } from "../../db/views";
+import { createCase } from "../../db/mutations/cases";
 import { yuanText, formatCount } from "../../lib/format";
 import { tempDir } from "../support/db";
 import { freePort, startAppServer, stopAppServer, type AppServer } from "../support/server";
@@ -36,7 +37,9 @@ let dir = "";
 let dbFile = "";
 let browser: Browser;
 const contexts: BrowserContext[] = [];
-const ids = { analystView: 0, memberView: 0, holder: 0 };
+const ids = { analystView: 0, memberView: 0, holder: 0, planted: 0 };
+const plantedNo = `0200-2024-${String(Date.now() % 9000 + 1000)}`;
+let coHolder = { name: "", nameZh: "" };
 
 function db<T>(work: (d: Database.Database) => T): T {
   const d = new Database(dbFile, { fileMustExist: true });
@@ -87,6 +90,20 @@ beforeAll(async () => {
     ids.analystView = await createView(e, { id: analyst.id, role: "analyst", holderId: null }, { name: analystView, page: "dashboard", query: "type=trademark", shared: false });
     ids.memberView = await createView(e, { id: member.id, role: "member", holderId: member.holderId }, { name: memberView, page: "cases", query: "sort=value.desc", shared: true });
   });
+  // a case of the member's company shared with another company, which its goods name, entered in March 2024
+  coHolder = sqlGet<{ id: number; name: string; nameZh: string }>("select id, name, name_zh as nameZh from right_holders where id <> ? and name_zh is not null order by id limit 1", member.holderId);
+  const co = coHolder as { id: number; name: string; nameZh: string };
+  const officeId = sqlGet<{ id: number }>("select id from customs_offices where code = '0200'").id;
+  await withEngine(async (e) => {
+    ids.planted = (await createCase(e, {
+      caseNo: plantedNo, officeId, seizedOn: "2024-03-20", infringementType: "trademark", goodsCategory: "bags_leather",
+      goodsDescription: `Handbags with ${co.name} (${co.nameZh}) logos`, pieces: 77, valueFen: 9_876_543_21, direction: "export",
+      channel: "express", transport: "air", protectionMode: "ex_officio", originCountry: "CN", destinationCountry: "US",
+      campaignId: null, status: "detained", disposal: null, hearingHeld: false, referredToPolice: false, penaltyFen: null,
+      notes: null, rightHolderIds: [member.holderId, co.id],
+    }, null)).id;
+  });
+  sqlRun("update cases set created_at = ? where id = ?", beijing("2024-03-15T10:00:00"), ids.planted);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   app = await startAppServer(dbFile, {
@@ -172,6 +189,14 @@ describe("digest subscriptions", () => {
     expect(memberMail!.subject).toBe(`“${memberView}”每月摘要：2024年3月1日 – 2024年3月31日`);
     expect(memberMail!.text).toContain(`案件数: ${formatCount(month.n, "zh")}`);
     expect(memberMail!.text).toContain(`货值（人民币）: ${yuanText(month.v, { group: "zh" })}`);
+    expect(month.n).toBeGreaterThanOrEqual(1);
+    // the planted shared case is among its largest new cases, with the other company blotted out
+    expect(memberMail!.text).toContain(plantedNo);
+    expect(memberMail!.text).toContain("Handbags with ▇▇▇ (▇▇▇) logos");
+    for (const body of [memberMail!.text, memberMail!.html]) {
+      expect(body).not.toContain(coHolder.name);
+      expect(body).not.toContain(coHolder.nameZh);
+    }
     // never another company's name: none of the names of the other holders of its cases
     const others = db((d) => d.prepare(`select distinct h.name, h.name_zh as nameZh from right_holders h where h.id <> ?`).all(ids.holder) as { name: string; nameZh: string | null }[]);
     for (const o of others) {
