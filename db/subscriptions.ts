@@ -248,25 +248,31 @@ export async function scanDigests(e: Engine, now: Date | number = Date.now()): P
     const period = duePeriod(r.frequency, at);
     // (updated_at: when the frequency was last set — a digest due before that is not sent late)
     if (r.lastPeriodKey === period.key || period.sendAt <= Number(r.updatedAt)) continue;
-    const account: Account = { id: r.userId, name: r.userName, email: r.email, locale: isLocale(r.locale) ? r.locale : "en", role: r.role as Role, holderId: r.holderId === null ? null : Number(r.holderId) };
-    const visible = await getView(e, { id: account.id, role: account.role, holderId: account.holderId }, Number(r.viewId));
-    const mail = visible
-      ? digestMail(account.locale, { name: account.name, unsubscribeUrl: unsubscribeUrl(unsubscribeToken((secret ??= await authSecret(e)), Number(r.id), r.tokenNonce)) },
-          await computeDigest(e, account, { id: Number(r.viewId), name: r.viewName, page: r.page as ViewPage, query: r.query }, period))
-      : null;
-    const sent = await e.transaction(async (tx) => {
-      // the period moves once: a second scan (another server) finds it moved and writes nothing
-      const moved = await tx.db
-        .update(s)
-        .set({ lastPeriodKey: period.key })
-        .where(and(eq(s.id, Number(r.id)), or(isNull(s.lastPeriodKey), ne(s.lastPeriodKey, period.key))))
-        .returning({ id: s.id });
-      if (!moved.length || !mail) return false;
-      return enqueueMail(tx, {
-        to: account.email, locale: account.locale, subject: mail.subject, text: mail.text, html: mail.html,
-        headers: mail.headers, dedupeKey: `digest:${Number(r.id)}:${period.key}`,
-      }, at);
-    });
+    // one subscription's failure (logged) does not hold back the others; the next scan tries it again
+    let sent = false;
+    try {
+      const account: Account = { id: r.userId, name: r.userName, email: r.email, locale: isLocale(r.locale) ? r.locale : "en", role: r.role as Role, holderId: r.holderId === null ? null : Number(r.holderId) };
+      const visible = await getView(e, { id: account.id, role: account.role, holderId: account.holderId }, Number(r.viewId));
+      const mail = visible
+        ? digestMail(account.locale, { name: account.name, unsubscribeUrl: unsubscribeUrl(unsubscribeToken((secret ??= await authSecret(e)), Number(r.id), r.tokenNonce)) },
+            await computeDigest(e, account, { id: Number(r.viewId), name: r.viewName, page: r.page as ViewPage, query: r.query }, period))
+        : null;
+      sent = await e.transaction(async (tx) => {
+        // the period moves once: a second scan (another server) finds it moved and writes nothing
+        const moved = await tx.db
+          .update(s)
+          .set({ lastPeriodKey: period.key })
+          .where(and(eq(s.id, Number(r.id)), or(isNull(s.lastPeriodKey), ne(s.lastPeriodKey, period.key))))
+          .returning({ id: s.id });
+        if (!moved.length || !mail) return false;
+        return enqueueMail(tx, {
+          to: account.email, locale: account.locale, subject: mail.subject, text: mail.text, html: mail.html,
+          headers: mail.headers, dedupeKey: `digest:${Number(r.id)}:${period.key}`,
+        }, at);
+      });
+    } catch (error) {
+      console.error(`[digests] subscription ${Number(r.id)}: the digest failed; the next scan tries again:`, error);
+    }
     if (sent) written++;
   }
   return written;
