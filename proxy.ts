@@ -66,6 +66,8 @@ async function signedSession(request: NextRequest): Promise<boolean> {
 }
 
 const isLoginPage = (pathname: string) => pathname === "/login" || pathname.startsWith("/login/");
+/** a digest's unsubscribe link works without signing in: its token is the proof (app/unsubscribe) */
+const isUnsubscribeLink = (pathname: string) => pathname.startsWith("/unsubscribe/");
 
 /** An address whose percent-encoding does not decode ("/api/cases/%"): Next would answer 500. */
 function malformed(pathname: string): boolean {
@@ -95,7 +97,7 @@ export async function proxy(request: NextRequest) {
   const nonce = newNonce();
   const policy = pagePolicy(nonce, { dev: process.env.NODE_ENV === "development", secure: secure() });
 
-  if (!isLoginPage(pathname) && !(await signedSession(request))) {
+  if (!isLoginPage(pathname) && !isUnsubscribeLink(pathname) && !(await signedSession(request))) {
     const next = pathname + request.nextUrl.search;
     const login = new URL("/login", request.url);
     if (next !== "/") login.searchParams.set("next", next);

@@ -42,6 +42,7 @@ const TABLES: [SQLiteTable, string][] = [
   [schema.hotspotLease, "name"],
   [schema.riskProfiles, "id"],
   [schema.profileHits, "profile_id, case_id"],
+  [schema.subscriptions, "id"],
   [schema.auditLog, "id"],
   // newest first: the log's prune trigger (every 10,000th row drops the rows 100,000 before
   // it) then finds nothing older to drop, and the copy holds the source's rows exactly
@@ -75,6 +76,7 @@ export const IDENTITY_COLUMNS: [table: string, column: string][] = [
   ["hotspot_runs", "id"],
   ["hotspot_flags", "id"],
   ["risk_profiles", "id"],
+  ["subscriptions", "id"],
   ["case_changes", "seq"],
 ];
 

@@ -1,6 +1,6 @@
 // THE OUTBOX. The one way to send an e-mail:
 //
-//   enqueueMail(tx: Engine, mail: { to: string; locale: Locale; subject: string; text: string; html?: string; dedupeKey: string }): Promise<boolean>
+//   enqueueMail(tx: Engine, mail: { to: string; locale: Locale; subject: string; text: string; html?: string; headers?: Record<string, string>; dedupeKey: string }): Promise<boolean>
 //
 //   - `tx` must be a writing transaction (`e.transaction(async (tx) => …)`): the mail is a row
 //     written by the same transaction as the write it tells of, so a mail exists if and only if
@@ -25,7 +25,11 @@ import { appUrl, mailFrom, outboxPollMs, smtpUrl } from "../lib/env";
 import { writeAudit } from "./audit";
 import type { Engine } from "./engine";
 
-export type OutgoingMail = { to: string; locale: Locale; subject: string; text: string; html?: string; dedupeKey: string };
+export type OutgoingMail = {
+  to: string; locale: Locale; subject: string; text: string; html?: string; dedupeKey: string;
+  /** extra headers sent with the mail (a digest's List-Unsubscribe, RFC 8058); names of letters, digits and dashes, values of one line */
+  headers?: Record<string, string>;
+};
 
 export const LEASE_MS = 2 * 60_000;
 export const MAX_ATTEMPTS = 8;
@@ -42,6 +46,9 @@ export async function enqueueMail(tx: Engine, mail: OutgoingMail, now = Date.now
   if (mail.locale !== "en" && mail.locale !== "zh") throw new Error(`enqueueMail: unknown locale "${String(mail.locale)}".`);
   if (!/^[^\s@]+@[^\s@]+$/.test(mail.to)) throw new Error(`enqueueMail: "${mail.to}" is not an e-mail address.`);
   if (!mail.dedupeKey) throw new Error("enqueueMail needs a dedupeKey.");
+  for (const [name, value] of Object.entries(mail.headers ?? {})) {
+    if (!/^[A-Za-z0-9-]+$/.test(name) || /[\r\n]/.test(value)) throw new Error(`enqueueMail: the header "${name}" is not a header name with a one-line value.`);
+  }
   const { outbox } = tx.t;
   const written = await tx.db
     .insert(outbox)
@@ -52,6 +59,7 @@ export async function enqueueMail(tx: Engine, mail: OutgoingMail, now = Date.now
       subject: mail.subject,
       textBody: mail.text,
       htmlBody: mail.html ?? null,
+      headers: mail.headers && Object.keys(mail.headers).length ? JSON.stringify(mail.headers) : null,
       status: "pending",
       attempts: 0,
       nextAttemptAt: now,
@@ -83,6 +91,7 @@ export type ClaimedMail = {
   htmlBody: string | null;
   attempts: number;
   messageId: string;
+  headers: Record<string, string>;
 };
 
 /** What sends a mail: a nodemailer transporter (or a test's stand-in). */
@@ -106,7 +115,7 @@ export async function claimMail(e: Engine, owner: string, now = Date.now(), limi
       where id in (select id from ${outbox}
         where status = 'pending' and next_attempt_at <= ${now} and (lease_until is null or lease_until <= ${now})
         order by next_attempt_at, id limit ${limit}${lock})
-      returning id, to_address as "toAddress", locale, subject, text_body as "textBody", html_body as "htmlBody", attempts, message_id as "messageId"`),
+      returning id, to_address as "toAddress", locale, subject, text_body as "textBody", html_body as "htmlBody", attempts, message_id as "messageId", headers`),
   );
   return rows
     .map((r) => ({
@@ -118,6 +127,7 @@ export async function claimMail(e: Engine, owner: string, now = Date.now(), limi
       htmlBody: r.htmlBody === null || r.htmlBody === undefined ? null : String(r.htmlBody),
       attempts: Number(r.attempts),
       messageId: String(r.messageId),
+      headers: typeof r.headers === "string" && r.headers ? (JSON.parse(r.headers) as Record<string, string>) : {},
     }))
     .sort((a, b) => a.id - b.id);
 }
@@ -176,7 +186,7 @@ export async function sendDueMail(
         text: mail.textBody,
         ...(mail.htmlBody ? { html: mail.htmlBody } : {}),
         messageId: mail.messageId,
-        headers: { "Content-Language": mail.locale === "zh" ? "zh-CN" : "en" },
+        headers: { ...mail.headers, "Content-Language": mail.locale === "zh" ? "zh-CN" : "en" },
       });
     } catch (error) {
       failed++;

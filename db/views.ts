@@ -117,7 +117,9 @@ export async function deleteView(e: Engine, owner: ViewReader, id: number, now =
   await e.transaction(async (tx) => {
     const before = await ownView(tx, owner, id);
     const v = tx.t.savedViews;
+    // its digest subscriptions go with it (everyone's: the view is gone for all)
+    const subscriptions = await tx.db.delete(tx.t.subscriptions).where(eq(tx.t.subscriptions.viewId, id)).returning({ id: tx.t.subscriptions.id });
     await tx.db.delete(v).where(eq(v.id, id));
-    await writeAudit(tx, { userId: owner.id, action: "delete", entity: "saved_view", entityId: id, before: snapshot(before), after: null, at: now });
+    await writeAudit(tx, { userId: owner.id, action: "delete", entity: "saved_view", entityId: id, before: snapshot(before), after: subscriptions.length ? { subscriptionsRemoved: subscriptions.length } : null, at: now });
   });
 }

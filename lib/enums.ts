@@ -335,3 +335,10 @@ export const ENUMS = {
   infringementTypes, goodsCategories, industries, directions, channels, transports,
   protectionModes, caseStatuses, disposals, auditActions, roles, attachmentKinds,
 } as const;
+
+/** How often a saved view's digest e-mail goes (issue 20, item 3; lib/digest-period.ts). */
+export const digestFrequencies = defineEnum({
+  weekly: { en: "weekly", zh: "每周" },
+  monthly: { en: "monthly", zh: "每月" },
+});
+export type DigestFrequency = (typeof digestFrequencies.values)[number];

@@ -238,6 +238,7 @@ export const envSchema = z.object({
     return url.origin + url.pathname.replace(/\/+$/, "");
   }),
   OUTBOX_POLL_MS: wholeNumber("OUTBOX_POLL_MS", () => DEFAULT_OUTBOX_POLL_MS, 50, 3_600_000),
+  NO_DIGESTS: flag("NO_DIGESTS", "this server scans no digest subscriptions"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -266,6 +267,7 @@ function current(): Source {
     MAIL_FROM: process.env.MAIL_FROM,
     APP_URL: process.env.APP_URL,
     OUTBOX_POLL_MS: process.env.OUTBOX_POLL_MS,
+    NO_DIGESTS: process.env.NO_DIGESTS,
   };
 }
 
@@ -332,6 +334,9 @@ export const smtpUrl = (env?: Source) => read("SMTP_URL", env);
 export const mailFrom = (env?: Source) => read("MAIL_FROM", env);
 /** OUTBOX_POLL_MS: how often each server process looks for mail to send (default 5000). */
 export const outboxPollMs = (env?: Source) => read("OUTBOX_POLL_MS", env);
+
+/** NO_DIGESTS=1: this server process writes no digest e-mails (db/digest-scanner.ts); another server may. */
+export const noDigests = (env?: Source) => read("NO_DIGESTS", env);
 /**
  * The address links in e-mails lead to: APP_URL, else BETTER_AUTH_URL, else http://localhost
  * and PORT. Never the Host header of a request: a forged Host must not point a reset link elsewhere.

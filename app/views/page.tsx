@@ -1,9 +1,14 @@
 import { latinLang } from "@/lib/format";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import { myViews } from "@/db/repo/views";
+import { mySubscriptions } from "@/db/repo/subscriptions";
 import { DeleteViewButton, RenameViewForm, UpdateViewButton } from "@/components/views/ViewRow";
+import { SubscribeControl } from "@/components/views/SubscribeControl";
+import { nextSendAt } from "@/lib/digest-period";
+import type { Locale } from "@/lib/enums";
+import { formatDate } from "@/lib/format";
 import { canonicalViewQuery, VIEW_PAGES, viewHref, type ViewPage } from "@/lib/views";
 import { can } from "@/lib/roles";
 import { pathWithQuery, requirePageUser } from "../session";
@@ -23,7 +28,12 @@ export default async function ViewsPage({ searchParams }: { searchParams: Promis
   const raw = await searchParams;
   const user = await requirePageUser("keepViews", pathWithQuery("/views", raw));
   const t = await getTranslations("views");
-  const views = await myViews(user);
+  const ts = await getTranslations("subscriptions");
+  const locale = (await getLocale()) as Locale;
+  const [views, subscriptions] = await Promise.all([myViews(user), mySubscriptions(user)]);
+  const frequencyOf = new Map(subscriptions.map((s) => [s.viewId, s.frequency]));
+  // the next Monday (or 1st) 08:00 Beijing time is 00:00 UTC of that date
+  const nextDate = (frequency: "weekly" | "monthly") => formatDate(new Date(nextSendAt(frequency, Date.now())).toISOString().slice(0, 10), locale);
   // the filter the reader came from ("Manage views" beside the filter bar), parsed by the filter model
   const fromPage = typeof raw.page === "string" && (VIEW_PAGES as readonly string[]).includes(raw.page) ? (raw.page as ViewPage) : null;
   const current = fromPage && typeof raw.current === "string" ? canonicalViewQuery(fromPage, raw.current) : null;
@@ -52,17 +62,19 @@ export default async function ViewsPage({ searchParams }: { searchParams: Promis
               <th scope="col">{t("name")}</th>
               <th scope="col">{t("page")}</th>
               <th scope="col">{t("owner")}</th>
+              <th scope="col">{ts("column")}</th>
               <th scope="col">{t("actions")}</th>
             </tr>
           </thead>
           <tbody>
             {views.map((v) => (
-              <tr key={v.id} data-testid={`view-row-${v.id}`}>
+              <tr key={v.id} id={`view-row-${v.id}`} data-testid={`view-row-${v.id}`}>
                 <th scope="row">
                   <Link href={viewHref(v.page, v.query)} lang={latinLang(v.name)}>{v.name}</Link>
                 </th>
                 <td>{t(`pages.${v.page}`)}</td>
                 <td>{v.mine ? (v.shared ? t("mineShared") : t("minePrivate")) : t("sharedBy", { name: v.ownerName ?? "—" })}</td>
+                <td><SubscribeControl id={v.id} name={v.name} frequency={frequencyOf.get(v.id) ?? "off"} /></td>
                 <td>
                   {v.mine && (
                     <>
@@ -77,6 +89,33 @@ export default async function ViewsPage({ searchParams }: { searchParams: Promis
           </tbody>
         </table>
       )}
+      <section aria-labelledby="my-digests" className="my-digests">
+        <h2 id="my-digests">{ts("mine")}</h2>
+        <p className="muted">{ts("explain")}</p>
+        {subscriptions.length === 0 ? (
+          <p className="empty" data-testid="digests-empty">{ts("none")}</p>
+        ) : (
+          <table className="data-table" data-testid="digests-table">
+            <caption>{ts("mineCaption", { count: subscriptions.length })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{ts("view")}</th>
+                <th scope="col">{ts("how")}</th>
+                <th scope="col">{ts("next")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {subscriptions.map((s) => (
+                <tr key={s.id} data-testid={`digest-row-${s.viewId}`}>
+                  <th scope="row"><Link href={`#view-row-${s.viewId}`} lang={latinLang(s.viewName)}>{s.viewName}</Link></th>
+                  <td>{ts(s.frequency)}</td>
+                  <td>{ts("nextAt", { date: nextDate(s.frequency) })}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
     </>
   );
 }

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { AuditNames, AuditRow } from "@/db/repo/audit";
 import {
-  attachmentKinds, bondKinds, caseStatuses, channels, determinations, directions, disposals, goodsCategories, holderAnswers, industries,
+  attachmentKinds, bondKinds, caseStatuses, channels, determinations, directions, disposals, goodsCategories, digestFrequencies, holderAnswers, industries,
   infringementTypes, procedureSteps, protectionModes, provinceLabel, recordationApprovals, recordationPartyKinds, releaseGrounds, roles,
   transports, type Locale,
 } from "@/lib/enums";
@@ -19,6 +19,7 @@ type EnumLike = { is(v: unknown): boolean; label(v: never, l: Locale): string };
 const ENUMS: Record<string, EnumLike> = {
   infringementType: infringementTypes, goodsCategory: goodsCategories, direction: directions, channel: channels,
   transport: transports, protectionMode: protectionModes, status: caseStatuses, disposal: disposals, industry: industries, role: roles,
+  frequency: digestFrequencies,
 };
 /** Fields whose enumeration depends on the record: a recordation's kind is a kind of right, a
  *  case file's kind a kind of document, and a procedure step's facts (a case entry's `step`) have their own. */
@@ -176,6 +177,9 @@ export function AuditRecord({ row, t }: { row: AuditRow; t: Translate }) {
   } else if (row.entity === "risk_profile") {
     // a risk profile (staff only, like the audit log): its name, data in any language
     what = <Link href={`/risk/profiles/${row.entityId}`}><span data-crawl-skip="">{String(a.name ?? b.name ?? `#${row.entityId}`)}</span></Link>;
+  } else if (row.entity === "subscription") {
+    // a digest subscription: the name of its view (data in any language)
+    what = <span lang={latinLang(String(a.view ?? b.view ?? ""))}>{String(a.view ?? b.view ?? `#${row.entityId}`)}</span>;
   } else if (row.entity === "api_token") {
     // a personal API token: its name and its visible first characters (never the token)
     // (the name is data in any language: the Chinese crawl skips it)

@@ -15,6 +15,7 @@ import { SaveViewButton } from "./SaveViewButton";
  */
 export async function ViewsBar({ page, query, views, role }: { page: ViewPage; query: string; views: SavedView[]; role: Role }) {
   const t = await getTranslations("views");
+  const ts = await getTranslations("subscriptions");
   const manage = `/views?${new URLSearchParams({ page, current: query }).toString()}`;
   // staff: the current filter as a new risk profile (issue 18, item 4); never for a member
   const profileQuery = can(role, "keepProfiles") ? canonicalProfileQuery(query) : "";
@@ -37,6 +38,8 @@ export async function ViewsBar({ page, query, views, role }: { page: ViewPage; q
           </ul>
         )}
         <Link href={manage}>{t("manage")}</Link>
+        {" · "}
+        <Link href="/views#my-digests" data-testid="views-menu-digests">{ts("menuLink")}</Link>
         </div>
       </details>
       <SaveViewButton page={page} query={query} sharedHint={t(role === "member" ? "shareMember" : `share.${role}`)} />

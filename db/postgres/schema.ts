@@ -514,6 +514,7 @@ export const outbox = pgTable(
     messageId: text("message_id").notNull(),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     sentAt: bigint("sent_at", { mode: "number" }),
+    headers: text("headers"),
   },
   (t) => [
     check("outbox_status_ck", oneOf(t.status, mailStatuses.values)),
@@ -684,5 +685,30 @@ export const profileHits = pgTable(
     primaryKey({ columns: [t.profileId, t.caseId] }),
     index("profile_hits_profile_on_idx").on(t.profileId, t.hitOn),
     index("profile_hits_case_idx").on(t.caseId),
+  ],
+);
+
+/** Digest subscriptions (see db/sqlite/schema.ts). */
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    viewId: integer("view_id")
+      .notNull()
+      .references(() => savedViews.id, { onDelete: "cascade" }),
+    frequency: text("frequency").notNull(),
+    tokenNonce: text("token_nonce").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    lastPeriodKey: text("last_period_key"),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("subscriptions_user_view_uq").on(t.userId, t.viewId),
+    check("subscriptions_frequency_ck", sql`${t.frequency} in ('weekly', 'monthly')`),
+    index("subscriptions_view_idx").on(t.viewId),
   ],
 );

@@ -178,6 +178,17 @@ export async function listCases(e: Engine, query: CaseQuery, options: FilterOpti
   }
   ids ??= await pageIds(sql``, false);
   if (!ids.length) return { total, page: query.page, size: query.size, rows: [] };
+  return { total, page: query.page, size: query.size, rows: await caseRowsOf(e, ids, options) };
+}
+
+/**
+ * The rows of these cases in this order, as the case table shows them to the reader: in a
+ * member's scope its own right holders only, and the other holders' names blotted out of the
+ * goods description (a digest's largest new cases use it too).
+ */
+export async function caseRowsOf(e: Engine, ids: number[], options: FilterOptions = {}): Promise<CaseRow[]> {
+  if (!ids.length) return [];
+  const { cases } = e.t;
   const others = await otherHolderNames(e, ids, options);
   const byId = new Map(
     (await selectCaseRows(e, options).where(inArray(cases.id, ids))).map((r) => {
@@ -186,7 +197,7 @@ export async function listCases(e: Engine, query: CaseQuery, options: FilterOpti
       return [row.id, row];
     }),
   );
-  return { total, page: query.page, size: query.size, rows: ids.map((id) => byId.get(id)!) };
+  return ids.map((id) => byId.get(id)).filter((row): row is CaseRow => row !== undefined);
 }
 
 /**

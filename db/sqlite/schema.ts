@@ -508,6 +508,8 @@ export const outbox = sqliteTable(
     messageId: text("message_id").notNull(),
     createdAt: integer("created_at").notNull(),
     sentAt: integer("sent_at"),
+    /** extra headers as JSON ({"List-Unsubscribe": …} of a digest), or null */
+    headers: text("headers"),
   },
   (t) => [
     check("outbox_status_ck", oneOf(t.status, mailStatuses.values)),
@@ -712,5 +714,33 @@ export const profileHits = sqliteTable(
     primaryKey({ columns: [t.profileId, t.caseId] }),
     index("profile_hits_profile_on_idx").on(t.profileId, t.hitOn),
     index("profile_hits_case_idx").on(t.caseId),
+  ],
+);
+
+// Digest subscriptions (issue 20, item 3; db/subscriptions.ts): a user's weekly or monthly
+// e-mail of one saved view, computed in the subscriber's own scope. `last_period_key` is the
+// last period sent ("2026-W48", "2026-11"); the unsubscribe link's token is stored as its
+// SHA-256 only (`token_hash`), the token itself derived from the auth secret and `token_nonce`.
+export const subscriptions = sqliteTable(
+  "subscriptions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    viewId: integer("view_id")
+      .notNull()
+      .references(() => savedViews.id, { onDelete: "cascade" }),
+    frequency: text("frequency").notNull(),
+    tokenNonce: text("token_nonce").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    lastPeriodKey: text("last_period_key"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("subscriptions_user_view_uq").on(t.userId, t.viewId),
+    check("subscriptions_frequency_ck", sql`${t.frequency} in ('weekly', 'monthly')`),
+    index("subscriptions_view_idx").on(t.viewId),
   ],
 );

@@ -114,6 +114,7 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["admin: API tokens of all accounts", () => "/admin/tokens", adminsOnly],
   ["forgot password (public)", () => "/login/forgot", { anonymous: 200, member: 200, analyst: 200, admin: 200 }],
   ["reset or invitation link (public; an unknown link says so)", () => "/login/reset?token=no-such-link-0000", { anonymous: 200, member: 200, analyst: 200, admin: 200 }],
+  ["a digest's unsubscribe link (public, token-checked; an unknown token says so)", () => "/unsubscribe/no-such-token-000000000000000", { anonymous: 404, member: 404, analyst: 404, admin: 404 }],
 ];
 
 const APIS: [string, () => string, Record<Who, Outcome>][] = [
@@ -314,8 +315,8 @@ describe("server actions", () => {
       "markNotificationsReadAction",
       // e-mail: the outbox, invitations, password reset by e-mail
       "retryMailAction", "resendInvitationAction", "requestResetAction", "resetWithLinkAction",
-      // saved views
-      "saveViewAction", "changeViewAction", "deleteViewAction",
+      // saved views and their digests
+      "saveViewAction", "changeViewAction", "deleteViewAction", "setSubscriptionAction",
       // the inbox
       "answerNoticeAction", "releaseDueAction",
       // a case's files
@@ -600,6 +601,47 @@ describe("server actions", () => {
     // staff see it on the case page
     const analystPage = await (await fetch(`${baseURL()}/cases/${ownCase}`, { headers: await headersFor("analyst") })).text();
     expect(analystPage).toContain(PROFILE_NAME);
+  });
+
+  it("setSubscriptionAction: every signed-in user, for itself, on a view it may see; the unsubscribe link: public, that subscription only", async () => {
+    const viewName = (who: Who) => `matrix digest ${suffix} ${who}`;
+    for (const who of ["member", "analyst", "admin"] as const) {
+      await invoke(actions.get("saveViewAction")!, who, { name: viewName(who), page: "dashboard", query: "type=trademark", shared: "" }, "/");
+    }
+    const viewId = (who: Who) => one<{ id: number }>("select id from saved_views where name = ?", viewName(who)).id;
+    const subscription = (who: Who, view: number) =>
+      one<{ id: number; frequency: string; nonce: string } | undefined>(
+        "select s.id, s.frequency, s.token_nonce as nonce from subscriptions s join user u on u.id = s.user_id where u.email = ? and s.view_id = ?", `${who}@demo.test`, view);
+    const got: Record<string, string> = {};
+    for (const who of WHO) {
+      // each subscribes to the member's private view, then to its own: only the member reaches the first
+      const other = await invoke(actions.get("setSubscriptionAction")!, who, { id: String(viewId("member")), frequency: "weekly" }, "/views");
+      if (who === "analyst" || who === "admin") expect(other.body, `${who} on the member's private view`).toMatch(/"code":"not_found"/);
+      if (who !== "anonymous") await invoke(actions.get("setSubscriptionAction")!, who, { id: String(viewId(who)), frequency: "monthly" }, "/views");
+      got[who] = verdict(other);
+    }
+    expect(got).toEqual({ anonymous: "login", member: "ran", analyst: "ran", admin: "ran" });
+    expect(subscription("member", viewId("member"))!.frequency).toBe("monthly");
+    expect(subscription("analyst", viewId("member"))).toBeUndefined();
+    expect(subscription("analyst", viewId("analyst"))!.frequency).toBe("monthly");
+
+    // the member's unsubscribe link, without signing in: GET changes nothing, POST stops it, a second POST finds nothing
+    const { createHmac } = await import("node:crypto");
+    const secret = process.env.BETTER_AUTH_SECRET || one<{ value: string }>("select value from app_meta where key = 'auth_secret'").value;
+    const mine = subscription("member", viewId("member"))!;
+    const token = createHmac("sha256", secret).update(`unsubscribe:${mine.id}:${mine.nonce}`).digest("base64url");
+    const link = `${baseURL()}/unsubscribe/${token}`;
+    for (const who of WHO) expect((await fetch(link, { headers: await headersFor(who), redirect: "manual" })).status, `GET as ${who}`).toBe(200);
+    expect(subscription("member", viewId("member"))).toBeDefined();
+    const oneClick = await fetch(link, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click", redirect: "manual" });
+    expect(oneClick.status).toBe(200);
+    expect(subscription("member", viewId("member"))).toBeUndefined();
+    expect(subscription("analyst", viewId("analyst"))).toBeDefined();
+    expect((await fetch(link, { method: "POST", body: "List-Unsubscribe=One-Click", redirect: "manual" })).status).toBe(404);
+    for (const who of ["member", "analyst", "admin"] as const) {
+      await invoke(actions.get("deleteViewAction")!, who, { id: String(viewId(who)), confirm: "yes" }, "/views");
+    }
+    expect(one<{ n: number }>("select count(*) as n from subscriptions s join saved_views v on v.id = s.view_id where v.name like ?", `matrix digest ${suffix}%`).n).toBe(0);
   });
 
   it("answerNoticeAction: members only (their own company's notice); releaseDueAction: admin only", async () => {

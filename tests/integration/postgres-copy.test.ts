@@ -53,6 +53,8 @@ beforeAll(async () => {
   // a notification (its text's values as JSON text) and its e-mail in the outbox
   // a saved view with a quote, a CJK name and a shared member's company (issue 20)
   s.prepare("insert into saved_views (owner_id, name, page, query, shared, role, holder_id, created_at, updated_at) values ('u-member', '我们的 \"view\"', 'dashboard', 'type=trademark&q=a%26b', 1, 'member', 3, ?, ?)").run(now, now);
+  // its digest subscription (issue 20, item 3): the unsubscribe token as its hash only
+  s.prepare("insert into subscriptions (user_id, view_id, frequency, token_nonce, token_hash, last_period_key, created_at, updated_at) values ('u-member', last_insert_rowid(), 'weekly', 'nonce-1', ?, '2026-W48', ?, ?)").run("a".repeat(64), now, now);
   // a risk profile (open-ended, archived) with a CJK name and a hit (issue 18, item 4)
   s.prepare(`insert into risk_profiles (name, owner_id, query, valid_from, valid_to, reason, archived, version, created_at, created_by, updated_at, updated_by)
     values ('布控 "toys"', ?, 'type=trademark&q=a%26b', '2024-01-01', null, ?, 1, 2, ?, ?, ?, ?)`).run(user, TRICKY, now, user, now, user);
@@ -61,6 +63,8 @@ beforeAll(async () => {
     values ('notice:1:u-member', 'u-member', 'detention_notice', 5, 3, '{"caseNo":"x","lastDay":"2024-10-09"}', ?, null)`).run(now);
   s.prepare(`insert into outbox (dedupe_key, to_address, locale, subject, text_body, html_body, status, attempts, next_attempt_at, message_id, created_at)
     values ('notice:1:u-member', 'm@demo.test', 'zh', '扣留通知', ?, null, 'pending', 0, ?, '<1@localhost>', ?)`).run(`${TRICKY}\r\n`, now, now);
+  s.prepare(`insert into outbox (dedupe_key, to_address, locale, subject, text_body, html_body, status, attempts, next_attempt_at, message_id, created_at, headers)
+    values ('digest:1:2026-W48', 'm@demo.test', 'zh', '摘要', 'x', '<p>x</p>', 'sent', 1, ?, '<2@localhost>', ?, '{"List-Unsubscribe-Post":"List-Unsubscribe=One-Click"}')`).run(now, now);
   // a personal API token (its hash and prefix only), used and revoked
   s.prepare(`insert into api_tokens (user_id, name, prefix, hash, created_at, expires_at, last_used_at, revoked_at, revoked_by)
     values ('u-member', '导出 script', 'bet_abcdef', ?, ?, ?, ?, ?, ?)`).run("0".repeat(64), now, now + 90 * 86_400_000, now + 5, now + 9, user);
