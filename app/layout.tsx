@@ -55,6 +55,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <li>
                 <Link href="/recordations">{t("nav.recordations")}</Link>
               </li>
+              <li>
+                <Link href="/guides">{t("guides.nav")}</Link>
+              </li>
               {can(user.role, "answerNotices") && (
                 <li>
                   <Link href="/inbox">{t("nav.inbox")}</Link>

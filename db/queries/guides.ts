@@ -407,7 +407,7 @@ export async function removeGuidePair(e: Engine, writer: GuideWriter, guideId: n
 export async function setAccountDistrict(e: Engine, adminId: string, userId: string, districtCode: string | null, now = Date.now()): Promise<void> {
   await e.transaction(async (tx) => {
     const { users: u, customsOffices: o } = tx.t;
-    const account = await first(tx.db.select({ role: u.role, districtId: u.districtId }).from(u).where(eq(u.id, userId)));
+    const account = await first(tx.db.select({ role: u.role, email: u.email, districtId: u.districtId }).from(u).where(eq(u.id, userId)));
     if (!account) throw new GuideNotFoundError("No such account.");
     if (account.role === "member" && districtCode !== null) throw new GuideFieldError("district", "district_staff_only");
     let districtId: number | null = null;
@@ -420,7 +420,7 @@ export async function setAccountDistrict(e: Engine, adminId: string, userId: str
     await tx.db.update(u).set({ districtId }).where(eq(u.id, userId));
     // an account's audit key as the accounts' other entries have it (db/mutations/reference.ts)
     const key = tx.dialect === "sqlite" ? Number((await tx.get<{ k: number }>(sql`select rowid as k from ${u} where id = ${userId}`))!.k) : accountKeyOf(userId);
-    await writeAudit(tx, { userId: adminId, action: "update", entity: "user", entityId: key, before: { id: userId, districtId: account.districtId }, after: { id: userId, districtId, district: districtCode }, at: now });
+    await writeAudit(tx, { userId: adminId, action: "update", entity: "user", entityId: key, before: { id: userId, email: account.email, districtId: account.districtId }, after: { id: userId, email: account.email, districtId, district: districtCode }, at: now });
   });
 }
 
