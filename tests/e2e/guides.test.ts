@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { baseURL, demoEmail, expectNoSeriousAxeViolations, launchBrowser, sessionCookie, signInAs, sqlGet, waitForHydration } from "./support";
 
 // Authentication guides in Chromium (issue 17, item 2): the member, in Chinese, looks at its
@@ -49,8 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // the analyst's account back without a district (other files count on it)
-  const { openTestDatabase } = await import("./support");
-  const db = openTestDatabase();
+  const db = new Database(inject("databaseFile"), { fileMustExist: true });
   try {
     db.pragma("busy_timeout = 5000");
     db.prepare("update user set district_id = null where email = ?").run(demoEmail("analyst"));
