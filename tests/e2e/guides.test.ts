@@ -87,6 +87,8 @@ describe("authentication guides in Chromium", () => {
     expect(await memberPage.getByTestId("guide-changed").textContent()).toMatch(/^第\d+版，修改于/);
     await expectNoSeriousAxeViolations(memberPage);
     await memberPage.screenshot({ path: "/work/notes/shots/guide-member-zh.png", fullPage: false });
+    await pair.scrollIntoViewIfNeeded();
+    await pair.screenshot({ path: "/work/notes/shots/guide-pair-zh.png" });
   });
 
   it("another company's guide and its pictures are 404 to the member, page and API alike", async () => {

@@ -109,12 +109,17 @@ describe.each(ENGINES)("authentication guides on %s", (dialect) => {
     expect((await listGuides(e, officer(null), {})).every((g) => g.sharing === "all")).toBe(true);
     expect(await getGuide(e, admin, id)).not.toBeNull();
     // an admin gives the analyst a district: the district's guides appear for it
-    const analyst = (await e.get<{ id: string }>(sql`select id from "user" where role = 'analyst' limit 1`))?.id;
-    if (analyst) {
-      await setAccountDistrict(e, "u-admin", analyst, "8600");
-      expect(Number((await e.get<{ d: number }>(sql`select district_id as d from "user" where id = ${analyst}`))!.d)).toBe(kunming);
-      await setAccountDistrict(e, "u-admin", analyst, null);
-    }
+    const analyst = `u-analyst-${dialect}`;
+    const at = dialect === "sqlite" ? Date.now() : sql`${Date.now()}`;
+    await e.run(sql`insert into "user" (id, name, email, email_verified, created_at, updated_at, role, locale)
+      values (${analyst}, 'Officer', ${`officer-${dialect}@example.test`}, ${e.say.bool(true)}, ${at}, ${at}, 'analyst', 'en')`);
+    await setAccountDistrict(e, "u-admin", analyst, "8600");
+    expect(Number((await e.get<{ d: number }>(sql`select district_id as d from "user" where id = ${analyst}`))!.d)).toBe(kunming);
+    const audit = await e.get<{ after: string }>(sql`select after from audit_log where entity = 'user' order by id desc limit 1`);
+    expect(JSON.parse(audit!.after)).toMatchObject({ id: analyst, district: "8600" });
+    await setAccountDistrict(e, "u-admin", analyst, null);
+    expect((await e.get<{ d: number | null }>(sql`select district_id as d from "user" where id = ${analyst}`))!.d).toBeNull();
+    await expect(setAccountDistrict(e, "u-admin", analyst, "8601")).rejects.toBeInstanceOf(GuideFieldError);
     await expect(setAccountDistrict(e, "u-admin", "no-such-account", "8600")).rejects.toBeInstanceOf(GuideNotFoundError);
   });
 
