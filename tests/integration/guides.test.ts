@@ -7,7 +7,7 @@ import pg from "pg";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyDatabase } from "../../db/copy";
-import type { Engine } from "../../db/engine";
+import { parseJson, type Engine } from "../../db/engine";
 import {
   GuideFieldError, GuideNotFoundError, addGuidePair, createGuide, getGuide, listGuides, readGuideImage, removeGuidePair, setAccountDistrict,
   updateGuide, updateGuidePair, type GuideImage, type GuideReader, type GuideWriter,
@@ -115,8 +115,8 @@ describe.each(ENGINES)("authentication guides on %s", (dialect) => {
       values (${analyst}, 'Officer', ${`officer-${dialect}@example.test`}, ${e.say.bool(true)}, ${at}, ${at}, 'analyst', 'en')`);
     await setAccountDistrict(e, "u-admin", analyst, "8600");
     expect(Number((await e.get<{ d: number }>(sql`select district_id as d from "user" where id = ${analyst}`))!.d)).toBe(kunming);
-    const audit = await e.get<{ after: string }>(sql`select after from audit_log where entity = 'user' order by id desc limit 1`);
-    expect(JSON.parse(audit!.after)).toMatchObject({ id: analyst, district: "8600" });
+    const audit = await e.get<{ after: unknown }>(sql`select after from audit_log where entity = 'user' order by id desc limit 1`);
+    expect(parseJson<Record<string, unknown>>(audit!.after)).toMatchObject({ id: analyst, district: "8600" });
     await setAccountDistrict(e, "u-admin", analyst, null);
     expect((await e.get<{ d: number | null }>(sql`select district_id as d from "user" where id = ${analyst}`))!.d).toBeNull();
     await expect(setAccountDistrict(e, "u-admin", analyst, "8601")).rejects.toBeInstanceOf(GuideFieldError);
