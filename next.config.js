@@ -25,7 +25,7 @@ const nextConfig = {
     return [
       { source: "/:path*", headers: securityHeaders },
       // the uploads bypass proxy.ts (see its matcher): the API's policy and caching here
-      ...["/api/admin/import", "/api/cases/:id/attachments"].map((source) => ({
+      ...["/api/admin/import", "/api/cases/:id/attachments", "/api/guides/:id/pairs"].map((source) => ({
         source,
         headers: [
           { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox" },

@@ -117,5 +117,5 @@ export const config = {
   // bodies and cut them at 10 MB (Next's proxyClientMaxBodySize); those routes read at most
   // 50 MB and 20 MB themselves, streaming, and next.config.js gives them the API's headers (a
   // case id of digits only: any other address, a broken %-escape too, still meets the proxy)
-  matcher: ["/((?!_next/static/|_next/image|icon\\.svg|favicon\\.ico|api/admin/import$|api/cases/[0-9]+/attachments$).*)"],
+  matcher: ["/((?!_next/static/|_next/image|icon\\.svg|favicon\\.ico|api/admin/import$|api/cases/[0-9]+/attachments$|api/guides/[0-9]+/pairs$).*)"],
 };

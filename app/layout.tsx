@@ -56,6 +56,12 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <li>
                 <Link href="/recordations">{t("nav.recordations")}</Link>
               </li>
+              {/* admins reach the guides from the admin index and the case pages: their header has no room left */}
+              {!can(user.role, "write") && (
+                <li>
+                  <Link href="/guides">{t("guides.nav")}</Link>
+                </li>
+              )}
               {can(user.role, "answerNotices") && (
                 <li>
                   <Link href="/inbox">{t("nav.inbox")}</Link>

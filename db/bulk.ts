@@ -8,6 +8,7 @@ import { restartPostgresIdentities } from "./postgres/bulk";
 import { withSqliteChangeLogPaused } from "./sqlite/change-log";
 import { sqliteConnectionOf } from "./engine";
 import type { SeedAttachment } from "../seed/attachments";
+import type { SeedGuide, SeedGuideHolder } from "../seed/guides";
 
 // The demo seed's housekeeping: is the database empty, wipe it, load the reference data
 // (offices, right holders, campaigns), mark it as demo data. The seed's cases go through the
@@ -42,7 +43,7 @@ export async function deleteAllData(tx: Engine): Promise<void> {
   await withChangeLogPaused(tx, async () => {
     const t = tx.t;
     const search = tx.dialect === "sqlite" ? [sql`cases_fts`, sql`cases_redacted_fts`] : [sql`cases_search`];
-    for (const table of [...search, t.profileHits, t.riskProfiles, t.subscriptions, t.savedViews, t.notifications, t.auditLog, t.caseAttachments, t.caseSteps, t.caseRecordations, t.caseRightHolders, t.cases, t.recordationImages, t.recordationParties, t.recordations, t.sessions, t.accounts, t.apiTokens, t.invitations, t.outbox, t.users, t.signInFailures, t.campaigns, t.rightHolders, t.customsOffices]) {
+    for (const table of [...search, t.profileHits, t.riskProfiles, t.subscriptions, t.savedViews, t.notifications, t.auditLog, t.guideVersions, t.guidePairs, t.guideRecordations, t.guideCategories, t.guideDistricts, t.guides, t.caseAttachments, t.caseSteps, t.caseRecordations, t.caseRightHolders, t.cases, t.recordationImages, t.recordationParties, t.recordations, t.sessions, t.accounts, t.apiTokens, t.invitations, t.outbox, t.users, t.signInFailures, t.campaigns, t.rightHolders, t.customsOffices]) {
       await tx.run(sql`delete from ${table}`);
     }
     // app_meta keeps what is not data (the session secret); the demo mark goes
@@ -113,5 +114,55 @@ export async function insertSeedAttachments(tx: Engine, rows: readonly SeedAttac
         createdAt: r.createdAt, createdBy: null, updatedAt: r.createdAt, updatedBy: null,
       })),
     );
+  }
+}
+
+/**
+ * The right holders of the demo guides: those named in most of Kunming's cases of the published
+ * period (2016-01-01 … 2017-06-07), the demo member's company first (db/auth.ts demoMemberHolder
+ * orders them the same way), with their recordation numbers.
+ */
+export async function seedGuideHolders(tx: Engine, count: number): Promise<SeedGuideHolder[]> {
+  const { caseRightHolders, cases, customsOffices, rightHolders, recordations } = tx.t;
+  const rows = await tx.all<{ id: number; name: string; industry: string }>(sql`select l.right_holder_id as id, h.name as name, h.industry as industry
+      from ${caseRightHolders} l join ${cases} c on c.id = l.case_id join ${customsOffices} o on o.id = c.office_id join ${rightHolders} h on h.id = l.right_holder_id
+      where c.deleted_at is null and c.seized_on between '2016-01-01' and '2017-06-07'
+        and coalesce(o.district_id, o.id) = (select id from ${customsOffices} where code = '8600')
+      group by l.right_holder_id, h.name, h.industry order by count(*) desc, l.right_holder_id limit ${count}`);
+  const out: SeedGuideHolder[] = [];
+  for (const r of rows) {
+    const numbers = await tx.all<{ n: string }>(sql`select number as n from ${recordations} where holder_id = ${Number(r.id)} order by number`);
+    out.push({ id: Number(r.id), name: r.name, industry: r.industry as SeedGuideHolder["industry"], recordationNumbers: numbers.map((x) => x.n) });
+  }
+  return out;
+}
+
+/** Demo guides with their links, pairs and first version, written by the seed (no audit: generated data, not anyone's change). */
+export async function insertSeedGuides(tx: Engine, guides: readonly SeedGuide[]): Promise<void> {
+  const { guides: g, guideDistricts, guideCategories, guideRecordations, guidePairs, guideVersions, customsOffices, recordations } = tx.t;
+  for (const guide of guides) {
+    const { pairs, districtCodes, categories, recordationNumbers, at, ...fields } = guide;
+    const [row] = await tx.db.insert(g).values({ ...fields, version: 1, createdAt: at, createdBy: null, updatedAt: at, updatedBy: null }).returning({ id: g.id });
+    const guideId = row!.id;
+    if (districtCodes.length) {
+      const ids = await tx.db.select({ id: customsOffices.id }).from(customsOffices).where(tx.say.inList(sql`${customsOffices.code}`, districtCodes));
+      await tx.db.insert(guideDistricts).values(ids.map((d) => ({ guideId, districtId: d.id })));
+    }
+    if (categories.length) await tx.db.insert(guideCategories).values(categories.map((category) => ({ guideId, category })));
+    if (recordationNumbers.length) {
+      const ids = await tx.db.select({ id: recordations.id }).from(recordations).where(tx.say.inList(sql`${recordations.number}`, recordationNumbers));
+      if (ids.length) await tx.db.insert(guideRecordations).values(ids.map((r) => ({ guideId, recordationId: r.id })));
+    }
+    for (const [i, p] of pairs.entries()) {
+      await tx.db.insert(guidePairs).values({
+        guideId, position: i + 1, feature: p.feature, captionEn: p.captionEn, captionZh: p.captionZh,
+        genuineType: p.genuine.contentType, genuineData: Buffer.from(p.genuine.data), genuineThumbnail: Buffer.from(p.genuine.thumbnail),
+        genuineWidth: p.genuine.width, genuineHeight: p.genuine.height, genuineSha256: p.genuine.sha256,
+        fakeType: p.fake.contentType, fakeData: Buffer.from(p.fake.data), fakeThumbnail: Buffer.from(p.fake.thumbnail),
+        fakeWidth: p.fake.width, fakeHeight: p.fake.height, fakeSha256: p.fake.sha256,
+        markers: JSON.stringify(p.markers), createdAt: at, createdBy: null,
+      });
+    }
+    await tx.db.insert(guideVersions).values({ guideId, version: 1, at, userId: null, changed: JSON.stringify(["created"]) });
   }
 }

@@ -309,6 +309,24 @@ export const attachmentKinds = defineEnum({
 });
 export type AttachmentKind = (typeof attachmentKinds.values)[number];
 
+/** What a genuine-versus-fake photo pair of an authentication guide shows (issue 17, item 2). */
+export const guideFeatures = defineEnum({
+  packaging: { en: "Packaging", zh: "包装" },
+  label: { en: "Label", zh: "标签" },
+  hologram: { en: "Hologram", zh: "防伪全息标" },
+  serial_code: { en: "Serial code", zh: "序列号" },
+  product: { en: "The product itself", zh: "产品本身" },
+  other: { en: "Other feature", zh: "其他特征" },
+});
+export type GuideFeature = (typeof guideFeatures.values)[number];
+
+/** Whom an authentication guide is shared with: every customs account, or chosen districts' accounts. */
+export const guideSharings = defineEnum({
+  all: { en: "All customs", zh: "全国海关" },
+  districts: { en: "Chosen districts", zh: "指定直属海关" },
+});
+export type GuideSharing = (typeof guideSharings.values)[number];
+
 // Who a signed-in user is, for the access rules of DESIGN.md (lib/roles.ts).
 export const roles = defineEnum({
   admin: { en: "Admin", zh: "管理员" },

@@ -19,6 +19,10 @@ export const PERMISSIONS = {
   keepRecordations: ["admin", "member"],
   /** add files to a case: admins to any case, a member to its own company's cases (its files then seen by its company and customs only) */
   addAttachments: ["admin", "member"],
+  /** authentication guides: admins all; customs officers those shared with all customs or their account's district; a member its own company's (see db/repo/guides.ts) */
+  readGuides: ["admin", "analyst", "member"],
+  /** write authentication guides and their photo pairs: a member for its own company, admins for any */
+  keepGuides: ["admin", "member"],
   /** the officers' list of open procedure deadlines and the holiday calendar (customs staff; members see their own cases' procedure on the case) */
   readProcedure: ["admin", "analyst"],
   /** the Risk page: hot spots (issue 18, item 3) and risk profiles, customs staff only */

@@ -1,4 +1,5 @@
-import { deleteAllData, insertRecordations, insertSeedAttachments, insertReference, isEmpty, markDemo } from "../db/bulk";
+import { deleteAllData, insertRecordations, insertSeedAttachments, insertSeedGuides, insertReference, isEmpty, markDemo, seedGuideHolders } from "../db/bulk";
+import { seedGuides } from "./guides";
 import { sqliteEngine, type Engine } from "../db/engine";
 import { withPostgresChangeLogPaused } from "../db/postgres/change-log";
 import { refreshPlannerStatistics } from "../db/sqlite/engine";
@@ -43,7 +44,7 @@ export async function seedDatabase(
   }
   const reference = buildReference();
   let count = 0;
-  const phases = { insert: 0, derived: 0, steps: 0, attachments: 0, analyze: 0 };
+  const phases = { insert: 0, derived: 0, steps: 0, attachments: 0, guides: 0, analyze: 0 };
   let mark = performance.now();
   const lap = (phase: keyof typeof phases) => {
     const now = performance.now();
@@ -96,6 +97,9 @@ export async function seedDatabase(
     // their files: no case row changes, so the published figures stay as they were
     await insertSeedAttachments(tx, await seedAttachments(attached, options.seed));
     lap("attachments");
+    // the demo guides (seed/guides.ts): their own random stream, no case row touched
+    await insertSeedGuides(tx, await seedGuides(await seedGuideHolders(tx, 6), options.seed, (options.now ?? new Date()).getTime()));
+    lap("guides");
     await markDemo(tx, { cases: count, seed: options.seed });
   }
   if (e.dialect === "sqlite") refreshPlannerStatistics(e.db.$client);

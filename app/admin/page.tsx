@@ -21,6 +21,7 @@ export default async function AdminPage() {
   const t = await getTranslations("admin");
   const ti = await getTranslations("import");
   const tb = await getTranslations("backup");
+  const tg = await getTranslations("guides");
   const locale = (await getLocale()) as Locale;
   const counts = await adminCounts();
   const figure: Record<(typeof ADMIN_SECTIONS)[number]["key"], number> = {
@@ -42,6 +43,12 @@ export default async function AdminPage() {
         ))}
       </ul>
       <ul className="admin-tools">
+        <li>
+          <Link href="/guides" className="admin-card" data-testid="admin-guides">
+            <span className="admin-card-title">{tg("title")}</span>
+            <span className="admin-card-text">{tg("adminCard")}</span>
+          </Link>
+        </li>
         <li>
           <Link href="/admin/import" className="admin-card">
             <span className="admin-card-title">{ti("card.title")}</span>

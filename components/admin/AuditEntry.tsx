@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { AuditNames, AuditRow } from "@/db/repo/audit";
 import {
-  attachmentKinds, bondKinds, caseStatuses, channels, determinations, directions, disposals, goodsCategories, digestFrequencies, holderAnswers, industries,
+  attachmentKinds, guideFeatures, guideSharings, bondKinds, caseStatuses, channels, determinations, directions, disposals, goodsCategories, digestFrequencies, holderAnswers, industries,
   infringementTypes, procedureSteps, protectionModes, provinceLabel, recordationApprovals, recordationPartyKinds, releaseGrounds, roles,
   transports, type Locale,
 } from "@/lib/enums";
@@ -26,6 +26,7 @@ const ENUMS: Record<string, EnumLike> = {
 const RECORD_ENUMS: Record<string, Record<string, EnumLike>> = {
   recordation: { kind: infringementTypes, status: recordationApprovals },
   attachment: { kind: attachmentKinds },
+  guide: { sharing: guideSharings, feature: guideFeatures },
   step: { kind: procedureSteps, answer: holderAnswers, bondKind: bondKinds, decision: determinations, ground: releaseGrounds, disposal: disposals },
 };
 /** Calendar dates ('YYYY-MM-DD') and instants (ISO strings) among the fields. */
@@ -59,6 +60,9 @@ function valueText(field: string, value: unknown, f: AuditFormat, within?: Withi
     if (!value.length) return "—";
     if (field === "rightHolderIds") return value.map((id) => valueText("holderId", id, f)).join(", ");
     if (field === "parties") return value.map((p) => partyText(p, locale)).join(locale === "zh" ? "；" : "; ");
+    // a guide's goods categories in words; its markers by their labels (data)
+    if (field === "categories") return value.map((v) => (goodsCategories.is(v) ? goodsCategories.label(v as never, locale) : String(v))).join(locale === "zh" ? "、" : ", ");
+    if (field === "markers") return value.map((m) => String(asObject(m).label ?? "")).join("; ");
     return value.map((v) => valueText("", v, f)).join(", ");
   }
   if (typeof value === "object") {
@@ -180,6 +184,10 @@ export function AuditRecord({ row, t }: { row: AuditRow; t: Translate }) {
   } else if (row.entity === "subscription") {
     // a digest subscription: the name of its view (data in any language)
     what = <span lang={latinLang(String(a.view ?? b.view ?? ""))}>{String(a.view ?? b.view ?? `#${row.entityId}`)}</span>;
+  } else if (row.entity === "guide") {
+    // an authentication guide: its title as written (data, marked English when Latin)
+    const title = String(a.titleEn ?? b.titleEn ?? "");
+    what = <Link href={`/guides/${row.entityId}`}>{title ? <span lang={latinLang(title)}>{title}</span> : `#${row.entityId}`}</Link>;
   } else if (row.entity === "api_token") {
     // a personal API token: its name and its visible first characters (never the token)
     // (the name is data in any language: the Chinese crawl skips it)

@@ -23,6 +23,8 @@ import {
   determinations,
   disposals,
   goodsCategories,
+  guideFeatures,
+  guideSharings,
   holderAnswers,
   procedureSteps,
   releaseGrounds,
@@ -260,6 +262,7 @@ export const users = pgTable(
     role: text("role", { enum: roles.values }).notNull().default("analyst"),
     holderId: integer("holder_id").references(() => rightHolders.id),
     locale: text("locale").notNull().default("en"),
+    districtId: integer("district_id").references((): AnyPgColumn => customsOffices.id),
   },
   (t) => [
     check("user_role_ck", oneOf(t.role, roles.values)),
@@ -564,6 +567,115 @@ export const caseAttachments = pgTable(
     check("case_attachments_type_ck", sql`${t.contentType} in ('image/jpeg', 'image/png', 'image/webp', 'application/pdf')`),
     index("case_attachments_case_idx").on(t.caseId, t.holderId),
   ],
+);
+/** Authentication guides (see db/sqlite/schema.ts). */
+export const guides = pgTable(
+  "guides",
+  {
+    id: id(),
+    holderId: integer("holder_id")
+      .notNull()
+      .references(() => rightHolders.id),
+    brand: text("brand").notNull(),
+    productLine: text("product_line"),
+    titleEn: text("title_en").notNull(),
+    titleZh: text("title_zh").notNull(),
+    summaryEn: text("summary_en").notNull(),
+    summaryZh: text("summary_zh").notNull(),
+    fakesEn: text("fakes_en"),
+    fakesZh: text("fakes_zh"),
+    routesEn: text("routes_en"),
+    routesZh: text("routes_zh"),
+    contact: text("contact").notNull(),
+    sharing: text("sharing", { enum: guideSharings.values }).notNull().default("all"),
+    version: integer("version").notNull().default(1),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    createdBy: text("created_by"),
+    updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+    updatedBy: text("updated_by"),
+  },
+  (t) => [check("guides_sharing_ck", oneOf(t.sharing, guideSharings.values)), index("guides_holder_idx").on(t.holderId)],
+);
+export const guideDistricts = pgTable(
+  "guide_districts",
+  {
+    guideId: integer("guide_id")
+      .notNull()
+      .references(() => guides.id, { onDelete: "cascade" }),
+    districtId: integer("district_id")
+      .notNull()
+      .references(() => customsOffices.id),
+  },
+  (t) => [primaryKey({ columns: [t.guideId, t.districtId] }), index("guide_districts_district_idx").on(t.districtId)],
+);
+export const guideCategories = pgTable(
+  "guide_categories",
+  {
+    guideId: integer("guide_id")
+      .notNull()
+      .references(() => guides.id, { onDelete: "cascade" }),
+    category: text("category", { enum: goodsCategories.values }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guideId, t.category] }), check("guide_categories_category_ck", oneOf(t.category, goodsCategories.values))],
+);
+export const guideRecordations = pgTable(
+  "guide_recordations",
+  {
+    guideId: integer("guide_id")
+      .notNull()
+      .references(() => guides.id, { onDelete: "cascade" }),
+    recordationId: integer("recordation_id")
+      .notNull()
+      .references(() => recordations.id),
+  },
+  (t) => [primaryKey({ columns: [t.guideId, t.recordationId] }), index("guide_recordations_recordation_idx").on(t.recordationId)],
+);
+export const guidePairs = pgTable(
+  "guide_pairs",
+  {
+    id: id(),
+    guideId: integer("guide_id")
+      .notNull()
+      .references(() => guides.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    feature: text("feature", { enum: guideFeatures.values }).notNull(),
+    captionEn: text("caption_en"),
+    captionZh: text("caption_zh"),
+    genuineType: text("genuine_type").notNull(),
+    genuineData: bytea("genuine_data").notNull(),
+    genuineThumbnail: bytea("genuine_thumbnail").notNull(),
+    genuineWidth: integer("genuine_width").notNull(),
+    genuineHeight: integer("genuine_height").notNull(),
+    genuineSha256: text("genuine_sha256").notNull(),
+    fakeType: text("fake_type").notNull(),
+    fakeData: bytea("fake_data").notNull(),
+    fakeThumbnail: bytea("fake_thumbnail").notNull(),
+    fakeWidth: integer("fake_width").notNull(),
+    fakeHeight: integer("fake_height").notNull(),
+    fakeSha256: text("fake_sha256").notNull(),
+    markers: text("markers").notNull().default("[]"),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    createdBy: text("created_by"),
+  },
+  (t) => [
+    check("guide_pairs_feature_ck", oneOf(t.feature, guideFeatures.values)),
+    check("guide_pairs_type_ck", sql`${t.genuineType} in ('image/jpeg', 'image/png', 'image/webp') and ${t.fakeType} in ('image/jpeg', 'image/png', 'image/webp')`),
+    index("guide_pairs_guide_idx").on(t.guideId, t.position),
+  ],
+);
+export const guideVersions = pgTable(
+  "guide_versions",
+  {
+    id: id(),
+    guideId: integer("guide_id")
+      .notNull()
+      .references(() => guides.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    at: bigint("at", { mode: "number" }).notNull(),
+    userId: text("user_id"),
+    changed: text("changed").notNull(),
+  },
+  (t) => [uniqueIndex("guide_versions_guide_version_idx").on(t.guideId, t.version)],
 );
 /** Personal API tokens (see db/sqlite/schema.ts and db/tokens.ts). */
 export const apiTokens = pgTable(

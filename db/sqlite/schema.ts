@@ -20,6 +20,8 @@ import {
   determinations,
   disposals,
   goodsCategories,
+  guideFeatures,
+  guideSharings,
   holderAnswers,
   procedureSteps,
   releaseGrounds,
@@ -235,6 +237,8 @@ export const users = sqliteTable(
     holderId: integer("holder_id").references(() => rightHolders.id),
     /** the language of the e-mails this account receives ("en" | "zh"); the language switch sets it */
     locale: text("locale").notNull().default("en"),
+    /** a customs account's direct customs district (one of the 42; set by an admin): the guides shared with it; null for members and for staff of no district */
+    districtId: integer("district_id").references((): AnySQLiteColumn => customsOffices.id),
   },
   (t) => [
     check("user_role_ck", oneOf(t.role, roles.values)),
@@ -571,6 +575,138 @@ export const caseAttachments = sqliteTable(
   ],
 );
 export type CaseAttachment = typeof caseAttachments.$inferSelect;
+
+/**
+ * Authentication guides (issue 17, item 2; db/queries/guides.ts): a right holder's guidance for
+ * officers on telling its genuine goods from fakes, kept by its members (and admins), in English
+ * and Chinese. `sharing`: every customs account ("all") or the accounts of the districts in
+ * guide_districts. `version` counts the changes (optimistic concurrency; guide_versions says
+ * what changed when). Times are ms since 1970.
+ */
+export const guides = sqliteTable(
+  "guides",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    holderId: integer("holder_id")
+      .notNull()
+      .references(() => rightHolders.id),
+    brand: text("brand").notNull(),
+    productLine: text("product_line"),
+    titleEn: text("title_en").notNull(),
+    titleZh: text("title_zh").notNull(),
+    summaryEn: text("summary_en").notNull(),
+    summaryZh: text("summary_zh").notNull(),
+    fakesEn: text("fakes_en"),
+    fakesZh: text("fakes_zh"),
+    routesEn: text("routes_en"),
+    routesZh: text("routes_zh"),
+    contact: text("contact").notNull(),
+    sharing: text("sharing", { enum: guideSharings.values }).notNull().default("all"),
+    version: integer("version").notNull().default(1),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by"),
+    updatedAt: integer("updated_at").notNull(),
+    updatedBy: text("updated_by"),
+  },
+  (t) => [check("guides_sharing_ck", oneOf(t.sharing, guideSharings.values)), index("guides_holder_idx").on(t.holderId)],
+);
+export type Guide = typeof guides.$inferSelect;
+
+/** The districts a guide shared with "districts" is shown to (direct customs districts). */
+export const guideDistricts = sqliteTable(
+  "guide_districts",
+  {
+    guideId: integer("guide_id")
+      .notNull()
+      .references(() => guides.id, { onDelete: "cascade" }),
+    districtId: integer("district_id")
+      .notNull()
+      .references(() => customsOffices.id),
+  },
+  (t) => [primaryKey({ columns: [t.guideId, t.districtId] }), index("guide_districts_district_idx").on(t.districtId)],
+);
+
+/** The goods categories a guide covers. */
+export const guideCategories = sqliteTable(
+  "guide_categories",
+  {
+    guideId: integer("guide_id")
+      .notNull()
+      .references(() => guides.id, { onDelete: "cascade" }),
+    category: text("category", { enum: goodsCategories.values }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guideId, t.category] }), check("guide_categories_category_ck", oneOf(t.category, goodsCategories.values))],
+);
+
+/** The recordations (of the guide's right holder) a guide covers. */
+export const guideRecordations = sqliteTable(
+  "guide_recordations",
+  {
+    guideId: integer("guide_id")
+      .notNull()
+      .references(() => guides.id, { onDelete: "cascade" }),
+    recordationId: integer("recordation_id")
+      .notNull()
+      .references(() => recordations.id),
+  },
+  (t) => [primaryKey({ columns: [t.guideId, t.recordationId] }), index("guide_recordations_recordation_idx").on(t.recordationId)],
+);
+
+/**
+ * A guide's genuine-versus-fake photo pair: both pictures as the attachments keep theirs
+ * (lib/images.ts: type by content, written again without metadata, a WebP thumbnail), the
+ * feature shown and a caption in each language, and `markers`: JSON text of
+ * [{ side: "genuine" | "fake", x, y, label }] with x and y in per cent of the picture.
+ */
+export const guidePairs = sqliteTable(
+  "guide_pairs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    guideId: integer("guide_id")
+      .notNull()
+      .references(() => guides.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    feature: text("feature", { enum: guideFeatures.values }).notNull(),
+    captionEn: text("caption_en"),
+    captionZh: text("caption_zh"),
+    genuineType: text("genuine_type").notNull(),
+    genuineData: blob("genuine_data", { mode: "buffer" }).notNull(),
+    genuineThumbnail: blob("genuine_thumbnail", { mode: "buffer" }).notNull(),
+    genuineWidth: integer("genuine_width").notNull(),
+    genuineHeight: integer("genuine_height").notNull(),
+    genuineSha256: text("genuine_sha256").notNull(),
+    fakeType: text("fake_type").notNull(),
+    fakeData: blob("fake_data", { mode: "buffer" }).notNull(),
+    fakeThumbnail: blob("fake_thumbnail", { mode: "buffer" }).notNull(),
+    fakeWidth: integer("fake_width").notNull(),
+    fakeHeight: integer("fake_height").notNull(),
+    fakeSha256: text("fake_sha256").notNull(),
+    markers: text("markers").notNull().default("[]"),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by"),
+  },
+  (t) => [
+    check("guide_pairs_feature_ck", oneOf(t.feature, guideFeatures.values)),
+    check("guide_pairs_type_ck", sql`${t.genuineType} in ('image/jpeg', 'image/png', 'image/webp') and ${t.fakeType} in ('image/jpeg', 'image/png', 'image/webp')`),
+    index("guide_pairs_guide_idx").on(t.guideId, t.position),
+  ],
+);
+
+/** A guide's history: each version, when, by whom, and which parts changed (JSON text of names). */
+export const guideVersions = sqliteTable(
+  "guide_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    guideId: integer("guide_id")
+      .notNull()
+      .references(() => guides.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    at: integer("at").notNull(),
+    userId: text("user_id"),
+    changed: text("changed").notNull(),
+  },
+  (t) => [uniqueIndex("guide_versions_guide_version_idx").on(t.guideId, t.version)],
+);
 /**
  * Personal API tokens (issue 20, item 5; db/tokens.ts): a user's credential for scripts on the
  * JSON API (Authorization: Bearer), with that user's role and scope. Only the SHA-256 of the

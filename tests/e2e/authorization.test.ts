@@ -325,6 +325,8 @@ describe("server actions", () => {
       "createTokenAction", "revokeAnyTokenAction", "revokeMyTokenAction",
       // risk profiles
       "createProfileAction", "changeProfileAction", "archiveProfileAction",
+      // authentication guides, and a customs account's district
+      "createGuideAction", "updateGuideAction", "updateGuidePairAction", "removeGuidePairAction", "setAccountDistrictAction",
     ].sort());
   });
 
@@ -803,6 +805,157 @@ describe("server actions", () => {
       }
       expect(removed).toEqual({ anonymous: "login", member: "ran", analyst: "forbidden", admin: "ran" });
       expect([fileRow(mine), fileRow(customs)]).toEqual([undefined, undefined]);
+    });
+  });
+
+  describe("authentication guides", () => {
+    // the demo's guides: the member's company's (shared with all customs), another company's
+    // shared with all customs, and another company's shared with chosen districts only
+    let own = 0;
+    let otherAll = 0;
+    let otherDistricts = 0;
+    const pairOf = (guide: number) => one<{ id: number }>("select min(id) as id from guide_pairs where guide_id = ?", guide).id;
+    const guideRow = (id: number) => one<{ version: number; summary: string; holder: number } | undefined>("select version, summary_en as summary, holder_id as holder from guides where id = ?", id);
+    const analystAccount = () => one<{ id: string }>("select id from user where email = 'analyst@demo.test'").id;
+    const guideFields = (who: Who, holder = otherHolderId) => ({
+      holderId: String(holder), brand: `Matrix ${who}`, titleEn: `Matrix guide ${suffix} ${who}`, titleZh: "矩阵测试指南", summaryEn: `By ${who}`,
+      summaryZh: "测试", contact: "matrix@example.com", sharing: "all", "categories[]": ["toys"], recordations: "",
+    });
+    const png = async (colour: string) => (await import("sharp")).default({ create: { width: 40, height: 30, channels: 3, background: colour } }).png().toBuffer();
+    const uploadPair = async (who: Who, guide: number, origin = baseURL()) => {
+      const form = new FormData();
+      form.append("genuine", new Blob([new Uint8Array(await png("#114477"))], { type: "image/png" }), "g.png");
+      form.append("fake", new Blob([new Uint8Array(await png("#774411"))], { type: "image/png" }), "f.png");
+      form.append("feature", "label");
+      form.append("markers", JSON.stringify([{ side: "fake", x: 10, y: 20, label: `matrix ${who}` }]));
+      return (await fetch(`${baseURL()}/api/guides/${guide}/pairs`, { method: "POST", headers: { ...(await headersFor(who)), origin }, body: form })).status;
+    };
+
+    beforeAll(() => {
+      own = one<{ id: number }>("select min(id) as id from guides where holder_id = ? and sharing = 'all'", holderId).id;
+      otherAll = one<{ id: number }>("select min(id) as id from guides where holder_id <> ? and sharing = 'all'", holderId).id;
+      otherDistricts = one<{ id: number }>("select min(id) as id from guides where holder_id <> ? and sharing = 'districts'", holderId).id;
+      // the analyst belongs to no district here (the guides' own e2e file gives it one, then takes it back)
+      const db = new Database(inject("databaseFile"), { fileMustExist: true });
+      try {
+        db.pragma("busy_timeout = 5000");
+        db.prepare("update user set district_id = null where email = 'analyst@demo.test'").run();
+      } finally {
+        db.close();
+      }
+    });
+
+    it("pages: the list for all; the member's own guide, another company's 404; a districts-only guide 404 to an officer of no district; forms for keepers", async () => {
+      const rows: [string, string, Record<Who, Outcome>][] = [
+        ["guides", "/guides", everyone(200)],
+        ["guides, searched", "/guides?q=a&category=toys&recordation=T2016-00001&holder=1", everyone(200)],
+        ["own company's guide", `/guides/${own}`, everyone(200)],
+        ["its marker editor", `/guides/${own}?markers`, everyone(200)],
+        ["another company's guide shared with all customs", `/guides/${otherAll}`, { anonymous: "login", member: 404, analyst: 200, admin: 200 }],
+        ["another company's guide shared with chosen districts", `/guides/${otherDistricts}`, { anonymous: "login", member: 404, analyst: 404, admin: 200 }],
+        ["no such guide", "/guides/99999999", { anonymous: "login", member: 404, analyst: 404, admin: 404 }],
+        ["new guide form", "/guides/new", { anonymous: "login", member: 200, analyst: 403, admin: 200 }],
+        ["edit own company's guide", `/guides/${own}/edit`, { anonymous: "login", member: 200, analyst: 403, admin: 200 }],
+        ["edit another company's guide", `/guides/${otherAll}/edit`, { anonymous: "login", member: 404, analyst: 403, admin: 200 }],
+        ["admin: an account (with its district)", `/admin/users/${analystAccount()}`, adminsOnly],
+      ];
+      for (const [name, path, expected] of rows) {
+        const got: Record<string, Outcome> = {};
+        for (const who of WHO) got[who] = await outcome(path, who);
+        expect(got, name).toEqual(expected);
+      }
+    });
+
+    it("GET a pair's pictures: as the guide itself (another company's, or not shared with the officer's district, 404)", async () => {
+      const rows: [string, string, Record<Who, Outcome>][] = [
+        ["own company's picture", `/api/guides/${own}/pairs/${pairOf(own)}/genuine`, api(200)],
+        ["its thumbnail", `/api/guides/${own}/pairs/${pairOf(own)}/fake?thumbnail`, api(200)],
+        ["another company's, shared with all customs", `/api/guides/${otherAll}/pairs/${pairOf(otherAll)}/fake`, api(404)],
+        ["another company's, shared with chosen districts", `/api/guides/${otherDistricts}/pairs/${pairOf(otherDistricts)}/genuine`, { anonymous: 401, member: 404, analyst: 404, admin: 200 }],
+        ["a pair named under another guide", `/api/guides/${own}/pairs/${pairOf(otherAll)}/genuine`, api(404, 404)],
+        ["no such side", `/api/guides/${own}/pairs/${pairOf(own)}/other`, api(404, 404)],
+      ];
+      for (const [name, path, expected] of rows) {
+        const got: Record<string, Outcome> = {};
+        for (const who of WHO) got[who] = await outcome(path, who);
+        expect(got, name).toEqual(expected);
+      }
+    });
+
+    it("POST /api/guides/{id}/pairs: anonymous 401, analyst 403; member 201 on its company's guide and 404 on another's; admin 201 on any; cross-site 403", async () => {
+      const got: Record<string, number> = {};
+      for (const who of WHO) got[who] = await uploadPair(who, own);
+      expect(got).toEqual({ anonymous: 401, member: 201, analyst: 403, admin: 201 });
+      const pairs = one<{ n: number }>("select count(*) as n from guide_pairs where guide_id = ?", otherAll).n;
+      expect(await uploadPair("member", otherAll)).toBe(404);
+      expect(await uploadPair("admin", otherAll, "https://evil.example")).toBe(403);
+      expect(one<{ n: number }>("select count(*) as n from guide_pairs where guide_id = ?", otherAll).n).toBe(pairs);
+    });
+
+    it("createGuideAction, updateGuideAction: a member for its own company, admins for any; analysts and strangers refused", async () => {
+      const created = (who: Who) => one<{ id: number; holder: number } | undefined>("select id, holder_id as holder from guides where title_en = ?", `Matrix guide ${suffix} ${who}`);
+      const got: Record<string, string> = {};
+      for (const who of WHO) got[who] = verdict(await invoke(actions.get("createGuideAction")!, who, guideFields(who)));
+      expect(got).toEqual({ anonymous: "login", member: "ran", analyst: "forbidden", admin: "ran" });
+      expect([created("anonymous"), created("analyst")]).toEqual([undefined, undefined]);
+      // the member's guide is its own company's, whatever holder the form named
+      expect(created("member")!.holder).toBe(holderId);
+      expect(created("admin")!.holder).toBe(otherHolderId);
+      const mine = created("member")!.id;
+      const updated: Record<string, string> = {};
+      for (const who of WHO) {
+        const version = String(guideRow(mine)!.version);
+        updated[who] = verdict(await invoke(actions.get("updateGuideAction")!, who, { ...guideFields("member"), id: String(mine), version, summaryEn: `Edited by ${who}` }, `/guides/${mine}/edit`));
+        expect(guideRow(mine)!.summary === `Edited by ${who}`, `edited by ${who}`).toBe(who === "member" || who === "admin");
+      }
+      expect(updated).toEqual({ anonymous: "login", member: "ran", analyst: "forbidden", admin: "ran" });
+      // another company's guide: the member's edit finds nothing, nothing changes
+      const before = guideRow(otherAll)!;
+      const taken = await invoke(actions.get("updateGuideAction")!, "member", { ...guideFields("member"), id: String(otherAll), version: String(before.version), summaryEn: "Taken over" }, `/guides/${own}/edit`);
+      expect(taken.body).toMatch(/"error":"not_found"/);
+      expect(guideRow(otherAll)).toEqual(before);
+    });
+
+    it("updateGuidePairAction, removeGuidePairAction: a member on its own company's pairs, admins on any; analysts and strangers refused", async () => {
+      const pairs = (guide: number) => (one<{ ids: string | null }>("select group_concat(id) as ids from guide_pairs where guide_id = ?", guide).ids ?? "").split(",").filter(Boolean).map(Number);
+      const ownPair = Math.max(...pairs(own));
+      const markersOf = (pair: number) => one<{ m: string } | undefined>("select markers as m from guide_pairs where id = ?", pair)?.m;
+      const got: Record<string, string> = {};
+      for (const who of WHO) {
+        const markers = JSON.stringify([{ side: "genuine", x: 5, y: 5, label: `by ${who}` }]);
+        got[who] = verdict(await invoke(actions.get("updateGuidePairAction")!, who, { guideId: String(own), pairId: String(ownPair), feature: "label", captionEn: "", captionZh: "", markers }, `/guides/${own}`));
+        expect(markersOf(ownPair)?.includes(`by ${who}`), `markers by ${who}`).toBe(who === "member" || who === "admin");
+      }
+      expect(got).toEqual({ anonymous: "login", member: "ran", analyst: "forbidden", admin: "ran" });
+      const foreignPair = pairOf(otherAll);
+      const foreignMarkers = markersOf(foreignPair);
+      const taken = await invoke(actions.get("updateGuidePairAction")!, "member", { guideId: String(otherAll), pairId: String(foreignPair), feature: "label", captionEn: "", captionZh: "", markers: "[]" }, `/guides/${own}`);
+      expect(taken.body).toMatch(/"error":"not_found"/);
+      const removalTaken = await invoke(actions.get("removeGuidePairAction")!, "member", { guideId: String(otherAll), pairId: String(foreignPair), confirm: "yes" }, `/guides/${own}`);
+      expect(removalTaken.body).toMatch(/"error":"not_found"/);
+      expect(markersOf(foreignPair)).toBe(foreignMarkers);
+      // the pairs the matrix uploaded, removed: one by the member, one by the admin
+      const [first, second] = pairs(own).slice(-2);
+      const removed: Record<string, string> = {};
+      for (const who of WHO) {
+        removed[who] = verdict(await invoke(actions.get("removeGuidePairAction")!, who, { guideId: String(own), pairId: String(who === "admin" ? second : first), confirm: "yes" }, `/guides/${own}`));
+      }
+      expect(removed).toEqual({ anonymous: "login", member: "ran", analyst: "forbidden", admin: "ran" });
+      expect([markersOf(first!), markersOf(second!)]).toEqual([undefined, undefined]);
+    });
+
+    it("setAccountDistrictAction: admin only", async () => {
+      const account = analystAccount();
+      const district = () => one<{ d: number | null }>("select district_id as d from user where id = ?", account).d;
+      const beijing = one<{ id: number }>("select id from customs_offices where code = '0100'").id;
+      await writeMatrix("setAccountDistrictAction", () => ({ userId: account, district: "0100" }), () => district() === beijing);
+      // and back to none, as the other files expect
+      await invoke(actions.get("setAccountDistrictAction")!, "admin", { userId: account, district: "" }, `/admin/users/${account}`);
+      expect(district()).toBeNull();
+      // a member account has no district
+      const memberAccount = one<{ id: string }>("select id from user where email = 'member@demo.test'").id;
+      const refused = await invoke(actions.get("setAccountDistrictAction")!, "admin", { userId: memberAccount, district: "0100" }, `/admin/users/${memberAccount}`);
+      expect(refused.body).toMatch(/district_staff_only/);
     });
   });
 

@@ -95,7 +95,7 @@ describe("Chinese pages carry no untranslated English", () => {
       const page = await context.newPage();
       const dataWords = new Set(
         sqlAll<{ text: string }>(
-          "select name as text from right_holders union all select title_en from recordations union all select name from recordation_parties union all select name from user union all select name from saved_views",
+          "select name as text from right_holders union all select title_en from recordations union all select name from recordation_parties union all select name from user union all select name from saved_views union all select brand from guides union all select coalesce(product_line, '') from guides",
         ).flatMap((r) => r.text.match(/[A-Za-z][A-Za-z'’]*[A-Za-z]/g) ?? []),
       );
       const problems: string[] = [];

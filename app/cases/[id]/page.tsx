@@ -9,6 +9,7 @@ import { getProcedure } from "@/db/repo/procedure";
 import { appAnswerers } from "@/db/repo/inbox";
 import { listAttachments } from "@/db/repo/attachments";
 import { Gallery } from "@/components/attachments/Gallery";
+import { CaseGuides } from "@/components/guides/CaseGuides";
 import { ProcedureSection } from "@/components/procedure/ProcedureSection";
 import { DeleteCaseButton } from "@/components/forms/DeleteCaseButton";
 import { HistoryChanges } from "@/components/forms/HistoryChanges";
@@ -177,6 +178,7 @@ export default async function CasePage({ params, searchParams }: {
             ))}
           </ul>
         </section>
+        <CaseGuides user={user} holderIds={c.rightHolders.map((h) => h.id)} locale={locale} />
         <section className="panel">
           <h2>{t("recordations")}</h2>
           {recordations.length === 0 ? (

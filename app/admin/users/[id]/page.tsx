@@ -8,6 +8,8 @@ import { shanghaiDateTime } from "@/components/admin/format";
 import { getAccount, holderOptions } from "@/db/repo/admin";
 import { roles, type Locale } from "@/lib/enums";
 import { requirePageUser } from "@/app/session";
+import { DistrictForm } from "@/components/guides/DistrictForm";
+import { accountDistrictCode, customsDistricts } from "@/db/repo/guides";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +22,7 @@ export default async function AccountPage({ params }: { params: Promise<{ id: st
   const id = /^[A-Za-z0-9_-]{1,100}$/.test(raw) ? raw : "";
   const user = await requirePageUser("write", `/admin/users/${raw}`);
   const t = await getTranslations("admin.users");
+  const tg = await getTranslations("guides");
   const locale = (await getLocale()) as Locale;
   const account = await getAccount(id);
   if (!account) notFound();
@@ -40,6 +43,16 @@ export default async function AccountPage({ params }: { params: Promise<{ id: st
           <h2 id="edit-title">{t("editTitle")}</h2>
           <EditAccountForm account={account} roles={roleOptions} holders={await holderOptions()} self={self} />
         </section>
+        {account.role !== "member" && (
+          <section className="panel" aria-labelledby="district-title">
+            <h2 id="district-title">{tg("districtTitle")}</h2>
+            <DistrictForm
+              userId={account.id}
+              district={await accountDistrictCode(account.id)}
+              districts={(await customsDistricts()).map((d) => ({ value: d.code, label: locale === "zh" ? d.nameZh : `${d.nameEn} (${d.code})` }))}
+            />
+          </section>
+        )}
         <section className="panel" aria-labelledby="reset-title">
           <h2 id="reset-title">{t("resetTitle")}</h2>
           {self ? (

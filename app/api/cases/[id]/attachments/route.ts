@@ -7,6 +7,7 @@ import { requireApiReader, requireApiUser } from "@/app/session";
 import { caption as captionSchema, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_OWNER } from "@/lib/attachments";
 import { attachmentKinds } from "@/lib/enums";
 import { MAX_IMAGE_PIXELS } from "@/lib/images";
+import { boundedBody } from "../../../bounded-body";
 import { crossSite, guarded, notFound, sameOrigin } from "../../../respond";
 
 export const dynamic = "force-dynamic";
@@ -41,33 +42,6 @@ const MESSAGES: Record<AttachmentFileError["code"], string> = {
 
 const refusal = (code: AttachmentFileError["code"], status = 400) => NextResponse.json({ error: code, message: MESSAGES[code] }, { status });
 
-/** The body, counted as it streams in and refused as soon as it passes 20 MB (never read whole when too large). */
-async function boundedBody(request: NextRequest): Promise<Uint8Array | null> {
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > MAX_ATTACHMENT_BYTES) return null;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_ATTACHMENT_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    body.set(c, at);
-    at += c.byteLength;
-  }
-  return body;
-}
-
 /**
  * POST /api/cases/{id}/attachments?name=…&kind=…&caption=… with the file itself as the body
  * (admins: any case; a member: its own company's cases). One file a request, at most 20 MB;
@@ -87,7 +61,7 @@ export function POST(request: NextRequest, context: { params: Promise<{ id: stri
     if (!attachmentKinds.is(kind)) return refusal("kind");
     const caption = captionSchema.safeParse(params.get("caption") ?? "");
     if (!caption.success) return refusal("caption_too_long");
-    const body = await boundedBody(request);
+    const body = await boundedBody(request, MAX_ATTACHMENT_BYTES);
     if (!body) return refusal("too_large", 413);
     try {
       const file = await prepareAttachment(body, params.get("name") ?? "", kind, caption.data);
