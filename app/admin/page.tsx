@@ -22,6 +22,7 @@ export default async function AdminPage() {
   const ti = await getTranslations("import");
   const tb = await getTranslations("backup");
   const tg = await getTranslations("guides");
+  const tr = await getTranslations("risk");
   const locale = (await getLocale()) as Locale;
   const counts = await adminCounts();
   const figure: Record<(typeof ADMIN_SECTIONS)[number]["key"], number> = {
@@ -53,6 +54,12 @@ export default async function AdminPage() {
           <Link href="/admin/import" className="admin-card">
             <span className="admin-card-title">{ti("card.title")}</span>
             <span className="admin-card-text">{ti("card.text")}</span>
+          </Link>
+        </li>
+        <li>
+          <Link href="/risk" className="admin-card" data-testid="admin-risk">
+            <span className="admin-card-title">{tr("card.title")}</span>
+            <span className="admin-card-text">{tr("card.text")}</span>
           </Link>
         </li>
       </ul>

@@ -68,6 +68,11 @@ beforeAll(async () => {
   // a personal API token (its hash and prefix only), used and revoked
   s.prepare(`insert into api_tokens (user_id, name, prefix, hash, created_at, expires_at, last_used_at, revoked_at, revoked_by)
     values ('u-member', '导出 script', 'bet_abcdef', ?, ?, ?, ?, ?, ?)`).run("0".repeat(64), now, now + 90 * 86_400_000, now + 5, now + 9, user);
+  // a hot-spot run with a flag (p and q as exact number text, the chart's counts as JSON text) and the refresh lease (issue 18)
+  const run = s.prepare("insert into hotspot_runs (ran_at, evaluation_month, history_from, series_count, flag_count, took_ms, data_seq) values (?, '2025-12', '2022-12', 81, 1, 44, 241)").run(now).lastInsertRowid;
+  s.prepare(`insert into hotspot_flags (run_id, dimension, value, observed, expected_milli, p, q, chart_from, counts)
+    values (?, 'category', 'toys', 120, 4213, '1.2345678901234567e-200', '0.000123', '2024-01', '[1,2,3,120]')`).run(run);
+  s.prepare("insert into hotspot_lease (name, owner, lease_until) values ('refresh', 'host:1:abcd', ?)").run(now);
   postgres = await freshPostgres();
 });
 afterAll(async () => {
