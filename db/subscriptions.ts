@@ -2,10 +2,10 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import { and, asc, eq, gte, lt, ne, or, isNull, sql, desc } from "drizzle-orm";
 import { isLocale, type Locale, type Role } from "../lib/enums";
 import { appUrl } from "../lib/env";
-import { parseCaseQuery, parseFilters, type Filters } from "../lib/filters";
+import { parseCaseQuery, parseComparison, parseFilters, type Filters } from "../lib/filters";
 import { filterSummary } from "../lib/filter-labels";
 import { duePeriod, isFrequency, type DigestPeriod, type Frequency } from "../lib/digest-period";
-import { previousPeriod, type Period } from "../lib/period";
+import { comparisonPeriod, previousPeriod, type Period } from "../lib/period";
 import { caseScope, type SessionUser } from "../lib/roles";
 import { viewHref, type ViewPage } from "../lib/views";
 import { digestMail, type DigestContent } from "../lib/digest-mail";
@@ -150,29 +150,17 @@ export function viewFilters(page: ViewPage, query: string): Filters {
 
 export type Comparison = Period & { kind: "prev" | "yoy" | "custom" };
 
-const shiftYear = (date: string, years: number) => {
-  const y = Number(date.slice(0, 4)) + years;
-  const md = date.slice(5);
-  // 29 February a year earlier is 28 February
-  return md === "02-29" && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? `${y}-02-28` : `${y}-${md}`;
-};
-const isoDate = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? v : null);
-
 /**
- * THE comparison of a digest, in one place (the merger of the dashboard's "chosen comparison"
- * switches this to its compareKpis): the view's `cmp` parameter if it has one — `yoy` the same
- * dates a year earlier, `custom` its own cmpFrom–cmpTo — else the period just before (the
- * week before, the month before; lib/period.ts previousPeriod).
+ * THE comparison of a digest: the view's chosen comparison (its `cmp`, `cmpFrom`, `cmpTo`, as
+ * the dashboard parses them: lib/filters.ts parseComparison) applied to the digest's period by
+ * the dashboard's own lib/period.ts comparisonPeriod — `prev` the period just before (the week
+ * before, the month before), `yoy` the same dates a year earlier (29 February → 28 February),
+ * `custom` the view's own period.
  */
 export function digestComparison(viewQuery: string, period: Pick<DigestPeriod, "from" | "to">): Comparison {
-  const params = new URLSearchParams(viewQuery);
-  const cmp = params.get("cmp");
-  if (cmp === "yoy") return { kind: "yoy", from: shiftYear(period.from, -1), to: shiftYear(period.to, -1) };
-  if (cmp === "custom") {
-    const from = isoDate(params.get("cmpFrom")), to = isoDate(params.get("cmpTo"));
-    if (from && to && from <= to) return { kind: "custom", from, to };
-  }
-  return { kind: "prev", ...previousPeriod(period.from, period.to)! };
+  const { comparison: spec } = parseComparison(new URLSearchParams(viewQuery));
+  const chosen = comparisonPeriod(spec, period.from, period.to);
+  return chosen ? { kind: spec.kind, ...chosen } : { kind: "prev", ...previousPeriod(period.from, period.to)! };
 }
 
 type Account = { id: string; name: string; email: string; locale: Locale; role: Role; holderId: number | null };

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { riskHotspots } from "@/db/repo/risk";
 import { HotspotCard, monthText } from "@/components/risk/HotspotCard";
@@ -28,6 +29,10 @@ export default async function RiskPage() {
     <>
       <h1>{t("title")}</h1>
       <p className="lede">{t("lede")}</p>
+      {/* the other half of risk work: targeting rules and their hits (issue 18, item 4) */}
+      <p>
+        <Link href="/risk/profiles" data-testid="risk-profiles-link">{(await getTranslations("profiles"))("listLink")}</Link>
+      </p>
       <section aria-labelledby="hotspots-title" data-testid="hotspots">
         <h2 id="hotspots-title">{t("hotspots.title")}</h2>
         {!run || !run.evaluationMonth ? (
