@@ -248,3 +248,10 @@ export async function refreshHotspotsIfDue(e: Engine, owner: string, now = new D
     await releaseHotspotLease(e, owner);
   }
 }
+
+/** The full-scan floor (SELECT SUM(pieces) FROM cases), in ms: the anchor `npm run hotspots` states the refresh beside. */
+export async function fullScanFloorMs(e: Engine): Promise<number> {
+  const t0 = performance.now();
+  await e.get(sql`select sum(pieces) from cases`);
+  return performance.now() - t0;
+}

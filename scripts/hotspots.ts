@@ -3,9 +3,8 @@
 // once now and keeps the run, as the servers' periodic job does; prints how long the aggregate
 // store's first load took, then each refresh, beside the full-scan floor (SELECT SUM(pieces)
 // FROM cases) measured in the same run, and the flags.
-import { sql } from "drizzle-orm";
 import { caseStore } from "../db/aggregate/store";
-import { refreshHotspots } from "../db/hotspots";
+import { fullScanFloorMs, refreshHotspots } from "../db/hotspots";
 import { closeEngine, migrateEngine, openEngine } from "../db/open";
 
 const USAGE = "usage: npm run hotspots [-- --runs N]   (N from 1 to 20, default 1)";
@@ -30,9 +29,7 @@ async function main(argv: string[]): Promise<number> {
     let t0 = performance.now();
     const store = await caseStore(e);
     console.log(`aggregate store loaded: ${store.n.toLocaleString("en-US")} rows in ${(performance.now() - t0).toFixed(0)} ms`);
-    t0 = performance.now();
-    await e.get(sql`select sum(pieces) from cases`);
-    const floor = performance.now() - t0;
+    const floor = await fullScanFloorMs(e);
     for (let r = 0; r < runs; r++) {
       t0 = performance.now();
       const { run, flags } = await refreshHotspots(e);

@@ -1,9 +1,8 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { guidesOfHolders } from "@/db/repo/guides";
+import type { guidesOfHolders } from "@/db/repo/guides";
 import type { Locale } from "@/lib/enums";
 import { latinLang } from "@/lib/format";
-import type { SessionUser } from "@/lib/roles";
 import { imageUrl } from "./PairFigure";
 
 /**
@@ -11,9 +10,9 @@ import { imageUrl } from "./PairFigure";
  * reader may see (a member: its own company's only; an officer: those shared with all customs
  * or its district), so an officer looking at detained goods has the right holder's guidance.
  */
-export async function CaseGuides({ user, holderIds, locale }: { user: SessionUser; holderIds: number[]; locale: Locale }) {
+export async function CaseGuides({ guides: pending, locale }: { guides: ReturnType<typeof guidesOfHolders>; locale: Locale }) {
   const t = await getTranslations("guides");
-  const guides = await guidesOfHolders(user, holderIds);
+  const guides = await pending;
   const date = new Intl.DateTimeFormat(locale === "zh" ? "zh-CN" : "en-GB", { dateStyle: "medium", timeZone: "Asia/Shanghai" });
   return (
     <section className="panel" aria-labelledby="case-guides-title">

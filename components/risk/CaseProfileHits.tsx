@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
-import { riskProfilesOfCase } from "@/db/repo/risk-profiles";
+import type { riskProfilesOfCase } from "@/db/repo/risk-profiles";
 import type { Locale } from "@/lib/enums";
 import { formatDate, latinLang } from "@/lib/format";
 import { shanghaiDate } from "@/lib/risk-profiles";
@@ -9,10 +9,10 @@ import { shanghaiDate } from "@/lib/risk-profiles";
  * The case page's "Risk profiles hit" (issue 18, item 4). Rendered for staff only (the page
  * asks `can(role, "readRisk")` first): a member never learns a profile's name.
  */
-export async function CaseProfileHits({ caseId }: { caseId: number }) {
+export async function CaseProfileHits({ hits: pending }: { hits: ReturnType<typeof riskProfilesOfCase> }) {
   const t = await getTranslations("profiles");
   const locale = (await getLocale()) as Locale;
-  const hits = await riskProfilesOfCase(caseId);
+  const hits = await pending;
   return (
     <section className="panel" data-testid="case-profile-hits">
       <h2>{t("caseSection")}</h2>

@@ -8,7 +8,7 @@ import type { Locale } from "../../lib/enums";
 import { NO_NAMES } from "../../lib/filter-labels";
 import { parseFilters } from "../../lib/filters";
 import { formatCount, formatMoney } from "../../lib/format";
-import { reportModel, tableRows } from "../../lib/report/model";
+import { reportModel, tableRows } from "../../components/reports/draw/model";
 import { embeddedFonts, readPdf } from "../support/pdf-text";
 import { baseURL, demoEmail, expectNoSeriousAxeViolations, launchBrowser, openTestDatabase, sessionCookie, signInAs, type DemoRole } from "./support";
 

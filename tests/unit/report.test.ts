@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import type { DashboardStats } from "../../db/queries/stats";
 import { NO_NAMES } from "../../lib/filter-labels";
 import { ENUM_FILTERS, parseFilters } from "../../lib/filters";
-import { beijingTime, kpiCards, reportModel, tableRows } from "../../lib/report/model";
-import { reportPdf } from "../../lib/report/pdf";
-import { barsSvg, chartSvg, escapeXml, fit } from "../../lib/report/svg";
-import { woffToSfnt } from "../../lib/report/woff";
-import { reportXlsx, sheetName } from "../../lib/report/xlsx";
+import { beijingTime, kpiCards, reportModel, tableRows } from "../../components/reports/draw/model";
+import { reportPdf } from "../../components/reports/draw/pdf";
+import { barsSvg, chartSvg, escapeXml, fit } from "../../components/reports/draw/svg";
+import { woffToSfnt } from "../../components/reports/draw/woff";
+import { reportXlsx, sheetName } from "../../components/reports/draw/xlsx";
 import { embeddedFonts, readPdf } from "../support/pdf-text";
 
 const zero = { cases: 0, pieces: 0, valueFen: 0 };

@@ -4,9 +4,9 @@ import { filterNames } from "@/db/repo/cases";
 import { dashboardStats, isDemoDatabase } from "@/db/repo/dashboard";
 import { isLocale, type Locale } from "@/lib/enums";
 import { filtersSlug, parseComparison, parseFilters, type Ignored } from "@/lib/filters";
-import { reportModel } from "@/lib/report/model";
-import { reportPdf } from "@/lib/report/pdf";
-import { reportXlsx } from "@/lib/report/xlsx";
+import { reportModel } from "@/components/reports/draw/model";
+import { reportPdf } from "@/components/reports/draw/pdf";
+import { reportXlsx } from "@/components/reports/draw/xlsx";
 import { requireApiReader } from "@/app/session";
 import { badParameter, guarded } from "../respond";
 

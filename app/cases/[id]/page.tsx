@@ -10,6 +10,8 @@ import { appAnswerers } from "@/db/repo/inbox";
 import { listAttachments } from "@/db/repo/attachments";
 import { Gallery } from "@/components/attachments/Gallery";
 import { CaseGuides } from "@/components/guides/CaseGuides";
+import { guidesOfHolders } from "@/db/repo/guides";
+import { riskProfilesOfCase } from "@/db/repo/risk-profiles";
 import { ProcedureSection } from "@/components/procedure/ProcedureSection";
 import { DeleteCaseButton } from "@/components/forms/DeleteCaseButton";
 import { HistoryChanges } from "@/components/forms/HistoryChanges";
@@ -178,7 +180,7 @@ export default async function CasePage({ params, searchParams }: {
             ))}
           </ul>
         </section>
-        <CaseGuides user={user} holderIds={c.rightHolders.map((h) => h.id)} locale={locale} />
+        <CaseGuides guides={guidesOfHolders(user, c.rightHolders.map((h) => h.id))} locale={locale} />
         <section className="panel">
           <h2>{t("recordations")}</h2>
           {recordations.length === 0 ? (
@@ -196,7 +198,7 @@ export default async function CasePage({ params, searchParams }: {
           )}
         </section>
         {/* staff only: a member never sees a risk profile, nor its name */}
-        {can(user.role, "readRisk") && <CaseProfileHits caseId={c.id} />}
+        {can(user.role, "readRisk") && <CaseProfileHits hits={riskProfilesOfCase(c.id)} />}
         <section className="panel">
           <h2>{t("upkeep")}</h2>
           <dl className="fields">

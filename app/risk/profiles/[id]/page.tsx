@@ -3,6 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { HitsChart } from "@/components/risk/charts";
+import { filterNames } from "@/db/repo/cases";
+import { profileFilters } from "@/lib/risk-profiles";
 import { FilterWords } from "@/components/risk/FilterWords";
 import { ArchiveProfileButton, ProfileForm } from "@/components/risk/ProfileForm";
 import { riskProfile, riskProfileOwners } from "@/db/repo/risk-profiles";
@@ -76,7 +78,7 @@ export default async function RiskProfilePage({ params }: { params: Promise<{ id
 
       <section className="panel">
         <h2>{t("filter")}</h2>
-        <FilterWords query={profile.query} />
+        <FilterWords query={profile.query} names={filterNames({}, profileFilters(profile.query))} />
         <p><Link href={`/cases?${profile.query}`}>{t("openCases")}</Link></p>
       </section>
 

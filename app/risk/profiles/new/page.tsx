@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
+import { filterNames } from "@/db/repo/cases";
+import { profileFilters } from "@/lib/risk-profiles";
 import { FilterWords } from "@/components/risk/FilterWords";
 import { ProfileForm } from "@/components/risk/ProfileForm";
 import { riskProfileOwners } from "@/db/repo/risk-profiles";
@@ -42,7 +44,7 @@ export default async function NewRiskProfilePage({ searchParams }: { searchParam
         <>
           <section className="panel">
             <h2>{t("filter")}</h2>
-            <FilterWords query={query} />
+            <FilterWords query={query} names={filterNames({}, profileFilters(query))} />
             <p><Link href={`/cases?${query}`}>{t("openCases")}</Link></p>
           </section>
           <ProfileForm owners={owners} values={{ name: "", ownerId: user.id, query, validFrom: todayInShanghai(), validTo: "", reason: "" }} />

@@ -1,18 +1,18 @@
 import { createTranslator } from "use-intl/core";
-import type { DashboardStats, Figures, Kpis } from "../../db/queries/stats";
-import { partialYears, sharesPerMille, shareText, type PartialYear } from "../chart-scale";
-import type { Locale } from "../enums";
-import { filterSummary, type FilterNames } from "../filter-labels";
-import { ENUM_FILTERS, type EnumFilterName, type Filters } from "../filters";
-import { formatChange, formatCount, formatMoney, intlLocaleOf } from "../format";
-import { periodLabel } from "../comparison";
-import en from "../../messages/en.json";
-import zh from "../../messages/zh.json";
+import type { DashboardStats, Figures, Kpis } from "../../../db/queries/stats";
+import { partialYears, sharesPerMille, shareText, type PartialYear } from "../../../lib/chart-scale";
+import type { Locale } from "../../../lib/enums";
+import { filterSummary, type FilterNames } from "../../../lib/filter-labels";
+import { ENUM_FILTERS, type EnumFilterName, type Filters } from "../../../lib/filters";
+import { formatChange, formatCount, formatMoney, intlLocaleOf } from "../../../lib/format";
+import { periodLabel } from "../../../lib/comparison";
+import en from "../../../messages/en.json";
+import zh from "../../../messages/zh.json";
 
 // The dashboard report (issue 20 item 4): what the PDF and the XLSX show, as plain data, from
 // the same figures the dashboard draws (db/repo/dashboard.ts dashboardStats over the reader's
 // scope) and in the same words (the dashboard's own messages). Pure: unit-tested, and drawn by
-// lib/report/pdf.ts and written by lib/report/xlsx.ts.
+// components/reports/draw/pdf.ts and written by components/reports/draw/xlsx.ts.
 
 const MESSAGES = { en, zh } as const;
 

@@ -1,13 +1,13 @@
-import { donutArc, niceScale, PALETTE, shareText, type PartialYear } from "../chart-scale";
-import type { Locale } from "../enums";
-import { formatCount, intlLocaleOf } from "../format";
+import { donutArc, niceScale, PALETTE, shareText, type PartialYear } from "../../../lib/chart-scale";
+import type { Locale } from "../../../lib/enums";
+import { formatCount, intlLocaleOf } from "../../../lib/format";
 import { translator, type ReportChart, type ReportRow } from "./model";
 
 // The dashboard's charts at fixed sizes as SVG markup, for the PDF report (svg-to-pdfkit draws
 // them as vector graphics). The same arithmetic as components/dashboard/charts.tsx — round axis
 // steps (niceScale), the Okabe–Ito palette, the donut's arcs and shares (lib/chart-scale.ts) —
 // but self-contained: the dashboard's charts lay out their labels in HTML and CSS, which no
-// PDF can hold. Text is drawn in the font family "Report" (lib/report/pdf.ts maps it to the
+// PDF can hold. Text is drawn in the font family "Report" (components/reports/draw/pdf.ts maps it to the
 // embedded CJK font).
 
 const BAR = PALETTE[0]!;
