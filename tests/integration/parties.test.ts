@@ -1,0 +1,85 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseJson, type Engine } from "../../db/engine";
+import { casePartiesForDisplay } from "../../db/parties";
+import { loadStoredCase, writeCases } from "../../db/writer";
+import { withBlanks, type CaseInput } from "../../lib/case-definition";
+import { idCheckChar } from "../../lib/parties";
+import { seedDatabase } from "../../seed/run";
+import { ENGINES, freshEngine, type FreshEngine } from "../support/engines";
+
+// The parties of a case on both engines (issue 18): written and read through the one writer,
+// one party row however many cases name it, a person's identity number never in clear in the
+// database, the audit log or what a non-admin reads.
+
+const PERSON_ID = (() => {
+  const first17 = "53010219850315" + "471";
+  return first17 + idCheckChar(first17);
+})();
+const USCC = "914403001922038216";
+
+describe.each(ENGINES)("parties on %s", (dialect) => {
+  let fresh: FreshEngine;
+  let e: Engine;
+  let base: CaseInput;
+
+  beforeAll(async () => {
+    fresh = await freshEngine(dialect, "parties");
+    e = fresh.e;
+    await seedDatabase(e, { cases: 1000, seed: 5 });
+    const [row] = await e.all<{ id: number }>(sql`select id from cases order by id limit 1`);
+    const stored = (await loadStoredCase(e, row!.id))!;
+    const { version: _v, updatedBy: _u, updatedAt: _a, deletedAt: _d, ...values } = stored;
+    base = { ...values, caseNo: "", recordationIds: [] };
+  }, 180_000);
+  afterAll(async () => fresh?.close());
+
+  let n = 0;
+  const newCase = (extra: Partial<CaseInput>): CaseInput => ({ ...base, caseNo: `9${dialect === "sqlite" ? 1 : 2}00-2024-${String(++n).padStart(4, "0")}`, ...extra });
+
+  it("writes a case's parties and route and reads them back as entered", async () => {
+    const input = newCase({
+      consignorKind: "enterprise", consignorName: "Shenzhen Example Trading Co.", consignorCode: USCC, consignorAddress: "1 Example Road, Shenzhen",
+      consigneeKind: "person", consigneeName: "Li Si", consigneeCode: PERSON_ID, consigneeAddress: "12 Border Street, Ruili",
+      declarantKind: "foreign", declarantName: "Mandalay Freight Ltd", declarantCode: "MM-123456",
+      loadingPlace: "Muse", port: "ruili", hsHeading: "6403", declaredDescription: "Sports shoes, unbranded",
+    });
+    const { cases: [written] } = await writeCases(e, [{ op: "create", input }], { userId: null });
+    const stored = (await loadStoredCase(e, written!.id))!;
+    expect(stored).toMatchObject({ ...withBlanks(input), rightHolderIds: [...input.rightHolderIds].sort((a, b) => a - b) });
+    expect(stored.consigneeCode).toBe(PERSON_ID);
+
+    // the number is nowhere in clear: not in the parties table, the audit log or the search documents
+    const text = JSON.stringify(await e.all(sql`select * from parties`)) + JSON.stringify(await e.all(sql`select * from audit_log`));
+    expect(text).not.toContain(PERSON_ID);
+    expect(text).toContain("5301**********" + PERSON_ID.slice(-4));
+
+    const shown = await casePartiesForDisplay(e, written!.id, { full: false });
+    expect(shown.map((p) => [p.role, p.kind, p.code])).toEqual([
+      ["consignor", "enterprise", USCC], ["consignee", "person", "5301**********" + PERSON_ID.slice(-4)], ["declarant", "foreign", "MM-123456"],
+    ]);
+    expect((await casePartiesForDisplay(e, written!.id, { full: true }))[1]!.code).toBe(PERSON_ID);
+  });
+
+  it("links a repeat party to its one row: the same code, the same person's number", async () => {
+    const a = newCase({ consigneeKind: "person", consigneeName: "Li Si", consigneeCode: PERSON_ID, declarantKind: "enterprise", declarantName: "Huawei", declarantCode: USCC });
+    const { cases: [w] } = await writeCases(e, [{ op: "create", input: a }], { userId: null });
+    const rows = await e.all<{ role: string; n: number }>(sql`select cp.role, (select count(*) from case_parties x where x.party_id = cp.party_id) as n
+      from case_parties cp where cp.case_id = ${w!.id} order by cp.role`);
+    expect(rows.map((r) => [r.role, Number(r.n)])).toEqual([["consignee", 2], ["declarant", 2]]);
+  });
+
+  it("an edit replaces the links and audits the change with the number masked; no party leaves the case blank", async () => {
+    const input = newCase({ consigneeKind: "person", consigneeName: "Wang Wu", consigneeCode: PERSON_ID });
+    const { cases: [w] } = await writeCases(e, [{ op: "create", input }], { userId: null });
+    const edited = { ...input, consigneeKind: null, consigneeName: null, consigneeCode: null, port: "hekou" as const };
+    await writeCases(e, [{ op: "update", id: w!.id, expectedVersion: 1, input: edited }], { userId: null });
+    const stored = (await loadStoredCase(e, w!.id))!;
+    expect(stored.consigneeKind).toBeNull();
+    expect(stored.port).toBe("hekou");
+    const [entry] = await e.all<{ before: unknown; after: unknown }>(sql`select before, after from audit_log where entity = 'case' and entity_id = ${w!.id} and action = 'update'`);
+    const before = parseJson<Record<string, unknown>>(entry!.before);
+    expect(before.consigneeCode).toBe("5301**********" + PERSON_ID.slice(-4));
+    expect(parseJson<Record<string, unknown>>(entry!.after).port).toBe("hekou");
+  });
+});
