@@ -222,8 +222,10 @@ export function caseRowArray(input: CaseInput): (string | number | null)[] {
 /** A stored row (flags as 0/1, keyed by field name) back as CaseInput values. */
 export function caseFromRow(row: Record<string, unknown>, rightHolderIds: number[], recordationIds: number[] = []): CaseValues {
   const out: Record<string, unknown> = {};
-  for (const f of CASE_FIELDS) {
-    out[f.key] = f.kind === "holders" ? rightHolderIds : f.kind === "recordations" ? recordationIds : f.kind === "flag" ? row[f.key] === 1 || row[f.key] === true : row[f.key];
+  for (const f of CASE_FIELDS as readonly CaseFieldDef[]) {
+    out[f.key] = f.kind === "holders" ? rightHolderIds : f.kind === "recordations" ? recordationIds : f.kind === "flag" ? row[f.key] === 1 || row[f.key] === true
+      // a party's parts come from its tables (the store adds them to the row); none: blank
+      : f.party ? (row[f.key] ?? null) : row[f.key];
   }
   return out as CaseValues;
 }
