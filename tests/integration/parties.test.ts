@@ -9,7 +9,10 @@ import { seedDatabase } from "../../seed/run";
 import { commitImport } from "../../db/import";
 import { openExportCursor } from "../../db/queries/export";
 import { csvStream } from "../../lib/export-stream";
-import { EMPTY_FILTERS } from "../../lib/filters";
+import { DEFAULT_SORT, EMPTY_FILTERS, parseFilters, type Filters } from "../../lib/filters";
+import { caseTotals } from "../../db/queries/totals";
+import { getDashboardStats } from "../../db/queries/stats";
+import { listCases } from "../../db/queries/cases";
 import { parseImportFile } from "../../lib/import/parse";
 import { ENGINES, freshEngine, type FreshEngine } from "../support/engines";
 
@@ -128,5 +131,28 @@ describe.each(ENGINES)("parties on %s", (dialect) => {
     const report = await commitImport(e, parsed, importOptions, null);
     expect(report.rejected.map((r) => r.column)).toEqual(["Consignee code"]);
     expect(JSON.stringify(report)).not.toContain(PERSON_ID);
+  });
+
+  it("filters by port, HS heading and party name or code: the table, the totals and the dashboard agree with SQL", async () => {
+    const count = async (q: ReturnType<typeof sql>) => Number((await e.get<{ n: number }>(q))!.n);
+    const agree = async (filters: Filters, direct: number) => {
+      expect(direct).toBeGreaterThan(0);
+      expect((await caseTotals(e, filters)).cases).toBe(direct);
+      expect((await getDashboardStats(e, filters)).kpis.cases).toBe(direct);
+      expect((await listCases(e, { filters, page: 1, size: 200, sort: DEFAULT_SORT })).total).toBe(direct);
+    };
+    const f = (query: string) => parseFilters(new URLSearchParams(query)).filters;
+    await agree(f("port=ruili&port=mohan"), await count(sql`select count(*) as n from cases where deleted_at is null and port in ('ruili', 'mohan')`));
+    await agree(f("hs=8517"), await count(sql`select count(*) as n from cases where deleted_at is null and hs_heading = '8517'`));
+    await agree(f("party=example"), await count(sql`select count(*) as n from cases c where deleted_at is null and exists
+      (select 1 from case_parties cp join parties p on p.id = cp.party_id where cp.case_id = c.id and lower(p.name) like '%example%')`));
+    await agree(f(`party=${USCC}`), await count(sql`select count(*) as n from cases c where deleted_at is null and exists
+      (select 1 from case_parties cp join parties p on p.id = cp.party_id where cp.case_id = c.id and p.code = ${USCC})`));
+    // with another filter beside it, and with a text search beside it
+    const withText = f("port=ruili&q=shoes");
+    expect((await caseTotals(e, withText)).cases).toBe((await listCases(e, { filters: withText, page: 1, size: 200, sort: DEFAULT_SORT })).total);
+    // a person's identity number selects nothing
+    expect((await caseTotals(e, f(`party=${PERSON_ID}`))).cases).toBe(0);
+    expect(parseFilters(new URLSearchParams("hs=64031")).ignored.map((i) => i.reason)).toEqual(["hs"]);
   });
 });
