@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseJson, type Engine } from "../../db/engine";
 import { casePartiesForDisplay } from "../../db/parties";
 import { loadStoredCase, writeCases } from "../../db/writer";
-import { withBlanks, type CaseInput } from "../../lib/case-definition";
+import { PARTY_FIELDS, withBlanks, type CaseInput } from "../../lib/case-definition";
 import { idCheckChar } from "../../lib/parties";
 import { seedDatabase } from "../../seed/run";
+import { eraseExpired, partyIdRetention, retentionCutoff, setPartyIdRetention } from "../../db/party-erasure";
+import { YUNNAN_BORDER_PORTS } from "../../lib/enums";
 import { commitImport } from "../../db/import";
 import { openExportCursor } from "../../db/queries/export";
 import { csvStream } from "../../lib/export-stream";
@@ -38,11 +40,17 @@ describe.each(ENGINES)("parties on %s", (dialect) => {
     const [row] = await e.all<{ id: number }>(sql`select id from cases order by id limit 1`);
     const stored = (await loadStoredCase(e, row!.id))!;
     const { version: _v, updatedBy: _u, updatedAt: _a, deletedAt: _d, ...values } = stored;
-    base = { ...values, caseNo: "", recordationIds: [] };
+    // a seeded case's values without its parties (the tests name their own)
+    base = { ...values, ...Object.fromEntries(PARTY_FIELDS.map((f) => [f.key, null])), caseNo: "", recordationIds: [] } as CaseInput;
   }, 180_000);
   afterAll(async () => fresh?.close());
 
   let n = 0;
+  const count = async (q: ReturnType<typeof sql>) => Number((await e.get<{ n: number }>(q))!.n);
+  const idOf = (first15: string) => {
+    const first17 = first15 + String(n % 100).padStart(2, "0");
+    return first17 + idCheckChar(first17);
+  };
   const newCase = (extra: Partial<CaseInput>): CaseInput => ({ ...base, caseNo: `9${dialect === "sqlite" ? 1 : 2}00-2024-${String(++n).padStart(4, "0")}`, ...extra });
 
   it("writes a case's parties and route and reads them back as entered", async () => {
@@ -154,5 +162,57 @@ describe.each(ENGINES)("parties on %s", (dialect) => {
     // a person's identity number selects nothing
     expect((await caseTotals(e, f(`party=${PERSON_ID}`))).cases).toBe(0);
     expect(parseFilters(new URLSearchParams("hs=64031")).ignored.map((i) => i.reason)).toEqual(["hs"]);
+  });
+
+  it("the demo names parties with valid codes, repeat offenders, shared addresses and agents, and Kunming's border ports", async () => {
+    const kunming = await e.all<{ port: string | null; n: number }>(sql`select c.port, count(*) as n from cases c join customs_offices o on o.id = c.office_id
+      left join customs_offices d on d.id = o.district_id where coalesce(d.code, o.code) = '8600' group by c.port`);
+    const total = kunming.reduce((a, r) => a + Number(r.n), 0);
+    const border = kunming.filter((r) => (YUNNAN_BORDER_PORTS as readonly string[]).includes(r.port ?? "")).reduce((a, r) => a + Number(r.n), 0);
+    expect(border / total).toBeGreaterThan(0.5);
+    // repeat consignees, and addresses and agents shared by several consignees
+    const repeats = await e.get<{ n: number }>(sql`select count(*) as n from (select party_id from case_parties where role = 'consignee' group by party_id having count(*) >= 3) x`);
+    expect(Number(repeats!.n)).toBeGreaterThan(5);
+    const shared = await e.get<{ n: number }>(sql`select count(*) as n from (select address from parties where address is not null group by address having count(*) >= 3) x`);
+    expect(Number(shared!.n)).toBeGreaterThan(2);
+    // every enterprise's code passes the check (the writer was told the seed checked them)
+    const { usccProblem } = await import("../../lib/party-codes");
+    const codes = await e.all<{ code: string }>(sql`select code from parties where kind = 'enterprise' and code is not null`);
+    expect(codes.length).toBeGreaterThan(10);
+    expect(codes.filter((c) => usccProblem(c.code) !== null)).toEqual([]);
+    // a person's number is stored sealed only
+    const persons = await e.all<{ sealed: string | null; masked: string | null }>(sql`select id_sealed as sealed, id_masked as masked from parties where kind = 'person'`);
+    expect(persons.length).toBeGreaterThan(5);
+    for (const p of persons) expect(p.masked).toMatch(/^\d{4}\*{10}[\dX]{4}$/);
+  });
+
+  it("erases the identity numbers of persons whose last case is older than the retention, with one audit entry; newer ones stay", async () => {
+    expect(retentionCutoff("2026-03-31", 1)).toBe("2026-02-28");
+    expect(retentionCutoff("2026-12-01", 36)).toBe("2023-12-01");
+    expect(await partyIdRetention(e)).toBeNull();
+    expect((await eraseExpired(e, "2026-12-01", null)).erased).toBe(0); // no period set: nothing
+    const old = newCase({ seizedOn: "2016-03-01", consigneeKind: "person", consigneeName: "Old Person", consigneeCode: idOf("530102197001010") });
+    const recent = newCase({ seizedOn: "2026-11-01", consigneeKind: "person", consigneeName: "New Person", consigneeCode: idOf("530102198001010") });
+    const { cases: [o, r] } = await writeCases(e, [{ op: "create", input: old }, { op: "create", input: recent }], { userId: null });
+    const audits = await count(sql`select count(*) as n from audit_log where entity = 'party_ids'`);
+    const result = await setPartyIdRetention(e, 24, "admin-1", "2026-12-01");
+    expect(result.erased).toBeGreaterThan(0);
+    expect(result.cutoff).toBe("2024-12-01");
+    const oldShown = (await casePartiesForDisplay(e, o!.id, { full: true }))[0]!;
+    expect(oldShown).toMatchObject({ name: "Old Person", code: null, erased: true });
+    expect((await loadStoredCase(e, o!.id))!.consigneeCode).toBeNull();
+    expect((await casePartiesForDisplay(e, r!.id, { full: true }))[0]!.code).toBe(recent.consigneeCode);
+    // no person seized before the cutoff keeps a number; the audit says how many, never a number
+    expect(await count(sql`select count(*) as n from parties p where p.kind = 'person' and p.id_sealed is not null and not exists
+      (select 1 from case_parties cp join cases c on c.id = cp.case_id where cp.party_id = p.id and c.seized_on >= '2024-12-01')`)).toBe(0);
+    const entries = await e.all<{ action: string; after: unknown; before: unknown }>(sql`select action, before, after from audit_log where entity = 'party_ids' order by id`);
+    expect(entries.length).toBe(audits + 2); // the period set, and the erasure
+    const erasure = entries[entries.length - 1]!;
+    expect(erasure.action).toBe("delete");
+    expect(parseJson<{ erased: number }>(erasure.after).erased).toBe(result.erased);
+    expect(JSON.stringify(entries)).not.toContain(old.consigneeCode!);
+    // run again: nothing more to erase, no new entry
+    expect((await eraseExpired(e, "2026-12-01", null)).erased).toBe(0);
+    expect(await count(sql`select count(*) as n from audit_log where entity = 'party_ids'`)).toBe(audits + 2);
   });
 });
