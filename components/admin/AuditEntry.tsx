@@ -3,7 +3,7 @@ import type { AuditNames, AuditRow } from "@/db/repo/audit";
 import {
   attachmentKinds, bondKinds, caseStatuses, channels, determinations, directions, disposals, goodsCategories, holderAnswers, industries,
   infringementTypes, procedureSteps, protectionModes, provinceLabel, recordationApprovals, recordationPartyKinds, releaseGrounds, roles,
-  transports, type Locale,
+  transports, partyKinds, ports, type Locale,
 } from "@/lib/enums";
 import { countryName } from "@/lib/countries";
 import { formatCount, formatDate, formatMoney, latinLang } from "@/lib/format";
@@ -19,6 +19,8 @@ type EnumLike = { is(v: unknown): boolean; label(v: never, l: Locale): string };
 const ENUMS: Record<string, EnumLike> = {
   infringementType: infringementTypes, goodsCategory: goodsCategories, direction: directions, channel: channels,
   transport: transports, protectionMode: protectionModes, status: caseStatuses, disposal: disposals, industry: industries, role: roles,
+  // parties and route (issue 18)
+  port: ports, consignorKind: partyKinds, consigneeKind: partyKinds, declarantKind: partyKinds,
 };
 /** Fields whose enumeration depends on the record: a recordation's kind is a kind of right, a
  *  case file's kind a kind of document, and a procedure step's facts (a case entry's `step`) have their own. */
@@ -173,6 +175,9 @@ export function AuditRecord({ row, t }: { row: AuditRow; t: Translate }) {
     // (a file's name is data, marked English when it is Latin)
     const name = <span lang={latinLang(String(a.fileName ?? b.fileName ?? ""))}>{String(a.fileName ?? b.fileName ?? `#${row.entityId}`)}</span>;
     what = Number.isSafeInteger(caseId) && caseId > 0 ? <Link href={`/cases/${caseId}`}>{name}</Link> : name;
+  } else if (row.entity === "party_ids") {
+    // the erasure of natural persons' identity numbers (PIPL): how many, never a number
+    what = "";
   } else if (row.entity === "api_token") {
     // a personal API token: its name and its visible first characters (never the token)
     // (the name is data in any language: the Chinese crawl skips it)

@@ -300,6 +300,8 @@ describe("server actions", () => {
       "removeAttachmentAction", "updateAttachmentAction",
       // personal API tokens
       "createTokenAction", "revokeAnyTokenAction", "revokeMyTokenAction",
+      // the retention of personal identity numbers (PIPL)
+      "setRetentionAction",
     ].sort());
   });
 
@@ -313,6 +315,16 @@ describe("server actions", () => {
     }
     expect(got).toEqual(WRITE_EXPECTED);
   }
+
+  it("setRetentionAction: admin only", async () => {
+    // long periods (over 40 years): nothing of the shared demo data is erased
+    const months = (who: Who) => 500 + WHO.indexOf(who);
+    await writeMatrix(
+      "setRetentionAction",
+      (who) => ({ months: String(months(who)) }),
+      (who) => (one<{ value: string } | undefined>("select value from app_meta where key = 'party_id_retention_months'")?.value ?? "") === String(months(who)),
+    );
+  });
 
   it("createCaseAction: admin only", async () => {
     await writeMatrix("createCaseAction", (who) => caseFields(who, 1), (who) =>
