@@ -217,7 +217,9 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
     for (const f of CASE_FIELDS as readonly CaseFieldDef[]) {
       if (!TYPED_KINDS.has(f.kind)) continue;
       const text = cell(importColumnOf(f) as ColumnKey);
-      values[formNameOf(f.key as never)] = f.kind === "date" ? normalDate(text) : text;
+      // a masked identity number (an export never holds one in full) is no number: the person
+      // is imported without it (an update keeps the number the case has, db/import.ts)
+      values[formNameOf(f.key as never)] = f.kind === "date" ? normalDate(text) : f.kind === "partyCode" && text.includes("*") ? "" : text;
     }
 
     // the office, and the district when given

@@ -129,16 +129,24 @@ describe.each(ENGINES)("parties on %s", (dialect) => {
     }
   });
 
-  it("exports a person's identity number masked only, and refuses the masked number back without repeating the number", async () => {
+  it("exports a person's identity number masked only; imported back, the person comes without it, and an update keeps the stored one", async () => {
     const input = newCase({ consigneeKind: "person", consigneeName: "Zhao Liu", consigneeCode: PERSON_ID });
-    await writeCases(e, [{ op: "create", input }], { userId: null });
+    const { cases: [w] } = await writeCases(e, [{ op: "create", input }], { userId: null });
     const parsed = await exported(input.caseNo);
     expect(JSON.stringify(parsed.rows)).not.toContain(PERSON_ID);
     expect(JSON.stringify(parsed.rows)).toContain("5301**********" + PERSON_ID.slice(-4));
-    parsed.rows[0]!.cells[0] = input.caseNo.replace(/^9/, "7");
-    const report = await commitImport(e, parsed, importOptions, null);
-    expect(report.rejected.map((r) => r.column)).toEqual(["Consignee code"]);
-    expect(JSON.stringify(report)).not.toContain(PERSON_ID);
+    // as a new case: the person without a number
+    const copyNo = input.caseNo.replace(/^9/, "7");
+    const copy = { ...parsed, rows: parsed.rows.map((r) => ({ ...r, cells: [copyNo, ...r.cells.slice(1)] })) };
+    const report = await commitImport(e, copy, importOptions, null);
+    expect(report.rejected).toEqual([]);
+    const [c] = await e.all<{ id: number }>(sql`select id from cases where case_no = ${copyNo}`);
+    expect((await loadStoredCase(e, c!.id))!).toMatchObject({ consigneeKind: "person", consigneeName: "Zhao Liu", consigneeCode: null });
+    // as an update of the case itself: its number kept
+    const updated = await commitImport(e, parsed, { ...importOptions, update: true }, null);
+    expect(updated.rejected).toEqual([]);
+    expect((await loadStoredCase(e, w!.id))!.consigneeCode).toBe(PERSON_ID);
+    expect(JSON.stringify(await e.all(sql`select * from audit_log`))).not.toContain(PERSON_ID);
   });
 
   it("filters by port, HS heading and party name or code: the table, the totals and the dashboard agree with SQL", async () => {
@@ -181,7 +189,7 @@ describe.each(ENGINES)("parties on %s", (dialect) => {
     expect(codes.length).toBeGreaterThan(10);
     expect(codes.filter((c) => usccProblem(c.code) !== null)).toEqual([]);
     // a person's number is stored sealed only
-    const persons = await e.all<{ sealed: string | null; masked: string | null }>(sql`select id_sealed as sealed, id_masked as masked from parties where kind = 'person'`);
+    const persons = await e.all<{ sealed: string | null; masked: string | null }>(sql`select id_sealed as sealed, id_masked as masked from parties where kind = 'person' and id_sealed is not null`);
     expect(persons.length).toBeGreaterThan(5);
     for (const p of persons) expect(p.masked).toMatch(/^\d{4}\*{10}[\dX]{4}$/);
   });
