@@ -162,7 +162,7 @@ export default async function CasePage({ params, searchParams }: {
         <section className="panel case-parties" data-testid="case-parties">
           <h2>{tp("title")}</h2>
           {parties.length ? (
-            <div className="table-scroll">
+            <div className="table-scroll" role="region" aria-label={tp("title")} tabIndex={0}>
               <table className="data-table">
                 <thead>
                   <tr>
