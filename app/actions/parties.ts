@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { setRetention } from "@/db/repo/parties";
-import { MAX_RETENTION_MONTHS } from "@/db/party-erasure";
+import { MAX_RETENTION_MONTHS } from "@/db/repo/parties";
 import { defineAction } from "./wrapper";
 
 // The retention of natural persons' identity numbers (PIPL, issue 18): an admin sets it in

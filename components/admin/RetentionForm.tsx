@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import { setRetentionAction } from "@/app/actions/parties";
 import type { ActionResult } from "@/app/actions/wrapper";
-import type { ErasureResult } from "@/db/party-erasure";
+import type { ErasureResult } from "@/db/repo/parties";
 
 /** The admin's retention of personal identity numbers (months), and what the last save erased. */
 export function RetentionForm({ months }: { months: number | null }) {

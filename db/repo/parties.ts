@@ -1,6 +1,7 @@
 import "server-only";
 import { getEngine } from "../client";
 import { partyIdRetention, setPartyIdRetention, type ErasureResult } from "../party-erasure";
+export { MAX_RETENTION_MONTHS, type ErasureResult } from "../party-erasure";
 import { todayInShanghai } from "../../lib/case-schema";
 
 // The PIPL retention of natural persons' identity numbers (db/party-erasure.ts): the admin's setting.
