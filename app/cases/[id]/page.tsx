@@ -194,7 +194,15 @@ export default async function CasePage({ params, searchParams }: {
           <dl className="fields">
             <div>
               <dt>{tp("route")}</dt>
-              <dd data-testid="case-route">{route.map((r) => r ?? "?").join(" → ")}</dd>
+              <dd data-testid="case-route">
+                {route.map((r, i) => (
+                  <span key={i}>
+                    {i > 0 && " → "}
+                    {/* a place of loading is data, often Latin: marked English on a Chinese page */}
+                    <span lang={latinLang(r ?? "")}>{r ?? "?"}</span>
+                  </span>
+                ))}
+              </dd>
             </div>
             <div>
               <dt>{tp("hs")}</dt>
