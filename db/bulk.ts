@@ -43,7 +43,7 @@ export async function deleteAllData(tx: Engine): Promise<void> {
   await withChangeLogPaused(tx, async () => {
     const t = tx.t;
     const search = tx.dialect === "sqlite" ? [sql`cases_fts`, sql`cases_redacted_fts`] : [sql`cases_search`];
-    for (const table of [...search, t.profileHits, t.riskProfiles, t.subscriptions, t.savedViews, t.notifications, t.auditLog, t.guideVersions, t.guidePairs, t.guideRecordations, t.guideCategories, t.guideDistricts, t.guides, t.caseAttachments, t.caseSteps, t.caseRecordations, t.caseRightHolders, t.cases, t.recordationImages, t.recordationParties, t.recordations, t.sessions, t.accounts, t.apiTokens, t.invitations, t.outbox, t.users, t.signInFailures, t.campaigns, t.rightHolders, t.customsOffices]) {
+    for (const table of [...search, t.profileHits, t.riskProfiles, t.subscriptions, t.savedViews, t.notifications, t.auditLog, t.guideVersions, t.guidePairs, t.guideRecordations, t.guideCategories, t.guideDistricts, t.guides, t.caseAttachments, t.caseSteps, t.caseRecordations, t.caseRightHolders, t.caseParties, t.cases, t.parties, t.recordationImages, t.recordationParties, t.recordations, t.sessions, t.accounts, t.apiTokens, t.invitations, t.outbox, t.users, t.signInFailures, t.campaigns, t.rightHolders, t.customsOffices]) {
       await tx.run(sql`delete from ${table}`);
     }
     // app_meta keeps what is not data (the session secret); the demo mark goes

@@ -104,7 +104,29 @@ export async function casesWhere(e: Engine, filters: Filters, options: FilterOpt
     if (text === "nothing") parts.push(e.say.never);
     else if (text) parts.push(inArray(cases.id, sql`(${text})`));
   }
+  const route = routeMatch(e, f);
+  if (route) parts.push(route);
   return and(...parts)!;
+}
+
+/**
+ * The route and party filters (issue 18) as a condition on `cases`: the port, the HS heading,
+ * and a party whose name holds the words or whose code is the text (an enterprise's credit code
+ * or a foreign registration; a person's identity number is never matched). The aggregate
+ * planner (db/aggregate/plan.ts) reads the cases this selects, as it does the text search's.
+ */
+export function routeMatch(e: Engine, f: Pick<Filters, "port" | "hs" | "party">): SQL | null {
+  const { cases } = e.t;
+  const parts: SQL[] = [];
+  if (f.port.length) parts.push(inArray(cases.port, f.port));
+  if (f.hs.length) parts.push(inArray(cases.hsHeading, f.hs));
+  if (f.party) {
+    const code = f.party.replace(/[\s-]/g, "").toUpperCase();
+    const like = `%${f.party.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    parts.push(sql`${cases.id} in (select cp.case_id from case_parties cp join parties p on p.id = cp.party_id
+      where lower(p.name) like ${like} escape '\\' or p.code = ${code})`);
+  }
+  return parts.length ? and(...parts)! : null;
 }
 
 // ---- the pieces of a filter that the aggregate planner (db/aggregate) shares with casesWhere ----

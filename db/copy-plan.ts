@@ -32,6 +32,9 @@ const TABLES: [SQLiteTable, string][] = [
   [schema.recordationImages, "recordation_id"],
   [schema.caseRecordations, "case_id, recordation_id"],
   [schema.caseSteps, "id"],
+  // parties before their links (issue 18): a person's number moves sealed, as stored
+  [schema.parties, "id"],
+  [schema.caseParties, "case_id, role"],
   // files as bytes (blob / bytea): the copy holds them byte for byte
   [schema.caseAttachments, "id"],
   [schema.guides, "id"],
@@ -86,6 +89,7 @@ export const IDENTITY_COLUMNS: [table: string, column: string][] = [
   ["hotspot_flags", "id"],
   ["risk_profiles", "id"],
   ["subscriptions", "id"],
+  ["parties", "id"],
   ["case_changes", "seq"],
 ];
 

@@ -3,12 +3,12 @@ import { validateImport, nameKey, type ExistingCases, type ImportOptions, type I
 import type { ParsedFile } from "../lib/import/parse";
 import type { ImportReport } from "../lib/import/report";
 import { columnOfHeader } from "../lib/import/columns";
-import type { Industry } from "../lib/enums";
+import { partyRoles, type Industry } from "../lib/enums";
 import type { CaseInput } from "../lib/case-definition";
 import { createRightHolder } from "./mutations/reference";
 import type { Engine } from "./engine";
 import { loadsWhole } from "./aggregate/store";
-import { writeCases, type CaseWrite } from "./writer";
+import { loadStoredCase, writeCases, type CaseWrite } from "./writer";
 
 // Bulk import of cases from a parsed spreadsheet (lib/import). planImport says what a
 // commit would do without writing; commitImport writes every accepted row through the one
@@ -133,15 +133,31 @@ export async function commitImport(e: Engine, parsed: ParsedFile, options: Impor
 
     // every accepted row through the one writer, as one batch: validated above under this write lock
     const caseNos: string[] = [];
-    const writes = validation.accepted.map((row): CaseWrite => {
+    const writes: CaseWrite[] = [];
+    for (const row of validation.accepted) {
       const ids = [...new Set([...row.input.rightHolderIds, ...row.newHolders.map((n) => newHolderIds.get(nameKey(n))!)])];
       const input: CaseInput = { ...row.input, rightHolderIds: ids };
       caseNos.push(input.caseNo);
-      return row.existing
-        ? { op: "update", id: row.existing.id, expectedVersion: row.existing.version, input }
-        : { op: "create", input };
-    });
+      if (row.existing) await keepPersonNumbers(tx, row.existing.id, input);
+      writes.push(row.existing ? { op: "update", id: row.existing.id, expectedVersion: row.existing.version, input } : { op: "create", input });
+    }
     await writeCases(tx, writes, { userId, audit: "import", validated: true, derived: (await bulkLoad(tx, writes)) ? "rebuild" : "delta" });
     return { ...reportOf(validation, true), caseNos };
   });
+}
+
+/**
+ * An update from a file keeps the identity number of a natural person the case already names
+ * (same role, same name) when the file gives none: an export holds it masked only, and the
+ * import reads a masked number as none. Numbers are removed by the retention's erasure.
+ */
+async function keepPersonNumbers(tx: Engine, caseId: number, input: CaseInput): Promise<void> {
+  const v = input as Record<string, unknown>;
+  const roles = partyRoles.values.filter((role) => v[`${role}Kind`] === "person" && !v[`${role}Code`]);
+  if (!roles.length) return;
+  const stored = (await loadStoredCase(tx, caseId)) as Record<string, unknown> | undefined;
+  if (!stored) return;
+  for (const role of roles) {
+    if (stored[`${role}Kind`] === "person" && stored[`${role}Name`] === v[`${role}Name`] && stored[`${role}Code`]) v[`${role}Code`] = stored[`${role}Code`];
+  }
 }

@@ -8,6 +8,7 @@ import {
 } from "./case-errors";
 import type { Engine } from "./engine";
 import { notifyDetentionNotice } from "./notifications";
+import { auditSafe, partyKey } from "./parties";
 import { insertStep, readHistory, readOverrides } from "./procedure";
 import { matchProfiles } from "./risk-profiles";
 import { postgresCaseStore, postgresHolderCases } from "./postgres/case-store";
@@ -128,8 +129,8 @@ export interface CaseStore {
   asDuplicate(error: unknown, caseNo: string): unknown;
 }
 
-function storeOf(tx: Engine, options: { bulk: boolean }): CaseStore {
-  return tx.dialect === "sqlite" ? sqliteCaseStore(tx) : postgresCaseStore(tx, options);
+function storeOf(tx: Engine, options: { bulk: boolean; partyKey: Buffer | null }): CaseStore {
+  return tx.dialect === "sqlite" ? sqliteCaseStore(tx, options.partyKey) : postgresCaseStore(tx, options);
 }
 
 /** What the writer checks of a recordation a case names. */
@@ -140,12 +141,15 @@ export type StoredCase = CaseValues & { version: number; updatedBy: string | nul
 
 /** Every field of a case (deleted or not) with its right holders, or undefined. */
 export async function loadStoredCase(e: Engine, id: number): Promise<StoredCase | undefined> {
-  if (e.inTransaction) return storeOf(e, { bulk: false }).stored(id);
-  if (e.dialect === "postgres") return e.transaction(async (tx) => storeOf(tx, { bulk: false }).stored(id));
+  const key = await partyKey(e);
+  if (e.inTransaction) return storeOf(e, { bulk: false, partyKey: key }).stored(id);
+  if (e.dialect === "postgres") return e.transaction(async (tx) => storeOf(tx, { bulk: false, partyKey: key }).stored(id));
   // SQLite: wait out another request's open transaction (db/engine.ts), then read at once
   await e.get(sql`select 1`);
-  return sqliteCaseStore(e).stored(id);
+  return sqliteCaseStore(e, key).stored(id);
 }
+
+const safe = (v: unknown) => (v && typeof v === "object" ? auditSafe(v as Record<string, unknown>) : v);
 
 // ---- the batch ------------------------------------------------------------------------------
 
@@ -183,10 +187,11 @@ function changes(was: CaseValues, now: CaseValues): { before: Record<string, unk
  * transaction of the caller's (the import, a merge) it is a savepoint of it.
  */
 export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncIterable<CaseWrite>, options: WriteOptions): Promise<BatchResult> {
+  const key = await partyKey(e);
   return e.transaction(async (tx): Promise<BatchResult> => {
     const rebuild = options.derived === "rebuild";
     const result: BatchResult = { cases: [], relinked: 0 };
-    const st = storeOf(tx, { bulk: rebuild && options.validated === true });
+    const st = storeOf(tx, { bulk: rebuild && options.validated === true, partyKey: key });
     const { userId } = options;
     const now = Date.now();
     // the cases that risk profiles are matched against at the end of the batch (db/risk-profiles.ts)
@@ -209,7 +214,8 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
       await st.index({ caseId: id, caseNo: c.caseNo, goods: c.goodsDescription, holders: hs }, fresh);
     };
     const audit = async (action: string, entityId: number, before: unknown, after: unknown) => {
-      if (options.audit !== false) await st.audit({ userId, action, entity: "case", entityId, before, after, at: now });
+      // a natural person's identity number is never written to the audit log in clear (db/parties.ts)
+      if (options.audit !== false) await st.audit({ userId, action, entity: "case", entityId, before: safe(before), after: safe(after), at: now });
     };
 
     const checkInput = async (input: CaseValues, caseId: number, created: boolean) => {

@@ -1,6 +1,6 @@
 import {
-  caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, transports,
-  type Locale,
+  caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, partyKinds, ports, protectionModes, transports,
+  type Locale, type PartyRole,
 } from "./enums";
 import type { Filters } from "./filters";
 
@@ -33,11 +33,16 @@ export type FieldKind =
   | "money" //    fen, entered and exported in yuan
   | "country" //  an ISO 3166 alpha-2 code
   | "flag" //     yes / no
+  | "hs" //       an HS heading: four digits (an optional column)
+  | "partyCode" // a party's code: a unified social credit code, a foreign registration or an identity number (checked against the party's kind)
   | "holders" // the case's right holders (a link table, not a column)
   | "recordations"; // the recordations the case rests on (a link table; blank: none)
 
 /** The form's section a field sits in (forms.sections.<section> in the catalogs). */
-export type FormSection = "identity" | "goods" | "how" | "outcome" | "holders";
+export type FormSection = "identity" | "goods" | "how" | "outcome" | "holders" | "parties";
+
+/** The part of a party a field holds (the party is a row of table `parties`, linked by `case_parties`). */
+export type PartyPart = "kind" | "name" | "code" | "address";
 
 /** One column of the export (and the import template): its key and headers in both languages. */
 export type ExportHeader = { key: string; en: string; zh: string };
@@ -58,6 +63,8 @@ type FieldBase = {
   export: readonly ExportHeader[];
   /** the filter of lib/filters.ts that selects on this field, if any */
   filter?: keyof Filters;
+  /** a part of one of the case's parties (column null: stored in `parties`/`case_parties`, db/parties.ts) */
+  party?: { role: PartyRole; part: PartyPart };
 };
 
 export type EnumField = FieldBase & { kind: "enum"; enum: EnumLike; /** the "none" option's catalog key, when optional */ noneLabel?: string };
@@ -101,6 +108,23 @@ export const CASE_FIELDS = [
     key: "recordationIds", column: null, kind: "recordations", optional: true, section: "holders", filter: "recordation",
     export: [{ key: "recordations", en: "Recordations", zh: "海关备案号" }],
   },
+  // parties and route (issue 18), after every earlier column
+  { key: "consignorKind", column: null, kind: "enum", enum: partyKinds, optional: true, noneLabel: "fields.noParty", section: "parties", party: { role: "consignor", part: "kind" }, export: [{ key: "consignor_kind", en: "Consignor type", zh: "发货人类型" }] },
+  { key: "consignorName", column: null, kind: "text", max: 200, optional: true, section: "parties", party: { role: "consignor", part: "name" }, export: [{ key: "consignor_name", en: "Consignor", zh: "发货人" }] },
+  { key: "consignorCode", column: null, kind: "partyCode", max: 40, optional: true, section: "parties", party: { role: "consignor", part: "code" }, export: [{ key: "consignor_code", en: "Consignor code", zh: "发货人代码／证件号" }] },
+  { key: "consignorAddress", column: null, kind: "text", max: 300, optional: true, section: "parties", party: { role: "consignor", part: "address" }, export: [{ key: "consignor_address", en: "Consignor address", zh: "发货人地址" }] },
+  { key: "consigneeKind", column: null, kind: "enum", enum: partyKinds, optional: true, noneLabel: "fields.noParty", section: "parties", party: { role: "consignee", part: "kind" }, export: [{ key: "consignee_kind", en: "Consignee type", zh: "收货人类型" }] },
+  { key: "consigneeName", column: null, kind: "text", max: 200, optional: true, section: "parties", party: { role: "consignee", part: "name" }, export: [{ key: "consignee_name", en: "Consignee", zh: "收货人" }] },
+  { key: "consigneeCode", column: null, kind: "partyCode", max: 40, optional: true, section: "parties", party: { role: "consignee", part: "code" }, export: [{ key: "consignee_code", en: "Consignee code", zh: "收货人代码／证件号" }] },
+  { key: "consigneeAddress", column: null, kind: "text", max: 300, optional: true, section: "parties", party: { role: "consignee", part: "address" }, export: [{ key: "consignee_address", en: "Consignee address", zh: "收货人地址" }] },
+  { key: "declarantKind", column: null, kind: "enum", enum: partyKinds, optional: true, noneLabel: "fields.noParty", section: "parties", party: { role: "declarant", part: "kind" }, export: [{ key: "declarant_kind", en: "Declarant type", zh: "申报人类型" }] },
+  { key: "declarantName", column: null, kind: "text", max: 200, optional: true, section: "parties", party: { role: "declarant", part: "name" }, export: [{ key: "declarant_name", en: "Declarant", zh: "申报人" }] },
+  { key: "declarantCode", column: null, kind: "partyCode", max: 40, optional: true, section: "parties", party: { role: "declarant", part: "code" }, export: [{ key: "declarant_code", en: "Declarant code", zh: "申报人代码／证件号" }] },
+  { key: "declarantAddress", column: null, kind: "text", max: 300, optional: true, section: "parties", party: { role: "declarant", part: "address" }, export: [{ key: "declarant_address", en: "Declarant address", zh: "申报人地址" }] },
+  { key: "loadingPlace", column: "loading_place", kind: "text", max: 200, optional: true, section: "parties", export: [{ key: "loading_place", en: "Place of loading", zh: "装货地" }] },
+  { key: "port", column: "port", kind: "enum", enum: ports, optional: true, noneLabel: "fields.noPort", section: "parties", export: [{ key: "port", en: "Port of entry or exit", zh: "进出境口岸" }] },
+  { key: "hsHeading", column: "hs_heading", kind: "hs", optional: true, section: "parties", export: [{ key: "hs_heading", en: "HS heading", zh: "商品编码（品目）" }] },
+  { key: "declaredDescription", column: "declared_description", kind: "text", max: 500, optional: true, section: "parties", export: [{ key: "declared_description", en: "Declared as", zh: "申报品名" }] },
 ] as const satisfies readonly CaseFieldDef[];
 
 type Def = (typeof CASE_FIELDS)[number];
@@ -109,7 +133,7 @@ type Def = (typeof CASE_FIELDS)[number];
 
 type ValueOf<F> = F extends { kind: "enum"; enum: EnumLike<infer V> }
   ? V
-  : F extends { kind: "caseNo" | "date" | "text" | "country" }
+  : F extends { kind: "caseNo" | "date" | "text" | "country" | "hs" | "partyCode" }
     ? string
     : F extends { kind: "office" | "campaign" | "count" | "money" }
       ? number
@@ -198,8 +222,10 @@ export function caseRowArray(input: CaseInput): (string | number | null)[] {
 /** A stored row (flags as 0/1, keyed by field name) back as CaseInput values. */
 export function caseFromRow(row: Record<string, unknown>, rightHolderIds: number[], recordationIds: number[] = []): CaseValues {
   const out: Record<string, unknown> = {};
-  for (const f of CASE_FIELDS) {
-    out[f.key] = f.kind === "holders" ? rightHolderIds : f.kind === "recordations" ? recordationIds : f.kind === "flag" ? row[f.key] === 1 || row[f.key] === true : row[f.key];
+  for (const f of CASE_FIELDS as readonly CaseFieldDef[]) {
+    out[f.key] = f.kind === "holders" ? rightHolderIds : f.kind === "recordations" ? recordationIds : f.kind === "flag" ? row[f.key] === 1 || row[f.key] === true
+      // a party's parts come from its tables (the store adds them to the row); none: blank
+      : f.party ? (row[f.key] ?? null) : row[f.key];
   }
   return out as CaseValues;
 }
@@ -212,4 +238,40 @@ export const CASE_EXPORT_HEADERS = (CASE_FIELDS as readonly CaseFieldDef[]).flat
 /** The column a field's messages point at in an import (its first export column; the office code for the office). */
 export function importColumnOf(f: CaseFieldDef): string {
   return f.kind === "office" ? "office_code" : f.export[0]!.key;
+}
+
+// ---- parties ----------------------------------------------------------------------------------
+
+/** The fields that are parts of a party, in order. */
+export const PARTY_FIELDS = (CASE_FIELDS as readonly CaseFieldDef[]).filter((f) => f.party);
+
+/** A party of a case as the writer stores it (db/parties.ts). */
+export type CaseParty = { kind: "enterprise" | "foreign" | "person"; name: string; code: string | null; address: string | null };
+
+/** The key of a party's part: consignor + code → consignorCode. */
+export function partyKey(role: PartyRole, part: PartyPart): CaseFieldKey {
+  return `${role}${part[0]!.toUpperCase()}${part.slice(1)}` as CaseFieldKey;
+}
+
+/** The case's party in a role, or null when it names none (its kind blank). */
+export function partyOf(values: CaseValues | CaseInput, role: PartyRole): CaseParty | null {
+  const v = values as Record<string, unknown>;
+  const kind = v[partyKey(role, "kind")] as CaseParty["kind"] | null | undefined;
+  if (!kind) return null;
+  return {
+    kind,
+    name: String(v[partyKey(role, "name")] ?? ""),
+    code: (v[partyKey(role, "code")] as string | null | undefined) ?? null,
+    address: (v[partyKey(role, "address")] as string | null | undefined) ?? null,
+  };
+}
+
+/** The party fields' values of a party in a role (all null when none): what a store gives back. */
+export function partyValues(role: PartyRole, party: CaseParty | null): Record<string, string | null> {
+  return {
+    [partyKey(role, "kind")]: party?.kind ?? null,
+    [partyKey(role, "name")]: party?.name ?? null,
+    [partyKey(role, "code")]: party?.code ?? null,
+    [partyKey(role, "address")]: party?.address ?? null,
+  };
 }

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { CASE_FIELDS, fieldOf, formNameOf, type CaseFieldDef, type CaseFormField, type CaseInput, type CaseValues, type OptionalKey } from "./case-definition";
 import { parseYuanToFen, yuanText as fenToYuan } from "./format";
 import { normaliseDateInput } from "./dates";
+import { partyRoles } from "./enums";
+import { isMasked, isValidIdNumber, normaliseCode, usccProblem } from "./parties";
+import { partyKey } from "./case-definition";
 
 export type { CaseInput, CaseValues, CaseFormField } from "./case-definition";
 
@@ -21,6 +24,8 @@ export type { CaseInput, CaseValues, CaseFormField } from "./case-definition";
 export const CASE_ERROR_CODES = [
   "required", "format", "integer", "min_pieces", "too_large", "negative", "yuan", "future", "too_early", "choice",
   "country", "too_long",
+  // parties and route (issue 18)
+  "hs", "uscc_length", "uscc_chars", "uscc_check", "id_check", "code_format", "masked", "party_kind",
 ] as const;
 
 export const CASE_NO_PATTERN = /^\d{4}-\d{4}-\d{4}$/;
@@ -118,6 +123,18 @@ const country = () =>
     .preprocess((v) => (typeof v === "string" ? blank(v.trim().toUpperCase()) : blank(v)), z.string({ error: "country" }).regex(/^[A-Z]{2}$/, "country").optional())
     .transform((v) => v ?? null);
 
+/** An HS heading: the first four digits of the Harmonized System code ("6403", or "6403.99" cut to its heading); blank is null. */
+const hsHeading = () =>
+  z
+    .preprocess((v) => (typeof v === "string" ? blank(v.trim()) : blank(v)), z.string({ error: "hs" }).regex(/^\d{4}(\.?\d{2,6})?$/, "hs").optional())
+    .transform((v) => (v ? v.slice(0, 4) : null));
+
+/** A party's code as typed: spaces and dashes dropped, capitals (checked against the party's kind by partyRules). */
+const partyCode = (max: number) =>
+  z
+    .preprocess((v) => (typeof v === "string" ? blank(normaliseCode(v)) : blank(v)), z.string({ error: "code_format" }).max(max, "too_long").optional())
+    .transform((v) => v ?? null);
+
 const flag = () => z.preprocess((v) => v === true || v === "on" || v === "true" || v === "1", z.boolean());
 
 const seizedOn = () =>
@@ -171,6 +188,8 @@ function checkerOf(f: CaseFieldDef): z.ZodType {
     case "money": return f.optional ? optionalYuan() : requiredYuan();
     case "country": return country();
     case "flag": return flag();
+    case "hs": return hsHeading();
+    case "partyCode": return partyCode(f.max!);
     case "holders": return rightHolderIds();
     case "recordations": return recordationIds();
   }
@@ -190,12 +209,46 @@ function toInput(p: Record<string, unknown>): CaseValues {
   return Object.fromEntries(CASE_FIELDS.map((f) => [f.key, p[formNameOf(f.key)]])) as CaseValues;
 }
 
+/**
+ * The rules between a party's fields: a party is named when its kind is chosen (a name, code or
+ * address without a kind is refused on the kind); an enterprise's code is a unified social
+ * credit code with its check character (GB 32100-2015), a person's an 18-character resident
+ * identity number with its check character (GB 11643-1999) or another identity document's
+ * number, a foreign enterprise's its registration; a masked number (from an export) is refused.
+ */
+export function partyRules(values: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  for (const role of partyRoles.values) {
+    const kind = values[partyKey(role, "kind")] as string | null;
+    const name = values[partyKey(role, "name")] as string | null;
+    const code = values[partyKey(role, "code")] as string | null;
+    const address = values[partyKey(role, "address")] as string | null;
+    const issue = (part: "kind" | "name" | "code", message: string) =>
+      ctx.addIssue({ code: "custom", message, path: [partyKey(role, part)] });
+    if (!kind) {
+      if (name || code || address) issue("kind", "party_kind");
+      continue;
+    }
+    if (!name) issue("name", "required");
+    if (!code) continue;
+    if (isMasked(code)) issue("code", "masked");
+    else if (kind === "enterprise") {
+      const problem = usccProblem(code);
+      if (problem) issue("code", problem);
+    } else if (kind === "person") {
+      if (/^\d{17}[\dX]$/.test(code)) {
+        if (!isValidIdNumber(code)) issue("code", "id_check");
+      } else if (!/^[A-Z0-9]{5,20}$/.test(code)) issue("code", "code_format");
+    } else if (!/^[A-Z0-9][A-Z0-9./]{2,39}$/.test(code)) issue("code", "code_format");
+  }
+}
+
 /** A new case: the form's values, checked, as CaseInput. */
-export const createCaseSchema = z.object(fields).transform(toInput);
+export const createCaseSchema = z.object(fields).superRefine(partyRules).transform(toInput);
 
 /** An edit: the case id, the version the form was loaded at, and the values. */
 export const updateCaseSchema = z
   .object({ ...fields, id: id(), version: id() })
+  .superRefine(partyRules)
   .transform(({ id: caseId, version, ...rest }) => ({ id: caseId as number, version: version as number, input: toInput(rest) }));
 
 /** Deleting asks for the version shown, so a case changed meanwhile is not deleted unseen. */

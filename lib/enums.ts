@@ -344,6 +344,66 @@ export const mailStatuses = defineEnum({
 });
 export type MailStatus = (typeof mailStatuses.values)[number];
 
+// ---- parties and routes (issue 18) ---------------------------------------------------------
+
+/** What a party of a case is: a Chinese enterprise (unified social credit code), a foreign one (its registration), or a natural person (identity number; personal information). */
+export const partyKinds = defineEnum({
+  enterprise: { en: "Enterprise (China)", zh: "境内企业" },
+  foreign: { en: "Foreign enterprise", zh: "境外企业" },
+  person: { en: "Natural person", zh: "自然人" },
+});
+export type PartyKind = (typeof partyKinds.values)[number];
+
+/** The roles of a case's parties. */
+export const partyRoles = defineEnum({
+  consignor: { en: "Consignor", zh: "发货人" },
+  consignee: { en: "Consignee", zh: "收货人" },
+  declarant: { en: "Declarant / agent", zh: "申报人／代理人" },
+});
+export type PartyRole = (typeof partyRoles.values)[number];
+
+/**
+ * The port of entry or exit: Yunnan's border ports (Kunming customs district) first, then the
+ * main sea, air and land ports of the other districts. "other" for any port not listed.
+ */
+export const ports = defineEnum({
+  ruili: { en: "Ruili", zh: "瑞丽" },
+  hekou: { en: "Hekou", zh: "河口" },
+  mohan: { en: "Mohan", zh: "磨憨" },
+  houqiao: { en: "Tengchong Houqiao", zh: "腾冲猴桥" },
+  wanding: { en: "Wanding", zh: "畹町" },
+  tianbao: { en: "Tianbao", zh: "天保" },
+  jinshuihe: { en: "Jinshuihe", zh: "金水河" },
+  daluo: { en: "Daluo", zh: "打洛" },
+  qingshuihe: { en: "Qingshuihe", zh: "清水河" },
+  kunming_airport: { en: "Kunming Changshui Airport", zh: "昆明长水机场" },
+  shanghai_yangshan: { en: "Shanghai Yangshan", zh: "上海洋山港" },
+  shanghai_pudong_airport: { en: "Shanghai Pudong Airport", zh: "上海浦东机场" },
+  shenzhen_yantian: { en: "Shenzhen Yantian", zh: "深圳盐田港" },
+  shenzhen_huanggang: { en: "Shenzhen Huanggang", zh: "深圳皇岗" },
+  guangzhou_nansha: { en: "Guangzhou Nansha", zh: "广州南沙港" },
+  guangzhou_baiyun_airport: { en: "Guangzhou Baiyun Airport", zh: "广州白云机场" },
+  ningbo_zhoushan: { en: "Ningbo-Zhoushan", zh: "宁波舟山港" },
+  qingdao: { en: "Qingdao", zh: "青岛港" },
+  tianjin_xingang: { en: "Tianjin Xingang", zh: "天津新港" },
+  xiamen: { en: "Xiamen", zh: "厦门港" },
+  dalian: { en: "Dalian", zh: "大连港" },
+  beijing_capital_airport: { en: "Beijing Capital Airport", zh: "北京首都机场" },
+  yiwu: { en: "Yiwu", zh: "义乌" },
+  pingxiang: { en: "Pingxiang (Friendship Pass)", zh: "凭祥友谊关" },
+  dongxing: { en: "Dongxing", zh: "东兴" },
+  manzhouli: { en: "Manzhouli", zh: "满洲里" },
+  erenhot: { en: "Erenhot", zh: "二连浩特" },
+  horgos: { en: "Horgos", zh: "霍尔果斯" },
+  alashankou: { en: "Alashankou", zh: "阿拉山口" },
+  suifenhe: { en: "Suifenhe", zh: "绥芬河" },
+  other: { en: "Other port", zh: "其他口岸" },
+});
+export type Port = (typeof ports.values)[number];
+
+/** Yunnan's border ports (the land ports of the Kunming district). */
+export const YUNNAN_BORDER_PORTS = ["ruili", "hekou", "mohan", "houqiao", "wanding", "tianbao", "jinshuihe", "daluo", "qingshuihe"] as const satisfies readonly Port[];
+
 export function isLocale(value: unknown): value is Locale {
   return value === "en" || value === "zh";
 }
@@ -351,7 +411,7 @@ export function isLocale(value: unknown): value is Locale {
 /** Every enumeration by name, for code that treats them alike (catalog checks, filters). */
 export const ENUMS = {
   infringementTypes, goodsCategories, industries, directions, channels, transports,
-  protectionModes, caseStatuses, disposals, auditActions, roles, attachmentKinds,
+  protectionModes, caseStatuses, disposals, auditActions, roles, attachmentKinds, partyKinds, partyRoles, ports,
 } as const;
 
 /** How often a saved view's digest e-mail goes (issue 20, item 3; lib/digest-period.ts). */

@@ -177,6 +177,14 @@ export const envSchema = z.object({
     }
     return value;
   }),
+  PARTY_KEY: variable((value) => {
+    if (isBlank(value)) return undefined;
+    const key = Buffer.from(value.trim(), "base64");
+    if (key.length !== 32) {
+      throw new ConfigError(`PARTY_KEY must be 32 bytes in base64 (it decodes to ${key.length}); make one with: openssl rand -base64 32.`);
+    }
+    return key;
+  }),
   BETTER_AUTH_URL: variable((value) => {
     if (isBlank(value)) return undefined;
     let url: URL | null = null;
@@ -252,6 +260,7 @@ function current(): Source {
     PORT: process.env.PORT,
     BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET,
     BETTER_AUTH_URL: process.env.BETTER_AUTH_URL,
+    PARTY_KEY: process.env.PARTY_KEY,
     AUTH_SECURE_COOKIES: process.env.AUTH_SECURE_COOKIES,
     WEB_CONCURRENCY: process.env.WEB_CONCURRENCY,
     TRUST_PROXY: process.env.TRUST_PROXY,
@@ -300,6 +309,8 @@ export const databasePath = (env?: Source): string => {
 export const portFromEnv = (value: string | undefined) => read("PORT", { PORT: value });
 /** BETTER_AUTH_SECRET, or undefined (a secret is then made once and kept in the database). */
 export const authSecretFromEnv = (env?: Source) => read("BETTER_AUTH_SECRET", env);
+/** PARTY_KEY: the key that encrypts personal identity numbers (AES-256-GCM), or undefined (one is then made once and kept in the database). */
+export const partyKeyFromEnv = (env?: Source) => read("PARTY_KEY", env);
 /** BETTER_AUTH_URL's origin, or undefined (each request's own origin is used). */
 export const authBaseUrl = (env?: Source) => read("BETTER_AUTH_URL", env);
 /** AUTH_SECURE_COOKIES=1: behind HTTPS, cookies are Secure and HSTS is sent. */

@@ -6,6 +6,7 @@ import {
   goodsCategories,
   industries,
   infringementTypes,
+  ports,
   protectionModes,
   transports,
   type CaseStatus,
@@ -15,6 +16,7 @@ import {
   type GoodsCategory,
   type Industry,
   type InfringementType,
+  type Port,
   type ProtectionMode,
   type Transport,
 } from "./enums";
@@ -44,12 +46,19 @@ export type Filters = {
   /** recordation ids, or "none": the cases resting on no recordation (to be completed) */
   recordation: RecordationFilter[];
   q: string | null;
+  /** the port of entry or exit (issue 18) */
+  port: Port[];
+  /** HS headings, four digits each */
+  hs: string[];
+  /** a party's name (part of it) or code: the consignor, consignee or declarant (never a person's identity number) */
+  party: string | null;
 };
 export type RecordationFilter = number | "none";
 
 export const EMPTY_FILTERS: Filters = {
   from: null, to: null, district: [], office: [], type: [], category: [], industry: [], holder: [],
   direction: [], channel: [], transport: [], mode: [], status: [], disposal: [], campaign: [], recordation: [], q: null,
+  port: [], hs: [], party: null,
 };
 
 /** The enumerated filters, with the enumeration each takes its values from. */
@@ -63,6 +72,7 @@ export const ENUM_FILTERS = {
   mode: protectionModes,
   status: caseStatuses,
   disposal: disposalFilterValues,
+  port: ports,
 } as const;
 export type EnumFilterName = keyof typeof ENUM_FILTERS;
 export type FilterName = keyof Filters;
@@ -77,7 +87,7 @@ export type FacetName = (typeof FACET_NAMES)[number];
  * recordation panel, a case page or a shared link (thousands of them: no select of counts),
  * and shows as a chip with its number and mark.
  */
-export const NON_FACET_LIST_FILTERS = ["recordation"] as const satisfies readonly FilterName[];
+export const NON_FACET_LIST_FILTERS = ["recordation", "port", "hs"] as const satisfies readonly FilterName[];
 
 export const SORT_KEYS = ["seizedOn", "caseNo", "pieces", "value"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -98,6 +108,7 @@ export type IgnoredReason =
   | "code" // not a 4-digit customs code
   | "id" // not a positive whole number
   | "slug" // not a campaign code
+  | "hs" // not a 4-digit HS heading
   | "length" // text too long
   | "repeated" // a single-valued parameter given more than once
   | "too_many" // more values than allowed
@@ -114,6 +125,7 @@ export const IGNORED_REASON_TEXT: Record<IgnoredReason, string> = {
   code: "must be a 4-digit customs code",
   id: "must be a whole number of at least 1",
   slug: "must be a campaign code such as qingfeng",
+  hs: "must be a 4-digit HS heading such as 6403",
   length: `must be at most ${MAX_QUERY_LENGTH} characters`,
   repeated: "may be given only once",
   too_many: `may be given at most ${MAX_VALUES_PER_PARAMETER} times`,
@@ -190,15 +202,19 @@ export function parseFilters(input: SearchParamsInput): { filters: Filters; igno
   const id = (v: string) => (/^\d{1,15}$/.test(v) && Number(v) >= 1 ? Number(v) : null);
   const slug = (v: string) => (/^[a-z][a-z0-9_-]{0,39}$/.test(v) ? v : null);
 
-  let q = single(input, "q", ignored);
-  if (q !== null) {
-    // control characters (C0, DEL and C1) become spaces
-    q = q.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ").replace(/\s+/g, " ").trim() || null;
-    if (q !== null && q.length > MAX_QUERY_LENGTH) {
-      ignored.push({ parameter: "q", value: q.slice(0, 40) + "…", reason: "length" });
-      q = null;
+  const text = (name: "q" | "party") => {
+    let q = single(input, name, ignored);
+    if (q !== null) {
+      // control characters (C0, DEL and C1) become spaces
+      q = q.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ").replace(/\s+/g, " ").trim() || null;
+      if (q !== null && q.length > MAX_QUERY_LENGTH) {
+        ignored.push({ parameter: name, value: q.slice(0, 40) + "…", reason: "length" });
+        q = null;
+      }
     }
-  }
+    return q;
+  };
+  const q = text("q");
 
   const filters: Filters = {
     from,
@@ -218,6 +234,9 @@ export function parseFilters(input: SearchParamsInput): { filters: Filters; igno
     campaign: many(input, "campaign", ignored, slug, "slug"),
     recordation: many<RecordationFilter>(input, "recordation", ignored, (v) => (v === "none" ? "none" : id(v)), "id"),
     q,
+    port: enumFilter("port"),
+    hs: many(input, "hs", ignored, (v) => (/^\d{4}$/.test(v) ? v : null), "hs"),
+    party: text("party"),
   };
   return { filters, ignored };
 }

@@ -1,5 +1,6 @@
 import { deleteAllData, insertRecordations, insertSeedAttachments, insertSeedGuides, insertReference, isEmpty, markDemo, seedGuideHolders } from "../db/bulk";
 import { seedGuides } from "./guides";
+import { partyGenerator } from "./parties";
 import { sqliteEngine, type Engine } from "../db/engine";
 import { withPostgresChangeLogPaused } from "../db/postgres/change-log";
 import { refreshPlannerStatistics } from "../db/sqlite/engine";
@@ -77,12 +78,14 @@ export async function seedDatabase(
     const stepped: CaseForSteps[] = [];
     // and the cases that get demo files (seed/attachments.ts)
     const attached: CaseForAttachments[] = [];
+    // and each case's parties and route, from their own random stream (seed/parties.ts)
+    const partiesOf = partyGenerator(options.seed, reference);
     function* writes(): Generator<CaseWrite> {
       for (const batch of generateCases({ cases: options.cases, seed: options.seed, reference })) {
         for (const c of batch) {
           if (getsSteps(c)) stepped.push(c);
           if (getsAttachments(c)) attached.push({ id: c.id, caseNo: c.caseNo, seizedOn: c.seizedOn, rightHolderIds: c.rightHolderIds, createdAt: c.createdAt });
-          yield seedWrite(c, linksOf(c));
+          yield seedWrite({ ...c, ...partiesOf(c) }, linksOf(c));
         }
         count += batch.length;
       }

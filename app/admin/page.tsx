@@ -9,6 +9,8 @@ import { activeTokens } from "@/db/repo/tokens";
 import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { requirePageUser } from "../session";
+import { RetentionForm } from "@/components/admin/RetentionForm";
+import { retentionMonths } from "@/db/repo/parties";
 
 export const dynamic = "force-dynamic";
 
@@ -25,6 +27,8 @@ export default async function AdminPage() {
   const tr = await getTranslations("risk");
   const locale = (await getLocale()) as Locale;
   const counts = await adminCounts();
+  const tp = await getTranslations("parties.retention");
+  const retention = await retentionMonths();
   const figure: Record<(typeof ADMIN_SECTIONS)[number]["key"], number> = {
     users: counts.accounts, audit: counts.audit, holders: counts.holders, offices: counts.offices, deleted: counts.deleted, outbox: await outboxOpenCount(), tokens: await activeTokens(),
   };
@@ -72,6 +76,11 @@ export default async function AdminPage() {
           </a>
         </p>
         <p className="admin-card-text">{tb.rich(backupKind() === "postgres" ? "restorePostgres" : "restore", { code: (chunks) => <code>{chunks}</code> })}</p>
+      </section>
+      <section className="admin-retention" aria-labelledby="admin-retention-title">
+        <h2 id="admin-retention-title">{tp("title")}</h2>
+        <p>{tp("text")}</p>
+        <RetentionForm months={retention} />
       </section>
     </>
   );

@@ -3,7 +3,7 @@ import type { AuditNames, AuditRow } from "@/db/repo/audit";
 import {
   attachmentKinds, guideFeatures, guideSharings, bondKinds, caseStatuses, channels, determinations, directions, disposals, goodsCategories, digestFrequencies, holderAnswers, industries,
   infringementTypes, procedureSteps, protectionModes, provinceLabel, recordationApprovals, recordationPartyKinds, releaseGrounds, roles,
-  transports, type Locale,
+  transports, partyKinds, ports, type Locale,
 } from "@/lib/enums";
 import { countryName } from "@/lib/countries";
 import { formatCount, formatDate, formatMoney, latinLang } from "@/lib/format";
@@ -20,6 +20,8 @@ const ENUMS: Record<string, EnumLike> = {
   infringementType: infringementTypes, goodsCategory: goodsCategories, direction: directions, channel: channels,
   transport: transports, protectionMode: protectionModes, status: caseStatuses, disposal: disposals, industry: industries, role: roles,
   frequency: digestFrequencies,
+  // parties and route (issue 18)
+  port: ports, consignorKind: partyKinds, consigneeKind: partyKinds, declarantKind: partyKinds,
 };
 /** Fields whose enumeration depends on the record: a recordation's kind is a kind of right, a
  *  case file's kind a kind of document, and a procedure step's facts (a case entry's `step`) have their own. */
@@ -188,6 +190,9 @@ export function AuditRecord({ row, t }: { row: AuditRow; t: Translate }) {
     // an authentication guide: its title as written (data, marked English when Latin)
     const title = String(a.titleEn ?? b.titleEn ?? "");
     what = <Link href={`/guides/${row.entityId}`}>{title ? <span lang={latinLang(title)}>{title}</span> : `#${row.entityId}`}</Link>;
+  } else if (row.entity === "party_ids") {
+    // the erasure of natural persons' identity numbers (PIPL): how many, never a number
+    what = "";
   } else if (row.entity === "api_token") {
     // a personal API token: its name and its visible first characters (never the token)
     // (the name is data in any language: the Chinese crawl skips it)

@@ -43,7 +43,7 @@ async function facetOptions(filters: Filters, data: Promise<FacetData>, locale: 
   const name = (n: { nameEn: string; nameZh: string }) => (locale === "zh" ? n.nameZh : n.nameEn);
   const byCount = (a: FacetOption, b: FacetOption) => (b.count ?? 0) - (a.count ?? 0);
 
-  const enumOptions = (facet: keyof typeof ENUM_FILTERS): FacetOption[] => {
+  const enumOptions = (facet: Exclude<keyof typeof ENUM_FILTERS, "port">): FacetOption[] => {
     const e = ENUM_FILTERS[facet] as unknown as EnumLike;
     return e.values.map((value) => ({ value, label: e.labels[value]![locale], count: counts[facet].get(value) ?? 0 }));
   };
@@ -86,7 +86,7 @@ async function facetOptions(filters: Filters, data: Promise<FacetData>, locale: 
     campaign: { options: campaigns },
   };
   return Object.fromEntries(
-    FACET_NAMES.map((name) => [name, listed[name] ?? { options: enumOptions(name as keyof typeof ENUM_FILTERS) }]),
+    FACET_NAMES.map((name) => [name, listed[name] ?? { options: enumOptions(name as Exclude<keyof typeof ENUM_FILTERS, "port">) }]),
   ) as Record<FacetName, { options: FacetOption[] }>;
 }
 

@@ -15,6 +15,8 @@ import { latinLang } from "@/lib/format";
 import { CountryPicker } from "./CountryPicker";
 import { HolderPicker, holderDisplayName } from "./HolderPicker";
 import { DateInput } from "@/components/ui/DateInput";
+import { PartyCodeInput } from "./PartyCodeInput";
+import { partyRoles } from "@/lib/enums";
 
 // The form's fields, their order and its enumerated selects come from the case definition
 // (lib/case-definition.ts): a new enumerated field shows up in its section by itself.
@@ -515,6 +517,51 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
                 </optgroup>
               ))}
             </select>
+          </Field>
+        </fieldset>
+
+        <fieldset data-testid="case-parties">
+          <legend>{t("sections.parties")}</legend>
+          {partyRoles.values.map((role) => {
+            const kind = `${role}Kind` as CaseFormField;
+            const nameField = `${role}Name` as CaseFormField;
+            const code = `${role}Code` as CaseFormField;
+            const address = `${role}Address` as CaseFormField;
+            return (
+              <div key={role} className="party-row" data-role={role}>
+                <Field {...box(kind)}>{enumSelect(kind, { none: t("fields.noParty") })}</Field>
+                <Field {...box(nameField)}>
+                  <input {...aria(nameField)} type="text" defaultValue={values[nameField] as string} maxLength={200} autoComplete="off" />
+                </Field>
+                <Field {...box(code)} hint={role === "consignor" ? t("fields.partyCodeHint") : undefined}>
+                  <PartyCodeInput
+                    role={role}
+                    id={fieldId(code)}
+                    defaultValue={values[code] as string}
+                    describedBy={aria(code, role === "consignor")["aria-describedby"]}
+                    invalid={Boolean(fieldErrors[code])}
+                    fieldLabel={labelOf(code)}
+                    messages={{
+                      uscc_length: t("errors.uscc_length"), uscc_chars: t("errors.uscc_chars"), uscc_check: t("errors.uscc_check"),
+                      id_check: t("errors.id_check"), masked: t("errors.masked"),
+                    }}
+                  />
+                </Field>
+                <Field {...box(address)}>
+                  <input {...aria(address)} type="text" defaultValue={values[address] as string} maxLength={300} autoComplete="off" />
+                </Field>
+              </div>
+            );
+          })}
+          <Field {...box("loadingPlace")}>
+            <input {...aria("loadingPlace")} type="text" defaultValue={values.loadingPlace} maxLength={200} autoComplete="off" />
+          </Field>
+          <Field {...box("port")}>{enumSelect("port", { none: t("fields.noPort") })}</Field>
+          <Field {...box("hsHeading")} hint={t("fields.hsHint")}>
+            <input {...aria("hsHeading", true)} type="text" inputMode="numeric" defaultValue={values.hsHeading} maxLength={11} autoComplete="off" />
+          </Field>
+          <Field {...box("declaredDescription")} wide>
+            <textarea {...aria("declaredDescription")} defaultValue={values.declaredDescription} rows={2} maxLength={500} />
           </Field>
         </fieldset>
 

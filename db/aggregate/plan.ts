@@ -1,6 +1,6 @@
 import { FACET_NAMES, type FacetName, type Filters } from "../../lib/filters";
-import type { SQL } from "drizzle-orm";
-import { campaignIdsOfCodes, officeIdsOfCodes, officeIdsOfDistricts, recordationLinks, textMatch, type FilterOptions } from "../case-filters";
+import { sql, type SQL } from "drizzle-orm";
+import { campaignIdsOfCodes, officeIdsOfCodes, officeIdsOfDistricts, recordationLinks, routeMatch, textMatch, type FilterOptions } from "../case-filters";
 import type { Engine } from "../engine";
 import { caseStore, DIMS, DIM_VALUES, INDUSTRIES, postings, yearTallies, type CaseStore, type Dim } from "./store";
 
@@ -117,6 +117,17 @@ async function resolveFilters(e: Engine, filters: Filters, options: FilterOption
     const match = await textMatch(e, f.q, own ? (own.length ? own : [-1]) : null);
     if (match === "nothing") text = "nothing";
     else if (match) text = (await e.all<Record<string, unknown>>(match)).map((r) => Number(Object.values(r)[0]));
+  }
+  // the route and party filters (issue 18): the cases they select, read from the database like
+  // the text search's, and only those beside it
+  const route = routeMatch(e, f);
+  if (route && text !== "nothing") {
+    const ids = (await e.all<{ id: number }>(sql`select id from cases where ${route}`)).map((r) => Number(r.id));
+    if (text === null) text = ids;
+    else {
+      const chosen = new Set(ids);
+      text = text.filter((id) => chosen.has(id));
+    }
   }
   let recordation: Resolved["recordation"] = null;
   if (f.recordation.length) {

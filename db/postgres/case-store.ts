@@ -9,6 +9,7 @@ import type { Engine } from "../engine";
 import type { CaseDocument, CaseStore, LinkedRecordation, StoredCase } from "../writer";
 import { withPostgresChangeLogPaused } from "./change-log";
 import { searchVectors } from "./search-index";
+import { CASE_PARTIES_SQL, partyFieldValues, partyParams, sealedPartiesOf, UPSERT_PARTY, type PartyRow } from "../parties";
 
 // PostgreSQL's case store for the one writer (db/writer.ts, which holds the rules). New
 // cases, their links, their search documents (cases_search) and audit rows are gathered and
@@ -85,13 +86,14 @@ function duplicateOf(error: unknown, caseNo: string | null): unknown {
 /** How many rows a chunk gathers before it is sent. */
 const CHUNK = 10_000;
 
-export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseStore {
+export function postgresCaseStore(tx: Engine, options: { bulk: boolean; partyKey?: Buffer | null }): CaseStore {
   const client = pgClientOf(tx);
   const q = async <T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> => (await client.query(text, values)).rows as T[];
 
   let cases: Row[] = [];
   let links: Row[] = [];
   let recordationLinks: Row[] = [];
+  let partyLinks: Row[] = [];
   let search: Row[] = [];
   let audit: Row[] = [];
   let explicitMax = 0;
@@ -111,10 +113,11 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
   // indexes one chunk while this process generates the next); otherwise each send is awaited.
   let sending: Promise<void> = Promise.resolve();
   const flush = async () => {
-    const batch = { cases, links, recordationLinks, search, audit, explicitMax };
+    const batch = { cases, links, recordationLinks, partyLinks, search, audit, explicitMax };
     cases = [];
     links = [];
     recordationLinks = [];
+    partyLinks = [];
     search = [];
     audit = [];
     explicitMax = 0;
@@ -136,10 +139,11 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
     if (gathered()) await flush();
     await sending;
   };
-  const send = async (b: { cases: Row[]; links: Row[]; recordationLinks: Row[]; search: Row[]; audit: Row[]; explicitMax: number }) => {
+  const send = async (b: { cases: Row[]; links: Row[]; recordationLinks: Row[]; partyLinks: Row[]; search: Row[]; audit: Row[]; explicitMax: number }) => {
     if (b.cases.length) await copyRows(client, "cases", CASE_COLUMNS, b.cases);
     if (b.links.length) await copyRows(client, "case_right_holders", ["case_id", "right_holder_id"], b.links);
     if (b.recordationLinks.length) await copyRows(client, "case_recordations", ["case_id", "recordation_id"], b.recordationLinks);
+    if (b.partyLinks.length) await copyRows(client, "case_parties", ["case_id", "role", "party_id"], b.partyLinks);
     if (b.search.length) await copyRows(client, "cases_search", ["case_id", "doc", "redacted_doc"], b.search);
     if (b.audit.length) await copyRows(client, "audit_log", ["at", "user_id", "action", "entity", "entity_id", "before", "after"], b.audit);
     if (b.explicitMax > 0) {
@@ -147,7 +151,24 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
       await client.query("select setval(pg_get_serial_sequence('cases', 'id'), greatest($1::bigint, (select last_value from cases_id_seq)))", [b.explicitMax]);
     }
   };
-  const gathered = () => cases.length + links.length + recordationLinks.length + search.length + audit.length > 0;
+  const gathered = () => cases.length + links.length + recordationLinks.length + partyLinks.length + search.length + audit.length > 0;
+  // the parties (db/parties.ts): each upserted at once by its match key (a bulk load remembers
+  // the ids it met), the links gathered with the cases
+  const partyIds = new Map<string, number>();
+  const partyKey = options.partyKey ?? null;
+  const partiesOf = async (caseId: number, values: Parameters<CaseStore["insert"]>[1], at: number): Promise<Row[]> => {
+    const sealed = sealedPartiesOf(values, partyKey ?? missingKey());
+    const rows: Row[] = [];
+    for (const { role, party } of sealed) {
+      let partyId = options.bulk ? partyIds.get(party.matchKey) : undefined;
+      if (partyId === undefined) {
+        partyId = Number((await q<{ id: number }>(UPSERT_PARTY, partyParams(party, at)))[0]!.id);
+        if (options.bulk) partyIds.set(party.matchKey, partyId);
+      }
+      rows.push([caseId, role, partyId]);
+    }
+    return rows;
+  };
   /** reads see the batch's own writes */
   const read = settle;
   const maybeFlush = async () => {
@@ -160,6 +181,7 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
     if (!row) return undefined;
     const holderIds = (await q<{ id: number }>("select right_holder_id as id from case_right_holders where case_id = $1 order by right_holder_id", [id])).map((r) => r.id);
     const recordationIds = (await q<{ id: number }>("select recordation_id as id from case_recordations where case_id = $1 order by recordation_id", [id])).map((r) => r.id);
+    Object.assign(row, partyFieldValues(await q<PartyRow>(CASE_PARTIES_SQL, [id]), partyKey));
     return {
       ...caseFromRow(row, holderIds, recordationIds),
       version: row.version as number, updatedBy: row.updatedBy as string | null, updatedAt: Number(row.updatedAt), deletedAt: row.deletedAt === null ? null : Number(row.deletedAt),
@@ -214,6 +236,7 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
       cases.push([caseId, ...caseValues(values), createdAt, userId, createdAt, userId, 1]);
       for (const holderId of values.rightHolderIds) links.push([caseId, holderId]);
       for (const recordationId of values.recordationIds) recordationLinks.push([caseId, recordationId]);
+      partyLinks.push(...(await partiesOf(caseId, values, createdAt)));
       await maybeFlush();
       return caseId;
     },
@@ -230,6 +253,8 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean }): CaseS
       await q("insert into case_right_holders (case_id, right_holder_id) select $1, h from unnest($2::int[]) as h", [id, values.rightHolderIds]);
       await q("delete from case_recordations where case_id = $1", [id]);
       await q("insert into case_recordations (case_id, recordation_id) select $1, r from unnest($2::int[]) as r", [id, values.recordationIds]);
+      await q("delete from case_parties where case_id = $1", [id]);
+      for (const row of await partiesOf(id, values, now)) await q("insert into case_parties (case_id, role, party_id) values ($1, $2, $3)", row);
       return 1;
     },
     async setDeleted(id, version, deletedAt, now, userId) {
@@ -317,7 +342,11 @@ export async function postgresHolderCases(tx: Engine, holderId: number, reindex:
   return reindex ? reindexCases(client, rows.map((r) => r.id)) : rows.length;
 }
 
-const BULK_TABLES = ["cases", "case_right_holders", "case_recordations", "cases_search"];
+const BULK_TABLES = ["cases", "case_right_holders", "case_recordations", "case_parties", "cases_search"];
+
+function missingKey(): never {
+  throw new Error("The case store writes parties with the party key (db/parties.ts partyKey).");
+}
 /**
  * The indexes a load into empty tables builds after its rows (those that back no constraint):
  * one sorted pass each instead of a million inserts into each. Keeping the B-trees of cases

@@ -37,6 +37,8 @@ import {
   recordationPartyKinds,
   roles,
   transports,
+  partyKinds,
+  partyRoles,
 } from "../../lib/enums";
 
 // The same tables as db/sqlite/schema.ts, column for column and name for name, in PostgreSQL's
@@ -143,6 +145,11 @@ export const cases = pgTable(
     referredToPolice: boolean("referred_to_police").notNull().default(false),
     penaltyFen: bigint("penalty_fen", { mode: "number" }),
     notes: text("notes"),
+    // parties and route (issue 18): the port's values are lib/enums.ts ports, checked by the case schema
+    loadingPlace: text("loading_place"),
+    port: text("port"),
+    hsHeading: text("hs_heading"),
+    declaredDescription: text("declared_description"),
     createdAt: epochMs("created_at").notNull(),
     createdBy: text("created_by"),
     updatedAt: epochMs("updated_at").notNull(),
@@ -822,5 +829,47 @@ export const subscriptions = pgTable(
     uniqueIndex("subscriptions_user_view_uq").on(t.userId, t.viewId),
     check("subscriptions_frequency_ck", sql`${t.frequency} in ('weekly', 'monthly')`),
     index("subscriptions_view_idx").on(t.viewId),
+  ],
+);
+
+// ---- parties (issue 18): as SQLite's (db/sqlite/schema.ts) ---------------------------------------
+export const parties = pgTable(
+  "parties",
+  {
+    id: id(),
+    kind: text("kind", { enum: partyKinds.values }).notNull(),
+    name: text("name").notNull(),
+    code: text("code"),
+    address: text("address"),
+    idSealed: text("id_sealed"),
+    idHash: text("id_hash"),
+    idMasked: text("id_masked"),
+    idErasedAt: epochMs("id_erased_at"),
+    matchKey: text("match_key").notNull(),
+    createdAt: epochMs("created_at").notNull(),
+  },
+  (t) => [
+    check("parties_kind_ck", oneOf(t.kind, partyKinds.values)),
+    check("parties_person_code_ck", sql`${t.kind} <> 'person' or ${t.code} is null`),
+    uniqueIndex("parties_match_key_idx").on(t.matchKey),
+    index("parties_code_idx").on(t.code),
+  ],
+);
+
+export const caseParties = pgTable(
+  "case_parties",
+  {
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    role: text("role", { enum: partyRoles.values }).notNull(),
+    partyId: integer("party_id")
+      .notNull()
+      .references(() => parties.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.role] }),
+    check("case_parties_role_ck", oneOf(t.role, partyRoles.values)),
+    index("case_parties_party_idx").on(t.partyId, t.caseId),
   ],
 );

@@ -1,4 +1,6 @@
 import "server-only";
+import { casePartiesForDisplay, type ShownParty } from "../parties";
+import type { Port } from "../../lib/enums";
 import { and, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { EMPTY_FILTERS, type CaseQuery, type Filters, type SortKey } from "../../lib/filters";
 import { casesWhere, type FilterOptions } from "../case-filters";
@@ -226,6 +228,11 @@ export type CaseDetail = CaseRow & {
   referredToPolice: boolean;
   penaltyFen: number | null;
   notes: string | null;
+  loadingPlace: string | null;
+  port: Port | null;
+  hsHeading: string | null;
+  declaredDescription: string | null;
+  parties: ShownParty[];
   createdAt: number;
   updatedAt: number;
   createdBy: string | null;
@@ -268,6 +275,10 @@ export async function getCase(e: Engine, id: number, options: FilterOptions = {}
         referredToPolice: cases.referredToPolice,
         penaltyFen: cases.penaltyFen,
         notes: cases.notes,
+        loadingPlace: cases.loadingPlace,
+        port: cases.port,
+        hsHeading: cases.hsHeading,
+        declaredDescription: cases.declaredDescription,
         createdAt: sql<number>`${cases.createdAt}`.mapWith(Number),
         updatedAt: sql<number>`${cases.updatedAt}`.mapWith(Number),
         createdBy: cases.createdBy,
@@ -301,6 +312,12 @@ export async function getCase(e: Engine, id: number, options: FilterOptions = {}
     referredToPolice: raw.referredToPolice,
     penaltyFen: raw.penaltyFen,
     notes: raw.notes,
+    loadingPlace: raw.loadingPlace,
+    port: raw.port as Port | null,
+    hsHeading: raw.hsHeading,
+    declaredDescription: redact(raw.declaredDescription, others),
+    // the parties, a natural person's identity number masked (an admin's page asks for it in full: db/repo/cases.ts)
+    parties: await casePartiesForDisplay(e, id, { full: false }),
     createdAt: raw.createdAt,
     updatedAt: raw.updatedAt,
     // staff accounts are not a member's to know

@@ -60,6 +60,10 @@ export async function openExportCursor(e: Engine, filters: Filters, sort: Sort, 
       selection.rightHolders = holderIdsOfCase;
     } else if (f.kind === "recordations") {
       selection.recordations = recordationIdsOfCase;
+    } else if (f.party) {
+      // a part of a party (db/parties.ts); a natural person's identity number only ever masked
+      const part = f.party.part === "code" ? sql.raw(`case when p.kind = 'person' then p.id_masked else p.code end`) : sql.raw(`p.${f.party.part}`);
+      selection[f.key] = sql<string | null>`(select ${part} from case_parties cp join parties p on p.id = cp.party_id where cp.case_id = ${cases.id} and cp.role = ${f.party.role})`;
     } else {
       selection[f.key] = (cases as unknown as Record<string, SQLiteColumn>)[f.key]!;
     }

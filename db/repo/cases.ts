@@ -15,6 +15,7 @@ import type { FilterNames } from "../../lib/filter-labels";
 import type { CaseQuery, Filters, Sort } from "../../lib/filters";
 import type { Scope } from "../../lib/roles";
 import { started } from "./started";
+import { casePartiesForDisplay, type ShownParty } from "../parties";
 
 // Cases: the table, one case, its edit form, the names its filter chips show, the export,
 // and the admin's writes (create, edit, delete, restore) through the one writer.
@@ -33,6 +34,11 @@ export function listCases(scope: Scope, query: CaseQuery): Promise<CasePage> {
 /** One case with its history, or null when missing, deleted or outside the scope. */
 export async function getCase(scope: Scope, id: number): Promise<CaseDetail | null> {
   return loadCase(getEngine(), id, scope);
+}
+
+/** A case's parties with a natural person's identity number in full: for an admin's page only (everyone else gets getCase's masked parties). */
+export async function casePartiesInFull(id: number): Promise<ShownParty[]> {
+  return casePartiesForDisplay(getEngine(), id, { full: true });
 }
 
 /** The names the filter chips show for the codes and ids in the filters (a member: its own company's only). */

@@ -6,6 +6,7 @@ import type { CaseStore, LinkedRecordation, StoredCase } from "../writer";
 import { withSqliteChangeLogPaused } from "./change-log";
 import { jsonValues, withCaseIndexesDeferred } from "./engine";
 import type { Connection } from "./open";
+import { CASE_PARTIES_SQL, partyFieldValues, partyParams, sealedPartiesOf, UPSERT_PARTY, type PartyRow } from "../parties";
 import { holderIndexName, searchIndexWriter } from "./search-index";
 
 // SQLite's case store for the one writer (db/writer.ts, which holds the rules): prepared
@@ -42,6 +43,11 @@ function prepare(sqlite: Connection) {
     setDeleted: sqlite.prepare("update cases set deleted_at = @deletedAt, updated_at = @now, updated_by = @userId, version = version + 1 where id = @id and version = @version"),
     insertLink: sqlite.prepare("insert into case_right_holders (case_id, right_holder_id) values (?, ?)"),
     deleteLinks: sqlite.prepare("delete from case_right_holders where case_id = ?"),
+    // the case's parties (db/parties.ts): a party upserted by its match key, then linked by role
+    upsertParty: sqlite.prepare(UPSERT_PARTY.replace(/\$\d+/g, "?")).pluck(),
+    partyRows: sqlite.prepare(CASE_PARTIES_SQL.replace(/\$\d+/g, "?")),
+    insertPartyLink: sqlite.prepare("insert into case_parties (case_id, role, party_id) values (?, ?, ?)"),
+    deletePartyLinks: sqlite.prepare("delete from case_parties where case_id = ?"),
     audit: sqlite.prepare("insert into audit_log (at, user_id, action, entity, entity_id, before, after) values (?, ?, ?, ?, ?, ?, ?)"),
   };
 }
@@ -61,12 +67,21 @@ function connectionOf(e: Engine): Connection {
   return sqlite;
 }
 
-export function sqliteCaseStore(e: Engine): CaseStore {
+export function sqliteCaseStore(e: Engine, partyKey: Buffer | null = null): CaseStore {
   const sqlite = connectionOf(e);
   const st = statementsOf(sqlite);
+  const linkParties = (caseId: number, values: Parameters<CaseStore["insert"]>[1], at: number) => {
+    const sealed = sealedPartiesOf(values, keyOf());
+    for (const { role, party } of sealed) st.insertPartyLink.run(caseId, role, st.upsertParty.get(...partyParams(party, at)) as number);
+  };
+  const keyOf = (): Buffer => {
+    if (!partyKey) throw new Error("The case store writes parties with the party key (db/parties.ts partyKey).");
+    return partyKey;
+  };
   const stored = (id: number): StoredCase | undefined => {
     const row = st.stored.get(id) as Record<string, unknown> | undefined;
     if (!row) return undefined;
+    Object.assign(row, partyFieldValues(st.partyRows.all(id) as PartyRow[], partyKey));
     return {
       ...caseFromRow(row, st.holderIds.all(id) as number[], st.recordationIds.all(id) as number[]),
       version: row.version as number, updatedBy: row.updatedBy as string | null, updatedAt: row.updatedAt as number, deletedAt: row.deletedAt as number | null,
@@ -85,6 +100,7 @@ export function sqliteCaseStore(e: Engine): CaseStore {
       const caseId = Number(st.insert.run(id, ...caseRowArray(values), createdAt, userId, createdAt, userId).lastInsertRowid);
       for (const holderId of values.rightHolderIds) st.insertLink.run(caseId, holderId);
       for (const recordationId of values.recordationIds) st.insertRecordationLink.run(caseId, recordationId);
+      linkParties(caseId, values, createdAt);
       return caseId;
     },
     update(id, expectedVersion, values, now, userId) {
@@ -94,6 +110,8 @@ export function sqliteCaseStore(e: Engine): CaseStore {
       for (const holderId of values.rightHolderIds) st.insertLink.run(id, holderId);
       st.deleteRecordationLinks.run(id);
       for (const recordationId of values.recordationIds) st.insertRecordationLink.run(id, recordationId);
+      st.deletePartyLinks.run(id);
+      linkParties(id, values, now);
       return changed;
     },
     setDeleted: (id, version, deletedAt, now, userId) => st.setDeleted.run({ deletedAt, now, userId, id, version }).changes,

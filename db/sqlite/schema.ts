@@ -34,6 +34,8 @@ import {
   recordationPartyKinds,
   roles,
   transports,
+  partyKinds,
+  partyRoles,
 } from "../../lib/enums";
 
 // `column IN ('a','b',…)` from an enum list: the database refuses what the app would refuse.
@@ -123,6 +125,11 @@ export const cases = sqliteTable(
     referredToPolice: integer("referred_to_police", { mode: "boolean" }).notNull().default(false),
     penaltyFen: integer("penalty_fen"),
     notes: text("notes"),
+    // parties and route (issue 18): the port's values are lib/enums.ts ports, checked by the case schema
+    loadingPlace: text("loading_place"),
+    port: text("port"),
+    hsHeading: text("hs_heading"),
+    declaredDescription: text("declared_description"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     createdBy: text("created_by"),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
@@ -878,5 +885,52 @@ export const subscriptions = sqliteTable(
     uniqueIndex("subscriptions_user_view_uq").on(t.userId, t.viewId),
     check("subscriptions_frequency_ck", sql`${t.frequency} in ('weekly', 'monthly')`),
     index("subscriptions_view_idx").on(t.viewId),
+  ],
+);
+
+// ---- parties (issue 18) ------------------------------------------------------------------------
+// A case's consignor, consignee and declarant/agent (db/parties.ts). A party is one row however
+// many cases name it (matched by `match_key`: its code, a person's keyed hash, or its name and
+// address), so repeats can be found. A natural person's identity number is personal information
+// (PIPL): kept only encrypted (id_sealed, AES-256-GCM), as a keyed hash (id_hash) for matching and
+// masked (id_masked) for display, all three erased after the admin's retention period.
+export const parties = sqliteTable(
+  "parties",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: partyKinds.values }).notNull(),
+    name: text("name").notNull(),
+    code: text("code"),
+    address: text("address"),
+    idSealed: text("id_sealed"),
+    idHash: text("id_hash"),
+    idMasked: text("id_masked"),
+    idErasedAt: integer("id_erased_at", { mode: "timestamp_ms" }),
+    matchKey: text("match_key").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    check("parties_kind_ck", oneOf(t.kind, partyKinds.values)),
+    check("parties_person_code_ck", sql`${t.kind} <> 'person' or ${t.code} is null`),
+    uniqueIndex("parties_match_key_idx").on(t.matchKey),
+    index("parties_code_idx").on(t.code),
+  ],
+);
+
+export const caseParties = sqliteTable(
+  "case_parties",
+  {
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    role: text("role", { enum: partyRoles.values }).notNull(),
+    partyId: integer("party_id")
+      .notNull()
+      .references(() => parties.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.role] }),
+    check("case_parties_role_ck", oneOf(t.role, partyRoles.values)),
+    index("case_parties_party_idx").on(t.partyId, t.caseId),
   ],
 );

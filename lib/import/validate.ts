@@ -1,4 +1,5 @@
 import { createCaseSchema, type CaseValues } from "../case-schema";
+import { maskIdNumber } from "../party-codes";
 import { CASE_FIELDS, ENUM_FIELDS, formNameOf, importColumnOf, type CaseFieldDef, type EnumLike } from "../case-definition";
 import type { GoodsCategory, Industry } from "../enums";
 import { REQUIRED_COLUMNS, exportHeaderOf, mapColumns, type ColumnKey, type ColumnMap } from "./columns";
@@ -112,7 +113,7 @@ const FIELD_COLUMN: Record<string, ColumnKey> = Object.fromEntries(
 );
 
 /** Fields whose cell goes to the schema as typed (the others are looked up or read as yes/no). */
-const TYPED_KINDS = new Set<CaseFieldDef["kind"]>(["caseNo", "date", "text", "count", "money", "country"]);
+const TYPED_KINDS = new Set<CaseFieldDef["kind"]>(["caseNo", "date", "text", "count", "money", "country", "hs", "partyCode"]);
 
 /** A zod error code of case-schema.ts on a field, as an import reason. */
 function reasonOf(field: string, code: string): ImportReason {
@@ -216,7 +217,9 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
     for (const f of CASE_FIELDS as readonly CaseFieldDef[]) {
       if (!TYPED_KINDS.has(f.kind)) continue;
       const text = cell(importColumnOf(f) as ColumnKey);
-      values[formNameOf(f.key as never)] = f.kind === "date" ? normalDate(text) : text;
+      // a masked identity number (an export never holds one in full) is no number: the person
+      // is imported without it (an update keeps the number the case has, db/import.ts)
+      values[formNameOf(f.key as never)] = f.kind === "date" ? normalDate(text) : f.kind === "partyCode" && text.includes("*") ? "" : text;
     }
 
     // the office, and the district when given
@@ -297,7 +300,10 @@ export function validateImport(parsed: ParsedFile, ref: ImportReference, existin
         if (!key) continue;
         const code = issue.message && /^[a-z_]+$/.test(issue.message) ? issue.message : issue.code;
         const raw = field in values ? values[field] : "";
-        problem(key, reasonOf(field, code), { value: typeof raw === "string" ? raw : String(raw), detail: code });
+        let value = typeof raw === "string" ? raw : String(raw);
+        // a natural person's identity number is never repeated in a message (PIPL): masked
+        if (/Code$/.test(field) && values[field.replace(/Code$/, "Kind")] === "person") value = maskIdNumber(value);
+        problem(key, reasonOf(field, code), { value, detail: code });
       }
     }
 

@@ -327,6 +327,8 @@ describe("server actions", () => {
       "createProfileAction", "changeProfileAction", "archiveProfileAction",
       // authentication guides, and a customs account's district
       "createGuideAction", "updateGuideAction", "updateGuidePairAction", "removeGuidePairAction", "setAccountDistrictAction",
+      // the retention of personal identity numbers (PIPL)
+      "setRetentionAction",
     ].sort());
   });
 
@@ -340,6 +342,16 @@ describe("server actions", () => {
     }
     expect(got).toEqual(WRITE_EXPECTED);
   }
+
+  it("setRetentionAction: admin only", async () => {
+    // long periods (over 40 years): nothing of the shared demo data is erased
+    const months = (who: Who) => 500 + WHO.indexOf(who);
+    await writeMatrix(
+      "setRetentionAction",
+      (who) => ({ months: String(months(who)) }),
+      (who) => (one<{ value: string } | undefined>("select value from app_meta where key = 'party_id_retention_months'")?.value ?? "") === String(months(who)),
+    );
+  });
 
   it("createCaseAction: admin only", async () => {
     await writeMatrix("createCaseAction", (who) => caseFields(who, 1), (who) =>

@@ -1,3 +1,4 @@
+import { withBlanks } from "../../lib/case-definition";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -153,11 +154,11 @@ describe("createCase", () => {
     expect(entries[0]).toMatchObject({ action: "create", userId: "admin-1" });
     expect(json(entries[0]!.before)).toBeNull();
     // every field of the case definition, the recordations it names too (none here)
-    expect(json(entries[0]!.after)).toEqual({ ...input, rightHolderIds: sorted(input.rightHolderIds), recordationIds: [] });
+    expect(json(entries[0]!.after)).toEqual({ ...withBlanks(input), rightHolderIds: sorted(input.rightHolderIds), recordationIds: [] });
 
     expect(await counts()).toMatchObject({ cases: n0.cases + 1, links: n0.links + 2, audit: n0.audit + 1 });
     expect(await getCaseForEdit(e, created.id)).toEqual({
-      ...input,
+      ...withBlanks(input),
       rightHolderIds: sorted(input.rightHolderIds),
       recordationIds: [],
       version: 1,

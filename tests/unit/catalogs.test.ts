@@ -33,7 +33,7 @@ describe("enumerations", () => {
   const all = Object.values(enums.ENUMS) as unknown as { values: string[]; labels: Record<string, { en: string; zh: string }> }[];
 
   it("are all found, each with a label in both languages", () => {
-    expect(all).toHaveLength(12);
+    expect(all).toHaveLength(15);
     for (const e of all) {
       expect(e.values.length).toBeGreaterThan(1);
       for (const v of e.values) {

@@ -10,6 +10,7 @@ const full: Filters = {
   from: "2016-01-01", to: "2017-06-07", district: ["8600", "5300"], office: ["8601"], type: ["trademark", "copyright"],
   category: ["lighting"], industry: ["lighting", "luxury"], holder: [12, 40], direction: ["export"], channel: ["express", "postal"],
   transport: ["air"], mode: ["ex_officio"], status: ["closed"], disposal: ["destroyed", "none"], campaign: ["qingfeng"], recordation: [7, "none"], q: "Maison 阿维",
+  port: ["ruili", "hekou"], hs: ["6403"], party: "Ruili Trading",
 };
 
 describe("the filter model", () => {

@@ -68,6 +68,7 @@ function expectValidFilters(f: Filters) {
   for (const h of f.holder) expect(Number.isSafeInteger(h) && h >= 1, String(h)).toBe(true);
   for (const r of f.recordation) expect(r === "none" || (Number.isSafeInteger(r) && r >= 1), String(r)).toBe(true);
   for (const c of f.campaign) expect(c).toMatch(/^[a-z][a-z0-9_-]{0,39}$/);
+  for (const h of f.hs) expect(h).toMatch(/^\d{4}$/);
   for (const name of FILTER_NAMES) {
     const v = f[name];
     if (Array.isArray(v)) {
@@ -95,7 +96,8 @@ function accepted(f: Filters, name: string, value: string): boolean {
     case "recordation":
       return v === "none" ? f.recordation.includes("none") : /^\d+$/.test(v) && f.recordation.includes(Number(v));
     case "q":
-      return f.q !== null;
+    case "party":
+      return f[name] !== null;
     default:
       return (f[name as keyof Filters] as unknown[]).includes(v);
   }
@@ -127,7 +129,7 @@ describe("parseFilters and parseCaseQuery under hostile parameters", () => {
         for (const name of FILTER_NAMES) {
           for (const raw of params.getAll(name)) {
             if (raw.trim() === "") continue;
-            if (name === "q" && raw.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ").trim() === "") continue;
+            if ((name === "q" || name === "party") && raw.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ").trim() === "") continue;
             expect(accepted(filters, name, raw) || reportedFor(ignored, name), `${name}=${JSON.stringify(raw.slice(0, 60))}`).toBe(true);
           }
         }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
-import { getCase, historyNames, type CaseDetail } from "@/db/repo/cases";
+import { casePartiesInFull, getCase, historyNames, type CaseDetail } from "@/db/repo/cases";
 import { caseRecordations } from "@/db/repo/recordations";
 import { userLabels } from "@/db/repo/accounts";
 import { getProcedure } from "@/db/repo/procedure";
@@ -17,7 +17,7 @@ import { DeleteCaseButton } from "@/components/forms/DeleteCaseButton";
 import { HistoryChanges } from "@/components/forms/HistoryChanges";
 import { CaseProfileHits } from "@/components/risk/CaseProfileHits";
 import {
-  auditActions, caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, protectionModes, provinceLabel, transports,
+  auditActions, caseStatuses, channels, directions, disposals, goodsCategories, infringementTypes, partyKinds, partyRoles, ports, protectionModes, provinceLabel, transports,
   type AuditAction, type Locale,
 } from "@/lib/enums";
 import { countryName } from "@/lib/countries";
@@ -72,6 +72,15 @@ export default async function CasePage({ params, searchParams }: {
   const recordations = await caseRecordations(scope, c.id);
   // the files this reader may see (a member: its own company's and those customs shared)
   const attachments = (await listAttachments(scope, c.id)) ?? [];
+
+  // the parties: a natural person's identity number masked, in full for an admin only
+  const tp = await getTranslations("parties");
+  const parties = user.role === "admin" ? await casePartiesInFull(c.id) : c.parties;
+  const route = [
+    c.originCountry ? countryName(c.originCountry, locale) : null,
+    c.loadingPlace,
+    c.port ? ports.label(c.port, locale) : null,
+  ];
 
   const sections: { title: string; rows: [string, React.ReactNode][] }[] = [
     {
@@ -154,6 +163,65 @@ export default async function CasePage({ params, searchParams }: {
             </dl>
           </section>
         ))}
+        <section className="panel case-parties" data-testid="case-parties">
+          <h2>{tp("title")}</h2>
+          {parties.length ? (
+            <div className="table-scroll" role="region" aria-label={tp("title")} tabIndex={0}>
+              <table className="data-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{tp("role")}</th>
+                    <th scope="col">{tp("name")}</th>
+                    <th scope="col">{tp("type")}</th>
+                    <th scope="col">{tp("code")}</th>
+                    <th scope="col">{tp("address")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {parties.map((p) => (
+                    <tr key={p.role} data-role={p.role}>
+                      <th scope="row">{partyRoles.label(p.role, locale)}</th>
+                      <td><span lang={latinLang(p.name)}>{p.name}</span></td>
+                      <td>{partyKinds.label(p.kind, locale)}</td>
+                      <td data-testid={`party-code-${p.role}`}>
+                        {p.code ? <span className="mono" lang="en">{p.code}</span> : p.erased ? <span className="muted">{tp("erased")}</span> : t("none")}
+                      </td>
+                      <td>{p.address ? <span lang={latinLang(p.address)}>{p.address}</span> : t("none")}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : (
+            <p className="muted">{tp("none")}</p>
+          )}
+          <dl className="fields">
+            <div>
+              <dt>{tp("route")}</dt>
+              <dd data-testid="case-route">
+                {route.map((r, i) => (
+                  <span key={i}>
+                    {i > 0 && " → "}
+                    {/* a place of loading is data, often Latin: marked English on a Chinese page */}
+                    <span lang={latinLang(r ?? "")}>{r ?? "?"}</span>
+                  </span>
+                ))}
+              </dd>
+            </div>
+            <div>
+              <dt>{tp("hs")}</dt>
+              <dd>{c.hsHeading ?? t("none")}</dd>
+            </div>
+            <div>
+              <dt>{tp("declared")}</dt>
+              <dd>{c.declaredDescription ? <span lang={latinLang(c.declaredDescription)}>{c.declaredDescription}</span> : t("none")}</dd>
+            </div>
+            <div>
+              <dt>{tp("actual")}</dt>
+              <dd><span lang={latinLang(c.goodsDescription)}>{c.goodsDescription}</span></dd>
+            </div>
+          </dl>
+        </section>
         <ProcedureSection
           caseId={c.id}
           version={c.version}
