@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { caseStore, DIMS, DIM_VALUES, type Dim } from "./aggregate/store";
 import type { Engine } from "./engine";
+import { ports } from "../lib/enums";
 import {
   CHART_MONTHS, detectHotspots, HISTORY, HOTSPOT_DIMENSIONS, MIN_HISTORY, monthOfIndex,
   type HotspotDimension, type SeriesInput,
@@ -66,8 +67,13 @@ export async function monthlyCounts(e: Engine, now: Date): Promise<MonthlyCounts
   const districtCode = new Map(districts.map((d, i) => [d, i]));
   const districtOfOffice = new Int32Array(Math.max(s.maxOffice, ...districtRows.map((r) => Number(r.id))) + 1).fill(-1);
   for (const r of districtRows) districtOfOffice[Number(r.id)] = districtCode.get(r.district)!;
+  // the port of each live case's route is not in the store: one grouped read by port and month
+  const portRows = await e.all<{ port: string; ym: string; n: number | string }>(
+    sql`select port, substr(seized_on, 1, 7) as ym, count(*) as n from ${e.t.cases} where deleted_at is null and port is not null group by port, substr(seized_on, 1, 7)`,
+  );
   const values: Record<HotspotDimension, readonly string[]> = {
     district: districts,
+    port: ports.values,
     category: DIM_VALUES[DIMS.indexOf("category")]!,
     channel: DIM_VALUES[DIMS.indexOf("channel")]!,
     transport: DIM_VALUES[DIMS.indexOf("transport")]!,
@@ -86,6 +92,14 @@ export async function monthlyCounts(e: Engine, now: Date): Promise<MonthlyCounts
     for (const x of enumerated) x.out[x.codes[r]! * M + k]!++;
     const end = s.linkStart[r]! + s.linkCount[r]!;
     for (let i = s.linkStart[r]!; i < end; i++) holder[s.links[i]! * M + k]!++;
+  }
+  const port = counts.get("port")!;
+  const portCode = new Map(ports.values.map((p, i) => [p as string, i]));
+  for (const r of portRows) {
+    const code = portCode.get(r.port);
+    const k = Number(r.ym.slice(0, 4)) * 12 + Number(r.ym.slice(5, 7)) - 1 - from;
+    if (code === undefined || k < 0 || k >= M) continue;
+    port[code * M + k]! += Number(r.n);
   }
   const series = new Map<HotspotDimension, Map<string, Int32Array>>();
   for (const dim of HOTSPOT_DIMENSIONS) {

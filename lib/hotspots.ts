@@ -29,7 +29,8 @@ import { EMPTY_FILTERS, type Filters } from "./filters";
  * the filter of lib/filters.ts that opens a series' cases. Adding a dimension (e.g. "port")
  * is one entry here and its monthly counts in db/hotspots.ts.
  */
-export const HOTSPOT_DIMENSIONS = ["district", "category", "channel", "transport", "holder"] as const;
+// port: the port of entry or exit of the case's route (issue 18 item 1), counted from the cases' own column
+export const HOTSPOT_DIMENSIONS = ["district", "port", "category", "channel", "transport", "holder"] as const;
 export type HotspotDimension = (typeof HOTSPOT_DIMENSIONS)[number];
 
 /** Months of history fitted (at most). */

@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { getEngine } from "../client";
 import { readHotspots, type HotspotFlag, type HotspotRun } from "../hotspots";
-import { channels, goodsCategories, transports } from "../../lib/enums";
+import { channels, goodsCategories, ports, transports } from "../../lib/enums";
 import { flagInFilter, type HotspotDimension } from "../../lib/hotspots";
 import type { Filters } from "../../lib/filters";
 import { can, type SessionUser } from "../../lib/roles";
@@ -15,7 +15,7 @@ export type NamedFlag = HotspotFlag & { name: { en: string; zh: string } };
 export type RiskHotspots = { run: HotspotRun | null; flags: NamedFlag[] };
 
 const ENUM_OF: Partial<Record<HotspotDimension, { labels: Record<string, { en: string; zh: string }> }>> = {
-  category: goodsCategories as never, channel: channels as never, transport: transports as never,
+  category: goodsCategories as never, channel: channels as never, transport: transports as never, port: ports as never,
 };
 
 async function named(): Promise<RiskHotspots> {
