@@ -7,7 +7,7 @@ import type { Engine } from "./engine";
 // paths (an import's thousand entries) write the same rows through their case store
 // (db/sqlite/case-store.ts, db/postgres/case-store.ts).
 
-export type AuditEntity = "case" | "right_holder" | "customs_office" | "user" | "recordation" | "outbox_mail" | "attachment" | "api_token" | "saved_view" | "risk_profile" | "subscription" | "guide" | "party_ids";
+export type AuditEntity = "case" | "right_holder" | "customs_office" | "user" | "recordation" | "outbox_mail" | "attachment" | "api_token" | "saved_view" | "risk_profile" | "subscription" | "guide" | "party_ids" | "watch_list";
 
 export type AuditEntry = {
   userId: string | null;
