@@ -33,6 +33,10 @@ export default async function RiskPage() {
       <p>
         <Link href="/risk/profiles" data-testid="risk-profiles-link">{(await getTranslations("profiles"))("listLink")}</Link>
       </p>
+      {/* parties with repeated cases and their networks (issue 18, item 2) */}
+      <p>
+        <Link href="/risk/watch-list" data-testid="watch-list-link">{(await getTranslations("watchlist"))("link")}</Link>
+      </p>
       <section aria-labelledby="hotspots-title" data-testid="hotspots">
         <h2 id="hotspots-title">{t("hotspots.title")}</h2>
         {!run || !run.evaluationMonth ? (

@@ -190,6 +190,9 @@ export function AuditRecord({ row, t }: { row: AuditRow; t: Translate }) {
     // an authentication guide: its title as written (data, marked English when Latin)
     const title = String(a.titleEn ?? b.titleEn ?? "");
     what = <Link href={`/guides/${row.entityId}`}>{title ? <span lang={latinLang(title)}>{title}</span> : `#${row.entityId}`}</Link>;
+  } else if (row.entity === "watch_list") {
+    // the admin's watch-list rule (issue 18, item 2)
+    what = "";
   } else if (row.entity === "party_ids") {
     // the erasure of natural persons' identity numbers (PIPL): how many, never a number
     what = "";

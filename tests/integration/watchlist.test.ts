@@ -105,12 +105,12 @@ describe.each(ENGINES)("the watch-list on %s", (dialect) => {
       expect(await watchRule(e)).toEqual(rule);
       const { parties } = await listedParties(e, await watchRule(e), TODAY);
       expect(parties.map((p) => [p.partyId, p.cases, p.valueFen]).sort((a, b) => a[0]! - b[0]!)).toEqual(await byHand(rule));
-      const expected = {
+      const expected = ({
         "1/24": ["WL Agent Co", "WL Alpha Trading Co", "WL Beta Person", "WL Delta Logistics", "WL Epsilon E-commerce", "WL Gamma Supply Chain", "WL Zeta Import"],
         "3/24": ["WL Alpha Trading Co"],
         "2/1": [],
         "2/120": ["WL Agent Co", "WL Alpha Trading Co", "WL Gamma Supply Chain"],
-      }[`${rule.minCases}/${rule.months}`];
+      } as Record<string, string[]>)[`${rule.minCases}/${rule.months}`];
       expect(mine(parties)).toEqual(expected);
     }
     // ten years back Alpha's 2023 case counts too
