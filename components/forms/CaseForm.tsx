@@ -16,6 +16,7 @@ import { CountryPicker } from "./CountryPicker";
 import { HolderPicker, holderDisplayName } from "./HolderPicker";
 import { DateInput } from "@/components/ui/DateInput";
 import { PartyCodeInput } from "./PartyCodeInput";
+import { useWatchListCheck, WatchListWarning } from "./WatchListWarning";
 import { partyRoles } from "@/lib/enums";
 
 // The form's fields, their order and its enumerated selects come from the case definition
@@ -111,6 +112,8 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
   const t = useTranslations("forms");
   const locale = useLocale() as Locale;
   const router = useRouter();
+  // the watch-list warning as a party's name or code is entered (issue 18, item 2)
+  const watch = useWatchListCheck();
   const [state, formAction, pending] = useActionState<ActionResult<CaseSaved> | null, FormData>(
     mode === "create" ? createCaseAction : updateCaseAction,
     null,
@@ -520,8 +523,9 @@ export function CaseForm({ mode, initial, choices, today, cancelHref, caseId, ve
           </Field>
         </fieldset>
 
-        <fieldset data-testid="case-parties">
+        <fieldset data-testid="case-parties" onBlur={watch.onBlur}>
           <legend>{t("sections.parties")}</legend>
+          <WatchListWarning hits={watch.hits} />
           {partyRoles.values.map((role) => {
             const kind = `${role}Kind` as CaseFormField;
             const nameField = `${role}Name` as CaseFormField;

@@ -1,3 +1,5 @@
+import { WatchListWarning } from "@/components/forms/WatchListWarning";
+import { caseWatchHits } from "@/db/repo/watchlist";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -137,6 +139,10 @@ export default async function CasePage({ params, searchParams }: {
         <p className="form-ok notice-line" role="status" data-testid="saved-notice">
           {tf(`notices.${saved}`, { caseNo: c.caseNo })}
         </p>
+      )}
+      {/* after saving, staff are told at once which of the case's parties are on the watch-list (issue 18, item 2) */}
+      {(saved === "created" || saved === "updated") && can(user.role, "readRisk") && (
+        <WatchListWarning hits={(await caseWatchHits(user, c.id)).parties.map((p) => ({ name: p.name, cases: p.cases, since: p.firstSeen }))} />
       )}
       <div className="case-head">
         <h1>{t("title", { caseNo: c.caseNo })}</h1>
