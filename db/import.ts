@@ -9,6 +9,8 @@ import { createRightHolder } from "./mutations/reference";
 import type { Engine } from "./engine";
 import { loadsWhole } from "./aggregate/store";
 import { loadStoredCase, writeCases, type CaseWrite } from "./writer";
+import { matchListed, watchRule } from "./watchlist";
+import { todayInShanghai } from "../lib/case-schema";
 
 // Bulk import of cases from a parsed spreadsheet (lib/import). planImport says what a
 // commit would do without writing; commitImport writes every accepted row through the one
@@ -88,7 +90,34 @@ function reportOf(v: Validation, committed: boolean): ImportReport {
 
 /** What a commit would do, without writing anything. */
 export async function planImport(e: Engine, parsed: ParsedFile, options: ImportOptions): Promise<ImportReport> {
-  return reportOf((await validate(e, parsed, options)).validation, false);
+  const { validation } = await validate(e, parsed, options);
+  return { ...reportOf(validation, false), watchList: await watchListRows(e, validation) };
+}
+
+/**
+ * The accepted rows that name a party on the watch-list (issue 18, item 2): a warning per row,
+ * never a refusal. One match over all the file's parties (db/watchlist.ts), under the admin's rule.
+ */
+export async function watchListRows(e: Engine, v: Validation, today = todayInShanghai()): Promise<NonNullable<ImportReport["watchList"]>> {
+  const probes: { row: number; caseNo: string; kind: string | null; name: string | null; code: string | null }[] = [];
+  for (const a of v.accepted) {
+    const values = a.input as Record<string, unknown>;
+    for (const role of partyRoles.values) {
+      const name = (values[`${role}Name`] as string | null) ?? null;
+      const code = (values[`${role}Code`] as string | null) ?? null;
+      if (name || code) probes.push({ row: a.row, caseNo: a.input.caseNo, kind: (values[`${role}Kind`] as string | null) ?? null, name, code });
+    }
+  }
+  if (!probes.length) return [];
+  const { matches } = await matchListed(e, probes, await watchRule(e), today);
+  const byRow = new Map<number, { row: number; caseNo: string; names: string[] }>();
+  for (const m of matches) {
+    const p = probes[m.probe]!;
+    const entry = byRow.get(p.row) ?? { row: p.row, caseNo: p.caseNo, names: [] };
+    if (!entry.names.includes(m.party.name)) entry.names.push(m.party.name);
+    byRow.set(p.row, entry);
+  }
+  return [...byRow.values()].sort((a, b) => a.row - b.row);
 }
 
 // ---- the write ---------------------------------------------------------------------------
@@ -142,7 +171,8 @@ export async function commitImport(e: Engine, parsed: ParsedFile, options: Impor
       writes.push(row.existing ? { op: "update", id: row.existing.id, expectedVersion: row.existing.version, input } : { op: "create", input });
     }
     await writeCases(tx, writes, { userId, audit: "import", validated: true, derived: (await bulkLoad(tx, writes)) ? "rebuild" : "delta" });
-    return { ...reportOf(validation, true), caseNos };
+    // the watch-list as it stands with this file's cases written
+    return { ...reportOf(validation, true), caseNos, watchList: await watchListRows(tx, validation) };
   });
 }
 

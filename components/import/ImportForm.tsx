@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useId, useRef, useState, type FormEvent } from "react";
+import { latinLang } from "@/lib/format";
 import { useTranslations } from "next-intl";
 import type { ImportReport, Rejection } from "@/lib/import/report";
 
@@ -37,6 +38,7 @@ function send(mode: "dry-run" | "commit", file: File, options: Options, onUpload
 
 export function ImportForm({ maxBytes }: { maxBytes: number }) {
   const t = useTranslations("import");
+  const tw = useTranslations("watchlist.warning");
   const id = useId();
   const [file, setFile] = useState<File | null>(null);
   const [options, setOptions] = useState<Options>({ update: false, skipInvalid: false, createHolders: false });
@@ -206,6 +208,21 @@ export function ImportForm({ maxBytes }: { maxBytes: number }) {
               <ul>
                 {report.warnings!.slice(0, SHOWN).map((w) => (
                   <li key={`${w.row}-${w.reason}`}>{t("warningRow", { row: w.row, caseNo: w.caseNo })}: {t(`warningReasons.${w.reason}`)}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {(report.watchList?.length ?? 0) > 0 && (
+            <div className="import-warnings watch-warning" data-testid="import-watch-list">
+              <p>
+                {tw("import", { count: report.watchList!.length })} <Link href="/risk/watch-list">{tw("see")}</Link>
+              </p>
+              <ul>
+                {report.watchList!.slice(0, SHOWN).map((w) => (
+                  <li key={w.row}>
+                    {tw("importRow", { row: w.row, caseNo: w.caseNo })}{" "}
+                    {w.names.map((n, i) => <span key={n} lang={latinLang(n)}>{i ? "; " : ""}{n}</span>)}
+                  </li>
                 ))}
               </ul>
             </div>

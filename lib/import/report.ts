@@ -16,6 +16,8 @@ export type ImportReport = {
   holdersToCreate: string[];
   /** rows let in with a warning (an ex-officio case without a valid recordation) */
   warnings?: ImportWarning[];
+  /** rows naming a party on the watch-list (issue 18, item 2): a warning, not a refusal */
+  watchList?: { row: number; caseNo: string; names: string[] }[];
   /** whether this was written (commitImport only) */
   committed: boolean;
   /** case numbers of the rows written, in file order (commitImport only) */
@@ -36,6 +38,10 @@ export function formatReport(report: ImportReport, mode: { dryRun: boolean; skip
   if (report.warnings?.length) {
     lines.push("", `Warnings (${report.warnings.length} ${report.warnings.length === 1 ? "case" : "cases"} to complete: /cases?recordation=none):`);
     for (const w of report.warnings) lines.push(`  row ${w.row}: ${w.message}`);
+  }
+  if (report.watchList?.length) {
+    lines.push("", `Watch-list (${report.watchList.length} ${report.watchList.length === 1 ? "row names" : "rows name"} a listed party: /risk/watch-list):`);
+    for (const w of report.watchList) lines.push(`  row ${w.row} (${w.caseNo}): ${w.names.join("; ")}`);
   }
   if (report.rejected.length) {
     lines.push("", "Rejected:");

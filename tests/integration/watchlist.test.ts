@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "../../db/engine";
 import { loadStoredCase, writeCases } from "../../db/writer";
+import { watchListRows } from "../../db/import";
+import type { Validation } from "../../lib/import/validate";
 import { listedParties, matchListed, setWatchRule, watchNetworks, watchRule } from "../../db/watchlist";
 import { PARTY_FIELDS, type CaseInput } from "../../lib/case-definition";
 import { idCheckChar, usccCheckChar } from "../../lib/parties";
@@ -150,5 +152,21 @@ describe.each(ENGINES)("the watch-list on %s", (dialect) => {
     const m2 = await matchListed(e, [{ kind: "person", code: BETA_ID }], { minCases: 1, months: 24 }, TODAY);
     expect(m2.matches.map((m) => [m.party.name, m.party.code])).toEqual([["WL Beta Person", "5331**********" + BETA_ID.slice(-4)]]);
     expect((await matchListed(e, [{ kind: "enterprise", code: "", name: "" }], DEFAULT_WATCH_RULE, TODAY)).matches).toEqual([]);
+  });
+
+  it("an import's rows naming listed parties are reported, one warning per row, nothing refused", async () => {
+    const row = (n: number, extra: Partial<CaseInput>) => ({ row: n, input: { ...base, caseNo: `IMP-${n}`, ...extra }, newHolders: [] });
+    const v = {
+      accepted: [
+        row(2, { consigneeKind: "enterprise", consigneeName: "Someone Else", consigneeCode: ALPHA_CODE }),
+        row(3, { consigneeKind: "enterprise", consigneeName: "Nobody Listed Ltd" }),
+        row(4, { consignorKind: "enterprise", consignorName: "wl gamma supply chain", declarantKind: "enterprise", declarantName: "WL Agent Co", declarantCode: AGENT_CODE }),
+      ],
+      rejected: [], holdersToCreate: [], total: 3, warnings: [],
+    } as unknown as Validation;
+    const rows = await watchListRows(e, v, TODAY);
+    expect(rows.map((r) => [r.row, r.caseNo, r.names.sort()])).toEqual([[2, "IMP-2", ["WL Alpha Trading Co"]], [4, "IMP-4", ["WL Agent Co", "WL Gamma Supply Chain"]]]);
+    // ten years on, nothing of theirs is in the window
+    expect(await watchListRows(e, v, "2036-12-31")).toEqual([]);
   });
 });
