@@ -108,6 +108,7 @@ const PAGES: [string, () => string, Record<Who, Outcome>][] = [
   ["a bad notice id", () => "/inbox/abc", { anonymous: "login", member: 404, analyst: 403, admin: 403 }],
   ["procedure: releases due", () => "/procedure?show=release_due", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
   ["risk: hot spots", () => "/risk", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
+  ["risk: watch-list of parties (staff only)", () => "/risk/watch-list", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
   ["risk: hot spots, with a query", () => "/risk?dimension=district", { anonymous: "login", member: 403, analyst: 200, admin: 200 }],
   ["login page", () => "/login", { anonymous: 200, member: 307, analyst: 307, admin: 307 }],
   ["admin: e-mail outbox", () => "/admin/outbox", adminsOnly],
@@ -329,6 +330,8 @@ describe("server actions", () => {
       "createGuideAction", "updateGuideAction", "updateGuidePairAction", "removeGuidePairAction", "setAccountDistrictAction",
       // the retention of personal identity numbers (PIPL)
       "setRetentionAction",
+      // the watch-list of parties: the admin's rule, the case form's check
+      "setWatchRuleAction", "checkWatchListAction",
     ].sort());
   });
 
@@ -351,6 +354,22 @@ describe("server actions", () => {
       (who) => ({ months: String(months(who)) }),
       (who) => (one<{ value: string } | undefined>("select value from app_meta where key = 'party_id_retention_months'")?.value ?? "") === String(months(who)),
     );
+  });
+
+  it("setWatchRuleAction: admin only; checkWatchListAction: staff only, never a member", async () => {
+    const rule = () => one<{ value: string } | undefined>("select value from app_meta where key = 'watch_list_rule'")?.value ?? "";
+    const before = rule();
+    const months = (who: Who) => 100 + WHO.indexOf(who);
+    await writeMatrix("setWatchRuleAction", (who) => ({ minCases: "2", months: String(months(who)) }), (who) => rule() === JSON.stringify({ minCases: 2, months: months(who) }));
+    // the rule as it was (the default when none was set)
+    await invoke(actions.get("setWatchRuleAction")!, "admin", before ? Object.fromEntries(Object.entries(JSON.parse(before)).map(([k, v]) => [k, String(v)])) : { minCases: "2", months: "24" });
+    const got: Record<string, string> = {};
+    for (const who of WHO) {
+      const answer = await invoke(actions.get("checkWatchListAction")!, who, { "parties[]": ["x"] }, "/cases/new", true);
+      got[who] = verdict(answer);
+      if (who === "member") expect(answer.body).not.toContain("hits");
+    }
+    expect(got).toEqual({ anonymous: "login", member: "forbidden", analyst: "ran", admin: "ran" });
   });
 
   it("createCaseAction: admin only", async () => {
