@@ -39,12 +39,24 @@ export async function watchHits(user: SessionUser, probes: PartyProbe[]): Promis
   return { start, hits: matches.map((m) => ({ probe: m.probe, partyId: m.party.partyId, name: m.party.name, cases: m.party.cases, since: m.party.firstSeen })) };
 }
 
-/** The listed parties among a stored case's parties (its page, for staff). */
+/**
+ * The listed parties a stored case names (its page, for staff): its own parties when listed,
+ * and listed parties with the same code or name (a name typed without the listed party's code
+ * is a party row of its own, but the same name all the same).
+ */
 export async function caseWatchHits(user: SessionUser, caseId: number): Promise<{ start: string; parties: ListedParty[] }> {
   staff(user);
   const e = getEngine();
   const rule = await watchRule(e);
-  return listedParties(e, rule, todayInShanghai(), sql`cp.party_id in (select party_id from case_parties where case_id = ${caseId})`);
+  const today = todayInShanghai();
+  const own = await listedParties(e, rule, today, sql`cp.party_id in (select party_id from case_parties where case_id = ${caseId})`);
+  const probes = await e.all<{ kind: string; name: string; code: string | null }>(
+    sql`select p.kind, p.name, p.code from case_parties cp join parties p on p.id = cp.party_id where cp.case_id = ${caseId}`,
+  );
+  const { matches } = await matchListed(e, probes, rule, today);
+  const parties = [...own.parties];
+  for (const m of matches) if (!parties.some((p) => p.partyId === m.party.partyId)) parties.push(m.party);
+  return { start: own.start, parties };
 }
 
 export const currentWatchRule = (): Promise<WatchRule> => watchRule(getEngine());
