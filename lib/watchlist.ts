@@ -65,11 +65,19 @@ export class UnionFind {
   }
 }
 
-/** Links from groups: every party of a group (same key) is linked to the group's first. */
-export function linksOfGroups(groups: Iterable<number[]>, reason: LinkReason): PartyLink[] {
+/**
+ * A shared address or agent links its parties only when few share it: an address or a customs
+ * broker shared by more than this many parties (a business centre, a broker serving a whole
+ * district) says nothing about who works together, and would join everyone into one network.
+ */
+export const MAX_SHARED_BY = 12;
+
+/** Links from groups: every party of a group (same key) is linked to the group's first; a group larger than `maxGroup` links nothing. */
+export function linksOfGroups(groups: Iterable<number[]>, reason: LinkReason, maxGroup = Infinity): PartyLink[] {
   const out: PartyLink[] = [];
   for (const g of groups) {
     const ids = [...new Set(g)].sort((x, y) => x - y);
+    if (ids.length > maxGroup) continue;
     for (let i = 1; i < ids.length; i++) out.push({ a: ids[0]!, b: ids[i]!, reason });
   }
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { linksOfGroups, networksOf, normaliseText, UnionFind, watchWindowStart, type PartyLink } from "../../lib/watchlist";
+import { linksOfGroups, MAX_SHARED_BY, networksOf, normaliseText, UnionFind, watchWindowStart, type PartyLink } from "../../lib/watchlist";
 
 // The watch-list's pure half (issue 18, item 2): the rule's window and the networks by union-find,
 // on constructed data whose answer is known by hand.
@@ -66,5 +66,11 @@ describe("networks", () => {
 
   it("links every party of a group to one and ignores a duplicate", () => {
     expect(linksOfGroups([[3, 1, 2, 1]], "agent")).toEqual([{ a: 1, b: 2, reason: "agent" }, { a: 1, b: 3, reason: "agent" }]);
+  });
+
+  it("an address or agent shared by too many parties (a broker, a business centre) links nothing", () => {
+    const many = Array.from({ length: MAX_SHARED_BY + 1 }, (_, i) => 100 + i);
+    expect(linksOfGroups([many], "agent", MAX_SHARED_BY)).toEqual([]);
+    expect(linksOfGroups([many.slice(1)], "agent", MAX_SHARED_BY)).toHaveLength(MAX_SHARED_BY - 1);
   });
 });
