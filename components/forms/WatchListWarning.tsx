@@ -42,7 +42,7 @@ export function WatchListWarning({ hits }: { hits: { name: string; cases: number
   const t = useTranslations("watchlist.warning");
   const locale = useLocale() as Locale;
   return (
-    <div role="status" aria-live="polite" data-testid="watch-warning-live">
+    <div role="status" aria-live="polite" className="watch-warning-live" data-testid="watch-warning-live">
       {hits.length > 0 && (
         <div className="watch-warning" data-testid="watch-warning">
           <p><strong>{t("title")}</strong></p>

@@ -11,6 +11,10 @@ import { requirePageUser } from "../../session";
 
 export const dynamic = "force-dynamic";
 
+/** The rows and network members shown: the most cases first (a looser rule lists hundreds). */
+const SHOWN = 100;
+const SHOWN_MEMBERS = 40;
+
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("watchlist"))("title") };
 }
@@ -63,7 +67,7 @@ export default async function WatchListPage() {
                 </tr>
               </thead>
               <tbody>
-                {list.parties.map((p) => (
+                {list.parties.slice(0, SHOWN).map((p) => (
                   <tr key={p.partyId} data-testid={`watch-party-${p.partyId}`} data-name={p.name}>
                     <th scope="row">
                       <Link href={casesHref(p)} lang={latinLang(p.name)}>{p.name}</Link>
@@ -85,6 +89,7 @@ export default async function WatchListPage() {
             </table>
           </div>
         )}
+        {list.parties.length > SHOWN && <p className="muted" data-testid="watch-more">{t("more", { shown: SHOWN, count: list.parties.length })}</p>}
       </section>
       <section aria-labelledby="watch-networks-title" data-testid="watch-networks">
         <h2 id="watch-networks-title">{t("networks", { count: list.networks.length })}</h2>
@@ -100,13 +105,14 @@ export default async function WatchListPage() {
                   <span className="muted">{n.reasons.map((r) => t(`reasons.${r}`)).join(locale === "zh" ? "、" : ", ")}</span>
                 </h3>
                 <ul>
-                  {n.members.map((m) => (
+                  {n.members.slice(0, SHOWN_MEMBERS).map((m) => (
                     <li key={m.partyId}>
                       <Link href={casesHref(m)} lang={latinLang(m.name)}>{m.name}</Link>
                       {m.listed && <> <span className="watch-badge">{t("listed")}</span></>}
                       {m.address && <span className="muted" lang={latinLang(m.address)}> · {m.address}</span>}
                     </li>
                   ))}
+                  {n.members.length > SHOWN_MEMBERS && <li className="muted">{t("moreMembers", { count: n.members.length - SHOWN_MEMBERS })}</li>}
                 </ul>
               </li>
             ))}
