@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { hashId, normaliseCode } from "../lib/parties";
 import type { PartyRole } from "../lib/enums";
-import { DEFAULT_WATCH_RULE, linksOfGroups, MAX_SHARED_BY, MAX_WATCH_CASES, MAX_WATCH_MONTHS, networksOf, normaliseText, watchWindowStart, type LinkReason, type PartyLink, type WatchRule } from "../lib/watchlist";
+import { DEFAULT_WATCH_RULE, linksOfGroups, MAX_AGENT_CLIENTS, MAX_SHARED_BY, MAX_WATCH_CASES, MAX_WATCH_MONTHS, networksOf, normaliseText, watchWindowStart, type LinkReason, type PartyLink, type WatchRule } from "../lib/watchlist";
 import { writeAudit } from "./audit";
 import type { Engine } from "./engine";
 import { partyKey } from "./parties";
@@ -14,7 +14,8 @@ import { partyKey } from "./parties";
 // cases (plus one grouped read of the listed parties' rights, ports and roles); the networks are
 // connected components (lib/watchlist.ts) over three grouped reads of links: a shared code or
 // person's keyed hash, the same normalised address, the same declarant/agent on their cases (an
-// address or agent shared by more than MAX_SHARED_BY parties links nothing: a broker, not a ring).
+// address shared by more than MAX_SHARED_BY parties, or an agent of more than MAX_AGENT_CLIENTS
+// clients, links nothing: a business centre or a broker, not a ring).
 
 const RULE_KEY = "watch_list_rule";
 
@@ -141,7 +142,7 @@ export async function partyLinks(e: Engine): Promise<PartyLink[]> {
       where a.role <> 'declarant' and c.deleted_at is null and a.party_id <> d.party_id
       group by d.party_id, a.party_id`,
   );
-  links.push(...linksOfGroups(groupBy(agents, (r) => String(r.agent)), "agent", MAX_SHARED_BY));
+  links.push(...linksOfGroups(groupBy(agents, (r) => String(r.agent)), "agent", MAX_AGENT_CLIENTS));
   return links;
 }
 

@@ -71,6 +71,12 @@ export class UnionFind {
  * district) says nothing about who works together, and would join everyone into one network.
  */
 export const MAX_SHARED_BY = 12;
+/**
+ * The same for a declarant/agent, stricter: a broker's clients are strangers to each other, and
+ * agents chain networks together (on the demo, agents serving up to 8 clients joined 165
+ * parties into one network; up to 4, the largest has 21). An agent of at most this many links them.
+ */
+export const MAX_AGENT_CLIENTS = 4;
 
 /** Links from groups: every party of a group (same key) is linked to the group's first; a group larger than `maxGroup` links nothing. */
 export function linksOfGroups(groups: Iterable<number[]>, reason: LinkReason, maxGroup = Infinity): PartyLink[] {
