@@ -352,7 +352,7 @@ describe("on PostgreSQL: npm run backup (pg_dump -Fc) while another connection w
     // the source: a migrated database of its own, holding a seeded deployment (copied from SQLite by db:copy)
     source = await freshPostgres();
     const seededFile = path.join(dir, "pg-source", "ipr.db");
-    seeded(seededFile, 1_500, 31);
+    await seeded(seededFile, 1_500, 31);
     await copyDatabase({ from: `file:${seededFile}`, to: source.url });
 
     // a writer on its own connection appends audit rows 1, 2, 3… while the dump runs
@@ -510,7 +510,7 @@ describe("on PostgreSQL: npm run backup (pg_dump -Fc) while another connection w
 describe.each(ENGINES)("the admin's download (db/repo/backup.ts, GET /api/admin/backup) on %s", (dialect) => {
   it("is a fresh backup of the engine's own kind, named by the day, with its case count", async () => {
     const file = path.join(dir, `download-${dialect}`, "ipr.db");
-    seeded(file, 1_000, 41);
+    await seeded(file, 1_000, 41);
     let url = `file:${file}`;
     let drop: (() => Promise<void>) | undefined;
     if (dialect === "postgres") {
