@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { archiveProfileAction, changeProfileAction, createProfileAction } from "@/app/actions/risk-profiles";
 import type { ActionResult, FieldError } from "@/app/actions/wrapper";
 import { DateInput } from "@/components/ui/DateInput";
+import { latinLang } from "@/lib/format";
 
 // A risk profile's form (issue 18, item 4): name, owner, validity, reason; its filter comes
 // with it as the filter model's canonical query (a hidden field), stated in words beside it.
@@ -131,7 +132,7 @@ export function ArchiveProfileButton({ id, version, name }: { id: number; versio
       </button>
       <dialog ref={dialog} className="confirm-dialog" aria-labelledby={`archive-profile-${id}`} onClose={() => opener.current?.focus()}>
         <form action={action}>
-          <h2 id={`archive-profile-${id}`}>{t("archiveTitle", { name })}</h2>
+          <h2 id={`archive-profile-${id}`}>{t.rich("archiveTitle", { name, n: (chunks) => <span lang={latinLang(name)} data-crawl-skip="">{chunks}</span> })}</h2>
           <p>{t("archiveText")}</p>
           {error && <p className="form-error" role="alert">{error}</p>}
           <input type="hidden" name="id" value={id} />

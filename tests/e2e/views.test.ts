@@ -102,7 +102,10 @@ describe("saved views", () => {
     await other.goto(`${baseURL()}/views`);
     const row = other.getByTestId(`view-row-${saved.id}`);
     expect(await row.textContent()).toContain("shared by");
-    expect(await row.getByRole("button").count()).toBe(0); // not the owner: open only
+    // not the owner: open it, or subscribe to its digest (one's own) — never rename, update or delete it
+    for (const owned of ["view-rename", "view-update", "view-delete"]) expect(await row.getByTestId(`${owned}-${saved.id}`).count(), owned).toBe(0);
+    expect(await row.getByRole("button").count()).toBe(1);
+    expect(await row.getByTestId(`subscribe-set-${saved.id}`).count()).toBe(1);
     await expectNoSeriousAxeViolations(other);
 
     // the owner's /views: delete asks first; keeping it changes nothing
