@@ -1,9 +1,12 @@
-// An upload's body for the routes that take files (case attachments, guide photo pairs).
+// An upload's body for the routes that take files (case attachments, guide photo pairs, imports).
+
+/** Why a body was refused: its declared length, or the bytes read when it passed the limit. */
+export type TooLarge = { tooLarge: { size: number; declared: boolean } };
 
 /** The body, counted as it streams in and refused as soon as it passes `max` bytes (never read whole when too large). */
-export async function boundedBody(request: Request, max: number): Promise<Uint8Array | null> {
+export async function readBounded(request: Request, max: number): Promise<Uint8Array | TooLarge> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > max) return null;
+  if (Number.isFinite(declared) && declared > max) return { tooLarge: { size: declared, declared: true } };
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -14,7 +17,7 @@ export async function boundedBody(request: Request, max: number): Promise<Uint8A
     size += value.byteLength;
     if (size > max) {
       await reader.cancel();
-      return null;
+      return { tooLarge: { size, declared: false } };
     }
     chunks.push(value);
   }
@@ -27,3 +30,8 @@ export async function boundedBody(request: Request, max: number): Promise<Uint8A
   return body;
 }
 
+/** The body, or null when it passes `max` bytes. */
+export async function boundedBody(request: Request, max: number): Promise<Uint8Array | null> {
+  const body = await readBounded(request, max);
+  return body instanceof Uint8Array ? body : null;
+}

@@ -4,6 +4,7 @@ import { commitImport, planImport } from "@/db/repo/imports";
 import { requireApiUser } from "@/app/session";
 import { ImportFileError, MAX_IMPORT_BYTES, parseImportFile, tooLargeError } from "@/lib/import/parse";
 import { crossSite, guarded, sameOrigin } from "../../respond";
+import { readBounded } from "../../bounded-body";
 
 export const dynamic = "force-dynamic";
 
@@ -13,31 +14,11 @@ const ENVELOPE_BYTES = 64 * 1024;
 const fileError = (error: ImportFileError) =>
   NextResponse.json({ error: error.code, message: error.message }, { status: error.code === "too_large" || error.code === "too_large_unpacked" ? 413 : 400 });
 
-/** The body, refused as soon as it grows past the limit (never read whole when too large). */
+/** The body, refused as soon as it grows past the limit (never read whole when too large), with the size said. */
 async function boundedBody(request: NextRequest): Promise<Uint8Array | ImportFileError> {
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > MAX_IMPORT_BYTES + ENVELOPE_BYTES) return tooLargeError(declared - ENVELOPE_BYTES);
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_IMPORT_BYTES + ENVELOPE_BYTES) {
-      await reader.cancel();
-      return tooLargeError(size, true);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    body.set(c, at);
-    at += c.byteLength;
-  }
-  return body;
+  const body = await readBounded(request, MAX_IMPORT_BYTES + ENVELOPE_BYTES);
+  if (body instanceof Uint8Array) return body;
+  return body.tooLarge.declared ? tooLargeError(body.tooLarge.size - ENVELOPE_BYTES) : tooLargeError(body.tooLarge.size, true);
 }
 
 const ticked = (v: FormDataEntryValue | null) => v === "on" || v === "true" || v === "1";
