@@ -4,6 +4,8 @@ import { derivedMismatches } from "../../db/aggregate/check";
 import { sqliteConnectionOf, type Engine } from "../../db/engine";
 import { PUBLISHED_FIGURES, type PublishedFigure } from "../../seed/published-figures";
 import { seedDatabase } from "../../seed/run";
+import { SURGE } from "../../seed/generate";
+import { refreshHotspots } from "../../db/hotspots";
 import { ENGINES, freshEngine, type FreshEngine } from "../support/engines";
 import { searchMismatches } from "../support/written";
 
@@ -131,6 +133,20 @@ describe.each(
         or length(c.case_no) < 14 or ${dialect === "sqlite" ? sql`substr(c.case_no, 11) glob '*[^0-9]*'` : sql`substr(c.case_no, 11) ~ '[^0-9]'`}`);
     expect(Number(bad!.n)).toBe(0);
   });
+
+  it("plants one hot spot for the Risk page: the default demo flags Nanning Customs' December 2025, and no seed flags another district", async () => {
+    const { flags, run } = await refreshHotspots(e, new Date("2026-01-10T00:00:00Z"));
+    expect(run.evaluationMonth).toBe("2025-12");
+    const seen = JSON.stringify(flags.map((f) => [f.dimension, f.value, f.observed, f.expected]));
+    const surge = flags.find((f) => f.dimension === "district" && f.value === SURGE.district);
+    // the default demo is large enough for the rise to be told from chance (a small one may not be)
+    if (cases === 100_000) {
+      expect(surge, `flags: ${seen}`).toBeDefined();
+      expect(surge!.observed, seen).toBeGreaterThan(surge!.expected * 3);
+    }
+    expect(flags.filter((f) => f.dimension === "district" && f.value !== SURGE.district), seen).toEqual([]);
+    record({ flags: flags.map((f) => [f.dimension, f.value, f.observed]) });
+  }, 120_000);
 
   it("holds the same cases, links and figures on both engines", async () => {
     const digest = await e.all(sql`select id, case_no, office_id, seized_on, pieces, value_fen, campaign_id, status, created_at from cases order by id limit 500`);
