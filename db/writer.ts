@@ -91,7 +91,7 @@ export {
 
 type Awaitable<T> = T | Promise<T>;
 
-/** A case's search documents as written: its number, goods and right holders' names. */
+/** A case's search documents as written: its number, goods, right holders' names and parties (never a person's identity number). */
 export type CaseDocument = { caseId: number; caseNo: string; goods: string; holders: HolderNames[]; parties: PartyIndexEntry[] };
 
 /**

@@ -1,5 +1,5 @@
-// Text search over case numbers, goods descriptions and right-holder names, in English and
-// Chinese. The index tokenizer (unicode61) splits on anything that is not a letter or digit
+// Text search over case numbers, goods descriptions, right-holder names and the parties'
+// names and enterprise codes, in English and Chinese. The index tokenizer (unicode61) splits on anything that is not a letter or digit
 // but would keep a run of Han characters as one token; so Han characters are spaced out
 // before indexing and querying, and a Chinese query matches as a phrase of characters.
 

@@ -72,14 +72,21 @@ function connectionOf(e: Engine): Connection {
 export function sqliteCaseStore(e: Engine, partyKey: Buffer | null = null): CaseStore {
   const sqlite = connectionOf(e);
   const st = statementsOf(sqlite);
+  /** the name each party of this batch was last written under, by match key */
+  const written = new Map<string, string>();
   const linkParties = (caseId: number, values: Parameters<CaseStore["insert"]>[1], at: number) => {
     const sealed = sealedPartiesOf(values, keyOf());
     const renamed: number[] = [];
     for (const { role, party } of sealed) {
       // a party met before under another name takes this case's (UPSERT_PARTY): the documents
-      // of its other cases hold the old name, and are written again below
-      const was = st.partyByKey.get(party.matchKey) as { id: number; name: string } | undefined;
-      if (was && was.name !== party.name) renamed.push(was.id);
+      // of its other cases hold the old name, and are written again below (a party this batch
+      // already wrote under the same name is not looked up again: the seed repeats many)
+      if (written.get(party.matchKey) !== party.name) {
+        const was = st.partyByKey.get(party.matchKey) as { id: number; name: string } | undefined;
+        if (was && was.name !== party.name) renamed.push(was.id);
+        if (written.size >= 100_000) written.clear();
+        written.set(party.matchKey, party.name);
+      }
       st.insertPartyLink.run(caseId, role, st.upsertParty.get(...partyParams(party, at)) as number);
     }
     for (const partyId of renamed) {
