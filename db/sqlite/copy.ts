@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
-import type { HolderNames } from "../../lib/redact";
 import { ConfigError } from "../../lib/env";
 import { COPY_TABLES, figuresOf, PAUSE_KEY, PER_DISTRICT_SQL, PER_YEAR_SQL, SEARCH_TABLE, TOTALS_SQL, type CopyTable, type Figures, type Row } from "../copy-plan";
 import { holderIndexName } from "../search-document";
