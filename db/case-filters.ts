@@ -1,6 +1,6 @@
 import { and, between, gte, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Filters, RecordationFilter } from "../lib/filters";
-import { phraseMatches, phraseOf, searchWords, toMatchExpression } from "../lib/search";
+import { codeOf, phraseMatches, phraseOf, searchWords, toMatchExpression, withCode } from "../lib/search";
 import type { Engine } from "./engine";
 import { searchIndexMatch } from "./sqlite/search-index";
 import { searchTableMatch } from "./postgres/search-match";
@@ -181,19 +181,25 @@ export async function textMatch(e: Engine, q: string, own: number[] | null): Pro
   return textSearch(e, q);
 }
 
-/** Text over case numbers, goods and right-holder names; a query with no searchable token matches nothing. */
+/**
+ * Text over case numbers, goods, right-holder names and parties (names, enterprise codes: a
+ * code typed with spaces or hyphens matches whole, lib/search.ts codeOf); a query with no
+ * searchable token matches nothing.
+ */
 function textSearch(e: Engine, q: string): SQL | "nothing" {
-  if (e.dialect === "postgres") return searchTableMatch("doc", searchWords(q)) ?? "nothing";
+  if (e.dialect === "postgres") return searchTableMatch("doc", searchWords(q), codeOf(q)) ?? "nothing";
   const match = toMatchExpression(q);
   return match ? searchIndexMatch("cases_fts", match) : "nothing";
 }
 
 /**
  * A member's text search, over what the member may see of its own cases: the case number,
- * its own company's names, and the goods text with every right holder's name blotted out
- * (cases_redacted_fts). Every case in the member's scope names its company, so a word that
- * matches the company's own names holds for all of them; the other words must match the
- * case number or the redacted goods. Never the names of the other companies on a case.
+ * its own company's names, and the goods text and parties with every right holder's name
+ * blotted out (cases_redacted_fts). Every case in the member's scope names its company, so a
+ * word that matches the company's own names holds for all of them; the other words must match
+ * the case number, the redacted goods or the redacted parties (or the whole text a party's
+ * code). Never the names of the other companies on a case; the caller keeps the search to the
+ * member's own cases, so a party met only on other companies' cases finds nothing.
  */
 async function memberSearch(e: Engine, q: string, own: number[]): Promise<SQL | "nothing" | null> {
   const words = searchWords(q);
@@ -205,7 +211,8 @@ async function memberSearch(e: Engine, q: string, own: number[]): Promise<SQL | 
   ).flatMap((h) => [h.name, h.nameZh ?? ""]);
   const rest = words.filter((parts) => !ownNames.some((name) => phraseMatches(parts, name)));
   if (!rest.length) return null;
-  if (e.dialect === "postgres") return searchTableMatch("redacted_doc", rest) ?? "nothing";
-  const match = rest.map(phraseOf).join(" AND ");
+  const code = codeOf(q);
+  if (e.dialect === "postgres") return searchTableMatch("redacted_doc", rest, code) ?? "nothing";
+  const match = withCode(rest.map(phraseOf).join(" AND "), code, "parties")!;
   return searchIndexMatch("cases_redacted_fts", match);
 }

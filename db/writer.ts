@@ -9,6 +9,7 @@ import {
 import type { Engine } from "./engine";
 import { notifyDetentionNotice } from "./notifications";
 import { auditSafe, partyKey } from "./parties";
+import { partiesOfValues, type PartyIndexEntry } from "./search-document";
 import { insertStep, readHistory, readOverrides } from "./procedure";
 import { matchProfiles } from "./risk-profiles";
 import { postgresCaseStore, postgresHolderCases } from "./postgres/case-store";
@@ -18,7 +19,7 @@ import { sqliteCaseStore, sqliteHolderCases } from "./sqlite/case-store";
 // restore (the admin's forms, db/mutations/cases.ts), the import (db/import.ts), the merge of
 // right holders (db/mutations/reference.ts) and the demo seed (seed/run.ts) — as a batch (a
 // single edit is a batch of one), in ONE transaction (`e.transaction`; on SQLite BEGIN
-// IMMEDIATE): the cases, their right-holder links, the search documents (SQLite's FTS5
+// IMMEDIATE): the cases, their right-holder and party links, the search documents (SQLite's FTS5
 // tables cases_fts and cases_redacted_fts, PostgreSQL's cases_search) and the audit rows are
 // written together, or nothing is (any error rolls the whole batch back).
 //
@@ -90,8 +91,8 @@ export {
 
 type Awaitable<T> = T | Promise<T>;
 
-/** A case's search documents as written: its number, goods and right holders' names. */
-export type CaseDocument = { caseId: number; caseNo: string; goods: string; holders: HolderNames[] };
+/** A case's search documents as written: its number, goods, right holders' names and parties (never a person's identity number). */
+export type CaseDocument = { caseId: number; caseNo: string; goods: string; holders: HolderNames[]; parties: PartyIndexEntry[] };
 
 /**
  * What the writer asks of an engine, inside the batch's transaction. SQLite's store answers
@@ -211,7 +212,8 @@ export async function writeCases(e: Engine, writes: Iterable<CaseWrite> | AsyncI
     const index = async (id: number, c: CaseValues, fresh: boolean) => {
       const hs: HolderNames[] = [];
       for (const holderId of c.rightHolderIds) hs.push(holders.get(holderId) ?? (await holderOf(holderId)));
-      await st.index({ caseId: id, caseNo: c.caseNo, goods: c.goodsDescription, holders: hs }, fresh);
+      // the parties as the case names them (a person's number never: db/search-document.ts)
+      await st.index({ caseId: id, caseNo: c.caseNo, goods: c.goodsDescription, holders: hs, parties: partiesOfValues(c) }, fresh);
     };
     const audit = async (action: string, entityId: number, before: unknown, after: unknown) => {
       // a natural person's identity number is never written to the audit log in clear (db/parties.ts)

@@ -1,5 +1,5 @@
-// Text search over case numbers, goods descriptions and right-holder names, in English and
-// Chinese. The index tokenizer (unicode61) splits on anything that is not a letter or digit
+// Text search over case numbers, goods descriptions, right-holder names and the parties'
+// names and enterprise codes, in English and Chinese. The index tokenizer (unicode61) splits on anything that is not a letter or digit
 // but would keep a run of Han characters as one token; so Han characters are spaced out
 // before indexing and querying, and a Chinese query matches as a phrase of characters.
 
@@ -62,6 +62,29 @@ export function phraseMatches(parts: string[], text: string): boolean {
  * matches as a prefix. Returns null when the query holds no searchable token.
  */
 export function toMatchExpression(query: string): string | null {
-  const phrases = searchWords(query).map(phraseOf);
-  return phrases.length ? phrases.join(" AND ") : null;
+  return withCode(searchWords(query).map(phraseOf).join(" AND ") || null, codeOf(query), "parties");
+}
+
+/**
+ * The query as a party's code (issue 18), typed with spaces, hyphens or in any case
+ * ("9131 0000-ma1f…" → "91310000ma1f…"), when it is one run of letters and digits (at least
+ * one digit, at least 6 characters) once those are dropped and holds more than one token (a single token already matches the
+ * code as a word does); else null. The documents hold each code as one token
+ * (db/search-document.ts codeIndexToken), so the code matches whole, never by a part of it.
+ */
+export function codeOf(query: string): string | null {
+  const text = query.normalize("NFKC");
+  if (CASE_NO.test(text.trim())) return null; // a case number is searched as one, never as a code
+  const compact = text.replace(/[\s\-‐–—]+/g, "").toLowerCase();
+  if (compact.length < 6 || !/^[a-z0-9]+$/.test(compact) || !/[0-9]/.test(compact)) return null;
+  return tokens(text).length > 1 ? compact : null;
+}
+
+const CASE_NO = /^\d{4}-\d{4}-\d+$/;
+
+/** An FTS5 expression that also matches the documents whose `column` holds the code token. */
+export function withCode(expression: string | null, code: string | null, column: string): string | null {
+  if (!code) return expression;
+  const exact = `${column} : "${code}"`;
+  return expression ? `(${expression}) OR (${exact})` : exact;
 }

@@ -9,6 +9,7 @@ import type { Engine } from "../engine";
 import type { CaseDocument, CaseStore, LinkedRecordation, StoredCase } from "../writer";
 import { withPostgresChangeLogPaused } from "./change-log";
 import { searchVectors } from "./search-index";
+import { CASE_PARTY_INDEX_SQL, groupParties, type PartyIndexEntry } from "../search-document";
 import { CASE_PARTIES_SQL, partyFieldValues, partyParams, sealedPartiesOf, UPSERT_PARTY, type PartyRow } from "../parties";
 
 // PostgreSQL's case store for the one writer (db/writer.ts, which holds the rules). New
@@ -154,18 +155,32 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean; partyKey
   const gathered = () => cases.length + links.length + recordationLinks.length + partyLinks.length + search.length + audit.length > 0;
   // the parties (db/parties.ts): each upserted at once by its match key (a bulk load remembers
   // the ids it met), the links gathered with the cases
-  const partyIds = new Map<string, number>();
+  const partyIds = new Map<string, { id: number; name: string }>();
   const partyKey = options.partyKey ?? null;
   const partiesOf = async (caseId: number, values: Parameters<CaseStore["insert"]>[1], at: number): Promise<Row[]> => {
     const sealed = sealedPartiesOf(values, partyKey ?? missingKey());
     const rows: Row[] = [];
+    const renamed: number[] = [];
     for (const { role, party } of sealed) {
-      let partyId = options.bulk ? partyIds.get(party.matchKey) : undefined;
-      if (partyId === undefined) {
-        partyId = Number((await q<{ id: number }>(UPSERT_PARTY, partyParams(party, at)))[0]!.id);
-        if (options.bulk) partyIds.set(party.matchKey, partyId);
+      const known = options.bulk ? partyIds.get(party.matchKey) : undefined;
+      let partyId = known?.id;
+      if (known === undefined || known.name !== party.name) {
+        // a party met before under another name takes this case's (UPSERT_PARTY): the documents
+        // of its other cases hold the old name, and are written again below
+        const [row] = await q<{ id: number; was: string | null }>(
+          `with was as (select id, name from parties where match_key = $8) ${UPSERT_PARTY.replace("returning id", "returning id, (select name from was) as was")}`,
+          partyParams(party, at),
+        );
+        partyId = Number(row!.id);
+        if (row!.was !== null && row!.was !== party.name) renamed.push(partyId);
+        if (options.bulk) partyIds.set(party.matchKey, { id: partyId, name: party.name });
       }
-      rows.push([caseId, role, partyId]);
+      rows.push([caseId, role, partyId!]);
+    }
+    if (renamed.length) {
+      await settle();
+      const others = await q<{ id: number }>("select distinct case_id as id from case_parties where party_id = any($1::int[]) and case_id <> $2", [renamed, caseId]);
+      await reindexCases(client, others.map((r) => Number(r.id)));
     }
     return rows;
   };
@@ -236,7 +251,9 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean; partyKey
       cases.push([caseId, ...caseValues(values), createdAt, userId, createdAt, userId, 1]);
       for (const holderId of values.rightHolderIds) links.push([caseId, holderId]);
       for (const recordationId of values.recordationIds) recordationLinks.push([caseId, recordationId]);
-      partyLinks.push(...(await partiesOf(caseId, values, createdAt)));
+      // read first: partiesOf may send what is gathered (a renamed party), which starts new lists
+      const partyRows = await partiesOf(caseId, values, createdAt);
+      partyLinks.push(...partyRows);
       await maybeFlush();
       return caseId;
     },
@@ -299,8 +316,8 @@ export function postgresCaseStore(tx: Engine, options: { bulk: boolean; partyKey
   };
 }
 
-/** Writes the search documents of these cases again, the live ones (their right holders' names changed); returns how many. */
-async function reindexCases(client: pg.ClientBase, caseIds: number[]): Promise<number> {
+/** Writes the search documents of these cases again, the live ones (their right holders' or parties' names changed); returns how many. */
+export async function reindexCases(client: pg.ClientBase, caseIds: number[]): Promise<number> {
   let written = 0;
   for (let i = 0; i < caseIds.length; i += 5_000) {
     const chunk = caseIds.slice(i, i + 5_000);
@@ -316,8 +333,10 @@ async function reindexCases(client: pg.ClientBase, caseIds: number[]): Promise<n
       if (list) list.push({ name: l.name, nameZh: l.nameZh });
       else names.set(l.caseId, [{ name: l.name, nameZh: l.nameZh }]);
     }
+    const { rows: partyRows } = await client.query<PartyIndexEntry & { caseId: number }>(`${CASE_PARTY_INDEX_SQL} where cp.case_id = any($1::int[])`, [rows.map((r) => r.id)]);
+    const parties = groupParties(partyRows);
     const vectors = rows.map((r) => {
-      const v = searchVectors({ caseId: r.id, caseNo: r.caseNo, goods: r.goods, holders: names.get(r.id) ?? [] });
+      const v = searchVectors({ caseId: r.id, caseNo: r.caseNo, goods: r.goods, holders: names.get(r.id) ?? [], parties: parties.get(r.id) ?? [] });
       return [r.id, v.doc, v.redactedDoc] as const;
     });
     await client.query(

@@ -9,6 +9,7 @@ import { ConfigError } from "../../lib/env";
 import { COPY_TABLES, figuresOf, IDENTITY_COLUMNS, PAUSE_KEY, PER_DISTRICT_SQL, PER_YEAR_SQL, SEARCH_TABLE, TOTALS_SQL, type CopyTable, type Figures, type Row } from "../copy-plan";
 import { migratePostgres, POSTGRES_MIGRATIONS, redactUrl } from "./open";
 import { searchVectors } from "./search-index";
+import { CASE_PARTY_INDEX_SQL, groupParties, type PartyIndexEntry } from "../search-document";
 
 // PostgreSQL's side of `npm run db:copy` (db/copy.ts): rows read through a cursor in batches,
 // in SQLite's forms (booleans 0/1, JSON as its text, bigints as numbers); or written with COPY
@@ -146,7 +147,7 @@ export class PostgresCopyTarget {
     return count;
   }
 
-  /** The search table, written from the copied live cases and their right holders (db/postgres/search-index.ts). */
+  /** The search table, written from the copied live cases, their right holders and parties (db/postgres/search-index.ts). */
   async rebuildSearch(batchSize: number): Promise<void> {
     const holders = new Map<number, HolderNames>();
     for (const h of (await this.client.query<{ id: number; name: string; name_zh: string | null }>("select id, name, name_zh from right_holders")).rows) {
@@ -158,6 +159,8 @@ export class PostgresCopyTarget {
       list.push(holders.get(l[1])!);
       links.set(l[0], list);
     }
+    const { rows: partyRows } = await this.client.query<PartyIndexEntry & { caseId: number }>(CASE_PARTY_INDEX_SQL);
+    const parties = groupParties(partyRows);
     const table: CopyTable = { name: "cases_search", order: "case_id", columns: [{ name: "case_id", kind: "integer" }, { name: "doc", kind: "text" }, { name: "redacted_doc", kind: "text" }] };
     // a batch read through a cursor, then written with a COPY of its own: one connection
     // cannot read while a COPY waits for its data (the rows are visible to this transaction only)
@@ -166,7 +169,7 @@ export class PostgresCopyTarget {
       const result = await this.client.query({ text: `fetch ${batchSize} from search_rows`, rowMode: "array" });
       if (!result.rows.length) break;
       const batch = (result.rows as [number, string, string][]).map(([caseId, caseNo, goods]): Row => {
-        const v = searchVectors({ caseId, caseNo, goods, holders: links.get(caseId) ?? [] });
+        const v = searchVectors({ caseId, caseNo, goods, holders: links.get(caseId) ?? [], parties: parties.get(caseId) ?? [] });
         return [caseId, v.doc, v.redactedDoc];
       });
       await this.copy(table, (async function* () {

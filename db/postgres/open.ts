@@ -51,11 +51,42 @@ export async function migratePostgres(url: string): Promise<void> {
       await migrate(drizzle(client), { migrationsFolder: POSTGRES_MIGRATIONS });
     } catch (error) {
       throw new ConfigError(`Cannot apply the PostgreSQL migrations: ${reason(error)}.`);
+    }
+    try {
+      // documents whose definition changed since they were written (migration 0016 marks them)
+      await ensurePostgresSearch(client);
+    } catch (error) {
+      throw new ConfigError(`Cannot build the search documents: ${reason(error)}.`);
     } finally {
       await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
     }
   } finally {
     await client.end();
+  }
+}
+
+const SEARCH_REBUILD_KEY = "search_rebuild";
+
+/**
+ * Writes every live case's search documents again when a migration marked them as written by
+ * an older definition (app_meta `search_rebuild`), in one transaction that removes the mark.
+ * Returns how many cases were written.
+ */
+export async function ensurePostgresSearch(client: pg.ClientBase): Promise<number> {
+  const { rowCount } = await client.query("select 1 from app_meta where key = $1", [SEARCH_REBUILD_KEY]);
+  if (!rowCount) return 0;
+  await client.query("begin");
+  try {
+    const ids = (await client.query<{ id: number }>("select id from cases where deleted_at is null order by id")).rows.map((r) => Number(r.id));
+    // loaded only here: the case store is the writer's, and this module is every connection's
+    const { reindexCases } = await import("./case-store");
+    const written = await reindexCases(client, ids);
+    await client.query("delete from app_meta where key = $1", [SEARCH_REBUILD_KEY]);
+    await client.query("commit");
+    return written;
+  } catch (error) {
+    await client.query("rollback").catch(() => {});
+    throw error;
   }
 }
 

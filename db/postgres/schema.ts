@@ -207,9 +207,10 @@ export const caseRightHolders = pgTable(
  * one row per live case, written by the transaction that writes the case. Both vectors hold
  * the tokens of lib/search.ts's toIndexText output, folded as SQLite's unicode61 tokenizer
  * folds them (lower case, no diacritics, Han characters one token each), with positions, and
- * one weight per column (A case number, B goods, C right-holder names) so that a phrase
- * matches inside one column as on FTS5. `doc` is for staff; `redacted_doc` holds the case
- * number and the goods with every right holder's name of the case blotted out, for members.
+ * one weight per column (A case number, B goods, C right-holder names, D parties' names and
+ * enterprise codes) so that a phrase matches inside one column as on FTS5. `doc` is for
+ * staff; `redacted_doc` holds the case number, the goods (B) and the parties (C) with every
+ * right holder's name of the case blotted out, for members.
  */
 export const casesSearch = pgTable(
   "cases_search",

@@ -9,12 +9,14 @@ import { toTsQuery } from "./search-index";
 
 /**
  * `select case_id as id …` of the cases whose `column` matches every word (each word given as its
- * tokens, lib/search.ts searchWords); null when no word holds a searchable token.
+ * tokens, lib/search.ts searchWords), or whose parties hold `code`; null when no word holds a
+ * searchable token.
  */
-export function searchTableMatch(column: "doc" | "redacted_doc", words: string[][]): SQL | null {
+export function searchTableMatch(column: "doc" | "redacted_doc", words: string[][], code: string | null = null): SQL | null {
   // the words back as one query text: a word's tokens joined by a separator that is no token
-  // character, so that toTsQuery splits them into exactly these words and tokens again
-  const query = toTsQuery(words.map((parts) => parts.join("-")).join(" "), column);
+  // character, so that toTsQuery splits them into exactly these words and tokens again; the
+  // query's code form (lib/search.ts codeOf) given apart
+  const query = toTsQuery(words.map((parts) => parts.join("-")).join(" "), column, code);
   if (!query) return null;
   return sql`select s.case_id as id from cases_search s where s.${sql.raw(column)} @@ ${query}::tsquery`;
 }

@@ -8,6 +8,7 @@ import { jsonValues, withCaseIndexesDeferred } from "./engine";
 import type { Connection } from "./open";
 import { CASE_PARTIES_SQL, partyFieldValues, partyParams, sealedPartiesOf, UPSERT_PARTY, type PartyRow } from "../parties";
 import { holderIndexName, searchIndexWriter } from "./search-index";
+import { CASE_PARTY_INDEX_SQL, type PartyIndexEntry } from "../search-document";
 
 // SQLite's case store for the one writer (db/writer.ts, which holds the rules): prepared
 // statements, cached per connection, run synchronously inside the writer's transaction
@@ -46,6 +47,7 @@ function prepare(sqlite: Connection) {
     // the case's parties (db/parties.ts): a party upserted by its match key, then linked by role
     upsertParty: sqlite.prepare(UPSERT_PARTY.replace(/\$\d+/g, "?")).pluck(),
     partyRows: sqlite.prepare(CASE_PARTIES_SQL.replace(/\$\d+/g, "?")),
+    partyByKey: sqlite.prepare("select id, name from parties where match_key = ?"),
     insertPartyLink: sqlite.prepare("insert into case_parties (case_id, role, party_id) values (?, ?, ?)"),
     deletePartyLinks: sqlite.prepare("delete from case_parties where case_id = ?"),
     audit: sqlite.prepare("insert into audit_log (at, user_id, action, entity, entity_id, before, after) values (?, ?, ?, ?, ?, ?, ?)"),
@@ -70,9 +72,31 @@ function connectionOf(e: Engine): Connection {
 export function sqliteCaseStore(e: Engine, partyKey: Buffer | null = null): CaseStore {
   const sqlite = connectionOf(e);
   const st = statementsOf(sqlite);
+  /** the name each party of this batch was last written under, by match key */
+  const written = new Map<string, string>();
   const linkParties = (caseId: number, values: Parameters<CaseStore["insert"]>[1], at: number) => {
     const sealed = sealedPartiesOf(values, keyOf());
-    for (const { role, party } of sealed) st.insertPartyLink.run(caseId, role, st.upsertParty.get(...partyParams(party, at)) as number);
+    const renamed: number[] = [];
+    for (const { role, party } of sealed) {
+      // a party met before under another name takes this case's (UPSERT_PARTY): the documents
+      // of its other cases hold the old name, and are written again below (a party this batch
+      // already wrote under the same name is not looked up again: the seed repeats many)
+      if (written.get(party.matchKey) !== party.name) {
+        const was = st.partyByKey.get(party.matchKey) as { id: number; name: string } | undefined;
+        if (was && was.name !== party.name) renamed.push(was.id);
+        if (written.size >= 100_000) written.clear();
+        written.set(party.matchKey, party.name);
+      }
+      st.insertPartyLink.run(caseId, role, st.upsertParty.get(...partyParams(party, at)) as number);
+    }
+    for (const partyId of renamed) {
+      collectAffected(sqlite, "select case_id from case_parties where party_id = ? and case_id <> ?", partyId, caseId);
+      try {
+        reindexAffected(sqlite);
+      } finally {
+        dropAffected(sqlite);
+      }
+    }
   };
   const keyOf = (): Buffer => {
     if (!partyKey) throw new Error("The case store writes parties with the party key (db/parties.ts partyKey).");
@@ -116,7 +140,7 @@ export function sqliteCaseStore(e: Engine, partyKey: Buffer | null = null): Case
     },
     setDeleted: (id, version, deletedAt, now, userId) => st.setDeleted.run({ deletedAt, now, userId, id, version }).changes,
     index(doc, fresh) {
-      const search = { caseId: doc.caseId, caseNo: doc.caseNo, goods: doc.goods, holderNames: doc.holders.map(holderIndexName), holders: doc.holders };
+      const search = { caseId: doc.caseId, caseNo: doc.caseNo, goods: doc.goods, holderNames: doc.holders.map(holderIndexName), holders: doc.holders, parties: doc.parties };
       if (fresh) st.search.add(search);
       else st.search.put(search);
     },
@@ -149,7 +173,8 @@ export function sqliteCaseStore(e: Engine, partyKey: Buffer | null = null): Case
 // ---- the cases of a right holder, for a whole set of cases at once ----------------------------
 
 // A right holder's names are in the search documents of every live case naming it: a merge
-// (moveHolderLinks above) or a rename writes those documents again for the whole set at once,
+// (moveHolderLinks above) or a rename writes those documents again for the whole set at once
+// (and so does a party's new name, linkParties above),
 // in set-based SQL (a per-case write would hold the write lock for seconds at national scale).
 // CROSS JOIN fixes the join order: the temp table of affected cases has no statistics, and the
 // planner would otherwise scan every link instead of looking the few up.
@@ -162,18 +187,21 @@ function collectAffected(sqlite: Connection, caseIdsSql: string, ...params: unkn
   sqlite.prepare(`insert or ignore into ${AFFECTED} (case_id) ${caseIdsSql}`).run(...params);
 }
 
-/** Writes the search documents of the affected live cases again (their right holders' names changed). */
+/** Writes the search documents of the affected live cases again (their right holders' or parties' names changed). */
 function reindexAffected(sqlite: Connection): number {
   const search = statementsOf(sqlite).search;
   const names = sqlite
     .prepare(`select h.name || ' ' || coalesce(h.name_zh, '') from case_right_holders l
       join right_holders h on h.id = l.right_holder_id where l.case_id = ? order by h.id`)
     .pluck();
+  const parties = sqlite.prepare(`${CASE_PARTY_INDEX_SQL} where cp.case_id = ?`);
   const rows = sqlite
     .prepare(`select c.id, c.case_no as caseNo, c.goods_description as goods
       from ${AFFECTED} a cross join cases c on c.id = a.case_id where c.deleted_at is null`)
     .all() as { id: number; caseNo: string; goods: string }[];
-  for (const row of rows) search.put({ caseId: row.id, caseNo: row.caseNo, goods: row.goods, holderNames: names.all(row.id) as string[] });
+  for (const row of rows) {
+    search.put({ caseId: row.id, caseNo: row.caseNo, goods: row.goods, holderNames: names.all(row.id) as string[], parties: parties.all(row.id) as PartyIndexEntry[] });
+  }
   return rows.length;
 }
 

@@ -1,12 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
-import type { HolderNames } from "../../lib/redact";
 import { ConfigError } from "../../lib/env";
 import { COPY_TABLES, figuresOf, PAUSE_KEY, PER_DISTRICT_SQL, PER_YEAR_SQL, SEARCH_TABLE, TOTALS_SQL, type CopyTable, type Figures, type Row } from "../copy-plan";
 import { holderIndexName } from "../search-document";
 import { drizzleOf, migrateDb, openSqlite } from "./open";
-import { searchIndexWriter } from "./search-index";
+import { documentParts, searchIndexWriter } from "./search-index";
 
 // SQLite's side of `npm run db:copy` (db/copy.ts): rows read in batches as SQLite stores them,
 // or written into an empty, migrated file in one transaction, with the search indexes built
@@ -109,17 +108,9 @@ export class SqliteCopyTarget {
     for (const row of rows) statement.run(row);
   }
 
-  /** Both search indexes, written from the copied live cases and their right holders. */
+  /** Both search indexes, written from the copied live cases, their right holders and parties. */
   rebuildSearch(): void {
-    const holders = new Map(
-      (this.sqlite.prepare("select id, name, name_zh as nameZh from right_holders").all() as ({ id: number } & HolderNames)[]).map((h) => [h.id, h]),
-    );
-    const links = new Map<number, HolderNames[]>();
-    for (const l of this.sqlite.prepare("select case_id as c, right_holder_id as h from case_right_holders order by case_id, right_holder_id").iterate() as Iterable<{ c: number; h: number }>) {
-      const list = links.get(l.c) ?? [];
-      list.push(holders.get(l.h)!);
-      links.set(l.c, list);
-    }
+    const { links, parties } = documentParts(this.sqlite);
     const search = searchIndexWriter(this.sqlite);
     // in chunks by id: a connection cannot write while a statement of it is still reading
     const chunk = this.sqlite.prepare("select id, case_no as caseNo, goods_description as goods from cases where deleted_at is null and id > ? order by id limit 10000");
@@ -128,7 +119,7 @@ export class SqliteCopyTarget {
       if (!rows.length) break;
       for (const c of rows) {
         const hs = links.get(c.id) ?? [];
-        search.add({ caseId: c.id, caseNo: c.caseNo, goods: c.goods, holderNames: hs.map(holderIndexName), holders: hs });
+        search.add({ caseId: c.id, caseNo: c.caseNo, goods: c.goods, holderNames: hs.map(holderIndexName), holders: hs, parties: parties.get(c.id) ?? [] });
       }
       after = rows[rows.length - 1]!.id;
     }

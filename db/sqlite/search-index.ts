@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { HolderNames } from "../../lib/redact";
-import { holderIndexName, redactedGoods } from "../search-document";
+import { CASE_PARTY_INDEX_SQL, groupParties, holderIndexName, partiesIndexText, redactedGoods, type PartyIndexEntry } from "../search-document";
 import { toIndexText } from "../../lib/search";
 import { sql, type SQL } from "drizzle-orm";
 import { writeTransaction } from "./engine";
@@ -9,11 +9,12 @@ import type { CheckOptions, DerivedMismatch } from "../aggregate/check";
 export { holderIndexName, redactedGoods };
 
 // Keeps the search indexes in step with cases: every write path that changes a case number,
-// its goods or its right holders calls these inside its own transaction.
-// - cases_fts: case number, goods and right-holder names, for analysts and admins;
-// - cases_redacted_fts: case number and goods with the names of every right holder the case
-//   names blotted out, for members (db/case-filters.ts): a member's search then never finds
-//   a case by the name of another company on it.
+// its goods, its right holders or its parties calls these inside its own transaction.
+// - cases_fts: case number, goods, right-holder names and the parties (names, enterprises'
+//   codes; never a person's identity number), for analysts and admins;
+// - cases_redacted_fts: case number, goods and parties with the names of every right holder
+//   the case names blotted out, for members (db/case-filters.ts): a member's search then never
+//   finds a case by the name of another company on it.
 
 export type SearchDocument = {
   caseId: number;
@@ -22,20 +23,46 @@ export type SearchDocument = {
   holderNames: string[];
   /** the case's right holders' names, for the redacted goods; read from the links when absent */
   holders?: HolderNames[];
+  /** the case's parties (db/search-document.ts partiesIndexText) */
+  parties: PartyIndexEntry[];
 };
 
+/** The parties' text of a case's two documents: in full, and with the case's right holders' names blotted out. */
+function partyTexts(parties: PartyIndexEntry[], holders: HolderNames[]): [full: string, redacted: string] {
+  const text = partiesIndexText(parties);
+  return [toIndexText(text), toIndexText(redactedGoods(text, holders))];
+}
+
+/** Every case's right holders (in id order) and parties, for writing documents afresh. */
+export function documentParts(sqlite: Database.Database): { links: Map<number, HolderNames[]>; parties: Map<number, PartyIndexEntry[]> } {
+  const holders = new Map(
+    (sqlite.prepare("select id, name, name_zh as nameZh from right_holders").all() as ({ id: number } & HolderNames)[]).map((h) => [h.id, h]),
+  );
+  const links = new Map<number, HolderNames[]>();
+  for (const l of sqlite.prepare("select case_id as c, right_holder_id as h from case_right_holders order by case_id, right_holder_id").iterate() as Iterable<{ c: number; h: number }>) {
+    const h = holders.get(l.h);
+    if (!h) continue;
+    const list = links.get(l.c);
+    if (list) list.push(h);
+    else links.set(l.c, [h]);
+  }
+  const parties = groupParties(sqlite.prepare(CASE_PARTY_INDEX_SQL).iterate() as Iterable<PartyIndexEntry & { caseId: number }>);
+  return { links, parties };
+}
+
 export function searchIndexWriter(sqlite: Database.Database) {
-  const insert = sqlite.prepare("insert into cases_fts (rowid, case_no, goods, holders) values (?, ?, ?, ?)");
+  const insert = sqlite.prepare("insert into cases_fts (rowid, case_no, goods, holders, parties) values (?, ?, ?, ?, ?)");
   const remove = sqlite.prepare("delete from cases_fts where rowid = ?");
-  const insertRedacted = sqlite.prepare("insert into cases_redacted_fts (rowid, case_no, goods) values (?, ?, ?)");
+  const insertRedacted = sqlite.prepare("insert into cases_redacted_fts (rowid, case_no, goods, parties) values (?, ?, ?, ?)");
   const removeRedacted = sqlite.prepare("delete from cases_redacted_fts where rowid = ?");
   const linked = sqlite.prepare(`select h.name, h.name_zh as nameZh from case_right_holders l
     join right_holders h on h.id = l.right_holder_id where l.case_id = ?`);
   const write = (doc: SearchDocument) => {
     const caseNo = toIndexText(doc.caseNo);
-    insert.run(doc.caseId, caseNo, toIndexText(doc.goods), toIndexText(doc.holderNames.join(" ; ")));
     const holders = doc.holders ?? (linked.all(doc.caseId) as HolderNames[]);
-    insertRedacted.run(doc.caseId, caseNo, toIndexText(redactedGoods(doc.goods, holders)));
+    const [parties, redactedParties] = partyTexts(doc.parties, holders);
+    insert.run(doc.caseId, caseNo, toIndexText(doc.goods), toIndexText(doc.holderNames.join(" ; ")), parties);
+    insertRedacted.run(doc.caseId, caseNo, toIndexText(redactedGoods(doc.goods, holders)), redactedParties);
   };
   return {
     put(doc: SearchDocument): void {
@@ -54,40 +81,44 @@ export function searchIndexWriter(sqlite: Database.Database) {
   };
 }
 
-/** Which definition of the redacted index the database holds (see ensureSearchIndexes). */
-const REDACTED_INDEX_VERSION = "1";
-const REDACTED_INDEX_KEY = "redacted_search_version";
+/**
+ * Which definition of the search indexes the database holds (see ensureSearchIndexes): 2 adds
+ * the parties' column (migration 0026 made both tables again, empty).
+ */
+const SEARCH_INDEX_VERSION = "2";
+const SEARCH_INDEX_KEY = "redacted_search_version";
 
-/** Writes the redacted index afresh from the live cases, their links and their right holders' names. */
-export function rebuildRedactedIndex(sqlite: Database.Database): void {
+/** Writes both search indexes afresh from the live cases, their links, right holders and parties. */
+export function rebuildSearchIndexes(sqlite: Database.Database): void {
   writeTransaction(sqlite, () => {
+    sqlite.prepare("delete from cases_fts").run();
     sqlite.prepare("delete from cases_redacted_fts").run();
-    const holders = new Map(
-      (sqlite.prepare("select id, name, name_zh as nameZh from right_holders").all() as ({ id: number } & HolderNames)[]).map((h) => [h.id, h]),
-    );
-    const links = new Map<number, HolderNames[]>();
-    for (const l of sqlite.prepare("select case_id as c, right_holder_id as h from case_right_holders").iterate() as Iterable<{ c: number; h: number }>) {
-      const list = links.get(l.c);
-      const h = holders.get(l.h);
-      if (!h) continue;
-      if (list) list.push(h);
-      else links.set(l.c, [h]);
+    const { links, parties } = documentParts(sqlite);
+    const search = searchIndexWriter(sqlite);
+    const chunk = sqlite.prepare("select id, case_no as caseNo, goods_description as goods from cases where deleted_at is null and id > ? order by id limit 10000");
+    for (let after = 0; ; ) {
+      const rows = chunk.all(after) as { id: number; caseNo: string; goods: string }[];
+      if (!rows.length) break;
+      for (const c of rows) {
+        const hs = links.get(c.id) ?? [];
+        search.add({ caseId: c.id, caseNo: c.caseNo, goods: c.goods, holderNames: hs.map(holderIndexName), holders: hs, parties: parties.get(c.id) ?? [] });
+      }
+      after = rows[rows.length - 1]!.id;
     }
-    const insert = sqlite.prepare("insert into cases_redacted_fts (rowid, case_no, goods) values (?, ?, ?)");
-    const rows = sqlite.prepare("select id, case_no as caseNo, goods_description as goods from cases where deleted_at is null").all() as
-      { id: number; caseNo: string; goods: string }[];
-    for (const r of rows) insert.run(r.id, toIndexText(r.caseNo), toIndexText(redactedGoods(r.goods, links.get(r.id) ?? [])));
     sqlite
       .prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value")
-      .run(REDACTED_INDEX_KEY, REDACTED_INDEX_VERSION);
+      .run(SEARCH_INDEX_KEY, SEARCH_INDEX_VERSION);
   });
 }
 
-/** Fills the redacted index when the database predates it (or its definition changed). */
+/** The former name: both indexes are written again. */
+export const rebuildRedactedIndex = rebuildSearchIndexes;
+
+/** Fills the search indexes when the database predates their definition (the parties' column, the redacted index). */
 export function ensureSearchIndexes(sqlite: Database.Database): boolean {
-  const row = sqlite.prepare("select value from app_meta where key = ?").get(REDACTED_INDEX_KEY) as { value: string } | undefined;
-  if (row?.value === REDACTED_INDEX_VERSION) return false;
-  rebuildRedactedIndex(sqlite);
+  const row = sqlite.prepare("select value from app_meta where key = ?").get(SEARCH_INDEX_KEY) as { value: string } | undefined;
+  if (row?.value === SEARCH_INDEX_VERSION) return false;
+  rebuildSearchIndexes(sqlite);
   return true;
 }
 
@@ -107,23 +138,14 @@ export function searchIndexMismatches(sqlite: Database.Database, options: CheckO
 
   // the documents written afresh into temporary twins of both indexes (same definition), then
   // every term instance (term, case, column, position) compared both ways
-  const holders = new Map(
-    (sqlite.prepare("select id, name, name_zh as nameZh from right_holders").all() as ({ id: number } & HolderNames)[]).map((h) => [h.id, h]),
-  );
-  const links = new Map<number, HolderNames[]>();
-  for (const l of sqlite.prepare("select case_id as c, right_holder_id as h from case_right_holders order by case_id, right_holder_id").iterate() as Iterable<{ c: number; h: number }>) {
-    const h = holders.get(l.h)!;
-    const list = links.get(l.c);
-    if (list) list.push(h);
-    else links.set(l.c, [h]);
-  }
+  const { links, parties } = documentParts(sqlite);
   const definitions = new Map(
     (sqlite.prepare("select name, sql from sqlite_master where name in ('cases_fts', 'cases_redacted_fts')").all() as { name: string; sql: string }[]).map((r) => [r.name, r.sql]),
   );
   sqlite.exec("drop table if exists temp.expected_cases_fts; drop table if exists temp.expected_cases_redacted_fts");
   for (const [name, sql] of definitions) sqlite.exec(sql.replace(/^CREATE VIRTUAL TABLE\s+[`"]?\w+[`"]?/i, `CREATE VIRTUAL TABLE temp.expected_${name}`));
-  const insert = sqlite.prepare("insert into temp.expected_cases_fts (rowid, case_no, goods, holders) values (?, ?, ?, ?)");
-  const insertRedacted = sqlite.prepare("insert into temp.expected_cases_redacted_fts (rowid, case_no, goods) values (?, ?, ?)");
+  const insert = sqlite.prepare("insert into temp.expected_cases_fts (rowid, case_no, goods, holders, parties) values (?, ?, ?, ?, ?)");
+  const insertRedacted = sqlite.prepare("insert into temp.expected_cases_redacted_fts (rowid, case_no, goods, parties) values (?, ?, ?, ?)");
   const chunk = sqlite.prepare("select id, case_no as caseNo, goods_description as goods from cases where deleted_at is null and id > ? order by id limit 10000");
   const fill = sqlite.transaction(() => {
     for (let after = 0; ; ) {
@@ -131,8 +153,9 @@ export function searchIndexMismatches(sqlite: Database.Database, options: CheckO
       if (!rows.length) break;
       for (const c of rows) {
         const hs = links.get(c.id) ?? [];
-        insert.run(c.id, toIndexText(c.caseNo), toIndexText(c.goods), toIndexText(hs.map(holderIndexName).join(" ; ")));
-        insertRedacted.run(c.id, toIndexText(c.caseNo), toIndexText(redactedGoods(c.goods, hs)));
+        const [ps, redactedPs] = partyTexts(parties.get(c.id) ?? [], hs);
+        insert.run(c.id, toIndexText(c.caseNo), toIndexText(c.goods), toIndexText(hs.map(holderIndexName).join(" ; ")), ps);
+        insertRedacted.run(c.id, toIndexText(c.caseNo), toIndexText(redactedGoods(c.goods, hs)), redactedPs);
       }
       after = rows[rows.length - 1]!.id;
     }

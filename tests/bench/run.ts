@@ -112,9 +112,14 @@ await measure(
 // real words of the data: a brand, its Chinese name, goods, a case-number prefix, a full case number
 const sample = await e.all<{ name: string; nameZh: string }>(sql`select name, name_zh as "nameZh" from right_holders where id in (3, 50, 200) order by id`);
 const someCase = (await e.get<{ caseNo: string }>(sql`select case_no as "caseNo" from cases where id = 4242`))!;
+// and a party (issue 18): an enterprise's full name, and its credit code typed with a hyphen
+const someParty = await e.get<{ name: string; code: string }>(
+  sql`select name, code from parties where kind = 'enterprise' and code is not null order by id limit 1`,
+);
 const searches = [
   sample[0]!.name.split(" ")[0]!, sample[1]!.name, sample[2]!.nameZh.slice(0, 2), "handbags", "brake pads",
   "8600-2016", someCase.caseNo, "counterfeit wristwatches",
+  ...(someParty ? [someParty.name, `${someParty.code.slice(0, 8)}-${someParty.code.slice(8)}`] : []),
 ];
 await measure(
   "text search page with its total",

@@ -3,13 +3,14 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { idCheckChar } from "../../lib/party-codes";
-import { baseURL, expectNoSeriousAxeViolations, launchBrowser, signInAs, sqlGet } from "./support";
+import { baseURL, expectNoSeriousAxeViolations, launchBrowser, signInAs, sqlAll, sqlGet } from "./support";
 
 // Parties and route on a case (issue 18), in Chromium: an admin enters a case with a
 // consignor (credit code checked as typed, a wrong check character named on the field and
 // refused by the server), a consignee who is a natural person and a port; the case page shows
 // the parties — the person's identity number in full to the admin, masked to the analyst — in
-// English and Chinese, with axe on the form and the page. Screenshots go to test-results/.
+// English and Chinese, with axe on the form and the page; the case table's search box finds
+// the case by a party's name or code, never by the person's number. Screenshots go to test-results/.
 
 let browser: Browser;
 const shots = path.join(process.cwd(), "test-results", "parties");
@@ -110,6 +111,42 @@ describe("parties and route", () => {
     expect(await page.getByTestId("case-route").textContent()).toBe("Myanmar → Muse → Ruili");
     await expectNoSeriousAxeViolations(page);
     await parties.screenshot({ path: path.join(shots, "case-admin-en.png") });
+    await context.close();
+  });
+
+  it("typing a party's name or code in the case table's search box finds its case; the person's number finds nothing", async () => {
+    expect(caseId).toBeGreaterThan(0);
+    const caseNo = sqlGet<{ no: string }>("select case_no as no from cases where id = ?", caseId).no;
+    const { context, page } = await contextFor("analyst", "en-US");
+    await page.goto(`${baseURL()}/cases`);
+    const box = page.locator('.filter-bar input[name="q"]');
+    const row = page.locator("td", { hasText: caseNo });
+    for (const typed of ["Ruili Example Trading", "Duan Wei", "9135-0100-M000-100y43"]) {
+      await box.fill(typed);
+      await page.waitForURL((url) => url.searchParams.get("q") === typed);
+      await row.first().waitFor();
+    }
+    await page.screenshot({ path: path.join(shots, "search-by-party-en.png") });
+    // the consignee's identity number, in full: nothing (it is in no index)
+    await box.fill(PERSON_ID);
+    await page.waitForURL((url) => url.searchParams.get("q") === PERSON_ID);
+    await page.getByTestId("empty-state").waitFor();
+    await context.close();
+  });
+
+  it("finds the seeded demo's cases by a party's name, as the seed left the index", async () => {
+    // a consignee enterprise of the demo seed with the fewest cases, and a name no other party shares
+    const party = sqlGet<{ id: number; name: string }>(`select p.id, p.name from parties p join case_parties cp on cp.party_id = p.id join cases c on c.id = cp.case_id
+      where p.kind = 'enterprise' and c.case_no not like '8600-2026-7%' and c.deleted_at is null
+        and (select count(*) from parties o where o.name = p.name) = 1
+      group by p.id, p.name order by count(*), p.id limit 1`);
+    const linked = sqlAll<{ no: string }>(`select c.case_no as no from case_parties cp join cases c on c.id = cp.case_id
+      where cp.party_id = ? and c.deleted_at is null order by c.case_no`, party.id).map((r) => r.no);
+    const context = await browser.newContext({ locale: "en-US" });
+    await signInAs(context, "analyst");
+    const body = (await (await context.request.get(`${baseURL()}/api/cases?q=${encodeURIComponent(party.name)}&size=200`)).json()) as { rows: { caseNo: string }[]; total: number };
+    const found = body.rows.map((r) => r.caseNo);
+    for (const no of linked) expect(found, party.name).toContain(no);
     await context.close();
   });
 

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { partiesOfValues } from "../../db/search-document";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivedMismatches } from "../../db/aggregate/check";
 import { caseStore } from "../../db/aggregate/store";
@@ -96,14 +97,14 @@ describe.each(ENGINES)("the derived-figures check on %s", (dialect) => {
       const names = (id: number) => sqlite.prepare(`select h.name || ' ' || coalesce(h.name_zh, '') from case_right_holders l
         join right_holders h on h.id = l.right_holder_id where l.case_id = ? order by h.id`).pluck().all(id) as string[];
       const goneCase = await stored(gone!);
-      search.put({ caseId: gone!, caseNo: goneCase.caseNo, goods: goneCase.goodsDescription, holderNames: names(gone!) });
+      search.put({ caseId: gone!, caseNo: goneCase.caseNo, goods: goneCase.goodsDescription, holderNames: names(gone!), parties: partiesOfValues(goneCase) });
       const terms = await derivedMismatches(e);
       expect(terms.length).toBeGreaterThan(0);
       expect(terms.every((m) => m.source === "cases_fts" && m.key === String(wrong))).toBe(true);
       expect(terms).toContainEqual(expect.objectContaining({ figure: "term in goods", derived: "planted at 0", base: "none" }));
       expect(await derivedMismatches(e, { text: false })).toEqual([]);
       const wrongCase = await stored(wrong!);
-      search.put({ caseId: wrong!, caseNo: wrongCase.caseNo, goods: wrongCase.goodsDescription, holderNames: names(wrong!) });
+      search.put({ caseId: wrong!, caseNo: wrongCase.caseNo, goods: wrongCase.goodsDescription, holderNames: names(wrong!), parties: partiesOfValues(wrongCase) });
       expect(await derivedMismatches(e)).toEqual([]);
     });
   }

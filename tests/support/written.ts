@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { CASE_PARTY_INDEX_SQL, groupParties, type PartyIndexEntry } from "../../db/search-document";
 import { sql, type SQL } from "drizzle-orm";
 import type Database from "better-sqlite3";
 import { sqliteConnectionOf, type Engine } from "../../db/engine";
@@ -86,8 +87,8 @@ export async function searchIds(e: Engine, words: string, column: "all" | "holde
 
 /**
  * The search documents against the live cases: one per live case and none else, and (on
- * PostgreSQL) each equal to the documents written afresh from the case, its links and its
- * right holders' names. SQLite's term-by-term check is db/aggregate/check.ts's.
+ * PostgreSQL) each equal to the documents written afresh from the case, its links, its
+ * right holders' names and its parties. SQLite's term-by-term check is db/aggregate/check.ts's.
  */
 export async function searchMismatches(e: Engine): Promise<string[]> {
   const out: string[] = [];
@@ -110,8 +111,9 @@ export async function searchMismatches(e: Engine): Promise<string[]> {
     links.set(l.c, list);
   }
   const live = await e.all<{ id: number; caseNo: string; goods: string }>(sql`select id, case_no as "caseNo", goods_description as goods from cases where deleted_at is null order by id`);
+  const parties = groupParties(await e.all<PartyIndexEntry & { caseId: number }>(sql.raw(CASE_PARTY_INDEX_SQL)));
   for (let i = 0; i < live.length; i += 2_000) {
-    const chunk = live.slice(i, i + 2_000).map((c) => ({ id: c.id, ...searchVectors({ caseId: c.id, caseNo: c.caseNo, goods: c.goods, holders: links.get(c.id) ?? [] }) }));
+    const chunk = live.slice(i, i + 2_000).map((c) => ({ id: c.id, ...searchVectors({ caseId: c.id, caseNo: c.caseNo, goods: c.goods, holders: links.get(c.id) ?? [], parties: parties.get(c.id) ?? [] }) }));
     const differ = await e.all<{ id: number }>(sql`select x.id from json_to_recordset(${JSON.stringify(chunk)}::json) as x(id int, doc tsvector, "redactedDoc" tsvector)
       join cases_search s on s.case_id = x.id where s.doc <> x.doc or s.redacted_doc <> x."redactedDoc"`);
     for (const r of differ) out.push(`the documents of case ${r.id} differ from the case`);

@@ -187,10 +187,10 @@ describe("parseFilters and parseCaseQuery under hostile parameters", () => {
 });
 
 describe("toMatchExpression under hostile search text", () => {
-  // the search index exactly as migration 0001 creates it, with a few rows to match
+  // the search index exactly as migration 0026 creates it, with a few rows to match
   const sqlite = new Database(":memory:");
   sqlite.exec(`CREATE VIRTUAL TABLE cases_fts USING fts5(
-    case_no, goods, holders, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`);
+    case_no, goods, holders, parties, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`);
   const insert = sqlite.prepare("insert into cases_fts(rowid, case_no, goods, holders) values (?, ?, ?, ?)");
   const samples = [
     ["8600-2016-0012", "Counterfeit LED lamps 灯具 'or 1=1", "Maison Lumière; 阿维"],

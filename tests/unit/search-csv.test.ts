@@ -1,13 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { csvCell, csvLine, neutraliseFormula, parseCsv, UTF8_BOM } from "../../lib/csv";
 import { plainYuan } from "../../lib/export-columns";
-import { phraseMatches, searchWords, toIndexText, toMatchExpression } from "../../lib/search";
+import { codeOf, phraseMatches, searchWords, toIndexText, toMatchExpression } from "../../lib/search";
 
 describe("text search expressions", () => {
   it("turns words into prefix phrases that must all match", () => {
     expect(toMatchExpression("handbags")).toBe('"handbags"*');
     expect(toMatchExpression("Maison Arvel")).toBe('"maison"* AND "arvel"*');
     expect(toMatchExpression("8600-2016-0012")).toBe('"8600 2016 0012"*');
+  });
+
+  it("also finds a party's code typed with spaces or hyphens, whole, in the parties' column", () => {
+    expect(codeOf("9131 0000-ma1f l3lx 6b")).toBe("91310000ma1fl3lx6b");
+    expect(toMatchExpression("91310000-MA1FL3LX6B")).toBe('("91310000 ma1fl3lx6b"*) OR (parties : "91310000ma1fl3lx6b")');
+    // one token already matches as a word; words without a digit, a case number: no code
+    expect(codeOf("91310000MA1FL3LX6B")).toBeNull();
+    expect(codeOf("Maison Arvel")).toBeNull();
+    expect(codeOf("8600-2016-0012")).toBeNull();
+    expect(codeOf("MM-12")).toBeNull();
   });
 
   it("matches Chinese by characters, since the index stores Han characters one by one", () => {
