@@ -6,7 +6,7 @@ import { shanghaiDateTime } from "./format";
 
 /**
  * The admin page's line on the daily erasure of expired identity numbers (db/erasure-job.ts):
- * when it last ran, for which Beijing date, and how many persons' numbers it erased — or that
+ * when it last ran (Beijing time) and how many persons' numbers it erased — or that
  * it has not run yet — with a link to the erasures in the audit log.
  */
 export async function ErasureLastRun({ run }: { run: DailyErasure | null }) {
@@ -21,8 +21,8 @@ export async function ErasureLastRun({ run }: { run: DailyErasure | null }) {
         <>
           <p>
             {run.retentionMonths === null
-              ? t("autoRanUnset", { when: shanghaiDateTime(run.ranAt, locale), date: run.date })
-              : t("autoRan", { when: shanghaiDateTime(run.ranAt, locale), date: run.date, erased: run.erased })}
+              ? t("autoRanUnset", { when: shanghaiDateTime(run.ranAt, locale) })
+              : t("autoRan", { when: shanghaiDateTime(run.ranAt, locale), erased: run.erased })}
             {run.source === "command" && <> {t.rich("autoCommand", { code: (chunks) => <code>{chunks}</code> })}</>}
           </p>
           <p className="admin-card-text">{t("autoNext")}</p>
