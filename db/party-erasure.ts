@@ -54,14 +54,46 @@ export async function setPartyIdRetention(e: Engine, months: number, userId: str
   });
 }
 
-/** The persons (party ids) whose numbers are kept and whose last case, live or deleted, was seized before `cutoff`. */
-async function dueForErasure(e: Engine, cutoff: string): Promise<number[]> {
-  return (
-    await e.all<{ id: number }>(sql`select p.id from parties p where p.kind = 'person' and p.id_erased_at is null
-      and (p.id_sealed is not null or p.id_hash is not null or p.id_masked is not null)
-      and not exists (select 1 from case_parties cp join cases c on c.id = cp.case_id where cp.party_id = p.id and c.seized_on >= ${cutoff})
-      order by p.id`)
-  ).map((r) => Number(r.id));
+const PERSON_WITH_NUMBER = sql`p.kind = 'person' and p.id_erased_at is null and (p.id_sealed is not null or p.id_hash is not null or p.id_masked is not null)`;
+
+/**
+ * The persons (party ids) whose numbers are kept and whose last case, live or deleted, was
+ * seized before `cutoff` — among `among` only, when given (a recheck of candidates, cheap).
+ */
+async function dueForErasure(e: Engine, cutoff: string, among?: readonly number[]): Promise<number[]> {
+  const noRecentCase = sql`not exists (select 1 from case_parties cp join cases c on c.id = cp.case_id where cp.party_id = p.id and c.seized_on >= ${cutoff})`;
+  if (!among) {
+    return (await e.all<{ id: number }>(sql`select p.id from parties p where ${PERSON_WITH_NUMBER} and ${noRecentCase} order by p.id`)).map((r) => Number(r.id));
+  }
+  const due: number[] = [];
+  for (let i = 0; i < among.length; i += 500) {
+    const ids = among.slice(i, i + 500);
+    const rows = await e.all<{ id: number }>(sql`select p.id from parties p where p.id in ${ids} and ${PERSON_WITH_NUMBER} and ${noRecentCase}`);
+    for (const r of rows) due.push(Number(r.id));
+  }
+  return due.sort((a, b) => a - b);
+}
+
+/** Persons read per step of expiredCandidates. */
+const CANDIDATE_STEP = 10;
+
+/**
+ * The persons due for erasure before `cutoff`, read outside any transaction in steps of
+ * CANDIDATE_STEP persons with a turn of the event loop between steps: at national scale the
+ * whole question takes most of a second (a person's cases are found by party, not by date), and
+ * better-sqlite3 answers synchronously, so one query would hold the server's requests that long.
+ * The erasure then rechecks only these, inside its transaction (a person given a recent case
+ * meanwhile keeps the number; one who became due meanwhile waits for the next day's run).
+ */
+export async function expiredCandidates(e: Engine, cutoff: string): Promise<number[]> {
+  const out: number[] = [];
+  for (let after = 0; ; ) {
+    const step = (await e.all<{ id: number }>(sql`select p.id from parties p where p.id > ${after} and ${PERSON_WITH_NUMBER} order by p.id limit ${CANDIDATE_STEP}`)).map((r) => Number(r.id));
+    if (!step.length) return out;
+    after = step[step.length - 1]!;
+    out.push(...(await dueForErasure(e, cutoff, step)));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** What an erasure as of `today` would erase, without erasing: how many persons, and the cutoff (null: no period set). */
@@ -75,13 +107,17 @@ export async function expiredCount(e: Engine, today: string): Promise<{ due: num
 /**
  * Erases the identity numbers of the persons whose last case (live or deleted) was seized
  * before the retention's cutoff; one audit entry for the batch. Nothing when no period is set.
+ * `candidates` (expiredCandidates, read before for the same cutoff): only these are checked
+ * again, inside the transaction; read for another cutoff, they are ignored and all are checked.
  */
-export async function eraseExpired(e: Engine, today: string, userId: string | null, now = Date.now()): Promise<ErasureResult> {
+export async function eraseExpired(
+  e: Engine, today: string, userId: string | null, now = Date.now(), candidates?: { cutoff: string; ids: readonly number[] },
+): Promise<ErasureResult> {
   return e.transaction(async (tx) => {
     const months = await partyIdRetention(tx);
     if (months === null) return { erased: 0, cutoff: null };
     const cutoff = retentionCutoff(today, months);
-    const due = await dueForErasure(tx, cutoff);
+    const due = await dueForErasure(tx, cutoff, candidates?.cutoff === cutoff ? candidates.ids : undefined);
     if (!due.length) return { erased: 0, cutoff };
     // only the persons not erased meanwhile: on PostgreSQL another server's erasure that
     // committed after this one read `due` has its rows skipped here (the update re-reads them),
@@ -143,6 +179,10 @@ export async function dailyErasureDone(e: Engine, now = new Date()): Promise<boo
 export async function runDailyErasure(e: Engine, now = new Date(), opts: { force?: boolean; source?: DailyErasure["source"] } = {}): Promise<DailyErasure | null> {
   const date = todayInShanghai(now.getTime());
   const ranAt = now.getTime();
+  // the candidates first, in steps, outside the transaction (the write lock is held briefly)
+  const months = await partyIdRetention(e);
+  const cutoff = months === null ? null : retentionCutoff(date, months);
+  const candidates = cutoff === null ? undefined : { cutoff, ids: await expiredCandidates(e, cutoff) };
   return e.transaction(async (tx) => {
     // (forced: the mark never moves back, whatever the date)
     const marked = await tx.all(opts.force
@@ -152,8 +192,8 @@ export async function runDailyErasure(e: Engine, now = new Date(), opts: { force
           on conflict (key) do update set value = excluded.value where app_meta.value < excluded.value returning key`);
     if (!marked.length) return null;
     const retentionMonths = await partyIdRetention(tx);
-    const { erased, cutoff } = await eraseExpired(tx, date, null, ranAt);
-    const run: DailyErasure = { ranAt, date, erased, retentionMonths, cutoff, source: opts.source ?? "job" };
+    const erasure = await eraseExpired(tx, date, null, ranAt, candidates);
+    const run: DailyErasure = { ranAt, date, erased: erasure.erased, retentionMonths, cutoff: erasure.cutoff, source: opts.source ?? "job" };
     await tx.run(sql`insert into app_meta (key, value) values (${LAST_KEY}, ${JSON.stringify(run)})
       on conflict (key) do update set value = excluded.value`);
     return run;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseJson, type Engine } from "../../db/engine";
 import { closeEngine, openEngine } from "../../db/open";
 import {
-  dailyErasureDone, eraseExpired, lastDailyErasure, retentionCutoff, runDailyErasure, setPartyIdRetention,
+  dailyErasureDone, eraseExpired, expiredCandidates, expiredCount, lastDailyErasure, retentionCutoff, runDailyErasure, setPartyIdRetention,
 } from "../../db/party-erasure";
 import { loadStoredCase, writeCases } from "../../db/writer";
 import { PARTY_FIELDS, type CaseInput } from "../../lib/case-definition";
@@ -214,6 +214,23 @@ describe.each(ENGINES)("the daily erasure of identity numbers on %s", (dialect) 
     expect(run.erased).toBeGreaterThanOrEqual(2);
     expect(await kept(due)).toEqual([false, false]);
     expect((await audits()).length).toBe(before + 1);
+  });
+
+  it("reads the candidates in steps outside the transaction, and the erasure rechecks them: a person given a recent case meanwhile keeps the number", async () => {
+    const [stale, still] = await persons(2, "2024-12-05"); // due on day 6 (cutoff 2024-12-06)
+    const today = "2026-12-06";
+    const cutoff = retentionCutoff(today, 24);
+    const candidates = await expiredCandidates(e, cutoff);
+    // the steps find what the one query finds
+    expect(candidates.length).toBe((await expiredCount(e, today)).due);
+    const partyOf = async (caseId: number) => Number((await e.get<{ id: number }>(sql`select party_id as id from case_parties where case_id = ${caseId} and role = 'consignee'`))!.id);
+    expect(candidates).toEqual(expect.arrayContaining([await partyOf(stale!), await partyOf(still!)]));
+    // the first person is named on a new case of last month before the erasure
+    const code = (await loadStoredCase(e, stale!))!.consigneeCode!;
+    await writeCases(e, [{ op: "create", input: { ...base, caseNo: `99${dialect === "sqlite" ? 1 : 2}0-2026-${String(++n).padStart(4, "0")}`, seizedOn: "2026-11-02", consigneeKind: "person", consigneeName: "Person again", consigneeCode: code } }], { userId: null });
+    const result = await eraseExpired(e, today, null, Date.now(), { cutoff, ids: candidates });
+    expect(result.erased).toBe(candidates.length - 1);
+    expect(await kept([stale!, still!])).toEqual([true, false]);
   });
 
   it("the operators' command runs even when the day is done, erasing and auditing nothing twice", async () => {
