@@ -247,6 +247,7 @@ export const envSchema = z.object({
   }),
   OUTBOX_POLL_MS: wholeNumber("OUTBOX_POLL_MS", () => DEFAULT_OUTBOX_POLL_MS, 50, 3_600_000),
   NO_DIGESTS: flag("NO_DIGESTS", "this server scans no digest subscriptions"),
+  NO_ERASURE: flag("NO_ERASURE", "this server runs no daily erasure of identity numbers"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -277,6 +278,7 @@ function current(): Source {
     APP_URL: process.env.APP_URL,
     OUTBOX_POLL_MS: process.env.OUTBOX_POLL_MS,
     NO_DIGESTS: process.env.NO_DIGESTS,
+    NO_ERASURE: process.env.NO_ERASURE,
   };
 }
 
@@ -348,6 +350,8 @@ export const outboxPollMs = (env?: Source) => read("OUTBOX_POLL_MS", env);
 
 /** NO_DIGESTS=1: this server process writes no digest e-mails (db/digest-scanner.ts); another server may. */
 export const noDigests = (env?: Source) => read("NO_DIGESTS", env);
+/** NO_ERASURE=1: this server process runs no daily erasure of expired identity numbers (db/erasure-job.ts); another server may. */
+export const noErasure = (env?: Source) => read("NO_ERASURE", env);
 /**
  * The address links in e-mails lead to: APP_URL, else BETTER_AUTH_URL, else http://localhost
  * and PORT. Never the Host header of a request: a forged Host must not point a reset link elsewhere.

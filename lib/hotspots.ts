@@ -1,7 +1,7 @@
-import { EMPTY_FILTERS, type Filters } from "./filters";
+import { EMPTY_FILTERS, serializeFilters, type Filters } from "./filters";
 
-// Hot spots (issue 18, item 3): which series of monthly case counts — one per district, goods
-// category, channel, transport and right holder — rose in the evaluation month beyond what
+// Hot spots (issue 18, item 3): which series of monthly case counts — one per district, port,
+// origin country, goods category, channel, transport and right holder — rose in the evaluation month beyond what
 // their own history leads one to expect. Pure code, no I/O: db/hotspots.ts reads the counts
 // (through the aggregate store) and keeps the result.
 //
@@ -25,13 +25,19 @@ import { EMPTY_FILTERS, type Filters } from "./filters";
 //   the expected level.
 
 /**
- * The dimensions whose values each make a series, in the page's order; each is the name of
- * the filter of lib/filters.ts that opens a series' cases. Adding a dimension (e.g. "port")
- * is one entry here and its monthly counts in db/hotspots.ts.
+ * The dimensions whose values each make a series, in the page's order. Adding a dimension is
+ * one entry here, its URL parameter in HOTSPOT_FILTER_PARAM, its monthly counts in
+ * db/hotspots.ts and its values' names in db/repo/risk.ts.
  */
-// port: the port of entry or exit of the case's route (issue 18 item 1), counted from the cases' own column
-export const HOTSPOT_DIMENSIONS = ["district", "port", "category", "channel", "transport", "holder"] as const;
+// port: the port of entry or exit of the case's route (issue 18 item 1), counted from the cases' own column;
+// origin: the country of origin (cases.origin_country, ISO 3166-1 alpha-2), likewise
+export const HOTSPOT_DIMENSIONS = ["district", "port", "origin", "category", "channel", "transport", "holder"] as const;
 export type HotspotDimension = (typeof HOTSPOT_DIMENSIONS)[number];
+
+/** The case table's URL parameter (the filter of lib/filters.ts) that selects a series' value: `origin=CN` opens an origin's cases. */
+export const HOTSPOT_FILTER_PARAM: Record<HotspotDimension, string> = {
+  district: "district", port: "port", origin: "origin", category: "category", channel: "channel", transport: "transport", holder: "holder",
+};
 
 /** Months of history fitted (at most). */
 export const HISTORY = 36;
@@ -256,12 +262,27 @@ export function monthRange(ym: string): { from: string; to: string } {
   return { from: `${ym}-01`, to: `${ym}-${String(last).padStart(2, "0")}` };
 }
 
-/** The one filter model's filters that open a series' cases in a month (the case table's link). */
+/** The one filter model's filters that open a series' cases in a month. */
 export function seriesFilters(dimension: HotspotDimension, value: string, month: string): Filters {
   const { from, to } = monthRange(month);
   const values = dimension === "holder" ? [Number(value)] : [value];
-  return { ...EMPTY_FILTERS, from, to, [dimension]: values } as Filters;
+  return { ...EMPTY_FILTERS, from, to, [HOTSPOT_FILTER_PARAM[dimension]]: values } as Filters;
 }
+
+/**
+ * The link opening a series' cases of a month in the case table: the month's dates, then the
+ * series' value under its filter's URL parameter (`/cases?from=2025-12-01&to=2025-12-31&origin=CN`).
+ */
+export function seriesHref(dimension: HotspotDimension, value: string, month: string): string {
+  const { from, to } = monthRange(month);
+  const params = serializeFilters({ ...EMPTY_FILTERS, from, to });
+  params.append(HOTSPOT_FILTER_PARAM[dimension], value);
+  return `/cases?${params}`;
+}
+
+/** The values a filter selects of a hot-spot dimension (none when the filter model has no such filter). */
+const selectedValues = (filters: Filters, dimension: HotspotDimension): readonly (string | number)[] =>
+  ((filters as unknown as Record<string, readonly (string | number)[] | undefined>)[HOTSPOT_FILTER_PARAM[dimension]] ?? []);
 
 /**
  * Whether a flag falls within a dashboard filter: the filter's dates (if any) reach into the
@@ -272,7 +293,7 @@ export function flagInFilter(flag: { dimension: HotspotDimension; value: string 
   const { from, to } = monthRange(month);
   if (filters.from && filters.from > to) return false;
   if (filters.to && filters.to < from) return false;
-  const selected = HOTSPOT_DIMENSIONS.filter((d) => (filters[d] as readonly (string | number)[]).length > 0);
+  const selected = HOTSPOT_DIMENSIONS.filter((d) => selectedValues(filters, d).length > 0);
   if (!selected.length) return true;
-  return (filters[flag.dimension] as readonly (string | number)[]).map(String).includes(flag.value);
+  return selectedValues(filters, flag.dimension).map(String).includes(flag.value);
 }

@@ -10,7 +10,8 @@ import type { Locale } from "@/lib/enums";
 import { formatCount } from "@/lib/format";
 import { requirePageUser } from "../session";
 import { RetentionForm } from "@/components/admin/RetentionForm";
-import { retentionMonths } from "@/db/repo/parties";
+import { ErasureLastRun } from "@/components/admin/ErasureLastRun";
+import { lastErasure, retentionMonths } from "@/db/repo/parties";
 
 export const dynamic = "force-dynamic";
 
@@ -29,6 +30,7 @@ export default async function AdminPage() {
   const counts = await adminCounts();
   const tp = await getTranslations("parties.retention");
   const retention = await retentionMonths();
+  const erasure = await lastErasure();
   const figure: Record<(typeof ADMIN_SECTIONS)[number]["key"], number> = {
     users: counts.accounts, audit: counts.audit, holders: counts.holders, offices: counts.offices, deleted: counts.deleted, outbox: await outboxOpenCount(), tokens: await activeTokens(),
   };
@@ -81,6 +83,7 @@ export default async function AdminPage() {
         <h2 id="admin-retention-title">{tp("title")}</h2>
         <p>{tp("text")}</p>
         <RetentionForm months={retention} />
+        <ErasureLastRun run={erasure} />
       </section>
     </>
   );

@@ -4,8 +4,7 @@ import type { NamedFlag } from "@/db/repo/risk";
 import { niceScale } from "@/lib/chart-scale";
 import type { Locale } from "@/lib/enums";
 import { formatCount, intlLocaleOf, latinLang } from "@/lib/format";
-import { casesHref } from "@/lib/drill";
-import { monthIndex, monthOfIndex, seriesFilters } from "@/lib/hotspots";
+import { monthIndex, monthOfIndex, seriesHref } from "@/lib/hotspots";
 import { PALETTE } from "@/components/dashboard/charts";
 
 // One hot spot: its series (dimension and value, named in both languages), the month's count
@@ -43,7 +42,7 @@ export async function HotspotCard({ flag, month, index }: { flag: NamedFlag; mon
   const step = W / counts.length;
   const id = `hotspot-${index}`;
   const before = counts.slice(0, -1);
-  const href = casesHref(seriesFilters(flag.dimension, flag.value, month));
+  const href = seriesHref(flag.dimension, flag.value, month);
   return (
     <article className="panel hotspot" data-testid="hotspot" data-dimension={flag.dimension} data-value={flag.value} aria-labelledby={`${id}-name`}>
       <p className="hotspot-dimension">{t(`dimension.${flag.dimension}`)}</p>

@@ -2,9 +2,8 @@ import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { RiskHotspots } from "@/db/repo/risk";
 import type { Locale } from "@/lib/enums";
-import { casesHref } from "@/lib/drill";
 import { formatCount, latinLang } from "@/lib/format";
-import { seriesFilters } from "@/lib/hotspots";
+import { seriesHref } from "@/lib/hotspots";
 import { monthText } from "./HotspotCard";
 
 /** How many flags the dashboard lists; the Risk page has all. */
@@ -32,7 +31,7 @@ export async function HotspotPanel({ data: read }: { data: Promise<RiskHotspots 
           {data.flags.slice(0, SHOWN).map((f) => (
             <li key={`${f.dimension}:${f.value}`} data-dimension={f.dimension} data-value={f.value}>
               <span className="muted">{t(`dimension.${f.dimension}`)}:</span>{" "}
-              <Link href={casesHref(seriesFilters(f.dimension, f.value, month))}>
+              <Link href={seriesHref(f.dimension, f.value, month)}>
                 <span lang={latinLang(f.name[locale])}>{f.name[locale]}</span>
               </Link>{" "}
               — {t("hotspots.observed", { observed: formatCount(f.observed, locale), expected: new Intl.NumberFormat(locale === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: 1 }).format(f.expected) })}

@@ -4,6 +4,7 @@ import { getEngine } from "../client";
 import { readHotspots, type HotspotFlag, type HotspotRun } from "../hotspots";
 import { channels, goodsCategories, ports, transports } from "../../lib/enums";
 import { flagInFilter, type HotspotDimension } from "../../lib/hotspots";
+import { countryName } from "../../lib/countries";
 import type { Filters } from "../../lib/filters";
 import { can, type SessionUser } from "../../lib/roles";
 
@@ -41,6 +42,7 @@ async function named(): Promise<RiskHotspots> {
       const name =
         f.dimension === "district" ? districts.get(f.value)
         : f.dimension === "holder" ? holders.get(f.value)
+        : f.dimension === "origin" ? { en: countryName(f.value, "en"), zh: countryName(f.value, "zh") }
         : ENUM_OF[f.dimension]?.labels[f.value];
       return { ...f, name: name ?? { en: f.value, zh: f.value } };
     }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_FILTERS } from "../../lib/filters";
+import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
 import {
-  baseline, flagInFilter, seriesFilters, benjaminiHochberg, detectHotspots, HISTORY, monthIndex, monthOfIndex, monthRange, normalUpperTail, Q,
+  baseline, flagInFilter, seriesFilters, seriesHref, HOTSPOT_DIMENSIONS, HOTSPOT_FILTER_PARAM, benjaminiHochberg, detectHotspots, HISTORY, monthIndex, monthOfIndex, monthRange, normalUpperTail, Q,
   type SeriesInput,
 } from "../../lib/hotspots";
 import { createRandom, gaussian, type Random } from "../../lib/prng";
@@ -166,5 +166,22 @@ describe("the hot-spot test (Farrington-style quasi-Poisson baseline, Benjaminiâ
     expect(flagInFilter(flag, "2025-12", { ...EMPTY_FILTERS, from: "2025-12-31" })).toBe(true);
     expect(flagInFilter(flag, "2025-12", { ...EMPTY_FILTERS, from: "2026-01-01" })).toBe(false);
     expect(flagInFilter(flag, "2025-12", { ...EMPTY_FILTERS, to: "2025-11-30" })).toBe(false);
+  });
+
+  it("links each flag to its cases of the month under its filter's URL parameter, an origin country as origin=<code>", () => {
+    expect(seriesHref("category", "toys", "2025-12")).toBe("/cases?from=2025-12-01&to=2025-12-31&category=toys");
+    expect(seriesHref("holder", "42", "2024-02")).toBe("/cases?from=2024-02-01&to=2024-02-29&holder=42");
+    expect(seriesHref("origin", "VN", "2025-12")).toBe("/cases?from=2025-12-01&to=2025-12-31&origin=VN");
+    expect(seriesHref("port", "ruili", "2025-11")).toBe("/cases?from=2025-11-01&to=2025-11-30&port=ruili");
+    expect(HOTSPOT_FILTER_PARAM.origin).toBe("origin");
+    // every other dimension's parameter is its filter's name in the one filter model
+    for (const d of HOTSPOT_DIMENSIONS) if (d !== "origin") expect(Object.keys(EMPTY_FILTERS)).toContain(HOTSPOT_FILTER_PARAM[d]);
+    const origin = { dimension: "origin" as const, value: "VN" };
+    expect(flagInFilter(origin, "2025-12", EMPTY_FILTERS)).toBe(true);
+    expect(flagInFilter(origin, "2025-12", { ...EMPTY_FILTERS, category: ["toys"] })).toBe(false);
+    // a dashboard filtered by origin (the filter model's origin filter) keeps that origin's flags only
+    expect(flagInFilter(origin, "2025-12", { ...EMPTY_FILTERS, origin: ["VN"] } as Filters)).toBe(true);
+    expect(flagInFilter(origin, "2025-12", { ...EMPTY_FILTERS, origin: ["US"] } as Filters)).toBe(false);
+    expect(flagInFilter({ dimension: "category", value: "toys" }, "2025-12", { ...EMPTY_FILTERS, origin: ["VN"] } as Filters)).toBe(false);
   });
 });
