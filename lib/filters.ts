@@ -49,19 +49,19 @@ export type Filters = {
   q: string | null;
   /** the port of entry or exit (issue 18) */
   port: Port[];
+  /** the route's origin country: ISO 3166-1 alpha-2 codes (upper case) */
+  origin: string[];
   /** HS headings, four digits each */
   hs: string[];
   /** a party's name (part of it) or code: the consignor, consignee or declarant (never a person's identity number) */
   party: string | null;
-  /** the route's origin country: ISO 3166-1 alpha-2 codes (upper case) */
-  origin: string[];
 };
 export type RecordationFilter = number | "none";
 
 export const EMPTY_FILTERS: Filters = {
   from: null, to: null, district: [], office: [], type: [], category: [], industry: [], holder: [],
   direction: [], channel: [], transport: [], mode: [], status: [], disposal: [], campaign: [], recordation: [], q: null,
-  port: [], hs: [], party: null, origin: [],
+  port: [], origin: [], hs: [], party: null,
 };
 
 /** The enumerated filters, with the enumeration each takes its values from. */
@@ -249,10 +249,10 @@ export function parseFilters(input: SearchParamsInput): { filters: Filters; igno
     recordation: many<RecordationFilter>(input, "recordation", ignored, (v) => (v === "none" ? "none" : id(v)), "id"),
     q,
     port: enumFilter("port"),
-    hs: many(input, "hs", ignored, (v) => (isHsHeading(v) ? v : null), "hs"),
-    party: text("party"),
     // a code in either case ("vn" is "VN"); one the ISO list does not know is left out and named
     origin: many(input, "origin", ignored, (v) => (isCountryCode(v.toUpperCase()) ? v.toUpperCase() : null), "country"),
+    hs: many(input, "hs", ignored, (v) => (isHsHeading(v) ? v : null), "hs"),
+    party: text("party"),
   };
   return { filters, ignored };
 }

@@ -3,6 +3,7 @@ import type { FacetData } from "@/db/repo/dashboard";
 import { ENUM_FILTERS, FACET_NAMES, type FacetName, type Filters } from "@/lib/filters";
 import type { Locale } from "@/lib/enums";
 import { FacetSelect, type FacetOption } from "./FacetSelect";
+import { RouteFilters } from "./RouteFilters";
 
 type EnumLike = { values: readonly string[]; labels: Record<string, { en: string; zh: string }> };
 
@@ -30,6 +31,8 @@ export async function Facets({ filters, data }: { filters: Filters; data: Promis
           searchable={SEARCHABLE.has(name)}
         />
       ))}
+      {/* the route and party filters: no counts, nothing read from the database */}
+      <RouteFilters values={{ port: filters.port, origin: filters.origin, hs: filters.hs, party: filters.party ?? "" }} />
     </div>
   );
 }
@@ -93,6 +96,7 @@ async function facetOptions(filters: Filters, data: Promise<FacetData>, locale: 
 /** The facet selects' shape while a page loads: the same buttons, not yet working. */
 export async function FacetsSkeleton() {
   const t = await getTranslations("filters");
+  const tr = await getTranslations("routeFilters");
   return (
     <div className="filter-row facets" aria-hidden="true" inert>
       {FACET_NAMES.map((name) => (
@@ -100,6 +104,9 @@ export async function FacetsSkeleton() {
           <summary tabIndex={-1}>{t(name)}</summary>
         </details>
       ))}
+      <details className="facet route-filters">
+        <summary tabIndex={-1}>{tr("summary")}</summary>
+      </details>
     </div>
   );
 }
