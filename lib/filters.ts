@@ -20,7 +20,7 @@ import {
   type ProtectionMode,
   type Transport,
 } from "./enums";
-import { isCountryCode } from "./countries";
+import { isAlpha2Code, isHsHeading } from "./route-codes";
 import { COMPARISON_KINDS, DEFAULT_COMPARISON, type ComparisonKind, type ComparisonSpec } from "./period";
 
 // The one filter model: URL search params → a typed Filters value, and back. The dashboard,
@@ -92,14 +92,10 @@ export type FacetName = (typeof FACET_NAMES)[number];
  * heading) have their own group of the bar, with the party (ROUTE_FILTER_NAMES), and no counts.
  */
 export const NON_FACET_LIST_FILTERS = ["recordation", "port", "hs", "origin"] as const satisfies readonly FilterName[];
-/** The filters of the bar's "Route and parties" group (components/filters/RouteFilters.tsx), in its order. */
+/** The filters of the bar's "Route and parties" group (components/filters/RoutePanel.tsx), in its order. */
 export const ROUTE_FILTER_NAMES = ["port", "origin", "hs", "party"] as const satisfies readonly FilterName[];
 export type RouteFilterName = (typeof ROUTE_FILTER_NAMES)[number];
 
-/** An HS heading as the filter takes it: four digits. */
-export function isHsHeading(value: string): boolean {
-  return /^\d{4}$/.test(value);
-}
 
 export const SORT_KEYS = ["seizedOn", "caseNo", "pieces", "value"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -250,7 +246,7 @@ export function parseFilters(input: SearchParamsInput): { filters: Filters; igno
     q,
     port: enumFilter("port"),
     // a code in either case ("vn" is "VN"); one the ISO list does not know is left out and named
-    origin: many(input, "origin", ignored, (v) => (isCountryCode(v.toUpperCase()) ? v.toUpperCase() : null), "country"),
+    origin: many(input, "origin", ignored, (v) => (isAlpha2Code(v.toUpperCase()) ? v.toUpperCase() : null), "country"),
     hs: many(input, "hs", ignored, (v) => (isHsHeading(v) ? v : null), "hs"),
     party: text("party"),
   };

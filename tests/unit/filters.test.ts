@@ -5,7 +5,8 @@ import {
   NON_FACET_LIST_FILTERS,
 } from "../../lib/filters";
 import { filterChips, filterSummary } from "../../lib/filter-labels";
-import { countryCodes } from "../../lib/countries";
+import { countryCodes, isCountryCode } from "../../lib/countries";
+import { isAlpha2Code } from "../../lib/route-codes";
 
 const full: Filters = {
   from: "2016-01-01", to: "2017-06-07", district: ["8600", "5300"], office: ["8601"], type: ["trademark", "copyright"],
@@ -112,6 +113,13 @@ describe("the filter model", () => {
     expect(describeIgnored(bad.ignored[0]!)).toBe('origin="XX" must be an ISO 3166-1 alpha-2 country code such as VN');
     // blank values are no value
     expect(parseFilters(new URLSearchParams("origin=&origin=%20")).filters.origin).toEqual([]);
+  });
+
+  it("checks origin codes against the very list the country names come from (lib/countries.ts)", () => {
+    const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    for (const a of letters) for (const b of letters) expect(isAlpha2Code(a + b), a + b).toBe(isCountryCode(a + b));
+    expect(countryCodes().every(isAlpha2Code)).toBe(true);
+    expect(isAlpha2Code("vn")).toBe(false);
   });
 
   it("takes at most as many origin countries as any list filter", () => {

@@ -4,89 +4,76 @@ import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "re
 import { useLocale, useTranslations } from "next-intl";
 import { countryName, searchCountries } from "@/lib/countries";
 import { ports, type Locale } from "@/lib/enums";
-import { isHsHeading } from "@/lib/filters";
+import { isHsHeading } from "@/lib/route-codes";
 import { useExplorerNavigation } from "./ExplorerNavigation";
+
+/**
+ * The route and party filters of the bar (issue 18): the port of entry or exit, the origin
+ * country, the HS heading and a party, in the panel of one disclosure beside the facets (its
+ * button, drawn by Facets.tsx, says how many are set), so the bar keeps its width. Loaded when
+ * the group first opens (RouteFilters in FacetSelect.tsx). None of its lists comes from the database (the ports
+ * are an enumeration, the countries the ISO list) and none shows counts: nothing in it can tell a
+ * member about another company's cases. Like a facet, the group closes on Escape (the focus back
+ * on its button), on a click outside and when the focus leaves it; a change is rendered around
+ * it, so the focus stays on the control used.
+ */
 
 const PARTY_DELAY_MS = 350;
 const MAX_COUNTRIES_SHOWN = 12;
 
 export type RouteFilterValues = { port: string[]; origin: string[]; hs: string[]; party: string };
 
-/**
- * The route and party filters of the bar (issue 18): the port of entry or exit, the origin
- * country, the HS heading and a party. One disclosure beside the facets, its button saying how
- * many of them are set, so the bar keeps its width. None of its lists comes from the database
- * (the ports are an enumeration, the countries the ISO list) and none shows counts: nothing in it
- * can tell a member about another company's cases. Like the facets, it opens with Enter or
- * Space and closes on Escape, on a click outside and when the focus leaves it; a change is
- * rendered around it, so the focus stays on the control used.
- */
-export function RouteFilters({ values }: { values: RouteFilterValues }) {
-  const t = useTranslations("routeFilters");
-  const tf = useTranslations("cases.facets");
-  const details = useRef<HTMLDetailsElement>(null);
-  const panel = useRef<HTMLDivElement>(null);
-  const [open, setOpen] = useState(false);
-  // the panel is wide: where it would run off the right edge it moves left, as far as the page's left edge
-  const [shift, setShift] = useState(0);
-  const set = values.port.length + values.origin.length + values.hs.length + (values.party ? 1 : 0);
-
-  useLayoutEffect(() => {
-    if (!open || !panel.current) return;
-    const { left, right } = panel.current.getBoundingClientRect();
-    const room = document.documentElement.clientWidth - 8;
-    if (right > room) setShift(-Math.min(right - room, Math.max(0, left - 8)));
-  }, [open]);
-
-  useEffect(() => {
-    if (!open) return;
-    const outside = (e: PointerEvent) => {
-      if (details.current && !details.current.contains(e.target as Node)) details.current.open = false;
-    };
-    document.addEventListener("pointerdown", outside, true);
-    return () => document.removeEventListener("pointerdown", outside, true);
-  }, [open]);
-
-  return (
-    <details
-      ref={details}
-      className="facet route-filters"
-      data-testid="route-filters"
-      onToggle={(e) => {
-        setOpen(e.currentTarget.open);
-        if (!e.currentTarget.open) setShift(0);
-      }}
-      onKeyDown={(e) => {
-        if (e.key === "Escape" && details.current?.open) {
-          e.preventDefault();
-          e.stopPropagation();
-          details.current.open = false;
-          details.current.querySelector("summary")?.focus();
-        }
-      }}
-      onBlur={(e) => {
-        const next = e.relatedTarget as Node | null;
-        if (next && !e.currentTarget.contains(next) && details.current) details.current.open = false;
-      }}
-    >
-      <summary>
-        {t("summary")}
-        {set > 0 && <span className="facet-badge">{tf("selected", { count: set })}</span>}
-      </summary>
-      {open && (
-        <div ref={panel} className="facet-panel route-panel" style={shift ? { left: shift } : undefined} role="group" aria-label={t("label")}>
-          <RoutePanel values={values} />
-        </div>
-      )}
-    </details>
-  );
-}
-
-function RoutePanel({ values }: { values: RouteFilterValues }) {
+export default function RoutePanel({ values }: { values: RouteFilterValues }) {
   const t = useTranslations("routeFilters");
   const locale = useLocale() as Locale;
   const { navigate } = useExplorerNavigation();
   const id = useId();
+  const panel = useRef<HTMLDivElement>(null);
+  // the panel is wide: where it would run off the right edge it moves left, as far as the page's left edge
+  const [shift, setShift] = useState(0);
+  useLayoutEffect(() => {
+    if (!panel.current) return;
+    const { left, right } = panel.current.getBoundingClientRect();
+    const room = document.documentElement.clientWidth - 8;
+    if (right > room) setShift(-Math.min(right - room, Math.max(0, left - 8)));
+  }, []);
+  // closing: a press outside the group, the focus leaving it, Escape on its button
+  useEffect(() => {
+    const details = panel.current?.closest("details");
+    if (!details) return;
+    const outside = (e: PointerEvent) => {
+      if (!details.contains(e.target as Node)) details.open = false;
+    };
+    const leave = (e: FocusEvent) => {
+      const next = e.relatedTarget as Node | null;
+      if (next && !details.contains(next)) details.open = false;
+    };
+    const summary = details.querySelector("summary");
+    const escape = (e: KeyboardEvent) => {
+      if (e.key === "Escape") {
+        e.preventDefault();
+        details.open = false;
+      }
+    };
+    document.addEventListener("pointerdown", outside, true);
+    details.addEventListener("focusout", leave);
+    summary?.addEventListener("keydown", escape);
+    return () => {
+      document.removeEventListener("pointerdown", outside, true);
+      details.removeEventListener("focusout", leave);
+      summary?.removeEventListener("keydown", escape);
+    };
+  }, []);
+  /** Escape inside the panel (a list of countries open closes first): the group closes, the focus back on its button. */
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.key !== "Escape") return;
+    const details = panel.current?.closest("details");
+    if (!details) return;
+    e.preventDefault();
+    e.stopPropagation();
+    details.open = false;
+    details.querySelector("summary")?.focus();
+  };
 
   /** Replaces the values of a list parameter (the page starts again at 1). */
   const setList = (name: "port" | "origin" | "hs", next: string[]) =>
@@ -105,54 +92,56 @@ function RoutePanel({ values }: { values: RouteFilterValues }) {
   };
 
   return (
-    <div className="route-sections">
-      <fieldset className="route-section route-ports">
-        <legend>{t("port")}</legend>
-        <ul>
-          {ports.values.map((value) => {
-            const inputId = `${id}-port-${value}`;
-            const on = portsOn.includes(value);
-            return (
-              <li key={value}>
-                <input
-                  id={inputId}
-                  type="checkbox"
-                  name="port"
-                  value={value}
-                  checked={on}
-                  onChange={(e) => togglePort(value, e.target.checked)}
-                  onKeyDown={(e) => {
-                    // Enter ticks as Space does (as in the facets)
-                    if (e.key === "Enter") {
-                      e.preventDefault();
-                      togglePort(value, !on);
-                    }
-                  }}
-                />
-                <label htmlFor={inputId}>{ports.labels[value][locale]}</label>
-              </li>
-            );
-          })}
-        </ul>
-      </fieldset>
+    <div ref={panel} className="facet-panel route-panel" style={shift ? { left: shift } : undefined} role="group" aria-label={t("label")} onKeyDown={onKeyDown}>
+      <div className="route-sections">
+        <fieldset className="route-section route-ports">
+          <legend>{t("port")}</legend>
+          <ul>
+            {ports.values.map((value) => {
+              const inputId = `${id}-port-${value}`;
+              const on = portsOn.includes(value);
+              return (
+                <li key={value}>
+                  <input
+                    id={inputId}
+                    type="checkbox"
+                    name="port"
+                    value={value}
+                    checked={on}
+                    onChange={(e) => togglePort(value, e.target.checked)}
+                    onKeyDown={(e) => {
+                      // Enter ticks as Space does (as in the facets)
+                      if (e.key === "Enter") {
+                        e.preventDefault();
+                        togglePort(value, !on);
+                      }
+                    }}
+                  />
+                  <label htmlFor={inputId}>{ports.labels[value][locale]}</label>
+                </li>
+              );
+            })}
+          </ul>
+        </fieldset>
 
-      <div className="route-section">
-        <OriginPicker id={`${id}-origin`} chosen={values.origin} onChange={(next) => setList("origin", next)} />
-        <Chosen
-          label={t("origin")}
-          values={values.origin}
-          name={(code) => countryName(code, locale)}
-          onRemove={(code) => setList("origin", values.origin.filter((v) => v !== code))}
-        />
-      </div>
+        <div className="route-section">
+          <OriginPicker id={`${id}-origin`} chosen={values.origin} onChange={(next) => setList("origin", next)} />
+          <Chosen
+            label={t("origin")}
+            values={values.origin}
+            name={(code) => countryName(code, locale)}
+            onRemove={(code) => setList("origin", values.origin.filter((v) => v !== code))}
+          />
+        </div>
 
-      <div className="route-section">
-        <HsInput id={`${id}-hs`} chosen={values.hs} onAdd={(heading) => setList("hs", [...values.hs.filter((v) => v !== heading), heading])} />
-        <Chosen label={t("hs")} values={values.hs} name={(h) => h} onRemove={(h) => setList("hs", values.hs.filter((v) => v !== h))} />
-      </div>
+        <div className="route-section">
+          <HsInput id={`${id}-hs`} chosen={values.hs} onAdd={(heading) => setList("hs", [...values.hs.filter((v) => v !== heading), heading])} />
+          <Chosen label={t("hs")} values={values.hs} name={(h) => h} onRemove={(h) => setList("hs", values.hs.filter((v) => v !== h))} />
+        </div>
 
-      <div className="route-section">
-        <PartyInput id={`${id}-party`} value={values.party} />
+        <div className="route-section">
+          <PartyInput id={`${id}-party`} value={values.party} />
+        </div>
       </div>
     </div>
   );
