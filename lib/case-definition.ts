@@ -93,7 +93,7 @@ export const CASE_FIELDS = [
   { key: "channel", column: "channel", kind: "enum", enum: channels, section: "how", export: [{ key: "channel", en: "Channel", zh: "渠道" }], filter: "channel" },
   { key: "transport", column: "transport", kind: "enum", enum: transports, section: "how", export: [{ key: "transport", en: "Transport", zh: "运输方式" }], filter: "transport" },
   { key: "protectionMode", column: "protection_mode", kind: "enum", enum: protectionModes, section: "how", export: [{ key: "protection_mode", en: "Protection mode", zh: "保护模式" }], filter: "mode" },
-  { key: "originCountry", column: "origin_country", kind: "country", optional: true, section: "how", export: [{ key: "origin_country", en: "Origin", zh: "起运国" }] },
+  { key: "originCountry", column: "origin_country", kind: "country", optional: true, section: "how", export: [{ key: "origin_country", en: "Origin", zh: "起运国" }], filter: "origin" },
   { key: "destinationCountry", column: "destination_country", kind: "country", optional: true, section: "how", export: [{ key: "destination_country", en: "Destination", zh: "目的国" }] },
   { key: "campaignId", column: "campaign_id", kind: "campaign", optional: true, section: "how", export: [{ key: "campaign", en: "Campaign", zh: "专项行动" }], filter: "campaign" },
   { key: "status", column: "status", kind: "enum", enum: caseStatuses, section: "outcome", export: [{ key: "status", en: "Status", zh: "状态" }], filter: "status" },
@@ -122,8 +122,8 @@ export const CASE_FIELDS = [
   { key: "declarantCode", column: null, kind: "partyCode", max: 40, optional: true, section: "parties", party: { role: "declarant", part: "code" }, export: [{ key: "declarant_code", en: "Declarant code", zh: "申报人代码／证件号" }] },
   { key: "declarantAddress", column: null, kind: "text", max: 300, optional: true, section: "parties", party: { role: "declarant", part: "address" }, export: [{ key: "declarant_address", en: "Declarant address", zh: "申报人地址" }] },
   { key: "loadingPlace", column: "loading_place", kind: "text", max: 200, optional: true, section: "parties", export: [{ key: "loading_place", en: "Place of loading", zh: "装货地" }] },
-  { key: "port", column: "port", kind: "enum", enum: ports, optional: true, noneLabel: "fields.noPort", section: "parties", export: [{ key: "port", en: "Port of entry or exit", zh: "进出境口岸" }] },
-  { key: "hsHeading", column: "hs_heading", kind: "hs", optional: true, section: "parties", export: [{ key: "hs_heading", en: "HS heading", zh: "商品编码（品目）" }] },
+  { key: "port", column: "port", kind: "enum", enum: ports, optional: true, noneLabel: "fields.noPort", section: "parties", export: [{ key: "port", en: "Port of entry or exit", zh: "进出境口岸" }], filter: "port" },
+  { key: "hsHeading", column: "hs_heading", kind: "hs", optional: true, section: "parties", export: [{ key: "hs_heading", en: "HS heading", zh: "商品编码（品目）" }], filter: "hs" },
   { key: "declaredDescription", column: "declared_description", kind: "text", max: 500, optional: true, section: "parties", export: [{ key: "declared_description", en: "Declared as", zh: "申报品名" }] },
 ] as const satisfies readonly CaseFieldDef[];
 

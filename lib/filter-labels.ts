@@ -1,4 +1,5 @@
 import type { Locale } from "./enums";
+import { countryName } from "./countries";
 import { ENUM_FILTERS, FILTER_NAMES, type EnumFilterName, type FilterName, type Filters } from "./filters";
 import en from "../messages/en.json";
 import zh from "../messages/zh.json";
@@ -43,6 +44,9 @@ export function filterChips(filters: Filters, locale: Locale, names: FilterNames
       } else if (name === "district" || name === "office" || name === "holder" || name === "campaign") {
         const known = names[name][value];
         label = known ? (name === "district" || name === "office" ? `${known[locale]} (${value})` : known[locale]) : value;
+      } else if (name === "origin") {
+        // a country's name in the reader's language (the list of lib/countries.ts), as the case page shows it
+        label = countryName(value, locale);
       } else if (name === "recordation") {
         const known = value === "none" ? NO_RECORDATION : names.recordation?.[value];
         label = known ? known[locale] : value;

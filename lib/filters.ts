@@ -20,6 +20,7 @@ import {
   type ProtectionMode,
   type Transport,
 } from "./enums";
+import { isAlpha2Code, isHsHeading } from "./route-codes";
 import { COMPARISON_KINDS, DEFAULT_COMPARISON, type ComparisonKind, type ComparisonSpec } from "./period";
 
 // The one filter model: URL search params → a typed Filters value, and back. The dashboard,
@@ -48,6 +49,8 @@ export type Filters = {
   q: string | null;
   /** the port of entry or exit (issue 18) */
   port: Port[];
+  /** the route's origin country: ISO 3166-1 alpha-2 codes (upper case) */
+  origin: string[];
   /** HS headings, four digits each */
   hs: string[];
   /** a party's name (part of it) or code: the consignor, consignee or declarant (never a person's identity number) */
@@ -58,7 +61,7 @@ export type RecordationFilter = number | "none";
 export const EMPTY_FILTERS: Filters = {
   from: null, to: null, district: [], office: [], type: [], category: [], industry: [], holder: [],
   direction: [], channel: [], transport: [], mode: [], status: [], disposal: [], campaign: [], recordation: [], q: null,
-  port: [], hs: [], party: null,
+  port: [], origin: [], hs: [], party: null,
 };
 
 /** The enumerated filters, with the enumeration each takes its values from. */
@@ -85,9 +88,14 @@ export type FacetName = (typeof FACET_NAMES)[number];
 /**
  * The list filters that are no facet of the bar: a recordation is chosen from the dashboard's
  * recordation panel, a case page or a shared link (thousands of them: no select of counts),
- * and shows as a chip with its number and mark.
+ * and shows as a chip with its number and mark. The route filters (port, origin country, HS
+ * heading) have their own group of the bar, with the party (ROUTE_FILTER_NAMES), and no counts.
  */
-export const NON_FACET_LIST_FILTERS = ["recordation", "port", "hs"] as const satisfies readonly FilterName[];
+export const NON_FACET_LIST_FILTERS = ["recordation", "port", "hs", "origin"] as const satisfies readonly FilterName[];
+/** The filters of the bar's "Route and parties" group (components/filters/RoutePanel.tsx), in its order. */
+export const ROUTE_FILTER_NAMES = ["port", "origin", "hs", "party"] as const satisfies readonly FilterName[];
+export type RouteFilterName = (typeof ROUTE_FILTER_NAMES)[number];
+
 
 export const SORT_KEYS = ["seizedOn", "caseNo", "pieces", "value"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -109,6 +117,7 @@ export type IgnoredReason =
   | "id" // not a positive whole number
   | "slug" // not a campaign code
   | "hs" // not a 4-digit HS heading
+  | "country" // not an ISO 3166-1 alpha-2 country code
   | "length" // text too long
   | "repeated" // a single-valued parameter given more than once
   | "too_many" // more values than allowed
@@ -126,6 +135,7 @@ export const IGNORED_REASON_TEXT: Record<IgnoredReason, string> = {
   id: "must be a whole number of at least 1",
   slug: "must be a campaign code such as qingfeng",
   hs: "must be a 4-digit HS heading such as 6403",
+  country: "must be an ISO 3166-1 alpha-2 country code such as VN",
   length: `must be at most ${MAX_QUERY_LENGTH} characters`,
   repeated: "may be given only once",
   too_many: `may be given at most ${MAX_VALUES_PER_PARAMETER} times`,
@@ -235,7 +245,9 @@ export function parseFilters(input: SearchParamsInput): { filters: Filters; igno
     recordation: many<RecordationFilter>(input, "recordation", ignored, (v) => (v === "none" ? "none" : id(v)), "id"),
     q,
     port: enumFilter("port"),
-    hs: many(input, "hs", ignored, (v) => (/^\d{4}$/.test(v) ? v : null), "hs"),
+    // a code in either case ("vn" is "VN"); one the ISO list does not know is left out and named
+    origin: many(input, "origin", ignored, (v) => (isAlpha2Code(v.toUpperCase()) ? v.toUpperCase() : null), "country"),
+    hs: many(input, "hs", ignored, (v) => (isHsHeading(v) ? v : null), "hs"),
     party: text("party"),
   };
   return { filters, ignored };

@@ -1,10 +1,11 @@
 "use client";
 
-import { Suspense, use, useEffect, useId, useLayoutEffect, useRef, useState } from "react";
+import { Suspense, lazy, use, useEffect, useId, useLayoutEffect, useRef, useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import { formatCount } from "@/lib/format";
 import type { Locale } from "@/lib/enums";
 import { useExplorerNavigation } from "./ExplorerNavigation";
+import type { RouteFilterValues } from "./RoutePanel";
 
 export type FacetOption = { value: string; label: string; count: number | null };
 
@@ -160,5 +161,30 @@ function FacetOptions({ name, label, options: promised, selected, searchable }: 
         })}
       </ul>
     </>
+  );
+}
+
+// The panel of the bar's "Route and parties" group (issue 18): Facets.tsx draws the disclosure,
+// #route-filters, its button and the "loading" line on the server; this mount follows it and,
+// once it opens, loads the controls and the country names of both languages as a chunk of their
+// own (RoutePanel.tsx). It lives in this module, beside the facets, so that the pages carry no
+// module more than before: their JavaScript has a budget (tests/e2e/dashboard-charts.test.ts).
+const RoutePanel = lazy(() => import("./RoutePanel"));
+
+export function RouteFilters({ values }: { values: RouteFilterValues }) {
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    const details = document.getElementById("route-filters") as HTMLDetailsElement;
+    const follow = () => setOpen(details.open);
+    details.addEventListener("toggle", follow);
+    follow();
+    return () => details.removeEventListener("toggle", follow);
+  }, []);
+  return (
+    open && (
+      <Suspense>
+        <RoutePanel values={values} />
+      </Suspense>
+    )
   );
 }

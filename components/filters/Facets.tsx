@@ -2,7 +2,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import type { FacetData } from "@/db/repo/dashboard";
 import { ENUM_FILTERS, FACET_NAMES, type FacetName, type Filters } from "@/lib/filters";
 import type { Locale } from "@/lib/enums";
-import { FacetSelect, type FacetOption } from "./FacetSelect";
+import { FacetSelect, RouteFilters, type FacetOption } from "./FacetSelect";
 
 type EnumLike = { values: readonly string[]; labels: Record<string, { en: string; zh: string }> };
 
@@ -14,8 +14,11 @@ type EnumLike = { values: readonly string[]; labels: Record<string, { en: string
  */
 export async function Facets({ filters, data }: { filters: Filters; data: Promise<FacetData> }) {
   const t = await getTranslations("filters");
+  const tr = await getTranslations("routeFilters");
+  const tc = await getTranslations("cases.facets");
   const locale = (await getLocale()) as Locale;
   const options = facetOptions(filters, data, locale);
+  const routeSet = filters.port.length + filters.origin.length + filters.hs.length + (filters.party ? 1 : 0);
   // settled here too, so that a failed read is not an unhandled rejection on the server
   options.catch(() => undefined);
   return (
@@ -30,6 +33,16 @@ export async function Facets({ filters, data }: { filters: Filters; data: Promis
           searchable={SEARCHABLE.has(name)}
         />
       ))}
+      {/* the route and party filters: no counts, nothing read from the database; the button says how many are set */}
+      <details id="route-filters" className="facet route-filters" data-testid="route-filters">
+        <summary>
+          {tr("summary")}
+          {routeSet > 0 && <span className="facet-badge">{tc("selected", { count: routeSet })}</span>}
+        </summary>
+        <div className="route-mount" data-loading={tc("loading")}>
+          <RouteFilters values={{ port: filters.port, origin: filters.origin, hs: filters.hs, party: filters.party ?? "" }} />
+        </div>
+      </details>
     </div>
   );
 }
@@ -93,6 +106,7 @@ async function facetOptions(filters: Filters, data: Promise<FacetData>, locale: 
 /** The facet selects' shape while a page loads: the same buttons, not yet working. */
 export async function FacetsSkeleton() {
   const t = await getTranslations("filters");
+  const tr = await getTranslations("routeFilters");
   return (
     <div className="filter-row facets" aria-hidden="true" inert>
       {FACET_NAMES.map((name) => (
@@ -100,6 +114,9 @@ export async function FacetsSkeleton() {
           <summary tabIndex={-1}>{t(name)}</summary>
         </details>
       ))}
+      <details className="facet route-filters">
+        <summary tabIndex={-1}>{tr("summary")}</summary>
+      </details>
     </div>
   );
 }

@@ -42,7 +42,7 @@ const ENUMS = {
 } as const;
 type EnumDim = keyof typeof ENUMS;
 const ENUM_DIMS = Object.keys(ENUMS) as EnumDim[];
-const KINDS = ["dates", "district", "office", ...ENUM_DIMS, "campaign", "holder", "industry", "q"] as const;
+const KINDS = ["dates", "district", "office", ...ENUM_DIMS, "campaign", "holder", "industry", "q", "origin"] as const;
 
 function pct(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -59,6 +59,7 @@ async function valuePools(e: Engine) {
     districts: await col<string>("select code from customs_offices where district_id is null order by id"),
     offices: await col<string>("select code from customs_offices where district_id is not null order by id"),
     campaigns: await col<string>("select code from campaigns order by id"),
+    origins: await col<string>("select distinct origin_country from cases where origin_country is not null order by 1"),
     holders: (await col<number>("select right_holder_id from case_right_holders group by 1 order by 1")).map(Number),
     words: [
       "counterfeit", "handbags", "brake pads", "wristwatches", "8600-2016", "5300-2021",
@@ -91,6 +92,7 @@ function randomFilters(random: Random, pools: Awaited<ReturnType<typeof valuePoo
     else if (kind === "holder") f.holder = some(pools.holders, 3);
     else if (kind === "industry") f.industry = some(industries.values, 2);
     else if (kind === "q") f.q = random.pick(pools.words);
+    else if (kind === "origin") f.origin = some(pools.origins, 2);
     else (f as Record<string, unknown>)[kind] = some(ENUMS[kind], 2);
   }
   return { filters: f, label: kinds.map((k) => (k === "dates" ? `${f.from ?? "…"}…${f.to ?? "…"}` : `${k}=${JSON.stringify((f as Record<string, unknown>)[k])}`)).join(" ") };
@@ -124,7 +126,7 @@ async function loadDuckDb(e: Engine, dir: string): Promise<DuckDBConnection> {
     fs.closeSync(out);
   };
   await write("cases.tsv", `select id, seized_on, office_id, coalesce(campaign_id, 0), infringement_type, goods_category, direction, channel, transport,
-    protection_mode, status, coalesce(disposal, 'none'), pieces, value_fen from cases where deleted_at is null`);
+    protection_mode, status, coalesce(disposal, 'none'), pieces, value_fen, coalesce(origin_country, '') from cases where deleted_at is null`);
   await write("links.tsv", `select l.case_id, l.right_holder_id, h.industry from case_right_holders l join right_holders h on h.id = l.right_holder_id
     where l.case_id in (select id from cases where deleted_at is null)`);
   await write("offices.tsv", "select id, code, coalesce(district_id, id) from customs_offices");
@@ -138,8 +140,8 @@ async function loadDuckDb(e: Engine, dir: string): Promise<DuckDBConnection> {
   const csv = (file: string, columns: string) => `read_csv(${lit(path.join(dir, file))}, delim = '\t', header = false, columns = {${columns}})`;
   await duck.run(`create table cases as select id, seized_on, year(seized_on) as year, office_id, campaign_id,
       type::e_type as type, category::e_category as category, direction::e_direction as direction, channel::e_channel as channel,
-      transport::e_transport as transport, mode::e_mode as mode, status::e_status as status, disposal::e_disposal as disposal, pieces, value_fen
-    from ${csv("cases.tsv", "'id': 'INTEGER', 'seized_on': 'DATE', 'office_id': 'INTEGER', 'campaign_id': 'INTEGER', 'type': 'VARCHAR', 'category': 'VARCHAR', 'direction': 'VARCHAR', 'channel': 'VARCHAR', 'transport': 'VARCHAR', 'mode': 'VARCHAR', 'status': 'VARCHAR', 'disposal': 'VARCHAR', 'pieces': 'BIGINT', 'value_fen': 'BIGINT'")}`);
+      transport::e_transport as transport, mode::e_mode as mode, status::e_status as status, disposal::e_disposal as disposal, pieces, value_fen, origin
+    from ${csv("cases.tsv", "'id': 'INTEGER', 'seized_on': 'DATE', 'office_id': 'INTEGER', 'campaign_id': 'INTEGER', 'type': 'VARCHAR', 'category': 'VARCHAR', 'direction': 'VARCHAR', 'channel': 'VARCHAR', 'transport': 'VARCHAR', 'mode': 'VARCHAR', 'status': 'VARCHAR', 'disposal': 'VARCHAR', 'pieces': 'BIGINT', 'value_fen': 'BIGINT', 'origin': 'VARCHAR'")}`);
   await duck.run(`create table links as select case_id, right_holder_id, industry::e_industry as industry
     from ${csv("links.tsv", "'case_id': 'INTEGER', 'right_holder_id': 'INTEGER', 'industry': 'VARCHAR'")}`);
   await duck.run(`create table offices as select * from ${csv("offices.tsv", "'id': 'INTEGER', 'code': 'VARCHAR', 'district_id': 'INTEGER'")}`);
@@ -159,6 +161,7 @@ function duckWhere(f: Filters, from: string | null, to: string | null): string {
   if (f.holder.length) parts.push(`id in (select case_id from links where right_holder_id in ${list(f.holder)})`);
   if (f.industry.length) parts.push(`id in (select case_id from links where industry in ${list(f.industry)})`);
   if (f.q) parts.push("id in (select id from qids)");
+  if (f.origin.length) parts.push(`origin in ${list(f.origin)}`);
   return parts.join(" and ");
 }
 

@@ -172,6 +172,70 @@ describe.each(ENGINES)("parties on %s", (dialect) => {
     expect(parseFilters(new URLSearchParams("hs=64031")).ignored.map((i) => i.reason)).toEqual(["hs"]);
   });
 
+  it("filters by origin country: the table, its totals, the dashboard and a member's scope select exactly the cases of origin_country in (…)", async () => {
+    const f = (query: string) => parseFilters(new URLSearchParams(query)).filters;
+    /** Every case id the table's query selects, page by page as the table reads them. */
+    const tableIds = async (filters: Filters, options = {}) => {
+      const ids: number[] = [];
+      for (let page = 1; ; page++) {
+        const result = await listCases(e, { filters, page, size: 200, sort: { key: "caseNo", dir: "asc" } }, options);
+        ids.push(...result.rows.map((r) => r.id));
+        if (result.rows.length < 200) return ids.sort((a, b) => a - b);
+      }
+    };
+    const sqlIds = async (where: ReturnType<typeof sql>) =>
+      (await e.all<{ id: number }>(sql`select c.id as id from cases c where c.deleted_at is null and ${where} order by c.id`)).map((r) => Number(r.id));
+    const figures = async (where: ReturnType<typeof sql>) => {
+      const row = (await e.get<{ n: number; p: number; v: number }>(sql`select count(*) as n, coalesce(sum(c.pieces), 0) as p, coalesce(sum(c.value_fen), 0) as v
+        from cases c where c.deleted_at is null and ${where}`))!;
+      return { cases: Number(row.n), pieces: Number(row.p), valueFen: Number(row.v) };
+    };
+    const origins = (await e.all<{ code: string }>(sql`select origin_country as code from cases where deleted_at is null and origin_country is not null
+      and origin_country <> 'CN' group by origin_country order by count(*) desc, origin_country`)).map((r) => r.code);
+    expect(origins.length).toBeGreaterThan(2);
+    const [a, b] = origins as [string, string];
+    for (const [query, where] of [
+      [`origin=${a}`, sql`c.origin_country in (${a})`],
+      [`origin=${a}&origin=${b.toLowerCase()}`, sql`c.origin_country in (${a}, ${b})`],
+      ["origin=CN", sql`c.origin_country in ('CN')`],
+      [`origin=${a}&type=trademark`, sql`c.origin_country in (${a}) and c.infringement_type = 'trademark'`],
+      [`origin=${a}&origin=CN&port=ruili&port=mohan&port=hekou`, sql`c.origin_country in (${a}, 'CN') and c.port in ('ruili', 'mohan', 'hekou')`],
+    ] as const) {
+      const filters = f(query);
+      const ids = await sqlIds(where);
+      expect(ids.length, query).toBeGreaterThan(0);
+      expect(await tableIds(filters), query).toEqual(ids);
+      const direct = await figures(where);
+      expect({ ...(await caseTotals(e, filters)) }, query).toEqual(direct);
+      const kpis = (await getDashboardStats(e, filters)).kpis;
+      expect({ cases: kpis.cases, pieces: kpis.pieces, valueFen: kpis.valueFen }, query).toEqual(direct);
+    }
+    // an origin no case has selects nothing, and an unknown code is ignored (and named), not applied
+    expect((await caseTotals(e, f("origin=AQ"))).cases).toBe(0);
+    const unknown = parseFilters(new URLSearchParams("origin=QQ"));
+    expect(unknown.ignored).toEqual([{ parameter: "origin", value: "QQ", reason: "country" }]);
+    expect(unknown.filters.origin).toEqual([]);
+    // a member's scope: only its own company's cases of that origin
+    const [holder] = await e.all<{ id: number }>(sql`select l.right_holder_id as id from case_right_holders l join cases c on c.id = l.case_id
+      where c.origin_country = ${a} group by 1 order by count(*) desc, 1 limit 1`);
+    const own = { restrictToHolders: [Number(holder!.id)] };
+    const mine = sql`c.origin_country in (${a}) and c.id in (select case_id from case_right_holders where right_holder_id = ${Number(holder!.id)})`;
+    const ids = await sqlIds(mine);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(await tableIds(f(`origin=${a}`), own)).toEqual(ids);
+    expect({ ...(await caseTotals(e, f(`origin=${a}`), own)) }).toEqual(await figures(mine));
+    // the export of exactly the filtered set
+    const cursor = await openExportCursor(e, f(`origin=${a}&origin=${b}`), { key: "caseNo", dir: "asc" });
+    const exported: string[] = [];
+    try {
+      for (let r = await cursor.rows.next(); !r.done; r = await cursor.rows.next()) exported.push(String(r.value.originCountry));
+    } finally {
+      cursor.close();
+    }
+    expect(exported.length).toBe((await sqlIds(sql`c.origin_country in (${a}, ${b})`)).length);
+    expect(new Set(exported)).toEqual(new Set([a, b]));
+  });
+
   it("the demo names parties with valid codes, repeat offenders, shared addresses and agents, and Kunming's border ports", async () => {
     const kunming = await e.all<{ port: string | null; n: number }>(sql`select c.port, count(*) as n from cases c join customs_offices o on o.id = c.office_id
       left join customs_offices d on d.id = o.district_id where coalesce(d.code, o.code) = '8600' group by c.port`);

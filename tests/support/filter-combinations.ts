@@ -39,6 +39,8 @@ export function filterKinds(sqlite: Database.Database): FilterKind[] {
     { name: "status", filters: { status: ["detained"] }, sql: "c.status = 'detained'" },
     { name: "disposal", filters: { disposal: ["none"] }, sql: "c.disposal is null" },
     { name: "campaign", filters: { campaign: ["qingfeng"] }, sql: "c.campaign_id = (select id from campaigns where code = 'qingfeng')" },
+    // the route's origin country (issue 18): the seed's commonest origin of imports
+    { name: "origin", filters: { origin: ["US"] }, sql: "c.origin_country = 'US'" },
     { name: "q", filters: { q: word }, sql: `c.id in (select rowid from cases_fts where cases_fts match '${match}')` },
   ];
 }

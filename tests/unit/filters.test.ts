@@ -1,16 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_SORT, EMPTY_FILTERS, FACET_NAMES, FILTER_NAMES, filtersSlug, hasAnyFilter, parseCaseQuery, parseFilters, serializeCaseQuery, serializeFilters,
+  DEFAULT_SORT, EMPTY_FILTERS, FACET_NAMES, FILTER_NAMES, MAX_VALUES_PER_PARAMETER, ROUTE_FILTER_NAMES, describeIgnored, filtersSlug, hasAnyFilter, parseCaseQuery, parseFilters, serializeCaseQuery, serializeFilters,
   type Filters,
   NON_FACET_LIST_FILTERS,
 } from "../../lib/filters";
 import { filterChips, filterSummary } from "../../lib/filter-labels";
+import { countryCodes, isCountryCode } from "../../lib/countries";
+import { isAlpha2Code } from "../../lib/route-codes";
 
 const full: Filters = {
   from: "2016-01-01", to: "2017-06-07", district: ["8600", "5300"], office: ["8601"], type: ["trademark", "copyright"],
   category: ["lighting"], industry: ["lighting", "luxury"], holder: [12, 40], direction: ["export"], channel: ["express", "postal"],
   transport: ["air"], mode: ["ex_officio"], status: ["closed"], disposal: ["destroyed", "none"], campaign: ["qingfeng"], recordation: [7, "none"], q: "Maison 阿维",
-  port: ["ruili", "hekou"], hs: ["6403"], party: "Ruili Trading",
+  port: ["ruili", "hekou"], origin: ["VN", "MM"], hs: ["6403"], party: "Ruili Trading",
 };
 
 describe("the filter model", () => {
@@ -60,6 +62,11 @@ describe("the filter model", () => {
     ["sort=value", "sort", "sort"],
     ["sort=constructor.asc", "sort", "sort"],
     ["from=2016-01-01&from=2017-01-01", "from", "repeated"],
+    ["origin=ZZ", "origin", "country"],
+    ["origin=USA", "origin", "country"],
+    ["origin=V", "origin", "country"],
+    ["hs=64031", "hs", "hs"],
+    ["port=atlantis", "port", "value"],
   ])("ignores %s and says why", (query, parameter, reason) => {
     const { query: parsed, ignored } = parseCaseQuery(new URLSearchParams(query));
     expect(ignored).toEqual([expect.objectContaining({ parameter, reason })]);
@@ -88,6 +95,61 @@ describe("the filter model", () => {
     const { filters, ignored } = parseFilters(params);
     expect(filters.holder).toHaveLength(100);
     expect(ignored).toHaveLength(50);
+  });
+
+  it("reads the origin country: ISO alpha-2 codes in either case, each once, a bad one named", () => {
+    expect(parseFilters(new URLSearchParams("origin=VN&origin=mm")).filters.origin).toEqual(["VN", "MM"]);
+    // repeated (also in another case): kept once, nothing reported
+    const repeated = parseFilters(new URLSearchParams("origin=VN&origin=vn&origin=VN"));
+    expect(repeated.filters.origin).toEqual(["VN"]);
+    expect(repeated.ignored).toEqual([]);
+    // an unknown code is left out with a reason that names it; the good ones stay
+    const bad = parseFilters(new URLSearchParams("origin=VN&origin=XX&origin=Vietnam"));
+    expect(bad.filters.origin).toEqual(["VN"]);
+    expect(bad.ignored).toEqual([
+      { parameter: "origin", value: "XX", reason: "country" },
+      { parameter: "origin", value: "Vietnam", reason: "country" },
+    ]);
+    expect(describeIgnored(bad.ignored[0]!)).toBe('origin="XX" must be an ISO 3166-1 alpha-2 country code such as VN');
+    // blank values are no value
+    expect(parseFilters(new URLSearchParams("origin=&origin=%20")).filters.origin).toEqual([]);
+  });
+
+  it("checks origin codes against the very list the country names come from (lib/countries.ts)", () => {
+    const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    for (const a of letters) for (const b of letters) expect(isAlpha2Code(a + b), a + b).toBe(isCountryCode(a + b));
+    expect(countryCodes().every(isAlpha2Code)).toBe(true);
+    expect(isAlpha2Code("vn")).toBe(false);
+  });
+
+  it("takes at most as many origin countries as any list filter", () => {
+    const codes = countryCodes();
+    expect(codes.length).toBeGreaterThan(MAX_VALUES_PER_PARAMETER);
+    const params = new URLSearchParams(codes.map((c) => ["origin", c]));
+    const { filters, ignored } = parseFilters(params);
+    expect(filters.origin).toEqual(codes.slice(0, MAX_VALUES_PER_PARAMETER));
+    expect(ignored).toHaveLength(codes.length - MAX_VALUES_PER_PARAMETER);
+    expect(ignored.every((i) => i.parameter === "origin" && i.reason === "too_many")).toBe(true);
+  });
+
+  it("round-trips the route filters alone", () => {
+    const route: Filters = { ...EMPTY_FILTERS, port: ["mohan"], origin: ["LA", "TH"], hs: ["8517", "6403"], party: "Boten" };
+    const params = serializeFilters(route);
+    expect(params.toString()).toBe("port=mohan&origin=LA&origin=TH&hs=8517&hs=6403&party=Boten");
+    expect(parseFilters(params)).toEqual({ filters: route, ignored: [] });
+    expect(ROUTE_FILTER_NAMES.every((n) => (FILTER_NAMES as string[]).includes(n))).toBe(true);
+    expect(hasAnyFilter({ ...EMPTY_FILTERS, origin: ["VN"] })).toBe(true);
+    expect(filtersSlug({ ...EMPTY_FILTERS, origin: ["VN"] })).toBe("origin-VN");
+  });
+
+  it("names origin countries in both languages on chips and in the filter words", () => {
+    const f: Filters = { ...EMPTY_FILTERS, origin: ["VN", "US"], port: ["ruili"] };
+    expect(filterChips(f, "en").map((c) => c.label)).toEqual(["Port: Ruili", "Origin country: Vietnam", "Origin country: United States"]);
+    expect(filterChips(f, "zh").map((c) => c.label)).toEqual(["口岸：瑞丽", "起运国：越南", "起运国：美国"]);
+    expect(filterSummary(f, "zh")).toEqual([
+      { label: "口岸", value: "瑞丽" },
+      { label: "起运国", value: "越南、美国" },
+    ]);
   });
 
   it("knows when any filter is set", () => {

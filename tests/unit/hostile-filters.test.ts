@@ -6,6 +6,7 @@ import {
   parseFilters, serializeCaseQuery, serializeFilters, type EnumFilterName, type Filters, type Ignored,
 } from "../../lib/filters";
 import { toIndexText, toMatchExpression } from "../../lib/search";
+import { isCountryCode } from "../../lib/countries";
 
 // Hostile input at the filter model (issue 7, item 3): whatever a URL holds — SQL, FTS5
 // syntax, 10k-character strings, emoji, RTL marks, combining marks, lone surrogates, NULs,
@@ -36,6 +37,9 @@ const validish = fc.oneof(
   fc.integer({ min: -10, max: 10_000 }).map(String),
   fc.date({ min: new Date("1900-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
   fc.stringMatching(/^[a-z][a-z0-9_-]{0,45}$/),
+  // origin countries: real codes in either case, and two letters the ISO list may not know
+  fc.constantFrom("VN", "mm", "US", "cn", "XX", "ZZ", "UK", "EU"),
+  fc.stringMatching(/^[A-Za-z]{2}$/),
 );
 const hostileValue = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...MALICIOUS) },
@@ -69,6 +73,7 @@ function expectValidFilters(f: Filters) {
   for (const r of f.recordation) expect(r === "none" || (Number.isSafeInteger(r) && r >= 1), String(r)).toBe(true);
   for (const c of f.campaign) expect(c).toMatch(/^[a-z][a-z0-9_-]{0,39}$/);
   for (const h of f.hs) expect(h).toMatch(/^\d{4}$/);
+  for (const c of f.origin) expect(isCountryCode(c), c).toBe(true);
   for (const name of FILTER_NAMES) {
     const v = f[name];
     if (Array.isArray(v)) {
@@ -98,6 +103,8 @@ function accepted(f: Filters, name: string, value: string): boolean {
     case "q":
     case "party":
       return f[name] !== null;
+    case "origin":
+      return f.origin.includes(v.toUpperCase());
     default:
       return (f[name as keyof Filters] as unknown[]).includes(v);
   }
