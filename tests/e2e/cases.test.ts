@@ -103,7 +103,7 @@ describe("the cases explorer in Chromium", () => {
   });
 
   it("searches as the user types, and offers to clear filters when nothing matches", async () => {
-    await page.getByPlaceholder("Case number, goods or right holder…").fill("zzzqqq");
+    await page.getByPlaceholder("Case number, goods, right holder or party…").fill("zzzqqq");
     await page.waitForURL(/q=zzzqqq/);
     await expect.poll(() => page.getByTestId("empty-state").isVisible()).toBe(true);
     await page.getByTestId("empty-state").getByRole("button", { name: "Clear all filters" }).click();
