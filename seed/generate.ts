@@ -479,7 +479,7 @@ export function* generateCases(options: { cases: number; seed: number; reference
       drafted.campaignId = nationalCampaign(random, ctx, day, SMALL_CONSIGNMENT.has(drafted.channel) ? "small" : "freight");
       drafts.push(drafted);
     }
-    if (year === SURGE.year) plantSurge(seed, drafts);
+    if (year === SURGE.year && totalCases >= SURGE.minCases) plantSurge(seed, drafts);
     // Stable sort by date (ties keep generation order), then number per district.
     const order = drafts.map((d, i) => [d.seizedOn, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
     const seq = new Map<string, number>();
@@ -497,23 +497,25 @@ export function* generateCases(options: { cases: number; seed: number; reference
 /**
  * The demo's one hot spot, so that the Risk page has something to show (issue 18): a run of
  * seizures at Nanning Customs (7200, on the border with Viet Nam) in December 2025. A quarter
- * (at least 8) of the district's cases of that year, drawn from their own random stream, move into
+ * of the district's cases of that year, drawn from their own random stream, move into
  * December (their entry time moves with them); the year's and the district's totals, every
- * other case, and Kunming's published figures stay as they were.
+ * other case, and Kunming's published figures stay as they were. Only in a demo of 50,000 cases
+ * or more (the default is 100,000): a smaller one holds too few of Nanning's cases for a rise to
+ * be told from chance, and moving most of them would plant rises in their goods categories.
  */
-export const SURGE = { district: "7200", year: LAST_YEAR, from: `${LAST_YEAR}-12-01`, to: `${LAST_YEAR}-12-31`, share: 0.25, atLeast: 8 } as const;
+export const SURGE = { district: "7200", year: LAST_YEAR, from: `${LAST_YEAR}-12-01`, to: `${LAST_YEAR}-12-31`, share: 0.25, minCases: 50_000 } as const;
 
 function plantSurge(seed: number, drafts: Draft[]): void {
   const random = createRandom((seed * 2654435761 + 7200) >>> 0);
   const first = epochDay(SURGE.from);
   const last = epochDay(SURGE.to);
-  // a quarter of the district's earlier cases of the year, and at least 8 (a small demo too has a flag)
+  // a quarter of the district's earlier cases of the year
   const earlier = drafts.filter((d) => d.districtCode === SURGE.district && d.seizedOn < SURGE.from);
   for (let i = earlier.length - 1; i > 0; i--) {
     const j = random.int(0, i);
     [earlier[i], earlier[j]] = [earlier[j]!, earlier[i]!];
   }
-  const moved = Math.min(earlier.length, Math.max(SURGE.atLeast, Math.round(earlier.length * SURGE.share)));
+  const moved = Math.round(earlier.length * SURGE.share);
   for (const d of earlier.slice(0, moved)) {
     const day = random.int(first, last);
     d.createdAt += (day - epochDay(d.seizedOn)) * DAY_MS;
