@@ -14,11 +14,10 @@ import { EMPTY_FILTERS, FACET_NAMES, type FacetName, type Filters } from "../../
 import { previousPeriod } from "../../lib/period";
 import { createRandom } from "../../lib/prng";
 import { phraseOf, searchWords, toMatchExpression } from "../../lib/search";
-import { seedDatabase } from "../../seed/run";
 import { ROOT, TSX } from "../support/db";
 import { secondEngine, sqlTotals } from "../support/derived";
 import { ENGINES } from "../support/engines";
-import { sameData, type SameData } from "../support/same-data";
+import { sameData, seeded, type SameData } from "../support/same-data";
 
 // The aggregate store (db/aggregate) against SQL written by hand over the base tables, for
 // random filter combinations of every kind, a member's scope among them — on both engines:
@@ -144,7 +143,7 @@ describe.each(ENGINES)("the aggregate store on %s", (dialect) => {
   let t: SameData;
   let e: Engine;
   beforeAll(async () => {
-    t = await sameData(dialect, "aggregate", (s) => seedDatabase(s, { cases: 8_000, seed: 23 }));
+    t = await sameData(dialect, "aggregate", seeded({ cases: 8_000, seed: 23 }));
     e = t.e;
   }, 180_000);
   afterAll(() => t?.close());
@@ -300,7 +299,7 @@ describe.each(ENGINES)("the aggregate store on %s", (dialect) => {
 describe("on PostgreSQL, two writers on two connections", () => {
   let t: SameData;
   beforeAll(async () => {
-    t = await sameData("postgres", "aggregate-order", (s) => seedDatabase(s, { cases: 1_000, seed: 3 }));
+    t = await sameData("postgres", "aggregate-order", seeded({ cases: 1_000, seed: 3 }));
   }, 120_000);
   afterAll(() => t?.close());
 

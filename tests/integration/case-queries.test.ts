@@ -5,9 +5,8 @@ import { restoreCase, softDeleteCase } from "../../db/mutations/cases";
 import { derivedMismatches } from "../../db/aggregate/check";
 import { EMPTY_FILTERS, type CaseQuery, type Filters } from "../../lib/filters";
 import { formatMoney } from "../../lib/format";
-import { seedDatabase } from "../../seed/run";
 import { ENGINES } from "../support/engines";
-import { sameData, type SameData } from "../support/same-data";
+import { sameData, seeded, type SameData } from "../support/same-data";
 
 // The case table's reads on both engines, over the same seeded data (on PostgreSQL a db:copy
 // of the SQLite file): each filter against hand-written SQL over the SQLite file, the
@@ -17,12 +16,11 @@ import { sameData, type SameData } from "../support/same-data";
 describe.each(ENGINES)("case queries on %s", (dialect) => {
   let t: SameData;
   beforeAll(async () => {
-    t = await sameData(dialect, "queries", async (s, e) => {
-      await seedDatabase(s, { cases: 20_000, seed: 9 });
+    t = await sameData(dialect, "queries", seeded({ cases: 20_000, seed: 9 }, async (s, e) => {
       await softDeleteCase(e, 778, null);
       await softDeleteCase(e, 779, null);
       await restoreCase(e, 779, null);
-    });
+    }));
   }, 300_000);
   afterAll(() => t?.close());
 

@@ -4,9 +4,8 @@ import type { Engine } from "../../db/engine";
 import { compareKpis, getDashboardStats, type Kpis } from "../../db/queries/stats";
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
 import { comparisonPeriod, type ComparisonSpec } from "../../lib/period";
-import { seedDatabase } from "../../seed/run";
 import { ENGINES } from "../support/engines";
-import { sameData, type SameData } from "../support/same-data";
+import { sameData, seeded, type SameData } from "../support/same-data";
 
 // The chosen comparison (issue 20, item 2) against SQL: for each kind — the previous period,
 // the same period a year earlier, any period — the comparison period's KPIs and its figures
@@ -74,14 +73,13 @@ const CASES: Case[] = [
 async function fill(s: Database.Database, se: Engine) {
   oracle = s;
   // seed 5 puts cases on 29 Feb 2024 and on 28 Feb 2023 (the leap day and where a year earlier takes it)
-  await seedDatabase(se, { cases: 8_000, seed: 5 });
   ref.holder = (s.prepare("select right_holder_id as id from case_right_holders group by 1 order by count(*) desc, 1 limit 1").get() as { id: number }).id;
   ref.leapCases = (s.prepare("select count(*) as n from cases where seized_on = '2024-02-29' and deleted_at is null").get() as { n: number }).n;
 }
 
 describe.each(ENGINES)("the chosen comparison against SQL on %s", (dialect) => {
   beforeAll(async () => {
-    t = await sameData(dialect, "comparison", fill);
+    t = await sameData(dialect, "comparison", seeded({ cases: 8_000, seed: 5 }, fill));
     e = t.e;
   }, 180_000);
   afterAll(() => t?.close());

@@ -13,7 +13,7 @@ import { seedDatabase } from "../../seed/run";
 import { freshDb } from "../support/db";
 import { sqlTotals } from "../support/derived";
 import { ENGINES } from "../support/engines";
-import { sameData, type SameData } from "../support/same-data";
+import { sameData, seeded, type SameData } from "../support/same-data";
 
 // The one check of the derived data (db/aggregate/check.ts) finds what it is there to find,
 // on both engines: a store that missed a change, a search document gone (or, on SQLite, one
@@ -32,7 +32,7 @@ describe.each(ENGINES)("the derived-figures check on %s", (dialect) => {
   let t: SameData;
   let e: Engine;
   beforeAll(async () => {
-    t = await sameData(dialect, "derived-check", (s) => seedDatabase(s, { cases: 3_000, seed: 5 }));
+    t = await sameData(dialect, "derived-check", seeded({ cases: 3_000, seed: 5 }));
     e = t.e;
   }, 180_000);
   afterAll(() => t?.close());

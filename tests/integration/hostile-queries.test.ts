@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countCases, getCase, listCases } from "../../db/queries/cases";
 import { facetCounts, getDashboardStats } from "../../db/queries/stats";
 import { ENUM_FILTERS, FILTER_NAMES, SORT_KEYS, parseCaseQuery, type Filters } from "../../lib/filters";
-import { seedDatabase } from "../../seed/run";
 import { ENGINES } from "../support/engines";
-import { sameData, type SameData } from "../support/same-data";
+import { sameData, seeded, type SameData } from "../support/same-data";
 
 // Hostile input at the queries (issue 7, item 3): whatever filters a URL can produce (any
 // parameters through parseCaseQuery, SQL and FTS5 syntax included), listing, counting, the
@@ -21,7 +20,7 @@ describe.each(ENGINES)("hostile queries on %s", (dialect) => {
   let pools: { districts: string[]; offices: string[]; holders: string[]; campaigns: string[]; words: string[] };
 
   beforeAll(async () => {
-    t = await sameData(dialect, "hostile", (s) => seedDatabase(s, { cases: 5_000, seed: 17 }));
+    t = await sameData(dialect, "hostile", seeded({ cases: 5_000, seed: 17 }));
     const s = t.sqlite;
     const col = (sql: string) => (s.prepare(sql).raw().all() as unknown[][]).map((r) => String(r[0]));
     pools = {

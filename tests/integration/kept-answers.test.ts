@@ -5,10 +5,9 @@ import { changeCounter } from "../../db/kept";
 import { caseTotals } from "../../db/queries/totals";
 import { facetCounts, getDashboardStats, holderFigures } from "../../db/queries/stats";
 import { EMPTY_FILTERS, type Filters } from "../../lib/filters";
-import { seedDatabase } from "../../seed/run";
 import { secondEngine } from "../support/derived";
 import { ENGINES } from "../support/engines";
-import { sameData, type SameData } from "../support/same-data";
+import { sameData, seeded, type SameData } from "../support/same-data";
 
 // The dashboard's tallies are kept between requests (db/queries/stats.ts) and must never be
 // one commit behind: a write through this engine, a commit by another connection or pool —
@@ -25,7 +24,7 @@ describe.each(ENGINES)("kept dashboard answers on %s", (dialect) => {
   let e: Engine;
   let other: ReturnType<typeof secondEngine>;
   beforeAll(async () => {
-    t = await sameData(dialect, "kept", (s) => seedDatabase(s, { cases: 3_000, seed: 5 }));
+    t = await sameData(dialect, "kept", seeded({ cases: 3_000, seed: 5 }));
     e = t.e;
     other = secondEngine(e, t.file);
   }, 180_000);

@@ -4,11 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { softDeleteCase } from "../../db/mutations/cases";
 import { getMarketView, marketRelease, marketThreshold } from "../../db/queries/market";
 import { isSensitive, type Figures, type MarketView } from "../../lib/suppression";
-import { seedDatabase } from "../../seed/run";
 import { ROOT, tempDir } from "../support/db";
 import { recoverable } from "../support/disclosure";
 import { ENGINES } from "../support/engines";
-import { sameData, type SameData } from "../support/same-data";
+import { sameData, seeded, type SameData } from "../support/same-data";
 
 // The market tables on a real seeded database: what they show equals plain GROUP BYs over
 // all live cases; what they hide is hidden by the rules (threshold, dominance of the
@@ -96,7 +95,7 @@ async function checkAgainstSql(holder: number | null, threshold: number) {
 
 describe.each(ENGINES)("the market tables on a seeded database on %s", (dialect) => {
   beforeAll(async () => {
-    t = await sameData(dialect, "market", (s) => seedDatabase(s, { cases: 20_000, seed: 9 }));
+    t = await sameData(dialect, "market", seeded({ cases: 20_000, seed: 9 }));
     const holders = t.sqlite
       .prepare("select right_holder_id as id, count(*) as n from case_right_holders group by 1 order by n desc, id")
       .all() as { id: number; n: number }[];

@@ -6,9 +6,8 @@ import postgresJournal from "../../db/postgres/migrations/meta/_journal.json";
 import sqliteJournal from "../../db/sqlite/migrations/meta/_journal.json";
 import { getDashboardStats } from "../../db/queries/stats";
 import { EMPTY_FILTERS } from "../../lib/filters";
-import { seedDatabase } from "../../seed/run";
 import { ENGINES, freshEngine, type FreshEngine } from "../support/engines";
-import { sameData, type SameData } from "../support/same-data";
+import { sameData, seeded, type SameData } from "../support/same-data";
 
 // The dashboard's overview on an empty database and on a demo one, on both engines (the
 // demo on PostgreSQL: a db:copy of the seeded SQLite file, its demo mark included).
@@ -18,13 +17,12 @@ describe.each(ENGINES)("the dashboard on an empty and on a demo database on %s",
   let demo: SameData;
   beforeAll(async () => {
     empty = await freshEngine(dialect, "overview");
-    demo = await sameData(dialect, "overview-demo", async (s, e) => {
-      await seedDatabase(s, { cases: 10_000, seed: 3 });
+    demo = await sameData(dialect, "overview-demo", seeded({ cases: 10_000, seed: 3 }, async (s, e) => {
       // one of Kunming's cases deleted: it counts nowhere
       const kunmingCase = s.prepare(`select c.id from cases c join customs_offices o on o.id = c.office_id
         where coalesce(o.district_id, o.id) = (select id from customs_offices where code = '8600') order by c.id limit 1`).pluck().get() as number;
       await softDeleteCase(e, kunmingCase, null);
-    });
+    }));
   }, 300_000);
   afterAll(async () => {
     await empty?.close();

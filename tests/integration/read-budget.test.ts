@@ -13,11 +13,10 @@ import { classifyDbError } from "../../lib/db-errors";
 import { ConfigError } from "../../lib/env";
 import { DEFAULT_SORT, EMPTY_FILTERS, type Filters } from "../../lib/filters";
 import { QueryTimeoutError } from "../../lib/query-budget";
-import { seedDatabase } from "../../seed/run";
 import { ROOT } from "../support/db";
 import { ENGINES } from "../support/engines";
 import { databaseUrl } from "../support/postgres";
-import { sameData, type SameData } from "../support/same-data";
+import { sameData, seeded, type SameData } from "../support/same-data";
 import { POSTGRES_ENDLESS } from "../support/test-reader";
 
 // The reader pool of the time budget (db/budget) with real reader processes on a real
@@ -63,7 +62,7 @@ describe.each(ENGINES)("the reader pool on %s", (dialect) => {
   let short: ReaderPool;
 
   beforeAll(async () => {
-    fixture = await sameData(dialect, "budget", (s) => seedDatabase(s, { cases: 3_000, seed: 23 }));
+    fixture = await sameData(dialect, "budget", seeded({ cases: 3_000, seed: 23 }));
     e = fixture.e;
     url = dialect === "sqlite" ? `file:${fixture.file}` : (postgresPoolOf(e) as unknown as { options: { connectionString: string } }).options.connectionString;
     roomy = makePool({ budgetMs: 120_000 });

@@ -13,10 +13,9 @@ import { EMPTY_FILTERS, serializeFilters, type Filters } from "../../lib/filters
 import { parseImportFile } from "../../lib/import/parse";
 import { createRandom } from "../../lib/prng";
 import { addDays, shanghaiDate } from "../../lib/risk-profiles";
-import { seedDatabase } from "../../seed/run";
 import { ENGINES } from "../support/engines";
 import { combinedFilters, filterKinds, label, type FilterKind } from "../support/filter-combinations";
-import { sameData, type SameData } from "../support/same-data";
+import { sameData, seeded, type SameData } from "../support/same-data";
 
 // Risk profiles (issue 18, item 4) on both engines: a profile's hits are exactly the cases its
 // filter selects by the case table's own query (listCases), for random filters drawn from
@@ -35,9 +34,8 @@ describe.each(ENGINES)("risk profiles on %s", (dialect) => {
   const today = shanghaiDate(Date.now());
 
   beforeAll(async () => {
-    t = await sameData(dialect, "profiles", async (s) => {
-      await seedDatabase(s, { cases: CASES, seed: 21 });
-    });
+    t = await sameData(dialect, "profiles", seeded({ cases: CASES, seed: 21 }, async (s) => {
+    }));
     kinds = filterKinds(t.sqlite);
     const now = new Date();
     await t.e.db.insert(t.e.t.users).values([

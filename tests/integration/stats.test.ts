@@ -13,9 +13,8 @@ import {
 import { EMPTY_FILTERS, FACET_NAMES, type FacetName, type Filters } from "../../lib/filters";
 import { previousPeriod } from "../../lib/period";
 import { toMatchExpression } from "../../lib/search";
-import { seedDatabase } from "../../seed/run";
 import { ENGINES } from "../support/engines";
-import { sameData, type SameData } from "../support/same-data";
+import { sameData, seeded, type SameData } from "../support/same-data";
 
 // Every figure of the dashboard (getDashboardStats) against aggregates written by hand over
 // the base tables (cases, customs_offices, case_right_holders, right_holders). The aggregate
@@ -55,7 +54,6 @@ const includesDeleted = (): [string, Filters][] => [
 
 async function fill(s: Database.Database, se: Engine) {
   oracle = s;
-  await seedDatabase(se, { cases: 20_000, seed: 9 });
   // a subordinate customs with cases
   ref.subordinateOffice = (s
     .prepare(`select o.code from customs_offices o join cases c on c.office_id = o.id
@@ -298,7 +296,7 @@ const SPECS: Record<string, Spec> = {
 
 describe.each(ENGINES)("the dashboard's figures on %s", (dialect) => {
   beforeAll(async () => {
-    t = await sameData(dialect, "stats", fill);
+    t = await sameData(dialect, "stats", seeded({ cases: 20_000, seed: 9 }, fill));
     e = t.e;
   }, 180_000);
   afterAll(() => t?.close());

@@ -6,9 +6,8 @@ import { computeDigest, digestComparison, listSubscriptions, scanDigests, setSub
 import { changeView, createView, deleteView, type ViewReader } from "../../db/views";
 import { duePeriod } from "../../lib/digest-period";
 import { formatCount, yuanText } from "../../lib/format";
-import { seedDatabase } from "../../seed/run";
 import { ENGINES } from "../support/engines";
-import { sameData, type SameData } from "../support/same-data";
+import { sameData, seeded, type SameData } from "../support/same-data";
 
 // Digest subscriptions (issue 20, item 3) on both engines, for a fixed clock (Monday 7 Dec 2026,
 // 08:00 Beijing: the week 30 Nov – 6 Dec is due): the digest's figures equal plain SQL over the
@@ -45,8 +44,7 @@ describe.each(ENGINES)("digest subscriptions on %s", (dialect) => {
   let analystView = 0, memberView = 0;
 
   beforeAll(async () => {
-    t = await sameData(dialect, "subscriptions", async (s, e) => {
-      await seedDatabase(s, { cases: 1_500, seed: 5 });
+    t = await sameData(dialect, "subscriptions", seeded({ cases: 1_500, seed: 5 }, async (s, e) => {
       // every seeded case entered long ago: the period's new cases are the ones planted here
       s.prepare("update cases set created_at = ?").run(OLD);
       const holders = s.prepare("select id, name, name_zh as nameZh from right_holders order by id").all() as Holder[];
@@ -73,7 +71,7 @@ describe.each(ENGINES)("digest subscriptions on %s", (dialect) => {
           user("member-1", "member", own.id, "zh"), user("member-2", "member", own.id), user("member-x", "member", co.id),
         ]),
       );
-    });
+    }));
     analyst = reader("analyst-1", "analyst");
     analyst2 = reader("analyst-2", "analyst");
     member = reader("member-1", "member", own.id);
