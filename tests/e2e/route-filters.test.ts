@@ -191,13 +191,13 @@ describe("route and party filters in the filter bar", () => {
     await heading.press("Enter");
     expect(await group.getByTestId("hs-error").textContent()).toBe("“12a”不是商品编码品目：请输入4位数字，例如6403。");
     expect(new URL(page.url()).searchParams.has("hs")).toBe(false);
-    await group.getByRole("combobox", { name: "起运国" }).fill("越南");
+    await group.getByRole("combobox", { name: "原产国（地区）" }).fill("越南");
     await group.getByRole("option", { name: /^越南/ }).waitFor();
     await page.screenshot({ path: path.join(shots, "cases-open-zh.png") });
     await group.getByRole("option", { name: /^越南/ }).click();
     await page.waitForURL((url) => url.searchParams.getAll("origin").join() === "VN");
     await waitForExplorer(page);
-    expect(await chipTexts(page)).toEqual(["口岸：瑞丽 ×", "起运国：越南 ×"]);
+    expect(await chipTexts(page)).toEqual(["口岸：瑞丽 ×", "原产国（地区）：越南 ×"]);
     await openGroup(page);
     await expectNoSeriousAxeViolations(page);
     await context.close();

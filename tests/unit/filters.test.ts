@@ -145,10 +145,10 @@ describe("the filter model", () => {
   it("names origin countries in both languages on chips and in the filter words", () => {
     const f: Filters = { ...EMPTY_FILTERS, origin: ["VN", "US"], port: ["ruili"] };
     expect(filterChips(f, "en").map((c) => c.label)).toEqual(["Port: Ruili", "Origin country: Vietnam", "Origin country: United States"]);
-    expect(filterChips(f, "zh").map((c) => c.label)).toEqual(["口岸：瑞丽", "起运国：越南", "起运国：美国"]);
+    expect(filterChips(f, "zh").map((c) => c.label)).toEqual(["口岸：瑞丽", "原产国（地区）：越南", "原产国（地区）：美国"]);
     expect(filterSummary(f, "zh")).toEqual([
       { label: "口岸", value: "瑞丽" },
-      { label: "起运国", value: "越南、美国" },
+      { label: "原产国（地区）", value: "越南、美国" },
     ]);
   });
 
