@@ -1,5 +1,5 @@
 // `npm test`: the unit and integration projects in one vitest process and the browser tests (the
-// e2e project) in a second one, at the same time. Within one vitest process the e2e files, which
+// e2e project) in two more, at the same time. Within one vitest process the e2e files, which
 // run one at a time (fileParallelism: false), start only after every other file has finished,
 // and their global setup (seeding, `next build`, the server) runs before the first unit test;
 // but a browser test mostly waits (a page, a server, Chromium: under half a core), so run beside
@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
+import { register } from "tsx/esm/api";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const vitest = path.join(root, "node_modules", "vitest", "vitest.mjs");
@@ -18,11 +19,42 @@ const extra = process.argv.slice(2);
 
 const runs = [
   { label: "[unit, integration] ", args: ["--project", "unit", "--project", "integration"] },
-  { label: "[browser] ", args: ["--project", "e2e"] },
+  // the browser files in two halves, each its own vitest process with its own seeded database and
+  // server (tests/e2e/global-setup.ts), so that no file meets the other half's writes
+  { label: "[browser 1/2] ", args: ["--project", "e2e", "--shard=1/2"], build: true },
+  { label: "[browser 2/2] ", args: ["--project", "e2e", "--shard=2/2"], build: true },
 ];
 const children = [];
 
-function run({ label, args }) {
+// the browser halves share one build: made once here (when a source file is newer than it),
+// beside the unit tests, before either half's global setup would look for it
+let building = null;
+function buildOnce() {
+  building ??= (async () => {
+    // only unit or integration files named: no browser test runs, no build is needed
+    if (extra.length && extra.every((a) => /^(\.\/)?tests\/(unit|integration)\//.test(a))) return 0;
+    register();
+    const { buildIsStale, nextBuildCommand } = await import("./build-if-needed.ts");
+    if (!buildIsStale(root)) return 0;
+    console.log("[browser] Building the application (next build)…");
+    const { command, args, options } = nextBuildCommand(root);
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+    child.stdout.on("data", (d) => process.stdout.write(d));
+    child.stderr.on("data", (d) => process.stderr.write(d));
+    return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 1)));
+  })();
+  return building;
+}
+
+async function run({ label, args, build }) {
+  if (build) {
+    const code = await buildOnce();
+    if (code !== 0) {
+      console.log(`${label}next build failed (exit code ${code}): no browser test ran`);
+      return { code: 1, summary: { passed: 0, failed: 0, skipped: 0, errors: 0, seen: false }, label };
+    }
+  }
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [vitest, "run", ...args, ...(extra.length ? ["--passWithNoTests", ...extra] : [])], {
       stdio: ["ignore", "pipe", "pipe"],
