@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import { ENUM_FILTERS, type EnumFilterName } from "../../lib/filters";
-import { industries } from "../../lib/enums";
+import { industries, ports } from "../../lib/enums";
+import { alpha2Codes } from "../../lib/route-codes";
 import { postgresPoolOf, sqliteConnectionOf, type Engine } from "../engine";
 import { inSnapshot, type SnapshotCopy, type SnapshotRows } from "../postgres/aggregate-load";
 import { postgresChangeCounter } from "../postgres/change-counter";
@@ -36,6 +37,31 @@ export const DIM_VALUES: readonly (readonly string[])[] = DIMS.map((d) => ENUM_F
 const NO_DISPOSAL = "none";
 export const INDUSTRIES = industries.values;
 
+// The route of a case as filter-only codes (not charted dimensions): its port (0 for none, then
+// lib/enums.ts ports in order, UNKNOWN_PORT for a value the enumeration does not list) and its
+// origin country (0 for none, then lib/route-codes.ts's alpha-2 list in order, UNKNOWN_ORIGIN
+// for any other text). A filter value is always listed, so an unknown code never matches one.
+export const PORT_VALUES: readonly string[] = ports.values;
+export const ORIGIN_VALUES: readonly string[] = alpha2Codes();
+export const UNKNOWN_PORT = 255;
+export const UNKNOWN_ORIGIN = 65535;
+const originCodeOf = new Map<string, number>(ORIGIN_VALUES.map((v, i) => [v, i + 1]));
+/** A port filter's value → its code (-1: not listed). */
+export function portCode(value: string): number {
+  const i = PORT_VALUES.indexOf(value);
+  return i < 0 ? -1 : i + 1;
+}
+/** An origin filter's value → its code (-1: not listed). */
+export function originCode(value: string): number {
+  return originCodeOf.get(value) ?? -1;
+}
+/** The origin country's text (as cases.origin_country holds it, or null) → its code. */
+function originCodeOfText(value: string | null): number {
+  return value === null ? 0 : (originCodeOf.get(value) ?? UNKNOWN_ORIGIN);
+}
+// (PostgreSQL's COPY reads integers only: there the origin arrives as its two letters' codes, see PACKED_COLUMNS)
+const originCodeOfPacked = new Map<number, number>(ORIGIN_VALUES.map((v, i) => [v.charCodeAt(0) * 256 + v.charCodeAt(1), i + 1]));
+
 /** More change-log rows than this (or than a tenth of the cases) and the store loads everything again. */
 const RELOAD_AFTER = 20_000;
 
@@ -56,6 +82,10 @@ export type CaseStore = {
   campaign: Int32Array;
   /** one array of codes per DIMS entry */
   dims: Uint8Array[];
+  /** the port's code (filter only; see PORT_VALUES) */
+  port: Uint8Array;
+  /** the origin country's code (filter only; see ORIGIN_VALUES) */
+  origin: Uint16Array;
   pieces: Float64Array;
   value: Float64Array;
   /** 1 while the row is a live case */
@@ -115,13 +145,15 @@ const DIM_COLUMNS = ["infringement_type", "goods_category", "direction", "channe
 // the enumerations arrive as their codes (SQLite compares the few strings; no string reaches JavaScript)
 const codeOf = (column: string, values: readonly string[]) =>
   `case ${column} ${values.map((v, i) => `when '${v}' then ${i}`).join(" ")} else -1 end`;
-// (each column named c0 … c13: read as objects, on PostgreSQL inside a transaction, they keep their order)
+// the port as its code (0: none), the origin country as its text (a few hundred values: mapped in JavaScript)
+const PORT_CODE = `case when port is null then 0 else case port ${PORT_VALUES.map((v, i) => `when '${v}' then ${i + 1}`).join(" ")} else ${UNKNOWN_PORT} end end`;
+// (each column named c0 … c15: read as objects, on PostgreSQL inside a transaction, they keep their order)
 const CASE_COLUMNS = [
   "id", "cast(replace(seized_on, '-', '') as integer)", "office_id", "coalesce(campaign_id, 0)",
   ...DIM_COLUMNS.map((c, k) => codeOf(c, DIM_VALUES[k]!)),
-  "pieces", "value_fen",
+  "pieces", "value_fen", PORT_CODE, "origin_country",
 ].map((c, i) => `${c} as c${i}`).join(", ");
-type CaseRowRaw = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+type CaseRowRaw = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string | null];
 
 function emptyStore(capacity: number): CaseStore {
   return {
@@ -131,6 +163,8 @@ function emptyStore(capacity: number): CaseStore {
     office: new Int32Array(capacity),
     campaign: new Int32Array(capacity),
     dims: DIMS.map(() => new Uint8Array(capacity)),
+    port: new Uint8Array(capacity),
+    origin: new Uint16Array(capacity),
     pieces: new Float64Array(capacity),
     value: new Float64Array(capacity),
     live: new Uint8Array(capacity),
@@ -157,7 +191,7 @@ function emptyStore(capacity: number): CaseStore {
   };
 }
 
-function grow<T extends Int32Array | Uint8Array | Float64Array | Int8Array>(a: T, size: number, fill = 0): T {
+function grow<T extends Int32Array | Uint8Array | Uint16Array | Float64Array | Int8Array>(a: T, size: number, fill = 0): T {
   if (a.length >= size) return a;
   const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
   next.set(a);
@@ -173,6 +207,8 @@ function ensureRows(s: CaseStore, rows: number) {
   s.office = grow(s.office, size);
   s.campaign = grow(s.campaign, size);
   s.dims = s.dims.map((d) => grow(d, size));
+  s.port = grow(s.port, size);
+  s.origin = grow(s.origin, size);
   s.pieces = grow(s.pieces, size);
   s.value = grow(s.value, size);
   s.live = grow(s.live, size);
@@ -189,12 +225,14 @@ function setRow(s: CaseStore, r: number, c: CaseRowRaw) {
   s.office[r] = c[2];
   s.campaign[r] = c[3];
   for (let k = 0; k < DIMS.length; k++) {
-    const code = c[4 + k]!;
+    const code = c[4 + k] as number;
     if (code < 0) throw new Error(`The case ${c[0]} has a ${DIMS[k]} that the enumerations do not list.`);
     s.dims[k]![r] = code;
   }
   s.pieces[r] = c[12];
   s.value[r] = c[13];
+  s.port[r] = c[14];
+  s.origin[r] = originCodeOfText(c[15]);
   s.live[r] = 1;
   if (c[2] > s.maxOffice) s.maxOffice = c[2];
   if (c[3] > s.maxCampaign) s.maxCampaign = c[3];
@@ -539,8 +577,10 @@ const packed = (from: number) =>
   DIM_COLUMNS.slice(from, from + 4)
     .map((c, j) => `((case ${c} ${DIM_VALUES[from + j]!.map((v, i) => `when '${v}' then ${i}`).join(" ")} else 255 end) << ${8 * j})`)
     .join(" | ");
-const PACKED_COLUMNS = `id, cast(replace(seized_on, '-', '') as integer), office_id, coalesce(campaign_id, 0), ${packed(0)}, ${packed(4)}, pieces, value_fen`;
-type PackedRow = [number, number, number, number, number, number, number, number];
+// the origin country as its two letters' codes (-1: none, -2: not two capital letters)
+const PACKED_ORIGIN = "case when origin_country is null then -1 when origin_country !~ '^[A-Z]{2}$' then -2 else ascii(substr(origin_country, 1, 1)) * 256 + ascii(substr(origin_country, 2, 1)) end";
+const PACKED_COLUMNS = `id, cast(replace(seized_on, '-', '') as integer), office_id, coalesce(campaign_id, 0), ${packed(0)}, ${packed(4)}, pieces, value_fen, ${PORT_CODE}, ${PACKED_ORIGIN}`;
+type PackedRow = [number, number, number, number, number, number, number, number, number, number];
 
 /** Appends a batch of packed cases (in id order). */
 function appendPackedCases(s: CaseStore, rows: PackedRow[]) {
@@ -560,6 +600,8 @@ function appendPackedCases(s: CaseStore, rows: PackedRow[]) {
     }
     s.pieces[r] = c[6];
     s.value[r] = c[7];
+    s.port[r] = c[8];
+    s.origin[r] = c[9] === -1 ? 0 : (originCodeOfPacked.get(c[9]) ?? UNKNOWN_ORIGIN);
     s.live[r] = 1;
     if (c[2] > s.maxOffice) s.maxOffice = c[2];
     if (c[3] > s.maxCampaign) s.maxCampaign = c[3];
@@ -710,10 +752,41 @@ export function dropCaseStore(e: Engine): void {
 
 /** Bytes held by the store's arrays. */
 export function caseStoreBytes(s: CaseStore): number {
-  const arrays: ArrayBufferView[] = [s.id, s.ymd, s.office, s.campaign, ...s.dims, s.pieces, s.value, s.live, s.linkStart, s.linkCount, s.links, s.recStart, s.recCount, s.recs, s.rowOf, s.industryOf];
+  const arrays: ArrayBufferView[] = [s.id, s.ymd, s.office, s.campaign, ...s.dims, s.port, s.origin, s.pieces, s.value, s.live, s.linkStart, s.linkCount, s.links, s.recStart, s.recCount, s.recs, s.rowOf, s.industryOf];
   if (s.postings) arrays.push(s.postings.start, s.postings.rows);
   for (const b of s.years?.values() ?? []) arrays.push(b.all, b.office, b.campaign, ...b.dims, b.holders, b.industries);
   return arrays.reduce((n, a) => n + a.byteLength, 0);
+}
+
+/**
+ * The live cases' figures by port and by origin country as the store's codes hold them (keyed
+ * by the value, "" for none, "?" for a value the lists do not have): for the derived check.
+ */
+export function routeTallies(s: CaseStore): Map<"port" | "origin", Map<string, { cases: number; pieces: number; valueFen: number }>> {
+  const port = new Float64Array(256 * 3);
+  const origin = new Float64Array(65536 * 3);
+  for (let r = 0; r < s.n; r++) {
+    if (s.live[r] !== 1) continue;
+    for (const [t, code] of [[port, s.port[r]!], [origin, s.origin[r]!]] as const) {
+      t[code * 3]!++;
+      t[code * 3 + 1]! += s.pieces[r]!;
+      t[code * 3 + 2]! += s.value[r]!;
+    }
+  }
+  const keyed = (t: Float64Array, values: readonly string[]) => {
+    const out = new Map<string, { cases: number; pieces: number; valueFen: number }>();
+    for (let c = 0; c * 3 < t.length; c++) {
+      if (t[c * 3] === 0) continue;
+      const key = c === 0 ? "" : (values[c - 1] ?? "?");
+      const f = out.get(key) ?? { cases: 0, pieces: 0, valueFen: 0 };
+      f.cases += t[c * 3]!;
+      f.pieces += t[c * 3 + 1]!;
+      f.valueFen += t[c * 3 + 2]!;
+      out.set(key, f);
+    }
+    return out;
+  };
+  return new Map([["port", keyed(port, PORT_VALUES)], ["origin", keyed(origin, ORIGIN_VALUES)]]);
 }
 
 /** holder id → the rows naming it (live or not), for the current generation. */
