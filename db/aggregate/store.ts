@@ -55,12 +55,17 @@ export function portCode(value: string): number {
 export function originCode(value: string): number {
   return originCodeOf.get(value) ?? -1;
 }
-/** The origin country's text (as cases.origin_country holds it, or null) → its code. */
-function originCodeOfText(value: string | null): number {
-  return value === null ? 0 : (originCodeOf.get(value) ?? UNKNOWN_ORIGIN);
-}
-// (PostgreSQL's COPY reads integers only: there the origin arrives as its two letters' codes, see PACKED_COLUMNS)
+// The origin country arrives as its two letters' codes (first * 256 + second; -1 for none, -2
+// for text that is not two capital letters): an integer, where reading a million short strings
+// into JavaScript would cost the load most of a second.
 const originCodeOfPacked = new Map<number, number>(ORIGIN_VALUES.map((v, i) => [v.charCodeAt(0) * 256 + v.charCodeAt(1), i + 1]));
+function originCodeOfLetters(packed: number): number {
+  return packed === -1 ? 0 : (originCodeOfPacked.get(packed) ?? UNKNOWN_ORIGIN);
+}
+const lettersOf = (pattern: string, code: string) =>
+  `case when origin_country is null then -1 when ${pattern} then ${code}(substr(origin_country, 1, 1)) * 256 + ${code}(substr(origin_country, 2, 1)) else -2 end`;
+const SQLITE_ORIGIN = lettersOf("origin_country glob '[A-Z][A-Z]'", "unicode");
+const PG_ORIGIN = lettersOf("origin_country ~ '^[A-Z]{2}$'", "ascii");
 
 /** More change-log rows than this (or than a tenth of the cases) and the store loads everything again. */
 const RELOAD_AFTER = 20_000;
@@ -145,15 +150,17 @@ const DIM_COLUMNS = ["infringement_type", "goods_category", "direction", "channe
 // the enumerations arrive as their codes (SQLite compares the few strings; no string reaches JavaScript)
 const codeOf = (column: string, values: readonly string[]) =>
   `case ${column} ${values.map((v, i) => `when '${v}' then ${i}`).join(" ")} else -1 end`;
-// the port as its code (0: none), the origin country as its text (a few hundred values: mapped in JavaScript)
+// the port as its code (0: none), the origin country as its letters' codes (see SQLITE_ORIGIN)
 const PORT_CODE = `case when port is null then 0 else case port ${PORT_VALUES.map((v, i) => `when '${v}' then ${i + 1}`).join(" ")} else ${UNKNOWN_PORT} end end`;
 // (each column named c0 … c15: read as objects, on PostgreSQL inside a transaction, they keep their order)
-const CASE_COLUMNS = [
+const caseColumns = (origin: string) => [
   "id", "cast(replace(seized_on, '-', '') as integer)", "office_id", "coalesce(campaign_id, 0)",
   ...DIM_COLUMNS.map((c, k) => codeOf(c, DIM_VALUES[k]!)),
-  "pieces", "value_fen", PORT_CODE, "origin_country",
+  "pieces", "value_fen", PORT_CODE, origin,
 ].map((c, i) => `${c} as c${i}`).join(", ");
-type CaseRowRaw = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, string | null];
+const SQLITE_CASE_COLUMNS = caseColumns(SQLITE_ORIGIN);
+const PG_CASE_COLUMNS = caseColumns(PG_ORIGIN);
+type CaseRowRaw = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
 
 function emptyStore(capacity: number): CaseStore {
   return {
@@ -225,14 +232,14 @@ function setRow(s: CaseStore, r: number, c: CaseRowRaw) {
   s.office[r] = c[2];
   s.campaign[r] = c[3];
   for (let k = 0; k < DIMS.length; k++) {
-    const code = c[4 + k] as number;
+    const code = c[4 + k]!;
     if (code < 0) throw new Error(`The case ${c[0]} has a ${DIMS[k]} that the enumerations do not list.`);
     s.dims[k]![r] = code;
   }
   s.pieces[r] = c[12];
   s.value[r] = c[13];
   s.port[r] = c[14];
-  s.origin[r] = originCodeOfText(c[15]);
+  s.origin[r] = originCodeOfLetters(c[15]);
   s.live[r] = 1;
   if (c[2] > s.maxOffice) s.maxOffice = c[2];
   if (c[3] > s.maxCampaign) s.maxCampaign = c[3];
@@ -347,7 +354,7 @@ function loadAll(sqlite: Database.Database): CaseStore {
     const count = sqlite.prepare("select count(*) from cases where deleted_at is null").pluck().get() as number;
     const s = emptyStore(count + 1024);
     s.seq = seq;
-    const chunk = sqlite.prepare(`select ${CASE_COLUMNS} from cases where deleted_at is null and id > ? order by id limit ${CHUNK}`).raw(true);
+    const chunk = sqlite.prepare(`select ${SQLITE_CASE_COLUMNS} from cases where deleted_at is null and id > ? order by id limit ${CHUNK}`).raw(true);
     let after = 0;
     for (;;) {
       const rows = chunk.all(after) as CaseRowRaw[];
@@ -388,7 +395,7 @@ function loadAll(sqlite: Database.Database): CaseStore {
 function reloadCases(sqlite: Database.Database, s: CaseStore, ids: number[]) {
   const list = JSON.stringify(ids);
   const rows = sqlite
-    .prepare(`select ${CASE_COLUMNS} from cases where deleted_at is null and id ${IN_JSON_LIST}`)
+    .prepare(`select ${SQLITE_CASE_COLUMNS} from cases where deleted_at is null and id ${IN_JSON_LIST}`)
     .raw(true)
     .all(list) as CaseRowRaw[];
   const links = sqlite
@@ -568,7 +575,7 @@ function sqliteCaseStore(sqlite: Database.Database): CaseStore {
 
 // ---- PostgreSQL ------------------------------------------------------------------------------
 
-const PG_CASES = `select ${CASE_COLUMNS} from cases where deleted_at is null and id > $1 order by id limit ${CHUNK}`;
+const PG_CASES = `select ${PG_CASE_COLUMNS} from cases where deleted_at is null and id > $1 order by id limit ${CHUNK}`;
 const PG_LINKS = `select case_id, right_holder_id from case_right_holders where case_id > $1 order by case_id, right_holder_id limit ${CHUNK}`;
 
 // A full load through COPY (PostgreSQL) reads the eight enumeration codes packed four to an
@@ -577,9 +584,7 @@ const packed = (from: number) =>
   DIM_COLUMNS.slice(from, from + 4)
     .map((c, j) => `((case ${c} ${DIM_VALUES[from + j]!.map((v, i) => `when '${v}' then ${i}`).join(" ")} else 255 end) << ${8 * j})`)
     .join(" | ");
-// the origin country as its two letters' codes (-1: none, -2: not two capital letters)
-const PACKED_ORIGIN = "case when origin_country is null then -1 when origin_country !~ '^[A-Z]{2}$' then -2 else ascii(substr(origin_country, 1, 1)) * 256 + ascii(substr(origin_country, 2, 1)) end";
-const PACKED_COLUMNS = `id, cast(replace(seized_on, '-', '') as integer), office_id, coalesce(campaign_id, 0), ${packed(0)}, ${packed(4)}, pieces, value_fen, ${PORT_CODE}, ${PACKED_ORIGIN}`;
+const PACKED_COLUMNS = `id, cast(replace(seized_on, '-', '') as integer), office_id, coalesce(campaign_id, 0), ${packed(0)}, ${packed(4)}, pieces, value_fen, ${PORT_CODE}, ${PG_ORIGIN}`;
 type PackedRow = [number, number, number, number, number, number, number, number, number, number];
 
 /** Appends a batch of packed cases (in id order). */
@@ -601,7 +606,7 @@ function appendPackedCases(s: CaseStore, rows: PackedRow[]) {
     s.pieces[r] = c[6];
     s.value[r] = c[7];
     s.port[r] = c[8];
-    s.origin[r] = c[9] === -1 ? 0 : (originCodeOfPacked.get(c[9]) ?? UNKNOWN_ORIGIN);
+    s.origin[r] = originCodeOfLetters(c[9]);
     s.live[r] = 1;
     if (c[2] > s.maxOffice) s.maxOffice = c[2];
     if (c[3] > s.maxCampaign) s.maxCampaign = c[3];
@@ -701,7 +706,7 @@ async function refreshPostgres(e: Engine, pool: NonNullable<ReturnType<typeof po
     if (ids.includes(0)) return whole(); // a bulk load paused the log and left "everything changed"
     const cases = ids.filter((id) => id > 0);
     if (cases.length) {
-      const rows = (await rowsThrough(e)(`select ${CASE_COLUMNS} from cases where deleted_at is null and id = any($1::int[])`, [`{${cases.join(",")}}`])) as CaseRowRaw[];
+      const rows = (await rowsThrough(e)(`select ${PG_CASE_COLUMNS} from cases where deleted_at is null and id = any($1::int[])`, [`{${cases.join(",")}}`])) as CaseRowRaw[];
       const links = (await rowsThrough(e)("select case_id, right_holder_id from case_right_holders where case_id = any($1::int[]) order by case_id, right_holder_id", [`{${cases.join(",")}}`])) as [number, number][];
       const recs = (await rowsThrough(e)(`${REC_LINKS} where case_id = any($1::int[]) order by case_id, recordation_id`, [`{${cases.join(",")}}`])) as [number, number][];
       applyReload(s, cases, rows, links, recs);
