@@ -113,7 +113,8 @@ export async function casesWhere(e: Engine, filters: Filters, options: FilterOpt
  * The route and party filters (issue 18) as a condition on `cases`: the port, the origin country
  * (ISO alpha-2 codes, as cases.origin_country holds them), the HS heading, and a party whose name holds the words or whose code is the text (an enterprise's credit code
  * or a foreign registration; a person's identity number is never matched). The aggregate
- * planner (db/aggregate/plan.ts) reads the cases this selects, as it does the text search's.
+ * planner (db/aggregate/plan.ts) applies port and origin as masks over its store's codes and
+ * reads the cases the rest (HS, party) selects, as it does the text search's.
  */
 export function routeMatch(e: Engine, f: Pick<Filters, "port" | "hs" | "party" | "origin">): SQL | null {
   const { cases } = e.t;

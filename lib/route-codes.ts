@@ -30,3 +30,8 @@ export function isAlpha2Code(code: string): boolean {
   codes ??= new Set(LIST.split(" "));
   return /^[A-Z]{2}$/.test(code) && codes.has(code);
 }
+
+/** Every code of the list, in its (alphabetical) order: the aggregate store's origin codes are their places in it. */
+export function alpha2Codes(): string[] {
+  return LIST.split(" ");
+}

@@ -6,7 +6,7 @@ import { anotherPool } from "../postgres/aggregate-load";
 import { drizzleOf, type Db } from "../sqlite/open";
 import { searchIndexMismatches } from "../sqlite/search-index";
 import { STATS_DIMS, tally, type Collected, type Figures, type StatsDim } from "./plan";
-import { DIMS, DIM_VALUES } from "./store";
+import { caseStore, DIMS, DIM_VALUES, routeTallies } from "./store";
 
 // THE check of every derived figure against plain SQL over the base tables, run by the tests
 // after their writes (and by the bench and the load test at the end):
@@ -16,6 +16,7 @@ import { DIMS, DIM_VALUES } from "./store";
 //   a filter every case passes (one scan of the rows), against GROUP BY queries over `cases`,
 //   its links and the right holders for every figure the store tallies: the totals, each
 //   year, office, enumerated column, campaign, right holder, industry and recordation — cases, pieces, value;
+//   and its filter-only route codes (port, origin country) read straight from its arrays;
 // - the search indexes (cases_fts, cases_redacted_fts) against the live cases: the same case
 //   ids, and (unless `text: false`) the same terms at the same places as documents written
 //   afresh from the cases, their right holders and their names would hold.
@@ -66,6 +67,9 @@ async function baseFigures(e: Engine): Promise<Map<string, Map<string, Figures>>
     where x.deleted_at is null) c`));
   // a case on two recordations counts for each
   out.set("recordation", await group("l.recordation_id", "from cases c join case_recordations l on l.case_id = c.id where c.deleted_at is null"));
+  // the route codes the planner filters by ("" for none)
+  out.set("port", await group("coalesce(c.port, '')"));
+  out.set("origin", await group("coalesce(c.origin_country, '')"));
   return out;
 }
 
@@ -81,6 +85,7 @@ async function storeFigures(e: Engine, filters: Filters): Promise<Map<string, Ma
   out.set("office", keyed(c.office));
   out.set("campaign", keyed(c.campaign));
   out.set("recordation", keyed(byRecordation));
+  for (const [figure, t] of routeTallies(await caseStore(e))) out.set(figure, t);
   return out;
 }
 

@@ -2,7 +2,7 @@ import { FACET_NAMES, type FacetName, type Filters } from "../../lib/filters";
 import { sql, type SQL } from "drizzle-orm";
 import { campaignIdsOfCodes, officeIdsOfCodes, officeIdsOfDistricts, recordationLinks, routeMatch, textMatch, type FilterOptions } from "../case-filters";
 import type { Engine } from "../engine";
-import { caseStore, DIMS, DIM_VALUES, INDUSTRIES, postings, yearTallies, type CaseStore, type Dim } from "./store";
+import { caseStore, DIMS, DIM_VALUES, INDUSTRIES, originCode, portCode, postings, yearTallies, type CaseStore, type Dim } from "./store";
 
 // The one planner over the aggregate store (./store.ts): the one Filters (with the member
 // scope of FilterOptions) becomes a plan — dates a day range, districts and offices an office
@@ -63,6 +63,9 @@ type Plan = {
   office: Uint8Array | null;
   /** per DIMS entry: allowed codes as bits, -1 when unfiltered */
   dimMask: Int32Array;
+  /** the route filters (not facets): allowed port and origin codes, null when unfiltered */
+  port: Uint8Array | null;
+  origin: Uint8Array | null;
   campaign: Uint8Array | null;
   holder: Uint8Array | null;
   industry: Uint8Array | null;
@@ -70,6 +73,13 @@ type Plan = {
   /** the rows to look at, when something narrows them before the scan (text, holders) */
   candidates: Int32Array | null;
 };
+
+/** A mask of `size` codes with these (of a filter's values; -1, an unlisted value, marks none). */
+function codeMask(size: number, codes: number[]): Uint8Array {
+  const m = new Uint8Array(size);
+  for (const c of codes) if (c >= 0 && c < size) m[c] = 1;
+  return m;
+}
 
 function mark(size: number, ids: Iterable<number>): Uint8Array {
   const m = new Uint8Array(size + 1);
@@ -118,9 +128,9 @@ async function resolveFilters(e: Engine, filters: Filters, options: FilterOption
     if (match === "nothing") text = "nothing";
     else if (match) text = (await e.all<Record<string, unknown>>(match)).map((r) => Number(Object.values(r)[0]));
   }
-  // the route and party filters (issue 18): the cases they select, read from the database like
-  // the text search's, and only those beside it
-  const route = routeMatch(e, f);
+  // the HS and party filters (issue 18): the cases they select, read from the database like
+  // the text search's, and only those beside it (port and origin are the store's masks)
+  const route = routeMatch(e, { ...f, port: [], origin: [] });
   if (route && text !== "nothing") {
     const ids = (await e.all<{ id: number }>(sql`select id from cases where ${route}`)).map((r) => Number(r.id));
     if (text === null) text = ids;
@@ -160,6 +170,8 @@ function planFilters(s: CaseStore, resolved: Resolved, options: FilterOptions, w
     district: f.district.length ? mark(s.maxOffice, resolved.district) : null,
     office: f.office.length ? mark(s.maxOffice, resolved.office) : null,
     dimMask: new Int32Array(DIMS.length).fill(-1),
+    port: f.port.length ? codeMask(256, f.port.map(portCode)) : null,
+    origin: f.origin.length ? codeMask(65536, f.origin.map(originCode)) : null,
     campaign: f.campaign.length ? mark(s.maxCampaign, resolved.campaign) : null,
     holder: null,
     industry: null,
@@ -287,6 +299,8 @@ export async function tally(e: Engine, filters: Filters, options: FilterOptions,
     return out;
   }
   const { ymd, office, campaign, dims, pieces, value, live, linkStart, linkCount, links, industryOf } = s;
+  const { port: portOk, origin: originOk } = plan;
+  const { port: portCol, origin: originCol } = s;
   const { lo, hi, prevLo, prevHi, district: districtOk, office: officeOk, campaign: campaignOk, holder: holderOk, industry: industryOk, own } = plan;
   const dimMask = plan.dimMask;
   const needHolders = want.dims.includes("holder");
@@ -361,7 +375,7 @@ export async function tally(e: Engine, filters: Filters, options: FilterOptions,
   for (const slot of setSlots) failedOnly[slot] = [];
   // no filter but dates: whole years come from the store's year tallies, only the rows of
   // partial years are scanned
-  const useYears = !want.recordation && !own && !districtOk && !officeOk && nActive === 0 && !campaignOk && !holderOk && !industryOk && !candidates;
+  const useYears = !want.recordation && !own && !portOk && !originOk && !districtOk && !officeOk && nActive === 0 && !campaignOk && !holderOk && !industryOk && !candidates;
   const wholeFrom = (d: number) => (d === -Infinity ? -Infinity : d % 10000 === 101 ? (d / 10000) | 0 : ((d / 10000) | 0) + 1);
   const wholeTo = (d: number) => (d === Infinity ? Infinity : d % 10000 === 1231 ? (d / 10000) | 0 : ((d / 10000) | 0) - 1);
   const curYears = useYears ? [wholeFrom(lo), wholeTo(hi)] : [1, 0];
@@ -388,6 +402,9 @@ export async function tally(e: Engine, filters: Filters, options: FilterOptions,
       if (!inCur && !inPrev) continue;
     }
     if (own && !hasLinkIn(r, own)) continue;
+    // the route's masks hold for every facet too (they are no facet)
+    if (portOk && portOk[portCol[r]!] !== 1) continue;
+    if (originOk && originOk[originCol[r]!] !== 1) continue;
     let fails = 0;
     let failed = -1;
     if (districtOk && districtOk[office[r]!] !== 1) {

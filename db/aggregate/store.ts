@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import { ENUM_FILTERS, type EnumFilterName } from "../../lib/filters";
-import { industries } from "../../lib/enums";
+import { industries, ports } from "../../lib/enums";
+import { alpha2Codes } from "../../lib/route-codes";
 import { postgresPoolOf, sqliteConnectionOf, type Engine } from "../engine";
 import { inSnapshot, type SnapshotCopy, type SnapshotRows } from "../postgres/aggregate-load";
 import { postgresChangeCounter } from "../postgres/change-counter";
@@ -36,6 +37,36 @@ export const DIM_VALUES: readonly (readonly string[])[] = DIMS.map((d) => ENUM_F
 const NO_DISPOSAL = "none";
 export const INDUSTRIES = industries.values;
 
+// The route of a case as filter-only codes (not charted dimensions): its port (0 for none, then
+// lib/enums.ts ports in order, UNKNOWN_PORT for a value the enumeration does not list) and its
+// origin country (0 for none, then lib/route-codes.ts's alpha-2 list in order, UNKNOWN_ORIGIN
+// for any other text). A filter value is always listed, so an unknown code never matches one.
+export const PORT_VALUES: readonly string[] = ports.values;
+export const ORIGIN_VALUES: readonly string[] = alpha2Codes();
+export const UNKNOWN_PORT = 255;
+export const UNKNOWN_ORIGIN = 65535;
+const originCodeOf = new Map<string, number>(ORIGIN_VALUES.map((v, i) => [v, i + 1]));
+/** A port filter's value → its code (-1: not listed). */
+export function portCode(value: string): number {
+  const i = PORT_VALUES.indexOf(value);
+  return i < 0 ? -1 : i + 1;
+}
+/** An origin filter's value → its code (-1: not listed). */
+export function originCode(value: string): number {
+  return originCodeOf.get(value) ?? -1;
+}
+// The origin country arrives as its two letters' codes (first * 256 + second; -1 for none, -2
+// for text that is not two capital letters): an integer, where reading a million short strings
+// into JavaScript would cost the load most of a second.
+const originCodeOfPacked = new Map<number, number>(ORIGIN_VALUES.map((v, i) => [v.charCodeAt(0) * 256 + v.charCodeAt(1), i + 1]));
+function originCodeOfLetters(packed: number): number {
+  return packed === -1 ? 0 : (originCodeOfPacked.get(packed) ?? UNKNOWN_ORIGIN);
+}
+const lettersOf = (pattern: string, code: string) =>
+  `case when origin_country is null then -1 when ${pattern} then ${code}(substr(origin_country, 1, 1)) * 256 + ${code}(substr(origin_country, 2, 1)) else -2 end`;
+const SQLITE_ORIGIN = lettersOf("origin_country glob '[A-Z][A-Z]'", "unicode");
+const PG_ORIGIN = lettersOf("origin_country ~ '^[A-Z]{2}$'", "ascii");
+
 /** More change-log rows than this (or than a tenth of the cases) and the store loads everything again. */
 const RELOAD_AFTER = 20_000;
 
@@ -56,6 +87,10 @@ export type CaseStore = {
   campaign: Int32Array;
   /** one array of codes per DIMS entry */
   dims: Uint8Array[];
+  /** the port's code (filter only; see PORT_VALUES) */
+  port: Uint8Array;
+  /** the origin country's code (filter only; see ORIGIN_VALUES) */
+  origin: Uint16Array;
   pieces: Float64Array;
   value: Float64Array;
   /** 1 while the row is a live case */
@@ -115,13 +150,17 @@ const DIM_COLUMNS = ["infringement_type", "goods_category", "direction", "channe
 // the enumerations arrive as their codes (SQLite compares the few strings; no string reaches JavaScript)
 const codeOf = (column: string, values: readonly string[]) =>
   `case ${column} ${values.map((v, i) => `when '${v}' then ${i}`).join(" ")} else -1 end`;
-// (each column named c0 … c13: read as objects, on PostgreSQL inside a transaction, they keep their order)
-const CASE_COLUMNS = [
+// the port as its code (0: none), the origin country as its letters' codes (see SQLITE_ORIGIN)
+const PORT_CODE = `case when port is null then 0 else case port ${PORT_VALUES.map((v, i) => `when '${v}' then ${i + 1}`).join(" ")} else ${UNKNOWN_PORT} end end`;
+// (each column named c0 … c15: read as objects, on PostgreSQL inside a transaction, they keep their order)
+const caseColumns = (origin: string) => [
   "id", "cast(replace(seized_on, '-', '') as integer)", "office_id", "coalesce(campaign_id, 0)",
   ...DIM_COLUMNS.map((c, k) => codeOf(c, DIM_VALUES[k]!)),
-  "pieces", "value_fen",
+  "pieces", "value_fen", PORT_CODE, origin,
 ].map((c, i) => `${c} as c${i}`).join(", ");
-type CaseRowRaw = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+const SQLITE_CASE_COLUMNS = caseColumns(SQLITE_ORIGIN);
+const PG_CASE_COLUMNS = caseColumns(PG_ORIGIN);
+type CaseRowRaw = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
 
 function emptyStore(capacity: number): CaseStore {
   return {
@@ -131,6 +170,8 @@ function emptyStore(capacity: number): CaseStore {
     office: new Int32Array(capacity),
     campaign: new Int32Array(capacity),
     dims: DIMS.map(() => new Uint8Array(capacity)),
+    port: new Uint8Array(capacity),
+    origin: new Uint16Array(capacity),
     pieces: new Float64Array(capacity),
     value: new Float64Array(capacity),
     live: new Uint8Array(capacity),
@@ -157,7 +198,7 @@ function emptyStore(capacity: number): CaseStore {
   };
 }
 
-function grow<T extends Int32Array | Uint8Array | Float64Array | Int8Array>(a: T, size: number, fill = 0): T {
+function grow<T extends Int32Array | Uint8Array | Uint16Array | Float64Array | Int8Array>(a: T, size: number, fill = 0): T {
   if (a.length >= size) return a;
   const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
   next.set(a);
@@ -173,6 +214,8 @@ function ensureRows(s: CaseStore, rows: number) {
   s.office = grow(s.office, size);
   s.campaign = grow(s.campaign, size);
   s.dims = s.dims.map((d) => grow(d, size));
+  s.port = grow(s.port, size);
+  s.origin = grow(s.origin, size);
   s.pieces = grow(s.pieces, size);
   s.value = grow(s.value, size);
   s.live = grow(s.live, size);
@@ -195,6 +238,8 @@ function setRow(s: CaseStore, r: number, c: CaseRowRaw) {
   }
   s.pieces[r] = c[12];
   s.value[r] = c[13];
+  s.port[r] = c[14];
+  s.origin[r] = originCodeOfLetters(c[15]);
   s.live[r] = 1;
   if (c[2] > s.maxOffice) s.maxOffice = c[2];
   if (c[3] > s.maxCampaign) s.maxCampaign = c[3];
@@ -309,7 +354,7 @@ function loadAll(sqlite: Database.Database): CaseStore {
     const count = sqlite.prepare("select count(*) from cases where deleted_at is null").pluck().get() as number;
     const s = emptyStore(count + 1024);
     s.seq = seq;
-    const chunk = sqlite.prepare(`select ${CASE_COLUMNS} from cases where deleted_at is null and id > ? order by id limit ${CHUNK}`).raw(true);
+    const chunk = sqlite.prepare(`select ${SQLITE_CASE_COLUMNS} from cases where deleted_at is null and id > ? order by id limit ${CHUNK}`).raw(true);
     let after = 0;
     for (;;) {
       const rows = chunk.all(after) as CaseRowRaw[];
@@ -350,7 +395,7 @@ function loadAll(sqlite: Database.Database): CaseStore {
 function reloadCases(sqlite: Database.Database, s: CaseStore, ids: number[]) {
   const list = JSON.stringify(ids);
   const rows = sqlite
-    .prepare(`select ${CASE_COLUMNS} from cases where deleted_at is null and id ${IN_JSON_LIST}`)
+    .prepare(`select ${SQLITE_CASE_COLUMNS} from cases where deleted_at is null and id ${IN_JSON_LIST}`)
     .raw(true)
     .all(list) as CaseRowRaw[];
   const links = sqlite
@@ -530,7 +575,7 @@ function sqliteCaseStore(sqlite: Database.Database): CaseStore {
 
 // ---- PostgreSQL ------------------------------------------------------------------------------
 
-const PG_CASES = `select ${CASE_COLUMNS} from cases where deleted_at is null and id > $1 order by id limit ${CHUNK}`;
+const PG_CASES = `select ${PG_CASE_COLUMNS} from cases where deleted_at is null and id > $1 order by id limit ${CHUNK}`;
 const PG_LINKS = `select case_id, right_holder_id from case_right_holders where case_id > $1 order by case_id, right_holder_id limit ${CHUNK}`;
 
 // A full load through COPY (PostgreSQL) reads the eight enumeration codes packed four to an
@@ -539,8 +584,8 @@ const packed = (from: number) =>
   DIM_COLUMNS.slice(from, from + 4)
     .map((c, j) => `((case ${c} ${DIM_VALUES[from + j]!.map((v, i) => `when '${v}' then ${i}`).join(" ")} else 255 end) << ${8 * j})`)
     .join(" | ");
-const PACKED_COLUMNS = `id, cast(replace(seized_on, '-', '') as integer), office_id, coalesce(campaign_id, 0), ${packed(0)}, ${packed(4)}, pieces, value_fen`;
-type PackedRow = [number, number, number, number, number, number, number, number];
+const PACKED_COLUMNS = `id, cast(replace(seized_on, '-', '') as integer), office_id, coalesce(campaign_id, 0), ${packed(0)}, ${packed(4)}, pieces, value_fen, ${PORT_CODE}, ${PG_ORIGIN}`;
+type PackedRow = [number, number, number, number, number, number, number, number, number, number];
 
 /** Appends a batch of packed cases (in id order). */
 function appendPackedCases(s: CaseStore, rows: PackedRow[]) {
@@ -560,6 +605,8 @@ function appendPackedCases(s: CaseStore, rows: PackedRow[]) {
     }
     s.pieces[r] = c[6];
     s.value[r] = c[7];
+    s.port[r] = c[8];
+    s.origin[r] = originCodeOfLetters(c[9]);
     s.live[r] = 1;
     if (c[2] > s.maxOffice) s.maxOffice = c[2];
     if (c[3] > s.maxCampaign) s.maxCampaign = c[3];
@@ -659,7 +706,7 @@ async function refreshPostgres(e: Engine, pool: NonNullable<ReturnType<typeof po
     if (ids.includes(0)) return whole(); // a bulk load paused the log and left "everything changed"
     const cases = ids.filter((id) => id > 0);
     if (cases.length) {
-      const rows = (await rowsThrough(e)(`select ${CASE_COLUMNS} from cases where deleted_at is null and id = any($1::int[])`, [`{${cases.join(",")}}`])) as CaseRowRaw[];
+      const rows = (await rowsThrough(e)(`select ${PG_CASE_COLUMNS} from cases where deleted_at is null and id = any($1::int[])`, [`{${cases.join(",")}}`])) as CaseRowRaw[];
       const links = (await rowsThrough(e)("select case_id, right_holder_id from case_right_holders where case_id = any($1::int[]) order by case_id, right_holder_id", [`{${cases.join(",")}}`])) as [number, number][];
       const recs = (await rowsThrough(e)(`${REC_LINKS} where case_id = any($1::int[]) order by case_id, recordation_id`, [`{${cases.join(",")}}`])) as [number, number][];
       applyReload(s, cases, rows, links, recs);
@@ -710,10 +757,41 @@ export function dropCaseStore(e: Engine): void {
 
 /** Bytes held by the store's arrays. */
 export function caseStoreBytes(s: CaseStore): number {
-  const arrays: ArrayBufferView[] = [s.id, s.ymd, s.office, s.campaign, ...s.dims, s.pieces, s.value, s.live, s.linkStart, s.linkCount, s.links, s.recStart, s.recCount, s.recs, s.rowOf, s.industryOf];
+  const arrays: ArrayBufferView[] = [s.id, s.ymd, s.office, s.campaign, ...s.dims, s.port, s.origin, s.pieces, s.value, s.live, s.linkStart, s.linkCount, s.links, s.recStart, s.recCount, s.recs, s.rowOf, s.industryOf];
   if (s.postings) arrays.push(s.postings.start, s.postings.rows);
   for (const b of s.years?.values() ?? []) arrays.push(b.all, b.office, b.campaign, ...b.dims, b.holders, b.industries);
   return arrays.reduce((n, a) => n + a.byteLength, 0);
+}
+
+/**
+ * The live cases' figures by port and by origin country as the store's codes hold them (keyed
+ * by the value, "" for none, "?" for a value the lists do not have): for the derived check.
+ */
+export function routeTallies(s: CaseStore): Map<"port" | "origin", Map<string, { cases: number; pieces: number; valueFen: number }>> {
+  const port = new Float64Array(256 * 3);
+  const origin = new Float64Array(65536 * 3);
+  for (let r = 0; r < s.n; r++) {
+    if (s.live[r] !== 1) continue;
+    for (const [t, code] of [[port, s.port[r]!], [origin, s.origin[r]!]] as const) {
+      t[code * 3]!++;
+      t[code * 3 + 1]! += s.pieces[r]!;
+      t[code * 3 + 2]! += s.value[r]!;
+    }
+  }
+  const keyed = (t: Float64Array, values: readonly string[]) => {
+    const out = new Map<string, { cases: number; pieces: number; valueFen: number }>();
+    for (let c = 0; c * 3 < t.length; c++) {
+      if (t[c * 3] === 0) continue;
+      const key = c === 0 ? "" : (values[c - 1] ?? "?");
+      const f = out.get(key) ?? { cases: 0, pieces: 0, valueFen: 0 };
+      f.cases += t[c * 3]!;
+      f.pieces += t[c * 3 + 1]!;
+      f.valueFen += t[c * 3 + 2]!;
+      out.set(key, f);
+    }
+    return out;
+  };
+  return new Map([["port", keyed(port, PORT_VALUES)], ["origin", keyed(origin, ORIGIN_VALUES)]]);
 }
 
 /** holder id → the rows naming it (live or not), for the current generation. */
