@@ -3,9 +3,8 @@ import path from "node:path";
 import type Database from "better-sqlite3";
 import { ConfigError } from "../../lib/env";
 import { COPY_TABLES, figuresOf, PAUSE_KEY, PER_DISTRICT_SQL, PER_YEAR_SQL, SEARCH_TABLE, TOTALS_SQL, type CopyTable, type Figures, type Row } from "../copy-plan";
-import { holderIndexName } from "../search-document";
 import { drizzleOf, migrateDb, openSqlite } from "./open";
-import { documentParts, searchIndexWriter } from "./search-index";
+import { fillSearchIndexes } from "./search-index";
 
 // SQLite's side of `npm run db:copy` (db/copy.ts): rows read in batches as SQLite stores them,
 // or written into an empty, migrated file in one transaction, with the search indexes built
@@ -110,19 +109,7 @@ export class SqliteCopyTarget {
 
   /** Both search indexes, written from the copied live cases, their right holders and parties. */
   rebuildSearch(): void {
-    const { links, parties } = documentParts(this.sqlite);
-    const search = searchIndexWriter(this.sqlite);
-    // in chunks by id: a connection cannot write while a statement of it is still reading
-    const chunk = this.sqlite.prepare("select id, case_no as caseNo, goods_description as goods from cases where deleted_at is null and id > ? order by id limit 10000");
-    for (let after = 0; ; ) {
-      const rows = chunk.all(after) as { id: number; caseNo: string; goods: string }[];
-      if (!rows.length) break;
-      for (const c of rows) {
-        const hs = links.get(c.id) ?? [];
-        search.add({ caseId: c.id, caseNo: c.caseNo, goods: c.goods, holderNames: hs.map(holderIndexName), holders: hs, parties: parties.get(c.id) ?? [] });
-      }
-      after = rows[rows.length - 1]!.id;
-    }
+    fillSearchIndexes(this.sqlite);
   }
 
   /** Lifts the pause (nothing to tell: no store has read this database yet) and commits. */

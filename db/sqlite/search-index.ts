@@ -88,23 +88,32 @@ export function searchIndexWriter(sqlite: Database.Database) {
 const SEARCH_INDEX_VERSION = "2";
 const SEARCH_INDEX_KEY = "redacted_search_version";
 
+/**
+ * Adds every live case's documents to both (empty) search indexes, in chunks by id: a connection
+ * cannot write while a statement of it is still reading. The rebuild below and the copy into
+ * SQLite (db/sqlite/copy.ts) both fill the indexes through it.
+ */
+export function fillSearchIndexes(sqlite: Database.Database): void {
+  const { links, parties } = documentParts(sqlite);
+  const search = searchIndexWriter(sqlite);
+  const chunk = sqlite.prepare("select id, case_no as caseNo, goods_description as goods from cases where deleted_at is null and id > ? order by id limit 10000");
+  for (let after = 0; ; ) {
+    const rows = chunk.all(after) as { id: number; caseNo: string; goods: string }[];
+    if (!rows.length) break;
+    for (const c of rows) {
+      const hs = links.get(c.id) ?? [];
+      search.add({ caseId: c.id, caseNo: c.caseNo, goods: c.goods, holderNames: hs.map(holderIndexName), holders: hs, parties: parties.get(c.id) ?? [] });
+    }
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
 /** Writes both search indexes afresh from the live cases, their links, right holders and parties. */
 export function rebuildSearchIndexes(sqlite: Database.Database): void {
   writeTransaction(sqlite, () => {
     sqlite.prepare("delete from cases_fts").run();
     sqlite.prepare("delete from cases_redacted_fts").run();
-    const { links, parties } = documentParts(sqlite);
-    const search = searchIndexWriter(sqlite);
-    const chunk = sqlite.prepare("select id, case_no as caseNo, goods_description as goods from cases where deleted_at is null and id > ? order by id limit 10000");
-    for (let after = 0; ; ) {
-      const rows = chunk.all(after) as { id: number; caseNo: string; goods: string }[];
-      if (!rows.length) break;
-      for (const c of rows) {
-        const hs = links.get(c.id) ?? [];
-        search.add({ caseId: c.id, caseNo: c.caseNo, goods: c.goods, holderNames: hs.map(holderIndexName), holders: hs, parties: parties.get(c.id) ?? [] });
-      }
-      after = rows[rows.length - 1]!.id;
-    }
+    fillSearchIndexes(sqlite);
     sqlite
       .prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value")
       .run(SEARCH_INDEX_KEY, SEARCH_INDEX_VERSION);
